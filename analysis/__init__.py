@@ -1,0 +1,1 @@
+"""Landmarks to numbers: pure NumPy/SciPy functions (no cv2, no mediapipe, no Streamlit)."""

@@ -1,0 +1,52 @@
+"""Shared test helpers: real test media location, small media writers."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+needs_shared_data = pytest.mark.skipif(
+    not SHARED_DATA.is_dir(), reason=f"real test media folder {SHARED_DATA} is absent (it sits beside the repository in CI)"
+)
+
+
+def write_video(path: Path, frames, fps: int = 30, pts_ms=None, rotation: int = 0, codec: str = "libx264",
+                options: dict | None = None) -> Path:
+    """Write RGB frames with PyAV.
+
+    ``pts_ms`` gives each frame's presentation time in milliseconds (variable frame rate);
+    ``rotation`` sets the display-matrix rotation in FFmpeg's convention (anticlockwise degrees).
+    """
+    import av
+
+    frames = list(frames)
+    h, w = frames[0].shape[:2]
+    with av.open(str(path), "w", options=options or {}) as c:
+        s = c.add_stream(codec, rate=fps)
+        s.width, s.height, s.pix_fmt = w, h, "yuv420p"
+        if pts_ms is not None:
+            s.codec_context.time_base = Fraction(1, 1000)
+        if rotation:
+            s.set_display_rotation(rotation)
+        for i, img in enumerate(frames):
+            f = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="rgb24")
+            if pts_ms is not None:
+                f.pts, f.time_base = int(pts_ms[i]), Fraction(1, 1000)
+            for p in s.encode(f):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+    return path
+
+
+def marker_frame(w: int = 160, h: int = 120, value: int = 0) -> np.ndarray:
+    """A frame with a red block in its top-left corner (to check orientation) and a grey level ``value``."""
+    img = np.full((h, w, 3), value, np.uint8)
+    img[: h // 4, : w // 4] = (255, 0, 0)
+    return img

@@ -1,0 +1,135 @@
+"""``posture analyze`` on bad input: one clear line, a non-zero status, no traceback, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import ROOT, SHARED_DATA, needs_shared_data, write_video
+from vision.sequence import PoseSequence
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "posture_cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+def assert_one_clear_error(proc: subprocess.CompletedProcess, *phrases: str) -> str:
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    for p in phrases:
+        assert p in lines[0], lines[0]
+    return lines[0]
+
+
+def test_missing_file(tmp_path):
+    assert_one_clear_error(run_cli("analyze", "nope.mp4", cwd=tmp_path), "nope.mp4", "no such file")
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    assert_one_clear_error(run_cli("analyze", "empty.mp4", cwd=tmp_path), "empty")
+
+
+@pytest.mark.parametrize("name", ["notes.mp4", "notes.txt", "notes.jpg"])
+def test_not_an_image_or_video(tmp_path, name):
+    (tmp_path / name).write_text("shopping list: eggs, milk\n" * 50)
+    line = assert_one_clear_error(run_cli("analyze", name, cwd=tmp_path), name)
+    assert "not" in line and ("video" in line or "image" in line)
+    assert not (tmp_path / "posture-output").exists() or not any((tmp_path / "posture-output").iterdir())
+
+
+def test_corrupt_video(tmp_path):
+    rng = np.random.default_rng(0)
+    (tmp_path / "garbage.mov").write_bytes(b"\x00\x00\x00\x18ftypqt  " + rng.bytes(50_000))
+    assert_one_clear_error(run_cli("analyze", "garbage.mov", cwd=tmp_path), "garbage.mov")
+
+
+def test_truncated_photo(tmp_path):
+    img = (np.random.default_rng(0).random((400, 300, 3)) * 255).astype(np.uint8)
+    Image.fromarray(img).save(tmp_path / "full.jpg", quality=95)
+    data = (tmp_path / "full.jpg").read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(data[: len(data) // 3])
+    assert_one_clear_error(run_cli("analyze", "cut.jpg", cwd=tmp_path), "cut.jpg", "damaged or truncated")
+
+
+def test_huge_photo_is_refused_with_advice(tmp_path):
+    Image.new("L", (11_000, 10_000)).save(tmp_path / "huge.png")
+    assert_one_clear_error(run_cli("analyze", "huge.png", cwd=tmp_path), "megapixels", "Resize")
+
+
+def test_zero_frames(tmp_path):
+    import av
+
+    with av.open(str(tmp_path / "none.mp4"), "w") as c:
+        s = c.add_stream("libx264", rate=30)
+        s.width, s.height, s.pix_fmt = 64, 64, "yuv420p"
+        c.start_encoding()  # header written, no frame ever encoded
+    assert_one_clear_error(run_cli("analyze", "none.mp4", cwd=tmp_path), "no video frames")
+
+
+def test_no_person_writes_outputs_and_says_so(tmp_path):
+    rng = np.random.default_rng(3)
+    frames = [np.full((240, 320, 3), 90, np.uint8) + rng.integers(0, 30, (240, 320, 3), dtype=np.uint8) for _ in range(20)]
+    write_video(tmp_path / "empty_room.mp4", frames)
+    proc = run_cli("analyze", "empty_room.mp4", "-q", cwd=tmp_path)
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    assert "No person was found in any of the 20 frames" in proc.stderr
+    out = tmp_path / "posture-output"
+    seq = PoseSequence.load(out / "empty_room.pose.npz")
+    assert len(seq) == 20 and not seq.detected.any()
+    summary = json.loads((out / "empty_room.summary.json").read_text())
+    assert summary["frames_with_person"] == 0 and summary["problems"]
+
+
+def remux_faststart(src: Path, dst: Path) -> None:
+    """Copy a clip's packets into an MP4 whose index comes first, as phones and cameras often write them
+    (a truncated MP4 with its index at the end cannot be opened at all: that case is the corrupt one)."""
+    import av
+
+    with av.open(str(src)) as i, av.open(str(dst), "w", options={"movflags": "faststart"}) as o:
+        s = o.add_stream_from_template(i.streams.video[0])
+        for p in i.demux(i.streams.video[0]):
+            if p.dts is not None:
+                p.stream = s
+                o.mux(p)
+
+
+@needs_shared_data
+def test_truncated_video_keeps_every_frame_read(tmp_path):
+    remux_faststart(SHARED_DATA / "video" / "sports2d__demo4.mp4", tmp_path / "whole.mp4")
+    data = (tmp_path / "whole.mp4").read_bytes()
+    (tmp_path / "cut.mp4").write_bytes(data[: int(len(data) * 0.4)])
+    proc = run_cli("analyze", "cut.mp4", "-q", cwd=tmp_path)
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr, proc.stderr
+    problem = [ln for ln in proc.stderr.splitlines() if "truncated" in ln]
+    assert len(problem) == 1 and "were analysed and saved" in problem[0]
+    out = tmp_path / "posture-output"
+    seq = PoseSequence.load(out / "cut.pose.npz")
+    summary = json.loads((out / "cut.summary.json").read_text())
+    assert 0 < len(seq) < 401 and summary["frames"] == len(seq) == summary["source"]["frames_read"]
+    assert seq.detected.sum() > 0.5 * len(seq)
+    assert (out / "cut.annotated.mp4").stat().st_size > 0
+
+
+@needs_shared_data
+def test_person_partly_out_of_frame(tmp_path):
+    proc = run_cli("analyze", str(SHARED_DATA / "video" / "ivangael__video.mp4"), "-q", "--no-annotate", cwd=tmp_path)
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    line = [ln for ln in proc.stderr.splitlines() if "partly" in ln]
+    assert len(line) == 1 and "feet" in line[0] and "step back" in line[0]
+
+
+@needs_shared_data
+def test_several_people_are_reported(tmp_path):
+    proc = run_cli("analyze", str(SHARED_DATA / "video" / "openpose__video.avi"), "-q", "--no-annotate", cwd=tmp_path)
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    assert "Several people are in the picture" in proc.stderr and "follows only one" in proc.stderr

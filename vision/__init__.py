@@ -1,0 +1,1 @@
+"""Pixels to landmarks: frame sources, the MediaPipe estimator, the pose-sequence model, drawing."""

@@ -1,0 +1,176 @@
+"""The MediaPipe Pose estimator: the bundled full model, one instance per stream.
+
+Uses ``mediapipe.solutions.pose`` with ``model_complexity=1`` (the full landmark model shipped
+inside the mediapipe 0.10.21 wheel, so nothing is downloaded). ``static=False`` is tracking mode
+for clips and live frames; ``static=True`` runs the person detector on every image (photos).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from vision.landmarks import N_LANDMARKS
+
+MODEL_NAME = "mediapipe.solutions.pose BlazePose GHUM full (pose_landmark_full.tflite)"
+MODEL_COMPLEXITY = 1  # only the full model is bundled; 0 and 2 would try to download
+DEFAULT_MAX_SIDE = 960  # px; the model itself works on 256x256 crops, so larger frames only cost time
+
+
+def silence_native_logs() -> None:
+    """Send MediaPipe's and TensorFlow Lite's C++ log lines (written straight to file descriptor 2)
+    to /dev/null, keeping Python's ``sys.stderr`` on the real stderr. For command-line use; set the
+    environment variable ``POSTURE_NATIVE_LOGS=1`` to keep them.
+    """
+    import os
+    import sys
+
+    if os.environ.get("POSTURE_NATIVE_LOGS") == "1":
+        return
+    sys.stderr.flush()
+    real = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(real, "w", buffering=1)
+
+
+def mediapipe_version() -> str:
+    import mediapipe
+
+    return mediapipe.__version__
+
+
+@dataclass
+class PoseResult:
+    """One frame's pose.
+
+    Attributes
+    ----------
+    found : bool
+        Whether a person was found. When False every array is NaN.
+    landmarks : ndarray, shape (33, 3), float32
+        Normalised image coordinates: x right and y down as fractions of the frame's width and
+        height (values may fall outside 0..1 for points outside the frame); z is MediaPipe's relative
+        depth (same scale as x, smaller = nearer the camera, origin at the hip midpoint).
+    visibility : ndarray, shape (33,), float32
+        MediaPipe's probability (0..1) that the landmark is visible in the frame and not occluded.
+    presence : ndarray, shape (33,), float32
+        MediaPipe's probability (0..1) that the landmark is inside the frame.
+    world : ndarray, shape (33, 3), float32
+        World landmarks in metres, origin at the hip midpoint, x to the image right, y down, z away.
+    image_size : tuple of int
+        (width, height) of the frame given to :meth:`PoseEstimator.process`, in pixels.
+    segmentation : ndarray or None, shape (h, w), float32
+        Person probability mask at the model's input resolution (see ``mask_scale``); None unless
+        segmentation was requested.
+    mask_scale : float
+        Mask pixels per original-frame pixel (1.0 when the frame was not scaled down).
+    """
+
+    found: bool
+    landmarks: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    world: np.ndarray
+    image_size: tuple[int, int]
+    segmentation: np.ndarray | None = None
+    mask_scale: float = 1.0
+
+    @property
+    def pixels(self) -> np.ndarray:
+        """(33, 2) float32 landmark positions in pixels of the original frame (x right, y down)."""
+        return self.landmarks[:, :2] * np.asarray(self.image_size, dtype=np.float32)
+
+
+def _empty(n: int, d: int | None = None) -> np.ndarray:
+    shape = (n,) if d is None else (n, d)
+    return np.full(shape, np.nan, dtype=np.float32)
+
+
+def scale_for_model(rgb: np.ndarray, max_side: int | None) -> tuple[np.ndarray, float]:
+    """Scale a frame down so its longer side is at most ``max_side`` pixels.
+
+    Returns the (possibly) resized frame and the scale factor (new / original, <= 1). The aspect
+    ratio is kept, so normalised landmark coordinates map straight back to the original pixels.
+    """
+    h, w = rgb.shape[:2]
+    if not max_side or max(h, w) <= max_side:
+        return rgb, 1.0
+    s = max_side / max(h, w)
+    size = (max(1, round(w * s)), max(1, round(h * s)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), s
+
+
+class PoseEstimator:
+    """MediaPipe Pose over one stream of frames; use as a context manager or call :meth:`close`.
+
+    Parameters
+    ----------
+    static : bool
+        True for unrelated photos (detector on every image); False for a clip or live stream
+        (tracking from frame to frame, frames must be given in time order).
+    segmentation : bool
+        Also return the person segmentation mask.
+    max_side : int or None
+        Frames whose longer side exceeds this are scaled down before the model; results are
+        reported in the original frame's coordinates.
+    min_detection_confidence, min_tracking_confidence : float
+        MediaPipe's thresholds (0..1).
+    """
+
+    def __init__(
+        self,
+        static: bool = False,
+        segmentation: bool = False,
+        max_side: int | None = DEFAULT_MAX_SIDE,
+        min_detection_confidence: float = 0.5,
+        min_tracking_confidence: float = 0.5,
+    ) -> None:
+        from mediapipe.python.solutions import pose as mp_pose
+
+        self.static = static
+        self.segmentation = segmentation
+        self.max_side = max_side
+        self._pose = mp_pose.Pose(
+            static_image_mode=static,
+            model_complexity=MODEL_COMPLEXITY,
+            smooth_landmarks=not static,
+            enable_segmentation=segmentation,
+            smooth_segmentation=segmentation and not static,
+            min_detection_confidence=min_detection_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+        )
+
+    def process(self, rgb: np.ndarray) -> PoseResult:
+        """Find the pose in one RGB uint8 frame of shape (H, W, 3)."""
+        if self._pose is None:
+            raise RuntimeError("this PoseEstimator is closed")
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(f"expected an RGB uint8 frame of shape (H, W, 3), got {rgb.dtype} {rgb.shape}")
+        h, w = rgb.shape[:2]
+        small, s = scale_for_model(rgb, self.max_side)
+        out = self._pose.process(np.ascontiguousarray(small))
+        if out.pose_landmarks is None:
+            return PoseResult(False, _empty(N_LANDMARKS, 3), _empty(N_LANDMARKS), _empty(N_LANDMARKS),
+                              _empty(N_LANDMARKS, 3), (w, h), None, s)
+        lm = out.pose_landmarks.landmark
+        arr = np.array([(p.x, p.y, p.z, p.visibility, p.presence) for p in lm], dtype=np.float32)
+        world = np.array([(p.x, p.y, p.z) for p in out.pose_world_landmarks.landmark], dtype=np.float32)
+        mask = None
+        if self.segmentation and out.segmentation_mask is not None:
+            mask = np.asarray(out.segmentation_mask, dtype=np.float32)
+        return PoseResult(True, arr[:, :3].copy(), arr[:, 3].copy(), arr[:, 4].copy(), world, (w, h), mask, s)
+
+    def close(self) -> None:
+        if self._pose is not None:
+            self._pose.close()
+            self._pose = None
+
+    def __enter__(self) -> "PoseEstimator":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,240 @@
+"""From a file to a landmark track and its outputs: the streaming pipeline behind ``posture analyze``.
+
+Frames are decoded, scaled once for the model, passed to one MediaPipe estimator (tracking mode for
+clips, static mode for photos), drawn on and written out one at a time, so memory stays flat however
+long the clip is.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from analysis.summary import track_summary
+from vision.drawing import draw_skeleton, put_label
+from vision.errors import InputError
+from vision.estimator import DEFAULT_MAX_SIDE, MODEL_COMPLEXITY, MODEL_NAME, PoseEstimator, mediapipe_version, scale_for_model
+from vision.people import PeopleProbe
+from vision.sequence import PoseSequence, SequenceBuilder
+from vision.sources import ImageSource, VideoSource, open_source
+
+PEOPLE_PROBE_EVERY_S = 2.0  # look for a second person this often in a clip (seconds)
+PEOPLE_PROBE_MAX = 8
+
+Progress = Callable[[int, "int | None"], None]  # (frames done, frames expected or None)
+
+
+class VideoWriter:
+    """Writes RGB frames to an H.264 MP4 with PyAV; opened on the first frame, sized to it."""
+
+    def __init__(self, path: Path, fps: float) -> None:
+        self.path, self.fps = path, fps
+        self._container = self._stream = None
+
+    def write(self, rgb: np.ndarray) -> None:
+        import av
+
+        h, w = rgb.shape[:2]
+        h2, w2 = h - h % 2, w - w % 2  # yuv420p needs even sizes
+        if self._container is None:
+            self._container = av.open(str(self.path), "w")
+            rate = max(1, round(self.fps))
+            self._stream = self._container.add_stream("libx264", rate=rate, options={"preset": "veryfast", "crf": "23"})
+            self._stream.width, self._stream.height, self._stream.pix_fmt = w2, h2, "yuv420p"
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h2, :w2]), format="rgb24")
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+
+    def close(self) -> None:
+        if self._container is not None:
+            for packet in self._stream.encode():
+                self._container.mux(packet)
+            self._container.close()
+            self._container = None
+
+
+@dataclass
+class Tracked:
+    """A landmark track and what was noticed while making it."""
+
+    sequence: PoseSequence
+    several_people_at: list[float] = field(default_factory=list)  # timestamps (s)
+    people_probes: int = 0
+    seconds: float = 0.0  # wall time spent
+
+
+def model_info(static: bool, segmentation: bool, max_side: int | None) -> dict:
+    return {"name": MODEL_NAME, "mediapipe": mediapipe_version(), "model_complexity": MODEL_COMPLEXITY,
+            "mode": "static" if static else "tracking", "segmentation": segmentation, "max_side": max_side}
+
+
+def track(
+    source: ImageSource | VideoSource,
+    *,
+    segmentation: bool = False,
+    max_side: int | None = DEFAULT_MAX_SIDE,
+    probe_people: bool = True,
+    on_frame: Callable[[np.ndarray, object], None] | None = None,
+    progress: Progress | None = None,
+) -> Tracked:
+    """Run the pose model over every frame of ``source``.
+
+    Parameters
+    ----------
+    source
+        An opened :class:`ImageSource` or :class:`VideoSource` (closed by the caller).
+    segmentation : bool
+        Ask the model for the person mask too (handed to ``on_frame``; not stored in the track).
+    max_side : int or None
+        Frames are scaled down to this longer side before the model; landmarks are normalised, so they
+        hold for the original frame too.
+    probe_people : bool
+        Look for a second person every :data:`PEOPLE_PROBE_EVERY_S` seconds (see :mod:`vision.people`).
+    on_frame : callable, optional
+        Called as ``on_frame(model_rgb, result)`` with the scaled frame the model saw and its
+        :class:`~vision.estimator.PoseResult`, e.g. to draw and write an annotated video.
+    progress : callable, optional
+        Called as ``progress(frames_done, frames_expected_or_None)``.
+
+    Returns
+    -------
+    Tracked
+        Every frame read is in the track, also when reading stopped early at damage (see
+        ``sequence.source.stopped_early``).
+    """
+    static = isinstance(source, ImageSource)
+    builder = SequenceBuilder()
+    probe = PeopleProbe(max_side=None) if probe_people else None
+    next_probe = 0.0
+    t0 = time.perf_counter()
+    expected = source.info.frame_count
+    with PoseEstimator(static=static, segmentation=segmentation, max_side=None) as est:
+        try:
+            for frame in source:
+                small, _ = scale_for_model(frame.rgb, max_side)
+                res = est.process(small)
+                h, w = frame.rgb.shape[:2]
+                builder.append(frame.index, frame.timestamp, res, (w, h))
+                if probe and res.found and frame.timestamp >= next_probe and probe.probed < PEOPLE_PROBE_MAX:
+                    probe.check(small, res, frame.timestamp)
+                    next_probe = frame.timestamp + PEOPLE_PROBE_EVERY_S
+                if on_frame:
+                    on_frame(small, res)
+                if progress:
+                    progress(frame.index + 1, expected)
+        finally:
+            if probe:
+                probe.close()
+    seq = builder.build(source.info, model_info(static, segmentation, max_side))
+    return Tracked(seq, list(probe.seen_at) if probe else [], probe.probed if probe else 0, time.perf_counter() - t0)
+
+
+@dataclass
+class Analysis:
+    """What ``posture analyze`` produced: the summary, the files written and the problems found."""
+
+    summary: dict
+    outputs: dict[str, str]
+    problems: list[str]
+    sequence: PoseSequence
+
+
+def problems_of(summary: dict, tracked: Tracked) -> list[str]:
+    """One plain sentence per problem a user can act on."""
+    out = []
+    src = tracked.sequence.source
+    if src.stopped_early:
+        out.append(f"{src.name}: {src.stopped_early}. The {src.frames_read} frames before it were analysed and saved; "
+                   "copy or export the video again for the rest.")
+    if summary["frames"] and summary["frames_with_person"] == 0:
+        out.append(f"No person was found in any of the {summary['frames']} frames. Film one person, whole body, "
+                   "in good light, facing or side-on to the camera.")
+    elif summary["framing"]["missing"]:
+        missing = ", ".join(summary["framing"]["missing"])
+        out.append(f"The person is only partly in the picture ({missing} not seen): {summary['framing']['advice']}.")
+    if tracked.several_people_at:
+        at = ", ".join(f"{t:.1f} s" for t in tracked.several_people_at[:3])
+        out.append(f"Several people are in the picture (at {at}): the pose model follows only one of them. "
+                   "Film one person at a time, with nobody else in view.")
+    return out
+
+
+def analyze_file(
+    path: str | Path,
+    out_dir: str | Path,
+    *,
+    annotate: bool = True,
+    csv: bool = False,
+    segmentation: bool = False,
+    max_side: int | None = DEFAULT_MAX_SIDE,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Track a video or photo and write its outputs to ``out_dir``.
+
+    Writes ``<stem>.pose.npz`` (the track, see :mod:`vision.sequence`), ``<stem>.summary.json``,
+    ``<stem>.annotated.mp4`` or ``.png`` (the skeleton drawn on the frames, at the model's resolution)
+    unless ``annotate`` is False, and ``<stem>.landmarks.csv`` when ``csv`` is True. Outputs are written
+    also when reading stopped early or no person was found, so nothing computed is lost.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be opened as an image or video at all.
+    """
+    source = open_source(path)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = Path(path).name.split(".")[0] or "input"
+    outputs: dict[str, str] = {}
+    is_image = isinstance(source, ImageSource)
+    writer = None if (is_image or not annotate) else VideoWriter(out / f"{stem}.annotated.mp4", source.info.fps or 30.0)
+    last_drawn: list[np.ndarray] = []
+
+    def draw(small: np.ndarray, res) -> None:
+        img = draw_skeleton(small, res.landmarks[:, :2] * np.array(small.shape[1::-1], np.float32), res.visibility)
+        if not res.found:
+            put_label(img, "no person found")
+        if writer:
+            writer.write(img)
+        else:
+            last_drawn[:] = [img]
+
+    try:
+        tracked = track(source, segmentation=segmentation, max_side=max_side,
+                        on_frame=draw if annotate else None, progress=progress)
+    finally:
+        source.close()
+        if writer:
+            writer.close()
+    if writer and writer.path.exists():
+        outputs["annotated"] = str(writer.path)
+    if last_drawn:
+        import cv2
+
+        p = out / f"{stem}.annotated.png"
+        cv2.imwrite(str(p), cv2.cvtColor(last_drawn[0], cv2.COLOR_RGB2BGR))
+        outputs["annotated"] = str(p)
+    seq = tracked.sequence
+    if len(seq) == 0:
+        raise InputError(f"{source.info.name}: {source.info.stopped_early or 'no frames could be read'}. "
+                         "Copy or export the video again; nothing was written.")
+    outputs["track"] = str(seq.save(out / f"{stem}.pose.npz"))
+    if csv:
+        outputs["csv"] = str(seq.to_csv(out / f"{stem}.landmarks.csv"))
+    summary = track_summary(seq.landmarks, seq.visibility, seq.world)
+    summary["several_people_at_s"] = tracked.several_people_at
+    summary["processing"] = {"seconds": round(tracked.seconds, 3),
+                             "fps": round(len(seq) / tracked.seconds, 2) if tracked.seconds else None}
+    summary["source"] = asdict(seq.source)
+    summary["model"] = seq.model
+    problems = problems_of(summary, tracked)
+    summary["problems"] = problems
+    p = out / f"{stem}.summary.json"
+    p.write_text(json.dumps(summary, indent=2))
+    outputs["summary"] = str(p)
+    return Analysis(summary, outputs, problems, seq)

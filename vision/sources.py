@@ -1,0 +1,247 @@
+"""Frame sources: video files, still images and live frames, all yielding upright RGB frames.
+
+Videos are decoded with PyAV (FFmpeg): timestamps come from each frame's presentation time in the
+container (so variable-frame-rate phone clips keep their true timing) and the display-matrix rotation
+that phones write is applied, so a portrait phone clip comes out upright. Stills are read with Pillow
+(JPEG, PNG, ... and HEIC/HEIF through pillow-heif), with the EXIF orientation applied.
+Frames are streamed one at a time; nothing holds a whole clip in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from vision.errors import InputError
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".heic", ".heif"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv", ".mpg", ".mpeg", ".y4m"}
+MAX_IMAGE_PIXELS = 100_000_000
+TEXT_CODECS = {"ansi", "bintext", "xbin", "idf", "tty"}  # FFmpeg "plays" text files as ANSI art: not video  # larger stills are refused rather than risk exhausting memory
+
+
+@dataclass
+class Frame:
+    """One upright frame.
+
+    Attributes
+    ----------
+    index : int
+        0-based position in decode order.
+    timestamp : float
+        Seconds since the start of the stream (container presentation time; 0 for a still).
+    rgb : ndarray, shape (H, W, 3), uint8
+        The picture, upright (rotation metadata already applied).
+    """
+
+    index: int
+    timestamp: float
+    rgb: np.ndarray
+
+
+@dataclass
+class SourceInfo:
+    """What is known about a source before and while reading it (JSON-ready)."""
+
+    kind: str  # "video", "image" or "live"
+    name: str = ""
+    path: str = ""
+    sha256: str = ""
+    size_bytes: int = 0
+    width: int = 0  # upright frame size in pixels
+    height: int = 0
+    fps: float | None = None  # container's average frame rate
+    duration_s: float | None = None  # container's duration, if it states one
+    frame_count: int | None = None  # container's frame count, if it states one
+    rotation_deg: int = 0  # clockwise rotation applied to make frames upright
+    codec: str = ""
+    frames_read: int = 0
+    stopped_early: str | None = None  # why reading stopped before the end, if it did
+    notes: list[str] = field(default_factory=list)
+
+
+def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes, read in chunks (constant memory)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: no such file. Check the name and folder, or give the full path.")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder. Give a video (mp4, mov, avi, webm, mkv) or photo (jpg, png, heic) file.")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path} is empty (0 bytes). Copy or record the file again.")
+
+
+def upright(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
+    """Rotate a frame clockwise by ``rotation_deg`` (a multiple of 90) to make it upright."""
+    k = (-rotation_deg // 90) % 4  # np.rot90 turns counter-clockwise
+    return np.ascontiguousarray(np.rot90(rgb, k)) if k else rgb
+
+
+class ImageSource:
+    """A still photo as a one-frame source (EXIF orientation applied; HEIC/HEIF supported)."""
+
+    def __init__(self, path: str | Path) -> None:
+        from PIL import Image, ImageOps, UnidentifiedImageError
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+        self.path = Path(path)
+        _check_file(self.path)
+        try:
+            with warnings.catch_warnings():  # size is checked below, with advice, instead of PIL's warning
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                im = Image.open(self.path)
+            with im:
+                if im.width * im.height > MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombError(im.size)
+                exif_rot = {3: 180, 6: 90, 8: 270}.get(im.getexif().get(0x0112, 1), 0)
+                im = ImageOps.exif_transpose(im)
+                self._rgb = np.asarray(im.convert("RGB"))
+        except Image.DecompressionBombError:
+            raise InputError(
+                f"{self.path.name} is larger than {MAX_IMAGE_PIXELS // 1_000_000} megapixels. "
+                "Resize it (e.g. to 4000 px on the long side) and try again."
+            ) from None
+        except UnidentifiedImageError:
+            raise InputError(f"{self.path.name} is not an image this program can read.") from None
+        except (OSError, SyntaxError, ValueError) as e:
+            raise InputError(
+                f"{self.path.name} looks damaged or truncated ({e}). Export or copy the photo again."
+            ) from None
+        h, w = self._rgb.shape[:2]
+        self.info = SourceInfo(
+            kind="image", name=self.path.name, path=str(self.path.resolve()), sha256=file_sha256(self.path),
+            size_bytes=self.path.stat().st_size, width=w, height=h, frame_count=1, rotation_deg=exif_rot,
+            codec=self.path.suffix.lower().lstrip("."),
+        )
+
+    def __iter__(self) -> Iterator[Frame]:
+        self.info.frames_read = 1
+        yield Frame(0, 0.0, self._rgb)
+
+    def close(self) -> None:
+        pass
+
+
+class VideoSource:
+    """A video file decoded frame by frame with container timestamps and rotation applied.
+
+    Reading stops quietly at the first damaged packet of a corrupt or truncated file: every frame
+    decoded before it is yielded, and :attr:`info.stopped_early <SourceInfo.stopped_early>` says where
+    and why. Check it after iterating.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        import av
+
+        self.path = Path(path)
+        _check_file(self.path)
+        try:
+            self._container = av.open(str(self.path), metadata_errors="ignore")
+        except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as e:
+            raise InputError(
+                f"{self.path.name} is not a video or photo this program can read, or it is damaged "
+                f"({type(e).__name__}). Use an mp4, mov, avi, webm or mkv video, or a jpg, png or heic photo."
+            ) from None
+        if not self._container.streams.video:
+            self._container.close()
+            raise InputError(f"{self.path.name} has no video frames (no video track). Record or export the clip again.")
+        if self._container.streams.video[0].codec_context.name in TEXT_CODECS:
+            self._container.close()
+            raise InputError(f"{self.path.name} is a text file, not a video or photo. "
+                             "Use an mp4, mov, avi, webm or mkv video, or a jpg, png or heic photo.")
+        self._stream = stream = self._container.streams.video[0]
+        stream.thread_type = "AUTO"
+        cc = stream.codec_context
+        rate = stream.average_rate or stream.guessed_rate
+        duration = None
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif self._container.duration:
+            duration = self._container.duration / 1_000_000
+        self.info = SourceInfo(
+            kind="video", name=self.path.name, path=str(self.path.resolve()), sha256=file_sha256(self.path),
+            size_bytes=self.path.stat().st_size, width=cc.width, height=cc.height,
+            fps=float(rate) if rate else None, duration_s=duration, frame_count=stream.frames or None,
+            codec=cc.name,
+        )
+        self._start = stream.start_time or 0
+        # AVI stores no presentation times (FFmpeg guesses them, wrongly with B-frames); it is constant-rate
+        self._constant_rate = "avi" in self._container.format.name.split(",")
+
+    def __iter__(self) -> Iterator[Frame]:
+        import av
+
+        stream, tb = self._stream, self._stream.time_base
+        fps = self.info.fps or 30.0
+        index, last_t = 0, None
+        try:
+            for frame in self._container.decode(stream):
+                if frame.pts is not None and tb is not None and not self._constant_rate:
+                    t = float((frame.pts - self._start) * tb)
+                else:  # no usable timestamp in the container: constant rate after the previous frame
+                    t = 0.0 if last_t is None else last_t + 1.0 / fps
+                rot = int(round(-(frame.rotation or 0) / 90.0)) * 90 % 360  # FFmpeg angle is anticlockwise
+                rgb = upright(frame.to_ndarray(format="rgb24"), rot)
+                if index == 0:
+                    self.info.rotation_deg = rot
+                    self.info.height, self.info.width = rgb.shape[:2]
+                self.info.frames_read = index + 1
+                yield Frame(index, t, rgb)
+                index, last_t = index + 1, t
+        except (av.error.FFmpegError, ValueError) as e:
+            where = f"after frame {index} ({last_t:.2f} s)" if last_t is not None else "before the first frame"
+            self.info.stopped_early = f"the video is damaged or truncated: reading stopped {where} ({type(e).__name__})"
+        if self.info.stopped_early is None:
+            self.info.stopped_early = self._ended_early(index, last_t)
+
+    def _ended_early(self, frames: int, last_t: float | None) -> str | None:
+        """Why a clip that decoded without error is still incomplete (a truncated file often just ends)."""
+        if frames == 0:
+            return "the video has no frames"
+        declared, duration = self.info.frame_count, self.info.duration_s
+        period = 1.0 / (self.info.fps or 30.0)
+        if declared and frames < 0.98 * declared - 1:
+            return f"the video ends early: only {frames} of its {declared} frames could be read (the file is probably truncated)"
+        if duration and last_t is not None and duration - (last_t + period) > max(0.25, 0.05 * duration):
+            return (f"the video ends early: frames stop at {last_t:.2f} s of its {duration:.2f} s "
+                    "(the file is probably truncated)")
+        return None
+
+    def close(self) -> None:
+        self._container.close()
+
+
+def open_source(path: str | Path) -> ImageSource | VideoSource:
+    """Open ``path`` as a still image or a video, whichever it is.
+
+    Raises
+    ------
+    InputError
+        With a one-line message saying what is wrong and what to do.
+    """
+    path = Path(path)
+    _check_file(path)
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return ImageSource(path)
+    if path.suffix.lower() in VIDEO_SUFFIXES:
+        return VideoSource(path)
+    try:  # unknown suffix: try as an image, then as a video
+        return ImageSource(path)
+    except InputError as e:
+        if "megapixels" in str(e):
+            raise
+    return VideoSource(path)
+
