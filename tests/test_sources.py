@@ -102,3 +102,10 @@ def test_large_frames_scaled_for_model_keep_aspect():
     assert small.shape == (540, 960, 3) and s == pytest.approx(0.25)
     same, s1 = scale_for_model(small, 960)
     assert same is small and s1 == 1.0
+
+
+def test_unknown_suffix_is_sniffed(tmp_path):
+    Image.fromarray(marker_frame()).save(tmp_path / "photo.bin", "PNG")
+    write_video(tmp_path / "clip.mkv", [marker_frame()] * 4).rename(tmp_path / "clip.dat")
+    assert isinstance(open_source(tmp_path / "photo.bin"), ImageSource)
+    assert isinstance(open_source(tmp_path / "clip.dat"), VideoSource)

@@ -8,10 +8,12 @@ long the clip is.
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import numpy as np
 
@@ -26,36 +28,93 @@ from vision.sources import ImageSource, VideoSource, open_source
 PEOPLE_PROBE_EVERY_S = 2.0  # look for a second person this often in a clip (seconds)
 PEOPLE_PROBE_MAX = 8
 
+T = TypeVar("T")
 Progress = Callable[[int, "int | None"], None]  # (frames done, frames expected or None)
 
 
-class VideoWriter:
-    """Writes RGB frames to an H.264 MP4 with PyAV; opened on the first frame, sized to it."""
+def prefetch(items: Iterable[T], depth: int = 4) -> Iterator[T]:
+    """Iterate ``items`` in a background thread, ``depth`` items ahead (decoding overlaps the model).
 
-    def __init__(self, path: Path, fps: float) -> None:
+    Exceptions raised by ``items`` are re-raised in the caller. Memory is bounded by ``depth``.
+    """
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        pass
+                if stop.is_set():
+                    return
+            q.put(done)
+        except BaseException as e:  # handed to the consumer
+            q.put(e)
+
+    worker = threading.Thread(target=work, name="prefetch", daemon=True)
+    worker.start()
+    try:
+        while (item := q.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+class VideoWriter:
+    """Writes RGB frames to an H.264 MP4 with PyAV in a background thread; sized to the first frame."""
+
+    def __init__(self, path: Path, fps: float, depth: int = 8) -> None:
         self.path, self.fps = path, fps
-        self._container = self._stream = None
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="video-writer", daemon=True)
+        self._thread.start()
 
     def write(self, rgb: np.ndarray) -> None:
+        if self._error:
+            raise self._error
+        self._queue.put(rgb)
+
+    def _work(self) -> None:
         import av
 
-        h, w = rgb.shape[:2]
-        h2, w2 = h - h % 2, w - w % 2  # yuv420p needs even sizes
-        if self._container is None:
-            self._container = av.open(str(self.path), "w")
-            rate = max(1, round(self.fps))
-            self._stream = self._container.add_stream("libx264", rate=rate, options={"preset": "veryfast", "crf": "23"})
-            self._stream.width, self._stream.height, self._stream.pix_fmt = w2, h2, "yuv420p"
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h2, :w2]), format="rgb24")
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
+        container = stream = None
+        try:
+            while (rgb := self._queue.get()) is not None:
+                h, w = rgb.shape[:2]
+                h2, w2 = h - h % 2, w - w % 2  # yuv420p needs even sizes
+                if container is None:
+                    container = av.open(str(self.path), "w")
+                    stream = container.add_stream("libx264", rate=max(1, round(self.fps)),
+                                                  options={"preset": "ultrafast", "crf": "25"})
+                    stream.width, stream.height, stream.pix_fmt = w2, h2, "yuv420p"
+                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h2, :w2]), format="rgb24")
+                container.mux(stream.encode(frame))
+        except BaseException as e:
+            self._error = e
+            while self._queue.get() is not None:  # keep draining so the producer never blocks
+                pass
+        finally:
+            if container is not None:
+                if self._error is None:
+                    container.mux(stream.encode())
+                container.close()
 
     def close(self) -> None:
-        if self._container is not None:
-            for packet in self._stream.encode():
-                self._container.mux(packet)
-            self._container.close()
-            self._container = None
+        """Flush and close the file; re-raises an encoding error, if any."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self._error:
+            raise self._error
 
 
 @dataclass
@@ -115,7 +174,7 @@ def track(
     expected = source.info.frame_count
     with PoseEstimator(static=static, segmentation=segmentation, max_side=None) as est:
         try:
-            for frame in source:
+            for frame in prefetch(source):
                 small, _ = scale_for_model(frame.rgb, max_side)
                 res = est.process(small)
                 h, w = frame.rgb.shape[:2]

@@ -238,10 +238,22 @@ def open_source(path: str | Path) -> ImageSource | VideoSource:
         return ImageSource(path)
     if path.suffix.lower() in VIDEO_SUFFIXES:
         return VideoSource(path)
-    try:  # unknown suffix: try as an image, then as a video
-        return ImageSource(path)
-    except InputError as e:
-        if "megapixels" in str(e):
-            raise
-    return VideoSource(path)
+    return ImageSource(path) if _looks_like_image(path) else VideoSource(path)
+
+
+def _looks_like_image(path: Path) -> bool:
+    """Whether Pillow recognises the file's header as an image (for files with an unknown suffix)."""
+    from PIL import Image, UnidentifiedImageError
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            Image.open(path).close()  # reads the header only
+        return True
+    except Image.DecompressionBombError:
+        return True  # an image, too large: ImageSource says so with advice
+    except (UnidentifiedImageError, OSError):
+        return False
 
