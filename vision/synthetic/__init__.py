@@ -1,0 +1,8 @@
+"""A rendered human figure with known posture: the project's own sample media and ground truth.
+
+Modules: :mod:`.posture` (posture parameters and conventions), :mod:`.body` (proportions, clothes),
+:mod:`.kinematics` (3D skeleton), :mod:`.camera` (pinhole camera), :mod:`.mesh` and :mod:`.figure`
+(surfaces), :mod:`.props` (chair, table), :mod:`.scene` (background), :mod:`.render` (rasteriser and
+image degradation), :mod:`.truth` (ground truth per frame), :mod:`.movements` (scripts over time),
+:mod:`.media_io` (PNG/JPEG/MP4 and JSON writers), :mod:`.make_samples` (regenerates ``sample_media/``).
+"""

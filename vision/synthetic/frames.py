@@ -1,0 +1,92 @@
+"""Render one frame - figure, props, room, camera effects - together with its ground truth.
+
+A :class:`FrameSpec` says what is in the scene at one instant; a :class:`Shot` says how it is
+filmed (camera, room, image degradation). :func:`render_frame` turns the two into an RGB image and a
+truth record (:func:`~.truth.frame_truth`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .body import Appearance, Body
+from .camera import Camera, Imaging
+from .figure import figure_parts
+from .kinematics import Skeleton, pose_skeleton
+from .posture import Placement, Posture
+from .render import SUPERSAMPLE, finish, render_parts
+from .scene import Background, contact_shadow, render_background
+from .truth import frame_truth
+
+
+@dataclass(frozen=True)
+class FrameSpec:
+    """What is in the scene at one instant.
+
+    Attributes
+    ----------
+    posture, body, appearance, placement : see :mod:`.posture` and :mod:`.body`
+    props : tuple
+        Chairs / tables (:mod:`.props`).
+    label : str
+        Phase of the movement (e.g. ``"sitting"``, ``"rising"``), copied into the truth.
+    """
+
+    posture: Posture = field(default_factory=Posture)
+    body: Body = field(default_factory=Body)
+    appearance: Appearance = field(default_factory=Appearance)
+    placement: Placement = field(default_factory=Placement)
+    props: tuple = ()
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Shot:
+    """How a frame or clip is filmed.
+
+    Attributes
+    ----------
+    camera : Camera
+    background : Background
+    imaging : Imaging
+    """
+
+    camera: Camera = field(default_factory=Camera)
+    background: Background = field(default_factory=Background)
+    imaging: Imaging = field(default_factory=Imaging)
+
+
+class Renderer:
+    """Renders frames of one shot, caching the background (camera and room do not move)."""
+
+    def __init__(self, shot: Shot, seed: int = 0, scale: int = SUPERSAMPLE) -> None:
+        self.shot = shot
+        self.scale = scale
+        self.rng = np.random.default_rng(seed)
+        self._bg = render_background(shot.camera, shot.background, scale)
+
+    def render(self, spec: FrameSpec) -> tuple[np.ndarray, dict, Skeleton]:
+        """Return the RGB uint8 image, its truth record and the posed skeleton."""
+        cam = self.shot.camera
+        sk = pose_skeleton(spec.posture, spec.body, spec.placement)
+        parts = figure_parts(sk, spec.appearance)
+        for prop in spec.props:
+            parts += prop.parts()
+        bg = self._bg
+        # soft contact shadow under whatever is near the floor (feet, knees, props' legs not modelled)
+        near = [sk.points[n] for n in ("left_ankle", "right_ankle", "left_knee", "right_knee") if sk.points[n][1] < 0.2]
+        if near:
+            bg = contact_shadow(bg, cam, near, [0.14 * sk.scale] * len(near), self.scale)
+        img, _ = render_parts(parts, cam, bg, self.scale)
+        out = finish(img, cam, self.shot.imaging, self.scale, self.rng)
+        truth = frame_truth(sk, cam)
+        truth["label"] = spec.label
+        return out, truth, sk
+
+
+def render_frame(spec: FrameSpec, shot: Shot, seed: int = 0) -> tuple[np.ndarray, dict]:
+    """Render a single image and its truth record (see :class:`Renderer` for clips)."""
+    img, truth, _ = Renderer(shot, seed).render(spec)
+    return img, truth
