@@ -81,3 +81,17 @@ def test_tidy_csv_has_one_row_per_frame_and_landmark(tmp_path):
     assert float(hip["world_z_m"]) == pytest.approx(float(seq.world[0, index("left_hip"), 2]), rel=1e-6)
     gap = rows[2 * N_LANDMARKS + 5]
     assert gap["frame_index"] == "2" and gap["detected"] == "0" and gap["x_norm"] == "" and gap["visibility"] == ""
+
+
+def test_outlines_are_optional_and_round_trip(tmp_path):
+    rng = np.random.default_rng(2)
+    b = SequenceBuilder()
+    outlines = [rng.random((16, 2), dtype=np.float32) * 100, None, rng.random((16, 2), dtype=np.float32)]
+    for i, o in enumerate(outlines):
+        b.append(i, i / 30, fake_result(rng, o is not None), (640, 480), outline=o)
+    seq = b.build(SourceInfo(kind="video"), {})
+    assert seq.outline.shape == (3, 16, 2) and np.isnan(seq.outline[1]).all()
+    back = PoseSequence.load(seq.save(tmp_path / "o.pose.npz"))
+    assert np.array_equal(back.outline, seq.outline, equal_nan=True)
+    assert make_sequence().outline is None
+    assert PoseSequence.load(make_sequence().save(tmp_path / "n.pose.npz")).outline is None

@@ -14,6 +14,8 @@ visibility      (T, 33)           float32  0..1, landmark visible and not occlud
 presence        (T, 33)           float32  0..1, landmark inside the frame
 world           (T, 33, 3)        float32  metres, origin at the hip midpoint, y down
 image_size      (T, 2)            int32    frame width, height in pixels (upright)
+outline         (T, K, 2)         float32  optional: the person's silhouette outline in pixels,
+                                           K points evenly spaced (see :mod:`vision.contour`)
 meta            ()                str      JSON: format version, source and model metadata
 ==============  ================  =======  ==================================================
 
@@ -52,6 +54,7 @@ class PoseSequence:
     image_size: np.ndarray
     source: SourceInfo = field(default_factory=lambda: SourceInfo(kind="unknown"))
     model: dict = field(default_factory=dict)
+    outline: np.ndarray | None = None  # (T, K, 2) pixels, NaN where no silhouette was found
 
     def __post_init__(self) -> None:
         t = len(self.timestamps)
@@ -63,6 +66,8 @@ class PoseSequence:
             got = np.shape(getattr(self, name))
             if got != shape:
                 raise ValueError(f"PoseSequence.{name} has shape {got}, expected {shape}")
+        if self.outline is not None and (self.outline.ndim != 3 or self.outline.shape[0] != t or self.outline.shape[2] != 2):
+            raise ValueError(f"PoseSequence.outline has shape {self.outline.shape}, expected ({t}, K, 2)")
 
     def __len__(self) -> int:
         return len(self.timestamps)
@@ -82,8 +87,11 @@ class PoseSequence:
         path = Path(path)
         meta = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "landmark_names": list(LANDMARK_NAMES),
                 "source": asdict(self.source), "model": self.model}
+        arrays = {k: getattr(self, k) for k in _ARRAYS}
+        if self.outline is not None:
+            arrays["outline"] = self.outline
         with open(path, "wb") as f:  # an open file keeps numpy from appending ".npz" to the name
-            np.savez_compressed(f, meta=np.array(json.dumps(meta)), **{k: getattr(self, k) for k in _ARRAYS})
+            np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays)
         return path
 
     @classmethod
@@ -96,7 +104,8 @@ class PoseSequence:
             if meta.get("version", 0) > FORMAT_VERSION:
                 raise ValueError(f"{path} was written by a newer version (format {meta['version']}); update the program")
             arrays = {k: z[k] for k in _ARRAYS}
-        return cls(**arrays, source=SourceInfo(**meta["source"]), model=meta["model"])
+            outline = z["outline"] if "outline" in z.files else None
+        return cls(**arrays, source=SourceInfo(**meta["source"]), model=meta["model"], outline=outline)
 
     def to_csv(self, path: str | Path) -> Path:
         """Write a tidy CSV: one row per frame and landmark; gap frames have empty value cells."""
@@ -126,16 +135,20 @@ class SequenceBuilder:
 
     def __init__(self) -> None:
         self._rows: dict[str, list] = {k: [] for k in _ARRAYS}
+        self._outlines: list[np.ndarray | None] = []
 
     def __len__(self) -> int:
         return len(self._rows["timestamps"])
 
-    def append(self, frame_index: int, timestamp: float, result, image_size: tuple[int, int]) -> None:
+    def append(self, frame_index: int, timestamp: float, result, image_size: tuple[int, int],
+               outline: np.ndarray | None = None) -> None:
         """Add one frame's :class:`vision.estimator.PoseResult` (gaps keep their NaNs).
 
         ``image_size`` is the (width, height) of the upright source frame, which may be larger than the
-        frame the model saw; normalised coordinates are the same for both.
+        frame the model saw; normalised coordinates are the same for both. ``outline`` is the frame's
+        silhouette outline in that frame's pixels, (K, 2), when silhouettes are being collected.
         """
+        self._outlines.append(outline)
         r = self._rows
         r["timestamps"].append(timestamp)
         r["frame_index"].append(frame_index)
@@ -162,4 +175,18 @@ class SequenceBuilder:
             image_size=stack("image_size", (t, 2), np.int32),
             source=source,
             model=model,
+            outline=self._stack_outlines(),
         )
+
+    def _stack_outlines(self) -> np.ndarray | None:
+        shapes = {o.shape for o in self._outlines if o is not None}
+        if not shapes:
+            return None
+        if len(shapes) > 1:
+            raise ValueError(f"outlines of different sizes {sorted(shapes)}: use one number of points per track")
+        (k, _), = shapes
+        out = np.full((len(self._outlines), k, 2), np.nan, np.float32)
+        for i, o in enumerate(self._outlines):
+            if o is not None:
+                out[i] = o
+        return out
