@@ -63,3 +63,92 @@ def typical_yaw(yaw_deg: np.ndarray) -> float:
     if y.size == 0:
         return float("nan")
     return float(np.degrees(np.arctan2(np.sin(y).mean(), np.cos(y).mean())))
+
+
+# ---- Turning advice, facing direction and view confidence (standing posture assessment) ----
+
+# Ideal body yaw of each view, degrees (see the module docstring for the convention).
+VIEW_YAW = {"front": 0.0, "right side": 90.0, "left side": -90.0, "back": 180.0}
+
+
+def _wrap(a):
+    return (np.asarray(a, dtype=np.float64) + 180.0) % 360.0 - 180.0
+
+
+def nearest_view(yaw_deg: float, allowed: tuple[str, ...] = tuple(VIEW_YAW)) -> str:
+    """The view in ``allowed`` (keys of :data:`VIEW_YAW`) whose ideal yaw is closest to ``yaw_deg``."""
+    return min(allowed, key=lambda v: abs(float(_wrap(VIEW_YAW[v] - yaw_deg))))
+
+
+def turn_needed(yaw_deg: float, target: str) -> float:
+    """Signed turn, in degrees, that brings a person at ``yaw_deg`` to the ideal yaw of ``target``.
+
+    Returns
+    -------
+    float
+        Degrees in (-180, 180]: **positive = the person turns to their own left** (counter-clockwise
+        seen from above; yaw grows as a person facing the camera turns to their left, because their
+        left then swings away from the camera), negative = to their right. NaN when the yaw is NaN.
+    """
+    return float(_wrap(VIEW_YAW[target] - yaw_deg))
+
+
+def turn_advice(yaw_deg: float, target: str) -> str:
+    """Plain words telling the person which way and roughly how far to turn to reach ``target``.
+
+    The amount is rounded to 5 degrees (yaw from landmarks is approximate). Empty when no turn is
+    needed (under 5 degrees) or the yaw is unknown.
+    """
+    d = turn_needed(yaw_deg, target)
+    if not np.isfinite(d) or abs(d) < 5.0:
+        return ""
+    amount = int(5 * round(abs(d) / 5.0))
+    way = "left" if d > 0 else "right"
+    if amount >= 175:
+        return f"turn around (about 180 degrees) so the camera sees your {target.replace(' side', '')}"
+    what = f"your {target}" if target in ("right side", "left side") else \
+        ("you from the front" if target == "front" else "your back")
+    return f"turn about {amount} degrees to your {way}, so the camera sees {what}"
+
+
+def facing_sign(yaw_deg: float) -> int:
+    """Which way a person in a side view faces in the image: +1 image right, -1 image left, 0 otherwise.
+
+    Uses the sign of the yaw for yaws between 45 and 135 degrees in magnitude (a side-ish view).
+    """
+    if not np.isfinite(yaw_deg) or not 45.0 <= abs(yaw_deg) <= 135.0:
+        return 0
+    return 1 if yaw_deg > 0 else -1
+
+
+def facing_from_landmarks(pixels: np.ndarray, visibility: np.ndarray | None = None) -> int:
+    """Which way a side-on person faces, from 2D landmarks alone: +1 image right, -1 image left, 0 unknown.
+
+    Votes over all frames: toes ahead of heels (foot index vs heel, both feet) and nose ahead of the
+    ears. Useful when no world landmarks are at hand; :func:`facing_sign` of the body yaw is preferred.
+
+    Parameters
+    ----------
+    pixels : ndarray, shape (T, 33, 2) or (33, 2)
+        Image points (x right, y down); NaN where unseen.
+    visibility : ndarray, shape (T, 33) or (33,), optional
+        Landmarks under 0.5 are ignored when given.
+    """
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)[..., 0].copy()
+    if visibility is not None:
+        p[np.asarray(visibility).reshape(-1, 33) < 0.5] = np.nan
+    votes = [p[:, 31] - p[:, 29], p[:, 32] - p[:, 30], p[:, 0] - (p[:, 7] + p[:, 8]) / 2]
+    s = np.nansum(np.sign(np.concatenate(votes))) if np.isfinite(np.concatenate(votes)).any() else 0.0
+    return int(np.sign(s))
+
+
+def view_confidence(yaw_deg: float, view: str) -> float:
+    """How well a yaw matches the ideal of ``view`` (a key of :data:`VIEW_YAW`), 0..1.
+
+    1 at the ideal yaw, falling linearly to 0.5 at 30 degrees off and to 0 at 60 degrees off (an
+    engineering choice). NaN yaw gives 0.5 (view not confirmed).
+    """
+    if not np.isfinite(yaw_deg):
+        return 0.5
+    off = abs(float(_wrap(VIEW_YAW[view] - yaw_deg)))
+    return float(np.clip(1.0 - off / 60.0, 0.0, 1.0))

@@ -17,9 +17,9 @@ def fake_result(rng, found: bool, size=(640, 480)) -> PoseResult:
     """A stand-in for one model output (this test is about the data model, not the model)."""
     if not found:
         nan = np.full((N_LANDMARKS, 3), np.nan, np.float32)
-        return PoseResult(False, nan, nan[:, 0].copy(), nan[:, 0].copy(), nan.copy(), size)
+        return PoseResult(False, nan, nan[:, 0].copy(), nan.copy(), size)
     lm = rng.random((N_LANDMARKS, 3), dtype=np.float32)
-    return PoseResult(True, lm, rng.random(N_LANDMARKS, dtype=np.float32), rng.random(N_LANDMARKS, dtype=np.float32),
+    return PoseResult(True, lm, rng.random(N_LANDMARKS, dtype=np.float32),
                       rng.normal(size=(N_LANDMARKS, 3)).astype(np.float32), size)
 
 
@@ -50,7 +50,7 @@ def test_save_load_round_trip_is_lossless(tmp_path):
     path = seq.save(tmp_path / "x.pose.npz")
     assert path.name == "x.pose.npz"
     back = PoseSequence.load(path)
-    for k in ("timestamps", "frame_index", "landmarks", "visibility", "presence", "world", "image_size"):
+    for k in ("timestamps", "frame_index", "landmarks", "visibility", "world", "image_size"):
         a, b = getattr(seq, k), getattr(back, k)
         assert a.dtype == b.dtype and a.shape == b.shape
         assert np.array_equal(a, b, equal_nan=True), k
@@ -67,8 +67,7 @@ def test_load_refuses_other_files(tmp_path):
 def test_wrong_shapes_are_refused():
     seq = make_sequence()
     with pytest.raises(ValueError, match="landmarks"):
-        PoseSequence(seq.timestamps, seq.frame_index, seq.landmarks[:, :10], seq.visibility, seq.presence,
-                     seq.world, seq.image_size)
+        PoseSequence(seq.timestamps, seq.frame_index, seq.landmarks[:, :10], seq.visibility, seq.world, seq.image_size)
 
 
 def test_tidy_csv_has_one_row_per_frame_and_landmark(tmp_path):

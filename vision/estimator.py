@@ -58,8 +58,6 @@ class PoseResult:
         depth (same scale as x, smaller = nearer the camera, origin at the hip midpoint).
     visibility : ndarray, shape (33,), float32
         MediaPipe's probability (0..1) that the landmark is visible in the frame and not occluded.
-    presence : ndarray, shape (33,), float32
-        MediaPipe's probability (0..1) that the landmark is inside the frame.
     world : ndarray, shape (33, 3), float32
         World landmarks in metres, origin at the hip midpoint, x to the image right, y down, z away.
     image_size : tuple of int
@@ -74,7 +72,6 @@ class PoseResult:
     found: bool
     landmarks: np.ndarray
     visibility: np.ndarray
-    presence: np.ndarray
     world: np.ndarray
     image_size: tuple[int, int]
     segmentation: np.ndarray | None = None
@@ -155,15 +152,15 @@ class PoseEstimator:
         small, s = scale_for_model(rgb, self.max_side)
         out = self._pose.process(np.ascontiguousarray(small))
         if out.pose_landmarks is None:
-            return PoseResult(False, _empty(N_LANDMARKS, 3), _empty(N_LANDMARKS), _empty(N_LANDMARKS),
-                              _empty(N_LANDMARKS, 3), (w, h), None, s)
+            return PoseResult(False, _empty(N_LANDMARKS, 3), _empty(N_LANDMARKS), _empty(N_LANDMARKS, 3), (w, h), None, s)
         lm = out.pose_landmarks.landmark
-        arr = np.array([(p.x, p.y, p.z, p.visibility, p.presence) for p in lm], dtype=np.float32)
+        # (the legacy solutions API leaves each landmark's "presence" at 0, so it is not kept)
+        arr = np.array([(p.x, p.y, p.z, p.visibility) for p in lm], dtype=np.float32)
         world = np.array([(p.x, p.y, p.z) for p in out.pose_world_landmarks.landmark], dtype=np.float32)
         mask = None
         if self.segmentation and out.segmentation_mask is not None:
             mask = np.asarray(out.segmentation_mask, dtype=np.float32)
-        return PoseResult(True, arr[:, :3].copy(), arr[:, 3].copy(), arr[:, 4].copy(), world, (w, h), mask, s)
+        return PoseResult(True, arr[:, :3].copy(), arr[:, 3].copy(), world, (w, h), mask, s)
 
     def close(self) -> None:
         if self._pose is not None:

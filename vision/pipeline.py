@@ -27,6 +27,7 @@ from vision.sources import ImageSource, VideoSource, open_source
 
 PEOPLE_PROBE_EVERY_S = 2.0  # look for a second person this often in a clip (seconds)
 PEOPLE_PROBE_MAX = 8
+MIN_PERSON_FRACTION = 0.8  # engineering choice: below this share of frames with a person, say so
 
 T = TypeVar("T")
 Progress = Callable[[int, "int | None"], None]  # (frames done, frames expected or None)
@@ -213,7 +214,10 @@ def problems_of(summary: dict, tracked: Tracked) -> list[str]:
     if summary["frames"] and summary["frames_with_person"] == 0:
         out.append(f"No person was found in any of the {summary['frames']} frames. Film one person, whole body, "
                    "in good light, facing or side-on to the camera.")
-    elif summary["framing"]["missing"]:
+    elif summary["person_fraction"] < MIN_PERSON_FRACTION:
+        out.append(f"A person was found in only {summary['person_fraction']:.0%} of the frames: keep the whole body "
+                   "in view for the whole recording (measurements use only the frames with a person).")
+    if summary["frames_with_person"] and summary["framing"]["missing"]:
         missing = ", ".join(summary["framing"]["missing"])
         out.append(f"The person is only partly in the picture ({missing} not seen): {summary['framing']['advice']}.")
     if tracked.several_people_at:
@@ -232,6 +236,7 @@ def analyze_file(
     segmentation: bool = False,
     max_side: int | None = DEFAULT_MAX_SIDE,
     progress: Progress | None = None,
+    display_name: str | None = None,
 ) -> Analysis:
     """Track a video or photo and write its outputs to ``out_dir``.
 
@@ -239,6 +244,8 @@ def analyze_file(
     ``<stem>.annotated.mp4`` or ``.png`` (the skeleton drawn on the frames, at the model's resolution)
     unless ``annotate`` is False, and ``<stem>.landmarks.csv`` when ``csv`` is True. Outputs are written
     also when reading stopped early or no person was found, so nothing computed is lost.
+    ``display_name`` replaces the file's name and path in the outputs and messages (e.g. an upload's
+    original name instead of its temporary path).
 
     Raises
     ------
@@ -248,6 +255,8 @@ def analyze_file(
     source = open_source(path)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if display_name:
+        source.info.name = source.info.path = display_name
     stem = Path(path).name.split(".")[0] or "input"
     outputs: dict[str, str] = {}
     is_image = isinstance(source, ImageSource)

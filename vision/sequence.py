@@ -11,7 +11,6 @@ timestamps      (T,)              float64  seconds since the start of the stream
 frame_index     (T,)              int64    0-based frame number in the source
 landmarks       (T, 33, 3)        float32  normalised x (right), y (down), z (MediaPipe depth)
 visibility      (T, 33)           float32  0..1, landmark visible and not occluded
-presence        (T, 33)           float32  0..1, landmark inside the frame
 world           (T, 33, 3)        float32  metres, origin at the hip midpoint, y down
 image_size      (T, 2)            int32    frame width, height in pixels (upright)
 outline         (T, K, 2)         float32  optional: the person's silhouette outline in pixels,
@@ -38,7 +37,7 @@ from vision.sources import SourceInfo
 
 FORMAT_NAME = "posture-pose-sequence"
 FORMAT_VERSION = 1
-_ARRAYS = ("timestamps", "frame_index", "landmarks", "visibility", "presence", "world", "image_size")
+_ARRAYS = ("timestamps", "frame_index", "landmarks", "visibility", "world", "image_size")
 
 
 @dataclass
@@ -49,7 +48,6 @@ class PoseSequence:
     frame_index: np.ndarray
     landmarks: np.ndarray
     visibility: np.ndarray
-    presence: np.ndarray
     world: np.ndarray
     image_size: np.ndarray
     source: SourceInfo = field(default_factory=lambda: SourceInfo(kind="unknown"))
@@ -60,7 +58,7 @@ class PoseSequence:
         t = len(self.timestamps)
         expected = {
             "frame_index": (t,), "landmarks": (t, N_LANDMARKS, 3), "visibility": (t, N_LANDMARKS),
-            "presence": (t, N_LANDMARKS), "world": (t, N_LANDMARKS, 3), "image_size": (t, 2),
+            "world": (t, N_LANDMARKS, 3), "image_size": (t, 2),
         }
         for name, shape in expected.items():
             got = np.shape(getattr(self, name))
@@ -112,7 +110,7 @@ class PoseSequence:
         path = Path(path)
         px = self.pixels
         cols = ["frame_index", "time_s", "landmark_index", "landmark", "detected", "x_norm", "y_norm", "z_norm",
-                "x_px", "y_px", "visibility", "presence", "world_x_m", "world_y_m", "world_z_m"]
+                "x_px", "y_px", "visibility", "world_x_m", "world_y_m", "world_z_m"]
         det = self.detected
 
         def cell(v: float) -> str:
@@ -122,8 +120,7 @@ class PoseSequence:
             w = csv.writer(f)
             w.writerow(cols)
             for t in range(len(self)):
-                vals = np.concatenate([self.landmarks[t], px[t], self.visibility[t][:, None],
-                                       self.presence[t][:, None], self.world[t]], axis=1)
+                vals = np.concatenate([self.landmarks[t], px[t], self.visibility[t][:, None], self.world[t]], axis=1)
                 for j in range(N_LANDMARKS):
                     w.writerow([int(self.frame_index[t]), repr(float(self.timestamps[t])), j, LANDMARK_NAMES[j],
                                 int(det[t]), *map(cell, vals[j])])
@@ -154,7 +151,6 @@ class SequenceBuilder:
         r["frame_index"].append(frame_index)
         r["landmarks"].append(result.landmarks)
         r["visibility"].append(result.visibility)
-        r["presence"].append(result.presence)
         r["world"].append(result.world)
         r["image_size"].append(image_size)
 
@@ -170,7 +166,6 @@ class SequenceBuilder:
             frame_index=stack("frame_index", (t,), np.int64),
             landmarks=stack("landmarks", (t, n, 3), np.float32),
             visibility=stack("visibility", (t, n), np.float32),
-            presence=stack("presence", (t, n), np.float32),
             world=stack("world", (t, n, 3), np.float32),
             image_size=stack("image_size", (t, 2), np.int32),
             source=source,

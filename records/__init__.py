@@ -1,0 +1,1 @@
+"""Local client records (SQLite): calibrations now, client histories later."""

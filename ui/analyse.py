@@ -1,0 +1,153 @@
+"""Run the pipeline for the app: in a temporary folder that is deleted afterwards, keeping in memory only
+what the page shows and offers for download. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+import numpy as np
+
+from ui.results import best_frame_index, safe_filename
+from vision.sequence import PoseSequence
+
+Progress = Callable[[int, "int | None"], None]
+
+
+@dataclass
+class Result:
+    """One analysed file, held in memory (the temporary folder it was made in is gone)."""
+
+    name: str  # file name as the user knows it
+    stem: str  # base for download names
+    kind: str  # "video" or "photo"
+    summary: dict
+    problems: list[str]
+    sequence: PoseSequence
+    summary_json: bytes
+    track_npz: bytes
+    annotated: bytes | None  # H.264 mp4 (video) or png (photo); None when nothing could be drawn
+    key_frame: np.ndarray | None  # RGB, the annotated frame where the body is seen best (or the first)
+    key_index: int | None  # its position in the track; None when no frame has a person
+    _csv: bytes | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def key_time(self) -> float | None:
+        return None if self.key_index is None else float(self.sequence.timestamps[self.key_index])
+
+    def csv_bytes(self) -> bytes:
+        """The landmark CSV (one row per frame and landmark), made on first request and kept."""
+        with self._lock:
+            if self._csv is None:
+                with tempfile.TemporaryDirectory(prefix="posture-csv-") as tmp:
+                    self._csv = self.sequence.to_csv(Path(tmp) / "track.csv").read_bytes()
+            return self._csv
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def video_frame(path: Path, index: int) -> np.ndarray | None:
+    """Frame ``index`` (0-based, decode order) of a video as RGB; the last frame if it has fewer; None
+    if it has none."""
+    from vision.sources import VideoSource
+
+    src = VideoSource(path)
+    last = None
+    try:
+        for frame in src:
+            last = frame.rgb
+            if frame.index >= index:
+                break
+    finally:
+        src.close()
+    return last
+
+
+def analyse_path(path: str | Path, *, progress: Progress | None = None, name: str | None = None) -> Result:
+    """Analyse a video or photo with :func:`vision.pipeline.analyze_file` into a temporary folder and
+    return everything the page needs in memory.
+
+    ``name`` is the file name shown and stored in the outputs instead of ``path`` (for uploads, whose
+    temporary path means nothing to the user).
+
+    Raises
+    ------
+    vision.errors.InputError
+        When the file cannot be analysed (its message is one plain line for the user).
+    """
+    from vision.pipeline import analyze_file
+
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="posture-app-") as tmp:
+        # the user's file name, and no temporary path, in what is shown and downloaded
+        analysis = analyze_file(path, Path(tmp) / "out", annotate=True, csv=False, progress=progress, display_name=name)
+        summary, seq = analysis.summary, analysis.sequence
+        track_npz = Path(analysis.outputs["track"]).read_bytes()
+        summary_json = json.dumps(summary, indent=2).encode()
+        kind = "photo" if summary["source"]["kind"] == "image" else "video"
+        key_index = best_frame_index(seq.visibility, seq.detected)
+        annotated = key_frame = None
+        if "annotated" in analysis.outputs:
+            ann = Path(analysis.outputs["annotated"])
+            annotated = ann.read_bytes()
+            if kind == "photo":
+                from PIL import Image
+
+                with Image.open(ann) as im:
+                    key_frame = np.asarray(im.convert("RGB"))
+            else:
+                key_frame = video_frame(ann, key_index or 0)
+    shown = name or path.name
+    return Result(name=shown, stem=Path(safe_filename(shown)).stem, kind=kind, summary=summary,
+                  problems=list(analysis.problems), sequence=seq, summary_json=summary_json, track_npz=track_npz,
+                  annotated=annotated, key_frame=key_frame, key_index=key_index)
+
+
+def analyse_upload(name: str, data: bytes | BinaryIO, *, progress: Progress | None = None) -> Result:
+    """Write an uploaded file into a temporary folder (deleted afterwards) and analyse it."""
+    with tempfile.TemporaryDirectory(prefix="posture-upload-") as tmp:
+        path = Path(tmp) / safe_filename(name)
+        with open(path, "wb") as f:
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                f.write(data)
+            else:
+                shutil.copyfileobj(data, f, 1 << 20)
+        return analyse_path(path, progress=progress, name=Path(name.replace("\\", "/")).name)
+
+
+class ResultCache:
+    """A small thread-safe least-recently-used store of results, keyed on the file's SHA-256 (and name),
+    so reruns of the page (every widget click) do not analyse the same file again."""
+
+    def __init__(self, max_entries: int = 4) -> None:
+        self.max_entries = max_entries
+        self._items: OrderedDict[tuple, Result] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Result | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            return None
+
+    def put(self, key: tuple, result: Result) -> None:
+        with self._lock:
+            self._items[key] = result
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
