@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from analysis.report_text import format_assessment
+from records.calibration import DEFAULT_DB
 from vision.errors import InputError
 from vision.estimator import DEFAULT_MAX_SIDE, silence_native_logs
 
@@ -18,6 +20,9 @@ outputs (in --out, named after the input):
   NAME.pose.npz        the landmark track: 33 MediaPipe landmarks per frame in pixels/normalised
                        coordinates and metres, visibility, timestamps; gaps where no person was found
   NAME.summary.json    frames read, frames with a person, view guess, mean visibility, framing, problems
+  NAME.assessment.json the standing-posture assessment: view, capture checks, metrics with unit,
+                       definition, kind (measurement/estimate), confidence, usual range; spinal curve
+  NAME.keyframe.png    the steadiest frame with plumb line, hip and knee angles and the back contour
   NAME.annotated.mp4   the skeleton drawn on every frame (a .png for a photo)
   NAME.landmarks.csv   with --csv: one row per frame and landmark
 
@@ -65,18 +70,57 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if not args.file:
         print(f"No file given: analysing the built-in sample {path.name}.")
     update, close = _progress_bar(args.quiet)
+    calibration = None
+    if args.person:
+        from records.calibration import load_calibration
+
+        cal = load_calibration(args.db, args.person)
+        calibration = (cal.offset_deg, cal.made_at) if cal else None
+        if cal is None:
+            print(f"No pelvic-tilt calibration stored for {args.person!r}: the tilt stays an uncalibrated estimate.")
     try:
         analysis = analyze_file(path, args.out, annotate=not args.no_annotate, csv=args.csv,
-                                segmentation=args.segmentation, max_side=args.max_side or None, progress=update)
+                                segmentation=not args.no_segmentation, max_side=args.max_side or None,
+                                progress=update, height_cm=args.height_cm, want_view=args.view,
+                                calibration=calibration)
     except InputError as e:
         close()
         print(f"error: {e}", file=sys.stderr)
         return EXIT_INPUT
     close()
     _print_summary(analysis)
+    if analysis.assessment:
+        print(format_assessment(analysis.assessment, detailed=args.detailed))
     for p in analysis.problems:
         print(f"problem: {p}", file=sys.stderr)
     return EXIT_PROBLEMS if analysis.problems else EXIT_OK
+
+
+def _point(text: str) -> tuple[float, float]:
+    try:
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected X,Y in pixels, e.g. 412,388; got {text!r}") from None
+    return x, y
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    import datetime
+
+    from records.calibration import save_calibration
+    from vision.pipeline import calibrate_tilt
+
+    try:
+        c = calibrate_tilt(args.file, args.asis, args.psis, args.frame)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    when = datetime.date.today().isoformat()
+    save_calibration(args.db, args.person, c["offset_deg"], c["measured_deg"], c["estimated_deg"], when)
+    print(f"Pelvic tilt from your ASIS/PSIS marks: {c['measured_deg']:+.1f} deg (+ = anterior); silhouette estimate "
+          f"on the same frame: {c['estimated_deg']:+.1f} deg. Stored offset {c['offset_deg']:+.1f} deg for "
+          f"{args.person!r} in {args.db}; later analyses with --person {args.person} apply it.")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,12 +140,33 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("-o", "--out", default="posture-output", help="folder for the outputs (created if missing; default: %(default)s)")
     a.add_argument("--csv", action="store_true", help="also write the track as a tidy CSV (one row per frame and landmark)")
     a.add_argument("--no-annotate", action="store_true", help="do not write the annotated video/image (faster)")
-    a.add_argument("--segmentation", action="store_true", help="also run MediaPipe's person segmentation (slower)")
+    a.add_argument("--height-cm", type=float, metavar="CM",
+                   help="the person's standing height: plumb-line offsets and shifts in cm instead of %% of height")
+    a.add_argument("--view", choices=["any", "side", "frontal", "front", "back"], default="any",
+                   help="which view the capture must be (default: %(default)s; side gives pelvic tilt and the spine curve)")
+    a.add_argument("--person", metavar="ID", help="apply this person's stored pelvic-tilt calibration (see 'posture calibrate')")
+    a.add_argument("--db", default=str(DEFAULT_DB), metavar="FILE", help="records database (default: %(default)s)")
+    a.add_argument("--detailed", action="store_true", help="print each measure's definition and the source of its usual range")
+    a.add_argument("--no-segmentation", action="store_true",
+                   help="skip the person outline (faster; no pelvic-tilt estimate or spinal curve)")
     a.add_argument("--max-side", type=int, default=DEFAULT_MAX_SIDE, metavar="PX",
                    help="scale frames down to this longer side before the model (0 = never; default: %(default)s); "
                    "results are given in the original pixels")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     a.set_defaults(func=cmd_analyze)
+    c = sub.add_parser(
+        "calibrate", help="measure pelvic tilt from ASIS/PSIS marked on a frame and store the person's offset",
+        description="Pelvic tilt by its clinical definition (the ASIS-PSIS line to horizontal, + = anterior) from two "
+        "points you mark on a side-view photo or clip frame (e.g. read off an image viewer). The difference to the "
+        "silhouette estimate on the same frame is stored for the person and applied to their later analyses.",
+    )
+    c.add_argument("file", help="the side-view photo or clip you marked")
+    c.add_argument("--asis", type=_point, required=True, metavar="X,Y", help="anterior superior iliac spine, pixels")
+    c.add_argument("--psis", type=_point, required=True, metavar="X,Y", help="posterior superior iliac spine, pixels")
+    c.add_argument("--frame", type=int, default=0, help="frame number of a clip you marked (default: %(default)s)")
+    c.add_argument("--person", required=True, metavar="ID", help="whose calibration this is (a name or client id)")
+    c.add_argument("--db", default=str(DEFAULT_DB), metavar="FILE", help="records database (default: %(default)s)")
+    c.set_defaults(func=cmd_calibrate)
     return parser
 
 

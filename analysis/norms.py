@@ -28,7 +28,9 @@ class Norm:
     note: str = ""
 
     def status(self, value: float) -> str:
-        """``"below"``, ``"above"`` or ``"within"`` the range."""
+        """``"below"``, ``"above"`` or ``"within"`` the range; ``"unknown"`` when it has no bounds."""
+        if self.low is None and self.high is None:
+            return "unknown"
         if self.low is not None and value < self.low:
             return "below"
         if self.high is not None and value > self.high:

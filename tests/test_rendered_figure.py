@@ -95,7 +95,8 @@ def test_posture_analyze_on_the_built_in_sample(tmp_path):
 def test_help_explains_every_option():
     proc = cli("analyze", "--help", cwd=ROOT)
     assert proc.returncode == 0
-    for opt in ("--out", "--csv", "--no-annotate", "--segmentation", "--max-side", "--quiet", "exit status"):
+    for opt in ("--out", "--csv", "--no-annotate", "--no-segmentation", "--max-side", "--quiet", "--height-cm", "--view",
+                "--person", "--db", "--detailed", "exit status"):
         assert opt in proc.stdout
 
 

@@ -53,3 +53,69 @@ def put_label(rgb: np.ndarray, text: str) -> np.ndarray:
     cv2.putText(rgb, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 3 * max(1, round(scale)), cv2.LINE_AA)
     cv2.putText(rgb, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), max(1, round(scale)), cv2.LINE_AA)
     return rgb
+
+
+_PLUMB = (255, 60, 60)
+_BACK = (60, 255, 120)
+_ARC = (255, 230, 0)
+
+
+def _angle_arc(img: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray, label: str, radius: int, thick: int) -> None:
+    """Draw the arc of angle a-b-c at vertex b with a text label (pixels; skipped when any point is NaN)."""
+    if not (np.isfinite(a).all() and np.isfinite(b).all() and np.isfinite(c).all()):
+        return
+    t1 = np.degrees(np.arctan2(a[1] - b[1], a[0] - b[0]))
+    t2 = np.degrees(np.arctan2(c[1] - b[1], c[0] - b[0]))
+    d = (t2 - t1 + 180) % 360 - 180  # shortest way round
+    centre = tuple(int(v) for v in np.round(b))
+    cv2.ellipse(img, centre, (radius, radius), 0, t1, t1 + d, _ARC, thick, cv2.LINE_AA)
+    mid = np.radians(t1 + d / 2)
+    pos = b + (radius + 6 * thick) * np.array([np.cos(mid), np.sin(mid)])
+    scale = max(0.4, radius / 90)
+    org = (int(pos[0]) - 10, int(pos[1]) + 5)
+    cv2.putText(img, label, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
+    cv2.putText(img, label, org, cv2.FONT_HERSHEY_SIMPLEX, scale, _ARC, max(1, thick - 1), cv2.LINE_AA)
+
+
+def draw_side_assessment(rgb: np.ndarray, pixels: np.ndarray, visibility: np.ndarray, facing: int,
+                         back_edge: np.ndarray | None = None) -> np.ndarray:
+    """Annotate a side-view frame: skeleton, plumb line through the ankle, hip and knee angle arcs and the
+    back contour.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8
+    pixels : ndarray, shape (33, 2)
+        Landmarks in this frame's pixels.
+    visibility : ndarray, shape (33,)
+    facing : int
+        +1 when the person faces the image right, -1 left (picks nothing but label placement).
+    back_edge : ndarray, shape (M, 2), optional
+        The back contour between hip and shoulder level in pixels (NaN points skipped).
+
+    Returns
+    -------
+    ndarray
+        An annotated copy.
+    """
+    from analysis.geometry import angle_at
+
+    out = draw_skeleton(rgb, pixels, visibility)
+    h, w = out.shape[:2]
+    thick = max(2, round(max(h, w) / 320))
+    side = "left" if np.nansum(visibility[[11, 23, 25, 27]]) >= np.nansum(visibility[[12, 24, 26, 28]]) else "right"
+    i = {n: LANDMARK_NAMES.index(f"{side}_{n}") for n in ("shoulder", "hip", "knee", "ankle")}
+    ankle = pixels[i["ankle"]]
+    if np.isfinite(ankle).all():  # plumb line: the vertical through the ankle (lateral malleolus)
+        x = int(round(ankle[0]))
+        for y0 in range(0, int(ankle[1]), 4 * thick):  # dashed
+            cv2.line(out, (x, y0), (x, min(int(ankle[1]), y0 + 2 * thick)), _PLUMB, max(1, thick - 1), cv2.LINE_AA)
+    if back_edge is not None:
+        pts = back_edge[np.isfinite(back_edge).all(axis=1)]
+        if len(pts) > 1:
+            cv2.polylines(out, [np.round(pts).astype(np.int32)], False, _BACK, thick + 1, cv2.LINE_AA)
+    radius = max(14, int(0.04 * h))
+    sh, hp, kn, an = (pixels[i[n]] for n in ("shoulder", "hip", "knee", "ankle"))
+    _angle_arc(out, sh, hp, kn, f"{float(angle_at(sh, hp, kn)):.0f}", radius, thick)
+    _angle_arc(out, hp, kn, an, f"{float(angle_at(hp, kn, an)):.0f}", radius, thick)
+    return out

@@ -17,13 +17,15 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 import numpy as np
 
+from analysis.assessment import assess_standing
 from analysis.summary import track_summary
-from vision.drawing import draw_skeleton, put_label
+from vision.contour import empty_outline, outline_from_result
+from vision.drawing import draw_side_assessment, draw_skeleton, put_label
 from vision.errors import InputError
 from vision.estimator import DEFAULT_MAX_SIDE, MODEL_COMPLEXITY, MODEL_NAME, PoseEstimator, mediapipe_version, scale_for_model
 from vision.people import PeopleProbe
 from vision.sequence import PoseSequence, SequenceBuilder
-from vision.sources import ImageSource, VideoSource, open_source
+from vision.sources import ImageSource, VideoSource, open_source, read_frame
 
 PEOPLE_PROBE_EVERY_S = 2.0  # look for a second person this often in a clip (seconds)
 PEOPLE_PROBE_MAX = 8
@@ -149,7 +151,8 @@ def track(
     source
         An opened :class:`ImageSource` or :class:`VideoSource` (closed by the caller).
     segmentation : bool
-        Ask the model for the person mask too (handed to ``on_frame``; not stored in the track).
+        Also run the model's person segmentation and store each frame's silhouette outline in the track
+        (:mod:`vision.contour`; needed for the pelvic-tilt estimate and the spinal curve).
     max_side : int or None
         Frames are scaled down to this longer side before the model; landmarks are normalised, so they
         hold for the original frame too.
@@ -176,10 +179,14 @@ def track(
     with PoseEstimator(static=static, segmentation=segmentation, max_side=None) as est:
         try:
             for frame in prefetch(source):
-                small, _ = scale_for_model(frame.rgb, max_side)
+                small, scale = scale_for_model(frame.rgb, max_side)
                 res = est.process(small)
                 h, w = frame.rgb.shape[:2]
-                builder.append(frame.index, frame.timestamp, res, (w, h))
+                outline = None
+                if segmentation:
+                    outline = outline_from_result(res) if res.found else None
+                    outline = empty_outline() if outline is None else outline / np.float32(scale)
+                builder.append(frame.index, frame.timestamp, res, (w, h), outline)
                 if probe and res.found and frame.timestamp >= next_probe and probe.probed < PEOPLE_PROBE_MAX:
                     probe.check(small, res, frame.timestamp)
                     next_probe = frame.timestamp + PEOPLE_PROBE_EVERY_S
@@ -202,6 +209,7 @@ class Analysis:
     outputs: dict[str, str]
     problems: list[str]
     sequence: PoseSequence
+    assessment: dict | None = None
 
 
 def problems_of(summary: dict, tracked: Tracked) -> list[str]:
@@ -237,6 +245,10 @@ def analyze_file(
     max_side: int | None = DEFAULT_MAX_SIDE,
     progress: Progress | None = None,
     display_name: str | None = None,
+    assess: bool = True,
+    height_cm: float | None = None,
+    want_view: str = "any",
+    calibration: tuple[float, str] | None = None,
 ) -> Analysis:
     """Track a video or photo and write its outputs to ``out_dir``.
 
@@ -246,6 +258,11 @@ def analyze_file(
     also when reading stopped early or no person was found, so nothing computed is lost.
     ``display_name`` replaces the file's name and path in the outputs and messages (e.g. an upload's
     original name instead of its temporary path).
+
+    With ``assess`` (the default) the standing-posture assessment (:func:`analysis.assessment.assess_standing`,
+    with ``height_cm``, ``want_view`` and a stored ``calibration``) is written to ``<stem>.assessment.json``
+    and its key frame, annotated with the plumb line, angle arcs and back contour, to ``<stem>.keyframe.png``;
+    its failed capture checks join the problems. The silhouette it needs comes from ``segmentation``.
 
     Raises
     ------
@@ -301,8 +318,83 @@ def analyze_file(
     summary["source"] = asdict(seq.source)
     summary["model"] = seq.model
     problems = problems_of(summary, tracked)
+    assessment = None
+    if assess and summary["frames_with_person"]:
+        assessment = assess_standing(seq.pixels, seq.visibility, seq.world, seq.image_size,
+                                     None if is_image else seq.timestamps, seq.outline, height_cm=height_cm,
+                                     want=want_view, calibration=calibration)
+        problems += [f"{c['reason']}: {c['advice']}" for c in assessment["checks"]
+                     if not c["passed"] and c["name"] != "whole_body"]  # framing is reported already
+        p = out / f"{stem}.assessment.json"
+        p.write_text(json.dumps(assessment, indent=2))
+        outputs["assessment"] = str(p)
+        if annotate and assessment["key_frame"] is not None:
+            p = out / f"{stem}.keyframe.png"
+            _write_key_frame(p, path, seq, assessment)
+            outputs["keyframe"] = str(p)
     summary["problems"] = problems
     p = out / f"{stem}.summary.json"
     p.write_text(json.dumps(summary, indent=2))
     outputs["summary"] = str(p)
-    return Analysis(summary, outputs, problems, seq)
+    return Analysis(summary, outputs, problems, seq, assessment)
+
+
+def _write_key_frame(dest: Path, path: str | Path, seq: PoseSequence, assessment: dict) -> None:
+    """Draw the assessment's key frame (full resolution) with its overlays and save it as a PNG."""
+    import cv2
+
+    k = assessment["key_frame"]
+    rgb = read_frame(path, int(seq.frame_index[k]))
+    view = assessment["view"]["label"]
+    if view in ("left side", "right side"):
+        edge = (assessment.get("spinal_curve") or {}).get("key_frame_back_edge_px")
+        edge = None if edge is None else np.array(edge, dtype=float)
+        img = draw_side_assessment(rgb, seq.pixels[k], seq.visibility[k], assessment["view"]["facing"], edge)
+    else:
+        img = draw_skeleton(rgb, seq.pixels[k], seq.visibility[k])
+    cv2.imwrite(str(dest), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+
+
+def calibrate_tilt(path: str | Path, asis_xy: tuple[float, float], psis_xy: tuple[float, float],
+                   frame_index: int = 0, max_side: int | None = DEFAULT_MAX_SIDE) -> dict:
+    """Compare a pelvic-tilt measurement from hand-marked ASIS and PSIS with the silhouette estimate.
+
+    Parameters
+    ----------
+    path
+        The photo or clip the marks were made on.
+    asis_xy, psis_xy : (float, float)
+        The marked anterior and posterior superior iliac spines, in that frame's pixels (x right, y down).
+    frame_index : int
+        Which frame of a clip was marked (0 for a photo).
+
+    Returns
+    -------
+    dict
+        ``measured_deg`` (the clinical definition: ASIS-PSIS line to horizontal, + = anterior),
+        ``estimated_deg`` (silhouette estimate on the same frame) and ``offset_deg`` (measured minus
+        estimated, to add to this person's later estimates).
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, has no such frame, or the estimate cannot be made on that frame.
+    """
+    from analysis.pelvis import calibration_offset, estimate_pelvic_tilt, tilt_from_asis_psis
+
+    source = open_source(path)
+    try:
+        seq = track(source, segmentation=True, max_side=max_side, probe_people=False).sequence
+    finally:
+        source.close()
+    hits = np.flatnonzero(seq.frame_index == frame_index)
+    if len(hits) == 0:
+        raise InputError(f"{Path(path).name} has no frame {frame_index} (it has {len(seq)}): give the frame you marked.")
+    k = int(hits[0])
+    outline = seq.outline[k] if seq.outline is not None and np.isfinite(seq.outline[k]).all() else None
+    est = estimate_pelvic_tilt(outline, seq.pixels[k], seq.visibility[k])
+    if est.value is None:
+        raise InputError(f"No tilt estimate on frame {frame_index} to calibrate against: {est.reason}.")
+    measured = float(tilt_from_asis_psis(asis_xy, psis_xy))
+    return {"measured_deg": measured, "estimated_deg": float(est.value),
+            "offset_deg": calibration_offset(measured, est.value), "frame_index": frame_index}

@@ -257,3 +257,19 @@ def _looks_like_image(path: Path) -> bool:
     except (UnidentifiedImageError, OSError):
         return False
 
+
+
+def read_frame(path: str | Path, index: int) -> np.ndarray:
+    """The upright RGB frame at decode position ``index`` of a video (or the picture of a photo).
+
+    Decodes from the start up to that frame (a few milliseconds a frame), so it suits fetching one key
+    frame after an analysis, not random access in a loop.
+    """
+    src = open_source(path)
+    try:
+        for frame in src:
+            if frame.index == index:
+                return frame.rgb
+    finally:
+        src.close()
+    raise InputError(f"{Path(path).name} has no frame {index}")

@@ -1,0 +1,65 @@
+"""Plain-text rendering of an assessment for the command line (no maths here, only wording)."""
+
+from __future__ import annotations
+
+
+def _value(m: dict) -> str:
+    if m["value"] is None:
+        return "-"
+    unit = "" if m["unit"] in ("", None) else (" deg" if m["unit"] == "deg" else f" {m['unit']}")
+    spread = f" ±{m['spread']:.1f}" if m.get("spread") else ""
+    return f"{m['value']:.1f}{spread}{unit}"
+
+
+def _range(m: dict) -> str:
+    n = m.get("norm")
+    if not n:
+        return ""
+    if n["low"] is not None and n["high"] is not None:
+        return f"{n['low']:g} to {n['high']:g}"
+    if n["low"] is not None:
+        return f">= {n['low']:g}"
+    if n["high"] is not None:
+        return f"<= {n['high']:g}"
+    return ""
+
+
+def format_assessment(assessment: dict, detailed: bool = False) -> str:
+    """The assessment as lines of text: capture checks, a metrics table, the posture reading, notes.
+
+    ``detailed`` adds each metric's definition and the source of its usual range (for therapists).
+    """
+    lines = []
+    view = assessment.get("view")
+    if view:
+        lines.append(f"Standing posture, {view['label']} view")
+    bad = [c for c in assessment["checks"] if not c["passed"]]
+    for c in bad:
+        kind = "cannot measure" if c["blocking"] else "check"
+        lines.append(f"  [{kind}] {c['reason']}" + (f" - {c['advice']}" if c["advice"] else ""))
+    if not assessment["ok"]:
+        lines.append("  No posture numbers: fix the capture as advised above and record again.")
+        return "\n".join(lines + [f"  Note: {n}" for n in assessment["notes"]])
+    rows = [("measure", "value", "usual", "status", "kind (confidence)")]
+    for m in assessment["metrics"]:
+        side = f" ({m['side']})" if m.get("side") and m["side"] not in m["name"].lower() else ""
+        kind = f"{m['kind']} ({m['confidence']:.2f})" if m["value"] is not None else m["kind"]
+        rows.append((m["name"] + side, _value(m), _range(m), m["status"] if m["value"] is not None else "n/a", kind))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    for r in rows:
+        lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    for m in assessment["metrics"]:
+        if m["value"] is None:
+            lines.append(f"  {m['name']}: not measured - {m['reason']}")
+    curve = assessment.get("spinal_curve")
+    if curve and curve.get("posture_type") not in (None, "unknown"):
+        lines.append(f"  Posture reading: {curve['posture_reason']}")
+    if detailed:
+        lines.append("  Definitions:")
+        for m in assessment["metrics"]:
+            src = f" Usual range: {m['norm']['source']} ({m['norm']['basis']})." if m.get("norm") else ""
+            lines.append(f"    {m['name']}: {m['definition']}{src}")
+    else:
+        lines += [f"  - {m['reading']}" for m in assessment["metrics"] if m["value"] is not None and m["reading"]]
+    lines += [f"  Note: {n}" for n in assessment["notes"]]
+    return "\n".join(lines)

@@ -1,0 +1,181 @@
+"""Sit-to-stand from a side view: time to stand, trunk lean at lift-off, hip extension at full stand,
+the "hips still bent, back arched" finish, and the compensation curve.
+
+Events per repetition (a repetition = one rise; several rises in a clip, e.g. a five-times
+sit-to-stand, are numbered 1, 2, ...). The driving signal is the **hip height**: the hip midpoint's
+height above its seated level, as a fraction of the rise of that repetition (0 = seated, 1 = standing).
+
+* ``onset``: start of the forward trunk lean before the rise (the trunk lean's repetition start, see
+  :func:`analysis.segmentation.find_repetitions`, here at 5 % of its rise from the seated lean).
+* ``lift_off`` (seat-off): the first frame the hip height passes ``sts_liftoff_fraction`` (5 %) of the
+  rise: the buttocks have left the seat.
+* ``stand``: the first frame the hip height reaches ``sts_stand_fraction`` (98 %) of the rise.
+* ``time_to_stand_s`` = stand - onset; ``rise_time_s`` = stand - lift-off.
+* ``trunk_lean_at_lift_off`` (deg, + forward), ``peak_trunk_lean`` (deg).
+* ``hip_extension_at_stand``: thigh behind the trunk line (deg, + extension, - still flexed; see
+  :mod:`analysis.movement`), median over the standing part (from ``stand`` to the end of the
+  repetition, at most 1 s).
+* ``hips_flexed_back_arched`` flag: at full stand the hip stays flexed by more than
+  ``sts_hip_flexed_min`` degrees (thigh in front of the trunk line) while the trunk is upright or
+  leaning back (trunk lean under ``sts_upright_max``): the trunk can only be upright over a bent hip if
+  the pelvis tilts forward and the low back arches, the pattern the practitioners' model links to
+  tight front thighs. With an outline, the lumbar contour angle at stand minus seated is reported too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.metric import Metric
+from analysis.movement import (_curve, _median_at, _mid, _vis_conf, leg_series, lumbar_contour_angle, prepare,
+                               rep_metric, resolve_facing, summarise, trunk_lean)
+from analysis.norms import threshold
+from analysis.posture_side import SIDE_IDX, near_side
+from analysis.quality import _quiet
+from analysis.segmentation import clean_signal, find_repetitions
+
+__all__ = ["sit_to_stand_test"]
+
+
+def _first_at_or_above(x: np.ndarray, lo: int, hi: int, level: float) -> int | None:
+    idx = np.flatnonzero(x[lo:hi + 1] >= level)
+    return lo + int(idx[0]) if idx.size else None
+
+
+def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, world=None, facing=None,
+                      side: str | None = None) -> dict:
+    """Sit-to-stand analysis of a side-view clip (see the module docstring).
+
+    Parameters
+    ----------
+    timestamps : ndarray (T,)
+    pixels : ndarray (T, 33, 2)
+    visibility : ndarray (T, 33)
+    outline : ndarray (T, K, 2), optional
+        Adds the lumbar contour angle (back arching) to the curve and the finish.
+    world : ndarray (T, 33, 3), optional
+    facing : optional
+        +1 / -1 / label; default from ``world`` or the landmarks.
+    side : str, optional
+        Leg used for the hip angle; default the near side (better seen).
+
+    Returns
+    -------
+    dict (JSON-ready)
+        ``repetitions`` (one per rise: events, metrics, flag, compensation curve), ``summary``
+        (best/mean/spread of the time to stand and of the hip extension at stand), ``curve``,
+        ``problems``.
+    """
+    t = np.asarray(timestamps, dtype=np.float64)
+    raw = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
+    p = prepare(raw, vis, t)
+    fc = resolve_facing(p, vis, world, facing)
+    res = {"kind": "sit_to_stand", "facing": fc, "side": side, "repetitions": [], "summary": {}, "problems": []}
+    if not fc:
+        res["problems"].append("could not tell which way the person faces: film side-on")
+        return res
+    side = side or near_side(vis, fc)
+    res["side"] = side
+    ser = leg_series(p, side, fc)
+    ser["trunk_lean"] = trunk_lean(p, fc)
+    ser["lumbar_angle"] = lumbar_contour_angle(outline, p, fc)
+    i = SIDE_IDX[side]
+    hip_y = _mid(p, "hip")[:, 1]
+    with _quiet():
+        thigh = float(np.nanmedian(np.hypot(*(p[:, i["hip"]] - p[:, i["knee"]]).T)))
+    height = -clean_signal(hip_y, t) / thigh  # hip height in thigh lengths, + up
+    reps = find_repetitions(height, t, threshold("sts_min_rise"), side=side, rest_fraction=0.05, smooth=False)
+    lean_reps = find_repetitions(ser["trunk_lean"], t, threshold("movement_min_amplitude"), rest_fraction=0.05)
+    f_lo, f_st = threshold("sts_liftoff_fraction"), threshold("sts_stand_fraction")
+    flexed_min, upright_max = threshold("sts_hip_flexed_min"), threshold("sts_upright_max")
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    rows = []
+    for j, r in enumerate(reps):
+        seated = r.rest_value
+        nxt = reps[j + 1].start if j + 1 < len(reps) else len(t) - 1
+        frac = (height - seated) / r.amplitude
+        # the rise: from the last seated frame before the peak; the stand level is the height reached
+        lo = _first_at_or_above(frac, r.start, r.peak, f_lo)
+        st = _first_at_or_above(frac, r.start, r.peak, f_st)
+        if lo is None or st is None:
+            continue
+        # lift-off: step back to the last frame under the level (the first frame above is already lifted)
+        onset = None
+        for lr in lean_reps:
+            if lr.start <= lo + 2 and lr.end >= lo - 2:  # the lean that carries this rise
+                onset = lr.start
+        onset = r.start if onset is None else min(onset, lo)
+        # standing values: the second after full stand, before the next repetition starts
+        stand_fr = np.arange(st, min(nxt, st + int(round(1.0 / dt))) + 1)
+        seat_fr = np.arange(max(0, onset - int(round(0.5 / dt))), onset + 1)
+        c = _vis_conf(vis, (i["shoulder"], i["hip"], i["knee"]), np.arange(onset, st + 1))
+        hip_ext = _median_at(ser["hip_extension"], stand_fr)
+        lean_stand = _median_at(ser["trunk_lean"], stand_fr)
+        lumbar_change = _median_at(ser["lumbar_angle"], stand_fr) - _median_at(ser["lumbar_angle"], seat_fr)
+        flag = bool(np.isfinite(hip_ext) and np.isfinite(lean_stand) and -hip_ext > flexed_min
+                    and lean_stand < upright_max)
+        with _quiet():
+            peak_lean = float(np.nanmax(ser["trunk_lean"][onset:st + 1])) if np.isfinite(
+                ser["trunk_lean"][onset:st + 1]).any() else np.nan
+        n = r.index
+        m = {
+            "time_to_stand": rep_metric("sts_time_to_stand", "Time to stand", t[st] - t[onset], "s",
+                                        "From the start of the forward trunk lean to full stand (hip height at "
+                                        "98% of its rise), seconds.", side=None, rep=n, norm_key="sts_time_to_stand",
+                                        confidence=c, words=f"{t[st] - t[onset]:.1f} s"),
+            "rise_time": rep_metric("sts_rise_time", "Rise time", t[st] - t[lo], "s",
+                                    "From lift-off (hip height at 5% of its rise) to full stand, seconds.",
+                                    side=None, rep=n, confidence=c, words=f"{t[st] - t[lo]:.1f} s"),
+            "trunk_lean_at_lift_off": rep_metric(
+                "sts_trunk_lean_at_lift_off", "Trunk lean at lift-off", _median_at(ser["trunk_lean"], [lo]), "deg",
+                "Hip-midpoint -> shoulder-midpoint from vertical at lift-off, + = forward.", side=None, rep=n,
+                norm_key="sts_trunk_lean_at_lift_off", confidence=c),
+            "peak_trunk_lean": rep_metric("sts_peak_trunk_lean", "Largest trunk lean", peak_lean, "deg",
+                                          "Largest forward trunk lean between onset and full stand.", side=None,
+                                          rep=n, confidence=c),
+            "hip_extension_at_stand": rep_metric(
+                "sts_hip_extension_at_stand", "Hip extension at full stand", hip_ext, "deg",
+                "Thigh behind the trunk line (shoulder -> hip extended) over the first second of full stand, "
+                "degrees, + = extension, - = hip still bent. 2D, side view.", side=side, rep=n,
+                norm_key="sts_hip_extension_at_stand", confidence=c),
+            "trunk_lean_at_stand": rep_metric("sts_trunk_lean_at_stand", "Trunk lean at full stand", lean_stand,
+                                              "deg", "Trunk lean over the first second of full stand, + = forward.",
+                                              side=None, rep=n, confidence=c),
+            "lumbar_angle_change": rep_metric(
+                "sts_lumbar_angle_change", "Low-back arching, stand minus sit", lumbar_change, "deg",
+                "Change of the lumbar contour angle (silhouette; + = hollower low back) from sitting to full "
+                "stand. An estimate.", side=None, rep=n, kind="estimate", confidence=0.5 * c,
+                reason="needs the body outline (run with segmentation)"),
+        }
+        rows.append({
+            "repetition": n, "side": side,
+            "events": {"onset_s": round(float(t[onset]), 3), "lift_off_s": round(float(t[lo]), 3),
+                       "stand_s": round(float(t[st]), 3), "onset": int(onset), "lift_off": int(lo), "stand": int(st)},
+            "hips_flexed_back_arched": flag,
+            "finding": ("Finished standing with the hip still bent while the trunk was upright: the low back "
+                        "probably arched to make up for it (the pattern the practitioners' model links to "
+                        "tight front thighs; a screen, not a diagnosis)." if flag else
+                        "Reached a straight hip at full stand."),
+            "metrics": {k: v.to_dict() for k, v in m.items()},
+            "curve": _curve(t, {k: ser[k] for k in ("hip_extension", "trunk_lean", "lumbar_angle", "knee_flexion")},
+                            np.arange(onset, min(len(t) - 1, st + int(round(1.0 / dt))) + 1)),
+            "_m": m})
+    res["repetitions"] = [{k: v for k, v in r.items() if k != "_m"} for r in rows]
+    for key, name, d, nk, better in (("time_to_stand", "Time to stand", "Seconds from onset to full stand.",
+                                      "sts_time_to_stand", False),
+                                     ("hip_extension_at_stand", "Hip extension at full stand",
+                                      "Thigh behind the trunk line at full stand, deg, + extension.",
+                                      "sts_hip_extension_at_stand", True)):
+        vals = [r["_m"][key].value if r["_m"][key].value is not None else np.nan for r in rows]
+        unit = "s" if key == "time_to_stand" else "deg"
+        s = summarise(f"sts_{key}", name, vals, unit, d, side if unit == "deg" else None, nk,
+                      float(np.mean([r["_m"][key].confidence for r in rows])) if rows else 0.0, better)
+        res["summary"][key] = {k: (v.to_dict() if isinstance(v, Metric) else v) for k, v in s.items()}
+    res["summary"]["hips_flexed_back_arched_any"] = any(r["hips_flexed_back_arched"] for r in rows)
+    res["curve"] = _curve(t, {"hip_height": (height - (reps[0].rest_value if reps else 0.0)),
+                              **{k: ser[k] for k in ("hip_extension", "trunk_lean", "lumbar_angle")}})
+    if not rows:
+        res["problems"].append("no rise from sitting to standing was found: start seated, side-on, whole body "
+                               "and chair in view, and stand up fully")
+    return res

@@ -1,0 +1,210 @@
+"""Movement tests on arrays: sign conventions, the renderer's true landmarks, flags, JSON shape, protocols.
+
+No video is decoded here: the sample clips' truth JSON gives the true 2D landmarks of every frame.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis import movement as mv
+from analysis.movement import leg_series, lumbar_contour_angle, run_movement_test
+from analysis.protocols import PROTOCOLS, check_clip, protocol
+from analysis.sit_to_stand import sit_to_stand_test
+from analysis.thomas import ely_test, thigh_abduction, thomas_test
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_media"
+
+
+def truth_track(name):
+    from vision.synthetic.truth import landmark_array
+
+    d = json.loads((SAMPLES / f"{name}.json").read_text())
+    px = np.stack([landmark_array(f) for f in d["frames"]])
+    t = np.array([f["time_s"] for f in d["frames"]])
+    return d, t, px, np.ones(px.shape[:2])
+
+
+def _pose(hip=(300.0, 300.0), knee=(300.0, 400.0), ankle=(300.0, 500.0), shoulder=(300.0, 150.0)):
+    p = np.full((1, 33, 2), np.nan)
+    for s in ("left", "right"):
+        i = mv.SIDE_IDX[s]
+        p[0, i["shoulder"]], p[0, i["hip"]], p[0, i["knee"]], p[0, i["ankle"]] = shoulder, hip, knee, ankle
+    return p
+
+
+def test_sign_conventions_on_constructed_points():
+    # facing image right (+1): knee 20 deg behind (to the left of) the hip
+    a = np.radians(20)
+    p = _pose(knee=(300 - 100 * np.sin(a), 300 + 100 * np.cos(a)))
+    s = leg_series(p, "right", +1)
+    assert s["thigh_behind_vertical"][0] == pytest.approx(20, abs=1e-6)
+    assert s["hip_extension"][0] == pytest.approx(20, abs=1e-6)
+    assert s["hip_flexion"][0] == pytest.approx(-20, abs=1e-6)
+    # mirrored picture, facing left: the same numbers
+    q = p.copy()
+    q[..., 0] = 600 - q[..., 0]
+    s2 = leg_series(q, "right", -1)
+    assert s2["thigh_behind_vertical"][0] == pytest.approx(20, abs=1e-6)
+    # knee flexion 0 = straight, + bent
+    assert leg_series(_pose(), "right", 1)["knee_flexion"][0] == pytest.approx(0, abs=1e-6)
+    bent = _pose(ankle=(250.0, 400 + 50 * np.sqrt(3)))
+    assert leg_series(bent, "left", 1)["knee_flexion"][0] == pytest.approx(30, abs=1e-6)
+    # thigh above horizontal: knee higher than the hip = +
+    up = _pose(knee=(400.0, 300 - 100 * np.tan(np.radians(10))))
+    assert leg_series(up, "left", 0)["thigh_above_horizontal"][0] == pytest.approx(10, abs=1e-6)
+
+
+def test_trunk_lean_reduces_extension_vs_trunk_line():
+    a = np.radians(20)
+    lean = np.radians(5)  # shoulders 5 deg forward (facing right)
+    p = _pose(knee=(300 - 100 * np.sin(a), 300 + 100 * np.cos(a)),
+              shoulder=(300 + 150 * np.sin(lean), 300 - 150 * np.cos(lean)))
+    s = leg_series(p, "left", 1)
+    assert s["thigh_behind_vertical"][0] == pytest.approx(20, abs=1e-6)
+    assert s["hip_extension"][0] == pytest.approx(15, abs=1e-6)
+    assert mv.trunk_lean(p, 1)[0] == pytest.approx(5, abs=1e-6)
+
+
+def _outline(hollow: float, n_frames: int = 3):
+    """A side-view torso polygon for a person facing right (back on the left), the back hollowed by
+    ``hollow`` px at 30 % of the way from hip to shoulder level."""
+    ys = np.linspace(150, 300, 31)  # shoulder (150) to hip (300)
+    h = (300 - ys) / 150
+    back_x = 250 + hollow * np.exp(-0.5 * ((h - 0.3) / 0.12) ** 2)
+    front_x = np.full_like(ys, 350.0)
+    below = np.array([[350, 420], [250, 420]])
+    poly = np.vstack([np.c_[front_x, ys], below, np.c_[back_x, ys][::-1]])
+    return np.repeat(poly[None], n_frames, axis=0)
+
+
+def test_lumbar_contour_angle_sign():
+    p = np.repeat(_pose(hip=(300.0, 300.0), shoulder=(300.0, 150.0)), 3, axis=0)
+    flat = lumbar_contour_angle(_outline(0.0), p, +1)
+    hollow = lumbar_contour_angle(_outline(12.0), p, +1)
+    assert np.allclose(flat, 0.0, atol=0.5)
+    assert np.all(hollow > 5.0)
+    assert np.all(np.isnan(lumbar_contour_angle(None, p, 1)))
+
+
+def test_hip_extension_on_true_landmarks():
+    d, t, px, vis = truth_track("hip_extension")
+    res = run_movement_test("hip_extension", t, px, vis, facing=1, checks=False)
+    assert res["side"] == "right" and len(res["repetitions"]) == 2
+    for rep in res["repetitions"]:
+        truth = max(-f["angles_body"]["hip_flexion_right"] for f in d["frames"])
+        m = rep["metrics"]
+        assert m["thigh_behind_vertical"]["value"] == pytest.approx(truth, abs=1.5)
+        assert m["knee_flexion"]["value"] == pytest.approx(12.0, abs=1.5)
+        assert m["hip_extension"]["side"] == "right" and m["hip_extension"]["extra"]["repetition"] == rep["repetition"]
+    s = res["summary"]["hip_extension"]
+    assert s["n"] == 2 and s["best"]["value"] >= s["mean"]["value"]
+    json.dumps(res)  # JSON-ready
+
+
+def test_lunge_tests_the_back_leg():
+    d, t, px, vis = truth_track("kneeling_lunge")
+    res = run_movement_test("lunge", t, px, vis, facing=1, checks=False)
+    assert res["side"] == "left" and len(res["repetitions"]) == 1
+    truth = max(-f["angles_body"]["hip_flexion_left"] for f in d["frames"])
+    assert res["repetitions"][0]["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(truth, abs=1.5)
+
+
+def test_sit_to_stand_events_and_flag():
+    d, t, px, vis = truth_track("sit_to_stand")
+    res = sit_to_stand_test(t, px, vis, facing=1)
+    (rep,) = res["repetitions"]
+    ev = rep["events"]
+    assert 0.9 <= ev["onset_s"] < ev["lift_off_s"] < ev["stand_s"] <= 4.0
+    assert abs(ev["lift_off_s"] - 2.0) < 0.35  # the rise starts at 2.0 s in the script
+    assert rep["hips_flexed_back_arched"] is False
+    assert rep["metrics"]["trunk_lean_at_lift_off"]["value"] > 30
+    # the same person finishing with the hips 20 deg bent and the trunk upright: flagged
+    bent = px.copy()
+    a = np.radians(-20)  # negative = anticlockwise on screen (y down): the legs swing forward (facing right)
+    R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    for f in range(ev["stand"] - 3, len(t)):
+        for s in ("left", "right"):
+            i = mv.SIDE_IDX[s]
+            hip = bent[f, i["hip"]].copy()
+            for k in ("knee", "ankle", "heel", "toe"):
+                bent[f, i[k]] = hip + (bent[f, i[k]] - hip) @ R.T
+    r2 = sit_to_stand_test(t, bent, vis, facing=1)
+    assert r2["repetitions"] and r2["repetitions"][0]["hips_flexed_back_arched"] is True
+
+
+def test_thomas_on_true_landmarks_and_pelvis_flag():
+    d, t, px, vis = truth_track("thomas_test")
+    res = thomas_test(t, px, vis)
+    assert res["side"] == "left" and res["hugged_side"] == "right"
+    (rep,) = res["repetitions"]
+    m = rep["metrics"]
+    assert m["thigh_above_horizontal"]["value"] == pytest.approx(8.0, abs=1.5)
+    assert m["knee_flexion"]["value"] == pytest.approx(65.0, abs=2.0)
+    assert rep["short_hip_flexors"] and rep["short_rectus_femoris"] and rep["below_research_cut_off"]
+    assert rep["pelvis_moved"] is False and rep["reliable"]
+    # the trunk line turning during the hold (shoulders lifted): flagged, not reliable
+    moved = px.copy()
+    hold = np.arange(rep["phases"]["hold_start"], rep["phases"]["hold_end"] + 1)
+    lift = np.linspace(0, 30, len(hold))
+    for k in (11, 12, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10):
+        moved[hold, k, 1] -= lift
+    r2 = thomas_test(t, moved, vis)
+    assert r2["repetitions"][0]["pelvis_moved"] is True and r2["repetitions"][0]["reliable"] is False
+
+
+def test_ely_on_true_landmarks():
+    d, t, px, vis = truth_track("prone_knee_bend")
+    res = ely_test(t, px, vis)
+    (rep,) = res["repetitions"]
+    truth = max(f["angles_body"]["knee_flexion_left"] for f in d["frames"])
+    assert res["side"] == "left"
+    assert rep["metrics"]["max_knee_flexion"]["value"] == pytest.approx(truth, abs=2.0)
+    assert rep["hip_rose"] is True
+    # freeze the trunk and thighs (only the shanks move): no hip rise
+    still = px.copy()
+    for k in (11, 12, 23, 24, 25, 26):
+        still[:, k] = px[0, k]
+    assert ely_test(t, still, vis)["repetitions"][0]["hip_rose"] is False
+
+
+def test_thigh_abduction_front_view():
+    p = np.full((1, 33, 2), np.nan)
+    # front view: person's left hip on the image right
+    p[0, 23], p[0, 24] = (340, 300), (260, 300)
+    a = np.radians(12)
+    p[0, 25] = (340 + 150 * np.sin(a), 300 + 150 * np.cos(a))  # left knee out by 12 deg
+    p[0, 26] = (260 + 150 * np.sin(np.radians(5)), 300 + 150 * np.cos(np.radians(5)))  # right knee in by 5
+    assert thigh_abduction(p, "left")[0] == pytest.approx(12, abs=1e-6)
+    assert thigh_abduction(p, "right")[0] == pytest.approx(-5, abs=1e-6)
+
+
+def test_entry_point_shape_and_errors():
+    d, t, px, vis = truth_track("hip_extension")
+    res = run_movement_test("hip_extension", t, px, vis, facing="image_right")
+    assert res["ok"] is True and res["protocol"]["view"] == "side"
+    assert any(c["name"] == "movement" and c["passed"] for c in res["checks"])
+    with pytest.raises(ValueError):
+        run_movement_test("squat", t, px, vis)
+    # standing still: no repetition, the movement check fails with a reason
+    still = np.repeat(px[:1], len(t), axis=0)
+    r = run_movement_test("hip_extension", t, still, vis, facing=1)
+    assert r["ok"] is False
+    mc = [c for c in r["checks"] if c["name"] == "movement"][0]
+    assert not mc["passed"] and mc["blocking"] and mc["reason"]
+
+
+def test_protocols_and_position_check():
+    for kind in PROTOCOLS:
+        pr = protocol(kind)
+        assert pr["camera"] and pr["side_to_film"] and pr["person"] and pr["view"] in ("side", "front")
+    d, t, px, vis = truth_track("hip_extension")  # standing
+    checks = check_clip("thomas", px, vis)
+    pos = [c for c in checks if c.name == "position"][0]
+    assert not pos.passed and "lying" in pos.advice
+    d, t, px, vis = truth_track("thomas_test")
+    assert [c for c in check_clip("thomas", px, vis) if c.name == "position"][0].passed
