@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
+from analysis.advice import format_plan_text
 from analysis.report_text import format_assessment
 from records.calibration import DEFAULT_DB
 from vision.errors import InputError
@@ -78,11 +80,21 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         calibration = (cal.offset_deg, cal.made_at) if cal else None
         if cal is None:
             print(f"No pelvic-tilt calibration stored for {args.person!r}: the tilt stays an uncalibrated estimate.")
+    intake = None
+    if args.intake:
+        from analysis.intake import Intake, IntakeError
+
+        try:
+            intake = Intake.from_dict(json.loads(Path(args.intake).read_text()))
+        except (OSError, ValueError, IntakeError) as e:
+            print(f"error: the intake file {args.intake} cannot be used ({e}). Write one with 'posture intake'.",
+                  file=sys.stderr)
+            return EXIT_INPUT
     try:
         analysis = analyze_file(path, args.out, annotate=not args.no_annotate, csv=args.csv,
                                 segmentation=not args.no_segmentation, max_side=args.max_side or None,
                                 progress=update, height_cm=args.height_cm, want_view=args.view,
-                                calibration=calibration)
+                                calibration=calibration, intake=intake, role=args.role)
     except InputError as e:
         close()
         print(f"error: {e}", file=sys.stderr)
@@ -90,7 +102,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     close()
     _print_summary(analysis)
     if analysis.assessment:
-        print(format_assessment(analysis.assessment, detailed=args.detailed))
+        print(format_assessment(analysis.assessment, detailed=args.detailed or args.role != "client"))
+        print()
+        print(format_plan_text(analysis.assessment["plan"]))
     for p in analysis.problems:
         print(f"problem: {p}", file=sys.stderr)
     return EXIT_PROBLEMS if analysis.problems else EXIT_OK
@@ -123,6 +137,49 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_intake(args: argparse.Namespace) -> int:
+    """Ask the intake questions in the terminal and save the answers as JSON."""
+    from analysis.intake import Intake, IntakeError, form
+
+    answers: dict = {}
+    print("Symptom intake. Press Enter to skip a question; the safety questions matter most.")
+    for q in form():
+        if q.get("show_if") and q["show_if"][1] not in (answers.get(q["show_if"][0]) or []):
+            continue
+        print(f"\n{q['text']}")
+        for i, (_, text) in enumerate(q["options"], 1):
+            print(f"  {i}. {text}")
+        hint = {"multi": "numbers separated by commas", "bool": "y or n", "int": "a number", "text": "text"}.get(q["type"], "a number")
+        while True:
+            raw = input(f"[{hint}] > ").strip()
+            if not raw:
+                break
+            try:
+                if q["type"] == "single":
+                    answers[q["id"]] = q["options"][int(raw) - 1][0]
+                elif q["type"] == "multi":
+                    answers[q["id"]] = [q["options"][int(v) - 1][0] for v in raw.split(",")]
+                elif q["type"] == "bool":
+                    if raw.lower()[0] not in "yn":
+                        raise ValueError
+                    answers[q["id"]] = raw.lower().startswith("y")
+                elif q["type"] == "int":
+                    answers[q["id"]] = int(raw)
+                else:
+                    answers[q["id"]] = raw
+                break
+            except (ValueError, IndexError):
+                print("  Please answer with " + hint + ".")
+    try:
+        intake = Intake.from_dict(answers)
+    except IntakeError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    Path(args.out).write_text(json.dumps(intake.to_dict(), indent=2))
+    print(f"\nSaved to {args.out}. Use it with: posture analyze VIDEO --intake {args.out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="posture",
@@ -147,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--person", metavar="ID", help="apply this person's stored pelvic-tilt calibration (see 'posture calibrate')")
     a.add_argument("--db", default=str(DEFAULT_DB), metavar="FILE", help="records database (default: %(default)s)")
     a.add_argument("--detailed", action="store_true", help="print each measure's definition and the source of its usual range")
+    a.add_argument("--intake", metavar="FILE", help="symptom intake answers (JSON, made by 'posture intake') for the advice plan")
+    a.add_argument("--role", choices=["client", "therapist", "trainer"], default="client",
+                   help="who reads the result: therapists and trainers get definitions, sources and their notes")
     a.add_argument("--no-segmentation", action="store_true",
                    help="skip the person outline (faster; no pelvic-tilt estimate or spinal curve)")
     a.add_argument("--max-side", type=int, default=DEFAULT_MAX_SIDE, metavar="PX",
@@ -167,6 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--person", required=True, metavar="ID", help="whose calibration this is (a name or client id)")
     c.add_argument("--db", default=str(DEFAULT_DB), metavar="FILE", help="records database (default: %(default)s)")
     c.set_defaults(func=cmd_calibrate)
+    q = sub.add_parser("intake", help="answer the symptom and safety questions in the terminal; saves them as JSON",
+                       description="Where the low back hurts, what brings it on, and the safety (red-flag) questions.")
+    q.add_argument("-o", "--out", default="intake.json", help="where to save the answers (default: %(default)s)")
+    q.set_defaults(func=cmd_intake)
     return parser
 
 

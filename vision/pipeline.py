@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 import numpy as np
 
+from analysis.advice import build_plan
 from analysis.assessment import assess_standing
 from analysis.summary import track_summary
 from vision.contour import empty_outline, outline_from_result
@@ -249,6 +250,8 @@ def analyze_file(
     height_cm: float | None = None,
     want_view: str = "any",
     calibration: tuple[float, str] | None = None,
+    intake=None,
+    role: str = "client",
 ) -> Analysis:
     """Track a video or photo and write its outputs to ``out_dir``.
 
@@ -263,6 +266,8 @@ def analyze_file(
     with ``height_cm``, ``want_view`` and a stored ``calibration``) is written to ``<stem>.assessment.json``
     and its key frame, annotated with the plumb line, angle arcs and back contour, to ``<stem>.keyframe.png``;
     its failed capture checks join the problems. The silhouette it needs comes from ``segmentation``.
+    The assessment carries the advice plan (:func:`analysis.advice.build_plan` for ``intake`` and ``role``)
+    under ``"plan"``; without an intake the plan asks for the safety questions first.
 
     Raises
     ------
@@ -325,6 +330,7 @@ def analyze_file(
                                      want=want_view, calibration=calibration)
         problems += [f"{c['reason']}: {c['advice']}" for c in assessment["checks"]
                      if not c["passed"] and c["name"] != "whole_body"]  # framing is reported already
+        assessment["plan"] = build_plan(intake, assessment, role)
         p = out / f"{stem}.assessment.json"
         p.write_text(json.dumps(assessment, indent=2))
         outputs["assessment"] = str(p)

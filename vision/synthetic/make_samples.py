@@ -19,6 +19,7 @@ from .frames import FrameSpec, Shot
 from .media_io import write_clip, write_image
 from .movements import hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, standing, thomas_test, trainer_screen
 from .posture import Placement, Posture
+from . import stretch_pictures
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "sample_media"
 
@@ -90,6 +91,7 @@ SAMPLES = {
                                                      camera=Camera(azimuth=90.0, distance=3.0, height=1.2,
                                                                    target=(0.1, 0.85, 0.0))), "prone_knee_bend.mp4"),
     "trainer_screen": _clip(lambda: trainer_screen(imaging=Imaging(blur=0.5, noise=1.5), seed=9), "trainer_screen.mp4"),
+    "stretches": stretch_pictures.make_sample,
 }
 
 
