@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from analysis.advice import format_plan_text
-from analysis.report_text import format_assessment
+from analysis.movement import KINDS as MOVEMENT_TESTS
+from analysis.report_text import format_assessment, format_movement
 from records.calibration import DEFAULT_DB
 from vision.errors import InputError
 from vision.estimator import DEFAULT_MAX_SIDE, silence_native_logs
@@ -94,7 +95,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         analysis = analyze_file(path, args.out, annotate=not args.no_annotate, csv=args.csv,
                                 segmentation=not args.no_segmentation, max_side=args.max_side or None,
                                 progress=update, height_cm=args.height_cm, want_view=args.view,
-                                calibration=calibration, intake=intake, role=args.role)
+                                calibration=calibration, intake=intake, role=args.role, test=args.test)
     except InputError as e:
         close()
         print(f"error: {e}", file=sys.stderr)
@@ -102,7 +103,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     close()
     _print_summary(analysis)
     if analysis.assessment:
-        print(format_assessment(analysis.assessment, detailed=args.detailed or args.role != "client"))
+        if args.test:
+            print(format_movement(analysis.assessment))
+        else:
+            print(format_assessment(analysis.assessment, detailed=args.detailed or args.role != "client"))
         print()
         print(format_plan_text(analysis.assessment["plan"]))
     for p in analysis.problems:
@@ -197,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("-o", "--out", default="posture-output", help="folder for the outputs (created if missing; default: %(default)s)")
     a.add_argument("--csv", action="store_true", help="also write the track as a tidy CSV (one row per frame and landmark)")
     a.add_argument("--no-annotate", action="store_true", help="do not write the annotated video/image (faster)")
+    a.add_argument("--test", choices=list(MOVEMENT_TESTS), metavar="TEST",
+                   help="analyse the clip as a movement test instead of standing posture: " + ", ".join(MOVEMENT_TESTS))
     a.add_argument("--height-cm", type=float, metavar="CM",
                    help="the person's standing height: plumb-line offsets and shifts in cm instead of %% of height")
     a.add_argument("--view", choices=["any", "side", "frontal", "front", "back"], default="any",

@@ -63,3 +63,30 @@ def format_assessment(assessment: dict, detailed: bool = False) -> str:
         lines += [f"  - {m['reading']}" for m in assessment["metrics"] if m["value"] is not None and m["reading"]]
     lines += [f"  Note: {n}" for n in assessment["notes"]]
     return "\n".join(lines)
+
+
+def format_movement(result: dict) -> str:
+    """A movement-test result (:func:`analysis.movement.run_movement_test`) as lines of text."""
+    proto = result.get("protocol") or {}
+    lines = [f"{proto.get('name', result['kind'])} ({result.get('side') or 'side unknown'} side)"]
+    for c in result["checks"]:
+        if not c["passed"]:
+            lines.append(f"  [{'cannot measure' if c['blocking'] else 'check'}] {c['reason']}"
+                         + (f" - {c['advice']}" if c["advice"] else ""))
+    if not result["ok"]:
+        lines.append("  How to film it: " + proto.get("camera", ""))
+        lines += [f"    - {step}" for step in proto.get("person", [])]
+    reps = result.get("repetitions") or result.get("steps") or []
+    for r in reps:
+        label = f"repetition {r['repetition']}" if "repetition" in r else f"step {r.get('step', '?')}"
+        vals = [f"{m['name']} {_value(m)}" for m in (r.get("metrics") or {}).values() if m["value"] is not None]
+        lines.append(f"  {label} ({r.get('side', '')}): " + "; ".join(vals))
+    for name, s in (result.get("summary") or {}).items():
+        if isinstance(s, dict) and "best" in s and s["best"]:
+            b = s["best"]
+            spread = f", spread {s['spread']['value']:.1f}" if isinstance(s.get("spread"), dict) and s["spread"].get("value") is not None else ""
+            lines.append(f"  {b['name']}: {_value(b)}" + (f" (usual {_range(b)}, {b['status']})" if _range(b) else "") + spread)
+        elif isinstance(s, bool):
+            lines.append(f"  {name.replace('_', ' ')}: {'yes' if s else 'no'}")
+    lines += [f"  problem: {p}" for p in result["problems"]]
+    return "\n".join(lines)

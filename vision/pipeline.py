@@ -19,6 +19,8 @@ import numpy as np
 
 from analysis.advice import build_plan
 from analysis.assessment import assess_standing
+from analysis.causation import normalize_findings
+from analysis.movement import run_movement_test
 from analysis.summary import track_summary
 from vision.contour import empty_outline, outline_from_result
 from vision.drawing import draw_side_assessment, draw_skeleton, put_label
@@ -252,6 +254,7 @@ def analyze_file(
     calibration: tuple[float, str] | None = None,
     intake=None,
     role: str = "client",
+    test: str | None = None,
 ) -> Analysis:
     """Track a video or photo and write its outputs to ``out_dir``.
 
@@ -268,6 +271,9 @@ def analyze_file(
     its failed capture checks join the problems. The silhouette it needs comes from ``segmentation``.
     The assessment carries the advice plan (:func:`analysis.advice.build_plan` for ``intake`` and ``role``)
     under ``"plan"``; without an intake the plan asks for the safety questions first.
+    With ``test`` (a movement test kind, see :func:`analysis.movement.run_movement_test`) the clip is
+    analysed as that test instead of standing posture, written to ``<stem>.movement.json``, and the
+    plan is built from its findings.
 
     Raises
     ------
@@ -324,7 +330,15 @@ def analyze_file(
     summary["model"] = seq.model
     problems = problems_of(summary, tracked)
     assessment = None
-    if assess and summary["frames_with_person"]:
+    if test and summary["frames_with_person"]:
+        assessment = run_movement_test(test, seq.timestamps, seq.pixels, seq.visibility, outline=seq.outline,
+                                       world=seq.world, landmarks=seq.landmarks, image_size=seq.image_size)
+        problems += assessment["problems"]
+        assessment["plan"] = build_plan(intake, normalize_findings(assessment), role)
+        p = out / f"{stem}.movement.json"
+        p.write_text(json.dumps(assessment, indent=2))
+        outputs["movement"] = str(p)
+    elif assess and summary["frames_with_person"]:
         assessment = assess_standing(seq.pixels, seq.visibility, seq.world, seq.image_size,
                                      None if is_image else seq.timestamps, seq.outline, height_cm=height_cm,
                                      want=want_view, calibration=calibration)

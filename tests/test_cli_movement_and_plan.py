@@ -1,0 +1,66 @@
+"""``posture analyze --test`` and the advice plan end to end on the rendered sample clips."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+SAMPLES = ROOT / "sample_media"
+SAFE = {k: False for k in ("saddle_numbness", "bladder_bowel", "leg_weakness", "recent_trauma", "fever",
+                           "weight_loss", "cancer_history", "night_pain")}
+
+
+def cli(*args, cwd, stdin=None):
+    return subprocess.run([sys.executable, "-m", "posture_cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, input=stdin)
+
+
+def test_thomas_test_clip_flags_short_hip_flexors_and_feeds_the_plan(tmp_path):
+    intake = tmp_path / "intake.json"
+    intake.write_text(json.dumps({"pain_location": "both_sides", "triggers": ["standing_up"], "age": 40,
+                                  "new_pain": False, "red_flags": SAFE}))
+    proc = cli("analyze", str(SAMPLES / "thomas_test.mp4"), "--test", "thomas", "--intake", str(intake), "-q",
+               "--no-annotate", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Modified Thomas test" in proc.stdout and "Thigh angle to horizontal" in proc.stdout
+    result = json.loads((tmp_path / "posture-output" / "thomas_test.movement.json").read_text())
+    truth = json.loads((SAMPLES / "thomas_test.json").read_text())["meta"]
+    assert result["ok"] and result["side"] == "left"
+    thigh = result["summary"]["thigh_above_horizontal"]["best"]["value"]
+    assert thigh > 0  # the rendered thigh rests 8 deg above horizontal: short hip flexors
+    plan = result["plan"]
+    assert plan["status"] == "advice" and plan["contributors"][0]["group"] == "front_thighs"
+    assert any("Thomas" in e["text"] or "thigh" in e["text"] for e in plan["contributors"][0]["evidence"])
+    assert plan["recommendations"] and all(r["trigger"] for r in plan["recommendations"])
+    assert "Stretches" in proc.stdout and "Measure again" in proc.stdout
+    assert truth  # the truth file exists beside the clip
+
+
+def test_red_flag_stops_the_advice_in_the_cli(tmp_path):
+    intake = tmp_path / "intake.json"
+    intake.write_text(json.dumps({"pain_location": "both_sides", "triggers": ["standing_up"], "age": 40,
+                                  "new_pain": False, "red_flags": dict(SAFE, bladder_bowel=True)}))
+    proc = cli("analyze", str(SAMPLES / "standing_side_photo.png"), "--intake", str(intake), "-q", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    plan = json.loads((tmp_path / "posture-output" / "standing_side_photo.assessment.json").read_text())["plan"]
+    assert plan["advice_stopped"] and plan["red_flags"]["urgent"] and plan["recommendations"] == []
+    assert "Stretches" not in proc.stdout and "clinician" in proc.stdout
+
+
+def test_intake_questions_in_the_terminal(tmp_path):
+    answers = "1\n1\n\n2\nn\n1\n40\n" + "n\n" * 8
+    proc = cli("intake", "-o", "answers.json", cwd=tmp_path, stdin=answers)
+    assert proc.returncode == 0, proc.stderr
+    saved = json.loads((tmp_path / "answers.json").read_text())
+    assert saved["pain_location"] == "both_sides" and saved["triggers"] == ["standing_up"] and saved["age"] == 40
+    assert saved["red_flags"] == SAFE
+
+
+def test_bad_intake_file_is_one_clear_error(tmp_path):
+    (tmp_path / "intake.json").write_text('{"pain_location": "everywhere"}')
+    proc = cli("analyze", str(SAMPLES / "standing_side_photo.png"), "--intake", "intake.json", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "pain_location" in proc.stderr and "posture intake" in proc.stderr
