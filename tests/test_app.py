@@ -1,4 +1,7 @@
-"""The page as a person sees it, driven by Streamlit's AppTest (no browser): sample, missing sample, uploads."""
+"""The page as a person sees it, driven by Streamlit's AppTest (no browser): the built-in example on the first
+screen, the upload path with a rendered figure, the roles, a movement test, the intake form and the advice,
+the live webcam section with the WebRTC component stubbed, and refused uploads.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import ROOT, SHARED_DATA, marker_frame, needs_shared_data, write_video
+from conftest import ROOT
 
 pytest.importorskip("streamlit", reason="streamlit is not installed (pip install streamlit==1.60.0 starlette==0.52.1)")
 if str(ROOT) not in sys.path:
@@ -17,11 +20,13 @@ import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ui import results as ur  # noqa: E402
-from vision.sources import VideoSource  # noqa: E402
 
 APP = ROOT / "app.py"
-CLIP = SHARED_DATA / "video" / "sports2d__demo3.mp4"
+SAMPLE = ROOT / "sample_media" / "standing_side.mp4"
+PHOTO = ROOT / "sample_media" / "standing_side_photo.png"
 TIMEOUT = 300  # s: MediaPipe on a shared 2-core machine
+needs_samples = pytest.mark.skipif(not (SAMPLE.is_file() and PHOTO.is_file()),
+                                   reason="sample_media is not generated (python -m vision.synthetic.make_samples)")
 
 
 @pytest.fixture(autouse=True)
@@ -31,24 +36,10 @@ def fresh_cache():
     st.cache_resource.clear()
 
 
-@pytest.fixture
-def count_analyses(monkeypatch):
-    """Count calls of the pipeline (the app reaches it through ui.analyse)."""
-    import vision.pipeline
-
-    calls = []
-    real = vision.pipeline.analyze_file
-
-    def counting(*a, **k):
-        calls.append(a[0])
-        return real(*a, **k)
-
-    monkeypatch.setattr(vision.pipeline, "analyze_file", counting)
-    return calls
-
-
-def run_app() -> AppTest:
+def run_app(**session) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for k, v in session.items():
+        at.session_state[k] = v
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -58,130 +49,168 @@ def texts(elements) -> list[str]:
     return [e.value for e in elements]
 
 
-def table_rows(at: AppTest) -> dict[str, str]:
-    assert len(at.table) == 1
-    df = at.table[0].value
-    return dict(zip(df.index, df["Value"]))
+def all_text(at: AppTest) -> str:
+    parts = texts(at.markdown) + texts(at.caption) + texts(at.info) + texts(at.warning) + texts(at.error)
+    parts += texts(at.success) + texts(at.subheader) + texts(at.header)
+    return "\n".join(str(p) for p in parts)
 
 
-def frame_count(path) -> int:
-    src = VideoSource(path)
-    n = sum(1 for _ in src)
-    src.close()
-    return n
+def metrics_frame(at: AppTest):
+    frames = [d.value for d in at.dataframe if "Measure" in d.value.columns]
+    assert len(frames) == 1, [list(d.value.columns) for d in at.dataframe]
+    return frames[0]
 
 
-def test_missing_sample_says_so_and_still_offers_upload(monkeypatch, tmp_path):
-    monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "standing_side.mp4"))
+@needs_samples
+def test_first_screen_shows_the_full_sample_result(monkeypatch):
+    monkeypatch.delenv(ur.SAMPLE_ENV, raising=False)
     at = run_app()
     assert at.title[0].value == ur.TITLE
-    assert any("not a diagnosis" in t or "never a diagnosis" in t for t in texts(at.markdown))
+    assert at.radio(key="source").value == "sample" and at.radio(key="role").value == "client"
+    assert any("built-in sample" in t for t in texts(at.info))
+    assert texts(at.subheader) == ["Result: standing_side.mp4"]
+    assert len(at.image) >= 2  # the setup picture and the annotated key frame
+    assert any("plumb line" in (c or "") for img in at.image for c in img.captions)
+    text = all_text(at)
+    assert "Standing posture, right side view" in text and "In plain words" in text
+    assert "The front of your pelvis is tilted" in text  # the tilt estimate in plain words
+    df = metrics_frame(at)
+    assert list(df.columns) == ["Measure", "Value", "Usual range", "Compared with usual", "Kind"]
+    row = df[df["Measure"] == "Pelvic tilt (estimate)"].iloc[0]
+    assert row["Kind"] == "estimate" and row["Usual range"] == "0 to 20°"
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2  # angles over time, the back's curve
+    assert [b.label for b in at.download_button] == ["Report (JSON)", "Measurements (CSV)", "Landmarks (CSV)",
+                                                     "Track (.pose.npz)", "Key frame (PNG)", "Annotated video"]
+    assert "Your symptoms and what to do" in texts(at.header)
+    assert any("safety questions were not all answered" in t for t in texts(at.info))  # no intake yet
+
+
+@needs_samples
+def test_therapist_sees_confidence_and_definitions(monkeypatch):
+    monkeypatch.delenv(ur.SAMPLE_ENV, raising=False)
+    at = run_app(role="therapist")
+    df = metrics_frame(at)
+    assert {"Confidence", "Spread (SD)", "Range basis"} <= set(df.columns)
+    conf = float(df[df["Measure"] == "Trunk inclination"].iloc[0]["Confidence"])
+    assert 0 < conf <= 1
+    assert "In plain words" not in all_text(at)
+    assert any("Angle of the line hip midpoint" in t for t in texts(at.markdown))  # definitions
+    assert any(d.value.columns.tolist() == ["What", "Value"] for d in at.dataframe)  # recording summary
+
+
+@needs_samples
+def test_upload_a_rendered_photo(monkeypatch, tmp_path):
+    monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "none.mp4"))
+    at = run_app(source="upload")
     assert len(at.file_uploader) == 1
     assert set(at.file_uploader[0].allowed_type) >= {".mp4", ".mov", ".avi", ".webm", ".mkv", ".jpg", ".png", ".heic"}
-    assert any("is not on this computer" in t and "Upload" in t for t in texts(at.info))
-    assert not at.error and not at.table and not at.download_button
-
-
-@needs_shared_data
-def test_no_upload_shows_the_sample_result(monkeypatch, count_analyses):
-    monkeypatch.setenv(ur.SAMPLE_ENV, str(CLIP))
-    at = run_app()
-    assert any("built-in sample" in t and CLIP.name in t for t in texts(at.info))
-    assert not at.error
-    rows = table_rows(at)
-    assert rows["Frames read"] == str(frame_count(CLIP))
-    assert rows["File"].startswith(CLIP.name)
-    for key in ("Frames with a person", "View guess", "Mean landmark visibility", "Processing speed"):
-        assert key in rows
-    assert len(at.get("video")) == 1
-    assert len(at.image) == 1 and "seen best" in at.image[0].captions[0]
-    assert bool(at.warning) != bool(at.success)  # problems, or the plain "no problems"
-    labels = [b.label for b in at.download_button]
-    assert labels == ["Summary (JSON)", "Landmarks (CSV)", "Track (.pose.npz)", "Annotated video"]
-    assert len(count_analyses) == 1
-
-    at.run()  # a rerun (any click) must not analyse again
-    assert len(count_analyses) == 1 and table_rows(at) == rows
-
-
-def test_default_sample_when_present(monkeypatch):
-    monkeypatch.delenv(ur.SAMPLE_ENV, raising=False)
-    if not ur.DEFAULT_SAMPLE.is_file():
-        at = run_app()
-        assert any("is not on this computer" in t for t in texts(at.info))
-        pytest.skip(f"{ur.DEFAULT_SAMPLE} is not generated yet (checked the 'missing' message instead)")
-    at = run_app()
-    assert not at.error
-    rows = table_rows(at)
-    assert rows["Frames read"] == str(frame_count(ur.DEFAULT_SAMPLE))
-    assert int(rows["Frames with a person"].split()[0]) > 0  # the sample must show a person to a newcomer
-
-
-@needs_shared_data
-def test_upload_a_clip(monkeypatch, tmp_path):
-    monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "none.mp4"))
-    at = run_app()
-    at.file_uploader[0].set_value(("my side view.mp4", CLIP.read_bytes(), "video/mp4"))
+    assert not at.subheader
+    at.file_uploader[0].set_value(("my photo.png", PHOTO.read_bytes(), "image/png"))
     at.run()
     assert not at.exception and not at.error
-    assert [h.value for h in at.subheader] == ["Result: my side view.mp4"]
-    assert not any("sample" in t for t in texts(at.info))
-    assert table_rows(at)["Frames read"] == str(frame_count(CLIP))
-    assert len(at.download_button) == 4
-
-
-@needs_shared_data
-def test_upload_a_photo(monkeypatch, tmp_path):
-    import io
-
-    from PIL import Image
-
-    src = VideoSource(CLIP)
-    frames = [f.rgb for f in src]
-    frame = frames[len(frames) // 2]
-    src.close()
-    buf = io.BytesIO()
-    Image.fromarray(frame).save(buf, "PNG")
-    monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "none.mp4"))
-    at = run_app()
-    at.file_uploader[0].set_value(("me.png", buf.getvalue(), "image/png"))
-    at.run()
-    assert not at.exception and not at.error
-    rows = table_rows(at)
-    assert rows["Frames read"] == "1" and "photo" in rows["File"]
-    assert not at.get("video")  # a photo has no clip to play
-    assert len(at.image) == 1
+    assert texts(at.subheader) == ["Result: my photo.png"]
+    df = metrics_frame(at)
+    assert "Pelvic tilt (estimate)" in set(df["Measure"])
+    assert not at.get("video")  # a photo has no clip
     assert [b.label for b in at.download_button][-1] == "Annotated photo"
+    assert not at.get("vega_lite_chart") or len(at.get("vega_lite_chart")) == 1  # no time series
+
+
+@needs_samples
+def test_intake_answers_change_the_advice(monkeypatch):
+    monkeypatch.delenv(ur.SAMPLE_ENV, raising=False)
+    at = run_app()
+    at.selectbox(key="q_pain_location").set_value("both_sides")
+    at.multiselect(key="q_triggers").set_value(["standing_up"])
+    at.number_input(key="q_age").set_value(40)
+    for r in at.radio:
+        if r.key and r.key.startswith("q_red_flags."):
+            r.set_value("no")
+    submit = [b for b in at.button if b.label == "Update the advice"]
+    assert submit
+    submit[0].click()
+    at.run()
+    assert not at.exception and not at.error
+    text = all_text(at)
+    assert "Possible contributors" in text and "front of the thighs" in text.lower()
+    assert "Stretches, and why each is suggested" in text
+    assert "*Why:*" in text
+    # a red flag stops the stretch advice
+    at.radio(key="q_red_flags.bladder_bowel").set_value("yes")
+    [b for b in at.button if b.label == "Update the advice"][0].click()
+    at.run()
+    assert any("urgently" in t for t in texts(at.error))
+    assert "Stretches, and why each is suggested" not in all_text(at)
+
+
+@needs_samples
+def test_a_movement_test_on_its_example(monkeypatch):
+    monkeypatch.delenv(ur.SAMPLE_ENV, raising=False)
+    at = run_app(check="hip_extension")
+    assert texts(at.subheader) == ["Result: hip_extension.mp4"]
+    text = all_text(at)
+    assert "Standing hip extension" in text and "repetition(s) found" in text
+    df = metrics_frame(at)
+    assert any(m.startswith("Hip extension") for m in df["Measure"])
+    assert len(at.get("vega_lite_chart")) == 1  # the movement over time
+
+
+def test_live_webcam_section_with_the_component_stubbed(monkeypatch, tmp_path):
+    import streamlit_webrtc
+
+    from ui.live import LiveProcessor
+
+    calls = []
+
+    class Ctx:
+        class state:
+            playing = False
+
+    def fake_streamer(**kwargs):
+        calls.append(kwargs)
+        return Ctx()
+
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", fake_streamer)
+    monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "none.mp4"))
+    at = run_app(source="live")
+    assert len(calls) == 1
+    kw = calls[0]
+    assert kw["rtc_configuration"] == {"iceServers": []}
+    assert kw["media_stream_constraints"]["audio"] is False
+    cb = kw["queued_video_frames_callback"]
+    assert isinstance(cb.__self__, LiveProcessor) and cb.__self__.config.want == "side"
+    assert any("camera is off" in t for t in texts(at.caption))
+    assert not at.subheader  # no result before a capture
+    # movement tests are recorded and uploaded instead
+    at.selectbox(key="check").set_value("thomas")
+    at.run()
+    assert len(calls) == 1 and any("Upload a video or photo" in t for t in texts(at.info))
+
+
+def test_missing_sample_says_so(monkeypatch, tmp_path):
+    monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "standing_side.mp4"))
+    at = run_app()
+    assert any("is not on this computer" in t for t in texts(at.info))
+    assert not at.error and not at.download_button
 
 
 def test_unreadable_upload_shows_one_plain_error(monkeypatch, tmp_path):
     monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "none.mp4"))
-    at = run_app()
+    at = run_app(source="upload")
     at.file_uploader[0].set_value(("notes.mp4", b"shopping list: eggs, milk\n" * 50, "video/mp4"))
     at.run()
     assert not at.exception
     assert len(at.error) == 1 and "notes.mp4" in at.error[0].value and "Traceback" not in at.error[0].value
-    assert not at.table and not at.download_button
+    assert not at.download_button
 
 
 def test_too_large_upload_is_refused_with_advice(monkeypatch, tmp_path):
     monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "none.mp4"))
     monkeypatch.setattr(ur, "MAX_UPLOAD_MB", 1)
-    at = run_app()
+    at = run_app(source="upload")
     at.file_uploader[0].set_value(("big.mp4", np.zeros(1024 * 1024 + 1, np.uint8).tobytes(), "video/mp4"))
     at.run()
     assert not at.exception
     assert len(at.error) == 1 and "1 MB" in at.error[0].value and "Trim" in at.error[0].value
-    assert not at.table
-
-
-def test_problems_are_shown_as_warnings(monkeypatch, tmp_path):
-    clip = write_video(tmp_path / "empty room.mp4", [marker_frame(160, 120, 90 + i) for i in range(12)], fps=12)
-    monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "none.mp4"))
-    at = run_app()
-    at.file_uploader[0].set_value(("empty room.mp4", clip.read_bytes(), "video/mp4"))
-    at.run()
-    assert not at.exception and not at.error and not at.success
-    assert any("No person was found in any of the 12 frames" in w for w in texts(at.warning))
-    assert table_rows(at)["Frames with a person"] == "0 (0%)"
-    assert "No person was found" in at.image[0].captions[0]
+    assert not at.download_button

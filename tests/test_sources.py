@@ -109,3 +109,22 @@ def test_unknown_suffix_is_sniffed(tmp_path):
     write_video(tmp_path / "clip.mkv", [marker_frame()] * 4).rename(tmp_path / "clip.dat")
     assert isinstance(open_source(tmp_path / "photo.bin"), ImageSource)
     assert isinstance(open_source(tmp_path / "clip.dat"), VideoSource)
+
+
+@pytest.mark.parametrize("ext", ["mp4", "mkv", "avi"])
+def test_read_frame_by_seeking_matches_sequential_decoding(tmp_path, ext):
+    from vision.sources import read_frame
+
+    frames = [marker_frame(value=i * 8) for i in range(30)]
+    path = write_video(tmp_path / f"clip.{ext}", frames, fps=10, options={"g": "10"} if ext == "mp4" else None)
+    seq = list(VideoSource(path))
+    for k in (0, 13, 29):
+        got = read_frame(path, k, seq[k].timestamp)
+        assert np.array_equal(got, seq[k].rgb)
+
+
+def test_video_frames_scaled_in_the_decoder_keep_their_original_size(tmp_path):
+    path = write_video(tmp_path / "big.mp4", [marker_frame(640, 360)] * 3, rotation=-90)
+    frames = list(VideoSource(path, max_side=320))
+    assert frames[0].rgb.shape == (320, 180, 3) and frames[0].size == (360, 640)
+    assert np.allclose(red_centre(frames[0].rgb), red_centre(upright(marker_frame(640, 360), 90)), atol=0.05)

@@ -220,8 +220,12 @@ def test_key_frame_is_the_best_seen_annotated_frame(clip_result, tmp_path):
     assert result.key_time == pytest.approx(seq.timestamps[k])
     (tmp_path / "a.mp4").write_bytes(result.annotated)
     assert sum(1 for _ in VideoSource(tmp_path / "a.mp4")) == len(seq)  # one annotated frame per frame
-    np.testing.assert_array_equal(result.key_frame, video_frame(tmp_path / "a.mp4", k))
-    assert not np.array_equal(result.key_frame, video_frame(tmp_path / "a.mp4", 0 if k else len(seq) - 1))
+    if result.keyframe_png is None:  # no assessment: the best-seen annotated frame
+        np.testing.assert_array_equal(result.key_frame, video_frame(tmp_path / "a.mp4", k))
+        assert not np.array_equal(result.key_frame, video_frame(tmp_path / "a.mp4", 0 if k else len(seq) - 1))
+    else:  # the assessment's key frame, drawn with the plumb line, angles and back contour
+        np.testing.assert_array_equal(result.key_frame, np.asarray(Image.open(io.BytesIO(result.keyframe_png)).convert("RGB")))
+        assert result.assessment is not None and result.assessment_json
 
 
 @needs_shared_data

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,11 @@ class Result:
     annotated: bytes | None  # H.264 mp4 (video) or png (photo); None when nothing could be drawn
     key_frame: np.ndarray | None  # RGB, the annotated frame where the body is seen best (or the first)
     key_index: int | None  # its position in the track; None when no frame has a person
+    check: str = "standing_side"  # the check (ui.checks.CHECKS) it was analysed as
+    assessment: dict | None = None  # standing assessment or movement-test result (with the plan for no intake)
+    assessment_json: bytes | None = None
+    keyframe_png: bytes | None = None  # the assessment's key frame (plumb line, angle arcs, back contour)
+    seconds: float = 0.0  # wall time from the file to the result
     _csv: bytes | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -48,7 +55,7 @@ class Result:
         """The landmark CSV (one row per frame and landmark), made on first request and kept."""
         with self._lock:
             if self._csv is None:
-                with tempfile.TemporaryDirectory(prefix="posture-csv-") as tmp:
+                with scratch_dir("posture-csv-") as tmp:
                     self._csv = self.sequence.to_csv(Path(tmp) / "track.csv").read_bytes()
             return self._csv
 
@@ -74,24 +81,40 @@ def video_frame(path: Path, index: int) -> np.ndarray | None:
     return last
 
 
-def analyse_path(path: str | Path, *, progress: Progress | None = None, name: str | None = None) -> Result:
+def scratch_dir(prefix: str) -> tempfile.TemporaryDirectory:
+    """A temporary folder for the pipeline's files, in memory (``/dev/shm``) where the system has one, so
+    the video and its outputs need not touch the disk; deleted when the ``with`` block ends."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return tempfile.TemporaryDirectory(prefix=prefix, dir=shm)
+    return tempfile.TemporaryDirectory(prefix=prefix)
+
+
+def analyse_path(path: str | Path, *, progress: Progress | None = None, name: str | None = None,
+                 check: str = "standing_side") -> Result:
     """Analyse a video or photo with :func:`vision.pipeline.analyze_file` into a temporary folder and
     return everything the page needs in memory.
 
     ``name`` is the file name shown and stored in the outputs instead of ``path`` (for uploads, whose
-    temporary path means nothing to the user).
+    temporary path means nothing to the user). ``check`` (a key of :data:`ui.checks.CHECKS`) picks the
+    standing assessment (with the view it wants) or the movement test; the silhouette is always computed
+    (the pelvic-tilt estimate and the spinal curve need it).
 
     Raises
     ------
     vision.errors.InputError
         When the file cannot be analysed (its message is one plain line for the user).
     """
+    from ui.checks import get
     from vision.pipeline import analyze_file
 
+    ck = get(check)
     path = Path(path)
-    with tempfile.TemporaryDirectory(prefix="posture-app-") as tmp:
+    t0 = time.perf_counter()
+    with scratch_dir("posture-app-") as tmp:
         # the user's file name, and no temporary path, in what is shown and downloaded
-        analysis = analyze_file(path, Path(tmp) / "out", annotate=True, csv=False, progress=progress, display_name=name)
+        analysis = analyze_file(path, Path(tmp) / "out", annotate=True, csv=False, progress=progress, display_name=name,
+                                segmentation=True, want_view=ck.want if ck.is_standing else "any", test=ck.test)
         summary, seq = analysis.summary, analysis.sequence
         track_npz = Path(analysis.outputs["track"]).read_bytes()
         summary_json = json.dumps(summary, indent=2).encode()
@@ -108,22 +131,48 @@ def analyse_path(path: str | Path, *, progress: Progress | None = None, name: st
                     key_frame = np.asarray(im.convert("RGB"))
             else:
                 key_frame = video_frame(ann, key_index or 0)
+        keyframe_png = Path(analysis.outputs["keyframe"]).read_bytes() if "keyframe" in analysis.outputs else None
+        which = "assessment" if "assessment" in analysis.outputs else "movement"
+        assessment_json = Path(analysis.outputs[which]).read_bytes() if which in analysis.outputs else None
+    if keyframe_png is not None:
+        import io
+
+        from PIL import Image
+
+        with Image.open(io.BytesIO(keyframe_png)) as im:
+            key_frame = np.asarray(im.convert("RGB"))
     shown = name or path.name
     return Result(name=shown, stem=Path(safe_filename(shown)).stem, kind=kind, summary=summary,
                   problems=list(analysis.problems), sequence=seq, summary_json=summary_json, track_npz=track_npz,
-                  annotated=annotated, key_frame=key_frame, key_index=key_index)
+                  annotated=annotated, key_frame=key_frame, key_index=key_index, check=check,
+                  assessment=analysis.assessment, assessment_json=assessment_json, keyframe_png=keyframe_png,
+                  seconds=time.perf_counter() - t0)
 
 
-def analyse_upload(name: str, data: bytes | BinaryIO, *, progress: Progress | None = None) -> Result:
-    """Write an uploaded file into a temporary folder (deleted afterwards) and analyse it."""
-    with tempfile.TemporaryDirectory(prefix="posture-upload-") as tmp:
+def analyse_upload(name: str, data: bytes | BinaryIO, *, progress: Progress | None = None,
+                   check: str = "standing_side") -> Result:
+    """Write an uploaded file into a temporary folder (in memory where possible, deleted afterwards) and
+    analyse it."""
+    with scratch_dir("posture-upload-") as tmp:
         path = Path(tmp) / safe_filename(name)
         with open(path, "wb") as f:
             if isinstance(data, (bytes, bytearray, memoryview)):
                 f.write(data)
             else:
                 shutil.copyfileobj(data, f, 1 << 20)
-        return analyse_path(path, progress=progress, name=Path(name.replace("\\", "/")).name)
+        return analyse_path(path, progress=progress, name=Path(name.replace("\\", "/")).name, check=check)
+
+
+def analyse_capture(capture, *, progress: Progress | None = None, check: str = "standing_side",
+                    name: str = "webcam capture.mp4") -> Result:
+    """Analyse the frames kept by the live webcam check (:class:`ui.live.Capture`) with the full pipeline
+    (silhouette, steadiest window, assessment), through a temporary in-memory clip."""
+    from ui.live import write_capture
+
+    with scratch_dir("posture-live-") as tmp:
+        path = Path(tmp) / "capture.mp4"
+        write_capture(capture, path)
+        return analyse_path(path, progress=progress, name=name, check=check)
 
 
 class ResultCache:

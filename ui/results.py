@@ -23,13 +23,15 @@ MAX_UPLOAD_MB = 500  # keep equal to server.maxUploadSize in .streamlit/config.t
 TITLE = "Posture and pelvic-tilt assessor"
 INTRO = (
     "For anyone checking how they stand, and for therapists and trainers screening clients: film a person "
-    "standing side-on (or front-on) to the camera, whole body in view, or take a photo, and this page finds "
-    "the body's joints frame by frame and checks whether the recording is good enough to measure. "
+    "standing side-on (or front-on) to the camera, whole body in view, use the live webcam, or take a photo. "
+    "This page finds the body's joints, checks the recording, measures posture (trunk, hip and knee angles, "
+    "an estimate of pelvic tilt and of the back's curve) and suggests what to stretch, with the reasons. "
     "Everything it shows is a measurement or an estimate from the picture, never a diagnosis; "
     "for pain or a medical question, see a health professional."
 )
-PRIVACY = ("Everything runs on this computer: the file goes only to this app, is analysed in a temporary "
-           "folder that is deleted straight afterwards, and nothing is sent anywhere else.")
+PRIVACY = ("Everything runs on this computer: the video or photo goes only to this app, is analysed in memory "
+           "(a temporary folder deleted straight afterwards), nothing is kept unless you download it, and nothing "
+           "is sent anywhere else. No usage statistics are collected.")
 NO_PROBLEMS = "No problems found with the recording (framing, number of people, damage)."
 UPLOAD_HELP = (f"A video ({', '.join(VIDEO_TYPES)}) or a photo ({', '.join(PHOTO_TYPES)}), "
                f"up to {MAX_UPLOAD_MB} MB.")

@@ -45,7 +45,7 @@ def _resample_closed(pts: np.ndarray, n: int) -> np.ndarray:
 
 
 def person_outline(mask: np.ndarray | None, mask_scale: float = 1.0, threshold: float = 0.5,
-                   n_points: int = DEFAULT_N_POINTS) -> np.ndarray | None:
+                   n_points: int = DEFAULT_N_POINTS, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
     """The person's outer outline from a segmentation mask, in original-frame pixels.
 
     Parameters
@@ -60,6 +60,9 @@ def person_outline(mask: np.ndarray | None, mask_scale: float = 1.0, threshold: 
         Probability at or above which a mask pixel counts as the person.
     n_points : int
         Number of output points (at least 8).
+    box : (x0, y0, x1, y1), optional
+        Only look inside this rectangle of mask pixels (e.g. around the person's landmarks): the same
+        outline when the person lies inside it, at a fraction of the cost on large frames.
 
     Returns
     -------
@@ -77,7 +80,14 @@ def person_outline(mask: np.ndarray | None, mask_scale: float = 1.0, threshold: 
     m = np.asarray(mask)
     if m.ndim != 2 or m.size == 0:
         raise ValueError(f"expected a 2D mask, got shape {m.shape}")
-    binary = (np.nan_to_num(m.astype(np.float32), nan=0.0) >= threshold).astype(np.uint8)
+    x0 = y0 = 0
+    if box is not None:
+        h, w = m.shape
+        x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+        m = m[y0:min(h, int(box[3])), x0:min(w, int(box[2]))]
+        if m.size == 0:
+            return None
+    binary = (m >= threshold).view(np.uint8) if m.dtype == np.float32 else (np.nan_to_num(m) >= threshold).astype(np.uint8)
     # pad by one pixel so a person touching the border still gives one closed contour
     binary = cv2.copyMakeBorder(binary, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
     contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
@@ -85,9 +95,9 @@ def person_outline(mask: np.ndarray | None, mask_scale: float = 1.0, threshold: 
         return None
     areas = [cv2.contourArea(c) for c in contours]
     best = int(np.argmax(areas))
-    if areas[best] < MIN_AREA_FRACTION * m.size or len(contours[best]) < 3:
+    if areas[best] < MIN_AREA_FRACTION * np.asarray(mask).size or len(contours[best]) < 3:
         return None
-    pts = contours[best][:, 0, :].astype(np.float64) - 1.0 + 0.5  # undo the padding; pixel centres
+    pts = contours[best][:, 0, :].astype(np.float64) - 1.0 + 0.5 + (x0, y0)  # undo padding and crop; centres
     # clockwise on screen (y down) = positive shoelace sum
     x, y = pts[:, 0], pts[:, 1]
     if np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y) < 0:
@@ -102,4 +112,18 @@ def outline_from_result(result, threshold: float = 0.5, n_points: int = DEFAULT_
     """:func:`person_outline` of a :class:`vision.estimator.PoseResult` (None without a mask or person)."""
     if not getattr(result, "found", False) or result.segmentation is None:
         return None
-    return person_outline(result.segmentation, result.mask_scale, threshold, n_points)
+    return person_outline(result.segmentation, result.mask_scale, threshold, n_points,
+                          landmark_box(result.pixels * result.mask_scale))
+
+
+BOX_MARGIN = 0.25  # widen the landmarks' box by this fraction of the body height (hair, belly, feet)
+
+
+def landmark_box(pixels: np.ndarray) -> tuple[int, int, int, int] | None:
+    """A rectangle (x0, y0, x1, y1) around all found landmarks, widened by :data:`BOX_MARGIN` of their height."""
+    ok = np.isfinite(pixels).all(axis=1)
+    if ok.sum() < 4:
+        return None
+    (x0, y0), (x1, y1) = pixels[ok].min(axis=0), pixels[ok].max(axis=0)
+    pad = BOX_MARGIN * max(y1 - y0, x1 - x0)
+    return int(x0 - pad), int(y0 - pad), int(np.ceil(x1 + pad)), int(np.ceil(y1 + pad))

@@ -30,8 +30,9 @@ from vision.people import PeopleProbe
 from vision.sequence import PoseSequence, SequenceBuilder
 from vision.sources import ImageSource, VideoSource, open_source, read_frame
 
-PEOPLE_PROBE_EVERY_S = 2.0  # look for a second person this often in a clip (seconds)
-PEOPLE_PROBE_MAX = 8
+PEOPLE_PROBE_EVERY_S = 3.0  # look for a second person this often in a clip (seconds)
+STILL_MOTION = 0.004  # engineering choice: hips and shoulders moved less than this share of the body height
+PEOPLE_PROBE_MAX = 5
 MIN_PERSON_FRACTION = 0.8  # engineering choice: below this share of frames with a person, say so
 
 T = TypeVar("T")
@@ -146,6 +147,7 @@ def track(
     probe_people: bool = True,
     on_frame: Callable[[np.ndarray, object], None] | None = None,
     progress: Progress | None = None,
+    still_stride: int = 1,
 ) -> Tracked:
     """Run the pose model over every frame of ``source``.
 
@@ -166,6 +168,11 @@ def track(
         :class:`~vision.estimator.PoseResult`, e.g. to draw and write an annotated video.
     progress : callable, optional
         Called as ``progress(frames_done, frames_expected_or_None)``.
+    still_stride : int
+        While the person stands still (hips and shoulders moved less than :data:`STILL_MOTION` of the
+        body height since the last analysed frame), analyse only every ``still_stride``-th frame; any
+        movement brings back every frame. 1 (the default) analyses every frame. Skipped frames are
+        decoded but not in the track (its ``frame_index`` says which frames are).
 
     Returns
     -------
@@ -181,15 +188,28 @@ def track(
     expected = source.info.frame_count
     with PoseEstimator(static=static, segmentation=segmentation, max_side=None) as est:
         try:
+            last, last_res, skipped = None, None, 0
             for frame in prefetch(source):
-                small, scale = scale_for_model(frame.rgb, max_side)
+                if last is not None and skipped < still_stride - 1:
+                    skipped += 1
+                    if on_frame:  # keep the annotated video whole: the last analysed pose stands in
+                        on_frame(scale_for_model(frame.rgb, max_side)[0], last_res)
+                    if progress:
+                        progress(frame.index + 1, expected)
+                    continue
+                small, _ = scale_for_model(frame.rgb, max_side)  # a no-op when the source scaled already
                 res = est.process(small)
-                h, w = frame.rgb.shape[:2]
+                w, h = frame.size
+                scale = small.shape[1] / w
                 outline = None
                 if segmentation:
                     outline = outline_from_result(res) if res.found else None
                     outline = empty_outline() if outline is None else outline / np.float32(scale)
                 builder.append(frame.index, frame.timestamp, res, (w, h), outline)
+                if still_stride > 1:
+                    still = last is not None and res.found and _moved(last, res.landmarks) < STILL_MOTION
+                    last, last_res = (res.landmarks if res.found else None), res
+                    skipped = 0 if still else still_stride
                 if probe and res.found and frame.timestamp >= next_probe and probe.probed < PEOPLE_PROBE_MAX:
                     probe.check(small, res, frame.timestamp)
                     next_probe = frame.timestamp + PEOPLE_PROBE_EVERY_S
@@ -202,6 +222,13 @@ def track(
                 probe.close()
     seq = builder.build(source.info, model_info(static, segmentation, max_side))
     return Tracked(seq, list(probe.seen_at) if probe else [], probe.probed if probe else 0, time.perf_counter() - t0)
+
+
+def _moved(before: np.ndarray, after: np.ndarray) -> float:
+    """Largest shift of the shoulders and hips between two frames, as a share of the body's height."""
+    core = [11, 12, 23, 24]
+    height = np.nanmax(after[:, 1]) - np.nanmin(after[:, 1])
+    return float(np.nanmax(np.abs(after[core, :2] - before[core, :2])) / height) if height > 0 else np.inf
 
 
 @dataclass
@@ -244,7 +271,7 @@ def analyze_file(
     *,
     annotate: bool = True,
     csv: bool = False,
-    segmentation: bool = False,
+    segmentation: bool = True,
     max_side: int | None = DEFAULT_MAX_SIDE,
     progress: Progress | None = None,
     display_name: str | None = None,
@@ -255,6 +282,7 @@ def analyze_file(
     intake=None,
     role: str = "client",
     test: str | None = None,
+    still_stride: int = 1,
 ) -> Analysis:
     """Track a video or photo and write its outputs to ``out_dir``.
 
@@ -273,14 +301,15 @@ def analyze_file(
     under ``"plan"``; without an intake the plan asks for the safety questions first.
     With ``test`` (a movement test kind, see :func:`analysis.movement.run_movement_test`) the clip is
     analysed as that test instead of standing posture, written to ``<stem>.movement.json``, and the
-    plan is built from its findings.
+    plan is built from its findings. ``still_stride`` > 1 analyses fewer frames while the person stands
+    still (see :func:`track`).
 
     Raises
     ------
     InputError
         When the file cannot be opened as an image or video at all.
     """
-    source = open_source(path)
+    source = open_source(path, max_side)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if display_name:
@@ -302,7 +331,7 @@ def analyze_file(
 
     try:
         tracked = track(source, segmentation=segmentation, max_side=max_side,
-                        on_frame=draw if annotate else None, progress=progress)
+                        on_frame=draw if annotate else None, progress=progress, still_stride=still_stride)
     finally:
         source.close()
         if writer:
@@ -364,7 +393,7 @@ def _write_key_frame(dest: Path, path: str | Path, seq: PoseSequence, assessment
     import cv2
 
     k = assessment["key_frame"]
-    rgb = read_frame(path, int(seq.frame_index[k]))
+    rgb = read_frame(path, int(seq.frame_index[k]), float(seq.timestamps[k]))
     view = assessment["view"]["label"]
     if view in ("left side", "right side"):
         edge = (assessment.get("spinal_curve") or {}).get("key_frame_back_edge_px")

@@ -42,6 +42,12 @@ class Frame:
     index: int
     timestamp: float
     rgb: np.ndarray
+    original_size: tuple[int, int] | None = None  # upright (width, height) before any scaling; None = rgb's
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Upright (width, height) of the source frame in pixels, before any scaling for the model."""
+        return self.original_size or (self.rgb.shape[1], self.rgb.shape[0])
 
 
 @dataclass
@@ -138,15 +144,19 @@ class ImageSource:
 class VideoSource:
     """A video file decoded frame by frame with container timestamps and rotation applied.
 
+    With ``max_side``, frames larger than that are scaled down (aspect kept) in the same pass as the
+    colour conversion, which is cheaper than scaling afterwards; :attr:`Frame.size` keeps the original size.
+
     Reading stops quietly at the first damaged packet of a corrupt or truncated file: every frame
     decoded before it is yielded, and :attr:`info.stopped_early <SourceInfo.stopped_early>` says where
     and why. Check it after iterating.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, max_side: int | None = None) -> None:
         import av
 
         self.path = Path(path)
+        self.max_side = max_side
         _check_file(self.path)
         try:
             self._container = av.open(str(self.path), metadata_errors="ignore")
@@ -194,12 +204,18 @@ class VideoSource:
                 else:  # no usable timestamp in the container: constant rate after the previous frame
                     t = 0.0 if last_t is None else last_t + 1.0 / fps
                 rot = int(round(-(frame.rotation or 0) / 90.0)) * 90 % 360  # FFmpeg angle is anticlockwise
-                rgb = upright(frame.to_ndarray(format="rgb24"), rot)
+                w, h = (frame.height, frame.width) if rot in (90, 270) else (frame.width, frame.height)
+                if self.max_side and max(w, h) > self.max_side:  # scaled with the colour conversion
+                    s = self.max_side / max(w, h)
+                    sw, sh = max(2, round(frame.width * s)), max(2, round(frame.height * s))
+                    rgb = upright(frame.to_ndarray(format="rgb24", width=sw, height=sh, interpolation="BILINEAR"), rot)
+                else:
+                    rgb = upright(frame.to_ndarray(format="rgb24"), rot)
                 if index == 0:
                     self.info.rotation_deg = rot
-                    self.info.height, self.info.width = rgb.shape[:2]
+                    self.info.width, self.info.height = w, h
                 self.info.frames_read = index + 1
-                yield Frame(index, t, rgb)
+                yield Frame(index, t, rgb, (w, h))
                 index, last_t = index + 1, t
         except (av.error.FFmpegError, ValueError) as e:
             where = f"after frame {index} ({last_t:.2f} s)" if last_t is not None else "before the first frame"
@@ -220,12 +236,25 @@ class VideoSource:
                     "(the file is probably truncated)")
         return None
 
+    def frame_at(self, timestamp: float) -> np.ndarray | None:
+        """The upright frame shown at ``timestamp`` seconds (after a seek), or None if not found."""
+        stream, tb = self._stream, self._stream.time_base
+        if tb is None:
+            return None
+        half = 0.5 / (self.info.fps or 30.0)
+        self._container.seek(self._start + int((timestamp - half) / tb), stream=stream, backward=True)
+        for frame in self._container.decode(stream):
+            if frame.pts is not None and float((frame.pts - self._start) * tb) >= timestamp - half:
+                rot = int(round(-(frame.rotation or 0) / 90.0)) * 90 % 360
+                return upright(frame.to_ndarray(format="rgb24"), rot)
+        return None
+
     def close(self) -> None:
         self._container.close()
 
 
-def open_source(path: str | Path) -> ImageSource | VideoSource:
-    """Open ``path`` as a still image or a video, whichever it is.
+def open_source(path: str | Path, max_side: int | None = None) -> ImageSource | VideoSource:
+    """Open ``path`` as a still image or a video, whichever it is (``max_side``: see :class:`VideoSource`).
 
     Raises
     ------
@@ -237,8 +266,8 @@ def open_source(path: str | Path) -> ImageSource | VideoSource:
     if path.suffix.lower() in IMAGE_SUFFIXES:
         return ImageSource(path)
     if path.suffix.lower() in VIDEO_SUFFIXES:
-        return VideoSource(path)
-    return ImageSource(path) if _looks_like_image(path) else VideoSource(path)
+        return VideoSource(path, max_side)
+    return ImageSource(path) if _looks_like_image(path) else VideoSource(path, max_side)
 
 
 def _looks_like_image(path: Path) -> bool:
@@ -259,14 +288,21 @@ def _looks_like_image(path: Path) -> bool:
 
 
 
-def read_frame(path: str | Path, index: int) -> np.ndarray:
+def read_frame(path: str | Path, index: int, timestamp: float | None = None) -> np.ndarray:
     """The upright RGB frame at decode position ``index`` of a video (or the picture of a photo).
 
-    Decodes from the start up to that frame (a few milliseconds a frame), so it suits fetching one key
-    frame after an analysis, not random access in a loop.
+    With the frame's ``timestamp`` (seconds, as in a track) the video is first sought to the key frame
+    before it, so only a few frames are decoded; otherwise (or for AVI, whose times are counted, not
+    stored) it decodes from the start. For fetching one key frame after an analysis, not for a loop.
     """
     src = open_source(path)
     try:
+        if isinstance(src, VideoSource) and timestamp is not None and not src._constant_rate:
+            rgb = src.frame_at(timestamp)
+            if rgb is not None:
+                return rgb
+            src.close()
+            src = open_source(path)
         for frame in src:
             if frame.index == index:
                 return frame.rgb
