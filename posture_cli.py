@@ -10,7 +10,7 @@ from pathlib import Path
 from analysis.advice import format_plan_text
 from analysis.movement import KINDS as MOVEMENT_TESTS
 from analysis.report_text import format_assessment, format_movement
-from records.calibration import DEFAULT_DB
+from records.db import default_location
 from vision.errors import InputError
 from vision.estimator import DEFAULT_MAX_SIDE, silence_native_logs
 
@@ -184,6 +184,170 @@ def cmd_intake(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _records(args):
+    from records.store import Records
+
+    return Records(args.db)
+
+
+def _client_or_fail(rec, code: str) -> dict:
+    cl = rec.client(code)
+    if cl is None:
+        raise SystemExit(f"error: no client {code!r} in {rec.location}; add one with 'posture client add {code}'")
+    return cl
+
+
+def cmd_client(args: argparse.Namespace) -> int:
+    """Client records: add, list, export."""
+    rec = _records(args)
+    try:
+        if args.action == "add":
+            cid = rec.add_client(args.code, args.name or "", args.birth_year)
+            for kind in args.consent or []:
+                rec.set_consent(cid, kind, True, by=args.by or "")
+            print(f"Client {args.code!r} added (id {cid}) to {rec.location}.")
+        elif args.action == "list":
+            for c in rec.clients():
+                sessions = rec.sessions(c["id"])
+                print(f"{c['code']:<16} {c['name']:<24} sessions: {len(sessions):>3}  "
+                      f"captures: {sum(s['n_captures'] for s in sessions):>3}")
+        elif args.action == "show":
+            cl = _client_or_fail(rec, args.code)
+            print(f"{cl['code']} - {cl['name']}; consent: " + (", ".join(
+                f"{k}={'yes' if v['given'] else 'no'}" for k, v in rec.consents(cl["id"]).items()) or "none recorded"))
+            for s in rec.sessions(cl["id"]):
+                print(f"  session {s['id']} {s['started_at']} {s['label']} (assessor {s['assessor'] or '-'})")
+                for k in rec.captures(session_id=s["id"]):
+                    corr = " corrected" if k["results_corrected"] else ""
+                    print(f"    capture {k['id']}: {k['protocol']}, {k['view']} view, {k['source_name']}{corr}")
+        else:  # export
+            from records.workflow import export_client
+
+            cl = _client_or_fail(rec, args.code)
+            files = export_client(rec, cl["id"], args.dest)
+            print(f"Exported {len(files)} files to {args.dest} (client.json, metrics.csv, tracks).")
+    finally:
+        rec.close()
+    return EXIT_OK
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    """Analyse clips and store them as one session of a client."""
+    from records import workflow as wf
+
+    rec = _records(args)
+    try:
+        cl = rec.client(args.client) or rec.client(rec.ensure_client(args.client))
+        try:
+            sid, ids = wf.analyse_and_store(rec, cl["id"], args.files, test=args.test, keep_video=args.keep_video,
+                                            assessor=args.assessor or "", label=args.label or "",
+                                            notes=[args.note] if args.note else [])
+        except InputError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return EXIT_INPUT
+        print(f"Stored session {sid} for {cl['code']!r}: captures {', '.join(map(str, ids))}.")
+        if args.retest:
+            table = wf.test_retest(rec, cl["id"], ids)
+            print(f"Test-retest noise from {len(ids)} captures stored for {cl['code']!r}:")
+            for k, v in table.items():
+                print(f"  {v['name']:<44} SEM {v['sem']:.2f} {v['unit']}, MDC95 {v['mdc']:.2f}")
+    finally:
+        rec.close()
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Before-and-after comparison of two stored captures."""
+    from records import workflow as wf
+
+    rec = _records(args)
+    try:
+        comp = wf.compare_captures(rec, args.before, args.after)
+        if not comp["comparable"]:
+            print("NOT COMPARABLE: " + "; ".join(comp["reasons"]) + ". No change is judged.")
+        print(f"{'measure':<46}{'before':>9}{'after':>9}{'change':>9}{'MDC':>7}  verdict")
+        f = lambda v, s="": "-" if v is None else format(v, s + ".1f")  # noqa: E731
+        for r in comp["rows"]:
+            print(f"{(r['name'] + ' (' + r['unit'] + ')')[:45]:<46}{f(r['before']):>9}{f(r['after']):>9}"
+                  f"{f(r['change'], '+'):>9}{f(r['mdc']):>7}  {r['verdict']}"
+                  + (f" ({r['noise_source']} noise)" if r["noise_source"] else ""))
+        if args.csv:
+            print(f"CSV: {wf.comparison_csv(comp, args.csv)}")
+        if args.json:
+            Path(args.json).write_text(json.dumps({k: v for k, v in comp.items()}, indent=2, default=str))
+            print(f"JSON: {args.json}")
+        if args.video:
+            print(f"Side-by-side clip ({comp['sync']['basis']}): {wf.write_comparison_video(rec, comp, args.video)}")
+    finally:
+        rec.close()
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """A printable report (PDF, and HTML) of a session or a comparison."""
+    from reports import comparison_report, session_report, write_html, write_pdf
+
+    rec = _records(args)
+    try:
+        rep = (comparison_report(rec, args.compare[0], args.compare[1], args.assessor or "") if args.compare
+               else session_report(rec, args.session))
+        out = Path(args.out)
+        pdf = write_pdf(rep, out.with_suffix(".pdf"))
+        print(f"PDF: {pdf}")
+        if not args.no_html:
+            print(f"HTML: {write_html(rep, out.with_suffix('.html'))}")
+    finally:
+        rec.close()
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Screen every clip in a folder; resumable."""
+    from tqdm import tqdm
+
+    from records.batch import list_inputs, run_batch
+
+    src = Path(args.dir)
+    if not src.exists():
+        print(f"error: {src} does not exist", file=sys.stderr)
+        return EXIT_INPUT
+    total = len(list_inputs(src))
+    if total == 0:
+        print(f"error: no video files (mp4, mov, avi, webm, mkv) in {src}", file=sys.stderr)
+        return EXIT_INPUT
+    out = Path(args.out or (src if src.is_dir() else src.parent) / "posture-batch")
+    bar = None if args.quiet else tqdm(total=total, unit="file", dynamic_ncols=True, file=sys.stderr)
+
+    def progress(name, entry, done, tot):
+        if bar is not None:
+            bar.n = done
+            bar.set_postfix_str(f"{name}: {entry['status']}", refresh=True)
+        if entry["status"] == "failed":
+            (bar.write if bar is not None else print)(f"skipped {name}: {entry['error']}")
+
+    try:
+        s = run_batch(src, out, args.test, workers=args.workers, segmentation=args.segmentation,
+                      in_turn=not args.one_per_file, redo_failed=args.redo_failed, on_progress=progress)
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.close()
+        print(f"interrupted: finished files are kept in {out}; run the same command again to resume", file=sys.stderr)
+        return 130
+    if bar is not None:
+        bar.n = total
+        bar.close()
+    print(f"{s['total']} files: {len(s['done'])} screened now, {len(s['skipped'])} already done before, "
+          f"{len(s['failed'])} failed ({s['seconds']:.0f} s).")
+    for name, err in s["failed"]:
+        print(f"  failed: {name}: {err}")
+    print(f"{'person':<28}{'value':>8}  {'status':<9} needs")
+    for r in s["rows"]:
+        v = "-" if r["value"] is None else f"{r['value']:.1f}"
+        print(f"{r['person'][:27]:<28}{v:>8}  {r['status']:<9} {r['needs']}")
+    print(f"Roster: {s['roster_csv']}")
+    return EXIT_PROBLEMS if s["failed"] else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="posture",
@@ -208,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--view", choices=["any", "side", "frontal", "front", "back"], default="any",
                    help="which view the capture must be (default: %(default)s; side gives pelvic tilt and the spine curve)")
     a.add_argument("--person", metavar="ID", help="apply this person's stored pelvic-tilt calibration (see 'posture calibrate')")
-    a.add_argument("--db", default=str(DEFAULT_DB), metavar="FILE", help="records database (default: %(default)s)")
+    a.add_argument("--db", default=default_location(), metavar="FILE", help="records database: a SQLite file or a postgresql:// URL (default: $POSTURE_DB or %(default)s)")
     a.add_argument("--detailed", action="store_true", help="print each measure's definition and the source of its usual range")
     a.add_argument("--intake", metavar="FILE", help="symptom intake answers (JSON, made by 'posture intake') for the advice plan")
     a.add_argument("--role", choices=["client", "therapist", "trainer"], default="client",
@@ -231,12 +395,74 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--psis", type=_point, required=True, metavar="X,Y", help="posterior superior iliac spine, pixels")
     c.add_argument("--frame", type=int, default=0, help="frame number of a clip you marked (default: %(default)s)")
     c.add_argument("--person", required=True, metavar="ID", help="whose calibration this is (a name or client id)")
-    c.add_argument("--db", default=str(DEFAULT_DB), metavar="FILE", help="records database (default: %(default)s)")
+    c.add_argument("--db", default=default_location(), metavar="FILE", help="records database: a SQLite file or a postgresql:// URL (default: $POSTURE_DB or %(default)s)")
     c.set_defaults(func=cmd_calibrate)
     q = sub.add_parser("intake", help="answer the symptom and safety questions in the terminal; saves them as JSON",
                        description="Where the low back hurts, what brings it on, and the safety (red-flag) questions.")
     q.add_argument("-o", "--out", default="intake.json", help="where to save the answers (default: %(default)s)")
     q.set_defaults(func=cmd_intake)
+
+    db_help = "records database: a SQLite file or a postgresql:// URL (default: $POSTURE_DB or %(default)s)"
+
+    cl = sub.add_parser("client", help="client records: add, list, show, export (CSV/JSON)",
+                        description="Client records in the records database.")
+    cl.add_argument("action", choices=["add", "list", "show", "export"])
+    cl.add_argument("code", nargs="?", help="the client's code (a short id)")
+    cl.add_argument("dest", nargs="?", help="export: the folder to write to")
+    cl.add_argument("--name", help="add: the client's name")
+    cl.add_argument("--birth-year", type=int)
+    cl.add_argument("--consent", action="append", choices=["records", "video", "report_sharing"],
+                    help="add: consent given (repeat for several)")
+    cl.add_argument("--by", help="who recorded the consent")
+    cl.add_argument("--db", default=default_location(), help=db_help)
+    cl.set_defaults(func=cmd_client)
+    r = sub.add_parser("record", help="analyse clips and store them as a session of a client",
+                       description="Analyse one or more clips (standing posture or a movement test) and store them, "
+                       "with their landmark tracks and results, as one session of a client (one transaction).")
+    r.add_argument("client", help="the client's code (added when new)")
+    r.add_argument("files", nargs="+", help="the clips or photos")
+    r.add_argument("--test", choices=list(MOVEMENT_TESTS), help="a movement test instead of standing posture")
+    r.add_argument("--keep-video", action="store_true", help="also store the video itself (default: only the track, "
+                   "results and the key frame picture)")
+    r.add_argument("--retest", action="store_true", help="the files are quick repeats of the same capture: store "
+                   "the client's test-retest noise (SEM, MDC) from them")
+    r.add_argument("--assessor")
+    r.add_argument("--label")
+    r.add_argument("--note")
+    r.add_argument("--db", default=default_location(), help=db_help)
+    r.set_defaults(func=cmd_record)
+    cp = sub.add_parser("compare", help="before-and-after comparison of two stored captures",
+                        description="Every metric before and after, the change, and whether it is larger than the "
+                        "measurement's noise (MDC95, the client's own or the documented default).")
+    cp.add_argument("before", type=int, help="capture id before")
+    cp.add_argument("after", type=int, help="capture id after")
+    cp.add_argument("--csv", help="write the table as CSV")
+    cp.add_argument("--json", help="write the comparison as JSON")
+    cp.add_argument("--video", help="write the synchronised side-by-side clip (MP4)")
+    cp.add_argument("--db", default=default_location(), help=db_help)
+    cp.set_defaults(func=cmd_compare)
+    rp = sub.add_parser("report", help="a printable PDF (and HTML) report of a session or a comparison")
+    g = rp.add_mutually_exclusive_group(required=True)
+    g.add_argument("--session", type=int, help="session id")
+    g.add_argument("--compare", type=int, nargs=2, metavar=("BEFORE", "AFTER"), help="two capture ids")
+    rp.add_argument("-o", "--out", default="posture-report.pdf", help="output file (.pdf; the .html goes beside it)")
+    rp.add_argument("--no-html", action="store_true")
+    rp.add_argument("--assessor")
+    rp.add_argument("--db", default=default_location(), help=db_help)
+    rp.set_defaults(func=cmd_report)
+    b = sub.add_parser("batch", help="trainer screen: every clip in a folder through a hip-flexor test, into a roster",
+                       description="Screen every clip in DIR (one per person, or people in turn in one clip) with a "
+                       "quadriceps / hip-flexor test and write a roster (CSV) of who needs what. Resumable: run the "
+                       "same command again after an interruption and finished files are not redone.")
+    b.add_argument("dir", help="folder of clips (or one clip)")
+    b.add_argument("-o", "--out", help="output folder (default: DIR/posture-batch)")
+    b.add_argument("--test", default="hip_extension", choices=["hip_extension", "lunge", "thomas", "ely"])
+    b.add_argument("--workers", type=int, default=1, help="clips analysed in parallel (one model per process)")
+    b.add_argument("--segmentation", action="store_true", help="also the outline (low-back compensation; slower)")
+    b.add_argument("--one-per-file", action="store_true", help="never split a clip into several people")
+    b.add_argument("--redo-failed", action="store_true", help="try failed files again")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_batch)
     return parser
 
 

@@ -1,1 +1,8 @@
-"""Local client records (SQLite): calibrations now, client histories later."""
+"""Client records: a SQLite file (or a clinic's PostgreSQL) holding clients, consent, sessions, captures,
+notes, hand-corrected landmarks, per-client test-retest noise and pelvic-tilt calibrations.
+
+``records.db`` (engine, versioned schema, migrations), ``records.store`` (the :class:`~records.store.Records`
+API), ``records.calibration`` (the calibration functions of the first version, kept), ``records.workflow``
+(analyse and store, compare, correct landmarks, frames, export), ``records.batch`` (the trainer's resumable
+batch screen).
+"""

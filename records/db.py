@@ -1,0 +1,220 @@
+"""The records database: one SQLAlchemy engine for a local SQLite file or a clinic's PostgreSQL, and the
+versioned schema with its forward migrations.
+
+Why not Alembic: the program opens a user's file and must bring it forward on the spot, with no separate
+command, inside the same transaction that checks the version, and the first schema (version 1, written by
+the earlier ``records.calibration`` with the standard library) has no Alembic table. A version table plus
+ordered migration functions does that in a few lines and needs no extra dependency.
+
+Schema versions
+---------------
+1. ``schema_version(version)`` (one row) and ``calibration`` (per-person ASIS/PSIS tilt offsets).
+2. ``clients``, ``consents``, ``sessions``, ``captures`` (landmark track as .pose.npz bytes, results as
+   JSON, key frame image, the video only when asked to keep it), ``notes``; a client row is made for each
+   person that already had a calibration.
+3. ``landmark_corrections`` (hand-moved landmarks and ASIS/PSIS marks, beside the automatic ones),
+   ``reliability`` (per-client SEM/MDC from repeated captures) and ``captures.results_corrected`` (the
+   metrics recomputed from the corrected landmarks; ``results`` is never overwritten).
+
+Every migration runs in one transaction together with the version bump, so a failed or killed migration
+leaves the previous version intact. Two processes opening a new file at once are serialised (SQLite:
+``BEGIN IMMEDIATE``; PostgreSQL: an advisory transaction lock).
+
+Transactions
+------------
+On SQLite every transaction starts with ``BEGIN IMMEDIATE`` (the write lock is taken up front, so two app
+sessions writing at once wait for each other, up to 30 s, instead of failing with "database is locked"),
+the journal is WAL (readers never block) and ``synchronous=FULL``. A killed process leaves no partial
+transaction behind: SQLite and PostgreSQL roll it back on the next open.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, LargeBinary, MetaData, Table, Text, create_engine,
+                        event, inspect, text)
+from sqlalchemy.engine import Connection, Engine
+
+LATEST = 3
+DEFAULT_DB = Path.home() / ".posture" / "records.sqlite"
+ENV_DB = "POSTURE_DB"  # a path or a database URL; the app and CLI use it when no --db is given
+BUSY_TIMEOUT_MS = 30_000
+_PG_LOCK = 7420108  # advisory lock id for migrations
+
+
+def default_location() -> str:
+    """``$POSTURE_DB`` when set, else ``~/.posture/records.sqlite``."""
+    return os.environ.get(ENV_DB) or str(DEFAULT_DB)
+
+
+def to_url(location: str | Path) -> str:
+    """A database URL for a file path or URL (``postgresql://`` becomes ``postgresql+psycopg://``)."""
+    s = str(location)
+    if "://" in s:
+        if s.startswith("postgresql://") or s.startswith("postgres://"):
+            s = "postgresql+psycopg://" + s.split("://", 1)[1]
+        return s
+    p = Path(s).expanduser()
+    p.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{p}"
+
+
+def make_engine(location: str | Path) -> Engine:
+    """An engine for ``location`` (file path or URL), configured as the module docstring says."""
+    url = to_url(location)
+    if url.startswith("sqlite"):
+        eng = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+
+        @event.listens_for(eng, "connect")
+        def _on_connect(dbapi_con, _rec):  # take transaction control from the sqlite3 module
+            dbapi_con.isolation_level = None
+            cur = dbapi_con.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = FULL")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.close()
+
+        @event.listens_for(eng, "begin")
+        def _on_begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return eng
+    return create_engine(url, pool_pre_ping=True)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the schema, version by version (each migration declares the tables as they were at that version)
+# ----------------------------------------------------------------------------------------------------
+def _v1(conn: Connection) -> None:
+    md = MetaData()
+    Table("calibration", md,
+          Column("id", Integer, primary_key=True, autoincrement=True),
+          Column("person_id", Text, nullable=False),
+          Column("offset_deg", Float, nullable=False),
+          Column("measured_deg", Float, nullable=False),
+          Column("estimated_deg", Float, nullable=False),
+          Column("made_at", Text, nullable=False),
+          sqlite_autoincrement=True)
+    md.create_all(conn, checkfirst=True)
+    conn.execute(text("CREATE INDEX IF NOT EXISTS calibration_person ON calibration (person_id, made_at)"))
+
+
+def _v2(conn: Connection) -> None:
+    md = MetaData()
+    Table("clients", md,
+          Column("id", Integer, primary_key=True),
+          Column("code", Text, nullable=False, unique=True),  # the id used on the command line (--person)
+          Column("name", Text, nullable=False, default=""),
+          Column("birth_year", Integer),
+          Column("notes", Text, nullable=False, default=""),
+          Column("created_at", Text, nullable=False))
+    Table("consents", md,
+          Column("id", Integer, primary_key=True),
+          Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True),
+          Column("kind", Text, nullable=False),  # records | video | report_sharing ...
+          Column("given", Boolean, nullable=False),
+          Column("text", Text, nullable=False, default=""),
+          Column("recorded_by", Text, nullable=False, default=""),
+          Column("recorded_at", Text, nullable=False))
+    Table("sessions", md,
+          Column("id", Integer, primary_key=True),
+          Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True),
+          Column("started_at", Text, nullable=False),
+          Column("assessor", Text, nullable=False, default=""),
+          Column("label", Text, nullable=False, default=""))
+    Table("captures", md,
+          Column("id", Integer, primary_key=True),
+          Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True),
+          Column("protocol", Text, nullable=False),  # "standing" or a movement-test kind
+          Column("view", Text),
+          Column("created_at", Text, nullable=False),
+          Column("source_name", Text, nullable=False, default=""),
+          Column("source_sha256", Text),
+          Column("program_version", Text, nullable=False),
+          Column("model", Text, nullable=False, default="{}"),  # JSON
+          Column("track", LargeBinary, nullable=False),  # .pose.npz bytes
+          Column("results", Text, nullable=False),  # JSON (assessment or movement result)
+          Column("summary", Text, nullable=False, default="{}"),  # JSON (track summary)
+          Column("key_frame", LargeBinary),  # JPEG of the key frame (raw; overlays are drawn from the track)
+          Column("video", LargeBinary),  # only when the user asked to keep it
+          Column("video_name", Text))
+    Table("notes", md,
+          Column("id", Integer, primary_key=True),
+          Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True),
+          Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE")),
+          Column("author", Text, nullable=False, default=""),
+          Column("text", Text, nullable=False),
+          Column("created_at", Text, nullable=False))
+    md.create_all(conn)
+    # fold the first schema's calibrations in: every calibrated person becomes a client
+    people = conn.execute(text("SELECT person_id, MIN(made_at) FROM calibration GROUP BY person_id")).fetchall()
+    for pid, made in people:
+        conn.execute(text("INSERT INTO clients (code, name, notes, created_at) VALUES (:c, :n, '', :t)"),
+                     {"c": pid, "n": pid, "t": made})
+
+
+def _v3(conn: Connection) -> None:
+    md = MetaData()
+    Table("clients", md, Column("id", Integer, primary_key=True))
+    Table("captures", md, Column("id", Integer, primary_key=True))
+    Table("landmark_corrections", md,
+          Column("id", Integer, primary_key=True),
+          Column("capture_id", Integer, ForeignKey("captures.id", ondelete="CASCADE"), nullable=False, index=True),
+          Column("frame", Integer, nullable=False),  # track position
+          Column("landmark", Text, nullable=False),  # a MediaPipe landmark name, or "asis" / "psis"
+          Column("x", Float, nullable=False),  # pixels of the original frame
+          Column("y", Float, nullable=False),
+          Column("auto_x", Float),  # the automatic position it replaces (None for ASIS/PSIS)
+          Column("auto_y", Float),
+          Column("author", Text, nullable=False, default=""),
+          Column("created_at", Text, nullable=False))
+    Table("reliability", md,
+          Column("id", Integer, primary_key=True),
+          Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True),
+          Column("protocol", Text, nullable=False),
+          Column("view", Text),
+          Column("table_json", Text, nullable=False),  # metric key -> {sem, mdc, dof, n, unit, name, values}
+          Column("capture_ids", Text, nullable=False),  # JSON list
+          Column("created_at", Text, nullable=False))
+    md.tables["landmark_corrections"].create(conn)
+    md.tables["reliability"].create(conn)
+    conn.execute(text("ALTER TABLE captures ADD COLUMN results_corrected TEXT"))
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1), (2, _v2), (3, _v3)]
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    v = conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar()
+    return int(v or 0)
+
+
+def migrate(engine: Engine, target: int = LATEST) -> int:
+    """Bring the database forward to ``target`` (default: the latest); returns the version reached.
+
+    Raises ``RuntimeError`` when the database was written by a newer program.
+    """
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
+        conn.execute(text("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"))
+        have = current_version(conn)
+        if have > LATEST:
+            raise RuntimeError(f"{engine.url.render_as_string(hide_password=True)} uses records schema {have}, "
+                               f"newer than this program's {LATEST}: update the program")
+        for v, fn in MIGRATIONS:
+            if have < v <= target:
+                fn(conn)
+                have = v
+        n = conn.execute(text("SELECT COUNT(*) FROM schema_version")).scalar()
+        if n == 0:
+            conn.execute(text("INSERT INTO schema_version (version) VALUES (:v)"), {"v": have})
+        else:
+            conn.execute(text("UPDATE schema_version SET version = :v"), {"v": have})
+    return have

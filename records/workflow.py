@@ -1,0 +1,426 @@
+"""The therapist's workflow on top of the records: analyse and store a capture, test-retest noise, compare
+two captures, correct landmarks by hand, and the frames for side-by-side playback.
+
+The Streamlit pages (``pages/``) and the CLI call these functions and hold no logic of their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from analysis import comparison as cmp
+from records.store import CaptureIn, Records, now
+
+PELVIC_MARKS = ("asis", "psis")
+
+
+def landmark_choices() -> list[str]:
+    from vision.landmarks import LANDMARK_NAMES
+
+    return list(LANDMARK_NAMES) + list(PELVIC_MARKS)
+
+
+# ----------------------------------------------------------------------------------------------------
+# analysing and storing
+# ----------------------------------------------------------------------------------------------------
+def protocol_of(test: str | None) -> str:
+    return test or "standing"
+
+
+def analyse(path: str | Path, *, test: str | None = None, display_name: str | None = None, progress=None,
+            out_dir: str | Path | None = None, segmentation: bool = True, calibration=None):
+    """Run the pipeline on a file (standing posture, or the movement ``test``); returns the Analysis."""
+    from vision.pipeline import analyze_file
+
+    out = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="posture-"))
+    return analyze_file(path, out, annotate=False, segmentation=segmentation, progress=progress,
+                        display_name=display_name, test=test, calibration=calibration, role="therapist")
+
+
+def capture_from_analysis(analysis, path: str | Path, *, test: str | None = None, keep_video: bool = False) -> CaptureIn:
+    """A :class:`~records.store.CaptureIn` for an analysis of ``path`` (the video only with ``keep_video``)."""
+    import cv2
+
+    from vision.sources import read_frame
+
+    seq = analysis.sequence
+    track = Path(analysis.outputs["track"]).read_bytes()
+    res = analysis.assessment or {}
+    view = (res.get("view") or {}).get("label") if isinstance(res.get("view"), dict) else None
+    if test:
+        view = "side" if res.get("facing") in (1, -1) else view
+    key = res.get("key_frame")
+    if key is None and len(seq):
+        key = int(np.flatnonzero(seq.detected)[len(np.flatnonzero(seq.detected)) // 2]) if seq.detected.any() else 0
+    jpeg = None
+    if key is not None:
+        try:
+            rgb = read_frame(path, int(seq.frame_index[key]))
+            ok, enc = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
+            jpeg = enc.tobytes() if ok else None
+        except Exception:  # noqa: BLE001 - a photo or an unreadable frame: no key frame image
+            jpeg = None
+    res = dict(res)
+    res["key_frame"] = key
+    data = Path(path).read_bytes() if keep_video else None
+    return CaptureIn(protocol=protocol_of(test), results=res, track=track, view=view,
+                     summary=analysis.summary, model=seq.model, source_name=seq.source.name or Path(path).name,
+                     source_sha256=getattr(seq.source, "sha256", None) or hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+                     key_frame=jpeg, video=data, video_name=Path(path).name if keep_video else None)
+
+
+def analyse_and_store(rec: Records, client_id: int, paths: list[str | Path], *, test: str | None = None,
+                      keep_video: bool = False, assessor: str = "", label: str = "", notes: list[str] = (),
+                      display_names: list[str] | None = None) -> tuple[int, list[int]]:
+    """Analyse each file and store them as one new session (one transaction, after all analyses ran).
+
+    Returns (session id, capture ids in order).
+    """
+    caps = []
+    cal = _calibration_for(rec, client_id)
+    for i, p in enumerate(paths):
+        name = display_names[i] if display_names else None
+        a = analyse(p, test=test, display_name=name, calibration=cal)
+        caps.append(capture_from_analysis(a, p, test=test, keep_video=keep_video))
+    sid = rec.save_session(client_id, caps, assessor=assessor, label=label, notes=notes)
+    return sid, [c["id"] for c in rec.captures(session_id=sid)]
+
+
+def _calibration_for(rec: Records, client_id: int):
+    cl = rec.client(int(client_id))
+    if not cl:
+        return None
+    rows = rec.calibrations(cl["code"])
+    return (float(rows[-1][1]), rows[-1][4]) if rows else None
+
+
+# ----------------------------------------------------------------------------------------------------
+# noise and comparison
+# ----------------------------------------------------------------------------------------------------
+def results_of(cap: dict) -> dict:
+    """The results in force: the corrected ones when landmarks were corrected, else the automatic ones."""
+    return cap.get("results_corrected") or cap["results"]
+
+
+def signature(cap: dict) -> dict:
+    return cmp.capture_signature(results_of(cap), cap["protocol"], cap["program_version"], cap.get("model"))
+
+
+def test_retest(rec: Records, client_id: int, capture_ids: list[int]) -> dict:
+    """SEM and MDC per metric from repeated captures of one client (same protocol and view), stored.
+
+    Raises ``ValueError`` with fewer than two captures or captures that are not comparable.
+    """
+    if len(capture_ids) < 2:
+        raise ValueError("test-retest needs at least two captures of the same test (three are better)")
+    caps = [rec.capture(i, blobs=False) for i in capture_ids]
+    sig0 = signature(caps[0])
+    for c in caps[1:]:
+        ok, why = cmp.comparability(sig0, signature(c))
+        if not ok:
+            raise ValueError("the repeats are not comparable: " + "; ".join(why))
+    table = cmp.reliability([results_of(c) for c in caps])
+    rec.save_reliability(client_id, caps[0]["protocol"], caps[0]["view"], table, list(capture_ids))
+    return table
+
+
+def compare_captures(rec: Records, before_id: int, after_id: int, fps: float = 15.0) -> dict:
+    """Compare two stored captures with the client's own noise (or the defaults) and sync their playback."""
+    a, b = rec.capture(before_id, blobs=False), rec.capture(after_id, blobs=False)
+    client = rec.client_of_capture(before_id)
+    noise = None
+    if client:
+        r = rec.reliability(client["id"], a["protocol"])
+        noise = r["table_json"] if r else None
+    out = cmp.compare(results_of(a), results_of(b), signature(a), signature(b), noise)
+    sa, sb = rec.sequence(before_id), rec.sequence(after_id)
+    out["sync"] = cmp.sync_pairs(results_of(a), sa.timestamps, results_of(b), sb.timestamps, fps)
+    out["before"] = {k: a[k] for k in ("id", "protocol", "view", "created_at", "source_name", "program_version")}
+    out["after"] = {k: b[k] for k in ("id", "protocol", "view", "created_at", "source_name", "program_version")}
+    out["client"] = client
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# manual landmark correction
+# ----------------------------------------------------------------------------------------------------
+def latest_corrections(rows: list[dict]) -> dict[tuple[int, str], dict]:
+    out = {}
+    for r in rows:
+        out[(int(r["frame"]), r["landmark"])] = r
+    return out
+
+
+def recompute(seq, cap: dict, corrections: list[dict]) -> dict:
+    """The capture's results recomputed with hand-placed landmarks (the automatic results stay as they are).
+
+    A moved landmark is moved by the same offset in every frame of the track (a model that misplaces a
+    landmark in a steady capture does so consistently), with visibility 1. Marked ASIS and PSIS (on one
+    frame) replace the pelvic-tilt estimate with the measurement by its clinical definition. The result
+    carries ``corrections`` (what was applied).
+    """
+    from analysis.assessment import assess_standing
+    from analysis.movement import run_movement_test
+    from analysis.pelvis import measured_tilt_metric
+    from vision.landmarks import LANDMARK_NAMES
+
+    px = seq.pixels.astype(np.float64).copy()
+    vis = seq.visibility.astype(np.float64).copy()
+    marks: dict[str, tuple] = {}
+    applied = []
+    for (frame, name), c in sorted(latest_corrections(corrections).items()):
+        if name in PELVIC_MARKS:
+            marks[name] = (float(c["x"]), float(c["y"]), frame)
+            applied.append({"frame": frame, "landmark": name, "x": c["x"], "y": c["y"]})
+            continue
+        j = LANDMARK_NAMES.index(name)
+        auto = px[frame, j]
+        if not np.isfinite(auto).all():
+            px[:, j] = np.where(np.isfinite(px[:, j]), px[:, j], np.nan)
+            px[frame, j] = (c["x"], c["y"])
+        else:
+            px[:, j] += np.array([c["x"], c["y"]]) - auto
+        vis[:, j] = np.where(np.isfinite(px[:, j, 0]), 1.0, vis[:, j])
+        applied.append({"frame": frame, "landmark": name, "x": c["x"], "y": c["y"],
+                        "dx": round(float(c["x"] - auto[0]), 2) if np.isfinite(auto).all() else None,
+                        "dy": round(float(c["y"] - auto[1]), 2) if np.isfinite(auto).all() else None})
+    old = cap["results"]
+    if cap["protocol"] == "standing":
+        res = assess_standing(px, vis, seq.world, seq.image_size, seq.timestamps if len(seq) > 1 else None,
+                              seq.outline)
+    else:
+        res = run_movement_test(cap["protocol"], seq.timestamps, px, vis, outline=seq.outline, world=seq.world,
+                                landmarks=seq.landmarks, image_size=seq.image_size)
+    if "asis" in marks and "psis" in marks and res.get("metrics") is not None:
+        m = measured_tilt_metric(marks["asis"][:2], marks["psis"][:2], now()[:10]).to_dict()
+        m["extra"]["frame"] = marks["asis"][2]
+        est = next((x for x in res["metrics"] if x["key"] == "pelvic_tilt"), None)
+        if est is not None:
+            m["extra"]["estimate_replaced"] = est["value"]
+        res["metrics"] = [m] + [x for x in res["metrics"] if x["key"] != "pelvic_tilt"]
+    res["plan"] = old.get("plan")
+    res["corrections"] = applied
+    res["corrected"] = True
+    return res
+
+
+def apply_corrections(rec: Records, capture_id: int, new: list[dict], author: str = "") -> dict:
+    """Store hand-placed landmarks (each ``frame, landmark, x, y``) and the recomputed results.
+
+    With both ASIS and PSIS marked, the client's pelvic-tilt calibration (marked minus the silhouette
+    estimate on that frame) is stored too, so later captures apply it. Returns the corrected results.
+    """
+    cap = rec.capture(capture_id)
+    seq = rec.sequence(capture_id)
+    from vision.landmarks import LANDMARK_NAMES
+
+    rows = []
+    for c in new:
+        name = c["landmark"]
+        if name not in LANDMARK_NAMES and name not in PELVIC_MARKS:
+            raise ValueError(f"unknown landmark {name!r}")
+        f = int(c["frame"])
+        if not 0 <= f < len(seq):
+            raise ValueError(f"frame {f} is outside the capture (0..{len(seq) - 1})")
+        auto = seq.pixels[f, LANDMARK_NAMES.index(name)] if name in LANDMARK_NAMES else (None, None)
+        rows.append({"frame": f, "landmark": name, "x": float(c["x"]), "y": float(c["y"]),
+                     "auto_x": None if auto[0] is None or not np.isfinite(auto[0]) else float(auto[0]),
+                     "auto_y": None if auto[1] is None or not np.isfinite(auto[1]) else float(auto[1])})
+    allc = rec.corrections(capture_id) + rows
+    res = recompute(seq, cap, allc)
+    rec.add_corrections(capture_id, rows, res, author=author)
+    marks = {r["landmark"]: r for r in latest_corrections(allc).values() if r["landmark"] in PELVIC_MARKS}
+    tilt = next((m for m in res.get("metrics") or [] if m["key"] == "pelvic_tilt" and m["kind"] == "measurement"), None)
+    if len(marks) == 2 and tilt is not None and tilt["extra"].get("estimate_replaced") is not None:
+        from analysis.pelvis import estimate_pelvic_tilt
+
+        k = int(marks["asis"]["frame"])
+        o = seq.outline[k] if seq.outline is not None and np.isfinite(seq.outline[k]).all() else None
+        est = estimate_pelvic_tilt(o, seq.pixels[k], seq.visibility[k])
+        client = rec.client_of_capture(capture_id)
+        if est.value is not None and client:
+            rec.save_calibration(client["code"], float(tilt["value"] - est.value), float(tilt["value"]),
+                                 float(est.value), now())
+    return res
+
+
+# ----------------------------------------------------------------------------------------------------
+# frames for display, playback and reports
+# ----------------------------------------------------------------------------------------------------
+def _decode_jpeg(b: bytes) -> np.ndarray:
+    import cv2
+
+    img = cv2.imdecode(np.frombuffer(b, np.uint8), cv2.IMREAD_COLOR)
+    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+
+
+class FrameReader:
+    """Frames of a stored capture: from the kept video when there is one, the key frame image for the key
+    frame, else a grey canvas of the frame's size (the skeleton is drawn from the track either way)."""
+
+    def __init__(self, rec: Records, capture_id: int) -> None:
+        self.cap = rec.capture(capture_id)
+        self.seq = PoseSeqCache.get(rec, capture_id, self.cap)
+        self._video_path = None
+        if self.cap.get("video"):
+            tmp = tempfile.NamedTemporaryFile(suffix=Path(self.cap.get("video_name") or "v.mp4").suffix, delete=False)
+            tmp.write(self.cap["video"])
+            tmp.close()
+            self._video_path = tmp.name
+        self.key = results_of(self.cap).get("key_frame")
+
+    def raw(self, pos: int) -> np.ndarray:
+        from vision.sources import read_frame
+
+        if self._video_path:
+            try:
+                return read_frame(self._video_path, int(self.seq.frame_index[pos]))
+            except Exception:  # noqa: BLE001
+                pass
+        if self.cap.get("key_frame") and (self.key is None or pos == self.key or not self._video_path):
+            if pos == self.key or self.key is None:
+                return _decode_jpeg(self.cap["key_frame"])
+        w, h = (int(v) for v in self.seq.image_size[pos])
+        return np.full((h, w, 3), 40, np.uint8)
+
+    def annotated(self, pos: int, corrections: list[dict] | None = None, plumb: bool = True) -> np.ndarray:
+        from vision.drawing import draw_side_assessment, draw_skeleton
+
+        rgb = self.raw(pos)
+        px = self.seq.pixels[pos].astype(np.float64)
+        vis = self.seq.visibility[pos]
+        res = results_of(self.cap)
+        view = (res.get("view") or {}).get("label") if isinstance(res.get("view"), dict) else None
+        if plumb and view in ("left side", "right side"):
+            edge = (res.get("spinal_curve") or {}).get("key_frame_back_edge_px") if pos == self.key else None
+            edge = None if edge is None else np.array([[np.nan if v is None else v for v in p] for p in edge], float)
+            img = draw_side_assessment(rgb, px, vis, res["view"]["facing"], edge)
+        else:
+            img = draw_skeleton(rgb, px, vis)
+        if corrections:
+            _draw_marks(img, corrections, pos)
+        return img
+
+
+def _draw_marks(img: np.ndarray, corrections: list[dict], pos: int) -> None:
+    import cv2
+
+    r = max(4, img.shape[0] // 90)
+    for c in corrections:
+        if int(c["frame"]) != pos:
+            continue
+        p = (int(round(c["x"])), int(round(c["y"])))
+        colour = (255, 0, 255) if c["landmark"] in PELVIC_MARKS else (255, 255, 0)
+        cv2.drawMarker(img, p, colour, cv2.MARKER_CROSS, 3 * r, max(2, r // 2), cv2.LINE_AA)
+        cv2.putText(img, c["landmark"], (p[0] + r, p[1] - r), cv2.FONT_HERSHEY_SIMPLEX, max(0.4, r / 10), colour, 1,
+                    cv2.LINE_AA)
+
+
+class PoseSeqCache:
+    _cache: dict = {}
+
+    @classmethod
+    def get(cls, rec: Records, capture_id: int, cap: dict | None = None):
+        from vision.sequence import PoseSequence
+
+        k = (rec.location, capture_id)
+        if k not in cls._cache:
+            cap = cap or rec.capture(capture_id)
+            cls._cache[k] = PoseSequence.load(io.BytesIO(cap["track"]))
+            if len(cls._cache) > 16:
+                cls._cache.pop(next(iter(cls._cache)))
+        return cls._cache[k]
+
+
+def side_by_side(left: np.ndarray, right: np.ndarray, height: int = 360, labels=("before", "after")) -> np.ndarray:
+    """Two RGB frames scaled to one height and put next to each other, labelled."""
+    import cv2
+
+    from vision.drawing import put_label
+
+    out = []
+    for img, lab in zip((left, right), labels):
+        h, w = img.shape[:2]
+        s = height / h
+        im = cv2.resize(img, (max(2, int(round(w * s))), height), interpolation=cv2.INTER_AREA)
+        out.append(put_label(im, lab))
+    return np.concatenate(out, axis=1)
+
+
+def comparison_frames(rec: Records, comparison: dict, step: int | None = None, height: int = 360):
+    """Yield side-by-side frames for the synchronised pairs of :func:`compare_captures` (every ``step``-th)."""
+    ra = FrameReader(rec, comparison["before"]["id"])
+    rb = FrameReader(rec, comparison["after"]["id"])
+    pairs = comparison["sync"]["pairs"]
+    for ia, ib in pairs[:: step or 1]:
+        yield side_by_side(ra.annotated(ia), rb.annotated(ib), height,
+                           (f"before {ra.seq.timestamps[ia]:.1f} s", f"after {rb.seq.timestamps[ib]:.1f} s"))
+
+
+def write_comparison_video(rec: Records, comparison: dict, dest: str | Path, fps: float = 15.0,
+                           height: int = 360) -> Path:
+    """Write the synchronised side-by-side clip (skeletons drawn) as an MP4."""
+    from vision.pipeline import VideoWriter
+
+    w = VideoWriter(Path(dest), fps)
+    try:
+        for img in comparison_frames(rec, comparison, height=height):
+            w.write(img)
+    finally:
+        w.close()
+    return Path(dest)
+
+
+def export_client(rec: Records, client_id: int, dest: str | Path) -> list[Path]:
+    """Write everything about a client: ``client.json`` (all records), ``metrics.csv`` (one row per capture
+    and metric, automatic and corrected) and each capture's track as ``capture_<id>.pose.npz`` and
+    ``capture_<id>.landmarks.csv``."""
+    import csv
+
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    data = rec.export(client_id)
+    files = [dest / "client.json"]
+    files[0].write_text(json.dumps(data, indent=2, default=str))
+    p = dest / "metrics.csv"
+    with open(p, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["session_id", "session_date", "capture_id", "protocol", "view", "source", "results", "metric",
+                    "name", "value", "unit", "kind", "confidence", "status", "norm_low", "norm_high", "side"])
+        for s in data["sessions"]:
+            for k in s["captures"]:
+                for which in ("automatic", "corrected"):
+                    res = k["results"] if which == "automatic" else k.get("results_corrected")
+                    if not res:
+                        continue
+                    for key, m in cmp.metric_table(res).items():
+                        n = m.get("norm") or {}
+                        w.writerow([s["id"], s["started_at"], k["id"], k["protocol"], k["view"], k["source_name"],
+                                    which, key, m["name"], m["value"], m["unit"], m["kind"], m["confidence"],
+                                    m["status"], n.get("low"), n.get("high"), m["side"]])
+    files.append(p)
+    for s in data["sessions"]:
+        for k in s["captures"]:
+            seq = rec.sequence(k["id"])
+            files.append(seq.save(dest / f"capture_{k['id']}.pose.npz"))
+            files.append(seq.to_csv(dest / f"capture_{k['id']}.landmarks.csv"))
+    return files
+
+
+def comparison_csv(comparison: dict, dest: str | Path) -> Path:
+    import csv
+
+    dest = Path(dest)
+    with open(dest, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["metric", "name", "unit", "before", "after", "change", "sem", "mdc", "noise_source", "verdict"])
+        for r in comparison["rows"]:
+            w.writerow([r["key"], r["name"], r["unit"], r["before"], r["after"], r["change"], r["sem"], r["mdc"],
+                        r["noise_source"], r["verdict"]])
+    return dest

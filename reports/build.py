@@ -1,0 +1,367 @@
+"""Report data from the records, and its PDF (ReportLab platypus) and HTML (Jinja2) renderings.
+
+:func:`session_report` and :func:`comparison_report` gather a JSON-like dict (``images`` hold PNG bytes);
+:func:`write_pdf` and :func:`write_html` lay it out with the same sections, in this order: client and
+assessor, capture protocol, annotated frames (plumb line on side views), measurements (value, usual
+range, status, kind, confidence), comparison (before, after, change, MDC, verdict, and a chart of each
+change in units of its MDC), findings and stretch plan, red flags, disclaimer, program and model versions.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import html
+import io
+from pathlib import Path
+
+import numpy as np
+
+from analysis.advice import DISCLAIMER as PLAN_DISCLAIMER
+
+DISCLAIMER = ("This report is a screen built from video measurements and a practitioners' model; it is not a "
+              "diagnosis. Joint angles are measurements from the pose model's landmarks; pelvic tilt and the "
+              "low-back curve are estimates from the body outline unless ASIS and PSIS were marked by hand. "
+              "A change counts as real only when it is larger than the measurement's own noise (the minimal "
+              "detectable change, MDC95 = 1.96 x sqrt(2) x SEM from repeated captures). " + PLAN_DISCLAIMER)
+
+
+def _png(rgb: np.ndarray, max_w: int = 900) -> bytes:
+    import cv2
+
+    h, w = rgb.shape[:2]
+    if w > max_w:
+        rgb = cv2.resize(rgb, (max_w, int(round(h * max_w / w))), interpolation=cv2.INTER_AREA)
+    ok, enc = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    return enc.tobytes()
+
+
+def _protocol_text(cap: dict) -> dict:
+    from analysis import protocols
+
+    res = cap.get("results_corrected") or cap["results"]
+    if cap["protocol"] == "standing":
+        win = res.get("window") or {}
+        return {"name": "Standing posture", "view": cap.get("view") or "-",
+                "lines": ["Quiet standing, arms by the sides, looking ahead; camera at hip height, level, whole body "
+                          "in view.",
+                          f"Measured over the steadiest {win.get('duration_s', 0) or 0:.1f} s "
+                          f"({win.get('frames', 0)} frames)." if win and not win.get("is_photo") else "A single photo."]}
+    p = res.get("protocol") or protocols.protocol(cap["protocol"])
+    return {"name": p.get("name", cap["protocol"]), "view": p.get("view", cap.get("view") or "-"),
+            "lines": [p.get("camera", "")] + list(p.get("person", []))}
+
+
+def _metric_rows(res: dict) -> list[dict]:
+    from analysis.comparison import metric_table
+
+    rows = []
+    for k, m in metric_table(res).items():
+        n = m.get("norm") or {}
+        lo, hi = n.get("low"), n.get("high")
+        rng = (f"{lo:g} to {hi:g}" if lo is not None and hi is not None else f">= {lo:g}" if lo is not None
+               else f"<= {hi:g}" if hi is not None else "-")
+        rows.append({"name": m["name"] + (f" ({m['side']})" if m.get("side") and m["side"] not in m["name"].lower() else ""),
+                     "value": "-" if m["value"] is None else f"{m['value']:.1f}", "unit": m["unit"], "range": rng,
+                     "status": m["status"] if m["value"] is not None else "not measured", "kind": m["kind"],
+                     "confidence": "-" if m["confidence"] is None else f"{m['confidence']:.2f}",
+                     "source": n.get("source", "")})
+    return rows
+
+
+def _capture_block(rec, cap: dict) -> dict:
+    from records.workflow import FrameReader, latest_corrections, results_of
+
+    res = results_of(cap)
+    key = res.get("key_frame")
+    images = []
+    try:
+        fr = FrameReader(rec, cap["id"])
+        pos = key if key is not None else 0
+        corr = list(latest_corrections(rec.corrections(cap["id"])).values())
+        images.append({"caption": f"{cap['source_name']}: frame {pos} ({cap.get('view') or 'view unknown'})"
+                                  + (", plumb line through the ankle" if (cap.get("view") or "").endswith("side") else ""),
+                       "png": _png(fr.annotated(pos, corr))})
+    except Exception as e:  # noqa: BLE001 - a report without the picture still says why
+        images.append({"caption": f"no picture: {e}", "png": None})
+    checks = [c for c in res.get("checks", []) if not c["passed"]]
+    return {"id": cap["id"], "protocol": _protocol_text(cap), "source": cap["source_name"],
+            "created_at": cap["created_at"], "view": cap.get("view"), "images": images,
+            "metrics": _metric_rows(res), "checks": [f"{c['reason']}" + (f" - {c['advice']}" if c.get("advice") else "")
+                                                     for c in checks],
+            "corrected": bool(cap.get("results_corrected")), "notes": res.get("notes", []),
+            "plan": res.get("plan"), "program_version": cap["program_version"], "model": cap.get("model") or {}}
+
+
+def _base(rec, client: dict | None, assessor: str, title: str) -> dict:
+    return {"title": title, "client": client or {}, "assessor": assessor or "-",
+            "date": datetime.date.today().isoformat(), "captures": [], "comparison": None,
+            "disclaimer": DISCLAIMER}
+
+
+def _finish(rep: dict) -> dict:
+    plan = next((c["plan"] for c in rep["captures"] if c.get("plan")), None)
+    rep["plan"] = plan
+    rep["red_flags"] = (plan or {}).get("red_flags")
+    rep["versions"] = sorted({(c["program_version"], f"{c['model'].get('name', '?')}, mediapipe "
+                                                      f"{c['model'].get('mediapipe', '?')}, complexity "
+                                                      f"{c['model'].get('model_complexity', '?')}") for c in rep["captures"]})
+    from records.store import program_version
+
+    rep["generated_by"] = program_version()
+    return rep
+
+
+def session_report(rec, session_id: int) -> dict:
+    """Report data for one stored session (all its captures)."""
+    s = rec.session(session_id)
+    if s is None:
+        raise KeyError(f"no session {session_id}")
+    client = rec.client(int(s["client_id"]))
+    rep = _base(rec, client, s["assessor"], f"Posture assessment - {s['started_at'][:10]}")
+    rep["session"] = s
+    rep["captures"] = [_capture_block(rec, rec.capture(c["id"])) for c in rec.captures(session_id=session_id)]
+    rep["session_notes"] = [n["text"] for n in rec.notes(client["id"], session_id)]
+    return _finish(rep)
+
+
+def comparison_report(rec, before_id: int, after_id: int, assessor: str = "") -> dict:
+    """Report data for a before-and-after comparison of two stored captures."""
+    from records.workflow import compare_captures
+
+    comp = compare_captures(rec, before_id, after_id)
+    rep = _base(rec, comp["client"], assessor, "Before-and-after comparison")
+    rep["captures"] = [_capture_block(rec, rec.capture(before_id)), _capture_block(rec, rec.capture(after_id))]
+    rep["captures"][0]["label"], rep["captures"][1]["label"] = "Before", "After"
+    rep["comparison"] = comp
+    rep["session_notes"] = []
+    return _finish(rep)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the chart (ReportLab graphics: drawn into the PDF, and to SVG for the HTML)
+# ----------------------------------------------------------------------------------------------------
+def change_chart(comp: dict, width: float = 480, height: float = 200):
+    """A horizontal bar per metric: its change in units of its MDC, with the +-1 MDC band marked."""
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.shapes import Drawing, Line, String
+    from reportlab.lib import colors
+
+    rows = [r for r in comp["rows"] if r["change"] is not None and r["mdc"]]
+    d = Drawing(width, max(height, 18 * len(rows) + 40))
+    if not rows:
+        d.add(String(10, d.height / 2, "No change could be judged against its noise.", fontSize=9))
+        return d
+    vals = [max(-4.0, min(4.0, r["change"] / r["mdc"])) for r in rows]
+    ch = HorizontalBarChart()
+    ch.x, ch.y, ch.width, ch.height = 190, 25, width - 210, d.height - 40
+    ch.data = [vals]
+    ch.categoryAxis.categoryNames = [r["name"][:34] for r in rows]
+    ch.categoryAxis.labels.fontSize = 7
+    ch.categoryAxis.labels.boxAnchor = "e"
+    ch.categoryAxis.joinAxisMode = "left"
+    ch.valueAxis.valueMin, ch.valueAxis.valueMax, ch.valueAxis.valueStep = -4, 4, 1
+    ch.valueAxis.labels.fontSize = 7
+    ch.bars[0].fillColor = colors.HexColor("#4a7bb7")
+    for i, r in enumerate(rows):
+        if r["beyond_noise"]:
+            ch.bars[(0, i)].fillColor = colors.HexColor("#d9662b")
+    d.add(ch)
+    for v in (-1, 1):
+        x = ch.x + (v + 4) / 8 * ch.width
+        d.add(Line(x, ch.y, x, ch.y + ch.height, strokeColor=colors.grey, strokeDashArray=[2, 2]))
+    d.add(String(ch.x, 8, "change / MDC (orange: larger than the noise; dashed: +-1 MDC)", fontSize=7))
+    return d
+
+
+def _svg(drawing) -> str:
+    from reportlab.graphics import renderSVG
+
+    s = renderSVG.drawToString(drawing)
+    return s[s.find("<svg"):]
+
+
+# ----------------------------------------------------------------------------------------------------
+# PDF
+# ----------------------------------------------------------------------------------------------------
+def write_pdf(rep: dict, dest: str | Path) -> Path:
+    """Lay the report out as an A4 PDF with ReportLab."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    dest = Path(dest)
+    ss = getSampleStyleSheet()
+    body, small, h1, h2, h3 = ss["BodyText"], ss["BodyText"].clone("small", fontSize=8, leading=10), ss["Title"], \
+        ss["Heading2"], ss["Heading3"]
+    P = lambda t, st=body: Paragraph(html.escape(str(t)), st)  # noqa: E731
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    W = A4[0] - 30 * mm
+    story = [Paragraph(html.escape(rep["title"]), h1)]
+    cl = rep["client"]
+    story += [Paragraph("Client and assessor", h2),
+              Table([["Client", f"{cl.get('name', '-')} ({cl.get('code', '-')})", "Report date", rep["date"]],
+                     ["Assessor", rep["assessor"], "Captures", ", ".join(c["created_at"][:16] for c in rep["captures"])]],
+                    colWidths=[25 * mm, 60 * mm, 25 * mm, W - 110 * mm], style=grid)]
+    for n in rep.get("session_notes") or []:
+        story.append(P(f"Note: {n}", small))
+    story.append(Paragraph("Capture protocol", h2))
+    for c in rep["captures"]:
+        pr = c["protocol"]
+        story.append(P(f"{c.get('label', 'Capture')} - {pr['name']}, {pr['view']} view, file {c['source']}", h3))
+        story += [P(line, small) for line in pr["lines"] if line]
+        story += [P(f"Capture check: {t}", small) for t in c["checks"]]
+    story.append(Paragraph("Annotated frames", h2))
+    cells = []
+    for c in rep["captures"]:
+        for im in c["images"]:
+            if im["png"]:
+                from PIL import Image as PILImage
+
+                w0, h0 = PILImage.open(io.BytesIO(im["png"])).size
+                iw = min((W / max(1, len(rep["captures"]))) - 4 * mm, 110 * mm * w0 / h0)
+                cells.append([Image(io.BytesIO(im["png"]), width=iw, height=iw * h0 / w0), P(im["caption"], small)])
+            else:
+                cells.append([P(im["caption"], small)])
+    if cells:
+        story.append(Table([cells], colWidths=[W / len(cells)] * len(cells), style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])))
+    story.append(Paragraph("Measurements", h2))
+    for c in rep["captures"]:
+        story.append(P(f"{c.get('label', 'Capture')} ({c['source']})" + (" - with hand-corrected landmarks"
+                                                                          if c["corrected"] else ""), h3))
+        rows = [["Measure", "Value", "Unit", "Usual range", "Status", "Kind", "Confidence"]]
+        rows += [[P(m["name"], small), m["value"], m["unit"], m["range"], m["status"], m["kind"], m["confidence"]]
+                 for m in c["metrics"]]
+        story.append(Table(rows, colWidths=[55 * mm, 15 * mm, 20 * mm, 22 * mm, 22 * mm, 22 * mm, W - 156 * mm],
+                           style=grid, repeatRows=1))
+    story.append(Paragraph("Comparison", h2))
+    comp = rep.get("comparison")
+    if comp is None:
+        story.append(P("A single session: no comparison in this report.", small))
+    else:
+        if not comp["comparable"]:
+            story.append(P("NOT COMPARABLE: " + "; ".join(comp["reasons"]) + ". The values are listed side by side but "
+                           "no change is judged.", body))
+        rows = [["Measure", "Before", "After", "Change", "MDC", "Noise from", "Verdict"]]
+        f = lambda v: "-" if v is None else f"{v:.1f}"  # noqa: E731
+        for r in comp["rows"]:
+            rows.append([P(f"{r['name']} ({r['unit']})", small), f(r["before"]), f(r["after"]),
+                         "-" if r["change"] is None else f"{r['change']:+.1f}", f(r["mdc"]),
+                         r["noise_source"] or "-", r["verdict"]])
+        t = Table(rows, colWidths=[60 * mm, 16 * mm, 16 * mm, 16 * mm, 14 * mm, 20 * mm, W - 142 * mm], style=grid,
+                  repeatRows=1)
+        for i, r in enumerate(comp["rows"], 1):
+            if r["verdict"] == "changed":
+                t.setStyle(TableStyle([("BACKGROUND", (-1, i), (-1, i), colors.HexColor("#fde2cf"))]))
+        story += [t, Spacer(1, 4 * mm)]
+        if comp["comparable"]:
+            story.append(change_chart(comp, W, 160))
+        story.append(P(f"Playback lined up on the {comp['sync']['basis']} (before events "
+                       f"{comp['sync']['events_a']} s, after {comp['sync']['events_b']} s).", small))
+    story.append(Paragraph("Findings and stretch plan", h2))
+    plan = rep.get("plan")
+    if plan:
+        story.append(P(plan["headline"]))
+        for c in plan.get("contributors", []):
+            story.append(P(f"{c['rank']}. {c['name']} ({c['muscles']}): confidence {c['confidence']:.2f} "
+                           f"({c['confidence_word']}), an estimate.", small))
+        for r in plan.get("recommendations", []):
+            story.append(P(f"Stretch: {r['name']} ({r['position']}). {r['trigger']['text']} Dose: {r['dose']}.", small))
+        for a in plan.get("avoid", []):
+            story.append(P(f"Avoid: {a['name']}: {a['text']}", small))
+        for n in plan.get("therapist_notes", []):
+            story.append(P(f"For the therapist: {n['text']}", small))
+    else:
+        story.append(P("No plan was made for these captures.", small))
+    story.append(Paragraph("Red flags", h2))
+    rf = rep.get("red_flags")
+    if rf:
+        story.append(P(rf["message"], small))
+        for r in rf.get("raised", []):
+            story.append(P(f"RAISED: {r['plain']}: {r['why']}", small))
+    else:
+        story.append(P("The safety questions were not asked for these captures.", small))
+    story += [Paragraph("Disclaimer", h2), P(rep["disclaimer"], small), Paragraph("Program and model versions", h2)]
+    for pv, mv in rep["versions"]:
+        story.append(P(f"Captured with posture-assessor {pv}; pose model {mv}.", small))
+    story.append(P(f"Report made by posture-assessor {rep['generated_by']}.", small))
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(15 * mm, 8 * mm, f"{cl.get('code', '')} - {rep['title']} - page {doc.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(str(dest), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+                            bottomMargin=15 * mm, title=rep["title"], author=rep["assessor"])
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return dest
+
+
+# ----------------------------------------------------------------------------------------------------
+# HTML
+# ----------------------------------------------------------------------------------------------------
+_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ r.title }}</title>
+<style>
+body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}
+table{border-collapse:collapse;margin:.5em 0;font-size:.85em}td,th{border:1px solid #bbb;padding:.2em .4em;text-align:left}
+th{background:#e8eef6}.changed{background:#fde2cf}.nc{color:#a00;font-weight:bold}figure{display:inline-block;margin:.5em;max-width:45%}
+figure img{max-width:100%}small{color:#555}@media print{body{margin:0}}
+</style></head><body>
+<h1>{{ r.title }}</h1>
+<h2>Client and assessor</h2>
+<table><tr><th>Client</th><td>{{ r.client.name }} ({{ r.client.code }})</td><th>Report date</th><td>{{ r.date }}</td></tr>
+<tr><th>Assessor</th><td>{{ r.assessor }}</td><th>Captures</th><td>{% for c in r.captures %}{{ c.created_at[:16] }} {% endfor %}</td></tr></table>
+{% for n in r.session_notes %}<p><small>Note: {{ n }}</small></p>{% endfor %}
+<h2>Capture protocol</h2>
+{% for c in r.captures %}<h3>{{ c.label or 'Capture' }} - {{ c.protocol.name }}, {{ c.protocol.view }} view, file {{ c.source }}</h3>
+<ul>{% for l in c.protocol.lines if l %}<li>{{ l }}</li>{% endfor %}{% for t in c.checks %}<li>Capture check: {{ t }}</li>{% endfor %}</ul>{% endfor %}
+<h2>Annotated frames</h2>
+{% for c in r.captures %}{% for im in c.images %}<figure>{% if im.png %}<img alt="annotated frame" src="data:image/png;base64,{{ b64(im.png) }}">{% endif %}<figcaption><small>{{ im.caption }}</small></figcaption></figure>{% endfor %}{% endfor %}
+<h2>Measurements</h2>
+{% for c in r.captures %}<h3>{{ c.label or 'Capture' }} ({{ c.source }}){% if c.corrected %} - with hand-corrected landmarks{% endif %}</h3>
+<table><tr><th>Measure</th><th>Value</th><th>Unit</th><th>Usual range</th><th>Status</th><th>Kind</th><th>Confidence</th></tr>
+{% for m in c.metrics %}<tr><td>{{ m.name }}</td><td>{{ m.value }}</td><td>{{ m.unit }}</td><td>{{ m.range }}</td><td>{{ m.status }}</td><td>{{ m.kind }}</td><td>{{ m.confidence }}</td></tr>{% endfor %}</table>{% endfor %}
+<h2>Comparison</h2>
+{% if not r.comparison %}<p><small>A single session: no comparison in this report.</small></p>{% else %}{% set cp = r.comparison %}
+{% if not cp.comparable %}<p class="nc">NOT COMPARABLE: {{ cp.reasons|join('; ') }}. The values are listed side by side but no change is judged.</p>{% endif %}
+<table><tr><th>Measure</th><th>Before</th><th>After</th><th>Change</th><th>MDC</th><th>Noise from</th><th>Verdict</th></tr>
+{% for x in cp.rows %}<tr{% if x.verdict == 'changed' %} class="changed"{% endif %}><td>{{ x.name }} ({{ x.unit }})</td><td>{{ fmt(x.before) }}</td><td>{{ fmt(x.after) }}</td><td>{{ fmt(x.change, True) }}</td><td>{{ fmt(x.mdc) }}</td><td>{{ x.noise_source or '-' }}</td><td>{{ x.verdict }}</td></tr>{% endfor %}</table>
+{% if cp.comparable %}{{ chart|safe }}{% endif %}
+<p><small>Playback lined up on the {{ cp.sync.basis }}.</small></p>{% endif %}
+<h2>Findings and stretch plan</h2>
+{% if r.plan %}<p>{{ r.plan.headline }}</p><ul>
+{% for c in r.plan.contributors %}<li>{{ c.rank }}. {{ c.name }} ({{ c.muscles }}): confidence {{ '%.2f'|format(c.confidence) }} ({{ c.confidence_word }}), an estimate.</li>{% endfor %}
+{% for s in r.plan.recommendations %}<li>Stretch: {{ s.name }} ({{ s.position }}). {{ s.trigger.text }} Dose: {{ s.dose }}.</li>{% endfor %}
+{% for a in r.plan.avoid %}<li>Avoid: {{ a.name }}: {{ a.text }}</li>{% endfor %}
+{% for n in r.plan.get('therapist_notes', []) %}<li>For the therapist: {{ n.text }}</li>{% endfor %}</ul>
+{% else %}<p><small>No plan was made for these captures.</small></p>{% endif %}
+<h2>Red flags</h2>
+{% if r.red_flags %}<p>{{ r.red_flags.message }}</p>{% for x in r.red_flags.raised %}<p class="nc">RAISED: {{ x.plain }}: {{ x.why }}</p>{% endfor %}
+{% else %}<p><small>The safety questions were not asked for these captures.</small></p>{% endif %}
+<h2>Disclaimer</h2><p><small>{{ r.disclaimer }}</small></p>
+<h2>Program and model versions</h2>
+{% for pv, mv in r.versions %}<p><small>Captured with posture-assessor {{ pv }}; pose model {{ mv }}.</small></p>{% endfor %}
+<p><small>Report made by posture-assessor {{ r.generated_by }}.</small></p>
+</body></html>
+"""
+
+
+def render_html(rep: dict) -> str:
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
+    fmt = lambda v, sign=False: "-" if v is None else (f"{v:+.1f}" if sign else f"{v:.1f}")  # noqa: E731
+    chart = _svg(change_chart(rep["comparison"])) if rep.get("comparison") and rep["comparison"]["comparable"] else ""
+    return env.from_string(_HTML).render(r=rep, b64=lambda b: base64.b64encode(b).decode(), fmt=fmt, chart=chart)
+
+
+def write_html(rep: dict, dest: str | Path) -> Path:
+    """Write the report as one self-contained HTML file (pictures and chart inline; prints from a browser)."""
+    dest = Path(dest)
+    dest.write_text(render_html(rep), encoding="utf-8")
+    return dest
