@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ outputs (in --out, named after the input):
   NAME.assessment.json the standing-posture assessment: view, capture checks, metrics with unit,
                        definition, kind (measurement/estimate), confidence, usual range; spinal curve
   NAME.keyframe.png    the steadiest frame with plumb line, hip and knee angles and the back contour
+  NAME.movement.json   with --test: the movement test, per repetition and side, with its advice plan
   NAME.annotated.mp4   the skeleton drawn on every frame (a .png for a photo)
   NAME.landmarks.csv   with --csv: one row per frame and landmark
 
@@ -58,7 +60,8 @@ def _print_summary(analysis) -> None:
     view = s["view"]
     yaw = f" (body turned {view['yaw_deg']:+.0f} deg from facing the camera)" if view["yaw_deg"] is not None else ""
     print(f"{src['name']}: {src['width']}x{src['height']} {kind}, rotation {src['rotation_deg']} deg")
-    print(f"  frames read: {s['frames']}, with a person: {s['frames_with_person']} ({s['person_fraction']:.0%})")
+    analysed = f", analysed: {s['frames']}" if src["frames_read"] != s["frames"] else ""
+    print(f"  frames read: {src['frames_read']}{analysed}, with a person: {s['frames_with_person']} ({s['person_fraction']:.0%})")
     print(f"  view guess: {view['label']}{yaw}; mean landmark visibility: {vis}")
     if s["processing"]["fps"]:
         print(f"  processed at {s['processing']['fps']:.1f} frames/s")
@@ -95,7 +98,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         analysis = analyze_file(path, args.out, annotate=not args.no_annotate, csv=args.csv,
                                 segmentation=not args.no_segmentation, max_side=args.max_side or None,
                                 progress=update, height_cm=args.height_cm, want_view=args.view,
-                                calibration=calibration, intake=intake, role=args.role, test=args.test)
+                                calibration=calibration, intake=intake, role=args.role, test=args.test,
+                                still_stride=args.still_stride)
     except InputError as e:
         close()
         print(f"error: {e}", file=sys.stderr)
@@ -382,6 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--max-side", type=int, default=DEFAULT_MAX_SIDE, metavar="PX",
                    help="scale frames down to this longer side before the model (0 = never; default: %(default)s); "
                    "results are given in the original pixels")
+    a.add_argument("--still-stride", type=int, default=1, metavar="N",
+                   help="while the person stands still, analyse only every N-th frame (faster on long standing clips; "
+                   "movement brings back every frame; default: %(default)s = every frame)")
     a.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     a.set_defaults(func=cmd_analyze)
     c = sub.add_parser(
@@ -474,6 +481,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stopped by the user", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        sys.stderr = open(os.devnull, "w")
+        return 0
 
 
 if __name__ == "__main__":

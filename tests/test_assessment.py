@@ -124,3 +124,18 @@ def test_cli_assessment_and_calibration_round_trip(tmp_path):
     assert (tmp_path / "posture-output" / "standing_side_photo.keyframe.png").stat().st_size > 1000
     bad = cli("calibrate", str(photo), "--asis", "1,2", "--psis", "oops", "--person", "p1", cwd=tmp_path)
     assert bad.returncode == 2 and "X,Y" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_still_stride_analyses_fewer_frames_with_the_same_result(tmp_path):
+    proc = cli("analyze", str(SAMPLES / "standing_side.mp4"), "--still-stride", "3", "-q", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "posture-output"
+    summary = json.loads((out / "standing_side.summary.json").read_text())
+    assert summary["source"]["frames_read"] == 60 and summary["frames"] < 30
+    assert "frames read: 60, analysed:" in proc.stdout
+    strided = by_key(json.loads((out / "standing_side.assessment.json").read_text()))
+    full = by_key(assess(track(open_source(SAMPLES / "standing_side.mp4"), segmentation=True, probe_people=False).sequence))
+    for k in ("trunk_inclination", "hip_angle", "knee_flexion", "pelvic_tilt"):
+        assert abs(strided[k]["value"] - full[k]["value"]) < 1.0, k
+    from vision.sources import VideoSource
+    assert sum(1 for _ in VideoSource(out / "standing_side.annotated.mp4")) == 60  # the video stays whole

@@ -96,7 +96,7 @@ def test_help_explains_every_option():
     proc = cli("analyze", "--help", cwd=ROOT)
     assert proc.returncode == 0
     for opt in ("--out", "--csv", "--no-annotate", "--no-segmentation", "--max-side", "--quiet", "--height-cm", "--view",
-                "--person", "--db", "--detailed", "exit status"):
+                "--person", "--db", "--detailed", "--still-stride", "--test", "--intake", "--role", "exit status"):
         assert opt in proc.stdout
 
 
