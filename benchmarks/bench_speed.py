@@ -18,7 +18,8 @@ Stages (frames per second, and the ratio to the bare model's fps in the same con
 
 With ``--long-minutes N`` it also makes an N-minute 720p clip and reports the peak memory of
 ``posture analyze`` on it. With ``--stride-check`` it reports what ``--still-stride 3`` costs in
-accuracy and gains in speed on the rendered standing clips. Nothing here asserts a speed.
+accuracy and gains in speed on the rendered standing clips; with ``--batch N`` the speed-up of the trainer
+batch on two worker processes. Nothing here asserts a speed.
 """
 
 from __future__ import annotations
@@ -132,11 +133,31 @@ def stride_check(tmp: Path) -> None:
         print(f"{name[:22]:22} {'frames analysed, seconds':28} {runs[1][2]:5d} {runs[1][0]:5.1f}s {runs[3][2]:3d} {runs[3][0]:4.1f}s")
 
 
+def batch_speedup(tmp: Path, copies: int) -> None:
+    """Seconds of the trainer batch (:func:`records.batch.run_batch`) with one and with two worker processes."""
+    import shutil
+
+    from records.batch import run_batch
+
+    src = tmp / "batch_in"
+    src.mkdir()
+    for i in range(copies):
+        shutil.copy(ROOT / "sample_media" / "hip_extension.mp4", src / f"person{i:02d}.mp4")
+    times = {}
+    for workers in (1, 2):
+        t0 = time.perf_counter()
+        run_batch(src, tmp / f"batch_out{workers}", "hip_extension", workers=workers)
+        times[workers] = time.perf_counter() - t0
+    print(f"\nbatch of {copies} clips (hip extension screen): 1 worker {times[1]:.1f} s, 2 workers {times[2]:.1f} s, "
+          f"speed-up {times[1] / times[2]:.2f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("video", nargs="?", type=Path)
     ap.add_argument("--long-minutes", type=float, default=0, help="also measure peak memory on a 720p clip this long")
     ap.add_argument("--stride-check", action="store_true", help="report the accuracy cost of --still-stride 3")
+    ap.add_argument("--batch", type=int, default=0, metavar="N", help="also time a batch of N clips on 1 and 2 workers")
     args = ap.parse_args()
     silence_native_logs()
     with tempfile.TemporaryDirectory() as tmp:
@@ -172,6 +193,8 @@ def main() -> None:
             print(f"{args.long_minutes:g}-minute 720p clip: {frames} frames at {frames / wall:.1f} frames/s, peak memory {peak:.0f} MB")
         if args.stride_check:
             stride_check(tmp)
+        if args.batch:
+            batch_speedup(tmp, args.batch)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import time
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Callable
@@ -285,7 +286,8 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
             except Exception as e:  # noqa: BLE001 - reported per file, the batch goes on
                 record(f, None, _plain_error(e))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as ex:
+        # spawn, not fork: each worker loads its own pose model, with none of the parent's MediaPipe threads
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as ex:
             futs = {ex.submit(process_file, str(f), test, segmentation, in_turn): f for f in todo}
             for fut in as_completed(futs):
                 f = futs[fut]

@@ -99,3 +99,16 @@ def test_run_batch_reports_progress_and_skips_unreadable(tmp_path):
     assert s["total"] == 1 and seen == [("empty.mp4", "failed", 1, 1)] and s["rows"] == []
     with pytest.raises(ValueError):
         run_batch(src, tmp_path / "o", "walk")
+
+
+def test_two_workers_give_the_same_roster_as_one(tmp_path):
+    src = tmp_path / "clips"
+    src.mkdir()
+    shutil.copy(SAMPLES / "hip_extension.mp4", src / "a.mp4")
+    shutil.copy(SAMPLES / "hip_extension.mp4", src / "b.mp4")
+    (src / "broken.mp4").write_bytes(b"\x00" * 1000)
+    one = run_batch(src, tmp_path / "one", "hip_extension", workers=1)
+    two = run_batch(src, tmp_path / "two", "hip_extension", workers=2)
+    assert sorted(two["done"]) == ["a.mp4", "b.mp4"] and [n for n, _ in two["failed"]] == ["broken.mp4"]
+    key = lambda rows: sorted((r["file"], r["measure"], r["value"], r["needs"]) for r in rows)  # noqa: E731
+    assert key(one["rows"]) == key(two["rows"]) and len(two["rows"]) == 2
