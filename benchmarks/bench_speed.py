@@ -72,14 +72,26 @@ def pipeline_fps(path: Path, out: Path, **kw) -> tuple[float, object]:
     return len(a.sequence) / (time.perf_counter() - t0), a
 
 
+# Runs the command and writes its own peak memory (VmHWM of the process after exec: unlike ru_maxrss it does
+# not include the parent's pages a fork briefly shared) to the file named in PEAK_FILE.
+_PEAK_WRAPPER = (
+    "import os, sys, posture_cli\n"
+    "rc = posture_cli.main(sys.argv[1:])\n"
+    "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+    "open(os.environ['PEAK_FILE'], 'w').write(hwm)\n"
+    "sys.exit(rc)\n"
+)
+
+
 def run_cli(path: Path, out: Path, *extra: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one ``posture analyze`` run in a child process."""
+    """Wall seconds and peak resident memory (MB) of one ``posture analyze`` run in a child process."""
+    peak_file = out.with_suffix(".peak")
     t0 = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "posture_cli", "analyze", str(path), "-o", str(out), "-q", *extra],
-                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(child.pid, 0)  # this child's own peak memory
-    child.returncode = 0
-    return time.perf_counter() - t0, usage.ru_maxrss / 1024
+    subprocess.run([sys.executable, "-c", _PEAK_WRAPPER, "analyze", str(path), "-o", str(out), "-q", *extra],
+                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=dict(os.environ, PEAK_FILE=str(peak_file)))
+    wall = time.perf_counter() - t0
+    return wall, int(peak_file.read_text()) / 1024
 
 
 def analysis_core_seconds(seq, minutes: float = 10.0, fps: float = 30.0) -> tuple[float, int]:

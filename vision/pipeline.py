@@ -30,9 +30,9 @@ from vision.people import PeopleProbe
 from vision.sequence import PoseSequence, SequenceBuilder
 from vision.sources import ImageSource, VideoSource, open_source, read_frame
 
-PEOPLE_PROBE_EVERY_S = 3.0  # look for a second person this often in a clip (seconds)
+PEOPLE_PROBE_EVERY_S = 5.0  # look for a second person this often in a clip (seconds)
 STILL_MOTION = 0.004  # engineering choice: hips and shoulders moved less than this share of the body height
-PEOPLE_PROBE_MAX = 5
+PEOPLE_PROBE_MAX = 4  # each probe is one extra model call (the first also loads a second model)
 MIN_PERSON_FRACTION = 0.8  # engineering choice: below this share of frames with a person, say so
 
 T = TypeVar("T")
