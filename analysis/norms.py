@@ -75,6 +75,3 @@ def threshold(key: str) -> float:
         raise ValueError(f"[{key}] in {NORMS_FILE.name} needs a value and a source")
     return float(e["value"])
 
-
-def all_keys() -> list[str]:
-    return list(_table())

@@ -17,7 +17,6 @@ few percent while moving). Segments shorter than 1 s are merged into their neigh
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import time
@@ -308,11 +307,3 @@ def _plain_error(e: Exception) -> str:
     if isinstance(e, InputError):
         return str(e)
     return f"{type(e).__name__}: {e}"
-
-
-def file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -68,7 +68,6 @@ class SourceInfo:
     codec: str = ""
     frames_read: int = 0
     stopped_early: str | None = None  # why reading stopped before the end, if it did
-    notes: list[str] = field(default_factory=list)
 
 
 def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
