@@ -94,3 +94,18 @@ def test_outlines_are_optional_and_round_trip(tmp_path):
     assert np.array_equal(back.outline, seq.outline, equal_nan=True)
     assert make_sequence().outline is None
     assert PoseSequence.load(make_sequence().save(tmp_path / "n.pose.npz")).outline is None
+
+
+def test_load_ignores_source_fields_it_does_not_know(tmp_path):
+    import json
+    import zipfile
+
+    path = make_sequence().save(tmp_path / "x.pose.npz")
+    with np.load(path) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(str(arrays.pop("meta")))
+    meta["source"]["notes"] = ["written by an older version"]
+    with open(path, "wb") as f:
+        np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays)
+    assert zipfile.is_zipfile(path)
+    assert PoseSequence.load(path).source.name == "clip.mp4"

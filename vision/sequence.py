@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -103,7 +103,9 @@ class PoseSequence:
                 raise ValueError(f"{path} was written by a newer version (format {meta['version']}); update the program")
             arrays = {k: z[k] for k in _ARRAYS}
             outline = z["outline"] if "outline" in z.files else None
-        return cls(**arrays, source=SourceInfo(**meta["source"]), model=meta["model"], outline=outline)
+        known = {f.name for f in fields(SourceInfo)}  # ignore fields of older or newer writers
+        source = SourceInfo(**{k: v for k, v in meta["source"].items() if k in known})
+        return cls(**arrays, source=source, model=meta["model"], outline=outline)
 
     def to_csv(self, path: str | Path) -> Path:
         """Write a tidy CSV: one row per frame and landmark; gap frames have empty value cells."""
