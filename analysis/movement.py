@@ -42,7 +42,9 @@ from analysis.metric import Metric
 from analysis.norms import Norm, norm, threshold
 from analysis.posture_side import SIDE_IDX, deg_words, facing_to_sign
 from analysis.quality import _quiet
-from analysis.segmentation import Repetition, find_repetitions, gait_events, phase_labels
+from analysis.segmentation import (FOOT_PAIRS, KNEE_PAIRS, Repetition, find_repetitions, gait_events, leg_swaps,
+                                   phase_labels,
+                                   steady_travel, swap_legs, travel_direction)
 from analysis.steady import prepare_track
 from analysis.view import body_yaw, facing_from_landmarks, facing_sign, typical_yaw
 
@@ -504,71 +506,148 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
 # ----------------------------------------------------------------------------------------------------
 # walking / running: hip extension at toe-off, per step
 # ----------------------------------------------------------------------------------------------------
+# Engineering choices (not literature) for trusting a toe-off, see :func:`walk_test`.
+WALK_THIGH_VISIBILITY = threshold("walk_thigh_visibility")  # see norms.toml
+WALK_FOOT_VISIBILITY = threshold("walk_foot_visibility")  # see norms.toml
+WALK_MIN_SPEED = threshold("walk_min_speed")  # see norms.toml
+WALK_STEADY_MARGIN_S = threshold("walk_steady_margin")  # see norms.toml
+WALK_LEG_DISAGREE_DEG = threshold("walk_leg_disagree")  # see norms.toml
+
+
+def _facing_per_frame(p: np.ndarray, vis: np.ndarray, world, fc: int) -> np.ndarray:
+    """+1 / -1 per frame: which way the body faces (world body yaw where side-on, else the nose ahead
+    of the ears), held through frames where neither tells; ``fc`` where nothing ever does. (T,)"""
+    T = len(p)
+    s = np.zeros(T)
+    if world is not None:
+        with _quiet():
+            yaw = body_yaw(np.asarray(world, dtype=np.float64))
+            side_on = (np.abs(yaw) >= 45.0) & (np.abs(yaw) <= 135.0)
+        s = np.where(side_on, np.sign(yaw), 0.0)
+    nose = p[:, 0, 0] - (p[:, 7, 0] + p[:, 8, 0]) / 2
+    with _quiet():
+        s = np.where((s == 0) & np.isfinite(nose), np.sign(nose), s)
+    s = np.where(np.isfinite(s), s, 0.0)
+    known = np.flatnonzero(s != 0)
+    if known.size == 0:
+        return np.full(T, float(fc))
+    near = known[np.clip(np.searchsorted(known, np.arange(T)), 0, known.size - 1)]
+    return s[near]
+
+
 def walk_test(timestamps, pixels, visibility, *, world=None, facing=None, side: str | None = None) -> dict:
     """Hip extension at toe-off for every step of a side-view walking or running clip.
 
-    Toe-off per foot: Zeni et al. (2008) rule on the toe position relative to the hip midpoint in the
-    walking direction (:func:`analysis.segmentation.gait_events`). The walking direction is the way
-    the person faces (``facing``). For each toe-off: ``thigh_behind_vertical`` and ``hip_extension``
-    (thigh behind the trunk line) at that frame, and the peak of ``thigh_behind_vertical`` within the
-    0.3 s before it (peak extension comes just before toe-off). The walking direction is followed per
-    frame from the hips' travel, so a walk that turns round is measured both ways.
+    1. **Leg labels**: frames where the pose model swapped the left and right leg labels are found by
+       continuity of the leg points in the image (:func:`analysis.segmentation.leg_swaps`; knees and
+       feet apart, as the model mixes them up independently) and corrected before anything is measured.
+       The way the body faces is followed per frame (world body yaw, else the nose ahead of the ears).
+    2. **Toe-offs**: Zeni et al. (2008) rule on the toe position relative to the hip midpoint in the
+       direction the body faces (:func:`analysis.segmentation.gait_events`), applied to the **rearmost
+       foot** of each frame: every minimum is one foot leaving the ground, and the foot that was
+       rearmost names the leg (a label mix-up that survives step 1 cannot invent a toe-off).
+    3. For each toe-off: ``thigh_behind_vertical`` and ``hip_extension`` (thigh behind the trunk line) of
+       that leg at that frame, and the peak of ``thigh_behind_vertical`` within the 0.3 s before it.
+    4. A step is **reported only when it can be trusted**; otherwise it is listed with no value and a
+       plain reason (``excluded``): not steady walking (within 1 s, about one stride, of the toe-off
+       the hips stopped - slower than 0.3 thigh lengths/s for 0.25 s or more - or changed direction:
+       starting, stopping, turning round; the walking direction is the hips' travel), walked
+       backwards (travel opposite to the way the body faces), the leg was not seen clearly (mean
+       visibility over +/- 2 frames under 0.7 for hip or knee, 0.5 for the foot), the foot was not
+       behind the hips (not a real toe-off), or the two thighs disagree with the feet (the other thigh
+       further back by more than 5 deg: knee and foot of different legs).
 
     Returns
     -------
     dict (JSON-ready)
-        ``steps``: one dict per toe-off (step number 1-based over the clip, side, time, metrics),
-        ``summary`` per side (best/mean/spread), ``problems``.
+        ``steps``: one dict per toe-off (step number 1-based over the clip, side, time, metrics,
+        ``excluded`` reason or None, ``labels_corrected``), ``summary`` per side (best/mean/spread over
+        the reported steps), ``label_swaps`` (frames relabelled), ``problems``.
     """
     t = np.asarray(timestamps, dtype=np.float64)
     raw = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
+    with _quiet():
+        thigh_raw = float(np.nanmedian(np.hypot(*(raw[:, 23] - raw[:, 25]).T)))
+    swapped = np.zeros(len(raw), bool)
+    for pairs in (KNEE_PAIRS, FOOT_PAIRS):  # the model mixes up knees and feet independently
+        m = leg_swaps(raw, thigh_raw, pairs)
+        raw = swap_legs(raw, m, pairs)
+        vis = swap_legs(vis[..., None], m, pairs)[..., 0]
+        swapped |= m
     p = prepare(raw, vis, t)
     fc = resolve_facing(p, vis, world, facing)
-    res = {"kind": "walk", "facing": fc, "steps": [], "summary": {}, "problems": []}
+    res = {"kind": "walk", "facing": fc, "steps": [], "summary": {}, "problems": [],
+           "label_swaps": int(swapped.sum())}
     if not fc:
         res["problems"].append("could not tell the walking direction: film side-on")
         return res
     hip_mid = _mid(p, "hip")
-    # walking direction per frame: the way the hips travel (a walk may turn round), where they travel
-    # faster than 0.3 thigh lengths per second; elsewhere the overall facing
-    vx = np.gradient(hip_mid[:, 0], t) if len(t) > 2 else np.zeros(len(t))
     thigh_len = np.nanmedian(np.hypot(*(p[:, 23] - p[:, 25]).T)) if np.isfinite(p[:, [23, 25]]).any() else np.nan
-    with _quiet():
-        moving = np.abs(vx) > 0.3 * thigh_len
-    fc_t = np.where(moving, np.sign(vx), fc).astype(np.float64)
-    # hold the direction through short stops: a run of frames keeps the sign of the movement around it
-    if moving.any():
-        idx = np.flatnonzero(moving)
-        near = idx[np.clip(np.searchsorted(idx, np.arange(len(t))), 0, len(idx) - 1)]
-        fc_t = np.sign(vx[near]).astype(np.float64)
-        fc_t[fc_t == 0] = fc
-    res["direction_changes"] = int(np.sum(np.diff(fc_t) != 0))
-    sides = [side] if side else ["left", "right"]
-    steps = []
-    lean = trunk_lean(p, 1) * fc_t
-    for sd in sides:
+    # the way the body faces, per frame (given: fixed), and the way the hips travel
+    face_t = np.full(len(t), float(fc)) if facing is not None else _facing_per_frame(p, vis, world, fc)
+    travel = travel_direction(hip_mid[:, 0], t, WALK_MIN_SPEED * thigh_len)
+    moving = travel[np.isfinite(travel) & (travel != 0)]
+    res["direction_changes"] = int(np.sum(np.diff(moving) != 0))
+    lean = trunk_lean(p, 1) * face_t
+    ser = {sd: leg_series(p, sd, face_t) for sd in ("left", "right")}
+    rel = {}
+    for sd in ("left", "right"):
         i = SIDE_IDX[sd]
-        toe = (p[:, i["toe"], 0] - hip_mid[:, 0]) * fc_t / thigh_len
-        heel = (p[:, i["heel"], 0] - hip_mid[:, 0]) * fc_t / thigh_len
-        ev = gait_events(toe, heel, t)
-        ser = leg_series(p, sd, fc_t)
-        dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
-        back = max(1, int(round(0.3 / dt)))
-        for f in ev["toe_off"]:
-            win = np.arange(max(0, f - back), f + 1)
-            with _quiet():
-                peak = float(np.nanmax(ser["thigh_behind_vertical"][win])) if np.isfinite(
-                    ser["thigh_behind_vertical"][win]).any() else np.nan
-            c = _vis_conf(vis, (i["shoulder"], i["hip"], i["knee"], i["toe"]), [f])
-            steps.append({"side": sd, "frame": int(f), "time_s": round(float(t[f]), 3), "_c": c,
-                          "_v": {"thigh_behind_vertical": float(ser["thigh_behind_vertical"][f]),
-                                 "hip_extension": float(ser["hip_extension"][f]),
-                                 "peak_thigh_behind_vertical": peak, "trunk_lean": float(lean[f])}})
+        rel[sd] = ((p[:, i["toe"], 0] - hip_mid[:, 0]) * face_t / thigh_len,
+                   (p[:, i["heel"], 0] - hip_mid[:, 0]) * face_t / thigh_len)
+    with _quiet():
+        rear = np.fmin(rel["left"][0], rel["right"][0])
+        front = np.fmax(rel["left"][1], rel["right"][1])
+    ev = gait_events(rear, front, t, min_step_s=0.25)
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    back = max(1, int(round(0.3 / dt)))
+    steps = []
+    for f in ev["toe_off"]:
+        sd = "left" if not (rel["right"][0][f] < rel["left"][0][f]) else "right"
+        if side and sd != side:
+            continue
+        i, o = SIDE_IDX[sd], ("right" if sd == "left" else "left")
+        win = np.arange(max(0, f - back), f + 1)
+        tv = ser[sd]["thigh_behind_vertical"]
+        with _quiet():
+            peak = float(np.nanmax(tv[win])) if np.isfinite(tv[win]).any() else np.nan
+        near = np.arange(max(0, f - 2), min(len(t), f + 3))
+        with _quiet():
+            v_thigh = float(np.nanmean(vis[np.ix_(near, [i["hip"], i["knee"]])]))
+            v_foot = float(np.nanmean(vis[np.ix_(near, [i["ankle"], i["heel"], i["toe"]])]))
+        trav = steady_travel(travel, t, f, WALK_STEADY_MARGIN_S)
+        val = float(tv[f])
+        other = float(ser[o]["thigh_behind_vertical"][f])
+        why = None
+        if not np.isfinite(val):
+            why = f"the {sd} thigh was not seen at toe-off"
+        elif trav == 0:
+            why = ("not steady walking: the person stopped, started or turned round within "
+                   f"{WALK_STEADY_MARGIN_S:g} s of this toe-off")
+        elif trav != face_t[f]:
+            why = "walking backwards: hip extension at toe-off is defined for walking forwards"
+        elif not (v_thigh >= WALK_THIGH_VISIBILITY and v_foot >= WALK_FOOT_VISIBILITY):
+            why = (f"the {sd} leg was not seen clearly (visibility {v_thigh:.2f} hip and knee, {v_foot:.2f} foot; "
+                   f"needs {WALK_THIGH_VISIBILITY:g} and {WALK_FOOT_VISIBILITY:g})")
+        elif not rel[sd][0][f] < 0:
+            why = "the foot was not behind the hips: not a real toe-off"
+        elif np.isfinite(other) and other > val + WALK_LEG_DISAGREE_DEG:
+            why = (f"the {o} thigh was further back than the {sd} leg that pushed off: the knee and foot "
+                   "labels disagree")
+        fixed = bool(swapped[near].any())
+        c = _vis_conf(vis, (i["shoulder"], i["hip"], i["knee"], i["toe"]), [f]) * (0.8 if fixed else 1.0)
+        nan = float("nan")
+        steps.append({"side": sd, "frame": int(f), "time_s": round(float(t[f]), 3), "_c": c if why is None else 0.0,
+                      "excluded": why, "labels_corrected": fixed,
+                      "_v": {"thigh_behind_vertical": val if why is None else nan,
+                             "hip_extension": float(ser[sd]["hip_extension"][f]) if why is None else nan,
+                             "peak_thigh_behind_vertical": peak if why is None else nan,
+                             "trunk_lean": float(lean[f]) if why is None else nan}})
     steps.sort(key=lambda s: s["frame"])
     per_side: dict[str, list] = {"left": [], "right": []}
     for n, s in enumerate(steps, 1):
-        v, c = s.pop("_v"), s.pop("_c")
+        v, c, why = s.pop("_v"), s.pop("_c"), s["excluded"]
         s["step"] = n
         per_side[s["side"]].append(v)
         s["repetition"] = len(per_side[s["side"]])
@@ -576,29 +655,33 @@ def walk_test(timestamps, pixels, visibility, *, world=None, facing=None, side: 
             "thigh_behind_vertical": rep_metric(
                 "toe_off_thigh_behind_vertical", "Thigh behind vertical at toe-off", v["thigh_behind_vertical"], "deg",
                 THIGH_VERT_DEF.replace("at the peak of the repetition", "at toe-off"), side=s["side"],
-                rep=s["repetition"], norm_key="gait_toe_off_thigh_extension", confidence=c).to_dict(),
+                rep=s["repetition"], norm_key="gait_toe_off_thigh_extension", confidence=c, reason=why).to_dict(),
             "hip_extension": rep_metric(
                 "toe_off_hip_extension", "Hip extension at toe-off (thigh behind trunk line)", v["hip_extension"],
                 "deg", HIP_EXT_DEF.replace("at the peak of the repetition", "at toe-off"), side=s["side"],
-                rep=s["repetition"], confidence=c).to_dict(),
+                rep=s["repetition"], confidence=c, reason=why).to_dict(),
             "peak_thigh_behind_vertical": rep_metric(
                 "step_peak_thigh_behind_vertical", "Peak thigh behind vertical before toe-off",
                 v["peak_thigh_behind_vertical"], "deg", THIGH_VERT_DEF.replace(
                     "at the peak of the repetition", "at its largest in the 0.3 s before toe-off"),
-                side=s["side"], rep=s["repetition"], confidence=c).to_dict(),
+                side=s["side"], rep=s["repetition"], confidence=c, reason=why).to_dict(),
             "trunk_lean": rep_metric("toe_off_trunk_lean", "Trunk lean at toe-off", v["trunk_lean"], "deg",
                                      "Hip-midpoint -> shoulder-midpoint from vertical, + = forward.", side=None,
-                                     rep=s["repetition"], confidence=c).to_dict()}
+                                     rep=s["repetition"], confidence=c, reason=why).to_dict()}
     res["steps"] = steps
-    for sd in sides:
+    for sd in ([side] if side else ["left", "right"]):
         vals = [v["thigh_behind_vertical"] for v in per_side[sd]]
+        confs = [s["metrics"]["thigh_behind_vertical"]["confidence"] for s in steps
+                 if s["side"] == sd and not s["excluded"]]
         s = summarise("toe_off_thigh_behind_vertical", "Thigh behind vertical at toe-off", vals, "deg",
                       THIGH_VERT_DEF.replace("at the peak of the repetition", "at toe-off"), sd,
-                      "gait_toe_off_thigh_extension")
+                      "gait_toe_off_thigh_extension", float(np.mean(confs)) if confs else 0.0)
         res["summary"][sd] = {k: (v.to_dict() if isinstance(v, Metric) else v) for k, v in s.items()}
     if not steps:
         res["problems"].append("no step found: walk across the picture, side-on, with the feet in view")
-    res["curve"] = _curve(t, {f"thigh_behind_vertical_{sd}": leg_series(p, sd, fc_t)["thigh_behind_vertical"]
+    elif all(s["excluded"] for s in steps):
+        res["problems"].append("no step could be measured: " + "; ".join(sorted({s["excluded"] for s in steps})))
+    res["curve"] = _curve(t, {f"thigh_behind_vertical_{sd}": ser[sd]["thigh_behind_vertical"]
                               for sd in ("left", "right")})
     return res
 

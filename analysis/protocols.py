@@ -128,6 +128,8 @@ def check_movement(kind: str, result: dict | None) -> Check:
     if result is None:
         return Check("movement", True, None, "", "not checked", checked=False)
     n = len(result.get("repetitions") or result.get("steps") or [])
+    if kind == "walk" and result.get("steps"):  # steps listed but not trusted (turning, backwards, unseen) do not count
+        n = sum(1 for s in result["steps"] if not s.get("excluded"))
     if n == 0 and not result.get("measured"):
         why = "; ".join(result.get("problems") or []) or "the movement was not found in the clip"
         return Check("movement", False, 0.0, "repetitions", why,

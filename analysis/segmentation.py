@@ -32,7 +32,17 @@ from scipy.signal import find_peaks
 
 from analysis.filtering import smooth_track
 
-__all__ = ["Repetition", "find_repetitions", "phase_labels", "gait_events", "clean_signal"]
+__all__ = ["Repetition", "find_repetitions", "phase_labels", "gait_events", "clean_signal", "untrusted_frames",
+           "leg_swaps", "swap_legs", "travel_direction", "steady_travel", "LEFT_LEG", "RIGHT_LEG",
+           "KNEE_PAIRS", "FOOT_PAIRS"]
+
+# MediaPipe indices of one leg (hip, knee, ankle, heel, foot index), left and right.
+LEFT_LEG = (23, 25, 27, 29, 31)
+RIGHT_LEG = (24, 26, 28, 30, 32)
+# (left, right) landmark pairs whose labels are checked together: the knees, and the feet (ankle, heel,
+# foot index move as one). The model mixes up knees and feet independently, so they are fixed apart.
+KNEE_PAIRS = ((25, 26),)
+FOOT_PAIRS = ((27, 28), (29, 30), (31, 32))
 
 
 @dataclass
@@ -57,6 +67,12 @@ class Repetition:
         ``peak_value - rest_value``.
     hold_start, hold_end : int
         Frames bounding the hold around the peak (signal within 10 % of the rise from the peak).
+    untrusted : int
+        Frames from start to end that were marked untrusted (tracking dropouts, see
+        :func:`untrusted_frames`) and bridged.
+    peak_trusted : bool
+        False when an untrusted span touches the hold (within ``peak_margin_s`` of it): the real peak
+        was not seen, and the peak value is not a measurement.
     """
 
     index: int
@@ -72,6 +88,8 @@ class Repetition:
     amplitude: float
     hold_start: int
     hold_end: int
+    untrusted: int = 0
+    peak_trusted: bool = True
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -103,9 +121,76 @@ def _crossing_after(x: np.ndarray, peak: int, hi: int, level: float) -> int:
     return peak + int(idx[0]) if idx.size else hi
 
 
+def untrusted_frames(signal: np.ndarray, timestamps: np.ndarray, max_rate: float,
+                     max_dropout_s: float = 2.0) -> np.ndarray:
+    """Frames of a signal that tracking most likely got wrong: implausible jumps and what lies between them.
+
+    A **jump** is a change between two consecutive seen frames faster than ``max_rate`` (signal unit per
+    second; e.g. a knee that "bends" 40 degrees in one frame of 1/15 s). When the tracker loses a limb,
+    the signal jumps away and later jumps back (the leg snaps to a wrong place, or flickers between
+    places). Every frame between two jumps of **opposite sign** that lie at most ``max_dropout_s`` apart
+    is untrusted (the jumped-to level is the wrong one, whichever way it went), and so are the two frames
+    of any jump without a partner. Frames of a real movement, however fast the person moves within
+    ``max_rate``, are never marked.
+
+    Parameters
+    ----------
+    signal : ndarray (T,)
+        The raw (not low-pass filtered: filtering smears jumps into plausible-looking slopes) signal,
+        NaN where unseen.
+    timestamps : ndarray (T,)
+    max_rate : float
+        Fastest believable change, signal unit per second.
+    max_dropout_s : float
+        Longest dropout bridged between a jump away and the jump back.
+
+    Returns
+    -------
+    ndarray of bool (T,)
+    """
+    x = np.asarray(signal, dtype=np.float64)
+    t = np.asarray(timestamps, dtype=np.float64)
+    bad = np.zeros(len(x), bool)
+    seen = np.flatnonzero(np.isfinite(x))
+    if seen.size < 2:
+        return bad
+    dx = np.diff(x[seen])
+    dt = np.maximum(np.diff(t[seen]), 1e-9)
+    jumps = np.flatnonzero(np.abs(dx) / dt > max_rate)  # a jump between seen[j] and seen[j + 1]
+    paired = np.zeros(len(jumps), bool)
+    for a in range(len(jumps)):
+        for b in range(a + 1, len(jumps)):
+            ja, jb = jumps[a], jumps[b]
+            if t[seen[jb]] - t[seen[ja + 1]] > max_dropout_s:
+                break
+            if np.sign(dx[ja]) != np.sign(dx[jb]):
+                bad[seen[ja + 1]:seen[jb] + 1] = True
+                paired[a] = paired[b] = True
+    for j, pr in zip(jumps, paired):
+        if not pr:
+            bad[seen[j]] = bad[seen[j + 1]] = True
+    return bad
+
+
+def _bridge(x: np.ndarray, t: np.ndarray, untrusted: np.ndarray, max_s: float) -> np.ndarray:
+    """NaN the untrusted frames, then join each untrusted span of at most ``max_s`` linearly across."""
+    y = np.where(untrusted, np.nan, x)
+    ok = np.isfinite(y)
+    if ok.sum() < 2:
+        return y
+    u = np.asarray(untrusted, bool)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], u.astype(int), [0]])))
+    for a, b in zip(edges[::2], edges[1::2]):  # span [a, b)
+        if a == 0 or b >= len(x) or not (ok[a - 1] and ok[b]) or t[b] - t[a - 1] > max_s:
+            continue
+        y[a:b] = np.interp(t[a:b], [t[a - 1], t[b]], [y[a - 1], y[b]])
+    return y
+
+
 def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: float = 5.0, side: str | None = None,
                      min_gap_s: float = 0.6, rest_fraction: float = 0.2, hold_fraction: float = 0.1,
-                     smooth: bool = True) -> list[Repetition]:
+                     smooth: bool = True, untrusted: np.ndarray | None = None, max_dropout_s: float = 2.0,
+                     peak_margin_s: float = 0.2) -> list[Repetition]:
     """Find the repetitions of a movement in one signal whose peaks are the movement's end range.
 
     Parameters
@@ -126,6 +211,12 @@ def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: 
         See the module docstring.
     smooth : bool
         Gap-fill and 3 Hz low-pass the signal first (:func:`clean_signal`).
+    untrusted : ndarray of bool (T,), optional
+        Frames tracking got wrong (:func:`untrusted_frames`). They are dropped and each span of at most
+        ``max_dropout_s`` is bridged by a straight line, so that a dropout inside one movement (the
+        signal falling to a wrong "rest" and jumping back) does not split it into two repetitions.
+        A repetition whose hold lies within ``peak_margin_s`` of an untrusted frame gets
+        ``peak_trusted=False``.
 
     Returns
     -------
@@ -133,7 +224,11 @@ def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: 
         In time order, ``index`` 1, 2, ...; empty when the signal never rises by ``min_amplitude``.
     """
     t = np.asarray(timestamps, dtype=np.float64)
-    x = clean_signal(signal, t) if smooth and len(t) > 1 else np.asarray(signal, dtype=np.float64).copy()
+    x0 = np.asarray(signal, dtype=np.float64)
+    bad = np.zeros(len(x0), bool) if untrusted is None else np.asarray(untrusted, bool)
+    if bad.any():
+        x0 = _bridge(x0, t, bad, max_dropout_s)
+    x = clean_signal(x0, t) if smooth and len(t) > 1 else x0.copy()
     ok = np.isfinite(x)
     if ok.sum() < 3:
         return []
@@ -159,8 +254,11 @@ def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: 
         hs = _crossing_before(xf, s, p, hold_level) + 1
         he = _crossing_after(xf, p, e, hold_level) - 1
         hs, he = min(hs, p), max(he, p)
+        n_bad = int(bad[s:e + 1].sum())
+        near = (t >= t[hs] - peak_margin_s) & (t <= t[he] + peak_margin_s)
         reps.append(Repetition(len(reps) + 1, side, int(s), int(p), int(e), float(t[s]), float(t[p]), float(t[e]),
-                               float(x[p]), float(left_min), float(rise), int(hs), int(he)))
+                               float(x[p]), float(left_min), float(rise), int(hs), int(he), n_bad,
+                               not bool(bad[near].any())))
     return reps
 
 
@@ -220,3 +318,108 @@ def gait_events(toe_rel: np.ndarray, heel_rel: np.ndarray, timestamps: np.ndarra
         keep &= ok[np.clip(pk - 1, 0, len(y) - 1)] & ok[np.clip(pk + 1, 0, len(y) - 1)]
         out[key] = pk[keep].astype(int)
     return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# walking: leg labels and the walking direction
+# ----------------------------------------------------------------------------------------------------
+def swap_legs(a: np.ndarray, mask: np.ndarray, pairs=None) -> np.ndarray:
+    """A copy of ``a`` (T, 33, ...) with the left and right landmarks of ``pairs`` (default the whole
+    leg, hip to foot) exchanged where ``mask``."""
+    out = np.array(a, dtype=np.float64, copy=True)
+    m = np.asarray(mask, bool)
+    L, R = (list(LEFT_LEG), list(RIGHT_LEG)) if pairs is None else ([q[0] for q in pairs], [q[1] for q in pairs])
+    out[np.ix_(m, L)] = np.asarray(a, dtype=np.float64)[np.ix_(m, R)]
+    out[np.ix_(m, R)] = np.asarray(a, dtype=np.float64)[np.ix_(m, L)]
+    return out
+
+
+def leg_swaps(pixels: np.ndarray, scale: float, pairs=FOOT_PAIRS, penalty: float = 0.15) -> np.ndarray:
+    """Frames whose left/right leg labels the pose model swapped, found by continuity in the image.
+
+    In a side view the two legs overlap and the model sometimes gives the near leg's knee, ankle and
+    foot the far leg's labels for a few frames. Each frame is read either as labelled or swapped; the
+    labelling chosen for the whole clip (Viterbi over the frames) moves the points as little as
+    possible from frame to frame: the cost of a frame is the summed distance of the points of ``pairs``
+    (default the feet: ankle, heel, foot index) from their place in the previous frame, in units of
+    ``scale``, plus ``penalty`` per pair for a swapped frame (so ambiguous frames, legs side by side,
+    keep the model's labels). A stance foot stands still and a swinging one moves smoothly, so a swap
+    shows as two feet jumping at once.
+
+    Parameters
+    ----------
+    pixels : ndarray (T, 33, 2)
+        Raw landmark pixels (not low-pass filtered), NaN where no pose.
+    scale : float
+        A body length in pixels (e.g. the median thigh length).
+    pairs : sequence of (int, int)
+        (left, right) landmark indices checked together (:data:`FOOT_PAIRS`, :data:`KNEE_PAIRS`).
+    penalty : float
+        Cost per pair of reading a frame as swapped, in units of ``scale``.
+
+    Returns
+    -------
+    ndarray of bool (T,)
+        True where the leg labels should be exchanged (:func:`swap_legs`).
+    """
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    T = len(p)
+    if T < 2 or not np.isfinite(scale) or scale <= 0:
+        return np.zeros(T, bool)
+    L, R = p[:, [q[0] for q in pairs]], p[:, [q[1] for q in pairs]]
+    penalty = penalty * len(pairs)
+    X = np.stack([np.stack([L, R], 1), np.stack([R, L], 1)], 1)  # (T, swapped, leg, joint, xy)
+    cost = np.zeros((T, 2, 2))  # cost[t, previous labelling, this labelling]
+    for a in (0, 1):
+        for b in (0, 1):
+            r = X[1:, b] - X[:-1, a]
+            moved = np.nansum(np.hypot(r[..., 0], r[..., 1]).reshape(T - 1, -1), axis=1)
+            cost[1:, a, b] = moved / scale + penalty * b
+    D = np.array([0.0, penalty])
+    back = np.zeros((T, 2), int)
+    for t in range(1, T):
+        tot = D[:, None] + cost[t]
+        back[t] = np.argmin(tot, axis=0)
+        D = np.min(tot, axis=0)
+    s = np.zeros(T, int)
+    s[-1] = int(np.argmin(D))
+    for t in range(T - 1, 0, -1):
+        s[t - 1] = back[t, s[t]]
+    return s.astype(bool)
+
+
+def travel_direction(x: np.ndarray, timestamps: np.ndarray, min_speed: float) -> np.ndarray:
+    """Per-frame direction of travel along the image x axis: +1 right, -1 left, 0 slower than
+    ``min_speed`` (x unit per second), NaN where ``x`` is unseen. ``x`` is e.g. the hip midpoint's x,
+    low-pass filtered."""
+    x = np.asarray(x, dtype=np.float64)
+    t = np.asarray(timestamps, dtype=np.float64)
+    if len(x) < 3:
+        return np.full(len(x), np.nan)
+    with np.errstate(invalid="ignore"):
+        v = np.gradient(x, t)
+        return np.where(np.isfinite(v), np.where(np.abs(v) > min_speed, np.sign(v), 0.0), np.nan)
+
+
+def steady_travel(direction: np.ndarray, timestamps: np.ndarray, frame: int, margin_s: float = 1.0,
+                  min_stop_s: float = 0.25) -> int:
+    """The direction of travel (+1 / -1) when every seen frame within ``margin_s`` of ``frame`` (about one
+    stride) travelled that same way; 0 when the person stopped, started or turned round in that time
+    (steady walking only: the stride into a stop or out of a turn is not). Unseen frames (NaN, e.g.
+    before the clip starts or while out of the picture) do not count; the frame itself must be seen. A
+    stop or a change of direction counts when it lasts at least ``min_stop_s``."""
+    t = np.asarray(timestamps, dtype=np.float64)
+    d = np.asarray(direction, dtype=np.float64).copy()
+    # runs of one reading (standing, or one direction) shorter than min_stop_s are jitter of the hip track
+    # (or a person entering the picture): ignored
+    edges = np.flatnonzero(np.diff(np.nan_to_num(d, nan=9.0))) + 1
+    bounds = np.concatenate([[0], edges, [len(d)]])
+    step = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if np.isfinite(d[a]) and t[b - 1] - t[a] + step < min_stop_s:
+            d[a:b] = np.nan
+    w = d[(t >= t[frame] - margin_s - 1e-9) & (t <= t[frame] + margin_s + 1e-9)]
+    w = w[np.isfinite(w)]
+    if not np.isfinite(d[frame]) or w.size == 0 or np.any(w == 0) or np.any(w != w[0]):
+        return 0
+    return int(w[0])

@@ -99,6 +99,8 @@ QUANTITIES = {
 
 def _rep_values(res: dict) -> list[dict]:
     return [{k: m["value"] for k, m in r["metrics"].items()} | {"_side": r["side"], "_rep": r["repetition"],
+                                                                 "_why": {k: m.get("reason") for k, m in
+                                                                          r["metrics"].items() if m["value"] is None},
                                                                  "_flags": {f: r[f] for f in ("hips_flexed_back_arched",
                                                                                               "pelvis_moved",
                                                                                               "hip_rose")
@@ -142,6 +144,7 @@ def evaluate_clip(name: str, kind: str, path: Path, truth: dict, tracked: dict |
         m = mv[i] if i < len(mv) else {}
         r = rv[i] if i < len(rv) else {}
         row = {"repetition": i + 1, "side": m.get("_side") or r.get("_side"), "flags": m.get("_flags"),
+               "not_measured": {k: v for k, v in (m.get("_why") or {}).items() if k in dict(QUANTITIES.get(kind, []))},
                "flags_truth": r.get("_flags")}
         for q, _ in QUANTITIES.get(kind, []):
             a, b = m.get(q), r.get(q)
@@ -216,9 +219,11 @@ def real_gait(name: str) -> dict:
               "thigh_behind_vertical": s["metrics"]["thigh_behind_vertical"]["value"],
               "hip_extension_vs_trunk": s["metrics"]["hip_extension"]["value"],
               "peak_thigh_behind_vertical": s["metrics"]["peak_thigh_behind_vertical"]["value"],
-              "confidence": s["metrics"]["thigh_behind_vertical"]["confidence"]} for s in res["steps"]]
+              "confidence": s["metrics"]["thigh_behind_vertical"]["confidence"],
+              "excluded": s.get("excluded"), "labels_corrected": s.get("labels_corrected")} for s in res["steps"]]
     vals = [s["thigh_behind_vertical"] for s in steps if s["thigh_behind_vertical"] is not None]
-    return {"clip": name, "facing": res["facing"], "steps": steps,
+    return {"clip": name, "facing": res["facing"], "steps": steps, "label_swaps": res.get("label_swaps"),
+            "reported": len(vals),
             "plausible_range_deg": [0.0, 35.0],
             "all_plausible": bool(vals) and all(0.0 <= v <= 35.0 for v in vals),
             "fraction_plausible": round(float(np.mean([0.0 <= v <= 35.0 for v in vals])), 2) if vals else None,
@@ -274,6 +279,8 @@ def main(argv=None) -> int:
                 print(f"  rep {row['repetition']} {row['side']}: " + "; ".join(cells)
                       + (f"; 3D {row.get('truth_3d')}" if row.get("truth_3d") else "")
                       + (f"; flags {row['flags']} (truth {row['flags_truth']})" if row.get("flags") else ""))
+                for q, why in (row.get("not_measured") or {}).items():
+                    print(f"    {q} not reported: {why}")
             for c in r["compensation"]:
                 ci = c.get("compensation_index")
                 print(f"  compensation: apparent {c.get('apparent_extension_deg')}, pelvic tilt gain (est) "
@@ -291,12 +298,17 @@ def main(argv=None) -> int:
         for n in ("sports2d__demo4.mp4", "sports2d__demo3.mp4", "tiffanytgr__good-video-8.mp4"):
             g = real_gait(n)
             real["gait"].append(g)
-            print(f"  {n} (facing {g['facing']}): within 0-35 deg: {g['fraction_plausible']:.0%} of "
-                  f"{len(g['steps'])} steps")
+            frac = "n/a" if g["fraction_plausible"] is None else f"{g['fraction_plausible']:.0%}"
+            print(f"  {n} (facing {g['facing']}): {len(g['steps'])} toe-offs, {g['reported']} reported, "
+                  f"{frac} of those within 0-35 deg; leg-label frames corrected {g['label_swaps']}")
             for s in g["steps"]:
+                if s["excluded"]:
+                    print(f"    step {s['step']} {s['side']:5s} t={s['time_s']:.2f}s not reported: {s['excluded']}")
+                    continue
                 print(f"    step {s['step']} {s['side']:5s} t={s['time_s']:.2f}s thigh behind vertical "
                       f"{s['thigh_behind_vertical']}, behind trunk line {s['hip_extension_vs_trunk']}, "
-                      f"peak before toe-off {s['peak_thigh_behind_vertical']} (conf {s['confidence']})")
+                      f"peak before toe-off {s['peak_thigh_behind_vertical']} (conf {s['confidence']:.2f}"
+                      + (", labels corrected)" if s["labels_corrected"] else ")"))
         print("\n== Real clips: single-leg balance, lifted hip flexion (deg)")
         real["balance"] = []
         for n in ("pose2sim__SinglePerson_Balancing_cam01.mp4", "pose2sim__SinglePerson_Balancing_cam03.mp4"):

@@ -78,3 +78,96 @@ def test_gait_events_need_movement():
 @pytest.mark.parametrize("n", [0, 2])
 def test_too_short_signal(n):
     assert find_repetitions(np.zeros(n), np.arange(n) / 30.0) == []
+
+
+# ---- tracking dropouts, leg label swaps, the walking direction ------------------------------------------
+from analysis.segmentation import (FOOT_PAIRS, leg_swaps, steady_travel, swap_legs,  # noqa: E402
+                                   travel_direction, untrusted_frames)
+
+
+def _bend_with_dropout(fps=15.0):
+    """One knee bend to 130 deg (rise 1-2.4 s, hold to 3.6 s, back by 4.8 s) whose peak the tracker lost:
+    from 1.8 to 3.8 s the reading snaps back to a straight leg (10 deg), as MediaPipe did on a render."""
+    t = np.arange(0, 6, 1 / fps)
+    x = np.interp(t, [0, 1.0, 2.4, 3.6, 4.8, 6], [5, 5, 130, 130, 5, 5])
+    lost = (t > 1.8) & (t < 3.8)
+    y = np.where(lost, 10.0, x)
+    return t, x, y, lost
+
+
+def test_dropout_inside_one_bend_is_one_repetition_with_an_untrusted_peak():
+    t, x, y, lost = _bend_with_dropout()
+    # without dropout handling the lost stretch splits the bend in two and reads a wrong peak
+    naive = find_repetitions(y, t, min_amplitude=30.0)
+    assert len(naive) == 2
+    bad = untrusted_frames(y, t, max_rate=300.0, max_dropout_s=3.0)
+    assert bad[lost].all() and not bad[t < 1.7].any() and not bad[t > 3.9].any()
+    reps = find_repetitions(y, t, min_amplitude=30.0, untrusted=bad, max_dropout_s=3.0)
+    assert len(reps) == 1
+    (r,) = reps
+    assert r.peak_trusted is False and r.untrusted == int(lost.sum())
+    assert 1.0 <= t[r.start] <= 1.4 and t[r.end] >= 4.3  # 20 % of the rise above rest, either side
+    # the clean bend: nothing untrusted, a trusted peak at the true value
+    assert not untrusted_frames(x, t, 300.0).any()
+    (c,) = find_repetitions(x, t, 30.0, untrusted=untrusted_frames(x, t, 300.0))
+    assert c.peak_trusted and abs(c.peak_value - 130.0) < 5.0
+
+
+def test_single_spike_is_untrusted_but_fast_real_movement_is_not():
+    t = np.arange(0, 3, 1 / 30)
+    x = 40 * np.sin(2 * np.pi * 0.5 * t)  # peak rate ~126 deg/s
+    assert not untrusted_frames(x, t, 300.0).any()
+    y = x.copy()
+    y[45] += 50.0
+    bad = untrusted_frames(y, t, 300.0)
+    assert bad[45] and bad.sum() <= 2
+
+
+def _walk_feet(T=90, fps=30.0):
+    """Left and right feet of a side-view walk (pixels): each foot stands still, then swings past the
+    other; knees above them. Returns the (T, 33, 2) track."""
+    t = np.arange(T) / fps
+    p = np.full((T, 33, 2), np.nan)
+    hip = 100 + 90 * t * 3  # hips travel right
+    phase = 2 * np.pi * t  # one stride per second
+    for k, (i_knee, i_ank, i_heel, i_toe, ph) in enumerate(((25, 27, 29, 31, 0.0), (26, 28, 30, 32, np.pi))):
+        off = 60 * np.sin(phase + ph)
+        p[:, i_ank] = np.c_[hip + off, np.full(T, 500.0)]
+        p[:, i_heel] = p[:, i_ank] + [-10, 5]
+        p[:, i_toe] = p[:, i_ank] + [25, 8]
+        p[:, i_knee] = np.c_[hip + off / 2, np.full(T, 400.0)]
+    p[:, 23] = p[:, 24] = np.c_[hip, np.full(T, 300.0)]
+    return t, p
+
+
+def test_leg_label_swaps_are_found_and_undone():
+    t, p = _walk_feet()
+    swapped = np.zeros(len(t), bool)
+    swapped[[20, 21, 22, 50, 71]] = True  # the model swapped the feet's labels in these frames
+    seen = swap_legs(p, swapped, FOOT_PAIRS)
+    assert not np.allclose(seen, p, equal_nan=True)
+    found = leg_swaps(seen, 80.0, FOOT_PAIRS)
+    fixed = swap_legs(seen, found, FOOT_PAIRS)
+    # frames where the feet overlap are ambiguous (either reading is right); everywhere else exact
+    apart = np.abs(p[:, 27, 0] - p[:, 28, 0]) > 10
+    assert np.array_equal(found[apart], swapped[apart])
+    assert np.allclose(fixed[apart], p[apart], equal_nan=True)
+    # nothing swapped: nothing found
+    assert not leg_swaps(p, 80.0, FOOT_PAIRS)[apart].any()
+
+
+def test_turn_and_stop_are_not_steady_walking():
+    fps = 30.0
+    t = np.arange(0, 6, 1 / fps)
+    # walk right 0-2 s, stand 2-2.8 s (turning round), walk left from 2.8 s
+    x = np.interp(t, [0, 2.0, 2.8, 6.0], [0.0, 300.0, 300.0, -180.0])
+    d = travel_direction(x, t, min_speed=20.0)
+    assert steady_travel(d, t, int(1.0 * fps)) == 1
+    assert steady_travel(d, t, int(4.5 * fps)) == -1
+    for s in (1.6, 2.4, 3.2):  # within a second of the stop or the turn
+        assert steady_travel(d, t, int(s * fps)) == 0
+    # a short glitch of the hip track (0.1 s) is not a stop
+    x2 = 100 * t
+    x2[60:63] = x2[60]
+    d2 = travel_direction(x2, t, 20.0)
+    assert steady_travel(d2, t, 60) == 1
