@@ -50,3 +50,19 @@ def marker_frame(w: int = 160, h: int = 120, value: int = 0) -> np.ndarray:
     img = np.full((h, w, 3), value, np.uint8)
     img[: h // 4, : w // 4] = (255, 0, 0)
     return img
+
+
+@pytest.fixture(scope="session")
+def closed_loop_poses():
+    """The closed-loop grid of rendered figures (vision.synthetic.grids.closed_loop_grid) through the real model
+    once per test run: a list of (case, truth, PoseResult), shared by the closed-loop tests of several modules."""
+    from vision.estimator import PoseEstimator
+    from vision.synthetic.frames import Renderer
+    from vision.synthetic.grids import closed_loop_grid
+
+    rows = []
+    with PoseEstimator(static=True) as est:
+        for c in closed_loop_grid():
+            img, truth, _ = Renderer(c.shot, c.seed).render(c.spec)
+            rows.append((c, truth, est.process(img)))
+    return rows

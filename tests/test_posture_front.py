@@ -110,26 +110,20 @@ def test_gating_and_gaps():
 # ---------------------------------------------------------------- closed loop on rendered figures
 
 @pytest.fixture(scope="module")
-def closed_loop():
-    est_mod = pytest.importorskip("vision.estimator")
+def closed_loop(closed_loop_poses):
     from analysis.view import body_yaw, view_label
-    from vision.synthetic.frames import Renderer
-    from vision.synthetic.grids import closed_loop_grid
     from vision.synthetic.truth import landmark_array
 
     rows = []
-    with est_mod.PoseEstimator(static=True) as est:
-        for c in closed_loop_grid():
-            if not c.name.startswith("frontal"):
-                continue
-            img, truth, _ = Renderer(c.shot, c.seed).render(c.spec)
-            r = est.process(img)
-            assert r.found, c.name
-            label = view_label(float(body_yaw(r.world)))
-            view = label if label in ("front", "back") else ("front" if abs(c.shot.camera.azimuth) < 90 else "back")
-            m = front_metrics(r.pixels[None], r.visibility[None], view)
-            tm = front_metrics(landmark_array(truth)[None], np.ones((1, 33)), view)
-            rows.append(dict(name=c.name, truth=truth, label=label, az=c.shot.camera.azimuth, m=m, tm=tm))
+    for c, truth, r in closed_loop_poses:
+        if not c.name.startswith("frontal"):
+            continue
+        assert r.found, c.name
+        label = view_label(float(body_yaw(r.world)))
+        view = label if label in ("front", "back") else ("front" if abs(c.shot.camera.azimuth) < 90 else "back")
+        m = front_metrics(r.pixels[None], r.visibility[None], view)
+        tm = front_metrics(landmark_array(truth)[None], np.ones((1, 33)), view)
+        rows.append(dict(name=c.name, truth=truth, label=label, az=c.shot.camera.azimuth, m=m, tm=tm))
     return rows
 
 

@@ -153,29 +153,23 @@ MEDIAN_TOL_PCT = 1.2  # plumb offsets, % of height (about 2 cm)
 
 
 @pytest.fixture(scope="module")
-def closed_loop():
-    est_mod = pytest.importorskip("vision.estimator")
+def closed_loop(closed_loop_poses):
     from analysis.view import body_yaw, facing_sign, view_label
-    from vision.synthetic.frames import Renderer
-    from vision.synthetic.grids import closed_loop_grid
     from vision.synthetic.truth import landmark_array
 
     rows = []
-    with est_mod.PoseEstimator(static=True) as est:
-        for c in closed_loop_grid():
-            if not c.name.startswith("side"):
-                continue
-            img, truth, _ = Renderer(c.shot, c.seed).render(c.spec)
-            r = est.process(img)
-            assert r.found, c.name
-            yaw = float(body_yaw(r.world))
-            facing = facing_sign(yaw)
-            height_cm = c.spec.body.height * 100
-            m = side_metrics(r.pixels[None], r.visibility[None], facing, height_cm=height_cm)
-            tm = side_metrics(landmark_array(truth)[None], np.ones((1, 33)), facing)  # true points, same maths
-            mp_pct = side_metrics(r.pixels[None], r.visibility[None], facing)
-            rows.append(dict(name=c.name, truth=truth, yaw=yaw, label=view_label(yaw), facing=facing, m=m, tm=tm,
-                             pct=mp_pct, post=c.name.split("_", 3)[-1]))
+    for c, truth, r in closed_loop_poses:
+        if not c.name.startswith("side"):
+            continue
+        assert r.found, c.name
+        yaw = float(body_yaw(r.world))
+        facing = facing_sign(yaw)
+        height_cm = c.spec.body.height * 100
+        m = side_metrics(r.pixels[None], r.visibility[None], facing, height_cm=height_cm)
+        tm = side_metrics(landmark_array(truth)[None], np.ones((1, 33)), facing)  # true points, same maths
+        mp_pct = side_metrics(r.pixels[None], r.visibility[None], facing)
+        rows.append(dict(name=c.name, truth=truth, yaw=yaw, label=view_label(yaw), facing=facing, m=m, tm=tm,
+                         pct=mp_pct, post=c.name.split("_", 3)[-1]))
     return rows
 
 

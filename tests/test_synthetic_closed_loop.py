@@ -8,39 +8,32 @@ the near-side leg. Front/back views: pelvic obliquity and shoulder tilt.
 import numpy as np
 import pytest
 
-mp_est = pytest.importorskip("vision.estimator")
-
-from vision.landmarks import LANDMARK_NAMES  # noqa: E402
-from vision.synthetic.frames import Renderer  # noqa: E402
-from vision.synthetic.grids import closed_loop_grid  # noqa: E402
-from vision.synthetic.truth import image_angles  # noqa: E402
+from vision.landmarks import LANDMARK_NAMES
+from vision.synthetic.truth import image_angles
 
 MEDIAN_TOL = 3.0  # degrees
 
 
 @pytest.fixture(scope="module")
-def errors():
+def errors(closed_loop_poses):
     errs: dict[str, list[float]] = {}
     missed = []
-    with mp_est.PoseEstimator(static=True) as est:
-        for c in closed_loop_grid():
-            img, truth, _ = Renderer(c.shot, c.seed).render(c.spec)
-            res = est.process(img)
-            if not res.found:
-                missed.append(c.name)
-                continue
-            px = {n: res.pixels[i] for i, n in enumerate(LANDMARK_NAMES)}
-            sign = {"image_right": 1, "image_left": -1}.get(truth["facing"], 0)
-            got = image_angles(px, sign)
-            want = truth["angles_image"]
-            if sign:
-                near = "right" if c.shot.camera.azimuth < 0 else "left"
-                keys = ["trunk_inclination", f"hip_angle_{near}", f"knee_angle_{near}",
-                        f"thigh_below_horizontal_{near}"]
-            else:
-                keys = ["pelvic_obliquity", "shoulder_tilt"]
-            for k in keys:
-                errs.setdefault(k.replace("_left", "").replace("_right", ""), []).append(got[k] - want[k])
+    for c, truth, res in closed_loop_poses:
+        if not res.found:
+            missed.append(c.name)
+            continue
+        px = {n: res.pixels[i] for i, n in enumerate(LANDMARK_NAMES)}
+        sign = {"image_right": 1, "image_left": -1}.get(truth["facing"], 0)
+        got = image_angles(px, sign)
+        want = truth["angles_image"]
+        if sign:
+            near = "right" if c.shot.camera.azimuth < 0 else "left"
+            keys = ["trunk_inclination", f"hip_angle_{near}", f"knee_angle_{near}",
+                    f"thigh_below_horizontal_{near}"]
+        else:
+            keys = ["pelvic_obliquity", "shoulder_tilt"]
+        for k in keys:
+            errs.setdefault(k.replace("_left", "").replace("_right", ""), []).append(got[k] - want[k])
     print(f"\nclosed loop: {len(missed)} not found {missed}")
     for k, v in errs.items():
         a = np.abs(v)
