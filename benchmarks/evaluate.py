@@ -18,16 +18,19 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import eval_keypoints  # noqa: E402
 import eval_movement  # noqa: E402
 import eval_tilt  # noqa: E402
+from vision.estimator import silence_native_logs  # noqa: E402
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="movement: the sample clips only, no extra renders")
     args = ap.parse_args()
+    silence_native_logs()
     status = 0
     for title, run in (("Posture: pelvic-tilt estimate", lambda: eval_tilt.main([])),
                        ("Posture: landmarks and joint angles against keypoint truth", lambda: eval_keypoints.main([])),
