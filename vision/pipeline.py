@@ -30,7 +30,7 @@ from vision.people import PeopleProbe
 from vision.sequence import PoseSequence, SequenceBuilder
 from vision.sources import ImageSource, VideoSource, open_source, read_frame
 
-PEOPLE_PROBE_EVERY_S = 5.0  # look for a second person this often in a clip (seconds)
+PEOPLE_PROBE_EVERY_S = 5.0  # look for a second person this often when a clip's length is unknown (seconds)
 STILL_MOTION = 0.004  # engineering choice: hips and shoulders moved less than this share of the body height
 PEOPLE_PROBE_MAX = 4  # each probe is one extra model call (the first also loads a second model)
 MIN_PERSON_FRACTION = 0.8  # engineering choice: below this share of frames with a person, say so
@@ -162,7 +162,9 @@ def track(
         Frames are scaled down to this longer side before the model; landmarks are normalised, so they
         hold for the original frame too.
     probe_people : bool
-        Look for a second person every :data:`PEOPLE_PROBE_EVERY_S` seconds (see :mod:`vision.people`).
+        Look for a second person at :data:`PEOPLE_PROBE_MAX` moments spread from the first frame with a
+        person to the end of the clip (every :data:`PEOPLE_PROBE_EVERY_S` seconds when the length is
+        unknown; see :mod:`vision.people`).
     on_frame : callable, optional
         Called as ``on_frame(model_rgb, result)`` with the scaled frame the model saw and its
         :class:`~vision.estimator.PoseResult`, e.g. to draw and write an annotated video.
@@ -184,6 +186,8 @@ def track(
     builder = SequenceBuilder()
     probe = PeopleProbe(max_side=None) if probe_people else None
     next_probe = 0.0
+    duration = source.info.duration_s
+    probe_every = max(1.0, 0.98 * duration / (PEOPLE_PROBE_MAX - 1)) if duration else PEOPLE_PROBE_EVERY_S
     t0 = time.perf_counter()
     expected = source.info.frame_count
     with PoseEstimator(static=static, segmentation=segmentation, max_side=None) as est:
@@ -212,7 +216,7 @@ def track(
                     skipped = 0 if still else still_stride
                 if probe and res.found and frame.timestamp >= next_probe and probe.probed < PEOPLE_PROBE_MAX:
                     probe.check(small, res, frame.timestamp)
-                    next_probe = frame.timestamp + PEOPLE_PROBE_EVERY_S
+                    next_probe = frame.timestamp + probe_every
                 if on_frame:
                     on_frame(small, res)
                 if progress:
