@@ -174,22 +174,32 @@ def normalize_findings(*sources: Any) -> dict[str, Finding]:
 # ----------------------------------------------------------------------------------------------------
 # rules
 # ----------------------------------------------------------------------------------------------------
+def check_entries(entries: list[dict], what: str, required: tuple[str, ...], path: Path):
+    """Check a data file's entries: each has the ``required`` keys, a unique ``id`` and a known ``group``.
+
+    Yields ``(entry, where)`` for the caller's own checks; raises ValueError naming the entry and file.
+    """
+    seen = set()
+    for e in entries:
+        where = f"{what} {e.get('id')!r} in {path.name}"
+        for k in required:
+            if k not in e:
+                raise ValueError(f"{where} needs {k!r}")
+        if e["id"] in seen:
+            raise ValueError(f"{where}: duplicate id")
+        seen.add(e["id"])
+        if e["group"] not in GROUPS:
+            raise ValueError(f"{where}: group must be one of {GROUPS}")
+        yield e, where
+
+
 @lru_cache(maxsize=None)
 def load_rules(path: Path = RULES_FILE) -> dict:
     """The rules file, checked: every rule names a known group, input, kind, op and source."""
     with open(path, "rb") as f:
         data = tomllib.load(f)
-    seen = set()
-    for r in data["rule"]:
-        where = f"rule {r.get('id')!r} in {path.name}"
-        for k in ("id", "group", "input", "kind", "key", "op", "weight", "source", "text"):
-            if k not in r:
-                raise ValueError(f"{where} needs {k!r}")
-        if r["id"] in seen:
-            raise ValueError(f"{where}: duplicate id")
-        seen.add(r["id"])
-        if r["group"] not in GROUPS:
-            raise ValueError(f"{where}: group must be one of {GROUPS}")
+    required = ("id", "group", "input", "kind", "key", "op", "weight", "source", "text")
+    for r, where in check_entries(data["rule"], "rule", required, path):
         if r["source"] not in SOURCES:
             raise ValueError(f"{where}: source must be one of {SOURCES}")
         if r["input"] not in ("intake", "finding") or r["kind"] not in ("symptom", "posture", "movement"):

@@ -14,7 +14,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.causation import GROUPS, load_rules
+from analysis.causation import GROUPS, check_entries, load_rules
 
 LIBRARY_FILE = Path(__file__).resolve().parent / "data" / "stretches.toml"
 NOTE_WHEN = ("always", "any_contributor", "acute", "chronic")
@@ -25,17 +25,8 @@ def _load(path: Path = LIBRARY_FILE) -> dict:
     with open(path, "rb") as f:
         data = tomllib.load(f)
     rule_ids = {r["id"] for r in load_rules()["rule"]}
-    seen = set()
-    for s in data["stretch"]:
-        where = f"stretch {s.get('id')!r} in {path.name}"
-        for k in ("id", "group", "name", "position", "steps", "dose", "cautions", "addresses", "picture", "source"):
-            if k not in s:
-                raise ValueError(f"{where} needs {k!r}")
-        if s["id"] in seen:
-            raise ValueError(f"{where}: duplicate id")
-        seen.add(s["id"])
-        if s["group"] not in GROUPS:
-            raise ValueError(f"{where}: group must be one of {GROUPS}")
+    required = ("id", "group", "name", "position", "steps", "dose", "cautions", "addresses", "picture", "source")
+    for s, where in check_entries(data["stretch"], "stretch", required, path):
         bad = set(s["addresses"]) - rule_ids
         if bad:
             raise ValueError(f"{where}: addresses unknown rule(s) {sorted(bad)}")
