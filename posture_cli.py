@@ -203,8 +203,7 @@ def _client_or_fail(rec, code: str) -> dict:
 
 def cmd_client(args: argparse.Namespace) -> int:
     """Client records: add, list, export."""
-    rec = _records(args)
-    try:
+    with _records(args) as rec:
         if args.action == "add":
             cid = rec.add_client(args.code, args.name or "", args.birth_year)
             for kind in args.consent or []:
@@ -230,8 +229,6 @@ def cmd_client(args: argparse.Namespace) -> int:
             cl = _client_or_fail(rec, args.code)
             files = export_client(rec, cl["id"], args.dest)
             print(f"Exported {len(files)} files to {args.dest} (client.json, metrics.csv, tracks).")
-    finally:
-        rec.close()
     return EXIT_OK
 
 
@@ -239,8 +236,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     """Analyse clips and store them as one session of a client."""
     from records import workflow as wf
 
-    rec = _records(args)
-    try:
+    with _records(args) as rec:
         cl = rec.client(args.client) or rec.client(rec.ensure_client(args.client))
         try:
             sid, ids = wf.analyse_and_store(rec, cl["id"], args.files, test=args.test, keep_video=args.keep_video,
@@ -255,8 +251,6 @@ def cmd_record(args: argparse.Namespace) -> int:
             print(f"Test-retest noise from {len(ids)} captures stored for {cl['code']!r}:")
             for k, v in table.items():
                 print(f"  {v['name']:<44} SEM {v['sem']:.2f} {v['unit']}, MDC95 {v['mdc']:.2f}")
-    finally:
-        rec.close()
     return EXIT_OK
 
 
@@ -264,8 +258,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Before-and-after comparison of two stored captures."""
     from records import workflow as wf
 
-    rec = _records(args)
-    try:
+    with _records(args) as rec:
         comp = wf.compare_captures(rec, args.before, args.after)
         if not comp["comparable"]:
             print("NOT COMPARABLE: " + "; ".join(comp["reasons"]) + ". No change is judged.")
@@ -282,8 +275,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
             print(f"JSON: {args.json}")
         if args.video:
             print(f"Side-by-side clip ({comp['sync']['basis']}): {wf.write_comparison_video(rec, comp, args.video)}")
-    finally:
-        rec.close()
     return EXIT_OK
 
 
@@ -291,8 +282,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """A printable report (PDF, and HTML) of a session or a comparison."""
     from reports import comparison_report, session_report, write_html, write_pdf
 
-    rec = _records(args)
-    try:
+    with _records(args) as rec:
         rep = (comparison_report(rec, args.compare[0], args.compare[1], args.assessor or "") if args.compare
                else session_report(rec, args.session))
         out = Path(args.out)
@@ -300,8 +290,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"PDF: {pdf}")
         if not args.no_html:
             print(f"HTML: {write_html(rep, out.with_suffix('.html'))}")
-    finally:
-        rec.close()
     return EXIT_OK
 
 

@@ -78,13 +78,13 @@ def silhouette_estimates(pixels: np.ndarray, visibility: np.ndarray, outline: np
     key = frames[len(frames) // 2]
     for i in np.union1d(_spread_frames(frames, MAX_OUTLINE_FRAMES), [key]):
         o = outline[i] if np.all(np.isfinite(outline[i])) else None
-        tilts.append(estimate_pelvic_tilt(o, pixels[i], visibility[i], facing))
         prof, why = None, "no body outline for this frame"
         if o is not None:
             try:
                 prof = trunk_profile(o, pixels[i], facing)
             except ValueError as e:
                 why = f"could not read the body outline: {e}"
+        tilts.append(estimate_pelvic_tilt(o, pixels[i], visibility[i], facing, profile=prof))
         sc = spinal_curve(prof, pixels[i], base_confidence, reason=why)
         if i == key and prof is not None:
             inside = (prof.heights >= 0) & (prof.heights <= 1)

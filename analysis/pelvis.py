@@ -31,8 +31,8 @@ import numpy as np
 
 from analysis.metric import Metric
 from analysis.norms import norm, threshold
-from analysis.silhouette import (L_HIP, L_KNEE, L_SHOULDER, R_HIP, R_KNEE, R_SHOULDER, TrunkProfile,
-                                 facing_from_landmarks, trunk_profile)
+from analysis.silhouette import L_HIP, L_KNEE, L_SHOULDER, R_HIP, R_KNEE, R_SHOULDER, TrunkProfile, trunk_profile
+from analysis.view import facing_from_landmarks
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "pelvic_tilt_model.toml"
 
@@ -233,7 +233,8 @@ def side_view_width(px: np.ndarray) -> float:
 
 
 def estimate_pelvic_tilt(outline: np.ndarray | None, px: np.ndarray, visibility: np.ndarray | None = None,
-                         facing: int | None = None, model: dict | None = None) -> Metric:
+                         facing: int | None = None, model: dict | None = None,
+                         profile: TrunkProfile | None = None) -> Metric:
     """Pelvic tilt estimated from one side-view frame's outline and landmarks.
 
     Parameters
@@ -246,9 +247,12 @@ def estimate_pelvic_tilt(outline: np.ndarray | None, px: np.ndarray, visibility:
         MediaPipe visibility 0..1; lowers the confidence when hips, shoulders or knees are doubtful.
     facing : int, optional
         +1 facing the image right, -1 facing left; None = from the landmarks
-        (:func:`analysis.silhouette.facing_from_landmarks`).
+        (:func:`analysis.view.facing_from_landmarks`).
     model : dict, optional
         A model as stored in ``pelvic_tilt_model.toml`` (default: that file).
+    profile : TrunkProfile, optional
+        This frame's :func:`analysis.silhouette.trunk_profile` for the same ``facing``, when the caller
+        has made it already (it is then not made again from ``outline``).
 
     Returns
     -------
@@ -276,7 +280,7 @@ def estimate_pelvic_tilt(outline: np.ndarray | None, px: np.ndarray, visibility:
     if outline is None or not np.all(np.isfinite(np.asarray(outline, dtype=float))):
         return _no_value("no body outline (segmentation mask) for this frame: the estimate needs one")
     try:
-        prof = trunk_profile(outline, px, fc)
+        prof = trunk_profile(outline, px, fc) if profile is None else profile
     except ValueError as e:
         return _no_value(f"could not read the body outline: {e}")
     feats = tilt_features(prof)

@@ -26,57 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NOSE, L_EAR, R_EAR = 0, 7, 8
 L_SHOULDER, R_SHOULDER, L_HIP, R_HIP, L_KNEE, R_KNEE = 11, 12, 23, 24, 25, 26
-L_ANKLE, R_ANKLE, L_HEEL, R_HEEL, L_TOE, R_TOE = 27, 28, 29, 30, 31, 32
+L_ANKLE, R_ANKLE = 27, 28
 
 DEFAULT_HEIGHTS = np.round(np.arange(-0.9, 1.0 + 1e-9, 0.02), 4)
-
-
-def facing_from_landmarks(px: np.ndarray, min_fraction: float = 0.02) -> int:
-    """Which way a side-on person faces in the image, from the face and feet landmarks.
-
-    Parameters
-    ----------
-    px : ndarray, shape (33, 2)
-        Landmark pixels (MediaPipe order), x right, y down; NaN allowed.
-    min_fraction : float
-        The nose must lie at least this fraction of the trunk length in front of the ears (or the toes
-        in front of the heels) to count.
-
-    Returns
-    -------
-    int
-        ``+1`` facing the image right, ``-1`` facing the image left, ``0`` undecided (front/back view,
-        or the landmarks are missing).
-    """
-    px = np.asarray(px, dtype=float)
-
-    def mean(idx, axis=None):
-        v = px[idx] if axis is None else px[idx, axis]
-        ok = np.all(np.isfinite(v), axis=-1) if v.ndim == 2 else np.isfinite(v)
-        return v[ok].mean(axis=0) if ok.any() else (np.full(2, np.nan) if v.ndim == 2 else np.nan)
-
-    hip = mean([L_HIP, R_HIP])
-    sh = mean([L_SHOULDER, R_SHOULDER])
-    L = float(np.hypot(*(sh - hip))) if np.all(np.isfinite(sh - hip)) else np.nan
-    if not np.isfinite(L) or L <= 0:
-        return 0
-    votes = []
-    ear_x = mean([L_EAR, R_EAR], 0)
-    if np.isfinite(px[NOSE, 0]) and np.isfinite(ear_x):
-        votes.append((px[NOSE, 0] - ear_x) / L)
-    toe_x = mean([L_TOE, R_TOE], 0)
-    heel_x = mean([L_HEEL, R_HEEL], 0)
-    if np.isfinite(toe_x) and np.isfinite(heel_x):
-        votes.append((toe_x - heel_x) / L)
-    strong = [v for v in votes if abs(v) >= min_fraction]
-    if not strong:
-        return 0
-    signs = {int(np.sign(v)) for v in strong}
-    if len(signs) > 1:  # face and feet disagree: trust the face, which is the larger offset usually
-        return int(np.sign(votes[0])) if abs(votes[0]) >= min_fraction else 0
-    return signs.pop()
 
 
 @dataclass
@@ -165,14 +118,19 @@ def trunk_frame(px: np.ndarray, facing: int) -> tuple[np.ndarray, np.ndarray, np
     return hip, u, posterior, L
 
 
-def _cuts(h_pts: np.ndarray, s_pts: np.ndarray, h: float) -> np.ndarray:
-    """Offsets where the closed polygon (h_pts, s_pts) crosses height ``h``, sorted."""
-    h0, h1 = h_pts, np.roll(h_pts, -1)
-    s0, s1 = s_pts, np.roll(s_pts, -1)
+def _cuts(h_pts: np.ndarray, s_pts: np.ndarray, hs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets where the closed polygon (h_pts, s_pts) crosses each height in ``hs``, for all heights at once.
+
+    Returns ``(offsets, counts)``: ``offsets[:counts[i], i]`` are the crossings at ``hs[i]``, sorted
+    (the rest of each column is NaN).
+    """
+    h0, h1 = h_pts[:, None], np.roll(h_pts, -1)[:, None]
+    s0, s1 = s_pts[:, None], np.roll(s_pts, -1)[:, None]
     # half-open rule so a vertex exactly at h is counted once
-    cross = (h0 <= h) != (h1 <= h)
-    t = (h - h0[cross]) / (h1[cross] - h0[cross])
-    return np.sort(s0[cross] + t * (s1[cross] - s0[cross]))
+    cross = (h0 <= hs) != (h1 <= hs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = s0 + (hs - h0) / (h1 - h0) * (s1 - s0)
+    return np.sort(np.where(cross, s, np.nan), axis=0), cross.sum(axis=0)
 
 
 def trunk_profile(outline: np.ndarray, px: np.ndarray, facing: int,
@@ -186,7 +144,7 @@ def trunk_profile(outline: np.ndarray, px: np.ndarray, facing: int,
     px : ndarray, shape (33, 2)
         Landmark pixels of the same frame, MediaPipe order.
     facing : int
-        +1 facing the image right, -1 facing the image left (:func:`facing_from_landmarks`).
+        +1 facing the image right, -1 facing the image left (:func:`analysis.view.facing_from_landmarks`).
     heights : ndarray, optional
         Normalised heights (0 = hips, 1 = shoulders); default -0.9 .. 1.0 in steps of 0.02.
 
@@ -215,8 +173,9 @@ def trunk_profile(outline: np.ndarray, px: np.ndarray, facing: int,
     ks = float((knee - hip) @ n / L) if np.all(np.isfinite(knee)) else float("nan")
     back = np.full(len(hs), np.nan)
     front = np.full(len(hs), np.nan)
+    cuts, counts = _cuts(h_pts, s_pts, hs)
     for i, h in enumerate(hs):
-        c = _cuts(h_pts, s_pts, h)
+        c = cuts[:counts[i], i]
         if len(c) < 2:
             continue
         # body centre line at this height: trunk axis above the hips, hip->knee line below them

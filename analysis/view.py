@@ -8,6 +8,8 @@ camera, origin at the hip midpoint, metres.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 L_SHOULDER, R_SHOULDER, L_HIP, R_HIP = 11, 12, 23, 24
@@ -121,25 +123,46 @@ def facing_sign(yaw_deg: float) -> int:
     return 1 if yaw_deg > 0 else -1
 
 
-def facing_from_landmarks(pixels: np.ndarray, visibility: np.ndarray | None = None) -> int:
-    """Which way a side-on person faces, from 2D landmarks alone: +1 image right, -1 image left, 0 unknown.
+def facing_from_landmarks(pixels: np.ndarray, visibility: np.ndarray | None = None, min_fraction: float = 0.02) -> int:
+    """Which way a side-on person faces in the image, from the face and feet landmarks alone.
 
-    Votes over all frames: toes ahead of heels (foot index vs heel, both feet) and nose ahead of the
-    ears. Useful when no world landmarks are at hand; :func:`facing_sign` of the body yaw is preferred.
+    In each frame the nose ahead of the ears and the toes ahead of the heels vote, each when the two lie at
+    least ``min_fraction`` of the trunk length apart along x; when face and feet disagree the face decides
+    (its offset is usually the larger). Over several frames the majority of the frames decides. Useful
+    when no world landmarks are at hand; :func:`facing_sign` of the body yaw is preferred.
 
     Parameters
     ----------
     pixels : ndarray, shape (T, 33, 2) or (33, 2)
-        Image points (x right, y down); NaN where unseen.
+        Image points (x right, y down), MediaPipe order; NaN where unseen.
     visibility : ndarray, shape (T, 33) or (33,), optional
         Landmarks under 0.5 are ignored when given.
+    min_fraction : float
+        Smallest nose-ear or toe-heel distance that counts, as a fraction of the trunk length (hip
+        midpoint to shoulder midpoint).
+
+    Returns
+    -------
+    int
+        ``+1`` facing the image right, ``-1`` facing the image left, ``0`` undecided (front or back view,
+        landmarks missing, or the frames split evenly).
     """
-    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)[..., 0].copy()
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2).copy()
     if visibility is not None:
         p[np.asarray(visibility).reshape(-1, 33) < 0.5] = np.nan
-    votes = [p[:, 31] - p[:, 29], p[:, 32] - p[:, 30], p[:, 0] - (p[:, 7] + p[:, 8]) / 2]
-    s = np.nansum(np.sign(np.concatenate(votes))) if np.isfinite(np.concatenate(votes)).any() else 0.0
-    return int(np.sign(s))
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN means: that frame cannot vote
+
+        def mid(idx: list[int]) -> np.ndarray:
+            return np.nanmean(p[:, idx], axis=1)
+
+        trunk = np.hypot(*(mid([L_SHOULDER, R_SHOULDER]) - mid([L_HIP, R_HIP])).T)
+        trunk[~(trunk > 0)] = np.nan
+        face = (p[:, 0, 0] - mid([7, 8])[:, 0]) / trunk  # nose - ears
+        feet = (mid([31, 32])[:, 0] - mid([29, 30])[:, 0]) / trunk  # toes (foot index) - heels
+        face_vote = np.where(np.abs(face) >= min_fraction, np.sign(face), 0.0)
+        feet_vote = np.where(np.abs(feet) >= min_fraction, np.sign(feet), 0.0)
+    return int(np.sign(np.where(face_vote != 0, face_vote, feet_vote).sum()))
 
 
 def view_confidence(yaw_deg: float, view: str) -> float:

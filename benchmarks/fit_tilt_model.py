@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tilt_renders import FIT_N, FIT_SEED, HELDOUT_N, HELDOUT_SEED, cached_observe, tilt_cases  # noqa: E402
 
 from analysis.pelvis import FEATURE_DOCS, FEATURE_NAMES, MODEL_FILE, fit_tilt_model, predict_tilt, tilt_features  # noqa: E402
-from analysis.silhouette import facing_from_landmarks, trunk_profile  # noqa: E402
+from analysis.silhouette import trunk_profile  # noqa: E402
+from analysis.view import facing_from_landmarks  # noqa: E402
 
 RIDGE = 1.0
 

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis.silhouette import facing_from_landmarks, trunk_profile
+from analysis.silhouette import trunk_profile
 from analysis.spine import back_curve, posture_type, spinal_curve
+from analysis.view import facing_from_landmarks
 
 L_PX = 200.0  # trunk length of the hand-made figure, pixels
 HIP = np.array([300.0, 400.0])
@@ -57,6 +58,19 @@ def test_facing_from_landmarks(facing):
     assert facing_from_landmarks(px) == facing
     px[[29, 30, 31, 32]] = px[27]
     assert facing_from_landmarks(px) == 0
+
+
+def test_facing_from_landmarks_over_frames_follows_the_majority_and_ignores_unseen_points():
+    _, right = make_figure(facing=1)
+    _, left = make_figure(facing=-1)
+    frames = np.stack([right, right, left])
+    assert facing_from_landmarks(frames) == 1
+    vis = np.ones((3, 33))
+    vis[:2, [0, 29, 30, 31, 32]] = 0.1  # the two right-facing frames' face and feet are doubtful
+    assert facing_from_landmarks(frames, vis) == -1
+    collapsed = right.copy()
+    collapsed[[11, 12]] = collapsed[[23, 24]]  # no trunk length to measure against: no vote
+    assert facing_from_landmarks(collapsed) == 0
 
 
 @pytest.mark.parametrize("facing", [1, -1])

@@ -7,6 +7,9 @@ for clips and live frames; ``static=True`` runs the person detector on every ima
 
 from __future__ import annotations
 
+import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import cv2
@@ -19,6 +22,37 @@ MODEL_COMPLEXITY = 1  # only the full model is bundled; 0 and 2 would try to dow
 # px; the model works on 224-256 px crops, so larger frames cost copying and, with segmentation, a mask
 # upsampled to the full input size (720p: +11 ms a frame against +5 ms at 960 px on this machine).
 DEFAULT_MAX_SIDE = 960
+
+
+# seconds; Python's default is 0.005. While the model runs, the decoding and writing threads keep Python
+# busy, and each time MediaPipe's process() takes the interpreter lock back (several times a frame) it
+# waited up to the whole interval: the model fell from 45 to 27 frames/s beside one busy Python thread,
+# and ran at full speed with 0.001 (benchmarks/bench_speed.py measures the whole effect). Applied around each
+# model call only (:func:`quick_gil_handover`).
+GIL_SWITCH_INTERVAL = 0.001
+
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_saved = 0.005
+
+
+@contextmanager
+def quick_gil_handover():
+    """Lower Python's thread switch interval to :data:`GIL_SWITCH_INTERVAL` for the duration (process-wide;
+    nested and concurrent uses share one setting, restored when the last ends)."""
+    global _switch_users, _switch_saved
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_saved = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_saved, GIL_SWITCH_INTERVAL))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_saved)
 
 
 def silence_native_logs() -> None:
@@ -151,7 +185,8 @@ class PoseEstimator:
             raise ValueError(f"expected an RGB uint8 frame of shape (H, W, 3), got {rgb.dtype} {rgb.shape}")
         h, w = rgb.shape[:2]
         small, s = scale_for_model(rgb, self.max_side)
-        out = self._pose.process(np.ascontiguousarray(small))
+        with quick_gil_handover():
+            out = self._pose.process(np.ascontiguousarray(small))
         if out.pose_landmarks is None:
             return PoseResult(False, _empty(N_LANDMARKS, 3), _empty(N_LANDMARKS), _empty(N_LANDMARKS, 3), (w, h), None, s)
         lm = out.pose_landmarks.landmark

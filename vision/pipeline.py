@@ -1,8 +1,11 @@
 """From a file to a landmark track and its outputs: the streaming pipeline behind ``posture analyze``.
 
-Frames are decoded, scaled once for the model, passed to one MediaPipe estimator (tracking mode for
-clips, static mode for photos), drawn on and written out one at a time, so memory stays flat however
-long the clip is.
+Frames are decoded and scaled once for the model in a read-ahead thread (:class:`Prefetch`), passed to one
+MediaPipe estimator (tracking mode for clips, static mode for photos) in the calling thread, and their
+silhouette outlines traced in a worker thread; the annotated clip is drawn and H.264-encoded in the
+writer's thread (:class:`VideoWriter`). On a 2-core machine the model keeps one core to itself and the
+rest shares the other (``benchmarks/bench_speed.py`` measures each stage). One frame at a time flows
+through, so memory stays flat however long the clip is.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 import queue
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -32,70 +36,93 @@ from vision.sources import ImageSource, VideoSource, open_source, read_frame
 
 PEOPLE_PROBE_EVERY_S = 5.0  # look for a second person this often when a clip's length is unknown (seconds)
 STILL_MOTION = 0.004  # engineering choice: hips and shoulders moved less than this share of the body height
-PEOPLE_PROBE_MAX = 4  # each probe is one extra model call (the first also loads a second model)
+PEOPLE_PROBE_MAX = 4  # each probe is one extra model call, in a helper thread (the first also loads a second model)
 MIN_PERSON_FRACTION = 0.8  # engineering choice: below this share of frames with a person, say so
 
 T = TypeVar("T")
 Progress = Callable[[int, "int | None"], None]  # (frames done, frames expected or None)
 
 
-def prefetch(items: Iterable[T], depth: int = 4) -> Iterator[T]:
-    """Iterate ``items`` in a background thread, ``depth`` items ahead (decoding overlaps the model).
+class Prefetch(Iterator[T]):
+    """Iterate ``items`` in a background thread that starts at once and runs ``depth`` items ahead
+    (decoding overlaps the model, and the first frames are ready while the model loads).
 
-    Exceptions raised by ``items`` are re-raised in the caller. Memory is bounded by ``depth``.
+    Exceptions raised by ``items`` are re-raised in the consumer. Memory is bounded by ``depth``.
+    Call :meth:`close` when stopping early (iterating to the end closes it too).
     """
-    q: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
-    stop = threading.Event()
 
-    def work() -> None:
+    _DONE = object()
+
+    def __init__(self, items: Iterable[T], depth: int = 4) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._work, args=(items,), name="prefetch", daemon=True)
+        self._thread.start()
+
+    def _work(self, items: Iterable[T]) -> None:
         try:
             for item in items:
-                while not stop.is_set():
-                    try:
-                        q.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        pass
-                if stop.is_set():
+                if not self._put(item):
                     return
-            q.put(done)
+            self._put(self._DONE)
         except BaseException as e:  # handed to the consumer
-            q.put(e)
+            self._put(e)
 
-    worker = threading.Thread(target=work, name="prefetch", daemon=True)
-    worker.start()
-    try:
-        while (item := q.get()) is not done:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        worker.join()
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def __next__(self) -> T:
+        if self._stop.is_set():
+            raise StopIteration
+        item = self._queue.get()
+        if item is self._DONE:
+            self.close()
+            raise StopIteration
+        if isinstance(item, BaseException):
+            self.close()
+            raise item
+        return item
+
+    def close(self) -> None:
+        """Stop the background thread and wait for it."""
+        self._stop.set()
+        self._thread.join()
 
 
 class VideoWriter:
-    """Writes RGB frames to an H.264 MP4 with PyAV in a background thread; sized to the first frame."""
+    """Writes frames to an H.264 MP4 with PyAV in a background thread; sized to the first frame.
 
-    def __init__(self, path: Path, fps: float, depth: int = 8) -> None:
+    ``render``, when given, turns each written item into the RGB frame in that thread too (drawing
+    then overlaps the model instead of delaying it); without it items are RGB uint8 arrays.
+    """
+
+    def __init__(self, path: Path, fps: float, depth: int = 8, render: Callable[[object], np.ndarray] | None = None) -> None:
         self.path, self.fps = path, fps
+        self._render = render
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="video-writer", daemon=True)
         self._thread.start()
 
-    def write(self, rgb: np.ndarray) -> None:
+    def write(self, item) -> None:
         if self._error:
             raise self._error
-        self._queue.put(rgb)
+        self._queue.put(item)
 
     def _work(self) -> None:
         import av
+        import cv2
 
         container = stream = None
         try:
-            while (rgb := self._queue.get()) is not None:
+            while (item := self._queue.get()) is not None:
+                rgb = self._render(item) if self._render else item
                 h, w = rgb.shape[:2]
                 h2, w2 = h - h % 2, w - w % 2  # yuv420p needs even sizes
                 if container is None:
@@ -103,7 +130,13 @@ class VideoWriter:
                     stream = container.add_stream("libx264", rate=max(1, round(self.fps)),
                                                   options={"preset": "ultrafast", "crf": "25"})
                     stream.width, stream.height, stream.pix_fmt = w2, h2, "yuv420p"
-                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb[:h2, :w2]), format="rgb24")
+                    # One encoding thread: x264's own threads would compete with the model for the 2 cores
+                    # (measured: the model dropped from 41 to 33 fps beside a multi-threaded encoder, 40 with one).
+                    stream.codec_context.thread_count = 1
+                # colour conversion by OpenCV, which lets the model's thread run meanwhile (FFmpeg's holds the
+                # interpreter lock: 2.3 ms a frame against 0.5 ms)
+                yuv = cv2.cvtColor(np.ascontiguousarray(rgb[:h2, :w2]), cv2.COLOR_RGB2YUV_I420)
+                frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
                 container.mux(stream.encode(frame))
         except BaseException as e:
             self._error = e
@@ -190,10 +223,15 @@ def track(
     probe_every = max(1.0, 0.98 * duration / (PEOPLE_PROBE_MAX - 1)) if duration else PEOPLE_PROBE_EVERY_S
     t0 = time.perf_counter()
     expected = source.info.frame_count
-    with PoseEstimator(static=static, segmentation=segmentation, max_side=None) as est:
-        try:
+    frames = Prefetch(source)  # decoding starts while the model loads
+    # Outlines are traced and people probes run in a helper thread, beside the model (OpenCV and
+    # MediaPipe let other threads run meanwhile).
+    helper = ThreadPoolExecutor(1, "track-helper")
+    probed: list = []
+    try:
+        with PoseEstimator(static=static, segmentation=segmentation, max_side=None) as est:
             last, last_res, skipped = None, None, 0
-            for frame in prefetch(source):
+            for frame in frames:
                 if last is not None and skipped < still_stride - 1:
                     skipped += 1
                     if on_frame:  # keep the annotated video whole: the last analysed pose stands in
@@ -204,28 +242,36 @@ def track(
                 small, _ = scale_for_model(frame.rgb, max_side)  # a no-op when the source scaled already
                 res = est.process(small)
                 w, h = frame.size
-                scale = small.shape[1] / w
-                outline = None
-                if segmentation:
-                    outline = outline_from_result(res) if res.found else None
-                    outline = empty_outline() if outline is None else outline / np.float32(scale)
+                outline = helper.submit(_outline_in_frame, res, small.shape[1] / w) if segmentation else None
                 builder.append(frame.index, frame.timestamp, res, (w, h), outline)
                 if still_stride > 1:
                     still = last is not None and res.found and _moved(last, res.landmarks) < STILL_MOTION
                     last, last_res = (res.landmarks if res.found else None), res
                     skipped = 0 if still else still_stride
-                if probe and res.found and frame.timestamp >= next_probe and probe.probed < PEOPLE_PROBE_MAX:
-                    probe.check(small, res, frame.timestamp)
+                if probe and res.found and frame.timestamp >= next_probe and len(probed) < PEOPLE_PROBE_MAX:
+                    # in the helper thread, on a copy (the writer draws on ``small``)
+                    probed.append(helper.submit(probe.check, small.copy(), res, frame.timestamp))
                     next_probe = frame.timestamp + probe_every
                 if on_frame:
                     on_frame(small, res)
                 if progress:
                     progress(frame.index + 1, expected)
-        finally:
-            if probe:
-                probe.close()
+    finally:
+        frames.close()
+        helper.shutdown()
+        if probe:
+            probe.close()
+    for f in probed:
+        f.result()  # re-raises a failed probe's error
     seq = builder.build(source.info, model_info(static, segmentation, max_side))
-    return Tracked(seq, list(probe.seen_at) if probe else [], probe.probed if probe else 0, time.perf_counter() - t0)
+    return Tracked(seq, sorted(probe.seen_at) if probe else [], probe.probed if probe else 0, time.perf_counter() - t0)
+
+
+def _outline_in_frame(res, scale: float) -> np.ndarray:
+    """The person's outline in the source frame's pixels (``scale``: model frame / source frame), or the
+    empty outline when there is none."""
+    outline = outline_from_result(res) if res.found else None
+    return empty_outline() if outline is None else outline / np.float32(scale)
 
 
 def _moved(before: np.ndarray, after: np.ndarray) -> float:
@@ -321,17 +367,15 @@ def analyze_file(
     stem = Path(path).name.split(".")[0] or "input"
     outputs: dict[str, str] = {}
     is_image = isinstance(source, ImageSource)
-    writer = None if (is_image or not annotate) else VideoWriter(out / f"{stem}.annotated.mp4", source.info.fps or 30.0)
+    writer = None if (is_image or not annotate) else VideoWriter(out / f"{stem}.annotated.mp4", source.info.fps or 30.0,
+                                                                 render=_annotated_frame)
     last_drawn: list[np.ndarray] = []
 
     def draw(small: np.ndarray, res) -> None:
-        img = draw_skeleton(small, res.landmarks[:, :2] * np.array(small.shape[1::-1], np.float32), res.visibility)
-        if not res.found:
-            put_label(img, "no person found")
-        if writer:
-            writer.write(img)
+        if writer:  # drawn in the writer's thread; the frame is not used again here
+            writer.write((small, res))
         else:
-            last_drawn[:] = [img]
+            last_drawn[:] = [_annotated_frame((small, res))]
 
     try:
         tracked = track(source, segmentation=segmentation, max_side=max_side,
@@ -390,6 +434,17 @@ def analyze_file(
     p.write_text(json.dumps(summary, indent=2))
     outputs["summary"] = str(p)
     return Analysis(summary, outputs, problems, seq, assessment)
+
+
+def _annotated_frame(item: tuple[np.ndarray, object]) -> np.ndarray:
+    """The frame the model saw with its skeleton drawn on it (in place unless read-only), labelled when
+    nobody was found."""
+    small, res = item
+    img = draw_skeleton(small, res.landmarks[:, :2] * np.array(small.shape[1::-1], np.float32), res.visibility,
+                        copy=not small.flags.writeable)
+    if not res.found:
+        put_label(img, "no person found")
+    return img
 
 
 def _write_key_frame(dest: Path, path: str | Path, seq: PoseSequence, assessment: dict) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import json
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -145,7 +146,8 @@ class SequenceBuilder:
 
         ``image_size`` is the (width, height) of the upright source frame, which may be larger than the
         frame the model saw; normalised coordinates are the same for both. ``outline`` is the frame's
-        silhouette outline in that frame's pixels, (K, 2), when silhouettes are being collected.
+        silhouette outline in that frame's pixels, (K, 2), when silhouettes are being collected, or a
+        ``concurrent.futures.Future`` of it (traced in another thread; awaited in :meth:`build`).
         """
         self._outlines.append(outline)
         r = self._rows
@@ -176,6 +178,7 @@ class SequenceBuilder:
         )
 
     def _stack_outlines(self) -> np.ndarray | None:
+        self._outlines = [o.result() if isinstance(o, Future) else o for o in self._outlines]
         shapes = {o.shape for o in self._outlines if o is not None}
         if not shapes:
             return None
