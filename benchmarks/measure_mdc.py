@@ -3,7 +3,7 @@
 Used where a client has no repeats of their own (see :mod:`analysis.comparison`). Two sources:
 
 1. **Rendered repeats with seeded variation** (``vision/synthetic``): for each of a few rendered people,
-   three captures of the same protocol, each with its own seed (postural sway phases, breathing, sensor
+   five captures of the same protocol, each with its own seed (postural sway phases, breathing, sensor
    noise), a re-placed camera (distance +-0.15 m, height +-0.05 m, azimuth +-3 deg, uniform) and a
    re-standing of the person (true pelvic tilt, lordosis, trunk lean and head position varied with SD
    0.8 deg, 1.5 deg, 0.5 deg and 0.5 cm). Each capture is tracked (MediaPipe, with segmentation) and
@@ -157,7 +157,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-real", action="store_true", help="skip the real clips")
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
-    n_people, n_rep, dur = (2, 2, 1.5) if args.quick else (len(STANDING_PEOPLE), 3, 2.0)
+    n_people, n_rep, dur = (2, 2, 1.5) if args.quick else (len(STANDING_PEOPLE), 5, 2.0)
     t0 = time.time()
     stand = []
     for p in range(n_people):
