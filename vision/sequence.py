@@ -135,7 +135,8 @@ class SequenceBuilder:
 
     def __init__(self) -> None:
         self._rows: dict[str, list] = {k: [] for k in _ARRAYS}
-        self._outlines: list[np.ndarray | None] = []
+        self._outlines: list[np.ndarray | Future | None] = []
+        self._settled = 0  # outlines before this index are arrays or None
 
     def __len__(self) -> int:
         return len(self._rows["timestamps"])
@@ -150,6 +151,14 @@ class SequenceBuilder:
         ``concurrent.futures.Future`` of it (traced in another thread; awaited in :meth:`build`).
         """
         self._outlines.append(outline)
+        # outlines traced elsewhere: keep their results, not the finished futures (memory on long clips)
+        while self._settled < len(self._outlines):
+            o = self._outlines[self._settled]
+            if isinstance(o, Future):
+                if not o.done():
+                    break
+                self._outlines[self._settled] = o.result()
+            self._settled += 1
         r = self._rows
         r["timestamps"].append(timestamp)
         r["frame_index"].append(frame_index)
