@@ -23,6 +23,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import cv2
@@ -415,14 +416,11 @@ class LiveProcessor:
 
 def write_capture(capture: Capture, path) -> None:
     """Write a capture as an H.264 MP4 (for the pipeline; the caller keeps it in a temporary folder)."""
-    import av
+    from vision.pipeline import VideoWriter
 
-    fps = max(1, round(capture.fps))
-    h, w = capture.frames[0].shape[:2]
-    h2, w2 = h - h % 2, w - w % 2
-    with av.open(str(path), "w") as c:
-        s = c.add_stream("libx264", rate=fps, options={"preset": "ultrafast", "crf": "18"})
-        s.width, s.height, s.pix_fmt = w2, h2, "yuv420p"
+    writer = VideoWriter(Path(path), max(1, round(capture.fps)), crf=18)  # near-lossless: it is analysed again
+    try:
         for img in capture.frames:
-            c.mux(s.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(img[:h2, :w2]), format="rgb24")))
-        c.mux(s.encode())
+            writer.write(img)
+    finally:
+        writer.close()

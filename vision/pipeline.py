@@ -99,11 +99,13 @@ class VideoWriter:
     """Writes frames to an H.264 MP4 with PyAV in a background thread; sized to the first frame.
 
     ``render``, when given, turns each written item into the RGB frame in that thread too (drawing
-    then overlaps the model instead of delaying it); without it items are RGB uint8 arrays.
+    then overlaps the model instead of delaying it); without it items are RGB uint8 arrays. ``crf`` is
+    x264's quality (lower = better and larger; 25 is plenty for an overlay to look at).
     """
 
-    def __init__(self, path: Path, fps: float, depth: int = 8, render: Callable[[object], np.ndarray] | None = None) -> None:
-        self.path, self.fps = path, fps
+    def __init__(self, path: Path, fps: float, depth: int = 8, render: Callable[[object], np.ndarray] | None = None,
+                 crf: int = 25) -> None:
+        self.path, self.fps, self.crf = path, fps, crf
         self._render = render
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
@@ -128,7 +130,7 @@ class VideoWriter:
                 if container is None:
                     container = av.open(str(self.path), "w")
                     stream = container.add_stream("libx264", rate=max(1, round(self.fps)),
-                                                  options={"preset": "ultrafast", "crf": "25"})
+                                                  options={"preset": "ultrafast", "crf": str(self.crf)})
                     stream.width, stream.height, stream.pix_fmt = w2, h2, "yuv420p"
                     # One encoding thread: x264's own threads would compete with the model for the 2 cores
                     # (measured: the model dropped from 41 to 33 fps beside a multi-threaded encoder, 40 with one).

@@ -151,14 +151,7 @@ class SequenceBuilder:
         ``concurrent.futures.Future`` of it (traced in another thread; awaited in :meth:`build`).
         """
         self._outlines.append(outline)
-        # outlines traced elsewhere: keep their results, not the finished futures (memory on long clips)
-        while self._settled < len(self._outlines):
-            o = self._outlines[self._settled]
-            if isinstance(o, Future):
-                if not o.done():
-                    break
-                self._outlines[self._settled] = o.result()
-            self._settled += 1
+        self._settle(wait=False)  # keep finished outlines' results, not their futures (memory on long clips)
         r = self._rows
         r["timestamps"].append(timestamp)
         r["frame_index"].append(frame_index)
@@ -186,8 +179,19 @@ class SequenceBuilder:
             outline=self._stack_outlines(),
         )
 
+    def _settle(self, wait: bool) -> None:
+        """Replace outline futures by their results, in order: all of them (``wait``), or up to the first
+        one still being traced."""
+        while self._settled < len(self._outlines):
+            o = self._outlines[self._settled]
+            if isinstance(o, Future):
+                if not (wait or o.done()):
+                    return
+                self._outlines[self._settled] = o.result()
+            self._settled += 1
+
     def _stack_outlines(self) -> np.ndarray | None:
-        self._outlines = [o.result() if isinstance(o, Future) else o for o in self._outlines]
+        self._settle(wait=True)
         shapes = {o.shape for o in self._outlines if o is not None}
         if not shapes:
             return None
