@@ -1,4 +1,4 @@
-"""The ``posture`` command line. Thin: it parses options, calls :mod:`vision.pipeline`, prints."""
+"""The ``posture`` command line. Thin: it parses options, calls :mod:`capture.analyze`, prints."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def _print_summary(analysis) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from vision.pipeline import analyze_file
+    from capture.analyze import analyze_file
 
     path = Path(args.file) if args.file else SAMPLE
     if not args.file:
@@ -130,7 +130,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     import datetime
 
     from records.calibration import save_calibration
-    from vision.pipeline import calibrate_tilt
+    from capture.calibrate import calibrate_tilt
 
     try:
         c = calibrate_tilt(args.file, args.asis, args.psis, args.frame)

@@ -14,7 +14,7 @@ Stages, per clip (frames per second, and the ratio to the bare model's frames pe
   scaled to the model's input size as the pipeline reads it.
 * ``bare model``: ``mediapipe.solutions.pose.Pose.process`` alone on every decoded full-size frame, tracking
   mode, without and with segmentation (the time of that call only, frames decoded beforehand).
-* ``pipeline``: :func:`vision.pipeline.analyze_file` with its defaults in this process (imports warm): decode,
+* ``pipeline``: :func:`capture.analyze.analyze_file` with its defaults in this process (imports warm): decode,
   scale, model, silhouette outline, people probes, drawing, H.264 writing of the annotated clip, the
   assessment, the key frame, saving. Bare model and pipeline are measured in turn ``--rounds`` times and
   each is reported by its best run (a shared 2-core machine drifts by 10 % and more from one minute to the
@@ -147,7 +147,7 @@ def bare_model_fps(path: Path, segmentation: bool) -> float:
 
 
 def pipeline_fps(path: Path, out: Path, **kw) -> tuple[float, object]:
-    from vision.pipeline import analyze_file
+    from capture.analyze import analyze_file
 
     t0 = time.perf_counter()
     a = analyze_file(path, out, **kw)

@@ -36,7 +36,7 @@ def protocol_of(test: str | None) -> str:
 def analyse(path: str | Path, *, test: str | None = None, display_name: str | None = None, progress=None,
             out_dir: str | Path | None = None, segmentation: bool = True, calibration=None):
     """Run the pipeline on a file (standing posture, or the movement ``test``); returns the Analysis."""
-    from vision.pipeline import analyze_file
+    from capture.analyze import analyze_file
 
     out = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="posture-"))
     return analyze_file(path, out, annotate=False, segmentation=segmentation, progress=progress,

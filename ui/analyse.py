@@ -92,7 +92,7 @@ def scratch_dir(prefix: str) -> tempfile.TemporaryDirectory:
 
 def analyse_path(path: str | Path, *, progress: Progress | None = None, name: str | None = None,
                  check: str = "standing_side") -> Result:
-    """Analyse a video or photo with :func:`vision.pipeline.analyze_file` into a temporary folder and
+    """Analyse a video or photo with :func:`capture.analyze.analyze_file` into a temporary folder and
     return everything the page needs in memory.
 
     ``name`` is the file name shown and stored in the outputs instead of ``path`` (for uploads, whose
@@ -106,7 +106,7 @@ def analyse_path(path: str | Path, *, progress: Progress | None = None, name: st
         When the file cannot be analysed (its message is one plain line for the user).
     """
     from ui.checks import get
-    from vision.pipeline import analyze_file
+    from capture.analyze import analyze_file
 
     ck = get(check)
     path = Path(path)

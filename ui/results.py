@@ -98,7 +98,7 @@ def summary_rows(summary: dict) -> list[tuple[str, str]]:
     Parameters
     ----------
     summary : dict
-        As written by :func:`vision.pipeline.analyze_file` (``<stem>.summary.json``).
+        As written by :func:`capture.analyze.analyze_file` (``<stem>.summary.json``).
     """
     src, view, proc = summary["source"], summary["view"], summary["processing"]
     if kind_of(summary) == "photo":

@@ -119,3 +119,20 @@ def draw_side_assessment(rgb: np.ndarray, pixels: np.ndarray, visibility: np.nda
     _angle_arc(out, sh, hp, kn, f"{float(angle_at(sh, hp, kn)):.0f}", radius, thick)
     _angle_arc(out, hp, kn, an, f"{float(angle_at(hp, kn, an)):.0f}", radius, thick)
     return out
+
+
+def annotated_frame(item: tuple[np.ndarray, object]) -> np.ndarray:
+    """The frame the model saw with its skeleton drawn on it (in place unless read-only), labelled when
+    nobody was found.
+
+    Parameters
+    ----------
+    item : (ndarray, PoseResult)
+        The RGB frame given to the model and its :class:`~vision.estimator.PoseResult` (normalised landmarks).
+    """
+    small, res = item
+    img = draw_skeleton(small, res.landmarks[:, :2] * np.array(small.shape[1::-1], np.float32), res.visibility,
+                        copy=not small.flags.writeable)
+    if not res.found:
+        put_label(img, "no person found")
+    return img
