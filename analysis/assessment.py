@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from analysis.activity import activity_check, classify_activity
 from analysis.metric import Metric
 from analysis.pelvis import apply_calibration, estimate_pelvic_tilt
 from analysis.posture_front import front_metrics
@@ -134,7 +135,9 @@ def assess_standing(pixels: np.ndarray, visibility: np.ndarray, world: np.ndarra
     Returns
     -------
     dict
-        ``ok`` (metrics were computed), ``view`` (label, yaw_deg, facing), ``window`` (steadiest frames),
+        ``ok`` (metrics were computed), ``view`` (label, yaw_deg, facing), ``activity`` (what the person
+        was doing, :class:`~analysis.activity.ActivityReading`; the window lies in its quiet standing),
+        ``window`` (steadiest frames),
         ``key_frame`` (track position of the frame to show: the middle of the window),
         ``checks`` (list of :class:`~analysis.quality.Check` dicts), ``metrics`` (list of Metric dicts),
         ``spinal_curve`` (side views with outlines), ``notes`` (what the numbers are and are not).
@@ -153,12 +156,17 @@ def assess_standing(pixels: np.ndarray, visibility: np.ndarray, world: np.ndarra
     facing = facing_sign(yaw)
     result["view"] = {"label": label, "yaw_deg": round(yaw, 1), "facing": facing}
     is_clip = timestamps is not None and len(timestamps) > 1
-    win = steadiest_window(pixels, visibility, timestamps if is_clip else None)
+    activity = classify_activity(pixels, visibility, world, image_size, timestamps if is_clip else None)
+    result["activity"] = activity.to_dict()
+    # the steadiest window is taken inside the quiet standing (all frames when there is none, to show them)
+    win = steadiest_window(pixels, visibility, timestamps if is_clip else None,
+                           usable=activity.quiet if activity.standing else None)
     result["window"] = win.to_dict()
     frames = win.indices
     result["key_frame"] = int(frames[len(frames) // 2])  # track position of the frame to show
     landmarks_norm = pixels / image_size[:, None, :]
-    checks = capture_checks(landmarks_norm[frames], visibility[frames], image_size[frames], yaw, want, win.motion)
+    checks = [activity_check(activity, is_clip)] + capture_checks(landmarks_norm[frames], visibility[frames],
+                                                                 image_size[frames], yaw, want, win.motion)
     result["checks"] = [c.to_dict() for c in checks]
     if any(c.blocking and not c.passed for c in checks):
         return result

@@ -1,0 +1,200 @@
+"""The activity gate: is the person standing quietly, or doing something else?
+
+Unit tests on exact landmark arrays of the rendered figure's skeleton in every activity and view
+(``vision.synthetic.activities.clip_landmarks``), closed-loop tests through the real pose model on rendered
+clips, the gate inside the standing assessment, and real clips and photos of ``../shared/data``.
+"""
+
+import numpy as np
+import pytest
+
+from analysis.activity import ACTIVITIES, activity_check, classify_activity, travel_speed
+from analysis.assessment import assess_standing
+from vision.synthetic.activities import ACTIVITIES as POSES
+from vision.synthetic.activities import activity_clip, clip_landmarks
+
+from conftest import SHARED_DATA, needs_shared_data
+
+
+def _arrays(name, azimuth=-90.0, seconds=2.0, fps=15.0, **kw):
+    return clip_landmarks(activity_clip(name, seconds=seconds, fps=fps, azimuth=azimuth, **kw))
+
+
+def _classify(a, photo=False, k=None):
+    if photo:
+        k = len(a["pixels"]) // 2 if k is None else k
+        sl = slice(k, k + 1)
+        return classify_activity(a["pixels"][sl], a["visibility"][sl], a["world"][sl], a["image_size"][sl], None)
+    return classify_activity(a["pixels"], a["visibility"], a["world"], a["image_size"], a["timestamps"])
+
+
+def test_every_pose_has_an_expected_activity():
+    assert {label for _, label in POSES.values()} <= set(ACTIVITIES)
+
+
+@pytest.mark.parametrize("azimuth", [-90.0, 0.0, -45.0])
+@pytest.mark.parametrize("name", sorted(POSES))
+def test_each_activity_is_told_apart_on_exact_landmarks(name, azimuth):
+    expected = POSES[name][1]
+    a = _arrays(name, azimuth)
+    clip = _classify(a)
+    assert clip.label == expected, (clip.label, clip.shares)
+    assert clip.standing == (expected == "standing")
+    photo = _classify(a, photo=True)
+    if expected in ("walking", "running"):
+        assert not photo.standing  # one frame of a stride: a step, not quiet standing
+    else:
+        assert photo.label == expected
+
+
+@pytest.mark.parametrize("name", ["walking", "running"])
+def test_a_camera_that_follows_the_person_does_not_hide_the_gait(name):
+    a = _arrays(name, -90.0, travel=False)
+    _, trunk = travel_speed(a["pixels"], a["timestamps"])
+    hip_x = a["pixels"][:, [23, 24], 0].mean(axis=1)
+    assert np.ptp(hip_x) < 0.2 * trunk  # the body stays in place in the picture
+    r = _classify(a)
+    assert r.label == name and r.gait and r.quiet.sum() == 0
+
+
+def test_the_reading_is_json_ready():
+    import json
+
+    r = _classify(_arrays("walking", seconds=2.0))
+    d = json.loads(json.dumps(r.to_dict()))
+    assert d["label"] == "walking" and d["gait"] and isinstance(d["gait"][0]["start"], int)
+
+
+def test_quiet_standing_is_found_in_a_clip_that_also_walks():
+    stand = _arrays("standing", seconds=2.5)
+    walk = _arrays("walking", seconds=2.0, travel=False)
+    a = {k: np.concatenate([stand[k], walk[k]]) for k in ("pixels", "world", "visibility", "image_size")}
+    a["timestamps"] = np.concatenate([stand["timestamps"], walk["timestamps"] + stand["timestamps"][-1] + 1 / 15])
+    r = _classify(a)
+    assert r.standing and r.quiet_seconds >= 1.5
+    n = len(stand["pixels"])
+    assert r.quiet[:n - 10].all() and not r.quiet[n:].any()  # the walk, and the moments before it, are not quiet
+
+
+def test_too_little_standing_in_a_clip_is_refused():
+    a = _arrays("standing", seconds=1.0)
+    b = _arrays("sitting_chair", seconds=3.0)
+    c = {k: np.concatenate([a[k], b[k]]) for k in ("pixels", "world", "visibility", "image_size")}
+    c["timestamps"] = np.arange(len(c["pixels"])) / 15.0
+    r = _classify(c)
+    assert r.label == "sitting" and not r.standing
+    check = activity_check(r, True)
+    assert check.blocking and not check.passed
+    assert "sitting" in check.reason and check.advice.startswith("stand up")
+
+
+def test_a_photo_cropped_at_the_knees_is_still_judged_standing():
+    a = _arrays("standing", seconds=0.2)
+    crop = a["image_size"][0, 1] * 0.0 + np.nanmean(a["pixels"][0, [25, 26], 1]) + 5  # just below the knees
+    a["image_size"][:, 1] = crop
+    r = _classify(a, photo=True, k=0)
+    assert r.standing
+    a = _arrays("sitting_chair", seconds=0.2)
+    a["image_size"][:, 1] = np.nanmean(a["pixels"][0, [25, 26], 1]) + 5
+    assert _classify(a, photo=True, k=0).label == "sitting"  # thighs seen horizontal: still sitting
+
+
+def test_without_the_thighs_it_cannot_tell_and_says_why():
+    a = _arrays("standing", seconds=0.2)
+    a["image_size"][:, 1] = np.nanmean(a["pixels"][0, [23, 24], 1]) + 2  # cut just below the hips
+    r = _classify(a, photo=True, k=0)
+    assert not r.standing and not r.legs_seen
+    assert "legs" in r.message() and "thighs" in r.advice()
+
+
+def test_a_rolled_camera_does_not_make_standing_look_like_a_lunge():
+    a = _arrays("standing", seconds=0.2, azimuth=0.0)
+    ang = np.radians(25.0)
+    rot = np.array([[np.cos(ang), -np.sin(ang)], [np.sin(ang), np.cos(ang)]])
+    centre = a["image_size"][0] / 2
+    a["pixels"] = (a["pixels"] - centre) @ rot.T + centre
+    a["world"][..., :2] = a["world"][..., :2] @ rot.T
+    assert _classify(a, photo=True, k=0).standing
+
+
+def test_the_standing_assessment_blocks_on_another_activity():
+    a = _arrays("lunge", seconds=2.0)
+    res = assess_standing(a["pixels"], a["visibility"], a["world"], a["image_size"], a["timestamps"])
+    assert not res["ok"] and res["metrics"] == []
+    first = res["checks"][0]
+    assert first["name"] == "activity" and first["blocking"] and not first["passed"]
+    assert res["activity"]["label"] == "lunge"
+    ok = _arrays("standing", seconds=2.0)
+    res = assess_standing(ok["pixels"], ok["visibility"], ok["world"], ok["image_size"], ok["timestamps"])
+    assert res["checks"][0]["name"] == "activity" and res["checks"][0]["passed"]
+    assert res["activity"]["quiet_seconds"] >= 1.5
+
+
+# ---- through the real pose model ----------------------------------------------------------------------
+
+def _model_arrays(clip):
+    from vision.estimator import PoseEstimator
+    from vision.synthetic.frames import Renderer
+
+    r = Renderer(clip.shot, clip.seed)
+    px, vis, world = [], [], []
+    with PoseEstimator(static=False) as est:
+        for spec in clip.frames:
+            img, _, _ = r.render(spec)
+            res = est.process(img)
+            h, w = img.shape[:2]
+            px.append(res.landmarks[:, :2] * [w, h])
+            vis.append(res.visibility)
+            world.append(res.world)
+    n = len(px)
+    cam = clip.shot.camera
+    return {"pixels": np.array(px, float), "visibility": np.array(vis, float), "world": np.array(world, float),
+            "image_size": np.tile([cam.width, cam.height_px], (n, 1)).astype(float),
+            "timestamps": np.arange(n) / clip.fps}
+
+
+@pytest.mark.parametrize("name,azimuth,seconds", [
+    ("standing", -90.0, 2.0), ("standing", 0.0, 2.0), ("sitting_chair", -90.0, 0.6), ("sitting_chair", 0.0, 0.6),
+    ("lunge", -90.0, 0.6), ("kneeling", -90.0, 0.6), ("one_leg", -90.0, 0.6), ("lying", -90.0, 0.6)])
+def test_rendered_activities_through_the_real_model(name, azimuth, seconds):
+    clip = activity_clip(name, seconds=seconds, fps=10.0, azimuth=azimuth, width=480, height_px=360)
+    r = _classify(_model_arrays(clip))
+    assert r.label == POSES[name][1], (r.label, r.shares)
+
+
+def test_rendered_walking_with_a_following_camera_through_the_real_model():
+    clip = activity_clip("walking", seconds=2.5, fps=15.0, azimuth=-90.0, travel=False, width=480, height_px=360)
+    r = _classify(_model_arrays(clip))
+    assert r.label == "walking" and not r.quiet.any()
+
+
+# ---- real people --------------------------------------------------------------------------------------
+
+def _track(path):
+    from vision.pipeline import track
+    from vision.sources import open_source
+
+    src = open_source(path)
+    try:
+        seq = track(src, segmentation=False, probe_people=False).sequence
+    finally:
+        src.close()
+    ts = seq.timestamps if len(seq) > 1 else None
+    return classify_activity(seq.pixels, seq.visibility, seq.world, seq.image_size, ts)
+
+
+@needs_shared_data
+@pytest.mark.parametrize("rel,label", [
+    ("video/sports2d__demo3.mp4", "running"),  # side view, a camera that follows the runner
+    ("video/tiffanytgr__good-video-8.mp4", "running"),
+    ("video/pose2sim__SinglePerson_Balancing_cam01.mp4", "one_leg"),
+    ("video/mmaction2__S001C001P001R001A001_rgb.avi", "standing"),
+    ("keypoints/mmpose__mpii_052475643.jpg", "sitting"),  # two men on chairs, facing the camera
+    ("keypoints/mmpose__coco_000000040083.jpg", "sitting"),
+    ("keypoints/mmpose__coco_000000196141.jpg", "lunge"),  # a batter's split stance
+    ("side_standing/neutral_1.jpeg", "standing"),
+    ("side_standing/post_IMG_7157.JPG", "standing"),  # knees bent: a finding to measure, not a refusal
+])
+def test_real_people(rel, label):
+    r = _track(SHARED_DATA / rel)
+    assert r.label == label, (r.label, r.shares)
