@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -197,6 +198,21 @@ def hollow_depth(profile: TrunkProfile, buttock: tuple[float, float] = BASELINE_
     return Hollow(float(d[j]), pb, pu, (float(h[seg][j]), float(b[seg][j])), cov)
 
 
+def running_median(heights: np.ndarray, values: np.ndarray, span: float) -> np.ndarray:
+    """Running median of ``values`` over a window ``span`` wide in ``heights`` (evenly spaced), ignoring
+    NaN; NaN stays NaN. A window of fewer than 3 samples returns the values unchanged."""
+    v = np.asarray(values, dtype=float)
+    step = float(np.median(np.diff(heights))) if len(heights) > 1 else 0.0
+    k = int(round(span / step)) // 2 * 2 + 1 if step > 0 else 1
+    if k < 3 or len(v) < k:
+        return v.copy()
+    win = np.lib.stride_tricks.sliding_window_view(np.pad(v, k // 2, constant_values=np.nan), k)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
+        out = np.nanmedian(win, axis=1)
+    return np.where(np.isfinite(v), out, np.nan)
+
+
 ARM_LANDMARKS = ((11, 13), (13, 15), (12, 14), (14, 16))  # shoulder-elbow, elbow-wrist, left and right
 HAND_LANDMARKS = (15, 16, 17, 18, 19, 20, 21, 22)
 
@@ -303,9 +319,11 @@ def predict_tilt(depth: float, model: dict | None = None) -> float:
 
 def estimate_hollow(profile: TrunkProfile, px: np.ndarray | None = None,
                     visibility: np.ndarray | None = None) -> Hollow:
-    """The hollow as the estimate reads it: :func:`hollow_depth` with the windows and coverage of
-    ``norms.toml``, then the checks of what the outline follows there (an arm at the back, a depth no
-    body has). ``reason`` says why when there is no depth.
+    """The hollow as the estimate reads it: the back edge smoothed by a running median (a notch or spike
+    narrower than ``pelvic_tilt_outline_median_span``, e.g. where an arrow or a caption drawn across the
+    body cuts the mask, or a fold of the shirt, is not body shape), :func:`hollow_depth` with the windows
+    and coverage of ``norms.toml``, then the checks of what the outline follows there (an arm at the back,
+    a depth no body has). ``reason`` says why when there is no depth.
 
     Parameters
     ----------
@@ -315,7 +333,8 @@ def estimate_hollow(profile: TrunkProfile, px: np.ndarray | None = None,
     visibility : ndarray, shape (33,), optional
     """
     bw, uw = norm("pelvic_tilt_buttock_heights"), norm("pelvic_tilt_upper_back_heights")
-    hol = hollow_depth(profile, (bw.low, bw.high), (uw.low, uw.high), threshold("pelvic_tilt_hollow_min_coverage"))
+    smooth = replace(profile, back=running_median(profile.heights, profile.back, threshold("pelvic_tilt_outline_median_span")))
+    hol = hollow_depth(smooth, (bw.low, bw.high), (uw.low, uw.high), threshold("pelvic_tilt_hollow_min_coverage"))
     if hol.reason:
         return hol
     if px is not None:

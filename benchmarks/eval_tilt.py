@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/eval_tilt.py --photos DIR     # another folder of labelled side photos
     .venv/bin/python benchmarks/eval_tilt.py --draw           # also draw what the outline follows on each photo
     .venv/bin/python benchmarks/eval_tilt.py --cached         # reuse the model's pass cached in .cache/tilt/
+    .venv/bin/python benchmarks/eval_tilt.py --stress         # also: the photos mirrored, shrunk, with arrows drawn
 
 The estimate is :func:`analysis.pelvis.estimate_pelvic_tilt` (one feature, the low-back hollow read where
 arms and hair are not, turned into degrees by a line fitted on renders). The baseline is
@@ -23,6 +24,10 @@ rho against the label rank (posterior 0, neutral 1, anterior 2), with bootstrap 
 where the model finds nobody are "no person found"; the figures are on the model's own pass, and a second
 line adds the photos found only on a padded canvas (a benchmark-only retry; the product's retry is
 vision's). The facing is the product's: the sign of the world landmarks' body yaw, else face and feet.
+(c) ``--stress``: each photo where the model found the person, changed in ways that should not change the
+answer (mirrored; shrunk to 400 px tall; two thick arrows drawn across the back at the low back and at hip
+level, as on annotated posture photos), through the model again: how far each measure moves (the baseline
+in degrees through the estimate's own line), how many lose their value, and the AUC and Spearman on each.
 """
 
 from __future__ import annotations
@@ -233,6 +238,69 @@ def eval_photos(folder: Path, cached: bool, draw: bool) -> None:
               f"Spearman {spearman(base[np.isfinite(base)], labels[np.isfinite(base)]):+.3f}")
 
 
+# ---------------------------------------------------------------------------------------------------
+# (c) the same photos changed in ways that should not change the answer
+# ---------------------------------------------------------------------------------------------------
+def stressed_variants(rgb: np.ndarray, px: np.ndarray, facing: int) -> dict[str, np.ndarray]:
+    """The photo mirrored, shrunk to 400 px tall, and with two arrows drawn across the back (at 0.3 trunk
+    lengths above hip level and just below it, from inside the body to 0.6 trunk lengths behind the axis)."""
+    import cv2
+
+    from analysis.silhouette import trunk_frame
+
+    h, w = rgb.shape[:2]
+    out = {"mirrored": np.ascontiguousarray(rgb[:, ::-1]),
+           "400 px tall": cv2.resize(rgb, (max(1, round(w * 400 / h)), 400), interpolation=cv2.INTER_AREA)}
+    hip, u, post, L = trunk_frame(px, facing)
+    img = rgb.copy()
+    for hh in (0.3, -0.05):
+        a, b = hip + L * (hh * u + 0.05 * post), hip + L * (hh * u + 0.6 * post)
+        cv2.arrowedLine(img, tuple(int(v) for v in a), tuple(int(v) for v in b), (220, 30, 30), max(2, int(0.03 * L)),
+                        tipLength=0.3)
+    out["arrows drawn"] = img
+    return out
+
+
+def eval_stress(folder: Path, cached: bool) -> None:
+    print("(c) the photos of (b), changed in ways that should not change the answer")
+    if not (folder / "labels.csv").is_file():
+        print("    SKIPPED: no photos")
+        return
+    from vision.contour import outline_from_result
+    from vision.estimator import PoseEstimator
+
+    from analysis.pelvis import load_model
+
+    rec = observe_photos(folder, PHOTO_CACHE if (cached and folder == PHOTOS) else None)
+    slope = load_model()["slope_deg"]
+    idx = [i for i in range(len(rec["name"])) if rec["found"][i] and not rec["variant"][i]]
+    ref = {i: read_photo(rec, i) for i in idx}
+    res: dict[str, dict[int, dict]] = {}
+    with PoseEstimator(static=True, segmentation=True) as est:
+        for i in idx:
+            for name, img in stressed_variants(read_rgb(rec["name"][i], folder), rec["px"][i].astype(float),
+                                               ref[i]["facing"]).items():
+                r = est.process(img)
+                one = {k: v[None] for k, v in (("px", r.pixels), ("visibility", r.visibility), ("world", r.world))}
+                o = outline_from_result(r)
+                one.update(found=np.array([r.found]), error=np.array([""]), name=rec["name"][i:i + 1],
+                           outline=(np.full((1, 256, 2), np.nan) if o is None else o[None]))
+                res.setdefault(name, {})[i] = read_photo(one, 0)
+    labels = rec["label"]
+    for name, rows in res.items():
+        line = []
+        for what, get, scale in (("estimate", lambda r: r["value"], 1.0), ("baseline", lambda r: r["base"], slope)):
+            a = np.array([get(ref[i]) if get(ref[i]) is not None else np.nan for i in idx], float)
+            b = np.array([get(rows[i]) if get(rows[i]) is not None else np.nan for i in idx], float)
+            ok = np.isfinite(a) & np.isfinite(b)
+            lost = int((np.isfinite(a) & ~np.isfinite(b)).sum())
+            lab = labels[idx]
+            line.append(f"{what}: median |change| {np.median(np.abs(b[ok] - a[ok])) * scale:.1f} deg, worst "
+                        f"{np.max(np.abs(b[ok] - a[ok])) * scale:.1f}, lost {lost}, AUC {auc(b[np.isfinite(b)], lab[np.isfinite(b)])[0]:.2f}, "
+                        f"Spearman {spearman(b[np.isfinite(b)], lab[np.isfinite(b)]):+.2f}")
+        print(f"    {name:13s} " + ("\n" + " " * 18).join(line))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--skip-renders", action="store_true")
@@ -240,11 +308,14 @@ def main(argv=None) -> int:
     ap.add_argument("--photos", type=Path, default=PHOTOS, help="folder with labels.csv and the photos")
     ap.add_argument("--draw", action="store_true", help=f"draw the outline and the points read on each photo into {DRAW_DIR}")
     ap.add_argument("--cached", action="store_true", help="reuse the model's pass cached in .cache/tilt/ (made on first use)")
+    ap.add_argument("--stress", action="store_true", help="also run the photos mirrored, shrunk and with arrows drawn")
     a = ap.parse_args(argv)
     if not a.skip_renders:
         eval_renders(a.cached)
     if not a.skip_photos:
         eval_photos(a.photos, a.cached, a.draw)
+        if a.stress:
+            eval_stress(a.photos, a.cached)
     return 0
 
 
