@@ -215,6 +215,7 @@ def running_median(heights: np.ndarray, values: np.ndarray, span: float) -> np.n
 
 ARM_LANDMARKS = ((11, 13), (13, 15), (12, 14), (14, 16))  # shoulder-elbow, elbow-wrist, left and right
 HAND_LANDMARKS = (15, 16, 17, 18, 19, 20, 21, 22)
+_ARM_NAMES = {11: "upper arm", 12: "upper arm", 13: "elbow", 14: "elbow", 15: "wrist", 16: "wrist"}  # else "hand"
 
 
 def arm_at_back(profile: TrunkProfile, px: np.ndarray, lo: float, hi: float, margin: float,
@@ -333,8 +334,9 @@ def estimate_hollow(profile: TrunkProfile, px: np.ndarray | None = None,
     visibility : ndarray, shape (33,), optional
     """
     bw, uw = norm("pelvic_tilt_buttock_heights"), norm("pelvic_tilt_upper_back_heights")
-    smooth = replace(profile, back=running_median(profile.heights, profile.back, threshold("pelvic_tilt_outline_median_span")))
-    hol = hollow_depth(smooth, (bw.low, bw.high), (uw.low, uw.high), threshold("pelvic_tilt_hollow_min_coverage"))
+    back = running_median(profile.heights, profile.back, threshold("pelvic_tilt_outline_median_span"))
+    hol = hollow_depth(replace(profile, back=back), (bw.low, bw.high), (uw.low, uw.high),
+                       threshold("pelvic_tilt_hollow_min_coverage"))
     if hol.reason:
         return hol
     if px is not None:
@@ -343,19 +345,15 @@ def estimate_hollow(profile: TrunkProfile, px: np.ndarray | None = None,
             where = sorted({_ARM_NAMES.get(k, "hand") for k, _, _ in arms})
             return replace(hol, depth=math.nan,
                            reason=f"the {' and '.join(where)} {'reach' if len(where) > 1 else 'reaches'} the outline "
-                                  "of the back between the buttocks "
-                                  "and the upper back, so the outline there may be the arm: let the arms hang "
-                                  "relaxed at your sides (or cross them in front)")
+                                  "of the back between the buttocks and the upper back, so the outline there may be "
+                                  "the arm: let the arms hang relaxed at your sides (or cross them in front)")
     bounds = norm("pelvic_tilt_hollow_plausible")
     if not bounds.low <= hol.depth <= bounds.high:
         return replace(hol, depth=math.nan,
                        reason=f"the back outline does not look like a back (low-back hollow {100 * hol.depth:.0f}% of "
-                              f"trunk length, outside {bounds.describe()}): probably loose clothes, hair or something "
-                              "behind the person; wear fitted clothes against a plain background")
+                              f"trunk length, outside {100 * bounds.low:g}% to {100 * bounds.high:g}%): probably loose "
+                              "clothes, hair or something behind the person; wear fitted clothes against a plain background")
     return hol
-
-
-_ARM_NAMES = {11: "upper arm", 12: "upper arm", 13: "elbow", 14: "elbow", 15: "wrist", 16: "wrist"}
 
 
 # ----------------------------------------------------------------------------------------------------

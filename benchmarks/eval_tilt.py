@@ -125,9 +125,11 @@ def eval_renders(cached: bool) -> None:
     print(f"    estimate = {fit.slope:.2f} x true {fit.intercept:+.2f} deg,  r = {fit.rvalue:.3f}, "
           f"Spearman {stats.spearmanr(true, est).statistic:.3f}")
     print(f"    |error|: median {np.median(np.abs(err)):.2f} deg, RMSE {np.sqrt(np.mean(err ** 2)):.2f} deg, "
-          f"worst {np.abs(err).max():.2f} deg, mean signed {err.mean():+.2f} deg (true tilt {true.min():.0f}..{true.max():.0f} deg)")
+          f"worst {np.abs(err).max():.2f} deg, mean signed {err.mean():+.2f} deg "
+          f"(true tilt {true.min():.0f}..{true.max():.0f} deg)")
     ok = np.isfinite(base)
-    print(f"    baseline (plain hollow depth, no degrees): Spearman with true tilt {stats.spearmanr(true[ok], base[ok]).statistic:.3f}, "
+    print("    baseline (plain hollow depth, no degrees): Spearman with true tilt "
+          f"{stats.spearmanr(true[ok], base[ok]).statistic:.3f}, "
           f"r {np.corrcoef(true[ok], base[ok])[0, 1]:.3f} (n = {ok.sum()})")
 
 
@@ -165,19 +167,21 @@ def draw_photo(folder: Path, rec: dict, i: int, r: dict, out_dir: Path) -> Path:
 
     prof = r["profile"]
     marks, chords = {}, []
+    est = f"{r['value']:+.1f} deg (conf {r['conf']:.2f})" if r["value"] is not None else f"no value: {r['reason']}"
+    base = f"hollow depth {r['base']:.3f} trunk lengths" if np.isfinite(r["base"]) else r["base_reason"]
     text = [f"{rec['label'][i]}  {rec['name'][i][:60]}" + ("  (found on a padded canvas)" if rec["variant"][i] else ""),
-            ("estimate: " + (f"{r['value']:+.1f} deg (conf {r['conf']:.2f})" if r["value"] is not None else f"no value: {r['reason']}"))[:120],
-            f"baseline hollow depth: {r['base']:.3f} trunk lengths" if np.isfinite(r["base"]) else f"baseline: {r['base_reason']}"]
+            f"estimate: {est}"[:120], f"baseline: {base}",
+            "B, U, D: the estimate's buttock apex, upper-back apex, deepest point; b, u: the baseline's apexes"]
     if prof is not None:
         h = r["metric"].extra.get("hollow") if r["metric"] is not None else None
         if h and h.get("depth") is not None:
             for k, lab in (("buttock_apex", "B"), ("upper_back_apex", "U"), ("deepest", "D")):
                 marks[lab] = prof.to_pixels(*h[k])
             chords.append((marks["B"], marks["U"]))
-        base = hollow_depth(prof)
-        if np.isfinite(base.depth):
-            marks["b"] = prof.to_pixels(*base.buttock)
-            marks["u"] = prof.to_pixels(*base.upper)
+        plain = hollow_depth(prof)
+        if np.isfinite(plain.depth):
+            marks["b"] = prof.to_pixels(*plain.buttock)
+            marks["u"] = prof.to_pixels(*plain.upper)
     img = draw_diagnostic(read_rgb(rec["name"][i], folder), rec["outline"][i] if rec["found"][i] else None,
                           rec["px"][i], prof, marks, text, chords)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -295,9 +299,10 @@ def eval_stress(folder: Path, cached: bool) -> None:
             ok = np.isfinite(a) & np.isfinite(b)
             lost = int((np.isfinite(a) & ~np.isfinite(b)).sum())
             lab = labels[idx]
+            has = np.isfinite(b)
             line.append(f"{what}: median |change| {np.median(np.abs(b[ok] - a[ok])) * scale:.1f} deg, worst "
-                        f"{np.max(np.abs(b[ok] - a[ok])) * scale:.1f}, lost {lost}, AUC {auc(b[np.isfinite(b)], lab[np.isfinite(b)])[0]:.2f}, "
-                        f"Spearman {spearman(b[np.isfinite(b)], lab[np.isfinite(b)]):+.2f}")
+                        f"{np.max(np.abs(b[ok] - a[ok])) * scale:.1f}, lost {lost}, AUC {auc(b[has], lab[has])[0]:.2f}, "
+                        f"Spearman {spearman(b[has], lab[has]):+.2f}")
         print(f"    {name:13s} " + ("\n" + " " * 18).join(line))
 
 

@@ -70,7 +70,8 @@ def tilt_cases(n: int, seed: int, tilts=None, lordoses=None, kyphoses=None) -> l
                        knee_flexion_l=float(rng.uniform(0, 8)), knee_flexion_r=float(rng.uniform(0, 8)),
                        shoulder_flexion_l=float(rng.uniform(-5, 15)), shoulder_flexion_r=float(rng.uniform(-5, 15)))
         elbow = float(rng2.uniform(0, 30))
-        post = post.replace(elbow_flexion_l=elbow + float(rng2.uniform(-5, 5)), elbow_flexion_r=elbow + float(rng2.uniform(-5, 5)))
+        post = post.replace(elbow_flexion_l=elbow + float(rng2.uniform(-5, 5)),
+                            elbow_flexion_r=elbow + float(rng2.uniform(-5, 5)))
         build = bodies[int(rng.integers(len(bodies)))]
         b = BODIES[build]
         body = b.replace(girth=b.girth * float(rng.uniform(0.92, 1.08)),

@@ -267,6 +267,41 @@ def test_rendered_tilt_estimate_tracks_truth():
     assert np.median(err) < 6.0
 
 
+def test_rendered_views_cropped_at_the_shin_or_thigh_keep_their_estimate():
+    pytest.importorskip("vision.estimator")
+    sys.path.insert(0, str(BENCH))
+    from tilt_renders import observed_facing, tilt_cases
+
+    from vision.contour import outline_from_result
+    from vision.estimator import PoseEstimator
+    from vision.synthetic.frames import Renderer
+
+    def tilt(est, img):
+        r = est.process(np.ascontiguousarray(img))
+        if not r.found:
+            return None, "no person found"
+        q = r.pixels.astype(float)
+        m = estimate_pelvic_tilt(outline_from_result(r), q, r.visibility, observed_facing(r.world, q))
+        return m.value, m.reason
+
+    kept = []
+    with PoseEstimator(static=True, segmentation=True) as est:
+        for c in tilt_cases(3, 778):
+            img, _, _ = Renderer(c.shot, c.seed).render(c.spec)
+            full, why = tilt(est, img)
+            assert full is not None, why
+            r = est.process(img)
+            hip, knee, ankle = (float(np.mean(r.pixels[k, 1])) for k in ([23, 24], [25, 26], [27, 28]))
+            for cut in ((knee + ankle) / 2, hip + 0.6 * (knee - hip)):  # mid-shin, lower thigh: no feet, no knees
+                val, why = tilt(est, img[:int(cut)])
+                if why == "no person found":  # the detector's business, not the estimate's
+                    continue
+                assert val is not None, why
+                kept.append(abs(val - full))
+    print(f"\ncropped renders: {len(kept)} with a value, |change| {np.round(kept, 1)} deg")
+    assert len(kept) >= 3 and np.median(kept) < 3.0
+
+
 # ---------------------------------------------------------------------------------------------------
 # the real labelled side photos (../shared/data/side_standing), through the real model
 # ---------------------------------------------------------------------------------------------------
