@@ -25,7 +25,8 @@ def test_therapist_page_compare_correct_and_report(therapist_db, monkeypatch):
     at.run()
     assert not at.exception, at.exception
     assert at.selectbox(key="client").value == "c1"
-    assert "c1" in at.caption[0].value and "video yes" in at.caption[0].value
+    assert "Client One (c1)" in [t.value for t in at.text]
+    assert any("video yes" in c.value for c in at.caption)
     # compare: 'before' is preselected; choose the 'after' capture (the last one is the repeat)
     at.selectbox(key="cmp_after").set_value(therapist_db["after"]).run()
     assert not at.exception, at.exception

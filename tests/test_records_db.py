@@ -175,6 +175,7 @@ def test_migration_from_the_first_schema(tmp_path):
         assert rec.version == LATEST
         assert sorted(c["code"] for c in rec.clients()) == ["p1", "p2"]  # calibrated people became clients
         cid = rec.client("p1")["id"]
+        rec.set_consent(cid, "records", True)
         rec.save_session(cid, [capture()])  # the new tables work on the migrated file
     assert load_calibration(db, "p1").offset_deg == 3.0
     con = sqlite3.connect(db)
@@ -226,6 +227,7 @@ with rec.engine.begin() as c:  # a session and a large capture, never committed
 def test_killed_write_leaves_the_database_consistent(location, tmp_path):
     with Records(location) as rec:
         cid = rec.add_client("k")
+        rec.set_consent(cid, "records", True)
         rec.save_session(cid, [capture(1.0)], label="whole")
     script = tmp_path / "writer.py"
     script.write_text(KILLED_WRITER)
@@ -265,7 +267,7 @@ print("ok", flush=True)
 
 def test_two_app_sessions_writing_at_once(location, tmp_path):
     with Records(location) as rec:
-        rec.add_client("both")
+        rec.set_consent(rec.add_client("both"), "records", True)
     script = tmp_path / "w.py"
     script.write_text(WRITER)
     n = 15
