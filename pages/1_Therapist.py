@@ -153,7 +153,8 @@ with tab_hist:
         elif what.startswith("this client"):
             target = client["id"]
         sure = st.checkbox("Yes, delete it for good: this cannot be undone", key="del_confirm")
-        if st.button("Delete", key="del_go", type="primary", disabled=target is None or not sure):
+        if st.button("Delete", key="del_go", type="primary", disabled=target is None or not sure) and sure \
+                and target is not None:
             if what == "a capture":
                 rec.delete_capture(target)
                 done = f"Deleted capture {target}."

@@ -51,7 +51,7 @@ try:
 except RecordsError as e:
     folder = None
     st.error(md_escape(e))
-if st.button("Screen", key="run", disabled=not ups or folder is None):
+if st.button("Screen", key="run", disabled=not ups or folder is None) and ups and folder is not None:
     private_dir(folder)
     shutil.rmtree(folder / "clips", ignore_errors=True)  # copies that earlier versions of this page kept
     bar = st.progress(0.0, text="starting")

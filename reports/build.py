@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import io
 from pathlib import Path
 
@@ -197,6 +198,7 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
     from reportlab.platypus.doctemplate import LayoutError
 
@@ -315,7 +317,8 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
         with open_private(dest, "wb") as f:
             doc = SimpleDocTemplate(f, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
                                     bottomMargin=15 * mm, title=rep["title"], author=rep["assessor"])
-            doc.build(story, onFirstPage=footer, onLaterPages=footer)
+            doc.build(story, onFirstPage=footer, onLaterPages=footer,
+                      canvasmaker=functools.partial(Canvas, initialFontName=REGULAR))  # no Helvetica anywhere
     except LayoutError as e:
         raise ReportError(f"the report could not be laid out ({one_line(e, 160)}): shorten the longest note or name "
                           "and try again") from None
