@@ -86,7 +86,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         cal = load_calibration(args.db, args.person)
         calibration = (cal.offset_deg, cal.made_at) if cal else None
         if cal is None:
-            print(f"No pelvic-tilt calibration stored for {args.person!r}: the tilt stays an uncalibrated estimate.")
+            print(f"No pelvic-tilt calibration stored for {printable(args.person)!r}: the tilt stays an uncalibrated "
+                  "estimate.")
     intake = None
     if args.intake:
         from analysis.intake import Intake, IntakeError
@@ -144,7 +145,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     save_calibration(args.db, args.person, c["offset_deg"], c["measured_deg"], c["estimated_deg"], when)
     print(f"Pelvic tilt from your ASIS/PSIS marks: {c['measured_deg']:+.1f} deg (+ = anterior); silhouette estimate "
           f"on the same frame: {c['estimated_deg']:+.1f} deg. Stored offset {c['offset_deg']:+.1f} deg for "
-          f"{args.person!r} in {args.db}; later analyses with --person {args.person} apply it.")
+          f"{printable(args.person)!r} in {printable(args.db)}; later analyses with --person "
+          f"{printable(args.person)} apply it.")
     return EXIT_OK
 
 

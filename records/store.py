@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from privacy.text import check_name, display_text, unicode_text
 from records import db as _db
-from records.errors import ConsentMissing, InvalidInput, NotFound, RecordsError
+from records.errors import ConsentMissing, InvalidInput, NotFound
 
 CONSENT_KINDS = ("records", "video", "report_sharing")
 # What the client agrees to, in the words shown where consent is given (stored with each decision).
@@ -41,6 +41,15 @@ CONSENT_TEXT = {
     "report_sharing": "I agree that reports of my assessments may be shared with the people I name (e.g. my "
                       "doctor or trainer).",
 }
+
+
+@contextlib.contextmanager
+def _invalid_input() -> Iterator[None]:
+    """A ``ValueError`` about what the user gave (:mod:`privacy.text`'s checks) as :class:`InvalidInput`."""
+    try:
+        yield
+    except ValueError as e:
+        raise InvalidInput(str(e)) from None
 
 
 def now() -> str:
@@ -153,11 +162,9 @@ class Records:
         """
         if not code or not str(code).strip():
             raise InvalidInput("a client needs a code (a short id, e.g. initials and a number)")
-        try:
+        with _invalid_input():
             code = check_name(code, "the client code")
             name, notes = unicode_text(name or "", "name"), unicode_text(notes or "", "note")
-        except ValueError as e:
-            raise InvalidInput(str(e)) from None
         if self.client(code) is not None:
             raise InvalidInput(f"a client with the code {code!r} is already in {self}: choose another code, or use "
                                "that client")
@@ -199,10 +206,8 @@ class Records:
         """
         if kind not in CONSENT_KINDS:
             raise InvalidInput(f"consent kind must be one of {', '.join(CONSENT_KINDS)}, not {kind!r}")
-        try:
+        with _invalid_input():
             by = unicode_text(by or "", "name of who recorded the consent")
-        except ValueError as e:
-            raise InvalidInput(str(e)) from None
         with self.engine.begin() as c:
             cid = self._insert(c, "consents", {"client_id": client_id, "kind": kind, "given": bool(given),
                                                "text": CONSENT_TEXT[kind] if text_ is None else text_,
@@ -216,27 +221,23 @@ class Records:
             _db.purge(self.engine, ("captures",))
         return cid
 
+    def _scalar(self, c: Connection | None, q: str, params: dict):
+        """One value of query ``q``, in the transaction ``c`` when given, else in a new one."""
+        if c is not None:
+            return c.execute(text(q), params).scalar()
+        with self.engine.begin() as c2:
+            return c2.execute(text(q), params).scalar()
+
     def consent_given(self, client_id: int, kind: str, c: Connection | None = None) -> bool:
         """Whether the client's consent of ``kind`` in force is "given" (no decision recorded: not given)."""
-        q = text("SELECT given FROM consents WHERE client_id = :i AND kind = :k ORDER BY recorded_at DESC, id DESC "
-                 "LIMIT 1")
-        if c is None:
-            with self.engine.begin() as c2:
-                r = c2.execute(q, {"i": client_id, "k": kind}).scalar()
-        else:
-            r = c.execute(q, {"i": client_id, "k": kind}).scalar()
-        return bool(r)
+        return bool(self._scalar(c, "SELECT given FROM consents WHERE client_id = :i AND kind = :k "
+                                    "ORDER BY recorded_at DESC, id DESC LIMIT 1", {"i": client_id, "k": kind}))
 
     def require_consent(self, client_id: int, kinds: Iterable[str], c: Connection | None = None) -> None:
         """Raise :class:`~records.errors.ConsentMissing` unless every consent of ``kinds`` is given."""
         missing = [k for k in kinds if not self.consent_given(client_id, k, c)]
         if missing:
-            q = text("SELECT code FROM clients WHERE id = :i")
-            if c is None:
-                with self.engine.begin() as c2:
-                    code = c2.execute(q, {"i": client_id}).scalar()
-            else:
-                code = c.execute(q, {"i": client_id}).scalar()
+            code = self._scalar(c, "SELECT code FROM clients WHERE id = :i", {"i": client_id})
             what = {"records": "to store their assessments", "video": "to keep their videos"}
             raise ConsentMissing(f"client {code!r} has not given consent " + " and ".join(what.get(k, k) for k in missing)
                                  + f": ask them, then record it (posture client consent {code} "
@@ -258,11 +259,9 @@ class Records:
                      notes: Iterable[str] = (), started_at: str | None = None) -> int:
         """Store a session with its captures and notes in one transaction; returns the session id."""
         caps = list(captures)
-        try:
+        with _invalid_input():
             assessor, label = unicode_text(assessor or "", "assessor"), unicode_text(label or "", "label")
             notes = [unicode_text(n, "note") for n in notes]
-        except ValueError as e:
-            raise InvalidInput(str(e)) from None
         with self.engine.begin() as c:
             self.require_consent(client_id, ["records"] + (["video"] if any(k.video is not None for k in caps) else []),
                                  c)
@@ -484,10 +483,8 @@ class Records:
                                             "made_at": made_at})
             have = c.execute(text("SELECT id FROM clients WHERE code = :c"), {"c": person_id}).fetchone()
             if have is None:
-                try:
+                with _invalid_input():
                     check_name(person_id, "the person id (it becomes a client code)")
-                except ValueError as e:
-                    raise InvalidInput(str(e)) from None
                 self._insert(c, "clients", {"code": person_id, "name": person_id, "birth_year": None, "notes": "",
                                             "created_at": now()})
 

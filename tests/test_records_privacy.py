@@ -16,7 +16,7 @@ from records import workflow as wf
 from records.db import LATEST
 from records.errors import ConsentMissing, InvalidInput, NotFound
 from records.store import CONSENT_TEXT, Records
-from test_records_db import capture, location, pg_url  # noqa: F401  (fixtures: SQLite file and a real PostgreSQL)
+from test_records_db import V1_SCHEMA, capture, location, pg_url  # noqa: F401  (fixtures: SQLite file and a real PostgreSQL)
 
 SECRET_VIDEO = b"PRIVATE-VIDEO-BYTES-0123456789" * 4000  # 120 kB that must not survive deletion
 
@@ -155,11 +155,8 @@ def test_a_new_database_is_private_whatever_the_umask(tmp_path):
 def test_a_first_version_file_with_its_own_notes_table_gets_the_programs_tables(tmp_path):
     db = tmp_path / "old.sqlite"
     con = sqlite3.connect(db)
-    con.executescript(
-        "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
-        "CREATE TABLE calibration (id INTEGER PRIMARY KEY AUTOINCREMENT, person_id TEXT NOT NULL, offset_deg REAL NOT NULL,"
-        " measured_deg REAL NOT NULL, estimated_deg REAL NOT NULL, made_at TEXT NOT NULL);"
-        "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('my own note');")
+    con.executescript(V1_SCHEMA + "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"
+                      "INSERT INTO notes (body) VALUES ('my own note');")
     con.commit()
     con.close()
     with Records(db) as rec:
