@@ -20,7 +20,7 @@ import numpy as np
 from analysis.advice import DISCLAIMER as PLAN_DISCLAIMER
 from privacy.files import open_private
 from privacy.text import one_line
-from reports.fonts import BOLD, REGULAR, ReportError, markup, register
+from reports.fonts import BOLD, REGULAR, ReportError, css_font_faces, markup, register
 
 NAME_CHARS = 200  # a name, code or file name longer than this is cut (with an ellipsis) in reports
 
@@ -331,7 +331,8 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
 _HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ r.title }}</title>
 <style>
-body{font-family:"DejaVu Sans","Noto Sans","WenQuanYi Zen Hei","Noto Sans CJK SC",sans-serif;max-width:60em;margin:2em auto;color:#222}
+{{ fonts|safe }}
+body{font-family:"Report Sans","Report Sans CJK",sans-serif;max-width:60em;margin:2em auto;color:#222}
 table{border-collapse:collapse;margin:.5em 0;font-size:.85em}td,th{border:1px solid #bbb;padding:.2em .4em;text-align:left}
 th{background:#e8eef6}.changed{background:#fde2cf}.nc{color:#a00;font-weight:bold}figure{display:inline-block;margin:.5em;max-width:45%}
 figure img{max-width:100%}small{color:#555}@media print{body{margin:0}}
@@ -381,12 +382,15 @@ def render_html(rep: dict) -> str:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
     fmt = lambda v, sign=False: "-" if v is None else (f"{v:+.1f}" if sign else f"{v:.1f}")  # noqa: E731
     chart = _svg(change_chart(rep["comparison"])) if rep.get("comparison") and rep["comparison"]["comparable"] else ""
-    return env.from_string(_HTML).render(r=rep, b64=lambda b: base64.b64encode(b).decode(), fmt=fmt, chart=chart)
+    page = env.from_string(_HTML)
+    args = dict(r=rep, b64=lambda b: base64.b64encode(b).decode(), fmt=fmt, chart=chart)
+    text = page.render(**args, fonts="")  # the characters the report shows, for the embedded font subsets
+    return page.render(**args, fonts=css_font_faces(text))
 
 
 def write_html(rep: dict, dest: str | Path) -> Path:
-    """Write the report as one self-contained HTML file (pictures and chart inline; prints from a browser);
-    owner-only."""
+    """Write the report as one self-contained HTML file (pictures, chart and font subsets inline; prints from a
+    browser); owner-only."""
     dest = Path(dest)
     with open_private(dest, encoding="utf-8") as f:
         f.write(render_html(rep))

@@ -156,7 +156,24 @@ def test_pdf_embeds_a_unicode_font_and_prints_every_script(therapist_db, tmp_pat
                     str(ARTIFACTS / "report_unicode_name")], check=True)
     img = _page_png(pdf, tmp_path)
     assert img.std() > 20
-    assert UNICODE_NAME in page.read_text(encoding="utf-8")
+    html_text = page.read_text(encoding="utf-8")
+    assert UNICODE_NAME in html_text
+    embedded = _embedded_fonts(html_text)  # the HTML carries its own font subsets: same look on any computer
+    assert {"Report Sans", "Report Sans CJK"} <= {f for f, _ in embedded}
+    covered = set().union(*(cmap for _, cmap in embedded))
+    assert {ord(c) for c in "张伟Παπαδόπουλοςzoë"} <= covered
+
+
+def _embedded_fonts(html_text: str) -> list[tuple[str, set[int]]]:
+    """(family, code points) of each font embedded in an HTML report."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    return [(fam, set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()))
+            for fam, data in re.findall(r"font-family:'([^']+)'[^}]*?base64,([A-Za-z0-9+/=]+)", html_text)]
 
 
 @needs_poppler
