@@ -4,6 +4,7 @@ it empty, and every file the commands write is owner-only whatever the umask."""
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import subprocess
@@ -101,8 +102,8 @@ def test_therapist_page_keeps_no_copies_and_same_name_uploads_stay_apart(therapi
     assert left_in(private_tmp) == []
     # two different photos that happen to have the same name (from two folders)
     rgb = np.asarray(Image.open(PHOTO).convert("RGB"))
-    flipped = tmp_path_png = private_tmp.parent / "flipped.png"
-    Image.fromarray(np.ascontiguousarray(rgb[:, ::-1])).save(tmp_path_png)
+    flipped = private_tmp.parent / "flipped.png"
+    Image.fromarray(np.ascontiguousarray(rgb[:, ::-1])).save(flipped)
     at.file_uploader(key="uploads").set_value([("photo.png", PHOTO.read_bytes(), "image/png"),
                                                 ("photo.png", flipped.read_bytes(), "image/png")])
     at.button(key="store").click().run()
@@ -127,8 +128,6 @@ def test_app_upload_is_streamed_to_a_private_file_and_deleted(private_tmp, monke
         raise InputError("stop here")
 
     monkeypatch.setattr(ua, "analyse_path", analyse_path)
-    import io
-
     upload = io.BytesIO(os.urandom(1 << 20) * 24)  # 24 MB, as Streamlit holds an upload
     tracemalloc.start()
     try:

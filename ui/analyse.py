@@ -56,13 +56,9 @@ class Result:
         """The landmark CSV (one row per frame and landmark), made on first request and kept."""
         with self._lock:
             if self._csv is None:
-                with scratch_dir("posture-csv-") as tmp:
+                with private_tempdir("posture-csv-") as tmp:
                     self._csv = self.sequence.to_csv(Path(tmp) / "track.csv").read_bytes()
             return self._csv
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def sha256_upload(f: BinaryIO) -> str:
@@ -94,13 +90,6 @@ def video_frame(path: Path, index: int) -> np.ndarray | None:
     return last
 
 
-def scratch_dir(prefix: str):
-    """A private temporary folder for the pipeline's files (:func:`privacy.files.private_tempdir`: under
-    ``$TMPDIR``, owner-only, deleted when the ``with`` block ends, also on an error). On disk rather than in
-    ``/dev/shm``: a large upload would otherwise take its size again in memory."""
-    return private_tempdir(prefix)
-
-
 def analyse_path(path: str | Path, *, progress: Progress | None = None, name: str | None = None,
                  check: str = "standing_side") -> Result:
     """Analyse a video or photo with :func:`capture.analyze.analyze_file` into a temporary folder and
@@ -122,7 +111,7 @@ def analyse_path(path: str | Path, *, progress: Progress | None = None, name: st
     ck = get(check)
     path = Path(path)
     t0 = time.perf_counter()
-    with scratch_dir("posture-app-") as tmp:
+    with private_tempdir("posture-app-") as tmp:
         # the user's file name, and no temporary path, in what is shown and downloaded
         analysis = analyze_file(path, Path(tmp) / "out", annotate=True, csv=False, progress=progress, display_name=name,
                                 segmentation=True, want_view=ck.want if ck.is_standing else "any", test=ck.test)
@@ -174,7 +163,7 @@ def save_upload(data: bytes | BinaryIO, dest: Path) -> Path:
 def analyse_upload(name: str, data: bytes | BinaryIO, *, progress: Progress | None = None,
                    check: str = "standing_side") -> Result:
     """Stream an uploaded file into a private temporary folder (deleted afterwards) and analyse it."""
-    with scratch_dir("posture-upload-") as tmp:
+    with private_tempdir("posture-upload-") as tmp:
         path = save_upload(data, Path(tmp) / safe_filename(name))
         return analyse_path(path, progress=progress, name=Path(name.replace("\\", "/")).name, check=check)
 
@@ -185,7 +174,7 @@ def analyse_capture(capture, *, progress: Progress | None = None, check: str = "
     (silhouette, steadiest window, assessment), through a temporary in-memory clip."""
     from ui.live import write_capture
 
-    with scratch_dir("posture-live-") as tmp:
+    with private_tempdir("posture-live-") as tmp:
         path = Path(tmp) / "capture.mp4"
         write_capture(capture, path)
         return analyse_path(path, progress=progress, name=name, check=check)
