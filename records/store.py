@@ -378,7 +378,7 @@ class Records:
         """The capture's landmark track as a :class:`vision.sequence.PoseSequence`."""
         from vision.sequence import PoseSequence
 
-        cap = self.capture(capture_id)
+        cap = self.capture_or_fail(capture_id, video=False)  # the track only: never the whole video into memory
         return PoseSequence.load(io.BytesIO(cap["track"]))
 
     def client_of_capture(self, capture_id: int) -> dict | None:

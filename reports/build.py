@@ -124,7 +124,7 @@ def session_report(rec, session_id: int) -> dict:
     client = rec.client(int(s["client_id"]))
     rep = _base(rec, client, s["assessor"], f"Posture assessment - {s['started_at'][:10]}")
     rep["session"] = s
-    rep["captures"] = [_capture_block(rec, rec.capture(c["id"])) for c in rec.captures(session_id=session_id)]
+    rep["captures"] = [_capture_block(rec, c) for c in rec.captures(session_id=session_id)]
     rep["session_notes"] = [n["text"] for n in rec.notes(client["id"], session_id)]
     return _finish(rep)
 
@@ -135,7 +135,7 @@ def comparison_report(rec, before_id: int, after_id: int, assessor: str = "") ->
 
     comp = compare_captures(rec, before_id, after_id)
     rep = _base(rec, comp["client"], assessor, "Before-and-after comparison")
-    rep["captures"] = [_capture_block(rec, rec.capture(before_id)), _capture_block(rec, rec.capture(after_id))]
+    rep["captures"] = [_capture_block(rec, rec.capture_or_fail(i, blobs=False)) for i in (before_id, after_id)]
     rep["captures"][0]["label"], rep["captures"][1]["label"] = "Before", "After"
     rep["comparison"] = comp
     rep["session_notes"] = []
