@@ -19,11 +19,11 @@ import cv2
 import numpy as np
 
 from vision.errors import InputError
+from vision.limits import MAX_PHOTO_PIXELS, check_clip, check_photo, stop_reason
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".heic", ".heif"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv", ".mpg", ".mpeg", ".y4m"}
-MAX_IMAGE_PIXELS = 100_000_000
-TEXT_CODECS = {"ansi", "bintext", "xbin", "idf", "tty"}  # FFmpeg "plays" text files as ANSI art: not video  # larger stills are refused rather than risk exhausting memory
+TEXT_CODECS = {"ansi", "bintext", "xbin", "idf", "tty"}  # FFmpeg "plays" text files as ANSI art: not video
 
 
 @dataclass
@@ -127,14 +127,13 @@ class ImageSource:
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 im = Image.open(self.path)
             with im:
-                if im.width * im.height > MAX_IMAGE_PIXELS:
-                    raise Image.DecompressionBombError(im.size)
+                check_photo(self.path.name, im.width, im.height)  # from the header, before decoding
                 exif_rot = {3: 180, 6: 90, 8: 270}.get(im.getexif().get(0x0112, 1), 0)
                 im = ImageOps.exif_transpose(im)
                 self._rgb = np.asarray(im.convert("RGB"))
         except Image.DecompressionBombError:
             raise InputError(
-                f"{self.path.name} is larger than {MAX_IMAGE_PIXELS // 1_000_000} megapixels. "
+                f"{self.path.name} is larger than {MAX_PHOTO_PIXELS // 1_000_000} megapixels. "
                 "Resize it (e.g. to 4000 px on the long side) and try again."
             ) from None
         except UnidentifiedImageError:
@@ -223,6 +222,9 @@ class VideoSource:
                     t = float((frame.pts - self._start) * tb)
                 else:  # no usable timestamp in the container: constant rate after the previous frame
                     t = 0.0 if last_t is None else last_t + 1.0 / fps
+                if why := stop_reason(index, t):  # a header that did not state (or lied about) the length
+                    self.info.stopped_early = why
+                    break
                 rot = int(round(-(frame.rotation or 0) / 90.0)) * 90 % 360  # FFmpeg angle is anticlockwise
                 w, h = (frame.height, frame.width) if rot in (90, 270) else (frame.width, frame.height)
                 size = None
@@ -284,9 +286,15 @@ def open_source(path: str | Path, max_side: int | None = None) -> ImageSource | 
     _check_file(path)
     if path.suffix.lower() in IMAGE_SUFFIXES:
         return ImageSource(path)
-    if path.suffix.lower() in VIDEO_SUFFIXES:
-        return VideoSource(path, max_side)
-    return ImageSource(path) if _looks_like_image(path) else VideoSource(path, max_side)
+    if path.suffix.lower() not in VIDEO_SUFFIXES and _looks_like_image(path):
+        return ImageSource(path)
+    src = VideoSource(path, max_side)
+    try:  # the length limits (vision.limits), from the header, before anything is decoded
+        check_clip(src.info.name, src.info.duration_s, src.info.frame_count)
+    except InputError:
+        src.close()
+        raise
+    return src
 
 
 def _looks_like_image(path: Path) -> bool:
