@@ -17,10 +17,12 @@ from analysis.advice import build_plan
 from analysis.assessment import assess_standing
 from analysis.causation import normalize_findings
 from analysis.movement import run_movement_test
+from analysis.people_in_turn import split_people
 from analysis.summary import track_summary
+from privacy.files import private_tempdir
 from vision.drawing import annotated_frame, draw_side_assessment, draw_skeleton
 from vision.errors import InputError
-from vision.estimator import DEFAULT_MAX_SIDE
+from vision.estimator import DEFAULT_MAX_SIDE, ModelCache
 from vision.pipeline import Progress, Tracked, VideoWriter, track
 from vision.sequence import PoseSequence
 from vision.sources import ImageSource, open_source, read_frame
@@ -80,6 +82,9 @@ def analyze_file(
     role: str = "client",
     test: str | None = None,
     still_stride: int = 1,
+    people_in_turn: bool = False,
+    probe_people: bool = True,
+    models: ModelCache | None = None,
 ) -> Analysis:
     """Track a video or photo and write its outputs to ``out_dir``.
 
@@ -99,7 +104,9 @@ def analyze_file(
     With ``test`` (a movement test kind, see :func:`analysis.movement.run_movement_test`) the clip is
     analysed as that test instead of standing posture, written to ``<stem>.movement.json``, and the
     plan is built from its findings. ``still_stride`` > 1 analyses fewer frames while the person stands
-    still (see :func:`track`).
+    still (see :func:`track`). With ``people_in_turn`` the clip holds several people one after the other and
+    the test runs on each (see :func:`movement_results`). ``probe_people`` looks for a second person in the
+    picture; ``models`` (a batch worker's kept estimators) replaces building a model for this file.
 
     Raises
     ------
@@ -126,7 +133,8 @@ def analyze_file(
 
     try:
         tracked = track(source, segmentation=segmentation, max_side=max_side,
-                        on_frame=draw if annotate else None, progress=progress, still_stride=still_stride)
+                        on_frame=draw if annotate else None, progress=progress, still_stride=still_stride,
+                        probe_people=probe_people, models=models)
     finally:
         source.close()
         if writer:
@@ -155,10 +163,8 @@ def analyze_file(
     problems = problems_of(summary, tracked)
     assessment = None
     if test and summary["frames_with_person"]:
-        assessment = run_movement_test(test, seq.timestamps, seq.pixels, seq.visibility, outline=seq.outline,
-                                       world=seq.world, landmarks=seq.landmarks, image_size=seq.image_size)
+        assessment = movement_results(seq, test, intake, role, people_in_turn)
         problems += assessment["problems"]
-        assessment["plan"] = build_plan(intake, normalize_findings(assessment), role)
         p = out / f"{stem}.movement.json"
         p.write_text(json.dumps(assessment, indent=2))
         outputs["movement"] = str(p)
@@ -181,6 +187,51 @@ def analyze_file(
     p.write_text(json.dumps(summary, indent=2))
     outputs["summary"] = str(p)
     return Analysis(summary, outputs, problems, seq, assessment)
+
+
+def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "client",
+                     people_in_turn: bool = False) -> dict:
+    """The movement test ``test`` on a track, with its advice plan under ``"plan"``
+    (:func:`analysis.movement.run_movement_test`, :func:`analysis.advice.build_plan`).
+
+    With ``people_in_turn`` the track is cut into the people who did the test one after the other
+    (:func:`analysis.people_in_turn.split_people`) and the test runs on each:
+    ``{"kind", "people_in_turn": True, "people": [{"person": 1, "range": [start, stop], "start_s", "end_s",
+    "result": {...}}, ...], "problems"}``, ranges in track positions, each result as without it.
+    """
+    def run(a: int, b: int) -> dict:
+        sl = slice(a, b)
+        res = run_movement_test(test, seq.timestamps[sl], seq.pixels[sl], seq.visibility[sl],
+                                outline=None if seq.outline is None else seq.outline[sl], world=seq.world[sl],
+                                landmarks=seq.landmarks[sl], image_size=seq.image_size[sl])
+        res["plan"] = build_plan(intake, normalize_findings(res), role)
+        return res
+
+    if not people_in_turn:
+        return run(0, len(seq))
+    people = []
+    for j, (a, b) in enumerate(split_people(seq.pixels, seq.timestamps) or [(0, len(seq))], 1):
+        people.append({"person": j, "range": [a, b], "start_s": round(float(seq.timestamps[a]), 2),
+                       "end_s": round(float(seq.timestamps[b - 1]), 2), "result": run(a, b)})
+    problems = [p if len(people) == 1 else f"person {k['person']} ({k['start_s']:.1f}-{k['end_s']:.1f} s): {p}"
+                for k in people for p in k["result"]["problems"]]
+    return {"kind": test, "people_in_turn": True, "people": people, "problems": problems}
+
+
+def analyze_in_memory(path: str | Path, **options) -> tuple[Analysis, bytes]:
+    """:func:`analyze_file` with nothing left on disk: the analysis (summary, problems, track, assessment or
+    movement test) and the track's ``.pose.npz`` bytes, for a caller that keeps or sends them itself (the
+    batch and its cluster workers).
+
+    The files :func:`analyze_file` writes go to a private temporary folder that is deleted before this
+    returns, also on an error; ``outputs`` is empty. No annotated video or key frame picture is drawn.
+    Options are those of :func:`analyze_file`.
+    """
+    with private_tempdir("posture-capture-") as tmp:
+        analysis = analyze_file(path, tmp, **{**options, "annotate": False, "csv": False})
+        track_npz = Path(analysis.outputs["track"]).read_bytes()
+    analysis.outputs = {}
+    return analysis, track_npz
 
 
 def write_key_frame(dest: Path, path: str | Path, seq: PoseSequence, assessment: dict) -> None:

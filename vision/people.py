@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vision.estimator import PoseEstimator, PoseResult
+from vision.estimator import ModelCache, PoseEstimator, PoseResult
 
 BOX_MARGIN = 0.15  # widen the hidden box by this fraction of its size on each side (engineering choice)
 MIN_CORE_VISIBILITY = 0.6  # a second pose counts when its shoulders and hips are this visible
@@ -27,11 +27,13 @@ def person_box(pixels: np.ndarray, visibility: np.ndarray, margin: float = BOX_M
 
 
 class PeopleProbe:
-    """Looks for a second person in selected frames; one static estimator reused for all of them."""
+    """Looks for a second person in selected frames; one static estimator reused for all of them (the
+    photo estimator of ``models`` when given, which stays open)."""
 
-    def __init__(self, max_side: int | None) -> None:
+    def __init__(self, max_side: int | None, models: ModelCache | None = None) -> None:
         self._estimator: PoseEstimator | None = None
         self._max_side = max_side
+        self._models = models
         self.seen_at: list[float] = []  # timestamps (s) where a second person was found
         self.probed = 0
 
@@ -43,7 +45,8 @@ class PeopleProbe:
         if box is None:
             return False
         if self._estimator is None:
-            self._estimator = PoseEstimator(static=True, max_side=self._max_side)
+            self._estimator = (self._models.take(static=True) if self._models is not None and self._max_side is None
+                               else PoseEstimator(static=True, max_side=self._max_side))
         h, w = rgb.shape[:2]
         x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(w, box[2]), min(h, box[3])
         hidden = rgb.copy()
@@ -57,5 +60,8 @@ class PeopleProbe:
 
     def close(self) -> None:
         if self._estimator is not None:
-            self._estimator.close()
+            if self._models is not None and self._max_side is None:
+                self._models.give_back(self._estimator)
+            else:
+                self._estimator.close()
             self._estimator = None
