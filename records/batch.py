@@ -131,8 +131,9 @@ def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = 
     ``name`` is the clip's name in the batch (shown and stored instead of ``path``, which may be a worker's
     temporary copy); ``models`` the process's kept pose models (:class:`vision.estimator.ModelCache`).
     Returns ``{"file", "sha256", "frames", "stopped_early", "summary", "people", "rows", "track_npz",
-    "seconds"}``: ``people`` one entry per person (their track range, movement result and trainer row),
-    ``track_npz`` the landmark track's file bytes, ``seconds`` the model's and the whole clip's time here.
+    "seconds", "process"}``: ``people`` one entry per person (their track range, movement result and trainer
+    row), ``track_npz`` the landmark track's file bytes, ``seconds`` the model's and the whole clip's time here,
+    ``process`` the process id that screened it and how many pose models that process has built so far.
     """
     from capture.analyze import analyze_in_memory
     from vision.errors import InputError
@@ -153,7 +154,8 @@ def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = 
         people.append({"person": person, "range": k["range"], "result": k["result"], "plan_row": row_plan})
     return {"file": name, "sha256": seq.source.sha256, "frames": len(seq), "stopped_early": seq.source.stopped_early,
             "summary": a.summary, "people": people, "rows": rows, "track_npz": track,
-            "seconds": {"model": a.summary["processing"]["seconds"], "clip": round(time.perf_counter() - t0, 3)}}
+            "seconds": {"model": a.summary["processing"]["seconds"], "clip": round(time.perf_counter() - t0, 3)},
+            "process": {"pid": os.getpid(), "models_built": len(models) if models is not None else None}}
 
 
 def _needs(res: dict, plan_row: dict) -> tuple[str, dict]:
