@@ -132,13 +132,14 @@ def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = 
     temporary copy); ``models`` the process's kept pose models (:class:`vision.estimator.ModelCache`).
     Returns ``{"file", "sha256", "frames", "stopped_early", "summary", "people", "rows", "track_npz",
     "seconds", "process"}``: ``people`` one entry per person (their track range, movement result and trainer
-    row), ``track_npz`` the landmark track's file bytes, ``seconds`` the model's and the whole clip's time here,
+    row), ``track_npz`` the landmark track's file bytes, ``seconds`` the model's and the whole clip's time here
+    (and the clock times it started and ended),
     ``process`` the process id that screened it and how many pose models that process has built so far.
     """
     from capture.analyze import analyze_in_memory
     from vision.errors import InputError
 
-    t0 = time.perf_counter()
+    t0, started = time.perf_counter(), time.time()
     a, track = analyze_in_memory(path, display_name=name, test=test, segmentation=segmentation,
                                  people_in_turn=in_turn, probe_people=False, role="trainer", models=models)
     seq = a.sequence
@@ -154,7 +155,8 @@ def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = 
         people.append({"person": person, "range": k["range"], "result": k["result"], "plan_row": row_plan})
     return {"file": name, "sha256": seq.source.sha256, "frames": len(seq), "stopped_early": seq.source.stopped_early,
             "summary": a.summary, "people": people, "rows": rows, "track_npz": track,
-            "seconds": {"model": a.summary["processing"]["seconds"], "clip": round(time.perf_counter() - t0, 3)},
+            "seconds": {"model": a.summary["processing"]["seconds"], "clip": round(time.perf_counter() - t0, 3),
+                        "started": started, "ended": time.time()},
             "process": {"pid": os.getpid(), "models_built": len(models) if models is not None else None}}
 
 
@@ -269,8 +271,9 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
     """Screen every clip in ``src``; resumable (see the module docstring).
 
     Without ``cluster`` and with one worker the clips are screened in this process, one after the other.
-    ``cluster`` is a Dask scheduler's address (``tcp://HOST:PORT``), or ``"local"`` for a cluster of
-    ``workers`` single-threaded worker processes on this machine (also what ``workers`` > 1 alone starts);
+    ``cluster`` is a Dask scheduler's address (``tcp://HOST:PORT``), ``"local"`` for a cluster of ``workers``
+    single-threaded worker processes on this machine (also what ``workers`` > 1 alone starts), or a connected
+    :class:`distributed.Client` (left open);
     ``send`` says how clips reach its workers (``"path"``, ``"bytes"`` or ``"auto"``, see
     :mod:`records.cluster`). ``db`` is a records database (a SQLite file or a ``postgresql://`` URL) to store
     the clips of known clients in.
@@ -279,7 +282,8 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
     until a file has finished in this run). Returns a summary: ``total``, ``done`` (finished now), ``skipped``
     (finished before), ``failed`` (list of (name, error)), ``retried`` (files run again after their worker
     process died), ``stored`` / ``not_stored`` (with ``db``: names, and (name, reason)), ``rows`` (the roster),
-    ``roster_csv``, ``seconds``, ``engine`` (where the clips ran).
+    ``roster_csv``, ``seconds``, ``engine`` (where the clips ran), ``client_seconds`` (spent here writing the
+    results and storing them).
 
     Raises :class:`~records.errors.InUse` when another batch is using ``out``, and a
     :class:`~records.errors.RecordsError` when the database or the cluster cannot be reached.
@@ -318,7 +322,7 @@ def _run_locked(src: Path, out: Path, test: str, workers: int, cluster: str | No
         else:
             todo.append(f)
     summary = {"total": len(files), "done": [], "skipped": skipped, "seconds": 0.0, "retried": [], "stored": [],
-               "not_stored": [], "engine": "this process",
+               "not_stored": [], "engine": "this process", "client_seconds": 0.0,
                "failed": [(n, state["files"][n]["error"]) for n in skipped if state["files"][n]["status"] == "failed"]}
     if rec is not None:  # finished before, not stored yet (e.g. the client was added since)
         for f in files:
@@ -333,6 +337,7 @@ def _run_locked(src: Path, out: Path, test: str, workers: int, cluster: str | No
 
     def record(f: Path, result: dict | None, error: str | None, retried: bool = False) -> None:
         nonlocal count, finished_now, first_at
+        t_in = time.perf_counter()
         if error is None and result["sha256"] != stamps[f]["sha256"]:
             error = ("the clip that was screened is not the one in the folder (it changed meanwhile, or a worker "
                      "reads another file at the same path): run the batch again")
@@ -353,6 +358,7 @@ def _run_locked(src: Path, out: Path, test: str, workers: int, cluster: str | No
             summary["failed"].append((f.name, error))
         state["files"][f.name] = entry
         _write_json_atomic(out / STATE_FILE, state)
+        summary["client_seconds"] += time.perf_counter() - t_in
         count += 1
         finished_now += 1
         now = time.perf_counter()

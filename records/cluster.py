@@ -129,24 +129,33 @@ def connect(address: str, workers: int = 2, max_losses: int = 3) -> Iterator:
         client.close()
 
 
-def screen_on_cluster(address: str, todo: list[Path], options: dict,
+def screen_on_cluster(cluster, todo: list[Path], options: dict,
                       record: Callable[[Path, dict | None, str | None, bool], None], *, workers: int = 2,
                       send: str = "auto", max_losses: int = 3) -> str:
-    """Screen the clips ``todo`` on the cluster at ``address`` (see :func:`connect`), handing each result to
-    ``record(path, result, error, retried)`` as it arrives. Returns where they ran, in words."""
-    with connect(address, workers, max_losses) as client:
-        client.register_plugin(PoseModels(quiet=address == "local", segmentation=bool(options.get("segmentation"))))
-        try:
-            client.wait_for_workers(1, timeout=NO_WORKERS_TIMEOUT_S)
-        except TimeoutError:
-            raise ClusterError(f"no worker joined the Dask scheduler at {address} within {NO_WORKERS_TIMEOUT_S:.0f} s: "
-                               f"start one on each machine (dask worker {address} --nthreads 1)") from None
-        mode = choose_send(client, todo, send)
-        n = len(client.nthreads())
-        _run(client, todo, options, record, mode, max_losses)
-        where = (f"a local Dask cluster of {workers} worker processes" if address == "local"
-                 else f"the Dask cluster at {address} ({n} workers at the start)")
-        return f"{where}, clips sent by {'path' if mode == 'path' else 'bytes'}"
+    """Screen the clips ``todo`` on ``cluster``: an address (see :func:`connect`) or a connected
+    :class:`distributed.Client` (left open), handing each result to ``record(path, result, error, retried)``
+    as it arrives. Returns where they ran, in words."""
+    if not isinstance(cluster, str):
+        return _screen_with(cluster, f"the Dask cluster at {cluster.scheduler.address}", todo, options, record, send,
+                            False)
+    with connect(cluster, workers, max_losses) as client:
+        where = (f"a local Dask cluster of {workers} worker processes" if cluster == "local"
+                 else f"the Dask cluster at {cluster}")
+        return _screen_with(client, where, todo, options, record, send, cluster == "local")
+
+
+def _screen_with(client, where: str, todo: list[Path], options: dict, record, send: str, quiet: bool) -> str:
+    client.register_plugin(PoseModels(quiet=quiet, segmentation=bool(options.get("segmentation"))))
+    try:
+        client.wait_for_workers(1, timeout=NO_WORKERS_TIMEOUT_S)
+    except TimeoutError:
+        address = client.scheduler.address
+        raise ClusterError(f"no worker joined the Dask scheduler at {address} within {NO_WORKERS_TIMEOUT_S:.0f} s: "
+                           f"start one on each machine (dask worker {address} --nthreads 1)") from None
+    mode = choose_send(client, todo, send)
+    n = len(client.nthreads())
+    _run(client, todo, options, record, mode)
+    return f"{where}{'' if quiet else f' ({n} workers at the start)'}, clips sent by {mode}"
 
 
 def choose_send(client, todo: list[Path], send: str) -> str:
@@ -172,7 +181,7 @@ def choose_send(client, todo: list[Path], send: str) -> str:
     return "bytes"
 
 
-def _run(client, todo: list[Path], options: dict, record, mode: str, max_losses: int) -> None:
+def _run(client, todo: list[Path], options: dict, record, mode: str) -> None:
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
@@ -207,7 +216,10 @@ def _run(client, todo: list[Path], options: dict, record, mode: str, max_losses:
                 no_workers_since = _check_workers(client, no_workers_since)
             continue
         done = ac.next_batch(block=False)
-        lost = client.run_on_scheduler(losses, [fut.key for fut in done])
+        try:
+            lost = client.run_on_scheduler(losses, [fut.key for fut in done])
+        except Exception:  # noqa: BLE001 - the scheduler is going away: the futures say so next
+            lost = {}
         for fut in done:
             f = running.pop(fut)
             retried = lost.get(fut.key, 0) > 0
