@@ -142,7 +142,7 @@ def _search_photo(source: ImageSource, draw, *, segmentation: bool, max_side: in
         block = _first_block(assessment)
         if block is None and assessment["ok"]:
             if draw:
-                draw(search.model_frame(), pose.result)
+                draw(search.model_rgb, pose.result)
             record["used"] = pose.variant.name
             return tracked, person, assessment, record
         tried[pose.variant.name]["rejected"] = block or "nothing could be measured"

@@ -280,7 +280,6 @@ def _moved(before: np.ndarray, after: np.ndarray) -> float:
     return float(np.nanmax(np.abs(after[core, :2] - before[core, :2])) / height) if height > 0 else np.inf
 
 
-
 @dataclass
 class PhotoSearch:
     """What looking again for a person in a photo on its copies found (see :func:`search_photo`).
@@ -292,40 +291,42 @@ class PhotoSearch:
     agreeing : list of VariantPose
         The poses that several copies agree on (:func:`vision.variants.agreeing`), best first; empty
         when no two copies agree.
+    source : ImageSource
+        The photo.
+    model_rgb : ndarray
+        The photo as the model saw it (scaled to ``max_side``): the poses' pixels are in its frame.
+    segmentation : bool
+    max_side : int or None
     """
 
     tried: list[tuple[Variant, bool]]
     agreeing: list[VariantPose]
-    _source: ImageSource
-    _small: np.ndarray
-    _segmentation: bool
-    _max_side: int | None
+    source: ImageSource
+    model_rgb: np.ndarray
+    segmentation: bool
+    max_side: int | None
 
     def tracked(self, pose: VariantPose, probe_people: bool = True) -> Tracked:
         """The one-frame track of ``pose`` in the photo's coordinates (landmarks, visibility, world
         landmarks and outline; the model info names the copy under ``"input_variant"``), with the people
         probe run on the photo itself."""
         t0 = time.perf_counter()
-        frame = next(iter(self._source))
-        scale = self._small.shape[1] / frame.size[0]
+        frame = next(iter(self.source))
+        scale = self.model_rgb.shape[1] / frame.size[0]
         outline = None
-        if self._segmentation:
+        if self.segmentation:
             outline = empty_outline() if pose.outline is None else pose.outline / np.float32(scale)
         builder = SequenceBuilder()
         builder.append(frame.index, frame.timestamp, pose.result, frame.size, outline)
         probe = PeopleProbe(max_side=None) if probe_people else None
         if probe:
             try:
-                probe.check(self._small, pose.result, frame.timestamp)
+                probe.check(self.model_rgb, pose.result, frame.timestamp)
             finally:
                 probe.close()
-        seq = builder.build(self._source.info, model_info(True, self._segmentation, self._max_side, pose.variant.name))
+        seq = builder.build(self.source.info, model_info(True, self.segmentation, self.max_side, pose.variant.name))
         return Tracked(seq, list(probe.seen_at) if probe else [], probe.probed if probe else 0,
                        time.perf_counter() - t0, list(probe.seen) if probe else [])
-
-    def model_frame(self) -> np.ndarray:
-        """The photo as the model saw it (scaled to ``max_side``), e.g. to draw a pose on."""
-        return self._small
 
 
 def search_photo(source: ImageSource, *, segmentation: bool = False, max_side: int | None = DEFAULT_MAX_SIDE,
