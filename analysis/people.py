@@ -182,8 +182,8 @@ def check_person(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
                      "nearer its middle: it may not be the person being filmed",
                      ADVICE + "; the person assessed should be in the middle of the picture", blocking=True)
     return Check("person", False, value, "ratio",
-                 f"someone else, smaller and farther out, is also in the picture{where} ({value:.0%} of the size of the "
-                 "person assessed); the assessment follows the larger person in the middle",
+                 f"someone else is also in the picture{where}, smaller ({value:.0%} of the assessed person's size) and "
+                 "farther out; the assessment follows the larger, more central person",
                  "for the most reliable result, film with nobody else in view")
 
 

@@ -18,7 +18,6 @@ Run::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -67,7 +66,6 @@ def main(argv: list[str] | None = None) -> int:
                 reasons = [t["rejected"] for t in search["tried"] if t.get("rejected")]
                 outcome = "not kept: " + (reasons[0] if reasons else "no copy gave a person")
             rows.append((f.name[:44], ", ".join(found) or "-", outcome))
-    print(json.dumps({"photos": len(files)}))
     w = max(len(r[0]) for r in rows) if rows else 10
     for name, found, outcome in rows:
         print(f"{name.ljust(w)}  found on: {found}\n{'':{w}}  {outcome}")

@@ -13,7 +13,13 @@ returns the found poses in the **original photo's** coordinates:
 * in a mirrored copy the person's left and right swap, so left/right landmarks (and their visibility)
   are swapped back, and the world landmarks' x axis (image right) is negated;
 * the segmentation outline is traced on the copy's mask inside the photo's own rectangle and its
-  points mapped back like the landmarks (pixel centres stay pixel centres).
+  points mapped back like the landmarks (pixel centres stay pixel centres);
+* where the body runs on past the photo's border, the model sometimes squeezes what lies beyond onto the
+  border (seen on a real photo cut at the neck: nose and ears put 15 px below the top edge with visibility
+  0.97, the head being above the picture; on one cut under the chin two copies put the mouth inside the
+  photo, two others 20 px above it, where it is). So a landmark of a pose found on copies counts as seen
+  (keeps its visibility) only when every agreeing copy puts it inside the photo and none puts it within
+  :data:`BORDER_GUESS` torso lengths of the border; otherwise its visibility is 0.
 
 Whether a found pose is kept is for the caller to decide (``capture.analyze`` keeps it only when the
 assessment on it passes its gates).
@@ -168,6 +174,7 @@ VARIANTS: tuple[Variant, ...] = (
 )
 
 
+BORDER_GUESS = 0.05  # torso lengths from the photo's border within which a found landmark is a guess (engineering)
 AGREE_TORSO = 0.2  # two poses agree when their body landmarks lie this many torso lengths apart (median; engineering)
 MIN_AGREEING = 2  # a pose found on copies is trusted only when this many copies agree on it (engineering)
 
@@ -179,6 +186,29 @@ class VariantPose:
     variant: Variant
     result: PoseResult
     outline: np.ndarray | None
+
+
+def inside_photo(res: PoseResult, margin: float = 0.0) -> np.ndarray:
+    """(33,) bool: the landmarks of ``res`` (photo coordinates) inside the photo by more than ``margin``
+    torso lengths from its border."""
+    px = res.pixels.astype(np.float64)
+    w, h = res.image_size
+    torso = float(np.linalg.norm(px[[11, 12]].mean(axis=0) - px[[23, 24]].mean(axis=0)))
+    m = margin * torso if np.isfinite(torso) else 0.0
+    x, y = px[:, 0], px[:, 1]
+    return (x >= m) & (x <= w - m) & (y >= m) & (y <= h - m)
+
+
+def seen_by_all(group: list[VariantPose], margin: float = BORDER_GUESS) -> list[VariantPose]:
+    """The poses of ``group`` with the visibility of each landmark set to 0 unless every pose of the group
+    puts it inside the photo, more than ``margin`` torso lengths from the border (see the module docstring)."""
+    seen = np.all([inside_photo(g.result, margin) for g in group], axis=0)
+    out = []
+    for g in group:
+        r = g.result
+        vis = np.where(seen, r.visibility, 0.0).astype(np.float32)
+        out.append(VariantPose(g.variant, PoseResult(r.found, r.landmarks, vis, r.world, r.image_size), g.outline))
+    return out
 
 
 def find_on_variants(rgb: np.ndarray, estimator: PoseEstimator,
@@ -217,7 +247,8 @@ def pose_distance(a: np.ndarray, b: np.ndarray, inside: np.ndarray | None = None
 
 def agreeing(found: list[VariantPose], tolerance: float = AGREE_TORSO, min_agreeing: int = MIN_AGREEING) -> list[VariantPose]:
     """The largest group of poses found on different copies that agree (:func:`pose_distance` within
-    ``tolerance`` of the group's most central pose), most central first then in variant order; empty when
+    ``tolerance`` of the group's most central pose), most central first then in variant order, with only
+    the landmarks every one of them sees inside the photo left visible (:func:`seen_by_all`); empty when
     fewer than ``min_agreeing`` agree.
 
     Copies of one photo should give one pose; a pose only one copy gives, or two copies disagree on, is
@@ -233,4 +264,4 @@ def agreeing(found: list[VariantPose], tolerance: float = AGREE_TORSO, min_agree
     best = max(range(len(found)), key=lambda i: (len(near[i]), -i))
     if len(near[best]) < min_agreeing:
         return []
-    return [found[best]] + [found[j] for j in near[best] if j != best]
+    return seen_by_all([found[best]] + [found[j] for j in near[best] if j != best])
