@@ -205,10 +205,11 @@ class AnimatedImageSource:
         _check_file(self.path)
         self._im = _open_image(self.path)
         im = self._im
-        if im.width * im.height > MAX_IMAGE_PIXELS:
+        try:
+            check_photo(self.path.name, im.width, im.height)  # each frame's size, from the header
+        except InputError:
             im.close()
-            raise InputError(f"{self.path.name} is larger than {MAX_IMAGE_PIXELS // 1_000_000} megapixels a frame. "
-                             "Resize it and try again.")
+            raise
         self._delays: list[float] = []  # ms, per readable frame
         self._damage: str | None = None
         try:
