@@ -23,7 +23,10 @@ SAMPLE = Path(__file__).resolve().parent / "sample_media" / "standing_side.mp4"
 EXIT_OK, EXIT_INPUT, EXIT_PROBLEMS = 0, 2, 3
 
 ANALYZE_EPILOG = f"""\
-outputs (in --out, named after the input):
+outputs (in --out; NAME is the input's file name without its last suffix, so "Shot at 2.16.54 PM.png" gives
+"Shot at 2.16.54 PM.summary.json"; when --out already holds outputs of another input with that NAME, e.g.
+a.mp4 then a.mov, the new ones are named after the whole file name, "a.mov.summary.json", or "a-2...", and a
+note says so; analysing the same file again replaces its own outputs):
   NAME.pose.npz        the landmark track: 33 MediaPipe landmarks per frame in pixels/normalised
                        coordinates and metres, visibility, timestamps; gaps where no person was found
   NAME.summary.json    frames read, frames with a person, view guess, mean visibility, framing, problems
@@ -31,7 +34,8 @@ outputs (in --out, named after the input):
                        definition, kind (measurement/estimate), confidence, usual range; spinal curve
   NAME.keyframe.png    the steadiest frame with plumb line, hip and knee angles and the back contour
   NAME.movement.json   with --test: the movement test, per repetition and side, with its advice plan
-  NAME.annotated.mp4   the skeleton drawn on every frame (a .png for a photo)
+  NAME.annotated.mp4   the skeleton drawn on every frame (a .png for a photo; an animated GIF, PNG or WebP
+                       is a clip, timed by its frame delays)
   NAME.landmarks.csv   with --csv: one row per frame and landmark
 
 exit status: {EXIT_OK} done; {EXIT_INPUT} the input could not be analysed (nothing written);
@@ -66,10 +70,16 @@ def _print_summary(analysis) -> None:
     analysed = f", analysed: {s['frames']}" if src["frames_read"] != s["frames"] else ""
     print(f"  frames read: {src['frames_read']}{analysed}, with a person: {s['frames_with_person']} ({s['person_fraction']:.0%})")
     print(f"  view guess: {view['label']}{yaw}; mean landmark visibility: {vis}")
+    search = s.get("person_search") or {}
+    if search.get("used"):
+        how = next(t["description"] for t in search["tried"] if t["name"] == search["used"])
+        print(f"  the pose model found nobody in the photo itself; the person was found on {how} and mapped back")
     if s["processing"]["fps"]:
         print(f"  processed at {s['processing']['fps']:.1f} frames/s")
     for kind, path in analysis.outputs.items():
         print(f"  {kind}: {printable(path)}")
+    for note in analysis.notes:
+        print(f"  note: {printable(note)}")
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:

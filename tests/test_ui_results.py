@@ -75,7 +75,8 @@ def test_config_matches_the_page_and_keeps_everything_local():
     ("My clip (1).MOV", "My_clip_1.mov"),
     ("C:\\Users\\ann\\side view.jpg", "side_view.jpg"),
     ("...", "upload"),
-    ("photo.final.v2.heic", "photo.heic"),
+    ("photo.final.v2.heic", "photo_final_v2.heic"),
+    ("Screen Shot 2017-09-09 at 2.16.54 PM.png", "Screen_Shot_2017-09-09_at_2_16_54_PM.png"),
 ])
 def test_safe_filename(name, expected):
     assert ur.safe_filename(name) == expected
