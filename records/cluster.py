@@ -56,6 +56,7 @@ class PoseModels(WorkerPlugin):
         self.segmentation = segmentation
 
     def setup(self, worker) -> None:
+        import records.batch  # noqa: F401  (the per-clip code and the analysis it imports: now, not in the first clip)
         from vision.estimator import process_models, silence_native_logs
 
         if self.quiet:
@@ -182,7 +183,7 @@ def choose_send(client, todo: list[Path], send: str) -> str:
 
 
 def _run(client, todo: list[Path], options: dict, record, mode: str) -> None:
-    from distributed import as_completed
+    from distributed import wait
     from distributed.scheduler import KilledWorker
 
     from records.batch import plain_error
@@ -190,7 +191,6 @@ def _run(client, todo: list[Path], options: dict, record, mode: str) -> None:
     token = secrets.token_hex(4)
     pending = list(enumerate(todo))
     running: dict = {}
-    ac = as_completed()
 
     def submit_more() -> None:
         ahead = len(todo) if mode == "path" else AHEAD_PER_THREAD * max(1, sum(client.nthreads().values()))
@@ -200,22 +200,18 @@ def _run(client, todo: list[Path], options: dict, record, mode: str) -> None:
             fut = client.submit(screen_task, f.name, None if data is not None else str(f.resolve()), data, options,
                                 key=f"posture-screen-{token}-{i}", retries=1, pure=False, priority=-i)
             running[fut] = f
-            ac.add(fut)
 
     def losses(keys, dask_scheduler=None):  # runs on the scheduler (sent by value): worker deaths per task
         return {k: dask_scheduler.tasks[k].suspicious for k in keys if k in dask_scheduler.tasks}
 
     submit_more()
     no_workers_since = None
-    next_check = time.monotonic() + 2.0
     while running:
-        if not ac.has_ready():
-            time.sleep(0.05)
-            if time.monotonic() >= next_check:
-                next_check = time.monotonic() + 2.0
-                no_workers_since = _check_workers(client, no_workers_since)
+        try:  # the futures as they complete, and every 2 s a look whether any worker is left
+            done = list(wait(list(running), timeout=2.0, return_when="FIRST_COMPLETED").done)
+        except TimeoutError:
+            no_workers_since = _check_workers(client, no_workers_since)
             continue
-        done = ac.next_batch(block=False)
         try:
             lost = client.run_on_scheduler(losses, [fut.key for fut in done])
         except Exception:  # noqa: BLE001 - the scheduler is going away: the futures say so next
