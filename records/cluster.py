@@ -27,6 +27,7 @@ import contextlib
 import logging
 import secrets
 import time
+import warnings
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -197,8 +198,10 @@ def _run(client, todo: list[Path], options: dict, record, mode: str) -> None:
         while pending and len(running) < ahead:
             i, f = pending.pop(0)
             data = f.read_bytes() if mode == "bytes" else None
-            fut = client.submit(screen_task, f.name, None if data is not None else str(f.resolve()), data, options,
-                                key=f"posture-screen-{token}-{i}", retries=1, pure=False, priority=-i)
+            with warnings.catch_warnings():  # a clip sent as bytes is meant to travel with its task
+                warnings.filterwarnings("ignore", message="Sending large graph")
+                fut = client.submit(screen_task, f.name, None if data is not None else str(f.resolve()), data,
+                                    options, key=f"posture-screen-{token}-{i}", retries=1, pure=False, priority=-i)
             running[fut] = f
 
     def losses(keys, dask_scheduler=None):  # runs on the scheduler (sent by value): worker deaths per task

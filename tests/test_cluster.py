@@ -70,7 +70,13 @@ def test_single_machine_batch_reads_the_clips_with_one_model(single_machine):
     assert hip != {**stand, "person": hip["person"], "file": hip["file"]}  # ... and a different result for standing
 
 
-def test_local_cluster_of_two_workers_gives_the_same_roster(single_machine, tmp_path):
+def test_local_cluster_of_two_workers_gives_the_same_roster(single_machine, tmp_path, monkeypatch):
+    import tempfile
+
+    tmpdir = tmp_path / "tmpdir"  # the cluster's scratch space and the clips sent as bytes: nothing left there
+    tmpdir.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmpdir))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
     out = tmp_path / "out"
     seen = []
     s = run_batch(single_machine["src"], out, "hip_extension", cluster="local", workers=2, send="bytes",
@@ -91,6 +97,7 @@ def test_local_cluster_of_two_workers_gives_the_same_roster(single_machine, tmp_
         assert len(seq) == r["frames"] and seq.source.name == name
     written = [out, *out.rglob("*")]
     assert all(oct(os.stat(f).st_mode & 0o777) == oct(0o700 if f.is_dir() else 0o600) for f in written)
+    assert list(tmpdir.iterdir()) == []
 
 
 def test_scheduler_and_two_workers_survive_a_killed_worker(single_machine, tmp_path):
