@@ -101,8 +101,9 @@ def connect(address: str, workers: int = 2, max_losses: int = 3) -> Iterator:
     if address == "local":
         from privacy.files import private_tempdir
 
-        config = {"distributed.scheduler.allowed-failures": max_losses - 1}
-        with private_tempdir("posture-dask-") as scratch, dask.config.set(config):
+        with private_tempdir("posture-dask-") as scratch, dask.config.set({
+                "distributed.scheduler.allowed-failures": max_losses - 1,
+                "temporary-directory": str(scratch)}):  # Dask's scratch space too: deleted at the end
             for attempt in range(1, max_losses + 1):  # a worker process lost while starting: start again
                 try:
                     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
