@@ -59,6 +59,8 @@ from vision.estimator import silence_native_logs  # noqa: E402
 CLIPS = ["hip_extension", "kneeling_lunge", "thomas_test", "prone_knee_bend", "sit_to_stand", "standing_side",
          "before_tilt16", "after_tilt9", "trainer_screen"]
 LINK_BYTES_PER_S = 1e9 / 8  # assumed: a 1 Gbit/s network between the client, the scheduler and the workers
+PHONE_FRAMES = 30 * 30  # a 30 s phone clip at 30 frames/s ...
+PHONE_BYTES = 50e6  # ... of about 50 MB (H.264 at ~13 Mbit/s, a phone's 1080p default)
 
 
 def pool_clip(path: str) -> dict:
@@ -327,18 +329,25 @@ def main() -> None:
                 db_s, db_bytes = db_cost(pg, src, tmp / "c1")
             else:
                 db_s, db_bytes = None, None
-        print(f"\nscheduler: {per_task * 1e3:.2f} ms per task (burst of empty tasks) -> one scheduler keeps "
-              f"~{clip_s / per_task:,.0f} single-threaded workers busy at {clip_s:.1f} s a clip")
-        print(f"client: {client_s * 1e3:.0f} ms per clip to write its result and track -> ~{clip_s / max(client_s, 1e-3):,.0f} workers")
-        if db_s is not None:
-            print(f"PostgreSQL: {db_s * 1e3:.0f} ms per stored clip ({db_bytes / 1e3:.0f} kB track + results, one "
-                  f"transaction, from one client) -> ~{clip_s / db_s:,.0f} workers")
-        else:
-            print("PostgreSQL: not measured (no initdb here and no --db)")
+        per_frame = model / sum(r["frames"] for r in r1)
+        phone = PHONE_FRAMES * per_frame  # model seconds of a 30 s, 30 frames/s clip at this speed
         link = statistics.median(clip_bytes) / LINK_BYTES_PER_S
-        print(f"clips as bytes through the scheduler at 1 Gbit/s: {link * 1e3:.1f} ms per {statistics.median(clip_bytes) / 1e3:.0f} kB "
-              f"clip -> ~{clip_s / link:,.0f} workers; a 50 MB phone clip of ~30 s (~{30 * mean_model / 5:.0f} s of "
-              f"model time here) takes 0.4 s -> ~{30 * mean_model / 5 / 0.4:,.0f} workers")
+        print(f"\nworkers one of each keeps busy, for these clips ({clip_s:.1f} s each) and for a 30 s phone clip at "
+              f"30 frames/s (~{phone:.0f} s of model time at {per_frame * 1e3:.0f} ms a frame, ~{PHONE_BYTES / 1e6:.0f} MB):")
+        print(f"  scheduler: {per_task * 1e3:.2f} ms per task (a burst of empty tasks) -> ~{clip_s / per_task:,.0f} / "
+              f"~{phone / per_task:,.0f} workers")
+        print(f"  client writing the result and track: {client_s * 1e3:.0f} ms per clip -> ~{clip_s / max(client_s, 1e-3):,.0f} / "
+              f"~{phone / max(client_s, 1e-3):,.0f} workers")
+        if db_s is not None:
+            both = client_s + db_s
+            print(f"  PostgreSQL: {db_s * 1e3:.0f} ms per stored clip ({db_bytes / 1e3:.0f} kB track + results, one "
+                  f"transaction; the client stores one clip at a time), with the writing {both * 1e3:.0f} ms -> "
+                  f"~{clip_s / both:,.0f} / ~{phone / both:,.0f} workers")
+        else:
+            print("  PostgreSQL: not measured (no initdb here and no --db)")
+        print(f"  clips as bytes through the scheduler at an assumed 1 Gbit/s: {link * 1e3:.1f} ms per clip here -> "
+              f"~{clip_s / link:,.0f} workers; {PHONE_BYTES / LINK_BYTES_PER_S:.1f} s per phone clip -> "
+              f"~{phone / (PHONE_BYTES / LINK_BYTES_PER_S):,.0f} workers (by path from a shared folder: no such limit)")
         print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
