@@ -11,8 +11,10 @@ on the worker processes of an existing cluster (``dask scheduler`` + ``dask work
   that cannot see this machine's disk; the clip exists on the worker only in a private temporary folder while
   it is screened). ``"auto"`` asks every worker whether it can read every clip at its path, with the right
   size, and sends bytes otherwise. Either way the worker's SHA-256 of what it screened is checked against the
-  folder's. Bytes are read and submitted a few clips ahead of the workers, not all at once, so neither this
-  process nor the scheduler holds the whole folder in memory.
+  folder's.
+- **One clip per worker thread at a time**: a clip is submitted when a worker thread is free for it (the
+  cluster's threads are counted again as workers come and go), so neither this process nor the scheduler holds
+  the whole folder's bytes, and a worker that dies held only the clip it was screening.
 - **Faults**: a worker process lost mid-clip (killed, out of memory, its machine gone) → the scheduler runs
   the clip again on another worker (Dask's ``allowed-failures``; a local cluster allows
   ``max_losses - 1``, so the clip fails on its ``max_losses``-th loss with :class:`~distributed.KilledWorker`);
@@ -37,7 +39,6 @@ from records.errors import ClusterError, InvalidInput
 
 NO_WORKERS_TIMEOUT_S = 60.0  # engineering choice: wait this long for a worker before giving up (seconds)
 CONNECT_TIMEOUT_S = 10.0  # engineering choice: seconds to reach a scheduler
-AHEAD_PER_THREAD = 2  # clips submitted ahead per worker thread when clips travel as bytes
 
 
 class PoseModels(WorkerPlugin):
@@ -195,8 +196,11 @@ def _run(client, todo: list[Path], options: dict, record, mode: str) -> None:
     running: dict = {}
 
     def submit_more() -> None:
-        ahead = len(todo) if mode == "path" else AHEAD_PER_THREAD * max(1, sum(client.nthreads().values()))
-        while pending and len(running) < ahead:
+        try:
+            threads = sum(client.nthreads().values())
+        except Exception:  # noqa: BLE001 - the scheduler is going away: the futures say so next
+            return
+        while pending and len(running) < max(1, threads):
             i, f = pending.pop(0)
             data = f.read_bytes() if mode == "bytes" else None
             with warnings.catch_warnings():  # a clip sent as bytes is meant to travel with its task
@@ -211,17 +215,19 @@ def _run(client, todo: list[Path], options: dict, record, mode: str) -> None:
     submit_more()
     no_workers_since = None
     while running:
-        try:  # the futures as they complete, and every 2 s a look whether any worker is left
+        try:  # the futures as they complete, and every 2 s a look for new workers, or whether any is left
             done = list(wait(list(running), timeout=2.0, return_when="FIRST_COMPLETED").done)
         except TimeoutError:
             no_workers_since = _check_workers(client, no_workers_since)
+            submit_more()
             continue
         try:
             lost = client.run_on_scheduler(losses, [fut.key for fut in done])
         except Exception:  # noqa: BLE001 - the scheduler is going away: the futures say so next
             lost = {}
-        for fut in done:
-            f = running.pop(fut)
+        finished = [(fut, running.pop(fut)) for fut in done]
+        submit_more()  # the freed workers get their next clip before this process writes the results
+        for fut, f in finished:
             retried = lost.get(fut.key, 0) > 0
             if fut.status == "finished":
                 res = fut.result()
@@ -232,12 +238,12 @@ def _run(client, todo: list[Path], options: dict, record, mode: str) -> None:
             else:
                 exc = fut.exception()
                 if isinstance(exc, KilledWorker):
-                    record(f, None, f"the worker process analysing it stopped {exc.allowed_failures + 1} times (out of "
+                    n = exc.allowed_failures + 1
+                    record(f, None, f"the worker process analysing it stopped {n} time{'s' if n > 1 else ''} (out of "
                                     "memory, or killed): try this file alone with --workers 1", True)
                 else:
                     record(f, None, plain_error(exc), retried)
             fut.release()
-        submit_more()
 
 
 def _check_workers(client, since: float | None) -> float | None:

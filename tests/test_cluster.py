@@ -131,6 +131,36 @@ def test_scheduler_and_two_workers_survive_a_killed_worker(single_machine, tmp_p
         assert "0 screened now, 4 already done before" in o, o
 
 
+def test_a_clip_whose_worker_keeps_dying_fails_with_its_reason_and_the_others_finish(tmp_path):
+    """With no loss allowed (max_losses=1) a clip whose worker is killed under it is a failed row, saying
+    why; the restarted worker screens the rest."""
+    import threading
+
+    from cluster_support import spawned_workers
+    from records.cluster import connect
+
+    src = tmp_path / "clips"
+    src.mkdir()
+    for n in ("a.mp4", "b.mp4"):
+        shutil.copy(SAMPLES / "hip_extension.mp4", src / n)
+    killed = []
+
+    def kill_one_reading():
+        pid = wait_for(lambda: reading(spawned_workers(os.getpid()), src), 180, "a worker reading a clip")[0]
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
+
+    with connect("local", 1, max_losses=1) as client:
+        t = threading.Thread(target=kill_one_reading, daemon=True)
+        t.start()
+        s = run_batch(src, tmp_path / "out", "hip_extension", cluster=client)
+        t.join(30)
+    assert killed and len(s["failed"]) == 1 and len(s["done"]) == 1, s
+    name, why = s["failed"][0]
+    assert "worker process analysing it stopped 1 time " in why and name in s["retried"]
+    assert s["rows"][0]["file"] == s["done"][0]
+
+
 def test_an_unreachable_scheduler_is_one_line(tmp_path):
     src = _clips(tmp_path / "clips")
     p = _cli("batch", str(src), "-o", str(tmp_path / "out"), "-q", "--cluster", f"tcp://127.0.0.1:{free_port()}")
