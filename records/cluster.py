@@ -58,7 +58,8 @@ class PoseModels(WorkerPlugin):
         self.segmentation = segmentation
 
     def setup(self, worker) -> None:
-        import records.batch  # noqa: F401  (the per-clip code and the analysis it imports: now, not in the first clip)
+        import capture.analyze  # noqa: F401  (the per-clip code and the analysis: imported now, not in the first clip)
+        import records.batch  # noqa: F401
         from vision.estimator import process_models, silence_native_logs
 
         if self.quiet:
