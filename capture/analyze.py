@@ -15,7 +15,8 @@ import numpy as np
 
 from analysis.advice import build_plan
 from analysis.assessment import assess_standing
-from analysis.causation import normalize_findings
+from analysis.gates import problems as gate_problems
+from analysis.gates import settle
 from analysis.movement import run_movement_test
 from analysis.summary import track_summary
 from vision.drawing import annotated_frame, draw_side_assessment, draw_skeleton
@@ -39,8 +40,15 @@ class Analysis:
     assessment: dict | None = None
 
 
-def problems_of(summary: dict, tracked: Tracked) -> list[str]:
-    """One plain sentence per problem a user can act on."""
+def problems_of(summary: dict, tracked: Tracked, assessment: dict | None = None) -> list[str]:
+    """One plain sentence per problem a user can act on, the one that explains the others first.
+
+    The recording itself (stopped early, nobody found) comes first, then several people in view, then the
+    failed checks of the standing ``assessment`` in gate order (:func:`analysis.gates.problems`: each once,
+    consequences of an earlier failure left out). Without an assessment the framing of the whole track is
+    reported instead of its checks. A person seen in only part of a clip is a problem of its own only when
+    nothing blocked the assessment (a runner who leaves the picture is told about the running).
+    """
     out = []
     src = tracked.sequence.source
     if src.stopped_early:
@@ -49,17 +57,22 @@ def problems_of(summary: dict, tracked: Tracked) -> list[str]:
     if summary["frames"] and summary["frames_with_person"] == 0:
         out.append(f"No person was found in any of the {summary['frames']} frames. Film one person, whole body, "
                    "in good light, facing or side-on to the camera.")
-    elif summary["person_fraction"] < MIN_PERSON_FRACTION:
-        out.append(f"A person was found in only {summary['person_fraction']:.0%} of the frames: keep the whole body "
-                   "in view for the whole recording (measurements use only the frames with a person).")
-    if summary["frames_with_person"] and summary["framing"]["missing"]:
-        missing = ", ".join(summary["framing"]["missing"])
-        out.append(f"The person is only partly in the picture ({missing} not seen): {summary['framing']['advice']}.")
-    if tracked.several_people_at:
+        return out
+    checks = (assessment or {}).get("checks") or []
+    if tracked.several_people_at and not any(c["name"] == "person" for c in checks):
         at = ", ".join(f"{t:.1f} s" for t in tracked.several_people_at[:3])
         out.append(f"Several people are in the picture (at {at}): the pose model follows only one of them. "
                    "Film one person at a time, with nobody else in view.")
-    return out
+    blocked = bool((assessment or {}).get("blocked_by"))
+    if summary["person_fraction"] < MIN_PERSON_FRACTION and not blocked:
+        out.append(f"A person was found in only {summary['person_fraction']:.0%} of the frames: keep the whole body "
+                   "in view for the whole recording (measurements use only the frames with a person).")
+    if assessment is None:
+        if summary["framing"]["missing"]:
+            missing = ", ".join(summary["framing"]["missing"])
+            out.append(f"The person is only partly in the picture ({missing} not seen): {summary['framing']['advice']}.")
+        return out
+    return out + [p for p in gate_problems(checks) if p not in out]
 
 
 def analyze_file(
@@ -146,19 +159,18 @@ def analyze_file(
     outputs["track"] = str(seq.save(out / f"{stem}.pose.npz"))
     if csv:
         outputs["csv"] = str(seq.to_csv(out / f"{stem}.landmarks.csv"))
-    summary = track_summary(seq.landmarks, seq.visibility, seq.world)
+    summary = track_summary(seq.landmarks, seq.visibility, seq.world, seq.image_size)
     summary["several_people_at_s"] = tracked.several_people_at
     summary["processing"] = {"seconds": round(tracked.seconds, 3),
                              "fps": round(len(seq) / tracked.seconds, 2) if tracked.seconds else None}
     summary["source"] = asdict(seq.source)
     summary["model"] = seq.model
-    problems = problems_of(summary, tracked)
     assessment = None
     if test and summary["frames_with_person"]:
         assessment = run_movement_test(test, seq.timestamps, seq.pixels, seq.visibility, outline=seq.outline,
                                        world=seq.world, landmarks=seq.landmarks, image_size=seq.image_size)
-        problems += assessment["problems"]
-        assessment["plan"] = build_plan(intake, normalize_findings(assessment), role)
+        problems = problems_of(summary, tracked) + assessment["problems"]
+        assessment["plan"] = build_plan(intake, assessment, role)  # read through normalize_findings
         p = out / f"{stem}.movement.json"
         p.write_text(json.dumps(assessment, indent=2))
         outputs["movement"] = str(p)
@@ -166,9 +178,9 @@ def analyze_file(
         assessment = assess_standing(seq.pixels, seq.visibility, seq.world, seq.image_size,
                                      None if is_image else seq.timestamps, seq.outline, height_cm=height_cm,
                                      want=want_view, calibration=calibration)
-        problems += [f"{c['reason']}: {c['advice']}" for c in assessment["checks"]
-                     if not c["passed"] and c["name"] != "whole_body"]  # framing is reported already
-        assessment["plan"] = build_plan(intake, assessment, role)
+        settle(assessment)  # again after any check added here: a blocking one withholds every number
+        problems = problems_of(summary, tracked, assessment)
+        assessment["plan"] = build_plan(intake, assessment, role)  # a blocked result gives it no findings
         p = out / f"{stem}.assessment.json"
         p.write_text(json.dumps(assessment, indent=2))
         outputs["assessment"] = str(p)
@@ -176,6 +188,8 @@ def analyze_file(
             p = out / f"{stem}.keyframe.png"
             write_key_frame(p, path, seq, assessment)
             outputs["keyframe"] = str(p)
+    else:
+        problems = problems_of(summary, tracked)
     summary["problems"] = problems
     p = out / f"{stem}.summary.json"
     p.write_text(json.dumps(summary, indent=2))
@@ -190,10 +204,13 @@ def write_key_frame(dest: Path, path: str | Path, seq: PoseSequence, assessment:
     k = assessment["key_frame"]
     rgb = read_frame(path, int(seq.frame_index[k]), float(seq.timestamps[k]))
     view = assessment["view"]["label"]
-    if view in ("left side", "right side"):
+    measured = {m["key"] for m in assessment.get("metrics") or [] if m.get("value") is not None}
+    if assessment.get("ok") and view in ("left side", "right side"):
         edge = (assessment.get("spinal_curve") or {}).get("key_frame_back_edge_px")
         edge = None if edge is None else np.array(edge, dtype=float)
-        img = draw_side_assessment(rgb, seq.pixels[k], seq.visibility[k], assessment["view"]["facing"], edge)
-    else:
+        angles = tuple(a for a, key in (("hip", "hip_angle"), ("knee", "knee_flexion")) if key in measured)
+        img = draw_side_assessment(rgb, seq.pixels[k], seq.visibility[k], assessment["view"]["facing"], edge,
+                                   angles=angles, plumb="plumb_hip" in measured or "plumb_knee" in measured)
+    else:  # nothing measured: the skeleton only, no number drawn as a result
         img = draw_skeleton(rgb, seq.pixels[k], seq.visibility[k])
     cv2.imwrite(str(dest), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))

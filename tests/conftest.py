@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -9,7 +10,20 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def _shared_data() -> Path:
+    """``../shared/data`` beside the repository (``$POSTURE_SHARED_DATA`` overrides it; a git worktree one
+    level deeper, as ``wt/<branch>``, finds it one level further up)."""
+    if os.environ.get("POSTURE_SHARED_DATA"):
+        return Path(os.environ["POSTURE_SHARED_DATA"])
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "data").is_dir():
+            return base / "shared" / "data"
+    return ROOT.parent / "shared" / "data"
+
+
+SHARED_DATA = _shared_data()
 
 needs_shared_data = pytest.mark.skipif(
     not SHARED_DATA.is_dir(), reason=f"real test media folder {SHARED_DATA} is absent (it sits beside the repository in CI)"
