@@ -75,7 +75,6 @@ def seen_in_frame(landmarks: np.ndarray, visibility: np.ndarray, min_visibility:
 # region below it is predicted outside the picture, is taken to be out of the picture too (the picture ends
 # near it and the model extrapolated it inwards: seen on a photo cut at mid-thigh with "knees" inside it).
 _CHAIN = ("head", "shoulders", "hips", "knees", "feet")
-BARELY_SEEN = 0.2  # engineering choice: under this visibility a landmark's predicted place means little
 
 
 def region_status(landmarks: np.ndarray, visibility: np.ndarray, min_fraction: float = 0.5) -> dict[str, str]:
@@ -93,8 +92,10 @@ def region_status(landmarks: np.ndarray, visibility: np.ndarray, min_fraction: f
     -------
     dict of str to str
         Per region of :data:`REGIONS`: ``"seen"`` (at least one of its landmarks inside the picture and seen
-        clearly), ``"unclear"`` (most of its landmarks inside the picture but none seen clearly: hidden, dark or
-        blending with the background) or ``"out"`` (out of the picture). ``"out"`` everywhere when no frame has a person.
+        clearly), ``"unclear"`` (most of its landmarks inside the picture but none seen clearly: hidden, dark
+        or blending with the background) or ``"out"`` (out of the picture; everywhere when nobody was found).
+        A region barely seen (visibility under ``framing_barely_seen``) just above regions out of the picture
+        is out of it too: the picture ends there and the model extrapolated it inwards.
     """
     lm = np.asarray(landmarks, dtype=np.float64)
     det = ~np.isnan(lm[:, 0, 0])
@@ -104,7 +105,7 @@ def region_status(landmarks: np.ndarray, visibility: np.ndarray, min_fraction: f
     inside = inside_frame(lm[det])
     seen = seen_in_frame(lm[det], vis)
     with np.errstate(invalid="ignore"):
-        barely = inside & ~(vis >= BARELY_SEEN)
+        barely = inside & ~(vis >= threshold("framing_barely_seen"))
     out, barely_seen = {}, {}
     for name, idx in REGIONS.items():
         idx = list(idx)
@@ -544,7 +545,7 @@ def check_person_size(pixels: np.ndarray, image_height: float | np.ndarray) -> C
                  "step closer to the camera (or zoom in) while keeping your head and feet in the picture")
 
 
-def camera_roll_cues(pixels: np.ndarray, view: str, visibility: np.ndarray | None = None) -> tuple[float, float, str]:
+def camera_roll_cues(pixels: np.ndarray, view: str) -> tuple[float, float, str]:
     """Two independent readings of how far the picture is rolled, from a person standing on both feet.
 
     * **Floor line**: side view, the heel-to-toe line (heel -> foot index) of each seen foot, along the floor
@@ -563,8 +564,6 @@ def camera_roll_cues(pixels: np.ndarray, view: str, visibility: np.ndarray | Non
         Image points (x right, y down); unseen and out-of-picture points masked as NaN.
     view : str
         ``"right side"``, ``"left side"``, ``"front"`` or ``"back"``.
-    visibility : ndarray, shape (T, 33), optional
-        Unused when the points are masked already (kept for callers that pass it).
 
     Returns
     -------
@@ -593,7 +592,7 @@ def camera_roll_cues(pixels: np.ndarray, view: str, visibility: np.ndarray | Non
     return f, a, what
 
 
-def check_camera_level(pixels: np.ndarray, view: str, visibility: np.ndarray | None = None) -> Check:
+def check_camera_level(pixels: np.ndarray, view: str) -> Check:
     """Is the camera roughly level? Judged from the floor line under the feet and the body's upright axis.
 
     The camera is taken to be rolled only when both cues of :func:`camera_roll_cues` turn the same way; the
@@ -607,7 +606,6 @@ def check_camera_level(pixels: np.ndarray, view: str, visibility: np.ndarray | N
         Image points (x right, y down); unseen and out-of-picture points masked as NaN.
     view : str
         ``"right side"``, ``"left side"``, ``"front"`` or ``"back"``.
-    visibility : ndarray, shape (T, 33), optional
 
     Returns
     -------
@@ -617,7 +615,7 @@ def check_camera_level(pixels: np.ndarray, view: str, visibility: np.ndarray | N
         not checked when the feet are not seen, or when the reading exceeds ``camera_roll_plausible_max`` (a
         roll nobody sets by accident: a landmark error). Not blocking.
     """
-    f, a, what = camera_roll_cues(pixels, view, visibility)
+    f, a, what = camera_roll_cues(pixels, view)
     if not np.isfinite(f):
         return Check("camera_level", True, None, "deg", "could not check whether the camera is level (feet not seen)",
                      checked=False)
@@ -779,6 +777,6 @@ def capture_checks(landmarks: np.ndarray, visibility: np.ndarray, image_size: np
     named = [j for r, st in status.items() if st != "seen" for j in REGIONS[r]]  # already named by whole_body
     checks = [view, whole, check_visibility(visibility, required, landmarks=lm, needed=core, skip=named),
               check_person_size(px, size[:, 1])]
-    checks.append(check_camera_level(px, label if label in VIEW_YAW else "front", visibility))
+    checks.append(check_camera_level(px, label if label in VIEW_YAW else "front"))
     checks.append(check_still(motion_pct))
     return checks
