@@ -10,20 +10,8 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _shared_data() -> Path:
-    """``../shared/data`` beside the repository (``$POSTURE_SHARED_DATA`` overrides it; a git worktree one
-    level deeper, as ``wt/<branch>``, finds it one level further up)."""
-    if os.environ.get("POSTURE_SHARED_DATA"):
-        return Path(os.environ["POSTURE_SHARED_DATA"])
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared" / "data").is_dir():
-            return base / "shared" / "data"
-    return ROOT.parent / "shared" / "data"
-
-
-SHARED_DATA = _shared_data()
+# the shared real media beside the repository, or where $POSTURE_SHARED_DATA says (e.g. from a git worktree)
+SHARED_DATA = Path(os.environ.get("POSTURE_SHARED_DATA") or ROOT.parent / "shared" / "data")
 
 needs_shared_data = pytest.mark.skipif(
     not SHARED_DATA.is_dir(), reason=f"real test media folder {SHARED_DATA} is absent (it sits beside the repository in CI)"
