@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import html
+import os
 import sys
 import time
 import tomllib
@@ -39,7 +40,10 @@ OUT = ROOT / "out" / "eval_real"
 
 
 def default_data() -> Path:
-    """``../shared/data`` beside the repository (or beside its parent, for a git worktree in ``wt/``)."""
+    """``$POSTURE_SHARED_DATA``, else ``../shared/data`` beside the repository (or beside its parent, for a git
+    worktree in ``wt/``)."""
+    if os.environ.get("POSTURE_SHARED_DATA"):
+        return Path(os.environ["POSTURE_SHARED_DATA"])
     for base in (ROOT.parent, ROOT.parent.parent):
         if (base / "shared" / "data").is_dir():
             return base / "shared" / "data"
@@ -108,7 +112,10 @@ def outcome(analysis) -> tuple[str, str]:
         return "refuse:no_person", first
     if a.get("ok"):
         return "measure", first
-    return "refuse:" + (a.get("blocked_by") or "nothing_measured"), first
+    from analysis.gates import blocking_failure
+
+    block = a.get("blocked_by") or (blocking_failure(a.get("checks") or []) or {}).get("name")
+    return "refuse:" + (block or "nothing_measured"), first
 
 
 def faults_of(entry: Entry, analysis) -> list[str]:
