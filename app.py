@@ -272,14 +272,17 @@ def show_result(result: Result, ck: uc.CheckKind, role: str) -> list[dict]:
     if a is None:
         st.info("Nothing could be measured (no person was found).")
     elif a.get("kind"):  # movement test
-        metrics = up.movement_metrics(a)
+        metrics = up.movement_metrics(a) if up.shows_numbers(a) else []
         st.markdown(f"#### {a['protocol']['name']}" + (f" - {a['side']} side" if a.get("side") else ""))
+        if not up.shows_numbers(a):
+            st.error("No numbers from this recording: a check marked above failed. Fix it and record again.")
         reps = a.get("repetitions") or a.get("steps") or []
-        st.caption(f"{len(reps)} repetition(s) found." if reps else "No repetition was found.")
+        if up.shows_numbers(a):
+            st.caption(f"{len(reps)} repetition(s) found." if reps else "No repetition was found.")
         if metrics:
             st.dataframe(up.metrics_table(metrics, role), hide_index=True, width="stretch",
                          height=table_height(len(metrics)))
-        for f in up.movement_flags(a):
+        for f in up.movement_flags(a) if up.shows_numbers(a) else []:
             st.markdown(f"- {f}")
         if not expert:
             for r in up.readings(metrics):
@@ -289,12 +292,12 @@ def show_result(result: Result, ck: uc.CheckKind, role: str) -> list[dict]:
             st.markdown("**The movement over time** (degrees)")
             st.altair_chart(series_chart(series))
     else:
-        metrics = a.get("metrics") or []
+        metrics = (a.get("metrics") or []) if up.shows_numbers(a) else []
         if a.get("view"):
             st.markdown(f"#### Standing posture, {a['view']['label']} view")
         if not a.get("ok"):
             st.error("No posture numbers: the recording does not show what they need. Fix what is marked above "
-                     "and record again.")
+                     "(the first problem explains the others) and record again.")
         if metrics:
             note = ("“Estimate” = inferred from the body's outline (pelvic tilt, low-back and upper-back curves); "
                     "“measurement” = read from the joint positions. Usual ranges are approximate.")
@@ -313,7 +316,7 @@ def show_result(result: Result, ck: uc.CheckKind, role: str) -> list[dict]:
                 with st.expander("What each number means, and where its usual range comes from"):
                     for name, text in up.definitions(metrics):
                         st.markdown(f"**{name}.** {text}")
-        curve = a.get("spinal_curve")
+        curve = a.get("spinal_curve") if up.shows_numbers(a) else None
         if curve and curve.get("posture_type") not in (None, "unknown"):
             st.markdown(f"**Posture reading (an estimate):** {curve['posture_reason']}")
         series = up.standing_series(result.sequence, a)

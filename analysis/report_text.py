@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from analysis.gates import rank_checks
+
 
 def _value(m: dict) -> str:
     if m["value"] is None:
@@ -24,6 +26,17 @@ def _range(m: dict) -> str:
     return ""
 
 
+def _check_lines(checks: list[dict]) -> list[str]:
+    """The failed checks, the one that explains the others first; consequences of it are not repeated."""
+    out = []
+    for c in rank_checks(checks):
+        if c["passed"] or c.get("consequence_of"):
+            continue
+        kind = "cannot measure" if c.get("blocking") else "check"
+        out.append(f"  [{kind}] {c['reason']}" + (f" - {c['advice']}" if c.get("advice") else ""))
+    return out
+
+
 def format_assessment(assessment: dict, detailed: bool = False) -> str:
     """The assessment as lines of text: capture checks, a metrics table, the posture reading, notes.
 
@@ -33,10 +46,7 @@ def format_assessment(assessment: dict, detailed: bool = False) -> str:
     view = assessment.get("view")
     if view:
         lines.append(f"Standing posture, {view['label']} view")
-    bad = [c for c in assessment["checks"] if not c["passed"]]
-    for c in bad:
-        kind = "cannot measure" if c["blocking"] else "check"
-        lines.append(f"  [{kind}] {c['reason']}" + (f" - {c['advice']}" if c["advice"] else ""))
+    lines += _check_lines(assessment["checks"])
     if not assessment["ok"]:
         lines.append("  No posture numbers: fix the capture as advised above and record again.")
         return "\n".join(lines + [f"  Note: {n}" for n in assessment["notes"]])
@@ -69,13 +79,13 @@ def format_movement(result: dict) -> str:
     """A movement-test result (:func:`analysis.movement.run_movement_test`) as lines of text."""
     proto = result.get("protocol") or {}
     lines = [f"{proto.get('name', result['kind'])} ({result.get('side') or 'side unknown'} side)"]
-    for c in result["checks"]:
-        if not c["passed"]:
-            lines.append(f"  [{'cannot measure' if c['blocking'] else 'check'}] {c['reason']}"
-                         + (f" - {c['advice']}" if c["advice"] else ""))
+    lines += _check_lines(result["checks"])
     if not result["ok"]:
+        lines.append("  No numbers from this recording: a check above failed.")
         lines.append("  How to film it: " + proto.get("camera", ""))
         lines += [f"    - {step}" for step in proto.get("person", [])]
+        lines += [f"  problem: {p}" for p in result["problems"]]
+        return "\n".join(lines)
     reps = result.get("repetitions") or result.get("steps") or []
     for r in reps:
         label = f"repetition {r['repetition']}" if "repetition" in r else f"step {r.get('step', '?')}"
