@@ -271,9 +271,14 @@ def show_result(result: Result, ck: uc.CheckKind, role: str) -> list[dict]:
         st.info("Nothing could be measured (no person was found).")
     elif a.get("kind"):  # movement test
         metrics = up.movement_metrics(a)
-        st.markdown(f"#### {a['protocol']['name']}" + (f" - {a['side']} side" if a.get("side") else ""))
+        who = a.get("leg") or (f"{a['side']} side" if a.get("side") else "")
+        st.markdown(f"#### {a['protocol']['name']}" + (f" - {who}" if who and a.get("ok") else ""))
         reps = a.get("repetitions") or a.get("steps") or []
-        st.caption(f"{len(reps)} repetition(s) found." if reps else "No repetition was found.")
+        if not a.get("ok"):
+            st.error("No numbers: the recording does not show this test. Fix what is marked above and record "
+                     "again.")
+        else:
+            st.caption(f"{len(reps)} repetition(s) found." if reps else "No repetition was found.")
         if metrics:
             st.dataframe(up.metrics_table(metrics, role), hide_index=True, width="stretch",
                          height=table_height(len(metrics)))

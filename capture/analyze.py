@@ -98,7 +98,8 @@ def analyze_file(
     under ``"plan"``; without an intake the plan asks for the safety questions first.
     With ``test`` (a movement test kind, see :func:`analysis.movement.run_movement_test`) the clip is
     analysed as that test instead of standing posture, written to ``<stem>.movement.json``, and the
-    plan is built from its findings. ``still_stride`` > 1 analyses fewer frames while the person stands
+    plan is built from its findings; when the test's gates failed (``ok`` false) its problems join the
+    problems and there is no plan (``"plan": None``). ``still_stride`` > 1 analyses fewer frames while the person stands
     still (see :func:`track`).
 
     Raises
@@ -158,7 +159,8 @@ def analyze_file(
         assessment = run_movement_test(test, seq.timestamps, seq.pixels, seq.visibility, outline=seq.outline,
                                        world=seq.world, landmarks=seq.landmarks, image_size=seq.image_size)
         problems += assessment["problems"]
-        assessment["plan"] = build_plan(intake, normalize_findings(assessment), role)
+        # a test whose gates failed has no numbers (ok false): nothing for the advice plan to build on
+        assessment["plan"] = build_plan(intake, normalize_findings(assessment), role) if assessment["ok"] else None
         p = out / f"{stem}.movement.json"
         p.write_text(json.dumps(assessment, indent=2))
         outputs["movement"] = str(p)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# the shared real media beside the repository, or where $POSTURE_SHARED_DATA says (e.g. from a git worktree)
+SHARED_DATA = Path(os.environ.get("POSTURE_SHARED_DATA") or ROOT.parent / "shared" / "data")
 
 needs_shared_data = pytest.mark.skipif(
     not SHARED_DATA.is_dir(), reason=f"real test media folder {SHARED_DATA} is absent (it sits beside the repository in CI)"
