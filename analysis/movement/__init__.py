@@ -7,7 +7,7 @@ One module per test, the shared parts beside them; :func:`run_movement_test` is 
 * :mod:`.series` - the shared per-frame series (landmark cleaning, leg and trunk angles, the lumbar
   outline angle, facing), reading values and building Metrics over repetitions; sign conventions.
 * :mod:`.legs` - leg identity: consistent left/right labels, near and far leg, the leg that moved.
-* :mod:`.outline_thigh` - the moving thigh from the body outline where the knee landmark is unsure.
+* :mod:`.outline_limbs` - the moving thigh from the body outline where the knee landmark is unsure.
 * :mod:`.checks` - the gates (view, whole body, start posture and activity, face up/down, movement) and
   what a failed blocking check withholds.
 * :mod:`.hip_extension` - standing hip extension and the half-kneeling lunge, with compensation.

@@ -10,10 +10,12 @@ with a reason a person can act on (``../shared/DESIGN.md``, "Trust"):
    lunge, seated for the sit-to-stand, lying for the Thomas test and the prone knee bend), and no other
    activity in its place: walking or running offered as a standing hip extension is refused with what it
    looks like. Judged with the activity gate of the standing assessment (:mod:`analysis.activity`) on the
-   frames before the movement starts. Blocking.
+   frames before the movement starts; its walking and running count only when the feet really take turns
+   in front (:func:`feet_alternate`). Blocking.
 4. ``position``: lying **face up** for the Thomas test, **face down** for the prone knee bend
    (:func:`lying_face`, which :mod:`analysis.activity` does not tell). Blocking.
-5. ``person_size``: large enough in the picture (standing tests). A warning.
+5. ``leg``: which leg moved is certain (:mod:`analysis.movement.hip_extension`). A warning.
+   ``person_size``: large enough in the picture (standing tests). A warning.
 6. ``movement``: the test's movement happened, the expected joint going the expected way (from the
    test's result: repetitions of a thigh going back, a rise from the chair, a hug-and-hold, a knee bend,
    steps). Blocking.
@@ -28,13 +30,13 @@ import numpy as np
 
 from analysis import geometry as geo
 from analysis.activity import SEEN_WORDS, classify_activity
-from analysis.movement.series import midpoint, quiet
+from analysis.movement.series import SIDE_IDX, midpoint, quiet, thigh_length
 from analysis.protocols import PROTOCOLS
 from analysis.quality import Check, check_person_size, check_view, check_whole_body, mask_low_visibility
 from analysis.view import body_yaw, typical_yaw
 
 __all__ = ["START_POSTURE", "check_clip", "check_activity", "check_lying_face", "check_movement", "lying_face",
-           "withhold", "failed_blocking"]
+           "feet_alternate", "withhold", "failed_blocking"]
 
 # The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
 # and the start position in full.
@@ -104,6 +106,24 @@ def check_lying_face(kind: str, world, pixels, visibility) -> Check:
                  f"{PROTOCOLS[kind]['person'][0]}", blocking=True)
 
 
+def feet_alternate(pixels: np.ndarray, facing: int, min_apart: float = 0.5, min_changes: int = 3) -> bool:
+    """Do the feet take turns in front, as in walking or running? True when the ankles' order along the
+    way the body faces (or along the picture's x axis when the facing is unknown) changes at least
+    ``min_changes`` times, each foot at least ``min_apart`` thigh lengths in front of the other in turn.
+
+    A check on the activity gate's gait (:func:`analysis.activity.gait_segments`), which reads steps from
+    signals that do not know which leg is which: a pose model that loses the legs for a second (both knees
+    on one spot) can look like steps there; legs that really take turns change places in front."""
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    scale = thigh_length(p)
+    if not np.isfinite(scale) or scale <= 0:
+        return False
+    d = (p[:, SIDE_IDX["left"]["ankle"], 0] - p[:, SIDE_IDX["right"]["ankle"], 0]) * (facing or 1) / scale
+    state = np.where(d >= min_apart, 1, np.where(d <= -min_apart, -1, 0))
+    state = state[state != 0]
+    return int(np.sum(np.diff(state) != 0)) >= min_changes
+
+
 def _start_frames(kind: str, result: dict | None, n: int) -> np.ndarray:
     """Frames of the start posture: before the first repetition (hip extension, sit-to-stand), else all."""
     reps = (result or {}).get("repetitions") or []
@@ -136,14 +156,17 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
                      checked=False), {}
     t = np.asarray(timestamps, dtype=np.float64)
     reading = classify_activity(pixels, visibility, world, image_size, t if len(t) > 1 else None)
-    labels = reading.frames
+    labels = reading.frames.copy()
     det = labels != "none"
+    stepping = feet_alternate(pixels, int((result or {}).get("facing") or 0))
+    if not stepping and kind != "walk":  # "steps" of legs that never changed places: the model lost them
+        labels[np.isin(labels, _GAIT)] = "unclear"
     gait_share = float(np.isin(labels[det], _GAIT).mean()) if det.any() else 0.0
     start = _start_frames(kind, result, len(labels))
     lab = labels[start]
     known = lab[~np.isin(lab, _NOT_KNOWN)]
     shares = {k: round(float(np.mean(known == k)), 3) for k in np.unique(known)} if known.size else {}
-    seen = {"label": reading.label, "start": shares, "gait_share": round(gait_share, 3)}
+    seen = {"label": reading.label, "start": shares, "gait_share": round(gait_share, 3), "feet_alternate": stepping}
     if kind == "walk":
         if reading.gait:
             g = "running" if any(s.running for s in reading.gait) else "walking"
@@ -154,9 +177,10 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
                      "walk or run across the picture, side-on, with your feet in view", blocking=True), seen
     want, short, words = START_POSTURE[kind]
     need = f"this test starts {words}"
-    if gait_share > MAX_GAIT_SHARE and reading.label in _GAIT:
+    if gait_share > MAX_GAIT_SHARE and stepping:
+        seen_as = reading.label if reading.label in _GAIT else "walking"
         return Check("activity", False, gait_share, "fraction of frames",
-                     f"{SEEN[reading.label]}: {need}, and is done in place",
+                     f"{SEEN[seen_as]}: {need}, and is done in place",
                      "; ".join(PROTOCOLS[kind]["person"][:2]), blocking=True), seen
     if not known.size:
         return Check("activity", True, None, "", "could not tell your start posture", checked=False), seen
@@ -228,6 +252,10 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         out.append(check_position(pixels, visibility, pr["position"]))
     if kind in ("thomas", "thomas_front", "ely"):
         out.append(check_lying_face(kind, world, pixels, visibility))
+    if result is not None and result.get("leg_certain") is False:
+        out.append(Check("leg", False, None, "", "which leg moved is not certain: the pose model kept the two "
+                         "knees together", "film with the moving leg nearest the camera, in clothes that show "
+                         "the legs apart"))
     if image_size is not None and pr["position"] in ("standing", "walking"):
         p = mask_low_visibility(np.asarray(pixels, dtype=np.float64), visibility)
         out.append(check_person_size(p, np.asarray(image_size)[:, 1]))

@@ -13,12 +13,19 @@ end of the bend. Frames between a jump away and the jump back (or unseen), up to
 and no value is read from them. When they touch the peak the peak was not seen: the repetition reports
 no knee flexion, with the reason and the largest trusted reading as a lower bound
 (``extra['at_least_deg']``); untrusted frames elsewhere in the repetition lower the confidence.
+
+With the body outline (tracking with segmentation) the peak is read from the outline's lower leg instead
+(:func:`analysis.movement.outline_limbs.lower_leg_flexion`: the lower leg rising from the table, found
+without the ankle landmark), when the outline shows it in at least half of the repetition's frames and
+agrees with the seen landmarks (median difference at most ``ely_outline_agreement`` over frames bent 30
+degrees or more): the pose model reads deep bends short, and the outline still shows a leg it lost.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from analysis.movement.outline_limbs import lower_leg_flexion
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, quiet, rep_metric,
                                       summarise, summary_dicts, trunk_length, visibility_confidence)
 from analysis.quality import mask_low_visibility
@@ -28,6 +35,7 @@ from analysis.segmentation import find_repetitions, untrusted_frames
 # Engineering choices (not literature) for the prone knee bend, see :func:`ely_test`.
 ELY_MAX_RATE = threshold("ely_max_knee_rate")  # see norms.toml
 ELY_MAX_DROPOUT_S = threshold("ely_max_dropout")  # see norms.toml
+ELY_OUTLINE_AGREE = threshold("ely_outline_agreement")  # see norms.toml
 
 __all__ = ["ely_test", "hip_lift"]
 
@@ -44,15 +52,42 @@ def hip_lift(p: np.ndarray, side: str) -> np.ndarray:
     return (foot[:, 1] - hip[:, 1]) / trunk_length(p) * 100.0
 
 
-def ely_test(timestamps, pixels, visibility, *, side: str | None = None) -> dict:
+def _outline_knee(outline, p: np.ndarray, side: str, frames: np.ndarray, guide: np.ndarray) -> np.ndarray:
+    """Knee flexion from the outline at ``frames`` (:func:`analysis.movement.outline_limbs.lower_leg_flexion`),
+    NaN where the outline does not show the lower leg. (len(frames),)"""
+    i = SIDE_IDX[side]
+    with quiet():
+        shank = float(np.nanmedian(np.hypot(*(p[:, i["knee"]] - p[:, i["ankle"]]).T)))
+    out = np.full(len(frames), np.nan)
+    for k, f in enumerate(frames):
+        ol = outline[f]
+        if np.isfinite(ol).all():
+            out[k] = lower_leg_flexion(ol, p[f, i["hip"]], p[f, i["knee"]], shank, guide[f], upward=True)
+    return out
+
+
+def _peak_of(x: np.ndarray) -> float:
+    """The plateau of a peak: the median of the values within 5 % of the largest (NaN when none)."""
+    v = x[np.isfinite(x)]
+    if v.size == 0:
+        return float("nan")
+    top = v.max()
+    return float(np.median(v[v >= top - 0.05 * abs(top)]))
+
+
+def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline=None) -> dict:
     """Prone knee bend (Ely's test), side view (see the module docstring).
+
+    With ``outline`` (T, K, 2) the peak knee flexion is read from the outline's lower leg where it shows
+    it in most of the repetition and agrees with the seen landmarks (``source`` "outline"), so a peak the
+    tracker lost is still measured.
 
     Returns
     -------
     dict (JSON-ready)
-        ``side``, ``repetitions`` (peak knee flexion, hip angle change, hip lift, ``hip_rose`` flag and
-        the knee flexion at which the hip began to rise), ``summary``, ``curve``, ``movement``,
-        ``problems``.
+        ``side``, ``repetitions`` (peak knee flexion with its ``source``, hip angle change, hip lift,
+        ``hip_rose`` flag and the knee flexion at which the hip began to rise), ``summary``, ``curve``,
+        ``movement``, ``problems``.
     """
     t = np.asarray(timestamps, dtype=np.float64)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
@@ -98,10 +133,17 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None) -> dict
         ok_fr = span[~bad[span]]
         with quiet():
             seen_max = float(np.nanmax(raw_knee[ok_fr])) if np.isfinite(raw_knee[ok_fr]).any() else np.nan
-        if r.peak_trusted:
-            mx, why, ex = median_at(knee, [r.peak]), None, {}
+        kf_ol = _outline_knee(outline, p, side, span, knee) if outline is not None else np.full(len(span), np.nan)
+        both = ~bad[span] & np.isfinite(kf_ol) & np.isfinite(raw_knee[span]) & (raw_knee[span] >= 30.0)
+        agree = both.sum() < 3 or float(np.median(np.abs(kf_ol[both] - raw_knee[span][both]))) <= ELY_OUTLINE_AGREE
+        use_outline = bool(np.isfinite(kf_ol).mean() >= 0.5 and agree)
+        if use_outline:
+            mx, why, ex = _peak_of(kf_ol), None, {"source": "outline"}
+            c_rep = max(c_rep, 0.6 * c)
+        elif r.peak_trusted:
+            mx, why, ex = median_at(knee, [r.peak]), None, {"source": "landmarks"}
             if frac_bad > 0:
-                ex = {"note": f"the leg was lost for {bad[span].sum()} frames away from the peak: confidence lowered"}
+                ex["note"] = f"the leg was lost for {bad[span].sum()} frames away from the peak: confidence lowered"
         else:
             mx, ex = np.nan, {"at_least_deg": None if not np.isfinite(seen_max) else round(seen_max, 1)}
             why = ("the lower leg was lost by the tracker at the end of the bend (its landmarks jumped or "
@@ -112,7 +154,8 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None) -> dict
                                             "Knee flexion (180 minus hip-knee-ankle angle, 0 = straight) at the "
                                             "peak of the prone knee bend, degrees.",
                                             side=side, rep=r.index, norm_key="ely_knee_flexion",
-                                            confidence=c_rep if r.peak_trusted else 0.0, reason=why, extra=ex),
+                                            confidence=c_rep if (r.peak_trusted or use_outline) else 0.0,
+                                            reason=why, extra=ex),
              "hip_angle_change": rep_metric("ely_hip_angle_change", "Hip bend during the knee bend", close_max,
                                             "deg", "Largest closing of the shoulder-hip-knee angle from the start of "
                                             "the repetition to its peak, degrees, + = the hip bent (buttock rose).",
@@ -122,7 +165,8 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None) -> dict
                  "Knee flexion at the first frame the hip angle had closed by more than the limit.", side=side,
                  rep=r.index, confidence=c_rep, reason="the hip did not rise")}
         rows.append({"repetition": r.index, "side": side, "phases": r.to_dict(), "hip_rose": rose,
-                     "peak_trusted": r.peak_trusted, "untrusted_frames": int(bad[span].sum()),
+                     "peak_trusted": r.peak_trusted or use_outline, "source": "outline" if use_outline else "landmarks",
+                     "untrusted_frames": int(bad[span].sum()),
                      "hip_lift_pct_trunk": None if not np.isfinite(rise_max) else round(rise_max, 2),
                      "finding": ("The hip rose as the knee bent (positive Ely sign: suggests a short rectus "
                                  "femoris; a screen, not a diagnosis)." if rose else "The hip stayed down."),

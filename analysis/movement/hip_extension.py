@@ -6,23 +6,28 @@ trunk's lean there, and how much of the movement the low back and pelvis gave (c
 
 **The moving leg** is found from its motion (:func:`analysis.movement.legs.moving_leg`; for the lunge, the
 back leg: the one whose thigh lies further back), and named with where it was (near or far from the camera).
+When the two legs' motion scores lie close (the pose model kept the knees together, as it does when the
+far leg swings back behind the near one), which leg moved is **not certain** (``leg_certain`` False): the
+leg is named as "not certain" and a warning check says how to film it (the outline still gives the
+moving thigh's angle, whichever leg it is).
 
 **The thigh's angle** comes from one of two sources, named in every repetition (``source``):
 
 * ``"outline"``: with the body outline (tracking with segmentation), the rear-most thigh's axis from the
-  outline (:mod:`analysis.movement.outline_thigh`). Preferred: the knee landmark of a leg swung back is
+  outline (:mod:`analysis.movement.outline_limbs`). Preferred: the knee landmark of a leg swung back is
   often lost or left near the other leg, while the outline shows the thigh. Used when the outline gives
   the thigh in at least ``movement_outline_coverage`` of the frames and agrees in shape with the knee
   landmarks where they were seen.
 * ``"landmarks"``: the hip midpoint -> knee landmark line. A value is read only where the knee was seen
-  (:func:`analysis.movement.series.clean_landmarks`): when it was not seen at the peak, the peak is not
-  measured and the largest seen angle of that repetition is given as a lower bound
-  (``extra['at_least_deg']``).
+  (:func:`analysis.movement.series.clean_landmarks`): when it was not seen around the peak
+  (:func:`peak_seen`: the peak would only be bridged across a gap), the peak is not measured and the
+  largest seen angle of that repetition is given as a lower bound (``extra['at_least_deg']``).
 
 **Repetitions** (:func:`analysis.segmentation.find_repetitions`) must rise at least
-``movement_min_amplitude`` above the resting level (the median of the lowest fifth of the frames, so no
-single outlying frame sets it) and go the test's way: the thigh **back** (extension). A thigh that only
-moved forward (a knee lifted, hip flexion) is not a hip extension, and the result says so.
+``movement_min_amplitude`` above the resting level (:func:`standing_level`: the median over the frames
+where the thigh hangs near the vertical, so no single outlying frame sets it) and go the test's way: the
+thigh **back** (extension), to behind the vertical. A thigh that only moved forward (a knee lifted, hip
+flexion) is not a hip extension, and the result says so.
 
 Compensation (per repetition, rest -> peak): the **apparent extension** is the rise of
 ``thigh_behind_vertical``. Without pelvic landmarks the low back and pelvis are followed with the
@@ -38,7 +43,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.movement.legs import leg_words, moving_leg
-from analysis.movement.outline_thigh import outline_thigh_angle
+from analysis.movement.outline_limbs import outline_thigh_angle
 from analysis.movement.series import (SIDE_IDX, SIDES, clean_landmarks, curve, leg_series, lumbar_contour_angle,
                                       median_at, midpoint, near_side_of, quiet, rep_metric, rest_level,
                                       seen_near, summarise, summary_dicts, thigh_length, trunk_lean,
@@ -46,7 +51,7 @@ from analysis.movement.series import (SIDE_IDX, SIDES, clean_landmarks, curve, l
 from analysis.norms import threshold
 from analysis.segmentation import Repetition, find_repetitions, phase_labels
 
-__all__ = ["hip_extension_test", "compensation", "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
+__all__ = ["hip_extension_test", "compensation", "standing_level", "peak_seen", "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
 
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition: the angle from the line "
                "shoulder midpoint -> hip midpoint (extended below the hip) to the thigh, degrees, + = knee behind "
@@ -154,17 +159,48 @@ def _back_leg(raw: np.ndarray, facing: int) -> str:
     return max(med, key=med.get)
 
 
-def _thigh_source(tbv_lm: np.ndarray, seen: np.ndarray, tbv_ol: np.ndarray, ol_info: dict) -> str:
-    """``"outline"`` when the outline shows the thigh in enough frames and moves like the seen knee
-    landmarks; else ``"landmarks"`` (see the module docstring)."""
+def _thigh_source(tbv_lm: np.ndarray, tbv_ol: np.ndarray, ol_info: dict) -> str:
+    """``"outline"`` when the outline shows the thigh in enough frames and moves with the seen knee
+    landmarks; else ``"landmarks"`` (see the module docstring).
+
+    Moving with: of the frames where the seen landmarks put the thigh at least twice
+    ``movement_min_amplitude`` from its standing level, at least ``movement_outline_agreement`` have the
+    outline's thigh at least ``movement_min_amplitude`` from its own level the same way (an outline that
+    stays still while the knee swings is loose clothing or another leg). With fewer than five such
+    frames (the knee landmark hardly moved: it is the one that was lost) the outline is used."""
     if ol_info.get("coverage", 0.0) < threshold("movement_outline_coverage"):
         return "landmarks"
-    both = seen & np.isfinite(tbv_lm) & np.isfinite(tbv_ol)
-    if both.sum() >= 5 and np.ptp(tbv_lm[both]) >= 2 * threshold("movement_min_amplitude"):
-        r = np.corrcoef(tbv_lm[both], tbv_ol[both])[0, 1]
-        if not (np.isfinite(r) and r >= threshold("movement_outline_agreement")):
-            return "landmarks"
-    return "outline"
+    amp = threshold("movement_min_amplitude")
+    d_lm = tbv_lm - standing_level(tbv_lm)
+    d_ol = tbv_ol - standing_level(tbv_ol)
+    moved = np.isfinite(d_lm) & np.isfinite(d_ol) & (np.abs(d_lm) >= 2 * amp)
+    if moved.sum() < 5:
+        return "outline"
+    same = (np.sign(d_ol[moved]) == np.sign(d_lm[moved])) & (np.abs(d_ol[moved]) >= amp)
+    return "outline" if same.mean() >= threshold("movement_outline_agreement") else "landmarks"
+
+
+def standing_level(x: np.ndarray) -> float:
+    """The thigh's resting level (deg behind the vertical): :func:`analysis.movement.series.rest_level` (the
+    median of the lowest fifth) of the frames where it hangs within 10 degrees of the vertical (standing,
+    or the back thigh of a half-kneel before the glide) when they are at least a fifth of the clip, else of
+    all frames: a thigh lifted forward is not the rest of a hip extension."""
+    v = np.asarray(x, dtype=np.float64)
+    ok = np.isfinite(v)
+    near = ok & (np.abs(v) <= 10.0)
+    return rest_level(v[near] if ok.any() and near.sum() >= 0.2 * ok.sum() else v)
+
+
+def peak_seen(measured: np.ndarray, rep: Repetition) -> bool:
+    """Was the peak of a repetition seen, not only bridged? False when, around its hold (the frames within
+    10 % of the peak, one frame either side), the measured series has an unseen stretch longer than one
+    frame, or when nothing of it was seen: the true peak may lie in that gap."""
+    fr = np.arange(max(0, rep.hold_start - 1), min(len(measured), rep.hold_end + 2))
+    unseen = ~np.isfinite(measured[fr])
+    if unseen.all():
+        return False
+    runs = np.diff(np.flatnonzero(np.diff(np.concatenate([[0], unseen.astype(int), [0]]))))[::2]
+    return not (runs > 1).any()
 
 
 def _fill(x: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
@@ -221,33 +257,38 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         return res
     track = clean_landmarks(raw, vis, t)
     p = track.p
-    scores = None
+    scores, certain = None, True
     if side is None:
         if kind == "lunge":
             side = _back_leg(raw, fc)
         else:
             side, scores = moving_leg(raw, fc)
             side = side or near
+            top = max(scores["left"], scores["right"])
+            certain = scores["margin"] >= max(threshold("movement_leg_margin_min"), 0.3 * top)
     i = SIDE_IDX[side]
-    res.update(side=side, leg=leg_words(side, near), leg_scores=scores)
+    res.update(side=side, leg=leg_words(side, near) + ("" if certain else " (not certain)"), leg_scores=scores,
+               leg_certain=certain)
     ser = leg_series(p, side, fc)
     ser["trunk_lean"] = trunk_lean(p, fc)
     ser["lumbar_angle"] = lumbar_contour_angle(outline, p, fc)
     knee_seen = track.seen[:, i["knee"]] & (track.seen[:, 23] | track.seen[:, 24])
     tbv_lm = np.where(knee_seen, ser["thigh_behind_vertical"], np.nan)
-    guide = leg_series(raw, side, fc)["thigh_behind_vertical"]  # every frame, seen or not: where to look
+    # where to look in the outline: the rear-most thigh of the landmarks in every frame, seen or not
+    with quiet():
+        guide = np.fmax(*(leg_series(raw, s, fc)["thigh_behind_vertical"] for s in SIDES))
     L = thigh_length(raw)
-    tbv_ol, ol_info = outline_thigh_angle(outline, midpoint(p, "hip"), L, fc, guide)
-    source = _thigh_source(tbv_lm, knee_seen, tbv_ol, ol_info) if outline is not None else "landmarks"
+    tbv_ol, ol_info = outline_thigh_angle(outline, midpoint(p, "hip"), L, fc, guide, t)
+    source = _thigh_source(tbv_lm, tbv_ol, ol_info) if outline is not None else "landmarks"
     res["thigh_source"] = source
-    gap = threshold("movement_max_gap")
     measured = tbv_ol if source == "outline" else tbv_lm
-    x = _fill(measured, t, gap)
+    x = _fill(measured, t, threshold("movement_bridge_max"))  # one repetition stays one, never a value
     ser["thigh_behind_vertical"] = x
     ser["hip_extension"] = x - ser["trunk_lean"]
     amp = threshold("movement_min_amplitude")
-    rest = rest_level(x)
-    reps = [r for r in find_repetitions(x, t, amp, side=side) if r.peak_value - rest >= amp]
+    rest = standing_level(x)
+    # the test's way: the thigh goes back, from its resting level, to behind the vertical
+    reps = [r for r in find_repetitions(x, t, amp, side=side) if r.peak_value - rest >= amp and r.peak_value > 0]
     for j, r in enumerate(reps, 1):
         r.index = j
     conf_idx = (i["shoulder"], i["hip"], i["knee"])
@@ -255,8 +296,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     for r in reps:
         hold = np.arange(r.hold_start, r.hold_end + 1)
         span = np.arange(r.start, r.end + 1)
-        at_peak = np.arange(max(0, r.peak - 1), min(len(t), r.peak + 2))
-        seen_peak = bool(np.isfinite(measured[at_peak]).any())
+        seen_peak = peak_seen(measured, r)
         c_vis = visibility_confidence(vis, conf_idx, hold)
         c = (0.7 * float(np.isfinite(tbv_ol[hold]).mean()) + 0.3 * visibility_confidence(vis, (i["shoulder"],
              i["hip"]), hold)) if source == "outline" else c_vis
@@ -271,8 +311,10 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                                                   f"{lb:.0f} degrees behind the vertical" if np.isfinite(lb) else "")
                    + ": film with the tested leg nearest the camera, in good light, with tight clothes")
             tv = he = np.nan
-        knee_ok = seen_near(track.seen, (i["hip"], i["knee"], i["ankle"]), [r.peak])[0]
+        knee_ok = certain and seen_near(track.seen, (i["hip"], i["knee"], i["ankle"]), [r.peak])[0]
         kf = median_at(ser["knee_flexion"], [r.peak]) if knee_ok else np.nan
+        knee_why = (f"the {side} knee and ankle were not seen clearly at the peak" if certain else
+                    "which leg moved is not certain, so neither knee's bend is given")
         pk_lean = median_at(ser["trunk_lean"], [r.peak])
         comp = compensation(r, ser, t, outline, raw, vis, fc)
         nk = "hip_extension_range" if kind == "hip_extension" else "lunge_hip_extension"
@@ -286,7 +328,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
             "knee_flexion": rep_metric("knee_flexion_at_peak", "Knee flexion at the peak", kf, "deg", KNEE_DEF,
                                        side=side, rep=r.index,
                                        confidence=visibility_confidence(vis, (i["hip"], i["knee"], i["ankle"]), hold),
-                                       reason=f"the {side} knee and ankle were not seen clearly at the peak"),
+                                       reason=knee_why),
             "trunk_lean": rep_metric("trunk_lean_at_peak", "Trunk lean at the peak", pk_lean, "deg",
                                      "Hip-midpoint -> shoulder-midpoint from vertical, + = forward.", side=None,
                                      rep=r.index, confidence=c_vis),
@@ -311,13 +353,13 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     res["phases"] = list(phase_labels(len(t), reps))
     res["curve"] = curve(t, {k: ser[k] for k in ("hip_extension", "thigh_behind_vertical", "knee_flexion",
                                                   "trunk_lean", "lumbar_angle")})
-    res["movement"] = _movement_found(kind, reps, rows, raw, fc, rest, side)
+    res["movement"] = _movement_found(kind, reps, rows, raw, fc, side)
     if not reps:
         res["problems"].append(res["movement"]["reason"])
     return res
 
 
-def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int, rest: float, side: str) -> dict:
+def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int, side: str) -> dict:
     """Did the test's movement happen: a thigh going back, by enough, at least once?"""
     if reps:
         seen = sum(1 for r in rows if r["peak_seen"])
@@ -328,7 +370,7 @@ def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int,
     for s in SIDES:
         x = leg_series(raw, s, fc)["thigh_behind_vertical"]
         with quiet():
-            if np.isfinite(x).sum() >= 3 and rest_level(x) - np.nanpercentile(x, 5) >= 3 * amp:
+            if np.isfinite(x).sum() >= 3 and standing_level(x) - np.nanpercentile(x, 5) >= 3 * amp:
                 fwd = True
     what = "the back thigh never moved back" if kind == "lunge" else "no leg swung back"
     if fwd:

@@ -29,7 +29,7 @@ LEG_POINTS = ("hip", "knee", "ankle", "heel", "toe")
 LEG_PAIRS = tuple((SIDE_IDX["left"][k], SIDE_IDX["right"][k]) for k in LEG_POINTS)
 NEAR_FAR_VISIBILITY_GAP = 0.25  # engineering choice: see consistent_labels
 
-__all__ = ["consistent_labels", "moving_leg", "leg_words", "LEG_PAIRS"]
+__all__ = ["consistent_labels", "swapped_stretches", "moving_leg", "leg_words", "LEG_PAIRS"]
 
 
 def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None
@@ -37,7 +37,7 @@ def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | No
     """Leg labels made consistent through the clip.
 
     1. Frames where the model swapped the knees, or the feet, are found by continuity and swapped back
-       (:func:`analysis.segmentation.leg_swaps`).
+       (:func:`analysis.segmentation.leg_swaps` for a few frames, :func:`swapped_stretches` for long ones).
     2. With ``near`` (the side towards the camera, from the face): when the far side's knee and foot are
        seen far better than the near side's through the whole clip (mean visibility higher by more than
        0.25), the model called the near leg the far one: the two legs' labels are exchanged.
@@ -56,6 +56,7 @@ def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | No
     scale = thigh_length(raw)
     for pairs in (KNEE_PAIRS, FOOT_PAIRS):  # the model mixes up knees and feet independently
         m = leg_swaps(raw, scale, pairs)
+        m ^= swapped_stretches(swap_legs(raw, m, pairs), scale, pairs)
         raw = swap_legs(raw, m, pairs)
         vis = swap_legs(vis[..., None], m, pairs)[..., 0]
         swapped |= m
@@ -72,6 +73,30 @@ def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | No
             vis = swap_legs(vis[..., None], allm, LEG_PAIRS)[..., 0]
             exchanged = True
     return raw, vis, {"swapped_frames": swapped, "label_swaps": int(swapped.sum()), "near_far_exchanged": exchanged}
+
+
+def swapped_stretches(pixels: np.ndarray, scale: float, pairs, min_gain: float = 0.5) -> np.ndarray:
+    """Long stretches of frames whose leg labels the model exchanged, for the landmarks of ``pairs``.
+
+    :func:`analysis.segmentation.leg_swaps` keeps the model's labels through a long swapped stretch (each
+    swapped frame costs a little, the one jump at its edge costs less). Here a frame where the two legs'
+    points clearly **exchanged places** (reading the frame swapped moves them less than ``min_gain``
+    thigh lengths per pair than reading it as labelled) starts a new stretch; the labelling that holds in
+    most frames is taken as the right one and the other stretches are swapped. (T,) bool."""
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    T = len(p)
+    if T < 3 or not np.isfinite(scale) or scale <= 0:
+        return np.zeros(T, bool)
+    L, R = p[:, [q[0] for q in pairs]], p[:, [q[1] for q in pairs]]
+    keep = np.hypot(*(L[1:] - L[:-1]).transpose(2, 0, 1)) + np.hypot(*(R[1:] - R[:-1]).transpose(2, 0, 1))
+    swap = np.hypot(*(L[1:] - R[:-1]).transpose(2, 0, 1)) + np.hypot(*(R[1:] - L[:-1]).transpose(2, 0, 1))
+    with quiet():
+        gain = np.nansum(keep - swap, axis=1) / scale / len(pairs)
+    flips = np.concatenate([[False], gain > min_gain])
+    parity = np.cumsum(flips) % 2 == 1
+    if not parity.any():
+        return parity
+    return parity if parity.sum() <= T / 2 else ~parity
 
 
 def _range(x: np.ndarray) -> float:

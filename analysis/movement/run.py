@@ -90,7 +90,8 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
     fc = 0 if kind in LYING else resolve_facing(raw, vis, world, facing)
     near = _near_side_lying(world, kind) if kind in LYING else near_side_of(fc)
-    lab, lvis, info = consistent_labels(raw, vis, near)
+    # lying, the near leg may be the hidden one (a knee hugged to the chest): no near/far exchange then
+    lab, lvis, info = consistent_labels(raw, vis, None if kind in LYING else near)
     if kind in ("hip_extension", "lunge"):
         res = hip_extension_test(t, lab, lvis, kind=kind, outline=outline, facing=fc, side=side)
     elif kind == "walk":
@@ -102,7 +103,7 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     elif kind == "thomas_front":
         res = thomas_front_test(t, lab, lvis, side=side)
     else:
-        res = ely_test(t, lab, lvis, side=side)
+        res = ely_test(t, lab, lvis, side=side, outline=outline)
     res["kind"] = kind
     res["protocol"] = protocols.protocol(kind)
     res["leg_labels"] = {"frames_swapped": info["label_swaps"], "near_far_exchanged": info["near_far_exchanged"],

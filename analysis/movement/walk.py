@@ -14,9 +14,10 @@ vertical), so the clip may come from a fixed camera the person walks past, a cam
 3. For each toe-off: ``thigh_behind_vertical`` and ``hip_extension`` (thigh behind the trunk line) of
    that leg at that frame, and the peak of ``thigh_behind_vertical`` within the 0.3 s before it.
 4. A step is **reported only when it can be trusted**; otherwise it is listed with no value and a
-   plain reason (``excluded``): not steady gait (the first or last step of a stretch of walking: no
-   other toe-off within ``activity_gait_step_max_s`` before and after it, as when starting or stopping;
-   found from the feet against the hips, so a following camera is not mistaken for stopping), turning
+   plain reason (``excluded``): not steady gait (within ``walk_steady_margin`` of the toe-off both feet
+   stood together for ``walk_stop_min`` or longer: starting, stopping; :func:`feet_together`, judged on
+   the feet, so a following camera is not mistaken for stopping and a clip that starts mid-stride keeps
+   its first step), turning
    (the way the body faces changed within ``walk_steady_margin`` of the toe-off, or the body was not
    side-on), walked backwards (the hips travel through the picture against the way the body faces; only
    judged when they do travel, i.e. with a fixed camera), the leg was not seen clearly (mean visibility
@@ -37,7 +38,7 @@ from analysis.norms import threshold
 from analysis.segmentation import gait_events, travel_direction
 from analysis.view import body_yaw
 
-__all__ = ["walk_test"]
+__all__ = ["walk_test", "feet_together"]
 
 # Engineering choices (not literature) for trusting a toe-off, see the module docstring.
 WALK_THIGH_VISIBILITY = threshold("walk_thigh_visibility")
@@ -56,6 +57,23 @@ def _travel_against_facing(hip_x: np.ndarray, t: np.ndarray, face_t: np.ndarray,
     d = travel[near]
     d = d[np.isfinite(d) & (d != 0)]
     return bool(d.size >= 3 and np.all(d == -face_t[f]))
+
+
+def feet_together(p: np.ndarray, t: np.ndarray, scale: float) -> np.ndarray:
+    """Frames inside a stretch of at least ``walk_stop_min`` seconds in which both ankles stay within
+    ``walk_stop_gap`` thigh lengths of each other along the picture's x axis: the person stood (stopped,
+    started, turned). Walking feet pass each other in a few hundredths of a second. Relative to the body,
+    so a camera that follows the person does not look like stopping. (T,) bool."""
+    with quiet():
+        gap = np.abs(p[:, SIDE_IDX["left"]["ankle"], 0] - p[:, SIDE_IDX["right"]["ankle"], 0]) / scale
+    close = np.isfinite(gap) & (gap < threshold("walk_stop_gap"))
+    out = np.zeros(len(t), bool)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], close.astype(int), [0]])))
+    step = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    for a, b in zip(edges[::2], edges[1::2]):
+        if t[b - 1] - t[a] + step >= threshold("walk_stop_min"):
+            out[a:b] = True
+    return out
 
 
 def walk_test(timestamps, pixels, visibility, *, world=None, facing: int = 0, side: str | None = None,
@@ -115,7 +133,10 @@ def walk_test(timestamps, pixels, visibility, *, world=None, facing: int = 0, si
     toe_offs = gait_events(rear, front, t, min_step_s=0.25)["toe_off"]
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
     back = max(1, int(round(0.3 / dt)))
-    step_max = threshold("activity_gait_step_max_s")
+    stopped = feet_together(p, t, L)
+
+    def margin_of(f: int) -> np.ndarray:
+        return np.abs(t - t[f]) <= WALK_STEADY_MARGIN_S
     steps = []
     for f in toe_offs:
         sd = "left" if not (rel["right"][0][f] < rel["left"][0][f]) else "right"
@@ -130,10 +151,8 @@ def walk_test(timestamps, pixels, visibility, *, world=None, facing: int = 0, si
         with quiet():
             v_thigh = float(np.nanmean(vis[np.ix_(around, [i["hip"], i["knee"]])]))
             v_foot = float(np.nanmean(vis[np.ix_(around, [i["ankle"], i["heel"], i["toe"]])]))
-        others = t[toe_offs] - t[f]
-        steady = bool(np.any((others < 0) & (others >= -step_max)) and np.any((others > 0) & (others <= step_max)))
-        margin = np.abs(t - t[f]) <= WALK_STEADY_MARGIN_S
-        turned = bool(np.any(face_t[margin] != face_t[f]) or not side_on[around].all())
+        steady = not stopped[margin_of(f)].any()
+        turned = bool(np.any(face_t[margin_of(f)] != face_t[f]) or not side_on[around].all())
         val = float(tv[f])
         other = float(ser[o]["thigh_behind_vertical"][f])
         why = None
@@ -142,7 +161,8 @@ def walk_test(timestamps, pixels, visibility, *, world=None, facing: int = 0, si
         elif turned:
             why = f"turning: the body was not side-on to the camera within {WALK_STEADY_MARGIN_S:g} s of this toe-off"
         elif not steady:
-            why = "not steady walking: the first or last step of a stretch of walking (starting or stopping)"
+            why = (f"not steady walking: the feet stood together (starting or stopping) within "
+                   f"{WALK_STEADY_MARGIN_S:g} s of this toe-off")
         elif _travel_against_facing(hip_mid[:, 0], t, face_t, L, f):
             why = "walking backwards: hip extension at toe-off is defined for walking forwards"
         elif not (v_thigh >= WALK_THIGH_VISIBILITY and v_foot >= WALK_FOOT_VISIBILITY):
