@@ -97,8 +97,10 @@ def format_movement(result: dict) -> str:
     for name, s in (result.get("summary") or {}).items():
         if isinstance(s, dict) and "best" in s and s["best"] and s["best"].get("value") is not None:
             b = s["best"]
-            spread = f", spread {s['spread']['value']:.1f}" if isinstance(s.get("spread"), dict) and s["spread"].get("value") is not None else ""
-            lines.append(f"  {b['name']}: {_value(b)}" + (f" (usual {_range(b)}, {b['status']})" if _range(b) else "") + spread)
+            sd = s.get("spread") if isinstance(s.get("spread"), dict) else {}
+            spread = f", spread {sd['value']:.1f}" if sd.get("value") is not None else ""
+            usual = f" (usual {_range(b)}, {b['status']})" if _range(b) else ""
+            lines.append(f"  {b['name']}: {_value(b)}{usual}{spread}")
         elif isinstance(s, bool):
             lines.append(f"  {name.replace('_', ' ')}: {'yes' if s else 'no'}")
     lines += [f"  problem: {p}" for p in result["problems"]]

@@ -180,6 +180,11 @@ def _cases(style: str, quick: bool) -> list[dict]:
         dict(name="ely_130_nolift", kind="ely", reps=1, leg="right",
              make=lambda: dress(prone_knee_bend("ely_130_nolift", max_knee=130.0, hip_lift=0.0, imaging=im, seed=11),
                                 outfit="teal_tracksuit", scene="dark_hall", camera_height=1.0)),
+        dict(name="ely_left_near_100", kind="ely", reps=1, leg="left",
+             make=lambda: dress(prone_knee_bend("ely_left_near_100", side="left", max_knee=100.0, hip_lift=4.0,
+                                                camera=_cam(90.0, target=(0.1, 0.85, 0.0), height=1.2),
+                                                body=BODIES["athletic"], imaging=im, seed=24),
+                                outfit="white_kit", scene="outdoor", build="long_legs")),
         dict(name="walking_fixed_camera", kind="walk", steps=True, leg=None,
              make=lambda: dress(activity_clip("walking", seconds=3.0, imaging=im, seed=12), outfit="orange_hoodie",
                                 scene="outdoor")),
@@ -325,7 +330,8 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
         errs = []
         for s in res.get("steps", []):
             v = s["metrics"]["thigh_behind_vertical"]["value"] if s.get("metrics") else None
-            near = [true_by_frame[f] for f in true_by_frame if abs(f - s["frame"]) <= 1 and true_by_frame[f] is not None]
+            near = [true_by_frame[f] for f in true_by_frame
+                    if abs(f - s["frame"]) <= 1 and true_by_frame[f] is not None]
             if v is not None and near:
                 errs.append(abs(v - near[0]))
         row.update(expect="steps measured", steps=len(res.get("steps", [])),
@@ -497,7 +503,8 @@ def main(argv=None) -> int:
         for r in real:
             what = "measured" if r["ok"] else f"refused by {r['failed']}: {r['reasons']}"
             print(f"  [{'pass' if r['pass'] else 'FAIL'}] {r['clip']} as {r['test']}: expected {r['expect']}; {what}"
-                  + (f" ({r.get('measured')} measured, side {r['side']}, near side {r['near_side']})" if r["ok"] else "")
+                  + (f" ({r.get('measured')} measured, side {r['side']}, near side {r['near_side']})"
+                     if r["ok"] else "")
                   + ("" if r["no_number_after_refusal"] else "; A NUMBER WAS SHOWN AFTER THE REFUSAL"))
     elif not a.no_real:
         print(f"\n(real clips skipped: {SHARED} is absent)")

@@ -14,18 +14,18 @@ and no value is read from them. When they touch the peak the peak was not seen: 
 no knee flexion, with the reason and the largest trusted reading as a lower bound
 (``extra['at_least_deg']``); untrusted frames elsewhere in the repetition lower the confidence.
 
-With the body outline (tracking with segmentation) the peak is read from the outline's lower leg instead
-(:func:`analysis.movement.outline_limbs.lower_leg_flexion`: the lower leg rising from the table, found
-without the ankle landmark), when the outline shows it in at least half of the repetition's frames and
-agrees with the seen landmarks (median difference at most ``ely_outline_agreement`` over frames bent 30
-degrees or more): the pose model reads deep bends short, and the outline still shows a leg it lost.
+With the body outline (tracking with segmentation) the peak is read from the outline instead (the lower leg
+rising from the table, found without the ankle landmark, against the front of the thigh lying on it; see
+:func:`_outline_knee`), when the outline shows it in at least half of the repetition's frames and
+bends and straightens with the knee landmarks (their correlation over the repetition at least
+``ely_outline_agreement``; the landmarks' own peak may be short or lost): the pose model reads deep bends short, and the outline still shows a leg it lost.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from analysis.movement.outline_limbs import lower_leg_flexion
+from analysis.movement.outline_limbs import lower_leg_direction, thigh_edge_direction
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, quiet, rep_metric,
                                       summarise, summary_dicts, trunk_length, visibility_confidence)
 from analysis.quality import mask_low_visibility
@@ -52,22 +52,73 @@ def hip_lift(p: np.ndarray, side: str) -> np.ndarray:
     return (foot[:, 1] - hip[:, 1]) / trunk_length(p) * 100.0
 
 
-def _outline_knee(outline, p: np.ndarray, side: str, frames: np.ndarray, guide: np.ndarray) -> np.ndarray:
-    """Knee flexion from the outline at ``frames`` (:func:`analysis.movement.outline_limbs.lower_leg_flexion`),
-    NaN where the outline does not show the lower leg. (len(frames),)"""
+def _outline_knee(outline, p: np.ndarray, side: str, frames: np.ndarray, rest: np.ndarray,
+                  guide: np.ndarray) -> np.ndarray:
+    """Knee flexion (deg) from the outline at ``frames``, NaN where it does not show the lower leg.
+
+    The lower leg's midline (:func:`analysis.movement.outline_limbs.lower_leg_direction`) against the thigh:
+    the front edge of the thigh (:func:`analysis.movement.outline_limbs.thigh_edge_direction`) turned by its
+    offset from the hip -> knee landmarks over the ``rest`` frames (leg straight: the landmarks are right
+    there). Without that offset, the hip -> knee landmark line."""
     i = SIDE_IDX[side]
+    hip, knee = p[:, i["hip"]], p[:, i["knee"]]
     with quiet():
-        shank = float(np.nanmedian(np.hypot(*(p[:, i["knee"]] - p[:, i["ankle"]]).T)))
-    out = np.full(len(frames), np.nan)
+        shank = float(np.nanmedian(np.hypot(*(knee - p[:, i["ankle"]]).T)))
+    offs = []
+    for f in rest:
+        if np.isfinite(outline[f]).all():
+            e = thigh_edge_direction(outline[f], hip[f], knee[f])
+            if e is not None:
+                th = knee[f] - hip[f]
+                offs.append(np.degrees(np.arctan2(th[1], th[0]) - np.arctan2(e[1], e[0])))
+    off = float(np.median((np.array(offs) + 180.0) % 360.0 - 180.0)) if offs else None
+    n = len(frames)
+    shin, thigh = np.full(n, np.nan), np.full(n, np.nan)  # directions in the picture, degrees from ``ref``
+    th0 = knee[frames] - hip[frames]
+    with quiet():
+        ref = float(np.nanmedian(np.degrees(np.arctan2(th0[:, 1], th0[:, 0]))))
+    ref = ref if np.isfinite(ref) else 0.0
+
+    def rel(a: float) -> float:  # away from the +/-180 wrap, so that a median of directions holds
+        return (a - ref + 180.0) % 360.0 - 180.0
+
     for k, f in enumerate(frames):
         ol = outline[f]
-        if np.isfinite(ol).all():
-            out[k] = lower_leg_flexion(ol, p[f, i["hip"]], p[f, i["knee"]], shank, guide[f], upward=True)
+        if not np.isfinite(ol).all():
+            continue
+        u = lower_leg_direction(ol, hip[f], knee[f], shank, guide[f], upward=True)
+        if u is None:
+            continue
+        shin[k] = rel(np.degrees(np.arctan2(u[1], u[0])))
+        th = knee[f] - hip[f]
+        e = thigh_edge_direction(ol, hip[f], knee[f]) if off is not None else None
+        thigh[k] = rel(np.degrees(np.arctan2(e[1], e[0])) + off if e is not None else np.degrees(np.arctan2(th[1], th[0])))
+    # the outline's edges are a few pixels coarse: a running median over 5 frames of each direction
+    shin, thigh = _running_median(shin), _running_median(thigh)
+    return np.abs((shin - thigh + 180.0) % 360.0 - 180.0)
+
+
+def _running_median(x: np.ndarray, half: int = 2) -> np.ndarray:
+    """Median over each frame and ``half`` frames either side (NaN where the frame or most of them are NaN)."""
+    out = np.full(len(x), np.nan)
+    with quiet():
+        for k in range(len(x)):
+            w = x[max(0, k - half):k + half + 1]
+            if np.isfinite(x[k]) and np.isfinite(w).sum() > half:
+                out[k] = np.nanmedian(w)
     return out
 
 
-def _peak_of(x: np.ndarray) -> float:
-    """The plateau of a peak: the median of the values within 5 % of the largest (NaN when none)."""
+def _peak_of(x: np.ndarray, steady_deg: float = 4.0) -> float:
+    """The plateau of a peak (the hold): after a running median over 7 frames, the median of the values
+    within 5 % of the largest among the **steady** frames (within ``steady_deg`` of every frame up to 3
+    either side: the lower leg held still, not swinging up fast). NaN when none."""
+    x = _running_median(x, 3)
+    steady = np.zeros(len(x), bool)
+    for k in range(len(x)):
+        w = x[max(0, k - 3):k + 4]
+        steady[k] = bool(np.isfinite(w).all() and np.ptp(w) <= steady_deg) if np.isfinite(x[k]) else False
+    x = np.where(steady, x, np.nan) if steady.any() else x
     v = x[np.isfinite(x)]
     if v.size == 0:
         return float("nan")
@@ -133,9 +184,11 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
         ok_fr = span[~bad[span]]
         with quiet():
             seen_max = float(np.nanmax(raw_knee[ok_fr])) if np.isfinite(raw_knee[ok_fr]).any() else np.nan
-        kf_ol = _outline_knee(outline, p, side, span, knee) if outline is not None else np.full(len(span), np.nan)
-        both = ~bad[span] & np.isfinite(kf_ol) & np.isfinite(raw_knee[span]) & (raw_knee[span] >= 30.0)
-        agree = both.sum() < 3 or float(np.median(np.abs(kf_ol[both] - raw_knee[span][both]))) <= ELY_OUTLINE_AGREE
+        kf_ol = _outline_knee(outline, p, side, span, rest, knee) if outline is not None \
+            else np.full(len(span), np.nan)
+        smooth = _running_median(kf_ol, 3)
+        both = np.isfinite(smooth) & np.isfinite(knee[span])
+        agree = both.sum() < 5 or float(np.corrcoef(smooth[both], knee[span][both])[0, 1]) >= ELY_OUTLINE_AGREE
         use_outline = bool(np.isfinite(kf_ol).mean() >= 0.5 and agree)
         if use_outline:
             mx, why, ex = _peak_of(kf_ol), None, {"source": "outline"}

@@ -51,7 +51,8 @@ from analysis.movement.series import (SIDE_IDX, SIDES, clean_landmarks, curve, l
 from analysis.norms import threshold
 from analysis.segmentation import Repetition, find_repetitions, phase_labels
 
-__all__ = ["hip_extension_test", "compensation", "standing_level", "peak_seen", "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
+__all__ = ["hip_extension_test", "compensation", "standing_level", "peak_seen", "HIP_EXT_DEF", "THIGH_VERT_DEF",
+           "KNEE_DEF"]
 
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition: the angle from the line "
                "shoulder midpoint -> hip midpoint (extended below the hip) to the thigh, degrees, + = knee behind "

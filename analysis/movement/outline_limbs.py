@@ -18,9 +18,10 @@ axis, both in degrees behind the downward vertical (+ = knee behind the hip, the
 * **Midline** (rest frames): the middle of the thigh's cross-sections at the same distances, a line fitted
   through them: the thigh's axis without using the knee landmark or the hip point.
 
-:func:`lower_leg_flexion` reads a bent knee lying face down the same way: the pose model reads deep knee
-bends short (on rendered prone knee bends by 6 to 12 degrees) and often loses the lower leg at the end of
-the bend, while the outline shows the lower leg rising from the table.
+A bent knee lying face down is read the same way: the pose model reads deep knee bends short (on rendered
+prone knee bends by 3 to 12 degrees: it loses the lower leg at the end of the bend, or misplaces the knee
+so that the thigh tilts) while the outline shows the lower leg rising from the table
+(:func:`lower_leg_direction`) and the front of the thigh lying on it (:func:`thigh_edge_direction`).
 
 :func:`outline_thigh_angle` = midline at rest + (rear edge - rear edge at rest), the rest being the frames
 within ``REST_WINDOW_S`` of each frame whose rear edge is lowest (so each person of a clip that films
@@ -38,8 +39,8 @@ DISTANCES = np.linspace(0.5, 0.75, 6)  # fractions of the thigh length from the 
 REST_WINDOW_S = 3.0  # the rest a frame is compared with lies within this time of it
 ANGLE_STEP = 0.5  # deg
 
-__all__ = ["inside_polygon", "rear_edge_angle", "limb_midline", "thigh_midline_angle", "lower_leg_flexion",
-           "outline_thigh_angle"]
+__all__ = ["inside_polygon", "rear_edge_angle", "limb_midline", "thigh_midline_angle", "lower_leg_direction",
+           "thigh_edge_direction", "outline_thigh_angle"]
 
 
 def inside_polygon(poly: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -135,24 +136,26 @@ def thigh_midline_angle(poly: np.ndarray, hip: np.ndarray, length: float, facing
     return float("nan") if u is None else float(np.degrees(np.arctan2(-facing * u[0], u[1])))
 
 
-def lower_leg_flexion(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, shank_length: float,
-                      guide: float | None = None, upward: bool = True) -> float:
-    """Knee flexion (deg, 0 = straight) from the outline: the angle between the thigh (hip -> knee
-    landmarks) and the lower leg's midline, for a leg whose lower leg leaves the body's outline (lying
-    face down: it rises; ``upward``).
+def _bend_side(thigh: np.ndarray, upward: bool) -> np.ndarray:
+    """The unit vector across the thigh towards which the knee bends (the picture's top when ``upward``)."""
+    perp = np.array([-thigh[1], thigh[0]])
+    return perp if (perp[1] < 0) == upward else -perp
 
-    The lower leg is looked for in a fan from the knee: at each flexion angle (5 .. 165 deg, bent towards
-    ``upward``) a ray stays inside the outline from 0.3 to 0.8 lower-leg lengths only along the lower leg;
-    the middle of that run of angles (the nearest to ``guide`` when there are several) starts
-    :func:`limb_midline`. Works where the ankle landmark was lost. NaN when no lower leg is found."""
+
+def lower_leg_direction(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, shank_length: float,
+                        guide: float | None = None, upward: bool = True) -> np.ndarray | None:
+    """Unit direction (2,) of a bent lower leg that leaves the body's outline (lying face down: it rises;
+    ``upward``), from knee towards ankle, without the ankle landmark; None when not found.
+
+    The lower leg is looked for in a fan from the knee: at each knee flexion (5 .. 165 deg from the hip ->
+    knee line, bent towards ``upward``) a ray that stays inside the outline from 0.3 to 0.8 lower-leg
+    lengths runs along the lower leg; the middle of that run of angles (the nearest to ``guide``, a knee
+    flexion in degrees, when there are several) starts :func:`limb_midline`."""
     th = knee - hip
     if not np.isfinite(th).all() or not np.linalg.norm(th) > 0 or not shank_length > 0:
-        return float("nan")
+        return None
     th = th / np.linalg.norm(th)
-    # the bending sense: flexing turns the lower leg from the thigh's line towards the picture's top
-    perp = np.array([-th[1], th[0]])
-    if (perp[1] < 0) != upward:
-        perp = -perp
+    perp = _bend_side(th, upward)
     angs = np.arange(5.0, 165.5, 1.0)
     a = np.radians(angs)
     dirs = np.cos(a)[:, None] * th[None] + np.sin(a)[:, None] * perp[None]
@@ -160,17 +163,45 @@ def lower_leg_flexion(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, shank
     pts = knee[None, None, :] + ds[None, :, None] * dirs[:, None, :]
     m = inside_polygon(poly, pts.reshape(-1, 2)).reshape(len(angs), len(ds)).all(axis=1)
     if not m.any():
-        return float("nan")
+        return None
     edges = np.flatnonzero(np.diff(np.concatenate([[0], m.astype(int), [0]])))
-    runs = [(angs[a0], angs[b0 - 1]) for a0, b0 in zip(edges[::2], edges[1::2])]
-    mid = [(lo + hi) / 2 for lo, hi in runs]
-    start = mid[int(np.argmin([abs(x - guide) for x in mid]))] if guide is not None and np.isfinite(guide) \
-        else mid[-1]
+    mid = [(angs[a0] + angs[b0 - 1]) / 2 for a0, b0 in zip(edges[::2], edges[1::2])]
+    if guide is not None and np.isfinite(guide):
+        start = mid[int(np.argmin([abs(x - guide) for x in mid]))]
+        if abs(start - guide) > 45.0:  # nothing like a lower leg near where the landmarks put it
+            return None
+    else:
+        start = mid[-1]
     r = np.radians(start)
-    u = limb_midline(poly, knee, np.cos(r) * th + np.sin(r) * perp, shank_length, np.linspace(0.35, 0.75, 6))
-    if u is None:
-        return float("nan")
-    return float(np.degrees(np.arccos(np.clip(u @ th, -1.0, 1.0))))
+    return limb_midline(poly, knee, np.cos(r) * th + np.sin(r) * perp, shank_length, np.linspace(0.35, 0.75, 6))
+
+
+def thigh_edge_direction(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, upward: bool = True
+                         ) -> np.ndarray | None:
+    """Unit direction (2,) of the thigh's edge on the side away from the bend (lying face down: the front of
+    the thigh, on the table), fitted through the outline's edge from 0.25 to 0.6 thigh lengths from the hip
+    (below the buttock, short of the bent knee); None when fewer than 4 edge points are found. The edge turns with the thigh:
+    its direction plus its offset from the thigh's axis at rest follows the thigh without the knee landmark,
+    which the pose model misplaces at a deep bend."""
+    th = knee - hip
+    L = float(np.linalg.norm(th)) if np.isfinite(th).all() else 0.0
+    if not L > 0:
+        return None
+    th = th / L
+    away = -_bend_side(th, upward)
+    s = np.linspace(0.0, 0.6 * L, 121)
+    pts = []
+    for d in np.linspace(0.25, 0.6, 6):
+        c = hip + d * L * th
+        m = inside_polygon(poly, c[None] + s[:, None] * away[None])
+        out = np.flatnonzero(~m)
+        if m[0] and out.size:
+            pts.append(c + s[out[0] - 1] * away)
+    if len(pts) < 4:
+        return None
+    M = np.array(pts) - np.mean(pts, axis=0)
+    w, v = np.linalg.eigh(M.T @ M)
+    return v[:, -1] if v[:, -1] @ th > 0 else -v[:, -1]
 
 
 def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: float, facing: int,

@@ -46,8 +46,8 @@ LUMBAR_HEIGHTS = (0.0, 0.3, 0.7)  # normalised trunk heights of the sacral, lumb
 SIDES = ("left", "right")
 
 __all__ = ["SIDE_IDX", "SIDES", "quiet", "other_side", "midpoint", "CleanTrack", "clean_landmarks", "prepare",
-           "resolve_facing", "facing_per_frame", "near_side_of", "trunk_length", "thigh_length", "leg_series", "trunk_lean",
-           "lumbar_contour_angle", "median_at", "seen_near", "visibility_confidence", "curve", "rep_metric",
+           "resolve_facing", "facing_per_frame", "near_side_of", "trunk_length", "thigh_length", "leg_series",
+           "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near", "visibility_confidence", "curve", "rep_metric",
            "summarise", "summary_dicts", "rest_level"]
 
 
@@ -437,7 +437,8 @@ def summarise(key: str, name: str, values: list[float], unit: str, definition: s
     """
     v = np.array([x for x in values], dtype=np.float64)
     fin = v[np.isfinite(v)]
-    reps = [{"repetition": i + 1, "value": (None if not np.isfinite(x) else round(float(x), 2))} for i, x in enumerate(v)]
+    reps = [{"repetition": i + 1, "value": (None if not np.isfinite(x) else round(float(x), 2))}
+            for i, x in enumerate(v)]
     best = (np.max(fin) if larger_is_better else np.min(fin)) if fin.size else np.nan
     mean = np.mean(fin) if fin.size else np.nan
     sd = float(np.std(fin, ddof=1)) if fin.size >= 2 else np.nan

@@ -17,7 +17,8 @@ vertical), so the clip may come from a fixed camera the person walks past, a cam
    plain reason (``excluded``): not steady gait (within ``walk_steady_margin`` of the toe-off both feet
    stood together for ``walk_stop_min`` or longer: starting, stopping; :func:`feet_together`, judged on
    the feet, so a following camera is not mistaken for stopping and a clip that starts mid-stride keeps
-   its first step), turning
+   its first step; and, when the hips travel through the picture - a fixed camera - they slowed under
+   ``walk_min_speed`` or changed direction in that time), turning
    (the way the body faces changed within ``walk_steady_margin`` of the toe-off, or the body was not
    side-on), walked backwards (the hips travel through the picture against the way the body faces; only
    judged when they do travel, i.e. with a fixed camera), the leg was not seen clearly (mean visibility
@@ -35,7 +36,7 @@ from analysis.movement.series import (SIDE_IDX, SIDES, clean_landmarks, curve, f
                                       midpoint, near_side_of, other_side, quiet, rep_metric, summarise, summary_dicts,
                                       thigh_length, trunk_lean, visibility_confidence)
 from analysis.norms import threshold
-from analysis.segmentation import gait_events, travel_direction
+from analysis.segmentation import gait_events, steady_travel, travel_direction
 from analysis.view import body_yaw
 
 __all__ = ["walk_test", "feet_together"]
@@ -47,6 +48,7 @@ WALK_MIN_SPEED = threshold("walk_min_speed")
 WALK_STEADY_MARGIN_S = threshold("walk_steady_margin")
 WALK_LEG_DISAGREE_DEG = threshold("walk_leg_disagree")
 RUN_JUMP_LIMIT = 1.0  # thigh lengths: a running knee moves far between frames; only wilder jumps are errors
+WALK_TRAVEL_MIN = 3.0  # thigh lengths: hips that move this far through the picture were filmed by a fixed camera
 
 
 def _travel_against_facing(hip_x: np.ndarray, t: np.ndarray, face_t: np.ndarray, scale: float, f: int) -> bool:
@@ -134,6 +136,11 @@ def walk_test(timestamps, pixels, visibility, *, world=None, facing: int = 0, si
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
     back = max(1, int(round(0.3 / dt)))
     stopped = feet_together(p, t, L)
+    # past a fixed camera the hips also travel through the picture: slowing to a stop or turning round shows
+    # there too (a camera that follows the person keeps the hips in place: then only the feet tell)
+    with quiet():
+        travels = bool(np.nanmax(hip_mid[:, 0]) - np.nanmin(hip_mid[:, 0]) >= WALK_TRAVEL_MIN * L)
+    travel = travel_direction(hip_mid[:, 0], t, WALK_MIN_SPEED * L)
 
     def margin_of(f: int) -> np.ndarray:
         return np.abs(t - t[f]) <= WALK_STEADY_MARGIN_S
@@ -151,7 +158,8 @@ def walk_test(timestamps, pixels, visibility, *, world=None, facing: int = 0, si
         with quiet():
             v_thigh = float(np.nanmean(vis[np.ix_(around, [i["hip"], i["knee"]])]))
             v_foot = float(np.nanmean(vis[np.ix_(around, [i["ankle"], i["heel"], i["toe"]])]))
-        steady = not stopped[margin_of(f)].any()
+        steady = not stopped[margin_of(f)].any() and (
+            not travels or steady_travel(travel, t, f, WALK_STEADY_MARGIN_S) != 0)
         turned = bool(np.any(face_t[margin_of(f)] != face_t[f]) or not side_on[around].all())
         val = float(tv[f])
         other = float(ser[o]["thigh_behind_vertical"][f])
@@ -161,7 +169,7 @@ def walk_test(timestamps, pixels, visibility, *, world=None, facing: int = 0, si
         elif turned:
             why = f"turning: the body was not side-on to the camera within {WALK_STEADY_MARGIN_S:g} s of this toe-off"
         elif not steady:
-            why = (f"not steady walking: the feet stood together (starting or stopping) within "
+            why = (f"not steady walking: the person stopped, started or turned round within "
                    f"{WALK_STEADY_MARGIN_S:g} s of this toe-off")
         elif _travel_against_facing(hip_mid[:, 0], t, face_t, L, f):
             why = "walking backwards: hip extension at toe-off is defined for walking forwards"
