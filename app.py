@@ -13,10 +13,12 @@ import time
 import streamlit as st
 
 from analysis.intake import IntakeError, form as intake_form
+from privacy.files import private_umask
+from privacy.text import md_escape
 from ui import checks as uc
 from ui import present as up
 from ui import results as ur
-from ui.analyse import Result, ResultCache, analyse_capture, analyse_path, analyse_upload, sha256_bytes
+from ui.analyse import Result, ResultCache, analyse_capture, analyse_path, analyse_upload, sha256_upload
 from vision.errors import InputError
 from vision.sources import file_sha256
 
@@ -39,17 +41,19 @@ def setup_picture(check_id: str):
 
 
 def run(key: tuple, analyse) -> Result | None:
-    """Analyse once per file and check (by content hash), with a progress bar; None after an error."""
+    """Analyse once per file and check (by content hash; sessions opening the same file at once share one
+    analysis), with a progress bar; None after an error."""
     cache = result_cache()
     result = cache.get(key)
     if result is not None:
         return result
     bar = st.progress(0.0, text="Opening the file ...")
     try:
-        result = analyse(ur.ProgressReporter(lambda frac, text: bar.progress(frac, text=text)))
+        result = cache.get_or_compute(
+            key, lambda: analyse(ur.ProgressReporter(lambda frac, text: bar.progress(frac, text=text))))
     except InputError as e:
         bar.empty()
-        st.error(str(e))
+        st.error(md_escape(e))
         return None
     except Exception as e:  # not expected: say so plainly, keep the traceback for the server log
         log.exception("analysis failed")
@@ -58,7 +62,6 @@ def run(key: tuple, analyse) -> Result | None:
                  "report this with the server log.")
         return None
     bar.empty()
-    cache.put(key, result)
     return result
 
 
@@ -99,9 +102,9 @@ def from_upload(ck: uc.CheckKind) -> Result | None:
     if problem:
         st.error(problem)
         return None
-    data = uploaded.getvalue()
-    return run(("upload", sha256_bytes(data), uploaded.name, ck.id),
-               lambda progress: analyse_upload(uploaded.name, data, progress=progress, check=ck.id))
+    # streamed to a private temporary file: no copy of the whole upload in memory
+    return run(("upload", sha256_upload(uploaded), uploaded.name, ck.id),
+               lambda progress: analyse_upload(uploaded.name, uploaded, progress=progress, check=ck.id))
 
 
 def from_snapshot(ck: uc.CheckKind) -> Result | None:
@@ -112,9 +115,8 @@ def from_snapshot(ck: uc.CheckKind) -> Result | None:
     shot = st.camera_input("Take a photo of the whole body")
     if shot is None:
         return None
-    data = shot.getvalue()
-    return run(("snapshot", sha256_bytes(data), ck.id),
-               lambda progress: analyse_upload("webcam snapshot.jpg", data, progress=progress, check=ck.id))
+    return run(("snapshot", sha256_upload(shot), ck.id),
+               lambda progress: analyse_upload("webcam snapshot.jpg", shot, progress=progress, check=ck.id))
 
 
 def live_processor(ck: uc.CheckKind):
@@ -248,9 +250,9 @@ def show_result(result: Result, ck: uc.CheckKind, role: str) -> list[dict]:
     """The result sections; returns the metrics shown (for the downloads)."""
     expert = up.is_expert(role)
     a = result.assessment
-    st.subheader(f"Result: {result.name}")
+    st.subheader(f"Result: {md_escape(result.name)}")  # a file name is shown as typed, never as Markdown
     for problem in result.problems:
-        st.warning(problem)
+        st.warning(md_escape(problem))
     if not result.problems:
         st.success(ur.NO_PROBLEMS)
     left, right = st.columns([3, 2])
@@ -434,7 +436,9 @@ def show_plan(plan: dict, role: str) -> None:
 
 # ---------------------------------------------------------------------------------------------- page
 def main() -> None:
-    st.set_page_config(page_title=ur.TITLE, page_icon=":material/accessibility_new:", layout="wide")
+    private_umask()  # anything the app writes is readable by its owner only
+    # the icon is made here: a ":material/...:" icon makes the browser fetch it from fonts.gstatic.com
+    st.set_page_config(page_title=ur.TITLE, page_icon=ur.app_icon(), layout="wide")
     with st.sidebar:
         st.header("Settings")
         role = st.radio("Who is looking at the results?", list(up.ROLES), format_func=up.ROLES.get, key="role")

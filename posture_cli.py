@@ -11,7 +11,10 @@ from pathlib import Path
 from analysis.advice import format_plan_text
 from analysis.movement import KINDS as MOVEMENT_TESTS
 from analysis.report_text import format_assessment, format_movement
+from privacy.files import open_private, private_umask
+from privacy.text import one_line, printable
 from records.db import default_location
+from records.errors import InvalidInput, RecordsError
 from vision.errors import InputError
 from vision.estimator import DEFAULT_MAX_SIDE, silence_native_logs
 
@@ -20,7 +23,10 @@ SAMPLE = Path(__file__).resolve().parent / "sample_media" / "standing_side.mp4"
 EXIT_OK, EXIT_INPUT, EXIT_PROBLEMS = 0, 2, 3
 
 ANALYZE_EPILOG = f"""\
-outputs (in --out, named after the input):
+outputs (in --out; NAME is the input's file name without its last suffix, so "Shot at 2.16.54 PM.png" gives
+"Shot at 2.16.54 PM.summary.json"; when --out already holds outputs of another input with that NAME, e.g.
+a.mp4 then a.mov, the new ones are named after the whole file name, "a.mov.summary.json", or "a-2...", and a
+note says so; analysing the same file again replaces its own outputs):
   NAME.pose.npz        the landmark track: 33 MediaPipe landmarks per frame in pixels/normalised
                        coordinates and metres, visibility, timestamps; gaps where no person was found
   NAME.summary.json    frames read, frames with a person, view guess, mean visibility, framing, problems
@@ -28,7 +34,8 @@ outputs (in --out, named after the input):
                        definition, kind (measurement/estimate), confidence, usual range; spinal curve
   NAME.keyframe.png    the steadiest frame with plumb line, hip and knee angles and the back contour
   NAME.movement.json   with --test: the movement test, per repetition and side, with its advice plan
-  NAME.annotated.mp4   the skeleton drawn on every frame (a .png for a photo)
+  NAME.annotated.mp4   the skeleton drawn on every frame (a .png for a photo; an animated GIF, PNG or WebP
+                       is a clip, timed by its frame delays)
   NAME.landmarks.csv   with --csv: one row per frame and landmark
 
 exit status: {EXIT_OK} done; {EXIT_INPUT} the input could not be analysed (nothing written);
@@ -59,14 +66,20 @@ def _print_summary(analysis) -> None:
     kind = "photo" if src["kind"] == "image" else f"video, {src['fps'] or 0:.1f} fps"
     view = s["view"]
     yaw = f" (body turned {view['yaw_deg']:+.0f} deg from facing the camera)" if view["yaw_deg"] is not None else ""
-    print(f"{src['name']}: {src['width']}x{src['height']} {kind}, rotation {src['rotation_deg']} deg")
+    print(f"{printable(src['name'])}: {src['width']}x{src['height']} {kind}, rotation {src['rotation_deg']} deg")
     analysed = f", analysed: {s['frames']}" if src["frames_read"] != s["frames"] else ""
     print(f"  frames read: {src['frames_read']}{analysed}, with a person: {s['frames_with_person']} ({s['person_fraction']:.0%})")
     print(f"  view guess: {view['label']}{yaw}; mean landmark visibility: {vis}")
+    search = s.get("person_search") or {}
+    if search.get("used"):
+        how = next(t["description"] for t in search["tried"] if t["name"] == search["used"])
+        print(f"  the pose model found nobody in the photo itself; the person was found on {how} and mapped back")
     if s["processing"]["fps"]:
         print(f"  processed at {s['processing']['fps']:.1f} frames/s")
     for kind, path in analysis.outputs.items():
-        print(f"  {kind}: {path}")
+        print(f"  {kind}: {printable(path)}")
+    for note in analysis.notes:
+        print(f"  note: {printable(note)}")
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -83,7 +96,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         cal = load_calibration(args.db, args.person)
         calibration = (cal.offset_deg, cal.made_at) if cal else None
         if cal is None:
-            print(f"No pelvic-tilt calibration stored for {args.person!r}: the tilt stays an uncalibrated estimate.")
+            print(f"No pelvic-tilt calibration stored for {printable(args.person)!r}: the tilt stays an uncalibrated "
+                  "estimate.")
     intake = None
     if args.intake:
         from analysis.intake import Intake, IntakeError
@@ -102,7 +116,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                                 still_stride=args.still_stride)
     except InputError as e:
         close()
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {printable(e)}", file=sys.stderr)
         return EXIT_INPUT
     close()
     _print_summary(analysis)
@@ -117,7 +131,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         else:
             print(format_plan_text(analysis.assessment["plan"]))
     for p in analysis.problems:
-        print(f"problem: {p}", file=sys.stderr)
+        print(f"problem: {printable(p)}", file=sys.stderr)
     return EXIT_PROBLEMS if analysis.problems else EXIT_OK
 
 
@@ -144,7 +158,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     save_calibration(args.db, args.person, c["offset_deg"], c["measured_deg"], c["estimated_deg"], when)
     print(f"Pelvic tilt from your ASIS/PSIS marks: {c['measured_deg']:+.1f} deg (+ = anterior); silhouette estimate "
           f"on the same frame: {c['estimated_deg']:+.1f} deg. Stored offset {c['offset_deg']:+.1f} deg for "
-          f"{args.person!r} in {args.db}; later analyses with --person {args.person} apply it.")
+          f"{printable(args.person)!r} in {printable(args.db)}; later analyses with --person "
+          f"{printable(args.person)} apply it.")
     return EXIT_OK
 
 
@@ -197,41 +212,98 @@ def _records(args):
     return Records(args.db)
 
 
-def _client_or_fail(rec, code: str) -> dict:
-    cl = rec.client(code)
-    if cl is None:
-        raise SystemExit(f"error: no client {code!r} in {rec.location}; add one with 'posture client add {code}'")
-    return cl
+def _confirm(args, what: str, code: str) -> None:
+    """Ask before deleting (``--yes`` answers for scripts); :class:`InvalidInput` when not confirmed."""
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise InvalidInput(f"deleting {what} cannot be undone: run it again with --yes to confirm")
+    answer = input(f"Delete {what}? This cannot be undone. Type the client code ({code}) to confirm: ")
+    if answer.strip() != code:
+        raise InvalidInput("not confirmed: nothing was deleted")
+
+
+def _consent_line(rec, cl: dict) -> str:
+    return ", ".join(f"{k}={'yes' if v['given'] else 'no'}" for k, v in rec.consents(cl["id"]).items()) or "none recorded"
 
 
 def cmd_client(args: argparse.Namespace) -> int:
-    """Client records: add, list, export."""
+    """Client records: add, list, show, export, consent, delete."""
+    from records.store import CONSENT_TEXT
+
+    if args.action != "list" and not args.code:
+        raise InvalidInput(f"give the client's code: posture client {args.action} CODE")
+    if args.action == "export" and not args.dest:
+        raise InvalidInput(f"give the folder to export to: posture client export {printable(args.code)} FOLDER")
     with _records(args) as rec:
         if args.action == "add":
             cid = rec.add_client(args.code, args.name or "", args.birth_year)
+            code = rec.client(cid)["code"]
             for kind in args.consent or []:
                 rec.set_consent(cid, kind, True, by=args.by or "")
-            print(f"Client {args.code!r} added (id {cid}) to {rec.location}.")
+                print(f"Consent ({kind}) recorded: \"{CONSENT_TEXT[kind]}\"")
+            print(f"Client {printable(code)!r} added (id {cid}) to {printable(rec)}.")
+            if "records" not in (args.consent or []):
+                print(f"No consent to store records yet: sessions cannot be stored until it is given "
+                      f"(posture client consent {printable(code)} --give records).")
         elif args.action == "list":
             for c in rec.clients():
                 sessions = rec.sessions(c["id"])
-                print(f"{c['code']:<16} {c['name']:<24} sessions: {len(sessions):>3}  "
+                print(f"{printable(c['code']):<16} {one_line(printable(c['name']), 40):<24} sessions: {len(sessions):>3}  "
                       f"captures: {sum(s['n_captures'] for s in sessions):>3}")
         elif args.action == "show":
-            cl = _client_or_fail(rec, args.code)
-            print(f"{cl['code']} - {cl['name']}; consent: " + (", ".join(
-                f"{k}={'yes' if v['given'] else 'no'}" for k, v in rec.consents(cl["id"]).items()) or "none recorded"))
+            cl = rec.client_or_fail(args.code)
+            print(f"{printable(cl['code'])} - {one_line(printable(cl['name']))}; consent: {_consent_line(rec, cl)}")
             for s in rec.sessions(cl["id"]):
-                print(f"  session {s['id']} {s['started_at']} {s['label']} (assessor {s['assessor'] or '-'})")
+                print(f"  session {s['id']} {s['started_at']} {one_line(printable(s['label']))} "
+                      f"(assessor {one_line(printable(s['assessor'])) or '-'})")
                 for k in rec.captures(session_id=s["id"]):
                     corr = " corrected" if k["results_corrected"] else ""
-                    print(f"    capture {k['id']}: {k['protocol']}, {k['view']} view, {k['source_name']}{corr}")
-        else:  # export
+                    video = ", video kept" if k["video_name"] else ""
+                    print(f"    capture {k['id']}: {k['protocol']}, {k['view']} view, "
+                          f"{one_line(printable(k['source_name']))}{corr}{video}")
+        elif args.action == "export":
             from records.workflow import export_client
 
-            cl = _client_or_fail(rec, args.code)
+            cl = rec.client_or_fail(args.code)
             files = export_client(rec, cl["id"], args.dest)
-            print(f"Exported {len(files)} files to {args.dest} (client.json, metrics.csv, tracks).")
+            print(f"Exported {len(files)} files to {printable(args.dest)} (client.json, metrics.csv, tracks; "
+                  "readable by you only).")
+        elif args.action == "consent":
+            cl = rec.client_or_fail(args.code)
+            if not args.give and not args.withdraw:
+                raise InvalidInput(f"say which consent: posture client consent {printable(cl['code'])} --give records "
+                                   "(or --withdraw video ...)")
+            for kind in args.give or []:
+                rec.set_consent(cl["id"], kind, True, by=args.by or "")
+                print(f"Consent ({kind}) recorded: \"{CONSENT_TEXT[kind]}\"")
+            for kind in args.withdraw or []:
+                had = sum(1 for k in rec.captures(client_id=cl["id"]) if k["video_name"]) if kind == "video" else 0
+                rec.set_consent(cl["id"], kind, False, by=args.by or "")
+                print(f"Consent ({kind}) withdrawn." + (f" {had} stored video(s) deleted." if had else ""))
+            print(f"Consent in force for {printable(cl['code'])}: {_consent_line(rec, cl)}")
+        else:  # delete
+            cl = rec.client_or_fail(args.code)
+            code = cl["code"]
+            if args.capture is not None:
+                cap = rec.capture_or_fail(args.capture, blobs=False)
+                if rec.client_of_capture(args.capture)["id"] != cl["id"]:
+                    raise InvalidInput(f"capture {args.capture} is not one of {printable(code)}'s")
+                _confirm(args, f"capture {args.capture} of {printable(code)} ({one_line(printable(cap['source_name']))})",
+                         code)
+                rec.delete_capture(args.capture)
+                print(f"Deleted capture {args.capture} of {printable(code)}.")
+            elif args.session is not None:
+                if rec.session_or_fail(args.session)["client_id"] != cl["id"]:
+                    raise InvalidInput(f"session {args.session} is not one of {printable(code)}'s")
+                _confirm(args, f"session {args.session} of {printable(code)} with its captures", code)
+                rec.delete_session(args.session)
+                print(f"Deleted session {args.session} of {printable(code)}.")
+            else:
+                n = len(rec.sessions(cl["id"]))
+                _confirm(args, f"client {printable(code)} and everything stored about them ({n} sessions)", code)
+                rec.delete_client(cl["id"])
+                print(f"Deleted client {printable(code)} and everything stored about them.")
     return EXIT_OK
 
 
@@ -239,19 +311,26 @@ def cmd_record(args: argparse.Namespace) -> int:
     """Analyse clips and store them as one session of a client."""
     from records import workflow as wf
 
+    if args.retest and len(args.files) < 2:
+        raise InvalidInput("--retest needs at least two files: quick repeats of the same capture (three are better)")
     with _records(args) as rec:
-        cl = rec.client(args.client) or rec.client(rec.ensure_client(args.client))
+        cl = rec.client_or_fail(args.client)
+        code = printable(cl["code"])
         try:
             sid, ids = wf.analyse_and_store(rec, cl["id"], args.files, test=args.test, keep_video=args.keep_video,
                                             assessor=args.assessor or "", label=args.label or "",
                                             notes=[args.note] if args.note else [])
         except InputError as e:
-            print(f"error: {e}", file=sys.stderr)
+            print(f"error: {printable(e)} Nothing was stored.", file=sys.stderr)
             return EXIT_INPUT
-        print(f"Stored session {sid} for {cl['code']!r}: captures {', '.join(map(str, ids))}.")
+        print(f"Stored session {sid} for {code!r}: captures {', '.join(map(str, ids))}.")
         if args.retest:
-            table = wf.test_retest(rec, cl["id"], ids)
-            print(f"Test-retest noise from {len(ids)} captures stored for {cl['code']!r}:")
+            try:
+                table = wf.test_retest(rec, cl["id"], ids)
+            except InvalidInput as e:
+                print(f"problem: the session is stored, but no test-retest noise: {e}", file=sys.stderr)
+                return EXIT_PROBLEMS
+            print(f"Test-retest noise from {len(ids)} captures stored for {code!r}:")
             for k, v in table.items():
                 print(f"  {v['name']:<44} SEM {v['sem']:.2f} {v['unit']}, MDC95 {v['mdc']:.2f}")
     return EXIT_OK
@@ -272,12 +351,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
                   f"{f(r['change'], '+'):>9}{f(r['mdc']):>7}  {r['verdict']}"
                   + (f" ({r['noise_source']} noise)" if r["noise_source"] else ""))
         if args.csv:
-            print(f"CSV: {wf.comparison_csv(comp, args.csv)}")
+            print(f"CSV: {printable(wf.comparison_csv(comp, args.csv))}")
         if args.json:
-            Path(args.json).write_text(json.dumps({k: v for k, v in comp.items()}, indent=2, default=str))
-            print(f"JSON: {args.json}")
+            with open_private(args.json, encoding="utf-8") as fh:
+                fh.write(json.dumps({k: v for k, v in comp.items()}, indent=2, default=str))
+            print(f"JSON: {printable(args.json)}")
         if args.video:
-            print(f"Side-by-side clip ({comp['sync']['basis']}): {wf.write_comparison_video(rec, comp, args.video)}")
+            print(f"Side-by-side clip ({comp['sync']['basis']}): "
+                  f"{printable(wf.write_comparison_video(rec, comp, args.video))}")
     return EXIT_OK
 
 
@@ -290,9 +371,9 @@ def cmd_report(args: argparse.Namespace) -> int:
                else session_report(rec, args.session))
         out = Path(args.out)
         pdf = write_pdf(rep, out.with_suffix(".pdf"))
-        print(f"PDF: {pdf}")
+        print(f"PDF: {printable(pdf)}")
         if not args.no_html:
-            print(f"HTML: {write_html(rep, out.with_suffix('.html'))}")
+            print(f"HTML: {printable(write_html(rep, out.with_suffix('.html')))}")
     return EXIT_OK
 
 
@@ -304,11 +385,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     src = Path(args.dir)
     if not src.exists():
-        print(f"error: {src} does not exist", file=sys.stderr)
+        print(f"error: {printable(src)} does not exist", file=sys.stderr)
         return EXIT_INPUT
     total = len(list_inputs(src))
     if total == 0:
-        print(f"error: no video files (mp4, mov, avi, webm, mkv) in {src}", file=sys.stderr)
+        print(f"error: no video files (mp4, mov, avi, webm, mkv) in {printable(src)}", file=sys.stderr)
         return EXIT_INPUT
     out = Path(args.out or (src if src.is_dir() else src.parent) / "posture-batch")
     bar = None if args.quiet else tqdm(total=total, unit="file", dynamic_ncols=True, file=sys.stderr)
@@ -318,7 +399,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             bar.n = done
             bar.set_postfix_str(f"{name}: {entry['status']}", refresh=True)
         if entry["status"] == "failed":
-            (bar.write if bar is not None else print)(f"skipped {name}: {entry['error']}")
+            (bar.write if bar is not None else print)(f"skipped {printable(name)}: {printable(entry['error'])}")
 
     try:
         s = run_batch(src, out, args.test, workers=args.workers, segmentation=args.segmentation,
@@ -326,20 +407,23 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
-        print(f"interrupted: finished files are kept in {out}; run the same command again to resume", file=sys.stderr)
+        print(f"interrupted: finished files are kept in {printable(out)}; run the same command again to resume",
+              file=sys.stderr)
         return 130
-    if bar is not None:
-        bar.n = total
-        bar.close()
+    finally:
+        if bar is not None:
+            bar.close()
     print(f"{s['total']} files: {len(s['done'])} screened now, {len(s['skipped'])} already done before, "
           f"{len(s['failed'])} failed ({s['seconds']:.0f} s).")
+    if s["retried"]:
+        print(f"  run again after their worker process stopped: {printable(', '.join(sorted(set(s['retried']))))}")
     for name, err in s["failed"]:
-        print(f"  failed: {name}: {err}")
+        print(f"  failed: {printable(name)}: {printable(err)}")
     print(f"{'person':<28}{'value':>8}  {'status':<9} needs")
     for r in s["rows"]:
         v = "-" if r["value"] is None else f"{r['value']:.1f}"
-        print(f"{r['person'][:27]:<28}{v:>8}  {r['status']:<9} {r['needs']}")
-    print(f"Roster: {s['roster_csv']}")
+        print(f"{printable(r['person'])[:27]:<28}{v:>8}  {r['status']:<9} {r['needs']}")
+    print(f"Roster: {printable(s['roster_csv'])}")
     return EXIT_PROBLEMS if s["failed"] else EXIT_OK
 
 
@@ -403,26 +487,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     db_help = "records database: a SQLite file or a postgresql:// URL (default: $POSTURE_DB or %(default)s)"
 
-    cl = sub.add_parser("client", help="client records: add, list, show, export (CSV/JSON)",
-                        description="Client records in the records database.")
-    cl.add_argument("action", choices=["add", "list", "show", "export"])
-    cl.add_argument("code", nargs="?", help="the client's code (a short id)")
-    cl.add_argument("dest", nargs="?", help="export: the folder to write to")
+    consent_kinds = ["records", "video", "report_sharing"]
+    cl = sub.add_parser("client", help="client records: add, list, show, export, consent, delete",
+                        description="Client records in the records database. Storing a session needs the client's "
+                        "'records' consent, keeping videos their 'video' consent; withdrawing the video consent "
+                        "deletes their stored videos. 'delete' removes a client (or one session or capture) with "
+                        "everything stored about them, the bytes overwritten in the database file.")
+    cl.add_argument("action", choices=["add", "list", "show", "export", "consent", "delete"])
+    cl.add_argument("code", nargs="?", help="the client's code (a short id: letters, digits, '-', '_', '.')")
+    cl.add_argument("dest", nargs="?", help="export: the folder to write to (made readable by you only)")
     cl.add_argument("--name", help="add: the client's name")
     cl.add_argument("--birth-year", type=int)
-    cl.add_argument("--consent", action="append", choices=["records", "video", "report_sharing"],
+    cl.add_argument("--consent", action="append", choices=consent_kinds,
                     help="add: consent given (repeat for several)")
+    cl.add_argument("--give", action="append", choices=consent_kinds, metavar="KIND",
+                    help="consent: consent given now (records, video, report_sharing; repeat for several)")
+    cl.add_argument("--withdraw", action="append", choices=consent_kinds, metavar="KIND",
+                    help="consent: consent withdrawn now (withdrawing 'video' deletes the stored videos)")
     cl.add_argument("--by", help="who recorded the consent")
+    cl.add_argument("--session", type=int, help="delete: only this session (with its captures)")
+    cl.add_argument("--capture", type=int, help="delete: only this capture")
+    cl.add_argument("-y", "--yes", action="store_true", help="delete: do not ask for confirmation")
     cl.add_argument("--db", default=default_location(), help=db_help)
     cl.set_defaults(func=cmd_client)
     r = sub.add_parser("record", help="analyse clips and store them as a session of a client",
                        description="Analyse one or more clips (standing posture or a movement test) and store them, "
                        "with their landmark tracks and results, as one session of a client (one transaction).")
-    r.add_argument("client", help="the client's code (added when new)")
+    r.add_argument("client", help="the client's code (add the client first, with consent: posture client add)")
     r.add_argument("files", nargs="+", help="the clips or photos")
     r.add_argument("--test", choices=list(MOVEMENT_TESTS), help="a movement test instead of standing posture")
-    r.add_argument("--keep-video", action="store_true", help="also store the video itself (default: only the track, "
-                   "results and the key frame picture)")
+    r.add_argument("--keep-video", action="store_true", help="also store the video itself (needs the client's video "
+                   "consent; default: only the track, results and the key frame picture)")
     r.add_argument("--retest", action="store_true", help="the files are quick repeats of the same capture: store "
                    "the client's test-retest noise (SEM, MDC) from them")
     r.add_argument("--assessor")
@@ -468,8 +563,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     silence_native_logs()
+    private_umask()  # every file and folder this command writes is readable by its owner only
     try:
         return args.func(args)
+    except RecordsError as e:  # records, batch and report problems: one line, what to do
+        print(f"error: {one_line(printable(e))}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         print("stopped by the user", file=sys.stderr)
         return 130

@@ -9,11 +9,17 @@ Three pieces:
 * :func:`tilt_from_asis_psis` - the clinical definition from two points a user marks on a side-view
   frame: the angle of the ASIS-PSIS line to the image horizontal. A measurement.
 * :func:`estimate_pelvic_tilt` - an **estimate** from the person's outline (segmentation mask) and the
-  MediaPipe landmarks, since BlazePose has no pelvic bony landmarks. A small linear model on five
-  silhouette features (:func:`tilt_features`) whose coefficients were fitted on rendered figures of
-  varied build, clothes and camera (``benchmarks/fit_tilt_model.py``, stored with their provenance
-  in ``analysis/data/pelvic_tilt_model.toml``). The landmarks set the frame the silhouette is read in
-  (hip level, trunk axis, trunk length, facing).
+  MediaPipe landmarks, since BlazePose has no pelvic bony landmarks. One feature, the depth of the
+  low-back hollow (:func:`estimate_hollow`: the back outline under the straight line from the buttock
+  apex to the upper-back apex, read only below the reach of shoulder-length hair and only when no arm
+  reaches the back there), turned into degrees by a straight line fitted on rendered figures of varied
+  build, clothes and camera (``benchmarks/fit_tilt_model.py``; two numbers, stored with their provenance
+  in ``analysis/data/pelvic_tilt_model.toml``; nothing fitted on real photos). Why the sign holds: standing
+  on a pelvis tilted forward, the lumbar spine extends to keep the trunk upright, so the low back hollows
+  between the buttocks and the upper back; loose clothes that hang over the low back hide the hollow and
+  read as less tilt. The landmarks set the frame the outline is read in (hip level, trunk axis, trunk
+  length, facing); knees, ankles and feet are not needed. :func:`hollow_depth` with its default windows
+  and no checks is the plain measure the estimate is compared with (``benchmarks/eval_tilt.py``).
 * Calibration: :func:`calibration_offset` (measured minus estimated, for one person) and
   :func:`apply_calibration`, which adds a stored offset to that person's later estimates. The store is
   :mod:`records.calibration`.
@@ -23,7 +29,8 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import replace
+import warnings
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,27 +38,25 @@ import numpy as np
 
 from analysis.metric import Metric
 from analysis.norms import norm, threshold
-from analysis.silhouette import L_HIP, L_KNEE, L_SHOULDER, R_HIP, R_KNEE, R_SHOULDER, TrunkProfile, trunk_profile
+from analysis.silhouette import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, TrunkProfile, trunk_profile
 from analysis.view import facing_from_landmarks
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "pelvic_tilt_model.toml"
 
-FEATURE_NAMES = ("lumbar_depth", "sacral_angle", "buttock_offset", "abdomen_offset", "lumbar_offset")
-FEATURE_DOCS = {
-    "lumbar_depth": "deepest hollow of the back edge below the straight line from the buttock apex to the "
-                    "upper-back apex, fraction of trunk length (+ = hollow)",
-    "sacral_angle": "angle of the back edge from the buttock apex up to the deepest point of the lumbar hollow, "
-                    "relative to the trunk axis, deg (+ = buttocks further back than the hollow)",
-    "buttock_offset": "back edge at hip level behind the trunk axis, fraction of trunk length",
-    "abdomen_offset": "front edge at hip level (lower abdomen) in front of the trunk axis, fraction of trunk length",
-    "lumbar_offset": "back edge at 30% of the way from hip to shoulder level behind the trunk axis, "
-                     "fraction of trunk length (smaller = the low back sits further forward)",
-}
+FEATURE = "hollow_depth"
+HOLLOW_DOC = ("depth of the low-back hollow: the largest distance of the back outline in front of the straight line "
+              "(chord) from the buttock apex to the upper-back apex, perpendicular to the trunk axis, fraction of "
+              "trunk length (+ = hollow)")
+# The plain measure (issue 14's baseline): apexes = the back edge's furthest-back points in these height
+# windows (0 = hip level, 1 = shoulder level), with no check of what the outline follows.
+BASELINE_BUTTOCK = (-0.35, 0.15)
+BASELINE_UPPER = (0.55, 1.0)
 DEFINITION = (
     "Estimated sagittal pelvic tilt, degrees, + = anterior (front of the pelvis lower than the back). "
-    "Clinically the angle of the ASIS-PSIS line to horizontal; here inferred from the outline of the low back, "
-    "buttocks and lower abdomen measured in the trunk frame set by the hip and shoulder landmarks "
-    "(a linear model fitted on rendered figures). An estimate, not a measurement."
+    "Clinically the angle of the ASIS-PSIS line to horizontal; here inferred from one feature of the body's outline, "
+    "the depth of the low-back hollow under the straight line from the buttocks to the upper back (in standing, "
+    "a forward-tilted pelvis goes with a hollower low back), turned into degrees by a straight line fitted on "
+    "rendered figures of known tilt. An estimate, not a measurement."
 )
 MEASURED_DEFINITION = (
     "Sagittal pelvic tilt measured from the ASIS and PSIS points marked on the picture: angle of the ASIS-PSIS "
@@ -99,101 +104,256 @@ def measured_tilt_metric(asis_xy, psis_xy, when: str | None = None) -> Metric:
 
 
 # ----------------------------------------------------------------------------------------------------
-# silhouette features and the model
+# the low-back hollow and what the outline follows there
 # ----------------------------------------------------------------------------------------------------
-def _argmax_in(p: TrunkProfile, y: np.ndarray, lo: float, hi: float) -> int | None:
-    m = (p.heights >= lo) & (p.heights <= hi) & np.isfinite(y)
+@dataclass
+class Hollow:
+    """The low-back hollow of one side-view outline (see :func:`hollow_depth`).
+
+    Heights ``h`` and offsets ``s`` are in the trunk frame of :mod:`analysis.silhouette` (``h`` 0 = hip
+    level, 1 = shoulder level; ``s`` posterior +, both fractions of the trunk length).
+
+    Attributes
+    ----------
+    depth : float
+        Largest distance of the back edge in front of the chord from the buttock apex to the upper-back
+        apex, fraction of trunk length, **+ = hollow** (negative when the back bulges behind the chord
+        everywhere between them). NaN when it could not be read (``reason`` says why).
+    buttock, upper, deepest : tuple of float
+        ``(h, s)`` of the buttock apex, the upper-back apex and the deepest point of the hollow (NaN when
+        missing).
+    coverage : float
+        Share (0..1) of the heights between the two apexes at which the outline gave a back edge.
+    reason : str or None
+        Why there is no depth, in words a person can act on.
+    """
+
+    depth: float
+    buttock: tuple[float, float] = (math.nan, math.nan)
+    upper: tuple[float, float] = (math.nan, math.nan)
+    deepest: tuple[float, float] = (math.nan, math.nan)
+    coverage: float = 0.0
+    reason: str | None = None
+
+
+def _apex(profile: TrunkProfile, lo: float, hi: float) -> int | None:
+    """Index of the furthest-back point of the back edge with ``lo <= h <= hi`` (None when none)."""
+    m = (profile.heights >= lo) & (profile.heights <= hi) & np.isfinite(profile.back)
     if not m.any():
         return None
     idx = np.flatnonzero(m)
-    return int(idx[np.argmax(y[m])])
+    return int(idx[np.argmax(profile.back[m])])
 
 
-def tilt_features(profile: TrunkProfile) -> dict[str, float]:
-    """The five silhouette features of the tilt model (see :data:`FEATURE_DOCS`); NaN where missing.
+def hollow_depth(profile: TrunkProfile, buttock: tuple[float, float] = BASELINE_BUTTOCK,
+                 upper: tuple[float, float] = BASELINE_UPPER, min_coverage: float = 0.0) -> Hollow:
+    """Depth of the low-back hollow under the chord from the buttock apex to the upper-back apex.
+
+    The buttock apex is the back edge's furthest-back point (largest posterior offset from the trunk axis)
+    at heights in ``buttock``, the upper-back apex the same in ``upper``; the depth is the largest
+    distance, perpendicular to the trunk axis, of the back edge in front of the straight line joining them.
+    With the default windows and ``min_coverage=0`` this is the plain measure (issue 14's baseline);
+    :func:`estimate_pelvic_tilt` uses the windows and checks of ``norms.toml``.
 
     Parameters
     ----------
     profile : TrunkProfile
-        From :func:`analysis.silhouette.trunk_profile`; needs the back edge from about 0.35 trunk lengths
-        below hip level up to shoulder level, and the front edge at hip level.
+        From :func:`analysis.silhouette.trunk_profile`.
+    buttock, upper : (float, float)
+        Height windows (0 = hip level, 1 = shoulder level) of the two apexes.
+    min_coverage : float
+        Smallest share of heights between the apexes with a back edge; below it there is no depth.
 
     Returns
     -------
-    dict of str to float
+    Hollow
+        ``depth`` in fractions of the trunk length (+ = hollow), the three points, the coverage, or a
+        ``reason``.
     """
     h, b = profile.heights, profile.back
-    out = {k: float("nan") for k in FEATURE_NAMES}
-    ib = _argmax_in(profile, b, -0.35, 0.15)  # buttock apex
-    iu = _argmax_in(profile, b, 0.55, 1.0)  # upper-back apex
-    if ib is not None and iu is not None and iu > ib + 1:
-        seg = np.arange(ib + 1, iu)
-        chord = b[ib] + (b[iu] - b[ib]) * (h[seg] - h[ib]) / (h[iu] - h[ib])
-        d = chord - b[seg]
-        if np.isfinite(d).any():
-            iw = seg[int(np.nanargmax(d))]
-            out["lumbar_depth"] = float(np.nanmax(d))
-            out["sacral_angle"] = float(np.degrees(np.arctan2(b[ib] - b[iw], h[iw] - h[ib])))
-    out["buttock_offset"] = profile.value_at("back", 0.0)
-    out["abdomen_offset"] = -profile.value_at("front", 0.0)
-    out["lumbar_offset"] = profile.value_at("back", 0.3)
-    return out
+    ib, iu = _apex(profile, *buttock), _apex(profile, *upper)
+    if ib is None:
+        return Hollow(math.nan, reason="the outline does not show the buttocks (out of the picture or hidden): "
+                                       "show the body from the shoulders to below the buttocks")
+    if iu is None:
+        return Hollow(math.nan, reason="the outline does not show the upper back (out of the picture or hidden): "
+                                       "show the body from the shoulders to below the buttocks")
+    pb, pu = (float(h[ib]), float(b[ib])), (float(h[iu]), float(b[iu]))
+    below = (h >= h[ib] - 0.1) & (h < h[ib]) & np.isfinite(b)
+    if not below.any():  # nothing below the apex: it may be the picture's edge, not the buttocks' bulge
+        return Hollow(math.nan, pb, pu, reason="the outline ends at the buttocks (the picture is cut there, or "
+                                               "something covers them): show the body down to mid-thigh")
+    seg = np.arange(ib + 1, iu)
+    if len(seg) < 3:
+        return Hollow(math.nan, pb, pu, reason="the buttock and upper-back outline are too close together to read "
+                                               "a low-back hollow (the hip and shoulder landmarks look wrong)")
+    cov = float(np.mean(np.isfinite(b[seg])))
+    if cov < max(min_coverage, 1e-9):
+        return Hollow(math.nan, pb, pu, coverage=cov,
+                      reason=f"the back outline has gaps between the buttocks and the upper back (seen at "
+                             f"{100 * cov:.0f}% of the heights): keep the arms and other things clear of the back")
+    chord = pb[1] + (pu[1] - pb[1]) * (h[seg] - pb[0]) / (pu[0] - pb[0])
+    d = chord - b[seg]
+    j = int(np.nanargmax(d))
+    return Hollow(float(d[j]), pb, pu, (float(h[seg][j]), float(b[seg][j])), cov)
 
 
-def fit_tilt_model(features: np.ndarray, tilts: np.ndarray, ridge: float = 1.0) -> dict:
-    """Least-squares fit (ridge on standardised features) of true tilt on silhouette features.
+def running_median(heights: np.ndarray, values: np.ndarray, span: float) -> np.ndarray:
+    """Running median of ``values`` over a window ``span`` wide in ``heights`` (evenly spaced), ignoring
+    NaN; NaN stays NaN. A window of fewer than 3 samples returns the values unchanged."""
+    v = np.asarray(values, dtype=float)
+    step = float(np.median(np.diff(heights))) if len(heights) > 1 else 0.0
+    k = int(round(span / step)) // 2 * 2 + 1 if step > 0 else 1
+    if k < 3 or len(v) < k:
+        return v.copy()
+    win = np.lib.stride_tricks.sliding_window_view(np.pad(v, k // 2, constant_values=np.nan), k)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
+        out = np.nanmedian(win, axis=1)
+    return np.where(np.isfinite(v), out, np.nan)
+
+
+ARM_LANDMARKS = ((11, 13), (13, 15), (12, 14), (14, 16))  # shoulder-elbow, elbow-wrist, left and right
+HAND_LANDMARKS = (15, 16, 17, 18, 19, 20, 21, 22)
+_ARM_NAMES = {11: "upper arm", 12: "upper arm", 13: "elbow", 14: "elbow", 15: "wrist", 16: "wrist"}  # else "hand"
+
+
+def arm_at_back(profile: TrunkProfile, px: np.ndarray, lo: float, hi: float, margin: float,
+                visibility: np.ndarray | None = None) -> list[tuple[int, float, float]]:
+    """Arm points that reach the back outline between two heights: there the outline may be the arm.
+
+    Points: elbows, wrists and hand landmarks, and five points along each upper arm and forearm. A point
+    counts when it lies at a height in ``[lo, hi]`` and less than ``margin`` in front of the back edge at
+    that height, or behind it. Landmarks under visibility 0.5 are left out when ``visibility`` is given.
 
     Parameters
     ----------
-    features : ndarray, shape (n, k)
-        Rows of :func:`tilt_features` values in :data:`FEATURE_NAMES` order (rows with NaN are dropped).
+    profile : TrunkProfile
+    px : ndarray, shape (33, 2)
+        Landmark pixels of the same frame.
+    lo, hi : float
+        Height window (0 = hip level, 1 = shoulder level).
+    margin : float
+        Fraction of trunk length (an arm's centre line lies about this far inside its own outline).
+    visibility : ndarray, shape (33,), optional
+
+    Returns
+    -------
+    list of (landmark, h, gap)
+        The landmark index nearest each such point (MediaPipe order), its height and its gap (back edge
+        minus the point's offset, fraction of trunk length; negative = behind the back). Empty when none.
+    """
+    px = np.asarray(px, dtype=float)
+    seen = np.ones(33, bool) if visibility is None else np.asarray(visibility, dtype=float) >= _VIS
+    pts, ids = [], []
+    for a, b in ARM_LANDMARKS:
+        if seen[a] and seen[b]:
+            t = np.linspace(0.0, 1.0, 6)[1:, None]
+            pts.append(px[a] + t * (px[b] - px[a]))
+            ids += [a if k < 2 else b for k in range(5)]
+    for k in HAND_LANDMARKS:
+        if seen[k]:
+            pts.append(px[k][None])
+            ids.append(k)
+    if not pts:
+        return []
+    pts = np.vstack(pts)
+    rel = pts - profile.origin
+    hs = rel @ profile.axis / profile.trunk_length_px
+    ss = rel @ profile.posterior / profile.trunk_length_px
+    ok = np.isfinite(profile.back)
+    out = []
+    for k, hh, sv in zip(ids, hs, ss):
+        if not (np.isfinite(hh) and lo <= hh <= hi) or ok.sum() < 2:
+            continue
+        gap = float(np.interp(hh, profile.heights[ok], profile.back[ok])) - float(sv)
+        if gap < margin:
+            out.append((int(k), round(float(hh), 3), round(gap, 3)))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# the mapping from hollow depth to degrees
+# ----------------------------------------------------------------------------------------------------
+def fit_tilt_mapping(depth: np.ndarray, tilts: np.ndarray) -> dict:
+    """Least-squares straight line of true tilt on hollow depth.
+
+    Parameters
+    ----------
+    depth : ndarray, shape (n,)
+        :func:`hollow_depth` depths, fractions of trunk length (NaN rows are dropped).
     tilts : ndarray, shape (n,)
         True pelvic tilt, degrees, + = anterior.
-    ridge : float
-        Ridge penalty on the standardised coefficients (not on the intercept).
 
     Returns
     -------
     dict
-        ``intercept`` (deg), ``coef`` (deg per standard deviation), ``mean``, ``sd`` (feature units),
-        ``ridge``, ``n``, ``rmse_fit`` (deg).
+        ``intercept_deg``, ``slope_deg`` (degrees per unit of depth, i.e. per trunk length), ``n``,
+        ``rmse_fit_deg``, ``depth_range`` (2.5th and 97.5th percentiles of the depths fitted on).
     """
-    X = np.asarray(features, dtype=float)
-    y = np.asarray(tilts, dtype=float)
-    ok = np.all(np.isfinite(X), axis=1) & np.isfinite(y)
-    X, y = X[ok], y[ok]
-    if len(y) < X.shape[1] + 2:
-        raise ValueError(f"too few complete rows ({len(y)}) to fit {X.shape[1]} features")
-    mu, sd = X.mean(0), X.std(0)
-    sd = np.where(sd > 0, sd, 1.0)
-    A = np.c_[np.ones(len(y)), (X - mu) / sd]
-    R = ridge * np.eye(A.shape[1])
-    R[0, 0] = 0.0
-    c = np.linalg.solve(A.T @ A + R, A.T @ y)
-    rmse = float(np.sqrt(np.mean((A @ c - y) ** 2)))
-    return {"intercept": float(c[0]), "coef": c[1:].tolist(), "mean": mu.tolist(), "sd": sd.tolist(),
-            "ridge": float(ridge), "n": int(len(y)), "rmse_fit": rmse}
+    x, y = np.asarray(depth, dtype=float), np.asarray(tilts, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    if len(x) < 3 or np.ptp(x) <= 0:
+        raise ValueError(f"too few distinct depths ({len(x)}) to fit a line")
+    slope, intercept = np.polyfit(x, y, 1)
+    rmse = float(np.sqrt(np.mean((intercept + slope * x - y) ** 2)))
+    return {"intercept_deg": float(intercept), "slope_deg": float(slope), "n": int(len(x)), "rmse_fit_deg": rmse,
+            "depth_range": [float(v) for v in np.percentile(x, [2.5, 97.5])]}
 
 
 @lru_cache(maxsize=None)
 def load_model(path: Path = MODEL_FILE) -> dict:
-    """The fitted model and its provenance from ``analysis/data/pelvic_tilt_model.toml``."""
+    """The fitted mapping and its provenance from ``analysis/data/pelvic_tilt_model.toml``."""
     with open(path, "rb") as f:
         m = tomllib.load(f)
-    if list(m["features"]) != list(FEATURE_NAMES):
-        raise ValueError(f"{path.name}: features {m['features']} do not match {FEATURE_NAMES}")
+    if m.get("feature") != FEATURE:
+        raise ValueError(f"{path.name}: feature {m.get('feature')!r} is not {FEATURE!r}")
     return m
 
 
-def predict_tilt(features: dict[str, float], model: dict | None = None) -> tuple[float, float]:
-    """Tilt (deg, + = anterior) from features, and the largest |z-score| of a feature (how far the
-    person lies outside what the model was fitted on). NaN when a feature is missing."""
+def predict_tilt(depth: float, model: dict | None = None) -> float:
+    """Tilt (deg, + = anterior) from a hollow depth (fraction of trunk length); NaN for NaN."""
     m = model or load_model()
-    x = np.array([features[k] for k in FEATURE_NAMES], dtype=float)
-    if not np.all(np.isfinite(x)):
-        return float("nan"), float("nan")
-    z = (x - np.asarray(m["mean"])) / np.asarray(m["sd"])
-    return float(m["intercept"] + z @ np.asarray(m["coef"])), float(np.max(np.abs(z)))
+    return float(m["intercept_deg"] + m["slope_deg"] * depth) if math.isfinite(depth) else float("nan")
+
+
+def estimate_hollow(profile: TrunkProfile, px: np.ndarray | None = None,
+                    visibility: np.ndarray | None = None) -> Hollow:
+    """The hollow as the estimate reads it: the back edge smoothed by a running median (a notch or spike
+    narrower than ``pelvic_tilt_outline_median_span``, e.g. where an arrow or a caption drawn across the
+    body cuts the mask, or a fold of the shirt, is not body shape), :func:`hollow_depth` with the windows
+    and coverage of ``norms.toml``, then the checks of what the outline follows there (an arm at the back,
+    a depth no body has). ``reason`` says why when there is no depth.
+
+    Parameters
+    ----------
+    profile : TrunkProfile
+    px : ndarray, shape (33, 2), optional
+        Landmark pixels of the same frame (for the arm check; skipped without them).
+    visibility : ndarray, shape (33,), optional
+    """
+    bw, uw = norm("pelvic_tilt_buttock_heights"), norm("pelvic_tilt_upper_back_heights")
+    back = running_median(profile.heights, profile.back, threshold("pelvic_tilt_outline_median_span"))
+    hol = hollow_depth(replace(profile, back=back), (bw.low, bw.high), (uw.low, uw.high),
+                       threshold("pelvic_tilt_hollow_min_coverage"))
+    if hol.reason:
+        return hol
+    if px is not None:
+        arms = arm_at_back(profile, px, hol.buttock[0], hol.upper[0], threshold("pelvic_tilt_arm_margin"), visibility)
+        if arms:
+            where = sorted({_ARM_NAMES.get(k, "hand") for k, _, _ in arms})
+            return replace(hol, depth=math.nan,
+                           reason=f"the {' and '.join(where)} {'reach' if len(where) > 1 else 'reaches'} the outline "
+                                  "of the back between the buttocks and the upper back, so the outline there may be "
+                                  "the arm: let the arms hang relaxed at your sides (or cross them in front)")
+    bounds = norm("pelvic_tilt_hollow_plausible")
+    if not bounds.low <= hol.depth <= bounds.high:
+        return replace(hol, depth=math.nan,
+                       reason=f"the back outline does not look like a back (low-back hollow {100 * hol.depth:.0f}% of "
+                              f"trunk length, outside {100 * bounds.low:g}% to {100 * bounds.high:g}%): probably loose "
+                              "clothes, hair or something behind the person; wear fitted clothes against a plain background")
+    return hol
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -232,10 +392,26 @@ def side_view_width(px: np.ndarray) -> float:
     return float(w / L)
 
 
+def trunk_from_vertical(px: np.ndarray) -> float:
+    """Angle of the hip-midpoint -> shoulder-midpoint line from the image's up direction, degrees 0..180
+    (0 = shoulders straight above the hips, 180 = upside down); NaN when the landmarks are missing."""
+    px = np.asarray(px, dtype=float)
+    d = (px[L_SHOULDER] + px[R_SHOULDER]) / 2 - (px[L_HIP] + px[R_HIP]) / 2
+    if not np.all(np.isfinite(d)) or not np.any(d):
+        return float("nan")
+    return float(np.degrees(np.arctan2(abs(d[0]), -d[1])))
+
+
 def estimate_pelvic_tilt(outline: np.ndarray | None, px: np.ndarray, visibility: np.ndarray | None = None,
                          facing: int | None = None, model: dict | None = None,
                          profile: TrunkProfile | None = None) -> Metric:
     """Pelvic tilt estimated from one side-view frame's outline and landmarks.
+
+    Reads one feature, the depth of the low-back hollow (:func:`estimate_hollow`: the back outline under the
+    chord from the buttock apex to the upper-back apex, read only where hair and hanging arms are not, and
+    only when no arm reaches the back there), and turns it into degrees with the straight line of
+    ``pelvic_tilt_model.toml`` (fitted on rendered figures of known tilt). Needs the body from the
+    shoulders to below the buttocks; knees, ankles and feet may be out of the picture.
 
     Parameters
     ----------
@@ -244,12 +420,14 @@ def estimate_pelvic_tilt(outline: np.ndarray | None, px: np.ndarray, visibility:
     px : ndarray, shape (33, 2)
         Landmark pixels of the same frame (MediaPipe order, x right, y down).
     visibility : ndarray, shape (33,), optional
-        MediaPipe visibility 0..1; lowers the confidence when hips, shoulders or knees are doubtful.
+        MediaPipe visibility 0..1; hips or shoulders under 0.5 give no value, lower values lower the
+        confidence, and arm landmarks under 0.5 are left out of the arm check.
     facing : int, optional
         +1 facing the image right, -1 facing left; None = from the landmarks
-        (:func:`analysis.view.facing_from_landmarks`).
+        (:func:`analysis.view.facing_from_landmarks`; the body yaw of the world landmarks is better when
+        the caller has it).
     model : dict, optional
-        A model as stored in ``pelvic_tilt_model.toml`` (default: that file).
+        A mapping as stored in ``pelvic_tilt_model.toml`` (default: that file).
     profile : TrunkProfile, optional
         This frame's :func:`analysis.silhouette.trunk_profile` for the same ``facing``, when the caller
         has made it already (it is then not made again from ``outline``).
@@ -258,10 +436,11 @@ def estimate_pelvic_tilt(outline: np.ndarray | None, px: np.ndarray, visibility:
     -------
     Metric
         key ``"pelvic_tilt"``, kind ``"estimate"``, unit ``"deg"``, **+ = anterior tilt**. ``confidence``
-        (0..1) combines the method's error on held-out renders, how side-on the view is, landmark
-        visibility, how much of the outline was usable and how typical the silhouette is for the
-        model. ``extra`` holds the features, the facing and the model's held-out error. Without a value,
-        ``reason`` says why (not a side view, hips or shoulders not seen, no outline ...).
+        (0..1) combines the method's error on held-out renders, how side-on the view is, hip and shoulder
+        visibility, how much of the back outline was seen and whether the depth lies in the range the
+        mapping was fitted on. ``extra`` holds the hollow (depth and points), the facing and the method's
+        held-out error. Without a value, ``reason`` says why (not a side view, hips or shoulders not seen,
+        no outline, buttocks out of the picture, an arm at the back ...).
     """
     px = np.asarray(px, dtype=float)
     if px.shape != (33, 2) or not np.all(np.isfinite(px[[L_HIP, R_HIP, L_SHOULDER, R_SHOULDER]])):
@@ -274,6 +453,10 @@ def estimate_pelvic_tilt(outline: np.ndarray | None, px: np.ndarray, visibility:
     if not (width <= threshold("pelvic_tilt_side_view_max_width")):
         return _no_value(f"not a side view (shoulders and hips look {width:.2f} trunk lengths wide): "
                          "turn side-on to the camera", {"side_view_width": width})
+    lean = trunk_from_vertical(px)
+    if not (lean <= threshold("pelvic_tilt_max_trunk_from_vertical")):
+        return _no_value(f"the trunk is not upright (the hip-to-shoulder line is {lean:.0f} deg from vertical): "
+                         "the estimate is for standing; stand tall, side-on to the camera", {"trunk_from_vertical": lean})
     fc = facing_from_landmarks(px) if facing is None else int(facing)
     if fc not in (1, -1):
         return _no_value("cannot tell which way you face (face and feet not clear): turn fully side-on")
@@ -283,31 +466,34 @@ def estimate_pelvic_tilt(outline: np.ndarray | None, px: np.ndarray, visibility:
         prof = trunk_profile(outline, px, fc) if profile is None else profile
     except ValueError as e:
         return _no_value(f"could not read the body outline: {e}")
-    feats = tilt_features(prof)
     m = model or load_model()
-    val, zmax = predict_tilt(feats, m)
-    extra = {"features": {k: (round(v, 4) if math.isfinite(v) else None) for k, v in feats.items()},
+    hol = estimate_hollow(prof, px, None if visibility is None else vis)
+    extra = {"hollow": {"depth": _r(hol.depth), "buttock_apex": [_r(v) for v in hol.buttock],
+                        "upper_back_apex": [_r(v) for v in hol.upper], "deepest": [_r(v) for v in hol.deepest],
+                        "coverage": _r(hol.coverage)},
              "facing": fc, "side_view_width": round(width, 3), "method_rmse_deg": m["heldout_rmse_deg"],
              "calibrated": False}
-    if not math.isfinite(val):
-        missing = [k for k, v in feats.items() if not math.isfinite(v)]
-        return _no_value("the outline of the low back, buttocks or belly is incomplete (missing "
-                         + ", ".join(missing) + "): wear fitted clothes, keep arms clear of the back, "
-                         "and make sure hips to shoulders are in view", extra)
-    # confidence: method x view x visibility x outline coverage x typicality
+    if hol.reason:
+        return _no_value(hol.reason, extra)
+    val = predict_tilt(hol.depth, m)
+    # confidence: method x view x visibility x outline coverage x inside the fitted range
     c_method = max(0.0, 1.0 - m["heldout_rmse_deg"] / threshold("pelvic_tilt_error_for_zero_confidence"))
     c_view = float(np.clip(1.0 - max(0.0, width - 0.15) / 0.4, 0.3, 1.0))
-    c_vis = float(np.clip(np.nanmean(vis[core + [L_KNEE, R_KNEE]]), 0.0, 1.0))
-    span = (prof.heights >= -0.3) & (prof.heights <= 1.0)
-    c_cov = float(np.mean(np.isfinite(prof.back[span])))
-    c_typ = 1.0 if zmax <= 2.5 else float(np.clip(1.0 - (zmax - 2.5) / 3.0, 0.2, 1.0))
-    conf = c_method * c_view * (0.5 + 0.5 * c_vis) * c_cov * c_typ
+    c_vis = float(np.clip(np.nanmean(vis[core]), 0.0, 1.0))
+    lo, hi = m["depth_range"]
+    outside = max(0.0, lo - hol.depth, hol.depth - hi) / max(hi - lo, 1e-6)
+    c_typ = float(np.clip(1.0 - outside, 0.3, 1.0))
+    conf = c_method * c_view * (0.5 + 0.5 * c_vis) * hol.coverage * c_typ
     extra["confidence_parts"] = {"method": round(c_method, 3), "view": round(c_view, 3), "visibility": round(c_vis, 3),
-                                 "outline_coverage": round(c_cov, 3), "typical_shape": round(c_typ, 3)}
+                                 "outline_coverage": round(hol.coverage, 3), "fitted_range": round(c_typ, 3)}
     reading = _reading(val) + " This is an estimate from your outline (typical error about " \
         f"{m['heldout_rmse_deg']:.0f} deg); marking your ASIS and PSIS once makes it a measurement."
     return Metric("pelvic_tilt", "Pelvic tilt (estimate)", val, "deg", DEFINITION, kind="estimate",
                   confidence=float(conf), norm=_norm(), reading=reading, extra=extra)
+
+
+def _r(v: float, nd: int = 4) -> float | None:
+    return round(float(v), nd) if math.isfinite(v) else None
 
 
 # ----------------------------------------------------------------------------------------------------

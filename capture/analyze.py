@@ -8,7 +8,7 @@ assessment or a movement test (:mod:`analysis`), build the advice plan and write
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +17,16 @@ from analysis.advice import build_plan
 from analysis.assessment import assess_standing
 from analysis.causation import normalize_findings
 from analysis.movement import run_movement_test
+from analysis.movement.checks import withhold
+from analysis.people import check_person, gate_result, people_table
+from analysis.quality import Check
 from analysis.summary import track_summary
+from capture.outputs import claim_output_name
 from vision.drawing import annotated_frame, draw_side_assessment, draw_skeleton
 from vision.errors import InputError
 from vision.estimator import DEFAULT_MAX_SIDE
-from vision.pipeline import Progress, Tracked, VideoWriter, track
+from vision.people import stack_people
+from vision.pipeline import Progress, Tracked, VideoWriter, search_photo, track
 from vision.sequence import PoseSequence
 from vision.sources import ImageSource, open_source, read_frame
 
@@ -37,29 +42,112 @@ class Analysis:
     problems: list[str]
     sequence: PoseSequence
     assessment: dict | None = None
+    notes: list[str] = field(default_factory=list)  # things to tell that are not problems (e.g. output names)
 
 
-def problems_of(summary: dict, tracked: Tracked) -> list[str]:
-    """One plain sentence per problem a user can act on."""
+def person_check(tracked: Tracked) -> Check:
+    """The ``"person"`` capture check (:func:`analysis.people.check_person`) on what the people probes saw."""
+    d = stack_people(tracked.people)
+    return check_person(d["followed"], d["others"], d["image_size"], d["timestamps"],
+                        clip=len(tracked.sequence) > 1)
+
+
+def people_summary(tracked: Tracked, check: Check) -> dict:
+    """What the people probes saw (sizes as torso length / frame height, centres as a share of the width)
+    and the person check, JSON-ready."""
+    d = stack_people(tracked.people)
+    tab = people_table(d["followed"], d["others"], d["image_size"])
+    r3 = lambda v: round(float(v), 3)  # noqa: E731
+    probes = [{"t_s": round(float(t), 3),
+               "followed": {"size": r3(tab["followed_size"][i]), "centre_x": r3(tab["followed_x"][i])},
+               "others": [{"size": r3(tab["other_size"][i, k]), "centre_x": r3(tab["other_x"][i, k]),
+                           "size_ratio": r3(tab["size_ratio"][i, k])}
+                          for k in range(tab["other_size"].shape[1]) if np.isfinite(tab["other_size"][i, k])]}
+              for i, t in enumerate(d["timestamps"])]
+    return {"probes": probes, "check": check.to_dict()}
+
+
+def problems_of(summary: dict, tracked: Tracked, person: Check | None = None) -> list[str]:
+    """One plain sentence per problem a user can act on, the one that explains the others first: another
+    person in view (it skews the view, framing and every number) comes before everything else."""
     out = []
+    if person is not None and not person.passed:
+        out.append(f"{person.reason[0].upper()}{person.reason[1:]}: {person.advice}.")
     src = tracked.sequence.source
     if src.stopped_early:
         out.append(f"{src.name}: {src.stopped_early}. The {src.frames_read} frames before it were analysed and saved; "
                    "copy or export the video again for the rest.")
     if summary["frames"] and summary["frames_with_person"] == 0:
-        out.append(f"No person was found in any of the {summary['frames']} frames. Film one person, whole body, "
-                   "in good light, facing or side-on to the camera.")
+        where = "in the photo" if src.kind == "image" else f"in any of the {summary['frames']} frames"
+        out.append(f"No person was found {where}{_search_words(summary.get('person_search'))}. Film one person, "
+                   "whole body, in good light, facing or side-on to the camera.")
     elif summary["person_fraction"] < MIN_PERSON_FRACTION:
         out.append(f"A person was found in only {summary['person_fraction']:.0%} of the frames: keep the whole body "
                    "in view for the whole recording (measurements use only the frames with a person).")
     if summary["frames_with_person"] and summary["framing"]["missing"]:
         missing = ", ".join(summary["framing"]["missing"])
         out.append(f"The person is only partly in the picture ({missing} not seen): {summary['framing']['advice']}.")
-    if tracked.several_people_at:
-        at = ", ".join(f"{t:.1f} s" for t in tracked.several_people_at[:3])
-        out.append(f"Several people are in the picture (at {at}): the pose model follows only one of them. "
-                   "Film one person at a time, with nobody else in view.")
     return out
+
+
+def _search_words(search: dict | None) -> str:
+    """What the search on copies of a photo tried and why nothing was kept, in words (empty without one)."""
+    if not search:
+        return ""
+    words = f" (also looked on {len(search['tried'])} altered copies of it: padded, mirrored, scaled down"
+    reasons = [t["rejected"] for t in search["tried"] if t.get("rejected")]
+    gate = [r for r in reasons if r != "the other copies did not give the same pose"]
+    if gate:
+        words += f"; on some a person was found, but {gate[0]}"
+    elif reasons:
+        words += "; a person was found on some, but the copies did not agree on the pose"
+    return words + ")"
+
+
+def _assess_standing(tracked: Tracked, person: Check, is_image: bool, height_cm: float | None, want_view: str,
+                     calibration: tuple[float, str] | None) -> dict:
+    """The standing assessment of a track with the person check first among its checks (blocking when it
+    fails so: then no metric is presented)."""
+    seq = tracked.sequence
+    assessment = assess_standing(seq.pixels, seq.visibility, seq.world, seq.image_size,
+                                 None if is_image else seq.timestamps, seq.outline, height_cm=height_cm,
+                                 want=want_view, calibration=calibration)
+    return gate_result(assessment, person, {"metrics": [], "spinal_curve": None})
+
+
+def _first_block(assessment: dict) -> str | None:
+    """The reason of the first failed blocking check, or None when every blocking check passed."""
+    return next((c["reason"] for c in assessment["checks"] if c["blocking"] and not c["passed"]), None)
+
+
+def _search_photo(source: ImageSource, draw, *, segmentation: bool, max_side: int | None, standing: dict):
+    """Look for the person again on copies of a photo (:func:`vision.pipeline.search_photo`) and keep the
+    first pose that several copies agree on and whose standing assessment passes every blocking check.
+
+    Returns ``(tracked, person, assessment, record)``: the kept track, its person check and assessment (all
+    None when no pose was kept) and the record for the summary: ``tried`` (each copy's ``name``,
+    ``description``, whether a person was ``found`` and, when one was found but not kept, why:
+    ``rejected``) and ``used`` (the kept copy's name or None).
+    """
+    search = search_photo(source, segmentation=segmentation, max_side=max_side)
+    tried = {v.name: {"name": v.name, "description": v.description, "found": found} for v, found in search.tried}
+    candidates = {p.variant.name for p in search.agreeing}
+    for entry in tried.values():
+        if entry["found"] and entry["name"] not in candidates:
+            entry["rejected"] = "the other copies did not give the same pose"
+    record = {"tried": list(tried.values()), "used": None}
+    for pose in search.agreeing:
+        tracked = search.tracked(pose)
+        person = person_check(tracked)
+        assessment = _assess_standing(tracked, person, True, **standing)
+        block = _first_block(assessment)
+        if block is None and assessment["ok"]:
+            if draw:
+                draw(search.model_rgb, pose.result)
+            record["used"] = pose.variant.name
+            return tracked, person, assessment, record
+        tried[pose.variant.name]["rejected"] = block or "nothing could be measured"
+    return None, None, None, record
 
 
 def analyze_file(
@@ -83,24 +171,36 @@ def analyze_file(
 ) -> Analysis:
     """Track a video or photo and write its outputs to ``out_dir``.
 
-    Writes ``<stem>.pose.npz`` (the track, see :mod:`vision.sequence`), ``<stem>.summary.json``,
-    ``<stem>.annotated.mp4`` or ``.png`` (the skeleton drawn on the frames, at the model's resolution)
-    unless ``annotate`` is False, and ``<stem>.landmarks.csv`` when ``csv`` is True. Outputs are written
-    also when reading stopped early or no person was found, so nothing computed is lost.
-    ``display_name`` replaces the file's name and path in the outputs and messages (e.g. an upload's
-    original name instead of its temporary path).
+    Outputs are named after the input's whole file name with only its last suffix replaced (``NAME`` below);
+    when ``out_dir`` already holds outputs of another input under that name, another name is chosen and
+    the returned ``notes`` say so (see :mod:`capture.outputs`). Writes ``NAME.pose.npz`` (the track, see
+    :mod:`vision.sequence`), ``NAME.summary.json``, ``NAME.annotated.mp4`` or ``.png`` (the skeleton drawn
+    on the frames, at the model's resolution) unless ``annotate`` is False, and ``NAME.landmarks.csv`` when
+    ``csv`` is True. Outputs are written also when reading stopped early or no person was found, so nothing
+    computed is lost. ``display_name`` replaces the file's name and path in the outputs and messages (e.g.
+    an upload's original name instead of its temporary path).
+
+    An animated image (GIF, PNG, WebP) with several frames is analysed as a clip. When nobody is found in a
+    photo, the person is looked for again on copies of it (padded, mirrored, scaled down; see
+    :mod:`vision.variants`), and a pose found there is kept only when the standing assessment on it passes
+    every blocking check; the summary's ``person_search`` says what was tried and which copy was kept.
+
+    The people probes' findings are judged by the ``"person"`` check (:func:`analysis.people.check_person`):
+    it comes first among the assessment's (or movement test's) checks and its problem first among the
+    problems; when it blocks (the followed person is not the subject, or two people are similar in size),
+    the result has ``ok: False`` and no metric.
 
     With ``assess`` (the default) the standing-posture assessment (:func:`analysis.assessment.assess_standing`,
-    with ``height_cm``, ``want_view`` and a stored ``calibration``) is written to ``<stem>.assessment.json``
-    and its key frame, annotated with the plumb line, angle arcs and back contour, to ``<stem>.keyframe.png``;
+    with ``height_cm``, ``want_view`` and a stored ``calibration``) is written to ``NAME.assessment.json``
+    and its key frame, annotated with the plumb line, angle arcs and back contour, to ``NAME.keyframe.png``;
     its failed capture checks join the problems. The silhouette it needs comes from ``segmentation``.
     The assessment carries the advice plan (:func:`analysis.advice.build_plan` for ``intake`` and ``role``)
     under ``"plan"``; without an intake the plan asks for the safety questions first.
     With ``test`` (a movement test kind, see :func:`analysis.movement.run_movement_test`) the clip is
-    analysed as that test instead of standing posture, written to ``<stem>.movement.json``, and the
+    analysed as that test instead of standing posture, written to ``NAME.movement.json``, and the
     plan is built from its findings; when the test's gates failed (``ok`` false) its problems join the
-    problems and there is no plan (``"plan": None``). ``still_stride`` > 1 analyses fewer frames while the person stands
-    still (see :func:`track`).
+    problems and there is no plan (``"plan": None``). ``still_stride`` > 1 analyses fewer frames while the
+    person stands still (see :func:`track`).
 
     Raises
     ------
@@ -112,7 +212,20 @@ def analyze_file(
     out.mkdir(parents=True, exist_ok=True)
     if display_name:
         source.info.name = source.info.path = display_name
-    stem = Path(path).name.split(".")[0] or "input"
+    name = claim_output_name(out, Path(path).name, source.info.sha256, source.info.name)
+    try:
+        return _analyze(path, source, out, name.stem, [name.note] if name.note else [], annotate=annotate, csv=csv,
+                        segmentation=segmentation, max_side=max_side, progress=progress, assess=assess,
+                        standing={"height_cm": height_cm, "want_view": want_view, "calibration": calibration},
+                        intake=intake, role=role, test=test, still_stride=still_stride)
+    except BaseException:
+        name.release()  # the placeholder summary, when nothing was written in its place
+        raise
+
+
+def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, csv, segmentation, max_side,
+             progress, assess, standing: dict, intake, role, test, still_stride) -> Analysis:
+    """The body of :func:`analyze_file` once the source is open and the output name claimed."""
     outputs: dict[str, str] = {}
     is_image = isinstance(source, ImageSource)
     writer = None if (is_image or not annotate) else VideoWriter(out / f"{stem}.annotated.mp4", source.info.fps or 30.0,
@@ -134,6 +247,15 @@ def analyze_file(
             writer.close()
     if writer and writer.path.exists():
         outputs["annotated"] = str(writer.path)
+    if len(tracked.sequence) == 0:
+        raise InputError(f"{source.info.name}: {source.info.stopped_early or 'no frames could be read'}. "
+                         "Copy or export the video again; nothing was written.")
+    person = assessment = search = None
+    if is_image and assess and not test and not tracked.sequence.detected.any():
+        found, person, assessment, search = _search_photo(source, draw if annotate else None,
+                                                          segmentation=segmentation, max_side=max_side,
+                                                          standing=standing)
+        tracked = found or tracked
     if last_drawn:
         import cv2
 
@@ -141,35 +263,41 @@ def analyze_file(
         cv2.imwrite(str(p), cv2.cvtColor(last_drawn[0], cv2.COLOR_RGB2BGR))
         outputs["annotated"] = str(p)
     seq = tracked.sequence
-    if len(seq) == 0:
-        raise InputError(f"{source.info.name}: {source.info.stopped_early or 'no frames could be read'}. "
-                         "Copy or export the video again; nothing was written.")
     outputs["track"] = str(seq.save(out / f"{stem}.pose.npz"))
     if csv:
         outputs["csv"] = str(seq.to_csv(out / f"{stem}.landmarks.csv"))
+    person = person or person_check(tracked)
     summary = track_summary(seq.landmarks, seq.visibility, seq.world)
     summary["several_people_at_s"] = tracked.several_people_at
+    summary["people"] = people_summary(tracked, person)
+    if search:
+        summary["person_search"] = search
     summary["processing"] = {"seconds": round(tracked.seconds, 3),
                              "fps": round(len(seq) / tracked.seconds, 2) if tracked.seconds else None}
     summary["source"] = asdict(seq.source)
     summary["model"] = seq.model
-    problems = problems_of(summary, tracked)
-    assessment = None
+    summary["outputs_named"] = stem
+    summary["notes"] = notes
+    problems = problems_of(summary, tracked, person)
     if test and summary["frames_with_person"]:
         assessment = run_movement_test(test, seq.timestamps, seq.pixels, seq.visibility, outline=seq.outline,
                                        world=seq.world, landmarks=seq.landmarks, image_size=seq.image_size)
-        problems += assessment["problems"]
+        gate_result(assessment, person, {"repetitions": [], "steps": [], "summary": {}})
+        if person.blocking and not person.passed:
+            withhold(assessment, [person.to_dict()])
+        if not person.passed:
+            assessment["problems"].insert(0, problems[0])
+        problems += assessment["problems"][0 if person.passed else 1:]
         # a test whose gates failed has no numbers (ok false): nothing for the advice plan to build on
         assessment["plan"] = build_plan(intake, normalize_findings(assessment), role) if assessment["ok"] else None
         p = out / f"{stem}.movement.json"
         p.write_text(json.dumps(assessment, indent=2))
         outputs["movement"] = str(p)
     elif assess and summary["frames_with_person"]:
-        assessment = assess_standing(seq.pixels, seq.visibility, seq.world, seq.image_size,
-                                     None if is_image else seq.timestamps, seq.outline, height_cm=height_cm,
-                                     want=want_view, calibration=calibration)
+        if assessment is None:
+            assessment = _assess_standing(tracked, person, is_image, **standing)
         problems += [f"{c['reason']}: {c['advice']}" for c in assessment["checks"]
-                     if not c["passed"] and c["name"] != "whole_body"]  # framing is reported already
+                     if not c["passed"] and c["name"] not in ("whole_body", "person")]  # reported already
         assessment["plan"] = build_plan(intake, assessment, role)
         p = out / f"{stem}.assessment.json"
         p.write_text(json.dumps(assessment, indent=2))
@@ -182,7 +310,7 @@ def analyze_file(
     p = out / f"{stem}.summary.json"
     p.write_text(json.dumps(summary, indent=2))
     outputs["summary"] = str(p)
-    return Analysis(summary, outputs, problems, seq, assessment)
+    return Analysis(summary, outputs, problems, seq, assessment, notes)
 
 
 def write_key_frame(dest: Path, path: str | Path, seq: PoseSequence, assessment: dict) -> None:

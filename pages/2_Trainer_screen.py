@@ -1,20 +1,34 @@
 """Trainer: screen a batch of clips for front-thigh (quadriceps / hip-flexor) tightness into a sortable roster.
-Thin: the logic is in :mod:`records.batch`."""
+Thin: the logic is in :mod:`records.batch`.
+
+The clips are streamed into a private temporary folder for the run and deleted afterwards; the batch folder
+keeps only the results (owner-only). Each browser session gets its own batch name; a batch folder in use by
+another session is reported, not shared.
+"""
 
 from __future__ import annotations
 
+import datetime
 import os
+import secrets
+import shutil
 from pathlib import Path
 
 import streamlit as st
 
-from records.batch import ROSTER_COLUMNS, SCREEN_TESTS, run_batch
+from privacy.files import private_dir, private_tempdir, private_umask
+from privacy.text import NAME_RULE, md_escape, unique_names
+from records.batch import ROSTER_COLUMNS, SCREEN_TESTS, batch_folder, run_batch
 from records.db import default_location
+from records.errors import RecordsError
+from ui.analyse import save_upload
+from ui.results import safe_filename
 
+private_umask()
 st.set_page_config(page_title="Trainer screen", layout="wide")
 st.title("Trainer screen: who needs what")
 st.caption("One clip per person, or one clip with people in turn (each stands, then does the test once). "
-           "A screen from video, not a diagnosis.")
+           "A screen from video, not a diagnosis. The clips are deleted after the screen; the results stay.")
 
 _loc = default_location()
 if os.environ.get("POSTURE_BATCH_DIR"):
@@ -23,32 +37,41 @@ elif "://" not in _loc:
     base = Path(_loc).expanduser().parent / "batch"
 else:
     base = Path.home() / ".posture" / "batch"
-name = st.text_input("Batch name (a folder in your data folder; running it again resumes it)", "screen", key="batch")
+if "batch" not in st.session_state:  # one name per browser session, so two sessions never share a folder
+    st.session_state["batch"] = f"screen-{datetime.datetime.now():%Y%m%d-%H%M}-{secrets.token_hex(2)}"
+name = st.text_input(f"Batch name (a folder in your data folder; running it again resumes it; {NAME_RULE})",
+                     key="batch")
 test = st.selectbox("Test", SCREEN_TESTS, key="test",
                     format_func=lambda k: {"hip_extension": "standing hip extension", "lunge": "half-kneeling lunge",
                                            "thomas": "modified Thomas test", "ely": "prone knee bend (Ely)"}[k])
 ups = st.file_uploader("Clips", accept_multiple_files=True, key="clips")
 in_turn = st.checkbox("Clips may hold several people in turn", value=True, key="in_turn")
-folder = base / name
-if st.button("Screen", key="run", disabled=not ups):
-    src = folder / "clips"
-    src.mkdir(parents=True, exist_ok=True)
-    for u in ups:
-        p = src / Path(u.name).name
-        if not p.exists() or p.stat().st_size != u.size:
-            p.write_bytes(u.getvalue())
+try:
+    folder = batch_folder(base, name)
+except RecordsError as e:
+    folder = None
+    st.error(md_escape(e))
+if st.button("Screen", key="run", disabled=not ups or folder is None) and ups and folder is not None:
+    private_dir(folder)
+    shutil.rmtree(folder / "clips", ignore_errors=True)  # copies that earlier versions of this page kept
     bar = st.progress(0.0, text="starting")
 
     def progress(fname, entry, done, total):
-        bar.progress(done / max(1, total), text=f"{done}/{total}: {fname} {entry['status']}")
+        bar.progress(done / max(1, total), text=f"{done}/{total}: {md_escape(fname)} {entry['status']}")
 
-    s = run_batch(src, folder / "out", test, in_turn=in_turn, on_progress=progress)
-    st.session_state["summary"] = s
+    names = unique_names([safe_filename(u.name) for u in ups])
+    try:
+        with private_tempdir("posture-batch-") as src:  # the clips exist only while they are screened
+            for u, n in zip(ups, names):
+                save_upload(u, src / n)
+            st.session_state["summary"] = run_batch(src, folder / "out", test, in_turn=in_turn, on_progress=progress)
+    except RecordsError as e:  # another session is screening into this folder
+        st.error(md_escape(e))
 s = st.session_state.get("summary")
 if s:
     st.write(f"{s['total']} files: {len(s['done'])} screened now, {len(s['skipped'])} done before, "
              f"{len(s['failed'])} failed.")
     for fname, err in s["failed"]:
-        st.warning(f"{fname}: {err}")
+        st.warning(md_escape(f"{fname}: {err}"))
     st.dataframe([{k: r.get(k) for k in ROSTER_COLUMNS} for r in s["rows"]], key="roster")
     st.download_button("Roster CSV", Path(s["roster_csv"]).read_bytes(), "roster.csv", key="csv")

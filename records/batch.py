@@ -2,11 +2,17 @@
 quadriceps / hip-flexor test, into a sortable roster of who needs what. Behind ``posture batch DIR`` and
 the Trainer page.
 
-Resumable: the state of every input file (done / failed, with its size and modification time) is kept
-in ``OUT/batch_state.json``, written atomically after each file; a rerun skips files that finished and
-have not changed since, and redoes anything that was interrupted. A file that cannot be read (corrupt,
-not a video) is reported as failed and skipped; the rest finish. Each finished file's full result is in
-``OUT/results/<file>.json``; the roster (one row per person) in ``OUT/roster.csv``.
+Resumable: the state of every input file (done / failed, with its size and SHA-256) is kept in
+``OUT/batch_state.json``, written atomically after each file; a rerun skips files that finished and whose
+content has not changed since, and redoes anything that was interrupted. A file that cannot be read
+(corrupt, not a video) is reported as failed and skipped; the rest finish. A worker process that dies
+(killed, out of memory) loses no file: its clips are run again in a new pool, and only a clip whose
+worker died :data:`MAX_WORKER_LOSSES` times is reported as failed. Each finished file's full result is in
+``OUT/results/<file>.json``; the roster (one row per person) in ``OUT/roster.csv`` (spreadsheet-safe cells).
+
+One batch at a time per output folder: a batch holds ``OUT/.batch.lock`` while it runs (released by the
+system also when the process is killed) and a second one is told that the folder is in use. Every file is
+written owner-only under a unique temporary name and renamed into place.
 
 People in turn: a clip is cut into people where the person disappears for 0.5 s or more, or where the
 trunk length in pixels (shoulder midpoint to hip midpoint, median over 0.3 s) jumps by more than
@@ -16,21 +22,31 @@ few percent while moving). Segments shorter than 1 s are merged into their neigh
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime
+import io
 import json
 import os
 import time
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
+
+from privacy.files import private_dir, write_private
+from privacy.text import contained, csv_row
+from records.errors import InUse, InvalidInput
 
 SCREEN_TESTS = ("hip_extension", "lunge", "thomas", "ely")
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".webm", ".mkv", ".m4v"}
 STATE_FILE = "batch_state.json"
-STATE_VERSION = 1
+LOCK_FILE = ".batch.lock"
+STATE_VERSION = 2  # 2: files are recognised by content (SHA-256), not by modification time
+MAX_WORKER_LOSSES = 3  # a clip whose worker process died this many times is reported as failed
 PERSON_JUMP = 0.07  # engineering choice: relative trunk-length jump taken as a new person
 MIN_GAP_S = 0.5
 MIN_PERSON_S = 1.0
@@ -42,12 +58,38 @@ ROSTER_COLUMNS = ["person", "file", "segment_start_s", "segment_end_s", "test", 
 # state
 # ----------------------------------------------------------------------------------------------------
 def _write_json_atomic(path: Path, data) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w") as f:
-        json.dump(data, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_private(path, json.dumps(data, indent=1))
+
+
+@contextlib.contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the output folder's lock while a batch runs; :class:`~records.errors.InUse` when another batch
+    (another process, or another browser session) holds it. The system releases it when the process ends,
+    also when it is killed."""
+    import fcntl
+
+    fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            who = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+            raise InUse(f"another batch is using the output folder {out} ({who}): wait until it has finished, "
+                        "or choose another output folder") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"process {os.getpid()}, started {datetime.datetime.now():%Y-%m-%d %H:%M:%S}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def batch_folder(base: str | Path, name: str) -> Path:
+    """The folder of the batch called ``name`` inside ``base`` (the Trainer page's data folder): ``name`` must
+    be a safe name (:func:`privacy.text.check_name`), so the folder never leaves ``base``."""
+    try:
+        return contained(base, name)
+    except ValueError as e:
+        raise InvalidInput(str(e).replace("the folder name", "the batch name")) from None
 
 
 def load_state(out: Path, test: str) -> dict:
@@ -63,8 +105,11 @@ def load_state(out: Path, test: str) -> dict:
 
 
 def _stamp(path: Path) -> dict:
-    s = path.stat()
-    return {"size": s.st_size, "mtime_ns": s.st_mtime_ns}
+    """What identifies a file's content: its size and SHA-256 (a file with the same name and size but other
+    content is a new file; the same content under a new modification time is not)."""
+    from vision.sources import file_sha256
+
+    return {"size": path.stat().st_size, "sha256": file_sha256(path)}
 
 
 def list_inputs(src: Path) -> list[Path]:
@@ -224,11 +269,13 @@ def roster(out: Path, state: dict | None = None) -> list[dict]:
 
 
 def write_roster_csv(rows: list[dict], dest: Path) -> Path:
-    with open(dest, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=ROSTER_COLUMNS, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
-    return dest
+    """The roster as CSV (spreadsheet-safe cells: a file named ``=HYPERLINK(...)`` stays text), atomically."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(ROSTER_COLUMNS)
+    for r in rows:
+        w.writerow(csv_row([r.get(k) for k in ROSTER_COLUMNS]))
+    return write_private(dest, buf.getvalue())
 
 
 def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, workers: int = 1,
@@ -237,23 +284,32 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
     """Screen every clip in ``src``; resumable (see the module docstring).
 
     ``on_progress(name, entry, done, total)`` is called after each file. Returns a summary: ``total``,
-    ``done`` (finished now), ``skipped`` (finished before), ``failed`` (list of (name, error)), ``rows``
-    (the roster), ``roster_csv``.
+    ``done`` (finished now), ``skipped`` (finished before), ``failed`` (list of (name, error)), ``retried``
+    (files run again after their worker process died), ``rows`` (the roster), ``roster_csv``.
+
+    Raises :class:`~records.errors.InUse` when another batch is using ``out``.
     """
     if test not in SCREEN_TESTS:
-        raise ValueError(f"the screen test must be one of {SCREEN_TESTS}, not {test!r}")
+        raise InvalidInput(f"the screen test must be one of {', '.join(SCREEN_TESTS)}, not {test!r}")
     out = Path(out)
-    (out / "results").mkdir(parents=True, exist_ok=True)
-    files = list_inputs(Path(src))
+    private_dir(out / "results")
+    with locked(out):
+        return _run_locked(Path(src), out, test, workers, segmentation, in_turn, redo_failed, on_progress)
+
+
+def _run_locked(src: Path, out: Path, test: str, workers: int, segmentation: bool, in_turn: bool, redo_failed: bool,
+                on_progress) -> dict:
+    files = list_inputs(src)
+    stamps = {f: _stamp(f) for f in files}
     state = load_state(out, test)
     todo, skipped = [], []
     for f in files:
         e = state["files"].get(f.name)
-        if e and e.get("stamp") == _stamp(f) and (e["status"] == "done" or (e["status"] == "failed" and not redo_failed)):
+        if e and e.get("stamp") == stamps[f] and (e["status"] == "done" or (e["status"] == "failed" and not redo_failed)):
             skipped.append(f.name)
         else:
             todo.append(f)
-    summary = {"total": len(files), "done": [], "skipped": skipped, "seconds": 0.0,
+    summary = {"total": len(files), "done": [], "skipped": skipped, "seconds": 0.0, "retried": [],
                "failed": [(n, state["files"][n]["error"]) for n in skipped if state["files"][n]["status"] == "failed"]}
     t0 = time.perf_counter()
     count = len(skipped)
@@ -263,11 +319,11 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
         if error is None:
             rel = f"results/{f.name}.json"
             _write_json_atomic(out / rel, result)
-            entry = {"status": "done", "result": rel, "stamp": _stamp(f), "people": len(result["rows"]),
+            entry = {"status": "done", "result": rel, "stamp": stamps[f], "people": len(result["rows"]),
                      "stopped_early": result.get("stopped_early")}
             summary["done"].append(f.name)
         else:
-            entry = {"status": "failed", "error": error, "stamp": _stamp(f)}
+            entry = {"status": "failed", "error": error, "stamp": stamps[f]}
             summary["failed"].append((f.name, error))
         state["files"][f.name] = entry
         _write_json_atomic(out / STATE_FILE, state)
@@ -285,15 +341,29 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
             except Exception as e:  # noqa: BLE001 - reported per file, the batch goes on
                 record(f, None, _plain_error(e))
     else:
-        # spawn, not fork: each worker loads its own pose model, with none of the parent's MediaPipe threads
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as ex:
-            futs = {ex.submit(process_file, str(f), test, segmentation, in_turn): f for f in todo}
-            for fut in as_completed(futs):
-                f = futs[fut]
-                try:
-                    record(f, fut.result(), None)
-                except Exception as e:  # noqa: BLE001
-                    record(f, None, _plain_error(e))
+        losses: dict[Path, int] = {}
+        while todo:
+            lost = []
+            # spawn, not fork: each worker loads its own pose model, with none of the parent's MediaPipe threads
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as ex:
+                futs = {ex.submit(process_file, str(f), test, segmentation, in_turn): f for f in todo}
+                for fut in as_completed(futs):
+                    f = futs[fut]
+                    try:
+                        record(f, fut.result(), None)
+                    except BrokenProcessPool:  # a worker died: this clip was running or waiting; not its fault
+                        lost.append(f)
+                    except Exception as e:  # noqa: BLE001
+                        record(f, None, _plain_error(e))
+            todo = []
+            for f in sorted(lost):
+                losses[f] = losses.get(f, 0) + 1
+                if losses[f] >= MAX_WORKER_LOSSES:
+                    record(f, None, f"the worker process analysing it stopped {losses[f]} times (out of memory, or "
+                                    "killed): try this file alone with --workers 1")
+                else:
+                    todo.append(f)
+                    summary["retried"].append(f.name)
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     rows = roster(out, state)
     summary["rows"] = rows

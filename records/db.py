@@ -20,6 +20,14 @@ Every migration runs in one transaction together with the version bump, so a fai
 leaves the previous version intact. Two processes opening a new file at once are serialised (SQLite:
 ``BEGIN IMMEDIATE``; PostgreSQL: an advisory transaction lock).
 
+Privacy
+-------
+A new SQLite file is created owner-only (600; SQLite gives its ``-wal`` and ``-shm`` files the same mode)
+in owner-only folders (700); an existing file readable by others is restricted when opened. Deleted rows
+do not linger: SQLite runs with ``secure_delete`` (freed pages are overwritten with zeros) and
+:func:`purge` moves the zeroed pages into the file and empties the write-ahead log; on PostgreSQL it runs
+``VACUUM`` on the tables, so the dead rows are removed from the tables (not only hidden).
+
 Transactions
 ------------
 On SQLite every transaction starts with ``BEGIN IMMEDIATE`` (the write lock is taken up front, so two app
@@ -31,12 +39,20 @@ transaction behind: SQLite and PostgreSQL roll it back on the next open.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, LargeBinary, MetaData, Table, Text, create_engine,
                         event, inspect, text)
 from sqlalchemy.engine import Connection, Engine
+
+from privacy.files import FILE_MODE, private_dir
+from records.errors import RecordsError
+
+
+class SchemaTooNew(RecordsError, RuntimeError):
+    """The database was written by a newer version of the program."""
 
 LATEST = 3
 DEFAULT_DB = Path.home() / ".posture" / "records.sqlite"
@@ -57,15 +73,45 @@ def to_url(location: str | Path) -> str:
         if s.startswith("postgresql://") or s.startswith("postgres://"):
             s = "postgresql+psycopg://" + s.split("://", 1)[1]
         return s
-    p = Path(s).expanduser()
-    p.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{p}"
+    return f"sqlite:///{Path(s).expanduser()}"
+
+
+def prepare_file(path: str | Path) -> Path:
+    """Make sure a SQLite records file can be opened privately: its folder made owner-only when new, the file
+    created owner-only (600) when new and restricted to its owner when others could read it.
+
+    Raises :class:`RecordsError` when the path is a folder or cannot be created.
+    """
+    p = Path(path).expanduser()
+    if p.is_dir():
+        raise RecordsError(f"{p} is a folder: give the records file's path, e.g. {p / 'records.sqlite'}")
+    try:
+        private_dir(p.parent)
+        os.close(os.open(p, os.O_RDWR | os.O_CREAT, FILE_MODE))  # the mode applies only to a new file
+        with open(p, "rb") as f:
+            ours = f.read(16) in (b"", b"SQLite format 3\0")  # never change the mode of someone's other file
+        for f in (p, Path(f"{p}-wal"), Path(f"{p}-shm")):
+            if ours and f.exists() and f.stat().st_uid == os.geteuid() and stat.S_IMODE(f.stat().st_mode) & 0o077:
+                os.chmod(f, FILE_MODE)
+    except OSError as e:
+        raise RecordsError(f"the records file {p} cannot be created or opened ({e.strerror or e}): choose a file "
+                           "in a folder you can write to") from None
+    return p
+
+
+def describe(location: str | Path) -> str:
+    """The database's location for messages (a URL without its password)."""
+    from sqlalchemy.engine import make_url
+
+    s = str(location)
+    return make_url(to_url(s)).render_as_string(hide_password=True) if "://" in s else s
 
 
 def make_engine(location: str | Path) -> Engine:
     """An engine for ``location`` (file path or URL), configured as the module docstring says."""
     url = to_url(location)
     if url.startswith("sqlite"):
+        prepare_file(url[len("sqlite:///"):])
         eng = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
 
         @event.listens_for(eng, "connect")
@@ -76,6 +122,7 @@ def make_engine(location: str | Path) -> Engine:
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = FULL")
             cur.execute("PRAGMA foreign_keys = ON")
+            cur.execute("PRAGMA secure_delete = ON")  # freed pages are overwritten with zeros
             cur.close()
 
         @event.listens_for(eng, "begin")
@@ -84,6 +131,38 @@ def make_engine(location: str | Path) -> Engine:
 
         return eng
     return create_engine(url, pool_pre_ping=True)
+
+
+def open_error(location: str | Path, e: Exception) -> RecordsError:
+    """A one-line :class:`RecordsError` for a database that could not be opened or read."""
+    if isinstance(e, RecordsError):
+        return e
+    where = describe(location)
+    detail = str(getattr(e, "orig", None) or e).strip().splitlines()
+    detail = detail[0] if detail else type(e).__name__
+    if "://" not in str(location):
+        return RecordsError(f"{where} is not a records database that this program can open ({detail}): give the "
+                            "path of a records file, or a new file name to start one")
+    return RecordsError(f"cannot use the records database at {where} ({detail}): check that the server is running "
+                        "and the address, user, password and database name")
+
+
+def purge(engine: Engine, tables: tuple[str, ...] = ("captures", "sessions", "notes", "landmark_corrections",
+                                                      "reliability", "consents", "clients", "calibration")) -> None:
+    """After a delete: make the deleted bytes go from the database's files (see the module docstring).
+
+    SQLite: the zeroed pages are checkpointed into the file and the write-ahead log is truncated (while
+    another connection reads, the log is emptied when that reader finishes). PostgreSQL: ``VACUUM``.
+    """
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+    elif engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.exec_driver_sql("VACUUM " + ", ".join(tables))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -101,6 +180,21 @@ def _v1(conn: Connection) -> None:
           sqlite_autoincrement=True)
     md.create_all(conn, checkfirst=True)
     conn.execute(text("CREATE INDEX IF NOT EXISTS calibration_person ON calibration (person_id, made_at)"))
+
+
+def set_aside(conn: Connection, names, version: int) -> None:
+    """Rename tables that migration ``version`` is about to create but that already exist (made by someone
+    else, with another schema) to ``<name>_before_v<version>``: their rows are kept and the program's tables
+    are made as this version defines them."""
+    have = set(inspect(conn).get_table_names())
+    for name in names:
+        if name in have:
+            new, k = f"{name}_before_v{version}", 1
+            while new in have:
+                k += 1
+                new = f"{name}_before_v{version}_{k}"
+            conn.execute(text(f'ALTER TABLE "{name}" RENAME TO "{new}"'))
+            have.add(new)
 
 
 def _v2(conn: Connection) -> None:
@@ -149,6 +243,7 @@ def _v2(conn: Connection) -> None:
           Column("author", Text, nullable=False, default=""),
           Column("text", Text, nullable=False),
           Column("created_at", Text, nullable=False))
+    set_aside(conn, md.tables, 2)
     md.create_all(conn)
     # fold the first schema's calibrations in: every calibrated person becomes a client
     people = conn.execute(text("SELECT person_id, MIN(made_at) FROM calibration GROUP BY person_id")).fetchall()
@@ -180,6 +275,7 @@ def _v3(conn: Connection) -> None:
           Column("table_json", Text, nullable=False),  # metric key -> {sem, mdc, dof, n, unit, name, values}
           Column("capture_ids", Text, nullable=False),  # JSON list
           Column("created_at", Text, nullable=False))
+    set_aside(conn, ("landmark_corrections", "reliability"), 3)
     md.tables["landmark_corrections"].create(conn)
     md.tables["reliability"].create(conn)
     conn.execute(text("ALTER TABLE captures ADD COLUMN results_corrected TEXT"))
@@ -198,7 +294,7 @@ def current_version(conn: Connection) -> int:
 def migrate(engine: Engine, target: int = LATEST) -> int:
     """Bring the database forward to ``target`` (default: the latest); returns the version reached.
 
-    Raises ``RuntimeError`` when the database was written by a newer program.
+    Raises :class:`SchemaTooNew` (a ``RuntimeError``) when the database was written by a newer program.
     """
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
@@ -206,8 +302,8 @@ def migrate(engine: Engine, target: int = LATEST) -> int:
         conn.execute(text("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"))
         have = current_version(conn)
         if have > LATEST:
-            raise RuntimeError(f"{engine.url.render_as_string(hide_password=True)} uses records schema {have}, "
-                               f"newer than this program's {LATEST}: update the program")
+            raise SchemaTooNew(f"{engine.url.render_as_string(hide_password=True)} uses records schema {have}, "
+                               f"newer than this program's {LATEST}: update the program to open it")
         for v, fn in MIGRATIONS:
             if have < v <= target:
                 fn(conn)

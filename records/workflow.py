@@ -2,19 +2,26 @@
 two captures, correct landmarks by hand, and the frames for side-by-side playback.
 
 The Streamlit pages (``pages/``) and the CLI call these functions and hold no logic of their own.
+
+Client media is never copied where nobody chose: an analysis runs in a private temporary folder that is
+deleted when it ends (also on an error), a kept video is read from the database in place
+(:meth:`records.store.Records.open_video`), exports are owner-only and their CSV cells spreadsheet-safe.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import csv
 import io
 import json
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from analysis import comparison as cmp
+from privacy.files import make_private, open_private, private_dir, private_tempdir
+from privacy.text import csv_row, display_text
+from records.errors import InvalidInput
 from records.store import CaptureIn, Records, now
 
 PELVIC_MARKS = ("asis", "psis")
@@ -33,21 +40,30 @@ def protocol_of(test: str | None) -> str:
     return test or "standing"
 
 
-def analyse(path: str | Path, *, test: str | None = None, display_name: str | None = None, progress=None,
-            out_dir: str | Path | None = None, segmentation: bool = True, calibration=None):
-    """Run the pipeline on a file (standing posture, or the movement ``test``); returns the Analysis."""
+def analyse(path: str | Path, out_dir: str | Path, *, test: str | None = None, display_name: str | None = None,
+            progress=None, segmentation: bool = True, calibration=None):
+    """Run the pipeline on a file (standing posture, or the movement ``test``), its outputs in ``out_dir``;
+    returns the Analysis."""
     from capture.analyze import analyze_file
 
-    out = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="posture-"))
-    return analyze_file(path, out, annotate=False, segmentation=segmentation, progress=progress,
+    return analyze_file(path, Path(out_dir), annotate=False, segmentation=segmentation, progress=progress,
                         display_name=display_name, test=test, calibration=calibration, role="therapist")
+
+
+def capture_of_file(path: str | Path, *, test: str | None = None, display_name: str | None = None,
+                    keep_video: bool = False, calibration=None, progress=None) -> CaptureIn:
+    """Analyse a file in a private temporary folder (deleted when done, also on an error) and return what
+    to store: everything is in memory, nothing of the analysis stays on disk."""
+    with private_tempdir("posture-analysis-") as tmp:
+        a = analyse(path, tmp, test=test, display_name=display_name, calibration=calibration, progress=progress)
+        return capture_from_analysis(a, path, test=test, keep_video=keep_video)
 
 
 def capture_from_analysis(analysis, path: str | Path, *, test: str | None = None, keep_video: bool = False) -> CaptureIn:
     """A :class:`~records.store.CaptureIn` for an analysis of ``path`` (the video only with ``keep_video``)."""
     import cv2
 
-    from vision.sources import read_frame
+    from vision.sources import file_sha256, read_frame
 
     seq = analysis.sequence
     track = Path(analysis.outputs["track"]).read_bytes()
@@ -61,7 +77,7 @@ def capture_from_analysis(analysis, path: str | Path, *, test: str | None = None
     jpeg = None
     if key is not None:
         try:
-            rgb = read_frame(path, int(seq.frame_index[key]))
+            rgb = read_frame(path, int(seq.frame_index[key]), float(seq.timestamps[key]))
             ok, enc = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
             jpeg = enc.tobytes() if ok else None
         except Exception:  # noqa: BLE001 - a photo or an unreadable frame: no key frame image
@@ -69,10 +85,11 @@ def capture_from_analysis(analysis, path: str | Path, *, test: str | None = None
     res = dict(res)
     res["key_frame"] = key
     data = Path(path).read_bytes() if keep_video else None
+    name = display_text(seq.source.name or Path(path).name)
     return CaptureIn(protocol=protocol_of(test), results=res, track=track, view=view,
-                     summary=analysis.summary, model=seq.model, source_name=seq.source.name or Path(path).name,
-                     source_sha256=getattr(seq.source, "sha256", None) or hashlib.sha256(Path(path).read_bytes()).hexdigest(),
-                     key_frame=jpeg, video=data, video_name=Path(path).name if keep_video else None)
+                     summary=analysis.summary, model=seq.model, source_name=name,
+                     source_sha256=getattr(seq.source, "sha256", None) or file_sha256(Path(path)),
+                     key_frame=jpeg, video=data, video_name=name if keep_video else None)
 
 
 def analyse_and_store(rec: Records, client_id: int, paths: list[str | Path], *, test: str | None = None,
@@ -80,14 +97,15 @@ def analyse_and_store(rec: Records, client_id: int, paths: list[str | Path], *, 
                       display_names: list[str] | None = None) -> tuple[int, list[int]]:
     """Analyse each file and store them as one new session (one transaction, after all analyses ran).
 
-    Returns (session id, capture ids in order).
+    The client's consent is checked first (``records``, and ``video`` with ``keep_video``), before any
+    analysis runs; :class:`~records.errors.ConsentMissing` otherwise. Returns (session id, capture ids in order).
     """
+    rec.require_consent(client_id, ["records"] + (["video"] if keep_video else []))
     caps = []
     cal = _calibration_for(rec, client_id)
     for i, p in enumerate(paths):
         name = display_names[i] if display_names else None
-        a = analyse(p, test=test, display_name=name, calibration=cal)
-        caps.append(capture_from_analysis(a, p, test=test, keep_video=keep_video))
+        caps.append(capture_of_file(p, test=test, display_name=name, keep_video=keep_video, calibration=cal))
     sid = rec.save_session(client_id, caps, assessor=assessor, label=label, notes=notes)
     return sid, [c["id"] for c in rec.captures(session_id=sid)]
 
@@ -118,13 +136,13 @@ def test_retest(rec: Records, client_id: int, capture_ids: list[int]) -> dict:
     Raises ``ValueError`` with fewer than two captures or captures that are not comparable.
     """
     if len(capture_ids) < 2:
-        raise ValueError("test-retest needs at least two captures of the same test (three are better)")
-    caps = [rec.capture(i, blobs=False) for i in capture_ids]
+        raise InvalidInput("test-retest needs at least two captures of the same test (three are better)")
+    caps = [rec.capture_or_fail(i, blobs=False) for i in capture_ids]
     sig0 = signature(caps[0])
     for c in caps[1:]:
         ok, why = cmp.comparability(sig0, signature(c))
         if not ok:
-            raise ValueError("the repeats are not comparable: " + "; ".join(why))
+            raise InvalidInput("the repeats are not comparable: " + "; ".join(why))
     table = cmp.reliability([results_of(c) for c in caps])
     rec.save_reliability(client_id, caps[0]["protocol"], caps[0]["view"], table, list(capture_ids))
     return table
@@ -132,7 +150,7 @@ def test_retest(rec: Records, client_id: int, capture_ids: list[int]) -> dict:
 
 def compare_captures(rec: Records, before_id: int, after_id: int, fps: float = 15.0) -> dict:
     """Compare two stored captures with the client's own noise (or the defaults) and sync their playback."""
-    a, b = rec.capture(before_id, blobs=False), rec.capture(after_id, blobs=False)
+    a, b = rec.capture_or_fail(before_id, blobs=False), rec.capture_or_fail(after_id, blobs=False)
     client = rec.client_of_capture(before_id)
     noise = None
     if client:
@@ -216,7 +234,7 @@ def apply_corrections(rec: Records, capture_id: int, new: list[dict], author: st
     With both ASIS and PSIS marked, the client's pelvic-tilt calibration (marked minus the silhouette
     estimate on that frame) is stored too, so later captures apply it. Returns the corrected results.
     """
-    cap = rec.capture(capture_id)
+    cap = rec.capture_or_fail(capture_id, video=False)
     seq = rec.sequence(capture_id)
     from vision.landmarks import LANDMARK_NAMES
 
@@ -260,32 +278,93 @@ def _decode_jpeg(b: bytes) -> np.ndarray:
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
 
+class StoredVideo:
+    """Upright RGB frames of a video read from an open, seekable binary file (a video kept in the records,
+    read in place), found by their time. Asking for later frames in order decodes on from the last one
+    instead of seeking again (side-by-side playback)."""
+
+    def __init__(self, f) -> None:
+        import av
+
+        self._c = av.open(f, metadata_errors="ignore")
+        self._s = self._c.streams.video[0]
+        self._s.codec_context.thread_count = 1
+        self._start = self._s.start_time or 0
+        self._half = 0.5 / float(self._s.average_rate or self._s.guessed_rate or 30)
+        self._frames = None
+        self._last: tuple[float, np.ndarray] | None = None
+
+    def _decode(self):
+        tb = self._s.time_base
+        for fr in self._c.decode(self._s):
+            if fr.pts is not None:
+                yield float((fr.pts - self._start) * tb), fr
+
+    def frame(self, t: float) -> np.ndarray | None:
+        """The frame shown at ``t`` seconds (as in a track's timestamps), or None."""
+        from vision.sources import frame_rgb, upright
+
+        last = self._last
+        if last is not None and abs(t - last[0]) <= self._half:
+            return last[1]
+        if last is None or self._frames is None or t < last[0] or t > last[0] + 2.0:
+            self._c.seek(self._start + int(max(0.0, t - self._half) / self._s.time_base), stream=self._s,
+                         backward=True)
+            self._frames = self._decode()
+        for ft, fr in self._frames:
+            if ft >= t - self._half:
+                rot = int(round(-(fr.rotation or 0) / 90.0)) * 90 % 360  # as vision.sources: FFmpeg turns anticlockwise
+                self._last = (ft, upright(frame_rgb(fr), rot))
+                return self._last[1]
+        self._last = self._frames = None
+        return None
+
+    def close(self) -> None:
+        self._c.close()
+
+
 class FrameReader:
-    """Frames of a stored capture: from the kept video when there is one, the key frame image for the key
-    frame, else a grey canvas of the frame's size (the skeleton is drawn from the track either way)."""
+    """Frames of a stored capture: from the kept video when there is one (read from the database in place,
+    never copied to a file), the key frame image for the key frame, else a grey canvas of the frame's size
+    (the skeleton is drawn from the track either way).
+
+    A context manager: ``with FrameReader(rec, capture_id) as fr:`` releases the database handle at the end.
+    """
 
     def __init__(self, rec: Records, capture_id: int) -> None:
-        self.cap = rec.capture(capture_id)
+        self.cap = rec.capture_or_fail(capture_id, video=False)
         self.seq = PoseSeqCache.get(rec, capture_id, self.cap)
-        self._video_path = None
-        if self.cap.get("video"):
-            tmp = tempfile.NamedTemporaryFile(suffix=Path(self.cap.get("video_name") or "v.mp4").suffix, delete=False)
-            tmp.write(self.cap["video"])
-            tmp.close()
-            self._video_path = tmp.name
         self.key = results_of(self.cap).get("key_frame")
+        self._stack = contextlib.ExitStack()
+        self._video: StoredVideo | None = None
+        if self.cap["has_video"]:
+            try:
+                self._video = StoredVideo(self._stack.enter_context(rec.open_video(capture_id)))
+                self._stack.callback(self._video.close)
+            except Exception:  # noqa: BLE001 - a kept file FFmpeg cannot read: the key frame picture instead
+                self._stack.close()
+                self._video = None
+
+    def close(self) -> None:
+        self._stack.close()
+        self._video = None
+
+    def __enter__(self) -> "FrameReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def raw(self, pos: int) -> np.ndarray:
-        from vision.sources import read_frame
-
-        if self._video_path:
+        if self._video is not None:
             try:
-                return read_frame(self._video_path, int(self.seq.frame_index[pos]))
-            except Exception:  # noqa: BLE001
+                rgb = self._video.frame(float(self.seq.timestamps[pos]))
+                if rgb is not None:
+                    return rgb
+            except Exception:  # noqa: BLE001 - a damaged part of the kept video: the key frame or a canvas
                 pass
-        if self.cap.get("key_frame") and (self.key is None or pos == self.key or not self._video_path):
-            if pos == self.key or self.key is None:
-                return _decode_jpeg(self.cap["key_frame"])
+        if self.cap.get("key_frame") and (self.key is None or pos == self.key):
+            return _decode_jpeg(self.cap["key_frame"])
         w, h = (int(v) for v in self.seq.image_size[pos])
         return np.full((h, w, 3), 40, np.uint8)
 
@@ -331,7 +410,7 @@ class PoseSeqCache:
 
         k = (rec.location, capture_id)
         if k not in cls._cache:
-            cap = cap or rec.capture(capture_id)
+            cap = cap or rec.capture_or_fail(capture_id, video=False)
             cls._cache[k] = PoseSequence.load(io.BytesIO(cap["track"]))
             if len(cls._cache) > 16:
                 cls._cache.pop(next(iter(cls._cache)))
@@ -355,12 +434,11 @@ def side_by_side(left: np.ndarray, right: np.ndarray, height: int = 360, labels=
 
 def comparison_frames(rec: Records, comparison: dict, step: int | None = None, height: int = 360):
     """Yield side-by-side frames for the synchronised pairs of :func:`compare_captures` (every ``step``-th)."""
-    ra = FrameReader(rec, comparison["before"]["id"])
-    rb = FrameReader(rec, comparison["after"]["id"])
-    pairs = comparison["sync"]["pairs"]
-    for ia, ib in pairs[:: step or 1]:
-        yield side_by_side(ra.annotated(ia), rb.annotated(ib), height,
-                           (f"before {ra.seq.timestamps[ia]:.1f} s", f"after {rb.seq.timestamps[ib]:.1f} s"))
+    with FrameReader(rec, comparison["before"]["id"]) as ra, FrameReader(rec, comparison["after"]["id"]) as rb:
+        pairs = comparison["sync"]["pairs"]
+        for ia, ib in pairs[:: step or 1]:
+            yield side_by_side(ra.annotated(ia), rb.annotated(ib), height,
+                               (f"before {ra.seq.timestamps[ia]:.1f} s", f"after {rb.seq.timestamps[ib]:.1f} s"))
 
 
 def write_comparison_video(rec: Records, comparison: dict, dest: str | Path, fps: float = 15.0,
@@ -374,22 +452,20 @@ def write_comparison_video(rec: Records, comparison: dict, dest: str | Path, fps
             w.write(img)
     finally:
         w.close()
-    return Path(dest)
+    return make_private(dest)
 
 
 def export_client(rec: Records, client_id: int, dest: str | Path) -> list[Path]:
-    """Write everything about a client: ``client.json`` (all records), ``metrics.csv`` (one row per capture
-    and metric, automatic and corrected) and each capture's track as ``capture_<id>.pose.npz`` and
-    ``capture_<id>.landmarks.csv``."""
-    import csv
-
-    dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
+    """Write everything about a client into the folder ``dest`` (made owner-only when new; the files 600):
+    ``client.json`` (all records), ``metrics.csv`` (one row per capture and metric, automatic and corrected)
+    and each capture's track as ``capture_<id>.pose.npz`` and ``capture_<id>.landmarks.csv``."""
+    dest = private_dir(dest)
     data = rec.export(client_id)
     files = [dest / "client.json"]
-    files[0].write_text(json.dumps(data, indent=2, default=str))
+    with open_private(files[0], encoding="utf-8") as f:
+        f.write(json.dumps(data, indent=2, default=str))
     p = dest / "metrics.csv"
-    with open(p, "w", newline="") as f:
+    with open_private(p, newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["session_id", "session_date", "capture_id", "protocol", "view", "source", "results", "metric",
                     "name", "value", "unit", "kind", "confidence", "status", "norm_low", "norm_high", "side"])
@@ -401,26 +477,36 @@ def export_client(rec: Records, client_id: int, dest: str | Path) -> list[Path]:
                         continue
                     for key, m in cmp.metric_table(res).items():
                         n = m.get("norm") or {}
-                        w.writerow([s["id"], s["started_at"], k["id"], k["protocol"], k["view"], k["source_name"],
-                                    which, key, m["name"], m["value"], m["unit"], m["kind"], m["confidence"],
-                                    m["status"], n.get("low"), n.get("high"), m["side"]])
+                        w.writerow(csv_row([s["id"], s["started_at"], k["id"], k["protocol"], k["view"],
+                                            k["source_name"], which, key, m["name"], m["value"], m["unit"], m["kind"],
+                                            m["confidence"], m["status"], n.get("low"), n.get("high"), m["side"]]))
     files.append(p)
     for s in data["sessions"]:
         for k in s["captures"]:
             seq = rec.sequence(k["id"])
             files.append(seq.save(dest / f"capture_{k['id']}.pose.npz"))
             files.append(seq.to_csv(dest / f"capture_{k['id']}.landmarks.csv"))
+    for f in files:
+        make_private(f)
     return files
 
 
 def comparison_csv(comparison: dict, dest: str | Path) -> Path:
-    import csv
-
+    """The comparison table as CSV (owner-only; cells spreadsheet-safe)."""
     dest = Path(dest)
-    with open(dest, "w", newline="") as f:
+    with open_private(dest, newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["metric", "name", "unit", "before", "after", "change", "sem", "mdc", "noise_source", "verdict"])
         for r in comparison["rows"]:
-            w.writerow([r["key"], r["name"], r["unit"], r["before"], r["after"], r["change"], r["sem"], r["mdc"],
-                        r["noise_source"], r["verdict"]])
-    return dest
+            w.writerow(csv_row([r["key"], r["name"], r["unit"], r["before"], r["after"], r["change"], r["sem"],
+                                r["mdc"], r["noise_source"], r["verdict"]]))
+    return make_private(dest)
+
+
+def export_folder(base: str | Path, code: str, client_id: int) -> Path:
+    """The folder under ``base`` for the page's "Export folder" of a client: ``export_<code>`` when the code
+    is a safe name, else ``export_client_<id>`` (codes stored by older versions may hold anything); never
+    outside ``base``."""
+    from privacy.text import contained, is_safe_name
+
+    return contained(base, f"export_{code}" if is_safe_name(f"export_{code}") else f"export_client_{int(client_id)}")

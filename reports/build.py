@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import base64
 import datetime
-import html
+import functools
 import io
 from pathlib import Path
 
 import numpy as np
 
 from analysis.advice import DISCLAIMER as PLAN_DISCLAIMER
+from privacy.files import open_private
+from privacy.text import one_line
+from reports.fonts import BOLD, REGULAR, ReportError, css_font_faces, markup, register
+
+NAME_CHARS = 200  # a name, code or file name longer than this is cut (with an ellipsis) in reports
 
 DISCLAIMER = ("This report is a screen built from video measurements and a practitioners' model; it is not a "
               "diagnosis. Joint angles are measurements from the pose model's landmarks; pelvic tilt and the "
@@ -76,16 +81,16 @@ def _capture_block(rec, cap: dict) -> dict:
     key = res.get("key_frame")
     images = []
     try:
-        fr = FrameReader(rec, cap["id"])
-        pos = key if key is not None else 0
-        corr = list(latest_corrections(rec.corrections(cap["id"])).values())
-        images.append({"caption": f"{cap['source_name']}: frame {pos} ({cap.get('view') or 'view unknown'})"
+        with FrameReader(rec, cap["id"]) as fr:
+            pos = key if key is not None else 0
+            corr = list(latest_corrections(rec.corrections(cap["id"])).values())
+        images.append({"caption": f"{one_line(cap['source_name'], NAME_CHARS)}: frame {pos} ({cap.get('view') or 'view unknown'})"
                                   + (", plumb line through the ankle" if (cap.get("view") or "").endswith("side") else ""),
-                       "png": _png(fr.annotated(pos, corr))})
+                           "png": _png(fr.annotated(pos, corr))})
     except Exception as e:  # noqa: BLE001 - a report without the picture still says why
         images.append({"caption": f"no picture: {e}", "png": None})
     checks = [c for c in res.get("checks", []) if not c["passed"]]
-    return {"id": cap["id"], "protocol": _protocol_text(cap), "source": cap["source_name"],
+    return {"id": cap["id"], "protocol": _protocol_text(cap), "source": one_line(cap["source_name"], NAME_CHARS),
             "created_at": cap["created_at"], "view": cap.get("view"), "images": images,
             "metrics": _metric_rows(res), "checks": [f"{c['reason']}" + (f" - {c['advice']}" if c.get("advice") else "")
                                                      for c in checks],
@@ -94,7 +99,8 @@ def _capture_block(rec, cap: dict) -> dict:
 
 
 def _base(rec, client: dict | None, assessor: str, title: str) -> dict:
-    return {"title": title, "client": client or {}, "assessor": assessor or "-",
+    client = {k: one_line(v, NAME_CHARS) if k in ("code", "name") else v for k, v in (client or {}).items()}
+    return {"title": title, "client": client, "assessor": one_line(assessor, NAME_CHARS) or "-",
             "date": datetime.date.today().isoformat(), "captures": [], "comparison": None,
             "disclaimer": DISCLAIMER}
 
@@ -114,13 +120,11 @@ def _finish(rep: dict) -> dict:
 
 def session_report(rec, session_id: int) -> dict:
     """Report data for one stored session (all its captures)."""
-    s = rec.session(session_id)
-    if s is None:
-        raise KeyError(f"no session {session_id}")
+    s = rec.session_or_fail(session_id)
     client = rec.client(int(s["client_id"]))
     rep = _base(rec, client, s["assessor"], f"Posture assessment - {s['started_at'][:10]}")
     rep["session"] = s
-    rep["captures"] = [_capture_block(rec, rec.capture(c["id"])) for c in rec.captures(session_id=session_id)]
+    rep["captures"] = [_capture_block(rec, c) for c in rec.captures(session_id=session_id)]
     rep["session_notes"] = [n["text"] for n in rec.notes(client["id"], session_id)]
     return _finish(rep)
 
@@ -131,7 +135,7 @@ def comparison_report(rec, before_id: int, after_id: int, assessor: str = "") ->
 
     comp = compare_captures(rec, before_id, after_id)
     rep = _base(rec, comp["client"], assessor, "Before-and-after comparison")
-    rep["captures"] = [_capture_block(rec, rec.capture(before_id)), _capture_block(rec, rec.capture(after_id))]
+    rep["captures"] = [_capture_block(rec, rec.capture_or_fail(i, blobs=False)) for i in (before_id, after_id)]
     rep["captures"][0]["label"], rep["captures"][1]["label"] = "Before", "After"
     rep["comparison"] = comp
     rep["session_notes"] = []
@@ -185,26 +189,37 @@ def _svg(drawing) -> str:
 # PDF
 # ----------------------------------------------------------------------------------------------------
 def write_pdf(rep: dict, dest: str | Path) -> Path:
-    """Lay the report out as an A4 PDF with ReportLab."""
+    """Lay the report out as an A4 PDF with ReportLab, its fonts embedded (:mod:`reports.fonts`); the file
+    is owner-only.
+
+    Raises :class:`reports.fonts.ReportError` (``FontMissing``) with a one-line message when it cannot be made.
+    """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus.doctemplate import LayoutError
 
+    register()
     dest = Path(dest)
     ss = getSampleStyleSheet()
-    body, small, h1, h2, h3 = ss["BodyText"], ss["BodyText"].clone("small", fontSize=8, leading=10), ss["Title"], \
-        ss["Heading2"], ss["Heading3"]
-    P = lambda t, st=body: Paragraph(html.escape(str(t)), st)  # noqa: E731
+    body = ss["BodyText"].clone("body", fontName=REGULAR)
+    small = body.clone("small", fontSize=8, leading=10)
+    cell = body.clone("cell", fontSize=7.5, leading=9)
+    h1, h2, h3 = (ss[k].clone(k + "U", fontName=BOLD) for k in ("Title", "Heading2", "Heading3"))
+    P = lambda t, st=body: Paragraph(markup(str(t)), st)  # noqa: E731 - escaped, each script in a font that has it
     grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+                       ("FONTNAME", (0, 0), (-1, -1), REGULAR),
                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")), ("VALIGN", (0, 0), (-1, -1), "TOP")])
     W = A4[0] - 30 * mm
-    story = [Paragraph(html.escape(rep["title"]), h1)]
+    story = [P(rep["title"], h1)]
     cl = rep["client"]
     story += [Paragraph("Client and assessor", h2),
-              Table([["Client", f"{cl.get('name', '-')} ({cl.get('code', '-')})", "Report date", rep["date"]],
-                     ["Assessor", rep["assessor"], "Captures", ", ".join(c["created_at"][:16] for c in rep["captures"])]],
+              Table([["Client", P(f"{cl.get('name', '-')} ({cl.get('code', '-')})", cell), "Report date", rep["date"]],
+                     ["Assessor", P(rep["assessor"], cell), "Captures",
+                      P(", ".join(c["created_at"][:16] for c in rep["captures"]), cell)]],
                     colWidths=[25 * mm, 60 * mm, 25 * mm, W - 110 * mm], style=grid)]
     for n in rep.get("session_notes") or []:
         story.append(P(f"Note: {n}", small))
@@ -289,15 +304,24 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
         story.append(P(f"Captured with posture-assessor {pv}; pose model {mv}.", small))
     story.append(P(f"Report made by posture-assessor {rep['generated_by']}.", small))
 
+    foot_style = small.clone("foot", fontSize=7, leading=8)
+
     def footer(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 7)
-        canvas.drawString(15 * mm, 8 * mm, f"{cl.get('code', '')} - {rep['title']} - page {doc.page}")
+        f = P(f"{one_line(cl.get('code', ''), 40)} - {rep['title']} - page {doc.page}", foot_style)
+        f.wrapOn(canvas, W, 10 * mm)
+        f.drawOn(canvas, 15 * mm, 6 * mm)
         canvas.restoreState()
 
-    doc = SimpleDocTemplate(str(dest), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                            bottomMargin=15 * mm, title=rep["title"], author=rep["assessor"])
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    try:
+        with open_private(dest, "wb") as f:
+            doc = SimpleDocTemplate(f, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+                                    bottomMargin=15 * mm, title=rep["title"], author=rep["assessor"])
+            doc.build(story, onFirstPage=footer, onLaterPages=footer,
+                      canvasmaker=functools.partial(Canvas, initialFontName=REGULAR))  # no Helvetica anywhere
+    except LayoutError as e:
+        raise ReportError(f"the report could not be laid out ({one_line(e, 160)}): shorten the longest note or name "
+                          "and try again") from None
     return dest
 
 
@@ -307,7 +331,8 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
 _HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ r.title }}</title>
 <style>
-body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}
+{{ fonts|safe }}
+body{font-family:"Report Sans","Report Sans CJK",sans-serif;max-width:60em;margin:2em auto;color:#222}
 table{border-collapse:collapse;margin:.5em 0;font-size:.85em}td,th{border:1px solid #bbb;padding:.2em .4em;text-align:left}
 th{background:#e8eef6}.changed{background:#fde2cf}.nc{color:#a00;font-weight:bold}figure{display:inline-block;margin:.5em;max-width:45%}
 figure img{max-width:100%}small{color:#555}@media print{body{margin:0}}
@@ -357,11 +382,16 @@ def render_html(rep: dict) -> str:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
     fmt = lambda v, sign=False: "-" if v is None else (f"{v:+.1f}" if sign else f"{v:.1f}")  # noqa: E731
     chart = _svg(change_chart(rep["comparison"])) if rep.get("comparison") and rep["comparison"]["comparable"] else ""
-    return env.from_string(_HTML).render(r=rep, b64=lambda b: base64.b64encode(b).decode(), fmt=fmt, chart=chart)
+    page = env.from_string(_HTML)
+    args = dict(r=rep, b64=lambda b: base64.b64encode(b).decode(), fmt=fmt, chart=chart)
+    text = page.render(**args, fonts="")  # the characters the report shows, for the embedded font subsets
+    return page.render(**args, fonts=css_font_faces(text))
 
 
 def write_html(rep: dict, dest: str | Path) -> Path:
-    """Write the report as one self-contained HTML file (pictures and chart inline; prints from a browser)."""
+    """Write the report as one self-contained HTML file (pictures, chart and font subsets inline; prints from a
+    browser); owner-only."""
     dest = Path(dest)
-    dest.write_text(render_html(rep), encoding="utf-8")
+    with open_private(dest, encoding="utf-8") as f:
+        f.write(render_html(rep))
     return dest

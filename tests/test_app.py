@@ -19,6 +19,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from privacy.text import md_unescape  # noqa: E402
 from ui import results as ur  # noqa: E402
 
 APP = ROOT / "app.py"
@@ -46,7 +47,8 @@ def run_app(**session) -> AppTest:
 
 
 def texts(elements) -> list[str]:
-    return [e.value for e in elements]
+    """The text of each element as the reader sees it (file names are Markdown-escaped by the page)."""
+    return [md_unescape(e.value) if isinstance(e.value, str) else e.value for e in elements]
 
 
 def all_text(at: AppTest) -> str:
@@ -201,7 +203,7 @@ def test_unreadable_upload_shows_one_plain_error(monkeypatch, tmp_path):
     at.file_uploader[0].set_value(("notes.mp4", b"shopping list: eggs, milk\n" * 50, "video/mp4"))
     at.run()
     assert not at.exception
-    assert len(at.error) == 1 and "notes.mp4" in at.error[0].value and "Traceback" not in at.error[0].value
+    assert len(at.error) == 1 and "notes.mp4" in texts(at.error)[0] and "Traceback" not in at.error[0].value
     assert not at.download_button
 
 

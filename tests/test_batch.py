@@ -112,3 +112,100 @@ def test_two_workers_give_the_same_roster_as_one(tmp_path):
     assert sorted(two["done"]) == ["a.mp4", "b.mp4"] and [n for n, _ in two["failed"]] == ["broken.mp4"]
     key = lambda rows: sorted((r["file"], r["measure"], r["value"], r["needs"]) for r in rows)  # noqa: E731
     assert key(one["rows"]) == key(two["rows"]) and len(two["rows"]) == 2
+
+
+# ---------------------------------------------------------------------------------------------- issue 16
+def _workers(pid: int) -> list[int]:
+    """Pool worker processes of process ``pid`` (spawned children running multiprocessing's spawn_main)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmd = (d / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid and b"spawn_main" in cmd:
+            out.append(int(d.name))
+    return out
+
+
+def test_a_killed_worker_loses_no_clip_and_a_second_batch_is_refused(tmp_path):
+    src = tmp_path / "clips"
+    src.mkdir()
+    formula = '=HYPERLINK("http:__x","y").mp4'
+    for n in ("a.mp4", "b.mp4", formula):
+        shutil.copy(SAMPLES / "hip_extension.mp4", src / n)
+    out = tmp_path / "out"
+    p = subprocess.Popen([sys.executable, str(ROOT / "posture_cli.py"), "batch", str(src), "-o", str(out), "-q",
+                          "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True, preexec_fn=lambda: os.umask(0o022))
+    try:
+        t0 = time.time()
+        while len(_workers(p.pid)) < 2 and p.poll() is None and time.time() - t0 < 120:
+            time.sleep(0.1)
+        assert p.poll() is None and len(_workers(p.pid)) == 2, "the batch did not start two workers"
+        # a second batch on the same output folder, while the first runs
+        q = _cli("batch", str(src), "-o", str(out), "-q")
+        o2, e2 = q.communicate(timeout=120)
+        assert q.returncode == 2 and "another batch is using the output folder" in e2, (o2, e2)
+        assert "Traceback" not in e2
+        time.sleep(1.5)  # the workers have loaded their model and hold clips
+        victim = _workers(p.pid)[0]
+        assert p.poll() is None, "the batch finished before a worker could be killed"
+        os.kill(victim, signal.SIGKILL)
+        o, e = p.communicate(timeout=240)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait(30)
+    assert p.returncode == 0, (o, e)  # nothing failed
+    assert "3 files: 3 screened now" in o and "run again after their worker process stopped" in o, o
+    st = json.loads((out / STATE_FILE).read_text())
+    assert {n: v["status"] for n, v in st["files"].items()} == {n: "done" for n in ("a.mp4", "b.mp4", formula)}
+    rows = list(csv.reader(open(out / "roster.csv")))
+    assert len(rows) == 4 and sorted(r[1] for r in rows[1:]) == ["'" + formula, "a.mp4", "b.mp4"]  # text, not a formula
+    written = [out, *out.rglob("*")]
+    assert {str(f): oct(os.stat(f).st_mode & 0o777) for f in written} == \
+        {str(f): oct(0o700 if f.is_dir() else 0o600) for f in written}
+    p = _cli("batch", str(src), "-o", str(out), "-q")  # and a rerun finds everything done
+    o, _ = p.communicate(timeout=120)
+    assert "0 screened now, 3 already done before, 0 failed" in o
+
+
+def test_state_writes_never_share_a_temporary_name(tmp_path):
+    import threading
+
+    from records.batch import _write_json_atomic
+
+    target, errors = tmp_path / "state.json", []
+
+    def writer(tag):
+        try:
+            for i in range(150):
+                _write_json_atomic(target, {"writer": tag, "i": i, "pad": "x" * 20000})
+        except Exception as e:  # noqa: BLE001 - collected for the assertion
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in "ab"]
+    [t.start() for t in threads]
+    [t.join(60) for t in threads]
+    assert errors == [] and json.loads(target.read_text())["i"] == 149
+    assert [f.name for f in tmp_path.iterdir()] == ["state.json"]
+
+
+def test_a_clip_replaced_by_another_of_the_same_name_and_size_is_screened_again(tmp_path):
+    src = tmp_path / "c"
+    src.mkdir()
+    clip = src / "same.mp4"
+    clip.write_bytes(b"\x00" * 4000)
+    seen = []
+    run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t: seen.append(n))
+    st = os.stat(clip)
+    clip.write_bytes(b"\x01" * 4000)  # other content, same name and size ...
+    os.utime(clip, ns=(st.st_atime_ns, st.st_mtime_ns))  # ... and the same modification time
+    run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t: seen.append(n))
+    assert seen == ["same.mp4", "same.mp4"]  # screened again, not taken from the first run
+    run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t: seen.append(n))
+    assert seen == ["same.mp4", "same.mp4"]  # unchanged content: skipped

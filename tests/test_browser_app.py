@@ -1,7 +1,8 @@
 """The app in a real browser: Debian's Chromium driven by Playwright against ``streamlit run app.py`` on a free
 local port. The live webcam is Chromium's fake camera playing a .y4m clip of the rendered figure; the test
-presses START, waits for landmarks on the server and for the result; it also uploads a photo. Each result
-page is saved as a screenshot in ``tests/artifacts/`` (or ``$POSTURE_ARTIFACTS``) for a person to look at.
+presses START, waits for landmarks on the server and for the result; it also uploads a photo and opens the
+Therapist page. Each result page is saved as a screenshot in ``tests/artifacts/`` (or ``$POSTURE_ARTIFACTS``) for
+a person to look at. The browser's request log must show no request leaving the machine.
 
 Skips, saying why, where Chromium or Playwright is missing (``.ci/run`` installs both).
 """
@@ -12,6 +13,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -26,10 +28,33 @@ ARTIFACTS = Path(os.environ.get("POSTURE_ARTIFACTS", ROOT / "tests" / "artifacts
 TIMEOUT_MS = 180_000  # a shared 2-core machine
 
 
+NOTE = "Sore **after** sitting ![pixel](http://example.invalid/track.png) :red[alarm]"
+
+
 @pytest.fixture(scope="module")
-def server():
-    with AppServer() as srv:
+def server(tmp_path_factory):
+    from records.store import Records
+
+    db = tmp_path_factory.mktemp("browser-records") / "records.sqlite"
+    with Records(db) as rec:  # a client whose note holds Markdown that would fetch a picture from elsewhere
+        cid = rec.add_client("br1", "Browser Client")
+        rec.set_consent(cid, "records", True)
+        rec.save_session(cid, [], label="first visit", notes=[NOTE])
+    with AppServer(env={"POSTURE_DB": str(db)}) as srv:
         yield srv
+
+
+def log_requests(page) -> list[str]:
+    """Every URL the page asks for, as it asks."""
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url))
+    return urls
+
+
+def outside(urls: list[str]) -> list[str]:
+    """The requests that would leave the machine (anything but this computer, data: and blob: URLs)."""
+    return [u for u in urls if urlsplit(u).scheme not in ("data", "blob")
+            and urlsplit(u).hostname not in ("localhost", "127.0.0.1", "::1")]
 
 
 def choose_source(page, label: str) -> None:
@@ -42,6 +67,7 @@ def test_live_webcam_with_fake_camera(server, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with chromium(fake_video=clip) as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        urls = log_requests(page)
         page.goto(server.url)
         page.get_by_text("Result: standing_side.mp4").wait_for(timeout=TIMEOUT_MS)  # the sample first
         choose_source(page, "Live webcam")
@@ -59,6 +85,7 @@ def test_live_webcam_with_fake_camera(server, tmp_path):
         assert "Pelvic tilt" in text and "Captured" in text
         full_screenshot(page, ARTIFACTS / "result_live_webcam.png")
         frame.get_by_role("button", name="STOP").click()
+    assert urls and outside(urls) == []
 
 
 def test_upload_a_photo_in_the_browser(server):
@@ -68,6 +95,7 @@ def test_upload_a_photo_in_the_browser(server):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        urls = log_requests(page)
         page.goto(server.url)
         page.get_by_text("Result: standing_side.mp4").wait_for(timeout=TIMEOUT_MS)
         page.get_by_role("button", name="Report (JSON)").wait_for(timeout=TIMEOUT_MS)
@@ -82,3 +110,16 @@ def test_upload_a_photo_in_the_browser(server):
         assert "In plain words" in text and "Pelvic tilt" in text
         assert page.get_by_role("button", name="Report (JSON)").is_visible()
         full_screenshot(page, ARTIFACTS / "result_upload_photo.png")
+    assert urls and outside(urls) == []
+
+
+def test_therapist_page_shows_notes_as_typed_and_fetches_nothing_from_outside(server):
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        urls = log_requests(page)
+        page.goto(server.url + "/Therapist")
+        wait_for_app(page)
+        page.get_by_role("tab", name="History").click()
+        page.get_by_text(NOTE, exact=True).wait_for(timeout=60_000)  # the note as typed, asterisks and all
+        page.wait_for_timeout(1000)  # time for any picture the page might try to fetch
+    assert urls and outside(urls) == []

@@ -129,7 +129,52 @@ def test_person_partly_out_of_frame(tmp_path):
 
 
 @needs_shared_data
-def test_several_people_are_reported(tmp_path):
+def test_several_people_are_reported_first(tmp_path):
+    """A dancing couple in a crowd: the person check comes first (before any view or camera advice); the
+    crowd's nearest bystanders are 0.6-0.7 of the followed dancer's size (similar: blocking here); were they
+    judged smaller on another machine, the warning must still come first."""
     proc = run_cli("analyze", str(SHARED_DATA / "video" / "openpose__video.avi"), "-q", "--no-annotate", cwd=tmp_path)
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
-    assert "Several people are in the picture" in proc.stderr and "follows only one" in proc.stderr
+    problems = [ln for ln in proc.stderr.splitlines() if ln.startswith("problem:")]
+    res = json.loads((tmp_path / "posture-output" / "openpose__video.assessment.json").read_text())
+    person = res["checks"][0]
+    assert person["name"] == "person" and not person["passed"]
+    assert problems[0].startswith("problem: " + person["reason"][:30].capitalize()), problems
+    if person["blocking"]:
+        assert "similar size" in problems[0] and not res["ok"] and not res["metrics"]
+
+
+# ---------------------------------------------------------------------------------------------- limits (issue 16)
+def test_a_clip_longer_than_the_limit_is_refused_from_its_header(tmp_path):
+    from vision.limits import MAX_CLIP_SECONDS
+
+    frames = [np.zeros((64, 64, 3), np.uint8)] * 2  # two frames, the second shown after the limit
+    write_video(tmp_path / "long.mp4", frames, pts_ms=[0, int((MAX_CLIP_SECONDS + 1) * 1000)])
+    line = assert_one_clear_error(run_cli("analyze", "long.mp4", cwd=tmp_path), "long.mp4", "Cut the part you need")
+    assert f"{MAX_CLIP_SECONDS:.0f} s" in line
+    assert not (tmp_path / "posture-output").exists() or not any((tmp_path / "posture-output").iterdir())
+
+
+def test_too_many_frames_are_refused_before_decoding_or_stop_the_reading(tmp_path, monkeypatch):
+    from vision import limits
+    from vision.errors import InputError
+    from vision.sources import open_source
+
+    monkeypatch.setattr(limits, "MAX_CLIP_FRAMES", 30)
+    frames = [np.full((32, 32, 3), i * 5, np.uint8) for i in range(40)]
+    with pytest.raises(InputError, match="has 40 frames, more than the 30"):
+        open_source(write_video(tmp_path / "many.mp4", frames))  # the header states the count
+    src = open_source(write_video(tmp_path / "many.mkv", frames))  # Matroska states none: reading stops there
+    try:
+        assert sum(1 for _ in src) == 30 and "reading stopped" in src.info.stopped_early
+    finally:
+        src.close()
+
+
+def test_a_photo_over_the_pixel_cap_is_refused_with_advice(tmp_path):
+    from vision.limits import MAX_PHOTO_PIXELS
+
+    side = int(MAX_PHOTO_PIXELS ** 0.5) + 10  # just over the cap (the old cap was twice as large)
+    Image.new("L", (side, side)).save(tmp_path / "big.png")
+    assert_one_clear_error(run_cli("analyze", "big.png", cwd=tmp_path), f"{MAX_PHOTO_PIXELS // 1_000_000} megapixels",
+                           "Resize")

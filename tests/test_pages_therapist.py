@@ -25,7 +25,8 @@ def test_therapist_page_compare_correct_and_report(therapist_db, monkeypatch):
     at.run()
     assert not at.exception, at.exception
     assert at.selectbox(key="client").value == "c1"
-    assert "c1" in at.caption[0].value and "video yes" in at.caption[0].value
+    assert "Client One (c1)" in [t.value for t in at.text]
+    assert any("video yes" in c.value for c in at.caption)
     # compare: 'before' is preselected; choose the 'after' capture (the last one is the repeat)
     at.selectbox(key="cmp_after").set_value(therapist_db["after"]).run()
     assert not at.exception, at.exception
@@ -75,3 +76,92 @@ def test_trainer_page_shows_a_previous_batch(tmp_path, monkeypatch):
     assert not at.exception, at.exception
     assert at.button(key="run").disabled  # nothing uploaded yet
     assert at.selectbox(key="test").value == "hip_extension"
+
+
+# ---------------------------------------------------------------------------------------------- issue 16
+def test_therapist_page_deletes_only_after_confirmation(therapist_db, monkeypatch):
+    at = _app("pages/1_Therapist.py", therapist_db["location"], monkeypatch)
+    at.run()
+    at.radio(key="del_what").set_value("a capture").run()
+    at.selectbox(key="del_capture").set_value(therapist_db["repeat"]).run()
+    assert at.button(key="del_go").disabled  # not before the confirmation is ticked
+    at.button(key="del_go").click().run()
+    with Records(therapist_db["location"]) as rec:
+        assert rec.capture(therapist_db["repeat"]) is not None
+    at.checkbox(key="del_confirm").check().run()
+    at.button(key="del_go").click().run()
+    assert not at.exception, at.exception
+    assert any("Deleted capture" in s.value for s in at.success)
+    with Records(therapist_db["location"]) as rec:
+        assert rec.capture(therapist_db["repeat"]) is None and rec.capture(therapist_db["after"]) is not None
+    at.radio(key="del_what").set_value("this client and everything stored about them").run()
+    at.checkbox(key="del_confirm").check().run()
+    at.button(key="del_go").click().run()
+    assert not at.exception, at.exception
+    with Records(therapist_db["location"]) as rec:
+        assert rec.clients() == []
+    assert any("Add a client" in i.value for i in at.info)
+
+
+def test_therapist_page_needs_consent_and_shows_typed_text_as_typed(tmp_path, monkeypatch):
+    loc = tmp_path / "r.sqlite"
+    note = "**bold** ![pixel](http://example.invalid/track.png) :red[alarm] $x^2$"
+    with Records(loc) as rec:
+        cid = rec.add_client("nc", "No *Consent* [yet](http://example.invalid)")
+        rec.set_consent(cid, "records", True)
+        rec.save_session(cid, [], label="# not a heading", notes=[note])
+        rec.set_consent(cid, "records", False)
+    at = _app("pages/1_Therapist.py", loc, monkeypatch)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.button(key="store").disabled and any("consent" in w.value for w in at.warning)
+    assert note in [t.value for t in at.text] and "# not a heading - assessor -" in [t.value for t in at.text]
+    markdown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader]
+    assert not any("example.invalid" in m for m in markdown), markdown  # never rendered as Markdown
+
+
+def test_therapist_page_export_stays_in_the_data_folder(tmp_path, monkeypatch):
+    data = tmp_path / "a" / "b" / "data"
+    loc = data / "r.sqlite"
+    with Records(loc) as rec:  # a code stored by an earlier version, before codes were checked
+        with rec.engine.begin() as c:
+            c.exec_driver_sql("INSERT INTO clients (code, name, notes, created_at) VALUES "
+                              "('x/../../../ESCAPED', 'X', '', '2026-01-01')")
+    at = _app("pages/1_Therapist.py", loc, monkeypatch)
+    at.run()
+    at.button(key="exp_dir").click().run()
+    assert not at.exception, at.exception
+    assert not (tmp_path / "a" / "ESCAPED").exists() and not any(tmp_path.rglob("ESCAPED"))
+    exported = [p for p in data.iterdir() if p.is_dir()]
+    assert [p.name for p in exported] == ["export_client_1"] and (exported[0] / "client.json").is_file()
+
+
+def test_trainer_page_keeps_no_clips_and_takes_only_safe_batch_names(tmp_path, monkeypatch):
+    import tempfile
+
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
+    monkeypatch.setenv("POSTURE_BATCH_DIR", str(tmp_path / "batches"))
+    one = _app("pages/2_Trainer_screen.py", tmp_path / "r.sqlite", monkeypatch)
+    one.run()
+    two = _app("pages/2_Trainer_screen.py", tmp_path / "r.sqlite", monkeypatch)
+    two.run()
+    assert one.text_input(key="batch").value != two.text_input(key="batch").value  # two sessions, two folders
+    clip = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 3000  # fails quickly: the screen itself is tested elsewhere
+    for bad in ("../../outside", str(tmp_path / "absolute"), "a b"):
+        one.text_input(key="batch").set_value(bad)
+        one.file_uploader(key="clips").set_value([("a.mp4", clip, "video/mp4")])
+        one.run()
+        assert one.button(key="run").disabled and one.error, bad
+        one.button(key="run").click().run()
+        assert not one.exception
+    assert not (tmp_path / "outside").exists() and not (tmp_path / "absolute").exists()
+    one.text_input(key="batch").set_value("week-1").run()
+    one.button(key="run").click().run()
+    assert not one.exception, one.exception
+    assert any("1 files: 0 screened now" in m.value for m in one.markdown)  # a junk clip: failed, reported
+    folder = tmp_path / "batches" / "week-1"
+    assert (folder / "out" / "roster.csv").is_file() and not (folder / "clips").exists()
+    assert not any(p.suffix == ".mp4" for p in folder.rglob("*"))  # the clips are not kept
+    assert list(tmpdir.iterdir()) == []

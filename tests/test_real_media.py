@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+from capture.analyze import person_check
 from conftest import SHARED_DATA, needs_shared_data
 from vision.pipeline import track
 from vision.sources import open_source
@@ -45,6 +46,8 @@ def test_person_tracked_in_real_clips(name, min_fraction):
     assert seq.detected.mean() >= min_fraction
     assert np.all(np.diff(seq.timestamps) > 0)
     assert t.several_people_at == [], "one person in view, but several were reported"
+    check = person_check(t)
+    assert check.checked and check.passed, check
 
 
 def test_portrait_clip_landmarks_match_reference_in_pixels():
@@ -71,5 +74,17 @@ def test_person_found_in_keypoint_photos(image):
 
 
 def test_second_person_is_noticed_in_real_footage():
-    assert run(VIDEO / "openpose__video.avi").several_people_at
-    assert run(VIDEO / "ivangael__video.mp4").several_people_at
+    crowd = run(VIDEO / "openpose__video.avi")
+    assert crowd.several_people_at and not person_check(crowd).passed
+    office = run(VIDEO / "ivangael__video.mp4")  # a man walks past far behind the seated woman
+    check = person_check(office)
+    assert office.several_people_at and not check.passed and not check.blocking, check
+
+
+# photos with several people of similar size block: batter and catcher, skiers, two curlers, two seated men
+# (in the two truck photos the extra "people" the probe finds are small false detections: warnings only)
+@pytest.mark.parametrize("image", ["mmpose__coco_000000196141.jpg", "mmpose__coco_000000197388.jpg",
+                                   "mmpose__mpii_005808361.jpg", "mmpose__mpii_052475643.jpg"])
+def test_two_people_of_similar_size_block_in_real_photos(image):
+    check = person_check(run(SHARED_DATA / "keypoints" / image))
+    assert check.blocking and not check.passed and "similar size" in check.reason, check

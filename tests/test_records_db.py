@@ -157,14 +157,18 @@ def test_round_trip(location):
         assert again.version == LATEST and len(again.clients()) == 1
 
 
+# exactly what the first version (records/calibration.py, schema 1) wrote
+V1_SCHEMA = ("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
+             "CREATE TABLE calibration (id INTEGER PRIMARY KEY AUTOINCREMENT, person_id TEXT NOT NULL, "
+             "offset_deg REAL NOT NULL, measured_deg REAL NOT NULL, estimated_deg REAL NOT NULL, made_at TEXT NOT NULL);"
+             "CREATE INDEX calibration_person ON calibration (person_id, made_at);")
+
+
 def test_migration_from_the_first_schema(tmp_path):
     db = tmp_path / "old.sqlite"
-    con = sqlite3.connect(db)  # exactly what the first version (records/calibration.py, schema 1) wrote
+    con = sqlite3.connect(db)
     con.executescript(
-        "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);"
-        "CREATE TABLE calibration (id INTEGER PRIMARY KEY AUTOINCREMENT, person_id TEXT NOT NULL, offset_deg REAL NOT NULL,"
-        " measured_deg REAL NOT NULL, estimated_deg REAL NOT NULL, made_at TEXT NOT NULL);"
-        "CREATE INDEX calibration_person ON calibration (person_id, made_at);"
+        V1_SCHEMA +
         "INSERT INTO calibration (person_id, offset_deg, measured_deg, estimated_deg, made_at) VALUES "
         "('p1', 4.5, 14.0, 9.5, '2026-11-01'), ('p1', 3.0, 13.0, 10.0, '2026-11-10'), ('p2', -1.0, 5.0, 6.0, '2026-11-02');")
     con.commit()
@@ -175,6 +179,7 @@ def test_migration_from_the_first_schema(tmp_path):
         assert rec.version == LATEST
         assert sorted(c["code"] for c in rec.clients()) == ["p1", "p2"]  # calibrated people became clients
         cid = rec.client("p1")["id"]
+        rec.set_consent(cid, "records", True)
         rec.save_session(cid, [capture()])  # the new tables work on the migrated file
     assert load_calibration(db, "p1").offset_deg == 3.0
     con = sqlite3.connect(db)
@@ -226,6 +231,7 @@ with rec.engine.begin() as c:  # a session and a large capture, never committed
 def test_killed_write_leaves_the_database_consistent(location, tmp_path):
     with Records(location) as rec:
         cid = rec.add_client("k")
+        rec.set_consent(cid, "records", True)
         rec.save_session(cid, [capture(1.0)], label="whole")
     script = tmp_path / "writer.py"
     script.write_text(KILLED_WRITER)
@@ -265,7 +271,7 @@ print("ok", flush=True)
 
 def test_two_app_sessions_writing_at_once(location, tmp_path):
     with Records(location) as rec:
-        rec.add_client("both")
+        rec.set_consent(rec.add_client("both"), "records", True)
     script = tmp_path / "w.py"
     script.write_text(WRITER)
     n = 15

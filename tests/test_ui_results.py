@@ -75,7 +75,8 @@ def test_config_matches_the_page_and_keeps_everything_local():
     ("My clip (1).MOV", "My_clip_1.mov"),
     ("C:\\Users\\ann\\side view.jpg", "side_view.jpg"),
     ("...", "upload"),
-    ("photo.final.v2.heic", "photo.heic"),
+    ("photo.final.v2.heic", "photo_final_v2.heic"),
+    ("Screen Shot 2017-09-09 at 2.16.54 PM.png", "Screen_Shot_2017-09-09_at_2_16_54_PM.png"),
 ])
 def test_safe_filename(name, expected):
     assert ur.safe_filename(name) == expected
@@ -259,3 +260,32 @@ def test_unreadable_upload_raises_input_error(tmp_path):
 def test_analyse_path_of_missing_file(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         analyse_path(tmp_path / "gone.mp4")
+
+
+def test_sessions_opening_the_same_file_share_one_analysis():
+    import threading
+    import time
+
+    cache, calls, got = ResultCache(max_entries=4), [], []
+
+    def analyse():
+        calls.append(1)
+        time.sleep(0.3)  # eight sessions arrive while it runs
+        return f"result {len(calls)}"
+
+    threads = [threading.Thread(target=lambda: got.append(cache.get_or_compute(("sample", "sha"), analyse)))
+               for _ in range(8)]
+    [t.start() for t in threads]
+    [t.join(30) for t in threads]
+    assert len(calls) == 1 and got == ["result 1"] * 8
+    assert cache.get_or_compute(("other", "sha"), analyse) == "result 2"  # another file: its own analysis
+
+
+def test_user_text_is_never_markdown():
+    from privacy.text import md_escape, md_unescape
+
+    evil = "**b** ![x](http://example.invalid/p.png) :red[alarm] :material/home: $x$ # h\n- item <b>"
+    esc = md_escape(evil)
+    for s in ("**", "](", ":red[", ":material/", "$x$", "<b>"):
+        assert s not in esc, s
+    assert md_unescape(esc) == " ".join(evil.split())  # the same text, on one line

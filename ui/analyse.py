@@ -1,14 +1,14 @@
-"""Run the pipeline for the app: in a temporary folder that is deleted afterwards, keeping in memory only
-what the page shows and offers for download. No Streamlit here.
+"""Run the pipeline for the app: in a private temporary folder that is deleted afterwards (also on an
+error), keeping in memory only what the page shows and offers for download. An upload is streamed to that
+folder in chunks (never copied whole in memory), and one file is analysed once at a time however many
+sessions open it (:meth:`ResultCache.get_or_compute`). No Streamlit here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -18,6 +18,7 @@ from typing import BinaryIO, Callable
 
 import numpy as np
 
+from privacy.files import private_tempdir
 from ui.results import best_frame_index, safe_filename
 from vision.sequence import PoseSequence
 
@@ -55,13 +56,21 @@ class Result:
         """The landmark CSV (one row per frame and landmark), made on first request and kept."""
         with self._lock:
             if self._csv is None:
-                with scratch_dir("posture-csv-") as tmp:
+                with private_tempdir("posture-csv-") as tmp:
                     self._csv = self.sequence.to_csv(Path(tmp) / "track.csv").read_bytes()
             return self._csv
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def sha256_upload(f: BinaryIO) -> str:
+    """SHA-256 of an uploaded file (a ``BytesIO`` such as Streamlit's ``UploadedFile``) without copying it."""
+    if hasattr(f, "getbuffer"):
+        with f.getbuffer() as view:
+            return hashlib.sha256(view).hexdigest()
+    h = hashlib.sha256()
+    f.seek(0)
+    while block := f.read(1 << 20):
+        h.update(block)
+    return h.hexdigest()
 
 
 def video_frame(path: Path, index: int) -> np.ndarray | None:
@@ -79,15 +88,6 @@ def video_frame(path: Path, index: int) -> np.ndarray | None:
     finally:
         src.close()
     return last
-
-
-def scratch_dir(prefix: str) -> tempfile.TemporaryDirectory:
-    """A temporary folder for the pipeline's files, in memory (``/dev/shm``) where the system has one, so
-    the video and its outputs need not touch the disk; deleted when the ``with`` block ends."""
-    shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK):
-        return tempfile.TemporaryDirectory(prefix=prefix, dir=shm)
-    return tempfile.TemporaryDirectory(prefix=prefix)
 
 
 def analyse_path(path: str | Path, *, progress: Progress | None = None, name: str | None = None,
@@ -111,7 +111,7 @@ def analyse_path(path: str | Path, *, progress: Progress | None = None, name: st
     ck = get(check)
     path = Path(path)
     t0 = time.perf_counter()
-    with scratch_dir("posture-app-") as tmp:
+    with private_tempdir("posture-app-") as tmp:
         # the user's file name, and no temporary path, in what is shown and downloaded
         analysis = analyze_file(path, Path(tmp) / "out", annotate=True, csv=False, progress=progress, display_name=name,
                                 segmentation=True, want_view=ck.want if ck.is_standing else "any", test=ck.test)
@@ -149,17 +149,22 @@ def analyse_path(path: str | Path, *, progress: Progress | None = None, name: st
                   seconds=time.perf_counter() - t0)
 
 
+def save_upload(data: bytes | BinaryIO, dest: Path) -> Path:
+    """Write an upload (bytes, or a file object streamed in 1 MB chunks from its start) to ``dest``."""
+    with open(dest, "wb") as f:
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            f.write(data)
+        else:
+            data.seek(0)
+            shutil.copyfileobj(data, f, 1 << 20)
+    return dest
+
+
 def analyse_upload(name: str, data: bytes | BinaryIO, *, progress: Progress | None = None,
                    check: str = "standing_side") -> Result:
-    """Write an uploaded file into a temporary folder (in memory where possible, deleted afterwards) and
-    analyse it."""
-    with scratch_dir("posture-upload-") as tmp:
-        path = Path(tmp) / safe_filename(name)
-        with open(path, "wb") as f:
-            if isinstance(data, (bytes, bytearray, memoryview)):
-                f.write(data)
-            else:
-                shutil.copyfileobj(data, f, 1 << 20)
+    """Stream an uploaded file into a private temporary folder (deleted afterwards) and analyse it."""
+    with private_tempdir("posture-upload-") as tmp:
+        path = save_upload(data, Path(tmp) / safe_filename(name))
         return analyse_path(path, progress=progress, name=Path(name.replace("\\", "/")).name, check=check)
 
 
@@ -169,7 +174,7 @@ def analyse_capture(capture, *, progress: Progress | None = None, check: str = "
     (silhouette, steadiest window, assessment), through a temporary in-memory clip."""
     from ui.live import write_capture
 
-    with scratch_dir("posture-live-") as tmp:
+    with private_tempdir("posture-live-") as tmp:
         path = Path(tmp) / "capture.mp4"
         write_capture(capture, path)
         return analyse_path(path, progress=progress, name=name, check=check)
@@ -177,12 +182,32 @@ def analyse_capture(capture, *, progress: Progress | None = None, check: str = "
 
 class ResultCache:
     """A small thread-safe least-recently-used store of results, keyed on the file's SHA-256 (and name),
-    so reruns of the page (every widget click) do not analyse the same file again."""
+    so reruns of the page (every widget click) do not analyse the same file again, and sessions asking for
+    the same key at once wait for one analysis instead of each running their own."""
 
     def __init__(self, max_entries: int = 4) -> None:
         self.max_entries = max_entries
         self._items: OrderedDict[tuple, Result] = OrderedDict()
         self._lock = threading.Lock()
+        self._running: dict[tuple, threading.Lock] = {}
+
+    def get_or_compute(self, key: tuple, compute: Callable[[], Result]) -> Result:
+        """The result for ``key``, computed by ``compute()`` only if no other thread has it or is computing
+        it (then this one waits for that result). An error is raised to the thread that computed."""
+        with self._lock:
+            running = self._running.setdefault(key, threading.Lock())
+        with running:
+            got = self.get(key)
+            if got is not None:
+                return got
+            try:
+                result = compute()
+                self.put(key, result)
+                return result
+            finally:
+                with self._lock:
+                    if self._running.get(key) is running:
+                        del self._running[key]
 
     def get(self, key: tuple) -> Result | None:
         with self._lock:

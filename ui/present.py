@@ -19,6 +19,7 @@ import pandas as pd
 from analysis import geometry as geo
 from analysis.intake import Intake
 from analysis.quality import mask_low_visibility
+from privacy.text import csv_row
 
 ROLES = {"client": "Client (plain words)", "therapist": "Therapist (all numbers)", "trainer": "Trainer (all numbers)"}
 STATUS_WORDS = {"within": "in the usual range", "above": "above the usual range", "below": "below the usual range",
@@ -224,10 +225,10 @@ def metrics_csv(metrics: list[dict]) -> bytes:
                 "status", "reason"])
     for m in metrics:
         n = m.get("norm") or {}
-        w.writerow([m["key"], m["name"], m.get("side") or "", "" if m.get("value") is None else m["value"],
-                    m.get("unit", ""), "" if m.get("spread") is None else m["spread"], m.get("kind", ""),
-                    m.get("confidence", ""), "" if n.get("low") is None else n["low"],
-                    "" if n.get("high") is None else n["high"], m.get("status", ""), m.get("reason") or ""])
+        w.writerow(csv_row([m["key"], m["name"], m.get("side") or "", "" if m.get("value") is None else m["value"],
+                            m.get("unit", ""), "" if m.get("spread") is None else m["spread"], m.get("kind", ""),
+                            m.get("confidence", ""), "" if n.get("low") is None else n["low"],
+                            "" if n.get("high") is None else n["high"], m.get("status", ""), m.get("reason") or ""]))
     return buf.getvalue().encode()
 
 

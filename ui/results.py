@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_ENV = "POSTURE_SAMPLE"  # environment variable: path of the clip shown when nothing is uploaded
 DEFAULT_SAMPLE = ROOT / "sample_media" / "standing_side.mp4"
 
-VIDEO_TYPES = ("mp4", "mov", "avi", "webm", "mkv")
+VIDEO_TYPES = ("mp4", "mov", "avi", "webm", "mkv", "gif")  # an animated GIF is a clip (a one-frame GIF a photo)
 PHOTO_TYPES = ("jpg", "jpeg", "png", "heic", "heif")
 UPLOAD_TYPES = VIDEO_TYPES + PHOTO_TYPES
 MAX_UPLOAD_MB = 500  # keep equal to server.maxUploadSize in .streamlit/config.toml
@@ -79,10 +79,11 @@ def upload_problem(name: str, size_bytes: int, max_mb: int = MAX_UPLOAD_MB) -> s
 
 def safe_filename(name: str) -> str:
     """A plain file name for an uploaded file inside the temporary folder (no folders, no odd characters),
-    keeping the suffix so the reader knows the type."""
+    keeping the whole name (dots inside it become ``_``, so two screenshots named alike stay apart) and the
+    suffix so the reader knows the type."""
     base = Path(name.replace("\\", "/")).name
     stem, suffix = os.path.splitext(base)
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", stem.split(".")[0]).strip("_")[:80] or "upload"
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_")[:80] or "upload"
     suffix = re.sub(r"[^A-Za-z0-9]", "", suffix)[:8].lower()
     return f"{stem}.{suffix}" if suffix else stem
 
@@ -180,3 +181,20 @@ class ProgressReporter:
         if key != self._last:
             self._last = key
             self.show(frac, text)
+
+
+def app_icon():
+    """The page icon, drawn here (a PIL image the app serves itself) so that the browser asks no other site
+    for it: a white standing figure with a plumb line on the app's blue."""
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    d = ImageDraw.Draw(im)
+    d.rounded_rectangle((0, 0, 63, 63), radius=14, fill=(37, 99, 235, 255))
+    d.ellipse((26, 6, 38, 18), fill="white")
+    d.line((32, 18, 32, 40), fill="white", width=5)
+    d.line((32, 40, 24, 58), fill="white", width=5)
+    d.line((32, 40, 40, 58), fill="white", width=5)
+    d.line((20, 26, 44, 26), fill="white", width=4)
+    d.line((48, 6, 48, 58), fill=(250, 204, 21, 255), width=2)
+    return im

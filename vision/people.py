@@ -1,11 +1,18 @@
 """Is more than one person in the picture? MediaPipe Pose follows a single person, so we check.
 
 The check hides the person the model found (their landmark box, widened, is filled with the frame's
-median colour) and runs the person detector again on what is left. Another confident full pose there
-means a second person. It costs one extra model call per probed frame.
+median colour) and runs the person detector again on what is left; when that finds nobody and the
+track has a segmentation mask, it hides only their silhouette instead (so that someone standing right
+beside them, inside their box, can be found) and looks again. Another confident full pose means a
+second person; they are hidden in turn and the detector looks again, up to :data:`MAX_OTHERS` others.
+Each probe records where every person was (:class:`PeopleSeen`), so that
+:func:`analysis.people.check_person` can tell whether the followed person is the subject. A probe costs
+one or two model calls, plus one for each other person found.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -13,6 +20,10 @@ from vision.estimator import PoseEstimator, PoseResult
 
 BOX_MARGIN = 0.15  # widen the hidden box by this fraction of its size on each side (engineering choice)
 MIN_CORE_VISIBILITY = 0.6  # a second pose counts when its shoulders and hips are this visible
+MAX_OTHERS = 3  # look for at most this many other people per probed frame (each one costs a model call)
+MASK_WIDEN = 0.03  # widen a hidden silhouette by this fraction of the frame's longer side (hair, blur; engineering)
+SAME_PERSON = 0.25  # a pose whose shoulders and hips all lie within this many torso lengths of an earlier
+# one's is that person again (a part left unhidden), not another person (engineering choice)
 _CORE = [11, 12, 23, 24]
 
 
@@ -26,34 +37,144 @@ def person_box(pixels: np.ndarray, visibility: np.ndarray, margin: float = BOX_M
     return int(x0 - dx), int(y0 - dy * 1.5), int(x1 + dx), int(y1 + dy)  # extra room above for hair
 
 
+def _points(result: PoseResult) -> np.ndarray:
+    """(33, 3) float32: normalised x, y and visibility of a found pose."""
+    return np.concatenate([result.landmarks[:, :2], result.visibility[:, None]], axis=1).astype(np.float32)
+
+
+@dataclass
+class PeopleSeen:
+    """The people found in one probed frame.
+
+    Attributes
+    ----------
+    timestamp : float
+        Seconds, as in the track.
+    image_size : (int, int)
+        (width, height) of the probed frame in pixels.
+    followed : ndarray, shape (33, 3), float32
+        The person the pose model follows: normalised x (right), y (down) and visibility per landmark.
+    others : ndarray, shape (K, 33, 3), float32
+        The other people found in the frame (K = 0 when nobody else), same layout.
+    """
+
+    timestamp: float
+    image_size: tuple[int, int]
+    followed: np.ndarray
+    others: np.ndarray = field(default_factory=lambda: np.zeros((0, 33, 3), np.float32))
+
+
+def stack_people(seen: list[PeopleSeen]) -> dict[str, np.ndarray]:
+    """The probes as arrays for :func:`analysis.people.check_person`.
+
+    Returns
+    -------
+    dict
+        ``timestamps`` (P,), ``image_size`` (P, 2), ``followed`` (P, 33, 3) and ``others`` (P, K, 33, 3)
+        with K the most people found beside the followed one in any probe (NaN where fewer were found).
+    """
+    k = max((len(s.others) for s in seen), default=0)
+    others = np.full((len(seen), k, 33, 3), np.nan, np.float32)
+    for i, s in enumerate(seen):
+        others[i, : len(s.others)] = s.others
+    return {"timestamps": np.array([s.timestamp for s in seen], dtype=np.float64),
+            "image_size": np.array([s.image_size for s in seen], dtype=np.float64).reshape(-1, 2),
+            "followed": np.array([s.followed for s in seen], dtype=np.float32).reshape(-1, 33, 3),
+            "others": others}
+
+
+def hide_box(rgb: np.ndarray, result: PoseResult, fill: np.ndarray) -> bool:
+    """Paint the widened landmark box of the person of ``result`` with ``fill`` in place; False when the
+    pose has too few landmarks to box."""
+    h, w = rgb.shape[:2]
+    box = person_box(result.pixels, result.visibility)
+    if box is None:
+        return False
+    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(w, box[2]), min(h, box[3])
+    rgb[y0:y1, x0:x1] = fill
+    return True
+
+
+def hide_silhouette(rgb: np.ndarray, result: PoseResult, fill: np.ndarray) -> bool:
+    """Paint the person's segmentation mask (probability 0.5 or more, widened by :data:`MASK_WIDEN`) with
+    ``fill`` in place; False when the result has no mask or it is empty."""
+    import cv2
+
+    if result.segmentation is None:
+        return False
+    h, w = rgb.shape[:2]
+    mask = result.segmentation >= 0.5
+    if mask.shape != (h, w):
+        mask = cv2.resize(mask.view(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    if not mask.any():
+        return False
+    r = max(1, int(round(MASK_WIDEN * max(h, w))))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    rgb[cv2.dilate(mask.view(np.uint8), kernel).astype(bool)] = fill
+    return True
+
+
+def same_person(a: np.ndarray, b: np.ndarray, tolerance: float = SAME_PERSON) -> bool:
+    """Whether two poses (33, 2) pixels are one person: each shoulder and hip of ``a`` within ``tolerance``
+    torso lengths of the same point of ``b`` (or of its mirror twin, as left and right may swap)."""
+    core_a, core_b = a[_CORE], b[_CORE]
+    torso = float(np.linalg.norm(core_b[:2].mean(0) - core_b[2:].mean(0)))
+    if not np.isfinite(torso) or torso <= 0:
+        return False
+    swapped = core_b[[1, 0, 3, 2]]
+    return bool(min(np.linalg.norm(core_a - core_b, axis=1).max(), np.linalg.norm(core_a - swapped, axis=1).max())
+                <= tolerance * torso)
+
+
 class PeopleProbe:
-    """Looks for a second person in selected frames; one static estimator reused for all of them."""
+    """Looks for other people in selected frames; one static estimator reused for all of them."""
 
     def __init__(self, max_side: int | None) -> None:
         self._estimator: PoseEstimator | None = None
         self._max_side = max_side
-        self.seen_at: list[float] = []  # timestamps (s) where a second person was found
+        self.seen_at: list[float] = []  # timestamps (s) where another person was found
+        self.seen: list[PeopleSeen] = []  # every probe, with or without another person
         self.probed = 0
 
     def check(self, rgb: np.ndarray, result: PoseResult, timestamp: float) -> bool:
-        """Return True (and remember ``timestamp``) when another person is visible beside ``result``."""
+        """Return True (and remember ``timestamp``) when another person is visible beside ``result``.
+
+        Every probed frame is recorded in :attr:`seen` with the positions of the people found.
+        """
         if not result.found:
-            return False
-        box = person_box(result.pixels, result.visibility)
-        if box is None:
             return False
         if self._estimator is None:
             self._estimator = PoseEstimator(static=True, max_side=self._max_side)
         h, w = rgb.shape[:2]
-        x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(w, box[2]), min(h, box[3])
-        hidden = rgb.copy()
-        hidden[y0:y1, x0:x1] = np.median(rgb.reshape(-1, 3)[:: max(1, h * w // 5000)], axis=0).astype(np.uint8)
+        fill = np.median(rgb.reshape(-1, 3)[:: max(1, h * w // 5000)], axis=0).astype(np.uint8)
+        found = [result]
         self.probed += 1
-        other = self._estimator.process(hidden)
-        if other.found and float(np.mean(other.visibility[_CORE])) >= MIN_CORE_VISIBILITY:
+
+        def look(img: np.ndarray) -> PoseResult | None:
+            other = self._estimator.process(img)
+            if not (other.found and float(np.mean(other.visibility[_CORE])) >= MIN_CORE_VISIBILITY):
+                return None
+            return None if any(same_person(other.pixels, f.pixels) for f in found) else other  # a part left unhidden
+
+        # First the widened box: a hole in the shape of a person draws the detector to itself (seen on a real
+        # photo: the catcher beside a batter was found only with the box). When the box leaves nobody, the
+        # silhouette alone, which keeps someone standing close beside the person (inside their box) visible.
+        hidden = rgb.copy()
+        other = look(hidden) if hide_box(hidden, result, fill) else None
+        if other is None and result.segmentation is not None:
+            hidden = rgb.copy()
+            other = look(hidden) if hide_silhouette(hidden, result, fill) else None
+        while other is not None:
+            found.append(other)
+            if len(found) > MAX_OTHERS or not hide_box(hidden, other, fill):
+                break
+            other = look(hidden)
+        others = [_points(o) for o in found[1:]]
+        self.seen.append(PeopleSeen(timestamp, (w, h), _points(result),
+                                    np.array(others, np.float32).reshape(-1, 33, 3)))
+        if others:
             self.seen_at.append(timestamp)
-            return True
-        return False
+        return bool(others)
 
     def close(self) -> None:
         if self._estimator is not None:

@@ -22,9 +22,10 @@ import numpy as np
 
 from vision.contour import empty_outline, outline_from_result
 from vision.estimator import DEFAULT_MAX_SIDE, MODEL_COMPLEXITY, MODEL_NAME, PoseEstimator, mediapipe_version, scale_for_model
-from vision.people import PeopleProbe
+from vision.people import PeopleProbe, PeopleSeen
 from vision.sequence import SequenceBuilder
-from vision.sources import ImageSource, VideoSource
+from vision.sources import AnimatedImageSource, ImageSource, VideoSource
+from vision.variants import VARIANTS, Variant, VariantPose, agreeing, find_on_variants
 
 PEOPLE_PROBE_EVERY_S = 5.0  # look for a second person this often when a clip's length is unknown (seconds)
 STILL_MOTION = 0.004  # engineering choice: hips and shoulders moved less than this share of the body height
@@ -158,15 +159,19 @@ class Tracked:
     several_people_at: list[float] = field(default_factory=list)  # timestamps (s)
     people_probes: int = 0
     seconds: float = 0.0  # wall time spent
+    people: list[PeopleSeen] = field(default_factory=list)  # what each people probe saw, in time order
 
 
-def model_info(static: bool, segmentation: bool, max_side: int | None) -> dict:
-    return {"name": MODEL_NAME, "mediapipe": mediapipe_version(), "model_complexity": MODEL_COMPLEXITY,
+def model_info(static: bool, segmentation: bool, max_side: int | None, variant: str | None = None) -> dict:
+    info = {"name": MODEL_NAME, "mediapipe": mediapipe_version(), "model_complexity": MODEL_COMPLEXITY,
             "mode": "static" if static else "tracking", "segmentation": segmentation, "max_side": max_side}
+    if variant:
+        info["input_variant"] = variant  # the pose was found on this copy of the photo (vision.variants)
+    return info
 
 
 def track(
-    source: ImageSource | VideoSource,
+    source: ImageSource | VideoSource | AnimatedImageSource,
     *,
     segmentation: bool = False,
     max_side: int | None = DEFAULT_MAX_SIDE,
@@ -257,7 +262,8 @@ def track(
     for f in probed:
         f.result()  # re-raises a failed probe's error
     seq = builder.build(source.info, model_info(static, segmentation, max_side))
-    return Tracked(seq, sorted(probe.seen_at) if probe else [], probe.probed if probe else 0, time.perf_counter() - t0)
+    return Tracked(seq, sorted(probe.seen_at) if probe else [], probe.probed if probe else 0, time.perf_counter() - t0,
+                   sorted(probe.seen, key=lambda s: s.timestamp) if probe else [])
 
 
 def _outline_in_frame(res, scale: float) -> np.ndarray:
@@ -272,3 +278,66 @@ def _moved(before: np.ndarray, after: np.ndarray) -> float:
     core = [11, 12, 23, 24]
     height = np.nanmax(after[:, 1]) - np.nanmin(after[:, 1])
     return float(np.nanmax(np.abs(after[core, :2] - before[core, :2])) / height) if height > 0 else np.inf
+
+
+@dataclass
+class PhotoSearch:
+    """What looking again for a person in a photo on its copies found (see :func:`search_photo`).
+
+    Attributes
+    ----------
+    tried : list of (Variant, bool)
+        Every copy tried, in order, and whether a person was found on it.
+    agreeing : list of VariantPose
+        The poses that several copies agree on (:func:`vision.variants.agreeing`), best first; empty
+        when no two copies agree.
+    source : ImageSource
+        The photo.
+    model_rgb : ndarray
+        The photo as the model saw it (scaled to ``max_side``): the poses' pixels are in its frame.
+    segmentation : bool
+    max_side : int or None
+    """
+
+    tried: list[tuple[Variant, bool]]
+    agreeing: list[VariantPose]
+    source: ImageSource
+    model_rgb: np.ndarray
+    segmentation: bool
+    max_side: int | None
+
+    def tracked(self, pose: VariantPose, probe_people: bool = True) -> Tracked:
+        """The one-frame track of ``pose`` in the photo's coordinates (landmarks, visibility, world
+        landmarks and outline; the model info names the copy under ``"input_variant"``), with the people
+        probe run on the photo itself."""
+        t0 = time.perf_counter()
+        frame = next(iter(self.source))
+        scale = self.model_rgb.shape[1] / frame.size[0]
+        outline = None
+        if self.segmentation:
+            outline = empty_outline() if pose.outline is None else pose.outline / np.float32(scale)
+        builder = SequenceBuilder()
+        builder.append(frame.index, frame.timestamp, pose.result, frame.size, outline)
+        probe = PeopleProbe(max_side=None) if probe_people else None
+        if probe:
+            try:
+                probe.check(self.model_rgb, pose.result, frame.timestamp)
+            finally:
+                probe.close()
+        seq = builder.build(self.source.info, model_info(True, self.segmentation, self.max_side, pose.variant.name))
+        return Tracked(seq, list(probe.seen_at) if probe else [], probe.probed if probe else 0,
+                       time.perf_counter() - t0, list(probe.seen) if probe else [])
+
+
+def search_photo(source: ImageSource, *, segmentation: bool = False, max_side: int | None = DEFAULT_MAX_SIDE,
+                 variants: tuple[Variant, ...] = VARIANTS) -> PhotoSearch:
+    """Look again for the person in a photo on which :func:`track` found nobody, on every copy of
+    :data:`vision.variants.VARIANTS` (padded, mirrored, scaled down): one model call per copy. The poses
+    found are mapped back to the photo; those several copies agree on are the candidates."""
+    frame = next(iter(source))
+    small, _ = scale_for_model(frame.rgb, max_side)
+    with PoseEstimator(static=True, segmentation=segmentation, max_side=None) as est:
+        found = find_on_variants(small, est, variants)
+    tried = [(f.variant, True) if isinstance(f, VariantPose) else (f, False) for f in found]
+    return PhotoSearch(tried, agreeing([f for f in found if isinstance(f, VariantPose)]), source, small,
+                       segmentation, max_side)

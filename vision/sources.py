@@ -3,7 +3,9 @@
 Videos are decoded with PyAV (FFmpeg): timestamps come from each frame's presentation time in the
 container (so variable-frame-rate phone clips keep their true timing) and the display-matrix rotation
 that phones write is applied, so a portrait phone clip comes out upright. Stills are read with Pillow
-(JPEG, PNG, ... and HEIC/HEIF through pillow-heif), with the EXIF orientation applied.
+(JPEG, PNG, ... and HEIC/HEIF through pillow-heif), with the EXIF orientation applied. An animated
+image (GIF, animated PNG or WebP) with more than one frame is a clip (:class:`AnimatedImageSource`),
+timed by its frame delays; with one frame it is a photo.
 Frames are streamed one at a time; nothing holds a whole clip in memory.
 """
 
@@ -19,11 +21,14 @@ import cv2
 import numpy as np
 
 from vision.errors import InputError
+from vision.limits import MAX_PHOTO_PIXELS, check_clip, check_photo, stop_reason
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".heic", ".heif"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".heic", ".heif", ".gif"}
+ANIMATED_FORMATS = {"GIF", "PNG", "WEBP"}  # Pillow formats whose extra frames are an animation (not HEIF's image sets)
+# ms; browsers and FFmpeg's GIF reader show a frame delay under 20 ms (0 or 1 hundredth) as 100 ms
+MIN_FRAME_DELAY_MS, DEFAULT_FRAME_DELAY_MS = 20, 100
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv", ".mpg", ".mpeg", ".y4m"}
-MAX_IMAGE_PIXELS = 100_000_000
-TEXT_CODECS = {"ansi", "bintext", "xbin", "idf", "tty"}  # FFmpeg "plays" text files as ANSI art: not video  # larger stills are refused rather than risk exhausting memory
+TEXT_CODECS = {"ansi", "bintext", "xbin", "idf", "tty"}  # FFmpeg "plays" text files as ANSI art: not video
 
 
 @dataclass
@@ -127,14 +132,13 @@ class ImageSource:
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 im = Image.open(self.path)
             with im:
-                if im.width * im.height > MAX_IMAGE_PIXELS:
-                    raise Image.DecompressionBombError(im.size)
+                check_photo(self.path.name, im.width, im.height)  # from the header, before decoding
                 exif_rot = {3: 180, 6: 90, 8: 270}.get(im.getexif().get(0x0112, 1), 0)
                 im = ImageOps.exif_transpose(im)
                 self._rgb = np.asarray(im.convert("RGB"))
         except Image.DecompressionBombError:
             raise InputError(
-                f"{self.path.name} is larger than {MAX_IMAGE_PIXELS // 1_000_000} megapixels. "
+                f"{self.path.name} is larger than {MAX_PHOTO_PIXELS // 1_000_000} megapixels. "
                 "Resize it (e.g. to 4000 px on the long side) and try again."
             ) from None
         except UnidentifiedImageError:
@@ -156,6 +160,99 @@ class ImageSource:
 
     def close(self) -> None:
         pass
+
+
+def _open_image(path: Path):
+    """A Pillow image opened lazily (pixels not yet read), with a clear InputError when it cannot be."""
+    from PIL import Image, UnidentifiedImageError
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    try:
+        with warnings.catch_warnings():  # size is checked by the caller, with advice, instead of PIL's warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(path)
+    except UnidentifiedImageError:
+        raise InputError(f"{path.name} is not an image this program can read.") from None
+    except (OSError, SyntaxError, ValueError) as e:
+        raise InputError(f"{path.name} looks damaged or truncated ({e}). Export or copy the photo again.") from None
+
+
+def is_animated(path: str | Path) -> bool:
+    """Whether ``path`` is an animated image (GIF, PNG or WebP) with more than one frame."""
+    try:
+        with _open_image(Path(path)) as im:
+            return im.format in ANIMATED_FORMATS and bool(getattr(im, "is_animated", False))
+    except Exception:  # unreadable or too large: ImageSource says so with advice
+        return False
+
+
+class AnimatedImageSource:
+    """An animated GIF, PNG or WebP as a clip: every frame, timed by the delays stored with the frames.
+
+    Frame ``i`` is shown at the sum of the delays of the frames before it (seconds from the first frame);
+    a delay under :data:`MIN_FRAME_DELAY_MS` counts as :data:`DEFAULT_FRAME_DELAY_MS`, as browsers show it.
+    Frames are composed by Pillow (disposal and transparency applied) and streamed one at a time; with
+    ``max_side`` they are scaled down as in :class:`VideoSource`. Reading stops quietly at a damaged frame
+    (see ``info.stopped_early``).
+    """
+
+    def __init__(self, path: str | Path, max_side: int | None = None) -> None:
+        from PIL import Image
+
+        self.path = Path(path)
+        self.max_side = max_side
+        _check_file(self.path)
+        self._im = _open_image(self.path)
+        im = self._im
+        try:
+            check_photo(self.path.name, im.width, im.height)  # each frame's size, from the header
+        except InputError:
+            im.close()
+            raise
+        self._delays: list[float] = []  # ms, per readable frame
+        self._damage: str | None = None
+        try:
+            for i in range(getattr(im, "n_frames", 1)):
+                im.seek(i)
+                im.load()  # WebP states a frame's delay only once the frame is read
+                ms = float(im.info.get("duration") or 0)
+                self._delays.append(ms if ms >= MIN_FRAME_DELAY_MS else DEFAULT_FRAME_DELAY_MS)
+        except (OSError, EOFError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+            self._damage = f"the animation is damaged or truncated: reading stopped after frame {len(self._delays)} ({e})"
+        if not self._delays:
+            im.close()
+            raise InputError(f"{self.path.name} looks damaged or truncated. Export or copy it again.")
+        n, total = len(self._delays), float(sum(self._delays)) / 1000.0
+        self.info = SourceInfo(
+            kind="video", name=self.path.name, path=str(self.path.resolve()), sha256=file_sha256(self.path),
+            size_bytes=self.path.stat().st_size, width=im.width, height=im.height, fps=n / total,
+            duration_s=total, frame_count=n, codec=(im.format or "").lower(),
+        )
+
+    def __iter__(self) -> Iterator[Frame]:
+        ms, index = 0.0, 0
+        try:
+            for index, delay in enumerate(self._delays):
+                t = ms / 1000.0
+                self._im.seek(index)
+                rgb = np.asarray(self._im.convert("RGB"))
+                w, h = rgb.shape[1], rgb.shape[0]
+                if self.max_side and max(w, h) > self.max_side:
+                    s = self.max_side / max(w, h)
+                    rgb = cv2.resize(rgb, (max(2, round(w * s)), max(2, round(h * s))), interpolation=cv2.INTER_AREA)
+                self.info.frames_read = index + 1
+                yield Frame(index, t, rgb, (w, h))
+                ms += delay
+        except (OSError, EOFError, SyntaxError, ValueError) as e:
+            self.info.stopped_early = (f"the animation is damaged or truncated: reading stopped after frame {index} "
+                                       f"({ms / 1000:.2f} s) ({e})")
+            return
+        if self._damage:
+            self.info.stopped_early = self._damage
+
+    def close(self) -> None:
+        self._im.close()
 
 
 class VideoSource:
@@ -223,6 +320,9 @@ class VideoSource:
                     t = float((frame.pts - self._start) * tb)
                 else:  # no usable timestamp in the container: constant rate after the previous frame
                     t = 0.0 if last_t is None else last_t + 1.0 / fps
+                if why := stop_reason(index, t):  # a header that did not state (or lied about) the length
+                    self.info.stopped_early = why
+                    break
                 rot = int(round(-(frame.rotation or 0) / 90.0)) * 90 % 360  # FFmpeg angle is anticlockwise
                 w, h = (frame.height, frame.width) if rot in (90, 270) else (frame.width, frame.height)
                 size = None
@@ -272,8 +372,9 @@ class VideoSource:
         self._container.close()
 
 
-def open_source(path: str | Path, max_side: int | None = None) -> ImageSource | VideoSource:
-    """Open ``path`` as a still image or a video, whichever it is (``max_side``: see :class:`VideoSource`).
+def open_source(path: str | Path, max_side: int | None = None) -> ImageSource | VideoSource | AnimatedImageSource:
+    """Open ``path`` as a still image, a video or an animated image (a clip), whichever it is
+    (``max_side``: see :class:`VideoSource`).
 
     Raises
     ------
@@ -282,11 +383,21 @@ def open_source(path: str | Path, max_side: int | None = None) -> ImageSource | 
     """
     path = Path(path)
     _check_file(path)
-    if path.suffix.lower() in IMAGE_SUFFIXES:
-        return ImageSource(path)
-    if path.suffix.lower() in VIDEO_SUFFIXES:
-        return VideoSource(path, max_side)
-    return ImageSource(path) if _looks_like_image(path) else VideoSource(path, max_side)
+    suffix = path.suffix.lower()
+    if suffix in VIDEO_SUFFIXES:
+        src = VideoSource(path, max_side)
+    elif suffix in IMAGE_SUFFIXES or _looks_like_image(path):
+        if not is_animated(path):
+            return ImageSource(path)
+        src = AnimatedImageSource(path, max_side)
+    else:
+        src = VideoSource(path, max_side)
+    try:  # the length limits (vision.limits), from the header, before anything is decoded
+        check_clip(src.info.name, src.info.duration_s, src.info.frame_count)
+    except InputError:
+        src.close()
+        raise
+    return src
 
 
 def _looks_like_image(path: Path) -> bool:

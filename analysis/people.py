@@ -1,0 +1,204 @@
+"""Is the person the pose model followed the subject of the capture, or is someone else in view?
+
+MediaPipe Pose follows one person. When the people probes (:mod:`vision.people`) saw others, this
+module decides from their sizes and positions whether the followed person is the **subject**: the
+largest and most central person over the clip. Everything here works on plain arrays:
+
+* a person's **size** is their torso length (shoulder midpoint to hip midpoint) as a fraction of the
+  frame height: unlike the whole-body extent it does not change when the person sits, raises the arms
+  or is cut off at the knees, and it scales with the inverse of the distance to the camera;
+* their **centre** is the torso midpoint; the **off-centre** figure is its horizontal distance from the
+  middle of the frame as a fraction of the half width (0 = middle, 1 = at the left or right edge);
+* their **prominence** is size x (1 - ``person_centre_weight`` x off-centre): how much a person looks
+  like the one being filmed.
+
+The decision (:func:`check_person`, the ``"person"`` capture check) at each probed moment, worst over the
+clip:
+
+1. another person at least 1 / ``person_similar_size`` times the followed person's size: the model
+   followed someone who is not the subject -> blocking;
+2. another person at least ``person_similar_size`` times the size: two people of similar size, the
+   program cannot tell which one is to be assessed (and tracking may jump between them) -> blocking;
+3. another, smaller person who is more prominent (more central) than the followed one: the followed
+   person is probably not the subject -> blocking;
+4. otherwise everyone else is smaller and farther out: a bystander -> a warning only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.norms import threshold
+from analysis.quality import Check
+
+L_SHOULDER, R_SHOULDER, L_HIP, R_HIP = 11, 12, 23, 24
+BLOCK_NOT_SUBJECT, BLOCK_SIMILAR, BLOCK_MORE_CENTRAL, BYSTANDER, ALONE = 4, 3, 2, 1, 0  # outcomes, worst first
+
+
+def torso_size_and_centre(points: np.ndarray, image_size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Size and horizontal centre of people from their landmarks.
+
+    Parameters
+    ----------
+    points : ndarray, shape (..., 33, 2 or more)
+        Normalised landmark x (right) and y (down) as fractions of the frame width and height (further
+        columns, e.g. visibility, are ignored); NaN for a person not found.
+    image_size : ndarray, shape (..., 2)
+        Frame (width, height) in pixels, broadcast against ``points[..., 0, 0]``.
+
+    Returns
+    -------
+    size : ndarray, shape (...)
+        Torso length (shoulder midpoint to hip midpoint) as a fraction of the frame height.
+    centre_x : ndarray, shape (...)
+        Horizontal position of the torso midpoint as a fraction of the frame width (0 = left edge).
+    """
+    p = np.asarray(points, dtype=np.float64)[..., :2]
+    size = np.asarray(image_size, dtype=np.float64)
+    px = p * size[..., None, :]
+    shoulders = px[..., [L_SHOULDER, R_SHOULDER], :].mean(axis=-2)
+    hips = px[..., [L_HIP, R_HIP], :].mean(axis=-2)
+    torso = np.linalg.norm(shoulders - hips, axis=-1) / size[..., 1]
+    centre_x = (shoulders[..., 0] + hips[..., 0]) / 2 / size[..., 0]
+    return torso, centre_x
+
+
+def prominence(size: np.ndarray, centre_x: np.ndarray, centre_weight: float | None = None) -> np.ndarray:
+    """Size discounted by the distance from the middle of the frame (see the module docstring)."""
+    w = threshold("person_centre_weight") if centre_weight is None else centre_weight
+    off = np.minimum(np.abs(np.asarray(centre_x, dtype=np.float64) - 0.5) / 0.5, 1.0)
+    return np.asarray(size, dtype=np.float64) * (1.0 - w * off)
+
+
+def people_table(followed: np.ndarray, others: np.ndarray, image_size: np.ndarray) -> dict[str, np.ndarray]:
+    """Sizes, centres and prominences of everyone seen at each probed moment.
+
+    Parameters
+    ----------
+    followed : ndarray, shape (P, 33, 2 or 3)
+        The followed person at each of P probed moments (normalised coordinates).
+    others : ndarray, shape (P, K, 33, 2 or 3)
+        The other people found then; NaN rows where fewer than K were found.
+    image_size : ndarray, shape (P, 2)
+        (width, height) in pixels of each probed frame.
+
+    Returns
+    -------
+    dict
+        ``followed_size``, ``followed_x``, ``followed_prominence`` (P,) and ``other_size``, ``other_x``,
+        ``other_prominence`` (P, K), NaN where nobody was found; ``size_ratio`` (P, K) = other size /
+        followed size.
+    """
+    f = np.asarray(followed, dtype=np.float64).reshape(-1, 33, np.shape(followed)[-1])
+    o = np.asarray(others, dtype=np.float64)
+    o = o.reshape(len(f), -1, 33, o.shape[-1]) if o.size else np.full((len(f), 0, 33, f.shape[-1]), np.nan)
+    size = np.asarray(image_size, dtype=np.float64).reshape(-1, 2)
+    fs, fx = torso_size_and_centre(f, size)
+    os_, ox = torso_size_and_centre(o, size[:, None, :])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = os_ / fs[:, None]
+    return {"followed_size": fs, "followed_x": fx, "followed_prominence": prominence(fs, fx),
+            "other_size": os_, "other_x": ox, "other_prominence": prominence(os_, ox), "size_ratio": ratio}
+
+
+def moment_outcomes(table: dict[str, np.ndarray], similar: float | None = None) -> np.ndarray:
+    """The outcome at each probed moment (one of the ``BLOCK_*``, ``BYSTANDER``, ``ALONE`` codes)."""
+    sim = threshold("person_similar_size") if similar is None else similar
+    ratio = table["size_ratio"]
+    seen = np.isfinite(ratio)
+    out = np.full(len(ratio), ALONE)
+    with np.errstate(invalid="ignore"):
+        larger = (seen & (ratio >= 1.0 / sim)).any(axis=1)
+        similar_size = (seen & (ratio >= sim)).any(axis=1)
+        central = (seen & (table["other_prominence"] > table["followed_prominence"][:, None])).any(axis=1)
+    out[seen.any(axis=1)] = BYSTANDER
+    out[central] = BLOCK_MORE_CENTRAL
+    out[similar_size] = BLOCK_SIMILAR
+    out[larger] = BLOCK_NOT_SUBJECT
+    return out
+
+
+def _moments(timestamps: np.ndarray, which: np.ndarray, clip: bool) -> str:
+    if not clip:
+        return ""
+    at = ", ".join(f"{t:.1f} s" for t in np.asarray(timestamps)[which][:3])
+    return f" (at {at})"
+
+
+ADVICE = "film one person at a time, with nobody else in view (the pose model follows only one person)"
+
+
+def check_person(followed: np.ndarray, others: np.ndarray, image_size: np.ndarray,
+                 timestamps: np.ndarray | None = None, *, clip: bool | None = None) -> Check:
+    """The ``"person"`` capture check: is the followed person the subject, and alone?
+
+    Parameters
+    ----------
+    followed, others, image_size
+        The probes, see :func:`people_table` (e.g. :func:`vision.people.stack_people` of
+        ``Tracked.people``). P = 0 (no probe made) gives an unchecked pass.
+    timestamps : ndarray, shape (P,), optional
+        Seconds of each probe, named in the reason for a clip.
+    clip : bool, optional
+        Whether the capture is a clip (moments are then named); default: more than one probe.
+
+    Returns
+    -------
+    Check
+        ``name="person"``. ``value`` = the largest size ratio of another person to the followed one over
+        the probes (0 when nobody else was seen; unit "ratio"). Blocking failures: another person larger
+        than the followed one, similar in size (``person_similar_size``), or smaller but more central;
+        a smaller person farther out is a non-blocking warning.
+    """
+    f = np.asarray(followed, dtype=np.float64)
+    n = 0 if f.size == 0 else len(f.reshape(-1, 33, f.shape[-1]))
+    if n == 0:
+        return Check("person", True, None, "ratio", "nobody else was looked for", checked=False)
+    t = np.zeros(n) if timestamps is None else np.asarray(timestamps, dtype=np.float64)
+    clip = n > 1 if clip is None else clip
+    table = people_table(followed, others, image_size)
+    outcome = moment_outcomes(table)
+    ratio = table["size_ratio"]
+    worst = int(outcome.max())
+    value = float(np.nanmax(ratio)) if np.isfinite(ratio).any() else 0.0
+    where = _moments(t, outcome == worst, clip)
+    if worst == ALONE:
+        looked = f"at {n} moments of the clip" if clip else "in the picture"
+        return Check("person", True, 0.0, "ratio", f"one person in view (looked for others {looked})")
+    if worst == BLOCK_NOT_SUBJECT:
+        big = float(np.nanmax(ratio[outcome == worst]))
+        return Check("person", False, value, "ratio",
+                     f"someone else{where}, {big:.1f} times the size of the person the pose model followed, is in "
+                     "the picture: the model followed another person, not the one being filmed",
+                     ADVICE + "; the person assessed should be the largest, in the middle of the picture",
+                     blocking=True)
+    if worst == BLOCK_SIMILAR:
+        return Check("person", False, value, "ratio",
+                     f"two people of similar size are in the picture{where}: the program cannot tell which one "
+                     "is to be assessed, and the pose model may switch between them", ADVICE, blocking=True)
+    if worst == BLOCK_MORE_CENTRAL:
+        return Check("person", False, value, "ratio",
+                     f"the pose model followed a person at the side of the picture{where} while someone else stands "
+                     "nearer its middle: it may not be the person being filmed",
+                     ADVICE + "; the person assessed should be in the middle of the picture", blocking=True)
+    return Check("person", False, value, "ratio",
+                 f"someone else is also in the picture{where}, smaller ({value:.0%} of the assessed person's size) and "
+                 "farther out; the assessment follows the larger, more central person",
+                 "for the most reliable result, film with nobody else in view")
+
+
+def gate_result(result: dict, check: Check, withdraw: dict) -> dict:
+    """Put the person check first in an assessment's or movement test's ``checks``; when it blocks, mark
+    the result ``ok: False`` and withdraw what was measured (each key of ``withdraw`` present in the result
+    is set to its empty value there, e.g. ``{"metrics": [], "spinal_curve": None}``), so that no number
+    from the wrong or an uncertain person is presented.
+
+    ``result`` is changed in place and returned.
+    """
+    result["checks"] = [check.to_dict()] + [c for c in result.get("checks", []) if c.get("name") != "person"]
+    if check.blocking and not check.passed:
+        result["ok"] = False
+        for key, empty in withdraw.items():
+            if key in result:
+                result[key] = empty
+    return result

@@ -1,0 +1,97 @@
+"""The "person" capture check on plain arrays: is the followed person the subject, and alone?"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis.people import check_person, gate_result, people_table, torso_size_and_centre
+from analysis.quality import Check
+
+SIZE = (640.0, 480.0)
+
+
+def person(cx: float, torso: float, top: float = 0.2) -> np.ndarray:
+    """(33, 3) normalised landmarks of an upright person: shoulders at ``top``, hips ``torso`` (fraction of
+    the frame height) below, centred at ``cx`` (fraction of the width); visibility 1."""
+    p = np.full((33, 3), np.nan)
+    p[:, 2] = 1.0
+    half = 0.03
+    p[11, :2], p[12, :2] = (cx - half, top), (cx + half, top)
+    p[23, :2], p[24, :2] = (cx - half, top + torso), (cx + half, top + torso)
+    return p
+
+
+def probes(followed, *others_per_probe):
+    """Arrays for check_person: one probe per entry of ``others_per_probe`` (a list of persons)."""
+    n = len(others_per_probe)
+    k = max((len(o) for o in others_per_probe), default=0)
+    others = np.full((n, k, 33, 3), np.nan)
+    for i, o in enumerate(others_per_probe):
+        for j, q in enumerate(o):
+            others[i, j] = q
+    return np.repeat(followed[None], n, axis=0), others, np.tile(SIZE, (n, 1)), np.arange(n, dtype=float) * 2.0
+
+
+def test_torso_size_and_centre_in_frame_fractions():
+    size, cx = torso_size_and_centre(person(0.25, 0.3)[None], np.array([SIZE]))
+    assert size[0] == pytest.approx(0.3) and cx[0] == pytest.approx(0.25)
+
+
+def test_alone_passes():
+    c = check_person(*probes(person(0.5, 0.3), [], []))
+    assert c.name == "person" and c.passed and c.checked and c.value == 0.0 and not c.blocking
+
+
+def test_no_probe_is_unchecked():
+    c = check_person(np.zeros((0, 33, 3)), np.zeros((0, 0, 33, 3)), np.zeros((0, 2)))
+    assert c.passed and not c.checked
+
+
+def test_small_distant_bystander_is_a_warning():
+    c = check_person(*probes(person(0.5, 0.3), [person(0.85, 0.12)]))
+    assert not c.passed and not c.blocking
+    assert c.value == pytest.approx(0.4) and "smaller" in c.reason
+
+
+def test_two_people_of_similar_size_block():
+    c = check_person(*probes(person(0.35, 0.3), [person(0.7, 0.27)]))
+    assert not c.passed and c.blocking and "similar size" in c.reason
+
+
+def test_a_larger_person_means_the_wrong_person_was_followed():
+    c = check_person(*probes(person(0.9, 0.12), [person(0.5, 0.3)]))
+    assert not c.passed and c.blocking and "not the one being filmed" in c.reason
+    assert c.value == pytest.approx(2.5)
+
+
+def test_a_smaller_but_more_central_person_blocks():
+    # followed: at the very edge; the other: 0.55 of the size but in the middle (more prominent)
+    c = check_person(*probes(person(0.98, 0.3), [person(0.5, 0.165)]))
+    assert not c.passed and c.blocking and "side of the picture" in c.reason
+    # the same other person beside a followed person in the middle is only a bystander
+    c = check_person(*probes(person(0.5, 0.3), [person(0.1, 0.165)]))
+    assert not c.passed and not c.blocking
+
+
+def test_worst_moment_of_a_clip_decides_and_is_named():
+    c = check_person(*probes(person(0.5, 0.3), [], [person(0.1, 0.1)], [person(0.8, 0.3)]))
+    assert c.blocking and "similar size" in c.reason and "4.0 s" in c.reason and "2.0 s" not in c.reason
+
+
+def test_people_table_ratios_and_gaps():
+    f, o, size, _ = probes(person(0.5, 0.3), [person(0.2, 0.15)], [])
+    tab = people_table(f, o, size)
+    assert tab["size_ratio"][0, 0] == pytest.approx(0.5) and np.isnan(tab["size_ratio"][1, 0])
+
+
+def test_gate_result_puts_the_check_first_and_withdraws_numbers_when_blocking():
+    result = {"ok": True, "checks": [{"name": "view", "passed": True}], "metrics": [{"name": "x"}],
+              "spinal_curve": {"a": 1}}
+    block = Check("person", False, 1.0, "ratio", "two people", "film one", blocking=True)
+    out = gate_result(dict(result), block, {"metrics": [], "spinal_curve": None})
+    assert [c["name"] for c in out["checks"]] == ["person", "view"]
+    assert out["ok"] is False and out["metrics"] == [] and out["spinal_curve"] is None
+    warn = Check("person", False, 0.3, "ratio", "a bystander", "film alone")
+    out = gate_result(dict(result), warn, {"metrics": []})
+    assert out["ok"] is True and out["metrics"] == [{"name": "x"}] and out["checks"][0]["name"] == "person"
