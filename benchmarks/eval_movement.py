@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.movement import run_movement_test  # noqa: E402
+from analysis.movement.checks import presented_metrics  # noqa: E402
 from analysis.movement.series import leg_series, trunk_lean  # noqa: E402
 from analysis.report_text import format_movement  # noqa: E402
 
@@ -216,7 +217,11 @@ def _cases(style: str, quick: bool) -> list[dict]:
         dict(name="prone_as_thomas", kind="thomas", refused_by=["position"],
              make=lambda: dress(prone_knee_bend("prone_as_thomas", imaging=im, seed=23))),
     ]
-    if not cap:
+    if cap:
+        out.insert(4, dict(name="trainer_screen", kind="hip_extension", reps=4, leg="right",
+                           make=lambda: dress(trainer_screen("trainer_screen", imaging=im, seed=25),
+                                              scene="white_studio", outfit="teal_tracksuit", pole="left")))
+    else:
         # the sample media themselves (the clips the tests and thresholds were developed on)
         out = [dict(name="sample:hip_extension", kind="hip_extension", reps=2, leg="right", sample="hip_extension"),
                dict(name="sample:kneeling_lunge", kind="lunge", reps=1, leg="left", sample="kneeling_lunge"),
@@ -270,19 +275,7 @@ def no_number_after_refusal(res: dict) -> bool:
     """True when a refused result presents no metric value, in its JSON or its text."""
     if res["ok"]:
         return True
-    found = []
-
-    def walk(v):
-        if isinstance(v, dict):
-            if "key" in v and "value" in v and "unit" in v:
-                found.append(v["value"])
-            for x in v.values():
-                walk(x)
-        elif isinstance(v, list):
-            for x in v:
-                walk(x)
-
-    walk({k: res.get(k) for k in ("repetitions", "steps", "summary", "metrics")})
+    found = [m["value"] for m in presented_metrics(res)]
     lines = format_movement(res).splitlines()
     # what a measurement looks like in the text: a repetition's or step's line, a best value, a usual range
     shown = [x for x in lines if re.match(r"\s+(repetition|step) \d+ \(", x) or ", best:" in x or "(usual " in x]

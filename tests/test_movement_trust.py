@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from analysis.movement import run_movement_test
+from analysis.movement.checks import presented_metrics
 from analysis.movement.series import SIDE_IDX
 from analysis.report_text import format_movement
 from vision.synthetic.activities import activity_clip, clip_landmarks
@@ -38,20 +39,7 @@ def _failed(res: dict) -> list[str]:
 
 
 def _metric_values(res: dict) -> list:
-    out = []
-
-    def walk(v):
-        if isinstance(v, dict):
-            if "key" in v and "value" in v and "unit" in v:
-                out.append(v["value"])
-            for x in v.values():
-                walk(x)
-        elif isinstance(v, list):
-            for x in v:
-                walk(x)
-
-    walk({k: res.get(k) for k in ("repetitions", "steps", "summary", "metrics")})
-    return out
+    return [m["value"] for m in presented_metrics(res)]
 
 
 def _assert_refused(res: dict, check: str, words: str = ""):

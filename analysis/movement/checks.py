@@ -36,7 +36,7 @@ from analysis.quality import Check, check_person_size, check_view, check_whole_b
 from analysis.view import body_yaw, typical_yaw
 
 __all__ = ["START_POSTURE", "check_clip", "check_activity", "check_lying_face", "check_movement", "lying_face",
-           "feet_alternate", "withhold", "failed_blocking"]
+           "feet_alternate", "withhold", "failed_blocking", "presented_metrics"]
 
 # The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
 # and the start position in full.
@@ -261,6 +261,24 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         out.append(check_person_size(p, np.asarray(image_size)[:, 1]))
     out.append(check_movement(kind, result))
     return out, seen
+
+
+def presented_metrics(result: dict) -> list[dict]:
+    """Every Metric dict a result presents (in its repetitions, steps, summary and metrics)."""
+    out: list[dict] = []
+
+    def walk(v) -> None:
+        if isinstance(v, dict):
+            if "key" in v and "value" in v and "unit" in v:
+                out.append(v)
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk({k: result.get(k) for k in ("repetitions", "steps", "summary", "metrics")})
+    return out
 
 
 def failed_blocking(checks: list[dict]) -> list[dict]:

@@ -18,7 +18,8 @@ With the body outline (tracking with segmentation) the peak is read from the out
 rising from the table, found without the ankle landmark, against the front of the thigh lying on it; see
 :func:`_outline_knee`), when the outline shows it in at least half of the repetition's frames and
 bends and straightens with the knee landmarks (their correlation over the repetition at least
-``ely_outline_agreement``; the landmarks' own peak may be short or lost): the pose model reads deep bends short, and the outline still shows a leg it lost.
+``ely_outline_agreement``; the landmarks' own peak may be short or lost): the pose model reads deep
+bends short, and the outline still shows a leg it lost.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.movement.outline_limbs import lower_leg_direction, thigh_edge_direction
-from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, quiet, rep_metric,
-                                      summarise, summary_dicts, trunk_length, visibility_confidence)
+from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, movement_found, quiet,
+                                      rep_metric, summarise, summary_dicts, trunk_length, visibility_confidence)
 from analysis.quality import mask_low_visibility
 from analysis.norms import norm, threshold
 from analysis.segmentation import find_repetitions, untrusted_frames
@@ -92,7 +93,8 @@ def _outline_knee(outline, p: np.ndarray, side: str, frames: np.ndarray, rest: n
         shin[k] = rel(np.degrees(np.arctan2(u[1], u[0])))
         th = knee[f] - hip[f]
         e = thigh_edge_direction(ol, hip[f], knee[f]) if off is not None else None
-        thigh[k] = rel(np.degrees(np.arctan2(e[1], e[0])) + off if e is not None else np.degrees(np.arctan2(th[1], th[0])))
+        a = np.degrees(np.arctan2(e[1], e[0])) + off if e is not None else np.degrees(np.arctan2(th[1], th[0]))
+        thigh[k] = rel(a)
     # the outline's edges are a few pixels coarse: a running median over 5 frames of each direction
     shin, thigh = _running_median(shin), _running_median(thigh)
     return np.abs((shin - thigh + 180.0) % 360.0 - 180.0)
@@ -235,9 +237,6 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
         res["problems"].append("the tracker lost the lower leg at the peak of every bend: no knee flexion is "
                                "reported (see each repetition's reason)")
     res["curve"] = curve(t, {"knee_flexion": knee, "hip_angle": hip_ang, "hip_lift_pct_trunk": lift})
-    why = "no knee bend found: lying face down, side-on to the camera, bend the knee towards the buttock"
-    res["movement"] = {"found": bool(rows), "repetitions": len(rows),
-                       "reason": f"{len(rows)} bend(s) of the {side} knee" if rows else why}
-    if not rows:
-        res["problems"].append(why)
+    movement_found(res, len(rows), f"bend(s) of the {side} knee",
+                   "no knee bend found: lying face down, side-on to the camera, bend the knee towards the buttock")
     return res

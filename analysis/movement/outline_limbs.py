@@ -180,9 +180,9 @@ def thigh_edge_direction(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, up
                          ) -> np.ndarray | None:
     """Unit direction (2,) of the thigh's edge on the side away from the bend (lying face down: the front of
     the thigh, on the table), fitted through the outline's edge from 0.25 to 0.6 thigh lengths from the hip
-    (below the buttock, short of the bent knee); None when fewer than 4 edge points are found. The edge turns with the thigh:
-    its direction plus its offset from the thigh's axis at rest follows the thigh without the knee landmark,
-    which the pose model misplaces at a deep bend."""
+    (below the buttock, short of the bent knee); None when fewer than 4 edge points are found. The edge
+    turns with the thigh: its direction plus its offset from the thigh's axis at rest follows the thigh
+    without the knee landmark, which the pose model misplaces at a deep bend."""
     th = knee - hip
     L = float(np.linalg.norm(th)) if np.isfinite(th).all() else 0.0
     if not L > 0:

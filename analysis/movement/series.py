@@ -45,10 +45,10 @@ from analysis.view import body_yaw, facing_from_landmarks, facing_sign, typical_
 LUMBAR_HEIGHTS = (0.0, 0.3, 0.7)  # normalised trunk heights of the sacral, lumbar and thoracic back points
 SIDES = ("left", "right")
 
-__all__ = ["SIDE_IDX", "SIDES", "quiet", "other_side", "midpoint", "CleanTrack", "clean_landmarks", "prepare",
+__all__ = ["SIDE_IDX", "SIDES", "quiet", "other_side", "midpoint", "CleanTrack", "clean_landmarks",
            "resolve_facing", "facing_per_frame", "near_side_of", "trunk_length", "thigh_length", "leg_series",
-           "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near", "visibility_confidence", "curve", "rep_metric",
-           "summarise", "summary_dicts", "rest_level"]
+           "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near", "visibility_confidence", "curve",
+           "rep_metric", "summarise", "summary_dicts", "movement_found", "rest_level"]
 
 
 @contextmanager
@@ -93,7 +93,7 @@ class CleanTrack:
         self.p, self.seen, self.jumps = p, seen, jumps
 
 
-def _jumps(p: np.ndarray, t: np.ndarray, scale: float, limit: float) -> np.ndarray:
+def _jumps(p: np.ndarray, scale: float, limit: float) -> np.ndarray:
     """Landmark positions (relative to the hip midpoint) that lie further than ``limit`` x ``scale`` from
     the median of their neighbours within +/- 2 frames: spikes of one or two frames. (T, 33) bool."""
     T = len(p)
@@ -135,16 +135,11 @@ def clean_landmarks(pixels: np.ndarray, visibility: np.ndarray, timestamps: np.n
     if timestamps is not None and len(p) > 2:
         t = np.asarray(timestamps, dtype=np.float64)
         scale = thigh_length(p)
-        jumps = _jumps(p, t, scale, threshold("movement_jump_limit") if jump_limit is None else jump_limit)
+        jumps = _jumps(p, scale, threshold("movement_jump_limit") if jump_limit is None else jump_limit)
         seen &= ~jumps
         p[jumps] = np.nan
         p = smooth_track(p, t, max_gap_s=threshold("movement_max_gap"))
     return CleanTrack(p, seen, jumps)
-
-
-def prepare(pixels: np.ndarray, visibility: np.ndarray, timestamps: np.ndarray | None) -> np.ndarray:
-    """The smoothed landmarks (T, 33, 2) of :func:`clean_landmarks`."""
-    return clean_landmarks(pixels, visibility, timestamps).p
 
 
 def trunk_length(p: np.ndarray) -> float:
@@ -453,6 +448,14 @@ def summarise(key: str, name: str, values: list[float], unit: str, definition: s
                              "Standard deviation over repetitions (ddof=1) of: " + definition, side=side, rep=None,
                              confidence=confidence, extra=ex, reason="needs at least two repetitions"),
         "n": int(fin.size), "values": [r["value"] for r in reps]}
+
+
+def movement_found(res: dict, n: int, what: str, why: str) -> None:
+    """Record in a test's result whether its movement was found: ``res["movement"]`` (``found``,
+    ``repetitions``, ``reason``: ``n`` and ``what`` when found, else ``why``, which also joins the problems)."""
+    res["movement"] = {"found": n > 0, "repetitions": int(n), "reason": f"{n} {what}" if n else why}
+    if not n:
+        res["problems"].append(why)
 
 
 def summary_dicts(s: dict) -> dict:

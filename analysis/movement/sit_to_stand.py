@@ -27,8 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, lumbar_contour_angle, median_at,
-                                      midpoint, quiet, rep_metric, summarise, summary_dicts, trunk_lean,
-                                      visibility_confidence)
+                                      midpoint, movement_found, quiet, rep_metric, summarise, summary_dicts,
+                                      trunk_lean, visibility_confidence)
 from analysis.norms import threshold
 from analysis.posture_side import near_side
 from analysis.segmentation import clean_signal, find_repetitions
@@ -175,10 +175,7 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
     res["summary"]["hips_flexed_back_arched_any"] = any(r["hips_flexed_back_arched"] for r in rows)
     res["curve"] = curve(t, {"hip_height": (height - (reps[0].rest_value if reps else 0.0)),
                               **{k: ser[k] for k in ("hip_extension", "trunk_lean", "lumbar_angle")}})
-    why = ("no rise from sitting to standing was found: start seated, side-on, whole body and chair in view, and "
-           "stand up fully")
-    res["movement"] = {"found": bool(rows), "repetitions": len(rows),
-                       "reason": f"{len(rows)} rise(s) from sitting to standing" if rows else why}
-    if not rows:
-        res["problems"].append(why)
+    movement_found(res, len(rows), "rise(s) from sitting to standing",
+                   "no rise from sitting to standing was found: start seated, side-on, whole body and chair in "
+                   "view, and stand up fully")
     return res

@@ -27,9 +27,9 @@ from __future__ import annotations
 import numpy as np
 
 from analysis import geometry as geo
-from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, midpoint, other_side,
-                                      quiet, rep_metric, summarise, summary_dicts, trunk_length,
-                                      visibility_confidence)
+from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, midpoint,
+                                      movement_found, other_side, quiet, rep_metric, summarise, summary_dicts,
+                                      trunk_length, visibility_confidence)
 from analysis.norms import norm, threshold
 from analysis.segmentation import find_repetitions
 
@@ -127,11 +127,8 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None) -> d
     res["curve"] = curve(t, {"hugged_hip_flexion": flex[hug],
                               "thigh_above_horizontal": ser[side]["thigh_above_horizontal"],
                               "knee_flexion": ser[side]["knee_flexion"], "trunk_line_angle": trunk_ang})
-    why = "no hold found: hug one knee to the chest and hold it for a few seconds, side-on to the camera"
-    res["movement"] = {"found": bool(rows), "repetitions": len(rows),
-                       "reason": f"{len(rows)} hug-and-hold(s) of the {hug} knee" if rows else why}
-    if not rows:
-        res["problems"].append(why)
+    movement_found(res, len(rows), f"hug-and-hold(s) of the {hug} knee",
+                   "no hold found: hug one knee to the chest and hold it for a few seconds, side-on to the camera")
     return res
 
 
