@@ -458,9 +458,13 @@ def main() -> None:
     st.divider()
     st.header("Your symptoms and what to do")
     intake_section()
-    plan = up.plan_for(result, st.session_state.get("client_intake"), role) if result.assessment else None
+    a = result.assessment
+    refused_test = bool(a and a.get("kind") and not a.get("ok"))  # a movement test whose gates failed
+    plan = up.plan_for(result, st.session_state.get("client_intake"), role) if a and not refused_test else None
     if plan is not None:
         show_plan(plan, role)
+    elif refused_test:
+        st.info("No advice plan: the movement test measured nothing. Record it again as advised above.")
     st.divider()
     show_downloads(result, plan, metrics)
 

@@ -183,13 +183,13 @@ def _thigh_source(tbv_lm: np.ndarray, tbv_ol: np.ndarray, ol_info: dict) -> str:
 
 def standing_level(x: np.ndarray) -> float:
     """The thigh's resting level (deg behind the vertical): :func:`analysis.movement.series.rest_level` (the
-    median of the lowest fifth) of the frames where it hangs within 10 degrees of the vertical (standing,
+    median of the lower half) of the frames where it hangs within 10 degrees of the vertical (standing,
     or the back thigh of a half-kneel before the glide) when they are at least a fifth of the clip, else of
     all frames: a thigh lifted forward is not the rest of a hip extension."""
     v = np.asarray(x, dtype=np.float64)
     ok = np.isfinite(v)
     near = ok & (np.abs(v) <= 10.0)
-    return rest_level(v[near] if ok.any() and near.sum() >= 0.2 * ok.sum() else v)
+    return rest_level(v[near] if ok.any() and near.sum() >= 0.2 * ok.sum() else v, fraction=0.5)
 
 
 def peak_seen(measured: np.ndarray, rep: Repetition) -> bool:

@@ -8,11 +8,12 @@ axis, both in degrees behind the downward vertical (+ = knee behind the hip, the
 ``thigh_behind_vertical``):
 
 * **Rear edge** (every frame): from the hip point, rays at every angle behind the vertical meet the back
-  of the rear-most thigh; at each distance ``d`` from the hip (``d`` = 0.55 .. 0.9 thigh lengths: below the
+  of the rear-most thigh; at each distance ``d`` from the hip (``d`` = 0.5 .. 0.75 thigh lengths: below the
   buttock and the hand of a hanging arm, above the knee) the rear-most angle still inside the outline is
-  the rear edge. A thigh turning about the hip turns its rear edge by the same angle, whatever its shape
-  and whatever the clothes, so the **change** of the rear edge from rest is the change of the thigh's
-  angle. (Below 0.75 thigh lengths the rays stay off a bent knee's shank, which lies on the floor behind
+  a point of the rear edge, and a line through those points is the rear edge. A thigh turning about the
+  hip turns its rear edge by the same angle, whatever its shape and whatever the clothes, so the
+  **change** of the rear edge's direction from rest is the change of the thigh's angle (the line's
+  direction does not depend on where exactly the hip point lies, which moves when the pelvis tilts). (Below 0.75 thigh lengths the rays stay off a bent knee's shank, which lies on the floor behind
   the knee in a lunge.) The rear-most thigh is the one swung back (the moving leg of a hip extension, the back leg of a
   lunge).
 * **Midline** (rest frames): the middle of the thigh's cross-sections at the same distances, a line fitted
@@ -241,10 +242,19 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
     for f in range(T):
         if np.isfinite(ol[f]).all() and np.isfinite(hip[f]).all():
             edges[f] = rear_edge_angle(ol[f], hip[f], length, facing, float(g[f]))
-    with quiet():
-        ok = np.sum(np.isfinite(edges), axis=1) >= len(DISTANCES) // 2
-        level = np.nanmedian(edges, axis=1)
-    level[~ok] = np.nan
+    # the rear edge as a line (fitted through its points at every distance), whose direction does not
+    # depend on where the hip point lies: the hips move forward when the pelvis tilts
+    level = np.full(T, np.nan)
+    for f in range(T):
+        k = np.isfinite(edges[f])
+        if k.sum() >= max(4, len(DISTANCES) // 2):
+            r = np.radians(edges[f, k])
+            pts = hip[f] + (DISTANCES[k] * length)[:, None] * np.stack([-facing * np.sin(r), np.cos(r)], 1)
+            m = pts - pts.mean(axis=0)
+            u = np.linalg.eigh(m.T @ m)[1][:, -1]
+            u = u if u[1] > 0 else -u
+            level[f] = np.degrees(np.arctan2(-facing * u[0], u[1]))
+    ok = np.isfinite(level)
     if ok.sum() < 3:
         return nan, info
     t = np.asarray(timestamps, dtype=np.float64)
@@ -259,10 +269,7 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
     angle = np.full(T, np.nan)
     for f in np.flatnonzero(ok):
         near = rest & np.isfinite(mids) & (np.abs(t - t[f]) <= REST_WINDOW_S)
-        if not near.any():
-            continue
-        with quiet():
-            ref = np.nanmedian(edges[near], axis=0)
-            angle[f] = np.median(mids[near]) + np.nanmedian(edges[f] - ref)
+        if near.any():
+            angle[f] = np.median(mids[near]) + level[f] - np.median(level[near])
     info.update(rest_frames=np.flatnonzero(rest), coverage=float(np.isfinite(angle).mean()))
     return angle, info
