@@ -273,11 +273,13 @@ def show_result(result: Result, ck: uc.CheckKind, role: str) -> list[dict]:
         st.info("Nothing could be measured (no person was found).")
     elif a.get("kind"):  # movement test
         metrics = up.movement_metrics(a) if up.shows_numbers(a) else []
-        st.markdown(f"#### {a['protocol']['name']}" + (f" - {a['side']} side" if a.get("side") else ""))
-        if not up.shows_numbers(a):
-            st.error("No numbers from this recording: a check marked above failed. Fix it and record again.")
+        who = a.get("leg") or (f"{a['side']} side" if a.get("side") else "")
+        st.markdown(f"#### {a['protocol']['name']}" + (f" - {who}" if who and up.shows_numbers(a) else ""))
         reps = a.get("repetitions") or a.get("steps") or []
-        if up.shows_numbers(a):
+        if not up.shows_numbers(a):
+            st.error("No numbers: the recording does not show this test. Fix what is marked above and record "
+                     "again.")
+        else:
             st.caption(f"{len(reps)} repetition(s) found." if reps else "No repetition was found.")
         if metrics:
             st.dataframe(up.metrics_table(metrics, role), hide_index=True, width="stretch",
@@ -456,9 +458,13 @@ def main() -> None:
     st.divider()
     st.header("Your symptoms and what to do")
     intake_section()
-    plan = up.plan_for(result, st.session_state.get("client_intake"), role) if result.assessment else None
+    a = result.assessment
+    refused_test = bool(a and a.get("kind") and not a.get("ok"))  # a movement test whose gates failed
+    plan = up.plan_for(result, st.session_state.get("client_intake"), role) if a and not refused_test else None
     if plan is not None:
         show_plan(plan, role)
+    elif refused_test:
+        st.info("No advice plan: the movement test measured nothing. Record it again as advised above.")
     st.divider()
     show_downloads(result, plan, metrics)
 

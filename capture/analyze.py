@@ -19,6 +19,7 @@ from analysis.causation import normalize_findings
 from analysis.gates import problems as gate_problems
 from analysis.gates import settle
 from analysis.movement import run_movement_test
+from analysis.movement.checks import withhold
 from analysis.people import check_person, gate_result, people_table
 from analysis.quality import Check
 from analysis.summary import track_summary
@@ -210,8 +211,9 @@ def analyze_file(
     under ``"plan"``; without an intake the plan asks for the safety questions first.
     With ``test`` (a movement test kind, see :func:`analysis.movement.run_movement_test`) the clip is
     analysed as that test instead of standing posture, written to ``NAME.movement.json``, and the
-    plan is built from its findings. ``still_stride`` > 1 analyses fewer frames while the person stands
-    still (see :func:`track`).
+    plan is built from its findings; when the test's gates failed (``ok`` false) its problems join the
+    problems and there is no plan (``"plan": None``). ``still_stride`` > 1 analyses fewer frames while the
+    person stands still (see :func:`track`).
 
     Raises
     ------
@@ -294,10 +296,13 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
         assessment = run_movement_test(test, seq.timestamps, seq.pixels, seq.visibility, outline=seq.outline,
                                        world=seq.world, landmarks=seq.landmarks, image_size=seq.image_size)
         gate_result(assessment, person, {"repetitions": [], "steps": [], "summary": {}})
+        if person.blocking and not person.passed:
+            withhold(assessment, [person.to_dict()])
         if not person.passed:
             assessment["problems"].insert(0, problems[0])
         problems += assessment["problems"][0 if person.passed else 1:]
-        assessment["plan"] = build_plan(intake, normalize_findings(assessment), role)
+        # a test whose gates failed has no numbers (ok false): nothing for the advice plan to build on
+        assessment["plan"] = build_plan(intake, normalize_findings(assessment), role) if assessment["ok"] else None
         p = out / f"{stem}.movement.json"
         p.write_text(json.dumps(assessment, indent=2))
         outputs["movement"] = str(p)
