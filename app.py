@@ -272,14 +272,19 @@ def show_result(result: Result, ck: uc.CheckKind, role: str) -> list[dict]:
     if a is None:
         st.info("Nothing could be measured (no person was found).")
     elif a.get("kind"):  # movement test
-        metrics = up.movement_metrics(a)
-        st.markdown(f"#### {a['protocol']['name']}" + (f" - {a['side']} side" if a.get("side") else ""))
+        metrics = up.movement_metrics(a) if up.shows_numbers(a) else []
+        who = a.get("leg") or (f"{a['side']} side" if a.get("side") else "")
+        st.markdown(f"#### {a['protocol']['name']}" + (f" - {who}" if who and up.shows_numbers(a) else ""))
         reps = a.get("repetitions") or a.get("steps") or []
-        st.caption(f"{len(reps)} repetition(s) found." if reps else "No repetition was found.")
+        if not up.shows_numbers(a):
+            st.error("No numbers: the recording does not show this test. Fix what is marked above and record "
+                     "again.")
+        else:
+            st.caption(f"{len(reps)} repetition(s) found." if reps else "No repetition was found.")
         if metrics:
             st.dataframe(up.metrics_table(metrics, role), hide_index=True, width="stretch",
                          height=table_height(len(metrics)))
-        for f in up.movement_flags(a):
+        for f in up.movement_flags(a) if up.shows_numbers(a) else []:
             st.markdown(f"- {f}")
         if not expert:
             for r in up.readings(metrics):
@@ -289,12 +294,12 @@ def show_result(result: Result, ck: uc.CheckKind, role: str) -> list[dict]:
             st.markdown("**The movement over time** (degrees)")
             st.altair_chart(series_chart(series))
     else:
-        metrics = a.get("metrics") or []
+        metrics = (a.get("metrics") or []) if up.shows_numbers(a) else []
         if a.get("view"):
             st.markdown(f"#### Standing posture, {a['view']['label']} view")
         if not a.get("ok"):
             st.error("No posture numbers: the recording does not show what they need. Fix what is marked above "
-                     "and record again.")
+                     "(the first problem explains the others) and record again.")
         if metrics:
             note = ("“Estimate” = inferred from the body's outline (pelvic tilt, low-back and upper-back curves); "
                     "“measurement” = read from the joint positions. Usual ranges are approximate.")
@@ -313,7 +318,7 @@ def show_result(result: Result, ck: uc.CheckKind, role: str) -> list[dict]:
                 with st.expander("What each number means, and where its usual range comes from"):
                     for name, text in up.definitions(metrics):
                         st.markdown(f"**{name}.** {text}")
-        curve = a.get("spinal_curve")
+        curve = a.get("spinal_curve") if up.shows_numbers(a) else None
         if curve and curve.get("posture_type") not in (None, "unknown"):
             st.markdown(f"**Posture reading (an estimate):** {curve['posture_reason']}")
         series = up.standing_series(result.sequence, a)
@@ -453,9 +458,13 @@ def main() -> None:
     st.divider()
     st.header("Your symptoms and what to do")
     intake_section()
-    plan = up.plan_for(result, st.session_state.get("client_intake"), role) if result.assessment else None
+    a = result.assessment
+    refused_test = bool(a and a.get("kind") and not a.get("ok"))  # a movement test whose gates failed
+    plan = up.plan_for(result, st.session_state.get("client_intake"), role) if a and not refused_test else None
     if plan is not None:
         show_plan(plan, role)
+    elif refused_test:
+        st.info("No advice plan: the movement test measured nothing. Record it again as advised above.")
     st.divider()
     show_downloads(result, plan, metrics)
 

@@ -126,7 +126,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         else:
             print(format_assessment(analysis.assessment, detailed=args.detailed or args.role != "client"))
         print()
-        print(format_plan_text(analysis.assessment["plan"]))
+        if analysis.assessment["plan"] is None:
+            print("No advice plan: the movement test measured nothing (see the problems).")
+        else:
+            print(format_plan_text(analysis.assessment["plan"]))
     for p in analysis.problems:
         print(f"problem: {printable(p)}", file=sys.stderr)
     return EXIT_PROBLEMS if analysis.problems else EXIT_OK

@@ -23,7 +23,7 @@ import textwrap
 from typing import Any
 
 from analysis import red_flags as rf
-from analysis.causation import load_rules, rank
+from analysis.causation import load_rules, not_measured, rank
 from analysis.intake import Intake, label
 from analysis.stretches import avoid_entries, cautions, dose_source, retest_plan, stretches, therapist_notes
 
@@ -190,6 +190,9 @@ def build_plan(intake: Intake | dict | None, findings: Any, role: str = "client"
         contributors = ranking["contributors"]
         plan.update(contributors=contributors, considered=ranking["considered"], conflicts=ranking["conflicts"],
                     missing=ranking["missing"], notes=_missing_notes(ranking))
+        if not_measured(findings):
+            plan["notes"].insert(0, "Nothing was measured from this recording (a capture check failed), so no "
+                                    "measurement was used: this plan rests on your answers only.")
         recs = _recommendations(contributors)
         plan["recommendations"] = recs
         plan["avoid"] = _avoid(contributors, it)

@@ -15,15 +15,17 @@ from dataclasses import replace
 import numpy as np
 
 from analysis.activity import activity_check, classify_activity
+from analysis.gates import settle
 from analysis.metric import Metric
-from analysis.pelvis import apply_calibration, estimate_pelvic_tilt
+from analysis.pelvis import apply_calibration, estimate_pelvic_tilt, estimate_reading
+from analysis.plausibility import screen, screen_all
 from analysis.posture_front import front_metrics
 from analysis.posture_side import side_metrics
-from analysis.quality import capture_checks
+from analysis.quality import capture_checks, seen_in_frame
 from analysis.silhouette import trunk_profile
-from analysis.spine import posture_type, spinal_curve
+from analysis.spine import depth_reading, posture_type, spinal_curve
 from analysis.steady import steadiest_window
-from analysis.view import body_yaw, facing_sign, typical_yaw, view_confidence, view_label
+from analysis.view import facing_sign, view_confidence, view_label, view_yaw
 
 MAX_OUTLINE_FRAMES = 15  # silhouette estimates use at most this many frames of the steady window
 
@@ -94,7 +96,11 @@ def silhouette_estimates(pixels: np.ndarray, visibility: np.ndarray, outline: np
         kyphs.append(sc.kyphosis)
         offsets.append(sc.offset)
         heights = sc.heights
-    lord, kyph = aggregate(lords), aggregate(kyphs)
+    # readings from the aggregated values; implausible depths are dropped before the posture type reads them
+    lord, kyph = (depth_reading(screen(aggregate(x))) for x in (lords, kyphs))
+    tilt = aggregate(tilts)
+    if tilt.value is not None:
+        tilt = replace(tilt, reading=estimate_reading(tilt.value, tilt.confidence))
     with np.errstate(all="ignore"):
         off = np.nanmedian(np.stack(offsets), axis=0) if offsets else np.array([])
     ptype, reason, _ = posture_type(lord.value, kyph.value, pixels[key], facing)
@@ -103,7 +109,7 @@ def silhouette_estimates(pixels: np.ndarray, visibility: np.ndarray, outline: np
              "posture_type": ptype, "posture_reason": reason,
              "key_frame_back_edge_px": None if back_edge is None else
              [[None if not math.isfinite(c) else round(float(c), 1) for c in p] for p in back_edge]}
-    return [aggregate(tilts), lord, kyph], curve
+    return [tilt, lord, kyph], curve
 
 
 def assess_standing(pixels: np.ndarray, visibility: np.ndarray, world: np.ndarray, image_size: np.ndarray,
@@ -151,7 +157,9 @@ def assess_standing(pixels: np.ndarray, visibility: np.ndarray, world: np.ndarra
     if not det.any():
         result["notes"].insert(0, "No person was found, so nothing could be measured.")
         return result
-    yaw = typical_yaw(body_yaw(np.asarray(world)[det]))
+    landmarks_norm = pixels / image_size[:, None, :]
+    seen = seen_in_frame(landmarks_norm, visibility)
+    yaw = view_yaw(np.asarray(world)[det], np.where(seen[det][..., None], pixels[det], np.nan))
     label = view_label(yaw)
     facing = facing_sign(yaw)
     result["view"] = {"label": label, "yaw_deg": round(yaw, 1), "facing": facing}
@@ -164,23 +172,26 @@ def assess_standing(pixels: np.ndarray, visibility: np.ndarray, world: np.ndarra
     result["window"] = win.to_dict()
     frames = win.indices
     result["key_frame"] = int(frames[len(frames) // 2])  # track position of the frame to show
-    landmarks_norm = pixels / image_size[:, None, :]
     checks = [activity_check(activity, is_clip)] + capture_checks(landmarks_norm[frames], visibility[frames],
                                                                  image_size[frames], yaw, want, win.motion)
     result["checks"] = [c.to_dict() for c in checks]
-    if any(c.blocking and not c.passed for c in checks):
+    if settle(result)["blocked_by"]:
         return result
     vc = view_confidence(yaw, label)
     ts = np.asarray(timestamps) if is_clip else None
     if label in ("left side", "right side"):
-        metrics = list(side_metrics(pixels, visibility, facing, height_cm, frames, vc, ts).values())
+        metrics = list(side_metrics(pixels, visibility, facing, height_cm, frames, vc, ts,
+                                    image_size=image_size).values())
         extra, curve = silhouette_estimates(pixels, visibility, outline, frames, facing, vc)
         if calibration is not None:
             extra[0] = apply_calibration(extra[0], *calibration)
         metrics = extra[:1] + metrics + extra[1:]
         result["spinal_curve"] = curve
     else:
-        metrics = list(front_metrics(pixels, visibility, label, height_cm, frames, vc, ts).values())
+        metrics = list(front_metrics(pixels, visibility, label, height_cm, frames, vc, ts,
+                                     image_size=image_size).values())
+    metrics, plausible = screen_all(metrics, height_cm)
     result["metrics"] = [m.to_dict() for m in metrics]
-    result["ok"] = True
-    return result
+    result["checks"].append(plausible.to_dict())
+    result["ok"] = any(m.value is not None for m in metrics)
+    return settle(result)

@@ -115,6 +115,13 @@ def _to_finding(key: str, v: Any) -> Finding:
     return Finding(key, v)
 
 
+def not_measured(result: Any) -> bool:
+    """Whether ``result`` is a standing assessment or movement-test result whose gates did not pass
+    (``ok`` False): a blocking check blocks, so such a result contributes no finding to any plan."""
+    return (isinstance(result, Mapping) and result.get("ok") is False
+            and any(k in result for k in ("checks", "metrics", "summary")))
+
+
 def normalize_findings(*sources: Any) -> dict[str, Finding]:
     """Merge finding sources into one ``key -> Finding`` mapping (later sources win).
 
@@ -122,7 +129,8 @@ def normalize_findings(*sources: Any) -> dict[str, Finding]:
     ----------
     *sources
         Each a mapping ``key -> Metric | dict | number | bool | str``, a list of Metric dicts (with
-        ``key``), a standing assessment dict (``metrics`` list and ``spinal_curve``), or None.
+        ``key``), a standing assessment dict (``metrics`` list and ``spinal_curve``), a movement-test result,
+        or None. An assessment or movement-test result with ``ok`` False (a gate blocked it) is skipped.
 
     Returns
     -------
@@ -143,7 +151,7 @@ def normalize_findings(*sources: Any) -> dict[str, Finding]:
                                              f.name, f.extra, f.status)
 
     for src in sources:
-        if src is None:
+        if src is None or not_measured(src):
             continue
         if isinstance(src, Mapping) and isinstance(src.get("metrics"), list):
             for m in src["metrics"]:

@@ -54,10 +54,11 @@ def metric_table(result: Mapping | None) -> dict[str, dict]:
 
     Standing (``metrics`` list): every Metric. Movement (``summary``): the ``best`` and ``mean`` of each
     summarised value (walks: per side). Keys are :func:`metric_key`; rows carry name, value, unit, kind,
-    confidence, side, norm, status, definition.
+    confidence, side, norm, status, definition. A result whose gates failed (``ok`` False) has no row: a
+    blocking check blocks every number, in reports and comparisons too.
     """
     out: dict[str, dict] = {}
-    if not result:
+    if not result or result.get("ok") is False:
         return out
     if isinstance(result.get("metrics"), list):
         for m in result["metrics"]:

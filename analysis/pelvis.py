@@ -367,11 +367,37 @@ def _norm():
 
 
 def _reading(v: float) -> str:
+    """The plain sentence for a tilt of ``v`` degrees, checked against the usual range."""
+    n = _norm()
+    status = n.status(v) if n is not None else "unknown"
+    rng = f" ({n.describe()})" if n is not None else ""
     if v >= 2:
-        return f"The front of your pelvis is tilted down by about {v:.0f} deg (anterior tilt), as in most adults."
+        what = f"The front of your pelvis is tilted down by about {v:.0f} deg (anterior tilt)"
+        if status == "above":
+            return what + f", more than the usual range{rng}."
+        return what + f", within the usual range{rng}: a forward tilt is the usual finding in standing adults."
     if v <= -2:
-        return f"Your pelvis is tilted back by about {-v:.0f} deg (posterior tilt), which is less common when standing."
-    return "Your pelvis is about level front to back (little tilt)."
+        return (f"Your pelvis is tilted back by about {-v:.0f} deg (posterior tilt), below the usual range{rng}; "
+                "a backward tilt is less common when standing.")
+    where = "just below" if status == "below" else "at the low end of"
+    return f"Your pelvis is about level front to back (little tilt), {where} the usual range{rng}."
+
+
+def typical_error_deg(confidence: float) -> float:
+    """The typical error (degrees) of a tilt estimate with this confidence.
+
+    The estimate's confidence is defined as ``1 - error / E0`` for its method part (norms
+    ``pelvic_tilt_error_for_zero_confidence``, E0 = 15 deg), and the other parts (view, visibility, outline,
+    fitted range) scale it down; reading it back the same way gives ``E0 * (1 - confidence)``: the held-out
+    error of the method at full confidence, growing to E0 as the confidence falls to 0.
+    """
+    return threshold("pelvic_tilt_error_for_zero_confidence") * (1.0 - float(np.clip(confidence, 0.0, 1.0)))
+
+
+def estimate_reading(v: float, confidence: float) -> str:
+    """The full plain sentence of an uncalibrated estimate: :func:`_reading` plus its typical error."""
+    return _reading(v) + (f" This is an estimate from your outline (typical error about {typical_error_deg(confidence):.0f}"
+                          " deg at this confidence); marking your ASIS and PSIS once makes it a measurement.")
 
 
 def _no_value(reason: str, extra: dict | None = None) -> Metric:
@@ -486,10 +512,8 @@ def estimate_pelvic_tilt(outline: np.ndarray | None, px: np.ndarray, visibility:
     conf = c_method * c_view * (0.5 + 0.5 * c_vis) * hol.coverage * c_typ
     extra["confidence_parts"] = {"method": round(c_method, 3), "view": round(c_view, 3), "visibility": round(c_vis, 3),
                                  "outline_coverage": round(hol.coverage, 3), "fitted_range": round(c_typ, 3)}
-    reading = _reading(val) + " This is an estimate from your outline (typical error about " \
-        f"{m['heldout_rmse_deg']:.0f} deg); marking your ASIS and PSIS once makes it a measurement."
     return Metric("pelvic_tilt", "Pelvic tilt (estimate)", val, "deg", DEFINITION, kind="estimate",
-                  confidence=float(conf), norm=_norm(), reading=reading, extra=extra)
+                  confidence=float(conf), norm=_norm(), reading=estimate_reading(val, conf), extra=extra)
 
 
 def _r(v: float, nd: int = 4) -> float | None:

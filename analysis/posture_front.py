@@ -26,7 +26,7 @@ from analysis.filtering import smooth_track
 from analysis.metric import Metric
 from analysis.norms import norm
 from analysis.posture_side import _scaled_norm, build_metric, deg_words
-from analysis.quality import mask_low_visibility, stature_px
+from analysis.quality import body_height_px, seen_points, stature_px
 from analysis.steady import window_stats
 
 L_SH, R_SH, L_HIP, R_HIP, L_KNEE, R_KNEE, L_ANK, R_ANK = 11, 12, 23, 24, 25, 26, 27, 28
@@ -89,7 +89,8 @@ def front_series(pixels: np.ndarray, left_dir: int) -> dict[str, np.ndarray]:
 
 def front_metrics(pixels: np.ndarray, visibility: np.ndarray, view: str = "front", height_cm: float | None = None,
                   frames: np.ndarray | None = None, view_confidence: float = 1.0,
-                  timestamps: np.ndarray | None = None, smooth: bool = True) -> dict[str, Metric]:
+                  timestamps: np.ndarray | None = None, smooth: bool = True,
+                  image_size: np.ndarray | None = None) -> dict[str, Metric]:
     """Standing front- or back-view posture metrics over a window of frames.
 
     Parameters
@@ -109,6 +110,9 @@ def front_metrics(pixels: np.ndarray, visibility: np.ndarray, view: str = "front
         0..1 factor for how square-on the view is.
     timestamps : ndarray, shape (T,), optional
         A clip: smooth the masked track first (gap fill + 6 Hz zero-lag Butterworth).
+    image_size : ndarray, shape (T, 2) or (2,), optional
+        Frame size in pixels: landmarks outside the picture are then not used, and a metric without a value
+        says which body points were out of the picture or in it but not seen clearly.
 
     Returns
     -------
@@ -121,7 +125,7 @@ def front_metrics(pixels: np.ndarray, visibility: np.ndarray, view: str = "front
     p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
     frames = np.arange(len(p)) if frames is None else np.asarray(frames, dtype=int)
-    pm = mask_low_visibility(p, vis)
+    pm, why = seen_points(p, vis, frames, image_size)
     if timestamps is not None and smooth and len(pm) > 1:
         pm = smooth_track(pm, timestamps)
     expected = 1 if view == "front" else -1
@@ -150,27 +154,27 @@ def front_metrics(pixels: np.ndarray, visibility: np.ndarray, view: str = "front
         "Angle of the line through the two hip landmarks (hip joint centres) to the image horizontal, degrees; "
         "+ = the person's left hip higher, - = right hip higher (same sign in front and back views). "
         "MediaPipe's hip points are inside the body and tend to under-read this tilt." + common,
-        norm("pelvic_obliquity"), vis, (L_HIP, R_HIP), vc, ("", ""), missing="hips not seen clearly",
+        norm("pelvic_obliquity"), vis, (L_HIP, R_HIP), vc, ("", ""), missing=why((L_HIP, R_HIP), "hips not seen clearly"),
         describe=tilt_words("hip"), extra=dict(note))
     out["shoulder_tilt"] = build_metric(
         "shoulder_tilt", "Shoulder line", ser["shoulder_tilt"], frames, "deg",
         "Angle of the line through the two shoulder landmarks to the image horizontal, degrees; + = the "
         "person's left shoulder higher." + common, norm("shoulder_tilt"), vis, (L_SH, R_SH), vc, ("", ""),
-        missing="shoulders not seen clearly", describe=tilt_words("shoulder"), extra=dict(note))
+        missing=why((L_SH, R_SH), "shoulders not seen clearly"), describe=tilt_words("shoulder"), extra=dict(note))
     out["head_tilt"] = build_metric(
         "head_tilt", "Head tilt", ser["head_tilt"], frames, "deg",
         "Angle of the line through the ears (the eyes when an ear is not seen) to the image horizontal, "
         "degrees; + = left ear higher (head tilted towards the right shoulder)." + common, norm("head_tilt"),
-        vis, (L_EAR, R_EAR), vc, ("", ""), missing="ears and eyes not seen clearly", describe=tilt_words("ear"),
+        vis, (L_EAR, R_EAR), vc, ("", ""), missing=why((L_EAR, R_EAR, L_EYE, R_EYE), "ears and eyes not seen clearly"), describe=tilt_words("ear"),
         extra=dict(note))
 
-    h_px = window_stats(ser["stature_px"], frames)[0]
+    h_px, how = body_height_px(ser["stature_px"], pm, frames)
     if height_cm is not None and height_cm > 0:
         unit, factor = "cm", height_cm / h_px if np.isfinite(h_px) else np.nan
-        scale_txt = f"in cm from your height ({height_cm:g} cm) over your height in pixels (heels to eyes / 0.936)"
+        scale_txt = f"in cm from your height ({height_cm:g} cm) over your height in pixels ({how})"
     else:
         unit, factor = "% height", 100.0 / h_px if np.isfinite(h_px) else np.nan
-        scale_txt = "as % of your height in pixels (heels to eyes / 0.936)"
+        scale_txt = f"as % of your height in pixels ({how})"
     no_scale = "" if np.isfinite(factor) else " (your height in the picture could not be estimated)"
     hc = height_cm if unit == "cm" else None
     out["lateral_trunk_shift"] = build_metric(
@@ -178,13 +182,13 @@ def front_metrics(pixels: np.ndarray, visibility: np.ndarray, view: str = "front
         f"Horizontal distance of the shoulder midpoint from the hip midpoint, {scale_txt}; + = shoulders "
         "shifted towards the person's left, - = right." + common, _scaled_norm("lateral_trunk_shift", hc), vis,
         (L_SH, R_SH, L_HIP, R_HIP), vc, ("to your left", "to your right"),
-        missing="shoulders or hips not seen clearly" + no_scale, extra=dict(note))
+        missing=why((L_SH, R_SH, L_HIP, R_HIP), "shoulders or hips not seen clearly") + no_scale, extra=dict(note))
     out["lateral_pelvic_shift"] = build_metric(
         "lateral_pelvic_shift", "Pelvis shift sideways", ser["pelvic_shift_px"] * factor, frames, unit,
         f"Horizontal distance of the hip midpoint from the ankle midpoint, {scale_txt}; + = pelvis shifted "
         "towards the person's left, - = right." + common, _scaled_norm("lateral_pelvic_shift", hc), vis,
         (L_HIP, R_HIP, L_ANK, R_ANK), vc, ("to your left", "to your right"),
-        missing="hips or ankles not seen clearly" + no_scale, extra=dict(note))
+        missing=why((L_HIP, R_HIP, L_ANK, R_ANK), "hips or ankles not seen clearly") + no_scale, extra=dict(note))
 
     def knee_words(v):
         if abs(v) < 0.5:
@@ -197,5 +201,5 @@ def front_metrics(pixels: np.ndarray, visibility: np.ndarray, view: str = "front
             "deg", "180 minus the hip-knee-ankle angle seen front- or back-on, degrees; + = valgus (knee towards "
             "the midline), - = varus (knee away from it). Turned-out feet or bent knees change the 2D angle."
             + common, norm("knee_frontal_angle"), vis, idx, vc, ("", ""), side=side,
-            missing=f"{side} hip, knee or ankle not seen clearly", describe=knee_words, extra=dict(note))
+            missing=why(idx, f"{side} hip, knee or ankle not seen clearly"), describe=knee_words, extra=dict(note))
     return out

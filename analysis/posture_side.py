@@ -24,7 +24,7 @@ import numpy as np
 from analysis import geometry as geo
 from analysis.metric import Metric
 from analysis.norms import Norm, norm
-from analysis.quality import _quiet, mask_low_visibility, stature_px
+from analysis.quality import _quiet, body_height_px, seen_points, stature_px
 from analysis.filtering import smooth_track
 from analysis.steady import window_stats
 
@@ -191,7 +191,8 @@ def build_metric(key: str, name: str, series: np.ndarray, frames: np.ndarray, un
 
 def side_metrics(pixels: np.ndarray, visibility: np.ndarray, facing, height_cm: float | None = None,
                  frames: np.ndarray | None = None, view_confidence: float = 1.0,
-                 timestamps: np.ndarray | None = None, smooth: bool = True) -> dict[str, Metric]:
+                 timestamps: np.ndarray | None = None, smooth: bool = True,
+                 image_size: np.ndarray | None = None) -> dict[str, Metric]:
     """Standing side-view posture metrics over a window of frames.
 
     Parameters
@@ -211,6 +212,10 @@ def side_metrics(pixels: np.ndarray, visibility: np.ndarray, facing, height_cm: 
     timestamps : ndarray, shape (T,), optional
         When given (a clip) and ``smooth``, the masked track is gap-filled and low-pass filtered first
         (:func:`analysis.filtering.smooth_track`, 6 Hz).
+    image_size : ndarray, shape (T, 2) or (2,), optional
+        Frame (width, height) in pixels. When given, landmarks outside the picture are not used (MediaPipe
+        guesses where they would be, often with a high visibility) and a metric without a value says which
+        of its body points were out of the picture and which were in it but not seen clearly.
 
     Returns
     -------
@@ -224,7 +229,7 @@ def side_metrics(pixels: np.ndarray, visibility: np.ndarray, facing, height_cm: 
     s = facing_to_sign(facing)
     frames = np.arange(len(p)) if frames is None else np.asarray(frames, dtype=int)
     near = near_side(vis[frames], s)
-    pm = mask_low_visibility(p, vis)
+    pm, why = seen_points(p, vis, frames, image_size)
     if timestamps is not None and smooth and len(pm) > 1:
         pm = smooth_track(pm, timestamps)
     ser = side_series(pm, s, near)
@@ -239,7 +244,7 @@ def side_metrics(pixels: np.ndarray, visibility: np.ndarray, facing, height_cm: 
         "Angle of the line hip midpoint -> shoulder midpoint from the vertical of the image, degrees; "
         "+ = leaning forward (towards where the person faces), - = backward. Near-side points where the far "
         "side is not seen." + common, norm("trunk_inclination"), vis, (i["shoulder"], i["hip"]), vc, ("forward", "backward"),
-        missing="shoulders or hips not seen clearly")
+        missing=why((i["shoulder"], i["hip"]), "shoulders or hips not seen clearly"))
 
     out["hip_angle"] = build_metric(
         "hip_angle", "Hip angle", ser["hip_angle"], frames, "deg",
@@ -247,7 +252,7 @@ def side_metrics(pixels: np.ndarray, visibility: np.ndarray, facing, height_cm: 
         "line, smaller = hip bent (or trunk leaning forward). Unsigned: extension beyond straight also reads "
         "below 180; extra['thigh_vs_trunk_deg'] gives the signed thigh angle (+ = knee forward of the trunk "
         "line)." + common, norm("hip_angle_standing"), vis, (i["shoulder"], i["hip"], i["knee"]), vc, ("", ""),
-        side=near, missing=f"{near} shoulder, hip or knee not seen clearly",
+        side=near, missing=why((i["shoulder"], i["hip"], i["knee"]), f"{near} shoulder, hip or knee not seen clearly"),
         extra={"thigh_vs_trunk_deg": window_stats(ser["thigh_vs_trunk"], frames)[0]},
         describe=deg_words)
 
@@ -262,28 +267,28 @@ def side_metrics(pixels: np.ndarray, visibility: np.ndarray, facing, height_cm: 
         "straight (hyperextended, genu recurvatum when beyond 5). Sign from the side the knee lies on "
         "relative to the hip-ankle line, taking the facing direction into account." + common,
         norm("knee_flexion_standing"), vis, (i["hip"], i["knee"], i["ankle"]), vc, ("", ""), side=near,
-        missing=f"{near} hip, knee or ankle not seen clearly", describe=knee_words)
+        missing=why((i["hip"], i["knee"], i["ankle"]), f"{near} hip, knee or ankle not seen clearly"),
+        describe=knee_words)
     if kf.value is not None:
         kf.extra["hip_knee_ankle_deg"] = 180.0 - abs(kf.value)
     out["knee_flexion"] = kf
 
     # scale: % of height, or cm with a known height
-    h_px = window_stats(ser["stature_px"], frames)[0]
+    h_px, how = body_height_px(ser["stature_px"], pm, frames)
     if height_cm is not None and height_cm > 0:
         unit, factor = "cm", height_cm / h_px if np.isfinite(h_px) else np.nan
-        scale_txt = (f"pixels converted to cm with your height ({height_cm:g} cm) over your height in pixels, "
-                     "estimated from heels to eye level / 0.936")
+        scale_txt = f"pixels converted to cm with your height ({height_cm:g} cm) over your height in pixels, {how}"
     else:
         unit, factor = "% height", 100.0 / h_px if np.isfinite(h_px) else np.nan
-        scale_txt = "% of your height in pixels, estimated from heels to eye level / 0.936"
-    no_scale = "" if np.isfinite(factor) else " (your height in the picture could not be estimated: head or feet not seen)"
+        scale_txt = f"% of your height in pixels, {how}"
+    no_scale = "" if np.isfinite(factor) else " (your height in the picture could not be estimated)"
 
     out["head_forward"] = build_metric(
         "head_forward", "Head forward", ser["head_forward_px"] * factor, frames, unit,
         f"Horizontal distance of the ear in front of the shoulder landmark (midpoints where both sides are "
         f"seen), {scale_txt}; + = ear ahead of the shoulder (forward head), - = behind." + common,
         _scaled_norm("head_forward", height_cm if unit == "cm" else None), vis, (i["ear"], i["shoulder"]), vc,
-        ("in front of the shoulder", "behind the shoulder"), missing="ear or shoulder not seen clearly" + no_scale)
+        ("in front of the shoulder", "behind the shoulder"), missing=why((i["ear"], i["shoulder"]), "ear or shoulder not seen clearly") + no_scale)
 
     out["craniovertebral_proxy"] = build_metric(
         "craniovertebral_proxy", "Ear-shoulder angle (craniovertebral proxy)", ser["craniovertebral_proxy"], frames,
@@ -291,7 +296,7 @@ def side_metrics(pixels: np.ndarray, visibility: np.ndarray, facing, height_cm: 
         "side the person faces, degrees; 90 = ear straight above the shoulder, smaller = head further forward. "
         "A proxy for the craniovertebral angle, which uses C7 instead of the shoulder: this one reads higher "
         "than a true craniovertebral angle, so follow its changes rather than the cut-off alone." + common,
-        norm("craniovertebral_proxy"), vis, (i["ear"], i["shoulder"]), vc, ("", ""), missing="ear or shoulder not seen clearly",
+        norm("craniovertebral_proxy"), vis, (i["ear"], i["shoulder"]), vc, ("", ""), missing=why((i["ear"], i["shoulder"]), "ear or shoulder not seen clearly"),
         describe=deg_words)
 
     names = {"ear": "Ear", "shoulder": "Shoulder", "hip": "Hip", "knee": "Knee"}
@@ -303,5 +308,5 @@ def side_metrics(pixels: np.ndarray, visibility: np.ndarray, facing, height_cm: 
             f"where the person faces), - = behind." + common,
             _scaled_norm(f"plumb_{part}", height_cm if unit == "cm" else None), vis, (i[part], i["ankle"]), vc,
             ("in front of the ankle", "behind the ankle"), side=near,
-            missing=f"{near} {part} or ankle not seen clearly" + no_scale)
+            missing=why((i[part], i["ankle"]), f"{near} {part} or ankle not seen clearly") + no_scale)
     return out

@@ -1,19 +1,11 @@
-"""Setup guidance for each movement test and the checks that a clip shows what the test needs.
+"""Setup guidance for each movement test.
 
 :data:`PROTOCOLS` holds, per test, where to put the camera, which side to film, what the person does
-and what the clip must show (plain data, for the app, the CLI and a printed sheet).
-:func:`check_clip` returns :class:`analysis.quality.Check` records: the right view, the whole body, the
-body position (standing / lying), and that the movement actually happened (from the test's result),
-each with a reason and advice when it fails.
+and what the clip must show (plain data, for the app, the CLI and a printed sheet). The checks that a
+clip shows what the test needs are in :mod:`analysis.movement.checks`.
 """
 
 from __future__ import annotations
-
-import numpy as np
-
-from analysis import geometry as geo
-from analysis.quality import Check, _quiet, check_person_size, check_view, check_whole_body, mask_low_visibility
-from analysis.view import body_yaw, typical_yaw
 
 _SIDE_CAMERA = ("Camera at hip height, 2.5-4 m away, square to the side of the body (the lens pointing "
                 "straight at the hip), landscape; the whole body, head to feet, in the picture; level camera.")
@@ -99,83 +91,3 @@ PROTOCOLS: dict[str, dict] = {
 def protocol(kind: str) -> dict:
     """The setup guidance of one test (a copy; see :data:`PROTOCOLS`)."""
     return {k: (list(v) if isinstance(v, list) else v) for k, v in PROTOCOLS[kind].items()}
-
-
-def check_position(pixels: np.ndarray, visibility: np.ndarray, position: str) -> Check:
-    """Is the body standing (trunk within 45 deg of vertical) or lying (within 30 deg of horizontal) as the
-    test needs? Judged on the median trunk line (hip midpoint -> shoulder midpoint). Blocking."""
-    p = mask_low_visibility(np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2), visibility)
-    with _quiet():
-        hip = np.nanmean(p[:, [23, 24]], axis=1)
-        sh = np.nanmean(p[:, [11, 12]], axis=1)
-        inc = np.abs(geo.inclination_to_vertical(hip, sh))
-        v = float(np.nanmedian(np.minimum(inc, 180 - inc))) if np.isfinite(inc).any() else np.nan
-    if not np.isfinite(v):
-        return Check("position", False, None, "deg", "shoulders and hips were not seen",
-                     "keep the whole body in the picture", checked=False, blocking=True)
-    lying = "lying" in position
-    if lying:
-        ok = v >= 60.0
-        return Check("position", ok, v, "deg", f"trunk {v:.0f} degrees from vertical" + ("" if ok else ": not lying"),
-                     "" if ok else "this test is done lying on a table", blocking=True)
-    ok = v <= 45.0 or "sitting" in position or "kneeling" in position
-    return Check("position", ok, v, "deg", f"trunk {v:.0f} degrees from vertical" + ("" if ok else ": not upright"),
-                 "" if ok else "this test is done upright", blocking=True)
-
-
-def check_movement(kind: str, result: dict | None) -> Check:
-    """Did the movement happen? From the result of the test: repetitions, steps or a measured value."""
-    if result is None:
-        return Check("movement", True, None, "", "not checked", checked=False)
-    n = len(result.get("repetitions") or result.get("steps") or [])
-    if kind == "walk" and result.get("steps"):  # steps listed but not trusted (turning, backwards, unseen) do not count
-        n = sum(1 for s in result["steps"] if not s.get("excluded"))
-    if n == 0 and not result.get("measured"):
-        why = "; ".join(result.get("problems") or []) or "the movement was not found in the clip"
-        return Check("movement", False, 0.0, "repetitions", why,
-                     "; ".join(PROTOCOLS[kind]["person"][:2]), blocking=True)
-    what = "steps" if kind == "walk" else "repetitions"
-    return Check("movement", True, float(n), what, f"{n} {what} found")
-
-
-def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, landmarks: np.ndarray | None = None,
-               world: np.ndarray | None = None, image_size: np.ndarray | None = None,
-               result: dict | None = None) -> list[Check]:
-    """Capture checks for one movement test.
-
-    Parameters
-    ----------
-    kind : str
-        A key of :data:`PROTOCOLS`.
-    pixels : ndarray (T, 33, 2)
-    visibility : ndarray (T, 33)
-    landmarks : ndarray (T, 33, 3), optional
-        Normalised landmarks for the whole-body check (skipped without).
-    world : ndarray (T, 33, 3), optional
-        For the view check (body yaw; skipped without).
-    image_size : ndarray (T, 2), optional
-        For the person-size check (standing tests only).
-    result : dict, optional
-        The test's result, for the "movement happened" check.
-
-    Returns
-    -------
-    list of Check
-        ``view``, ``whole_body``, ``position``, ``person_size`` (standing tests), ``movement``; a check
-        that could not be made has ``checked=False``.
-    """
-    pr = PROTOCOLS[kind]
-    out = []
-    if world is not None:
-        with _quiet():
-            yaw = typical_yaw(body_yaw(np.asarray(world, dtype=np.float64)))
-        out.append(check_view(yaw, pr["view"]))
-    if landmarks is not None:
-        out.append(check_whole_body(np.asarray(landmarks), np.asarray(visibility)))
-    if kind != "thomas_front":
-        out.append(check_position(pixels, visibility, pr["position"]))
-    if image_size is not None and pr["position"] in ("standing", "walking"):
-        p = mask_low_visibility(np.asarray(pixels, dtype=np.float64), visibility)
-        out.append(check_person_size(p, np.asarray(image_size)[:, 1]))
-    out.append(check_movement(kind, result))
-    return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from analysis.gates import rank_checks
+
 
 def _value(m: dict) -> str:
     if m["value"] is None:
@@ -24,6 +26,17 @@ def _range(m: dict) -> str:
     return ""
 
 
+def _check_lines(checks: list[dict]) -> list[str]:
+    """The failed checks, the one that explains the others first; consequences of it are not repeated."""
+    out = []
+    for c in rank_checks(checks):
+        if c["passed"] or c.get("consequence_of"):
+            continue
+        kind = "cannot measure" if c.get("blocking") else "check"
+        out.append(f"  [{kind}] {c['reason']}" + (f" - {c['advice']}" if c.get("advice") else ""))
+    return out
+
+
 def format_assessment(assessment: dict, detailed: bool = False) -> str:
     """The assessment as lines of text: capture checks, a metrics table, the posture reading, notes.
 
@@ -33,10 +46,7 @@ def format_assessment(assessment: dict, detailed: bool = False) -> str:
     view = assessment.get("view")
     if view:
         lines.append(f"Standing posture, {view['label']} view")
-    bad = [c for c in assessment["checks"] if not c["passed"]]
-    for c in bad:
-        kind = "cannot measure" if c["blocking"] else "check"
-        lines.append(f"  [{kind}] {c['reason']}" + (f" - {c['advice']}" if c["advice"] else ""))
+    lines += _check_lines(assessment["checks"])
     if not assessment["ok"]:
         lines.append("  No posture numbers: fix the capture as advised above and record again.")
         return "\n".join(lines + [f"  Note: {n}" for n in assessment["notes"]])
@@ -66,26 +76,38 @@ def format_assessment(assessment: dict, detailed: bool = False) -> str:
 
 
 def format_movement(result: dict) -> str:
-    """A movement-test result (:func:`analysis.movement.run_movement_test`) as lines of text."""
+    """A movement-test result (:func:`analysis.movement.run_movement_test`) as lines of text.
+
+    The header names the leg tested (and whether it was near or far from the camera) or, for walking, the
+    side facing the camera. When a blocking check failed (``ok`` false) the test's numbers were withheld:
+    only what was seen and what to do are printed, never a measurement."""
     proto = result.get("protocol") or {}
-    lines = [f"{proto.get('name', result['kind'])} ({result.get('side') or 'side unknown'} side)"]
-    for c in result["checks"]:
-        if not c["passed"]:
-            lines.append(f"  [{'cannot measure' if c['blocking'] else 'check'}] {c['reason']}"
-                         + (f" - {c['advice']}" if c["advice"] else ""))
+    if result.get("kind") == "walk":
+        near = result.get("near_side")
+        who = f"{near} side facing the camera" if near else "facing side not found"
+    else:
+        who = result.get("leg") or (f"{result['side']} side" if result.get("side") else "leg not found")
+    lines = [f"{proto.get('name', result['kind'])}" + (f": {who}" if result["ok"] else "")]
+    lines += _check_lines(result["checks"])
     if not result["ok"]:
+        lines.append("  Not measured: no numbers are given when the clip does not show the test (see above).")
         lines.append("  How to film it: " + proto.get("camera", ""))
         lines += [f"    - {step}" for step in proto.get("person", [])]
+        return "\n".join(lines)
     reps = result.get("repetitions") or result.get("steps") or []
     for r in reps:
         label = f"repetition {r['repetition']}" if "repetition" in r else f"step {r.get('step', '?')}"
-        vals = [f"{m['name']} {_value(m)}" for m in (r.get("metrics") or {}).values() if m["value"] is not None]
-        lines.append(f"  {label} ({r.get('side', '')}): " + "; ".join(vals))
+        ms = (r.get("metrics") or {}).values()
+        vals = [f"{m['name']} {_value(m)}" for m in ms if m["value"] is not None]
+        gaps = [f"{m['name']} not measured ({m['reason']})" for m in ms if m["value"] is None and m.get("reason")]
+        lines.append(f"  {label} ({r.get('side', '')}): " + "; ".join(vals + gaps[:1]))
     for name, s in (result.get("summary") or {}).items():
-        if isinstance(s, dict) and "best" in s and s["best"]:
+        if isinstance(s, dict) and "best" in s and s["best"] and s["best"].get("value") is not None:
             b = s["best"]
-            spread = f", spread {s['spread']['value']:.1f}" if isinstance(s.get("spread"), dict) and s["spread"].get("value") is not None else ""
-            lines.append(f"  {b['name']}: {_value(b)}" + (f" (usual {_range(b)}, {b['status']})" if _range(b) else "") + spread)
+            sd = s.get("spread") if isinstance(s.get("spread"), dict) else {}
+            spread = f", spread {sd['value']:.1f}" if sd.get("value") is not None else ""
+            usual = f" (usual {_range(b)}, {b['status']})" if _range(b) else ""
+            lines.append(f"  {b['name']}: {_value(b)}{usual}{spread}")
         elif isinstance(s, bool):
             lines.append(f"  {name.replace('_', ' ')}: {'yes' if s else 'no'}")
     lines += [f"  problem: {p}" for p in result["problems"]]

@@ -25,7 +25,7 @@ spinal curves, best compared within one person over time. Thresholds of the post
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -36,7 +36,7 @@ from analysis.silhouette import (L_ANKLE, L_HIP, L_SHOULDER, R_ANKLE, R_HIP, R_S
 LOWER = (0.1, 0.6)
 UPPER = (0.45, 0.95)
 CURVE_HEIGHTS = np.round(np.arange(0.0, 1.0 + 1e-9, 0.02), 4)
-POSTURE_TYPES = ("neutral", "kypho-lordotic", "flat back", "sway back")
+POSTURE_TYPES = ("neutral", "kypho-lordotic", "lordotic", "flat back", "sway back")
 
 LORDOSIS_DEF = ("Depth of the low-back hollow: the largest distance of the back outline in front of the straight line "
                 "from the back at hip level to the back at shoulder level, between 10% and 60% of the way up, "
@@ -204,8 +204,10 @@ def posture_type(lordosis_pct: float | None, kyphosis_pct: float | None, px: np.
       lengths **and** shoulders behind the hips (trunk inclined back beyond ``posture_sway_trunk_back``).
     * **kypho-lordotic**: low-back hollow above ``posture_lordosis_high`` and upper-back curve above
       ``posture_kyphosis_high`` (% trunk length).
+    * **lordotic**: low-back hollow above ``posture_lordosis_high`` without a rounded upper back (Kendall's
+      lordotic posture).
     * **flat back**: low-back hollow below ``posture_lordosis_low``.
-    * otherwise **neutral**.
+    * otherwise **neutral**: the hollow within its usual range (a neutral reading never has a hollow outside it).
 
     Returns
     -------
@@ -237,8 +239,31 @@ def posture_type(lordosis_pct: float | None, kyphosis_pct: float | None, px: np.
                              f"length, below {lo_lo:g}%)." + hedge), ext
     tail = "" if np.isfinite(ky) else " (the upper back could not be read)"
     if lordosis_pct > lo_hi:
-        detail = (f"the low-back hollow is deep ({lordosis_pct:.1f}% of trunk length, above {lo_hi:g}%) but the upper "
-                  f"back is not rounded ({ky:.1f}%, at most {ky_hi:g}%)")
-    else:
-        detail = f"low-back hollow {lordosis_pct:.1f}% of trunk length (between {lo_lo:g}% and {lo_hi:g}%)"
+        return "lordotic", (f"Possibly a lordotic posture: the low-back hollow is deep ({lordosis_pct:.1f}% of trunk "
+                            f"length, above the usual {lo_hi:g}%) without a rounded upper back"
+                            + (f" ({ky:.1f}%, at most {ky_hi:g}%)" if np.isfinite(ky) else tail) + "." + hedge), ext
+    detail = f"low-back hollow {lordosis_pct:.1f}% of trunk length (within the usual {lo_lo:g}% to {lo_hi:g}%)"
+    if ky > ky_hi:
+        return "neutral", (f"The low back looks close to neutral ({detail}), but the upper back is rounder than usual "
+                           f"({ky:.1f}%, above {ky_hi:g}%)." + hedge), ext
     return "neutral", (f"Looks close to neutral: {detail}{tail}." + hedge), ext
+
+
+_DEPTH_WORDS = {"lumbar_lordosis_depth": ("Low-back hollow", "hollower", "flatter"),
+                "thoracic_kyphosis_depth": ("Upper-back curve", "rounder", "straighter")}
+
+
+def depth_reading(m: Metric) -> Metric:
+    """The lordosis or kyphosis depth with its plain sentence, checked against its usual range (unchanged
+    without a value)."""
+    if m.value is None or m.key not in _DEPTH_WORDS:
+        return m
+    name, more, less = _DEPTH_WORDS[m.key]
+    n = m.norm
+    status = n.status(m.value) if n is not None else "unknown"
+    cmp = {"within": f"within the usual range ({n.describe()})" if n else "",
+           "above": f"above the usual range ({n.describe()}): {more} than usual" if n else "",
+           "below": f"below the usual range ({n.describe()}): {less} than usual" if n else ""}.get(status, "")
+    reading = (f"{name}: {m.value:.1f}% of your trunk length" + (f", {cmp}" if cmp else "")
+               + ". An estimate from your outline (clothes, arms and soft tissue change it).")
+    return replace(m, status=status, reading=reading)

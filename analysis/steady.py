@@ -18,13 +18,10 @@ import numpy as np
 
 from analysis.filtering import DEFAULT_CUTOFF_HZ, smooth_track
 from analysis.norms import threshold
-from analysis.quality import _quiet, mask_low_visibility, stature_px
+from analysis.quality import _quiet, mask_low_visibility, stature_px, torso_stature_px
 
 # Shoulders and hips: what moves when a standing person sways or shifts weight.
 MOTION_LANDMARKS = (11, 12, 23, 24)
-# Torso (shoulder-mid to hip-mid) as a fraction of stature (Drillis & Contini: 0.818 - 0.530), used
-# for scale only when the head or the feet are not seen.
-TORSO_FRACTION = 0.288
 MIN_VALID_FRACTION = 0.8  # a window needs the motion landmarks in this share of its frames
 
 
@@ -94,9 +91,7 @@ def _scale_px(p: np.ndarray) -> float:
     with _quiet():
         h = np.nanmedian(stature_px(p))
         if not np.isfinite(h):
-            sh = np.nanmean(p[:, [11, 12]], axis=1)
-            hip = np.nanmean(p[:, [23, 24]], axis=1)
-            h = np.nanmedian(np.linalg.norm(sh - hip, axis=-1)) / TORSO_FRACTION
+            h = np.nanmedian(torso_stature_px(p))
     return float(h)
 
 

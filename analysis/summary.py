@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.quality import framing_summary
-from analysis.view import body_yaw, typical_yaw, view_label
+from analysis.quality import framing_summary, seen_in_frame
+from analysis.view import body_yaw, typical_yaw, view_label, view_yaw
 
 
-def track_summary(landmarks: np.ndarray, visibility: np.ndarray, world: np.ndarray) -> dict:
+def track_summary(landmarks: np.ndarray, visibility: np.ndarray, world: np.ndarray,
+                  image_size: np.ndarray | None = None) -> dict:
     """Summarise a track (JSON-ready).
 
     Parameters
@@ -18,6 +19,9 @@ def track_summary(landmarks: np.ndarray, visibility: np.ndarray, world: np.ndarr
     visibility : ndarray, shape (T, 33)
     world : ndarray, shape (T, 33, 3)
         World landmarks in metres.
+    image_size : ndarray, shape (T, 2), optional
+        Frame (width, height) in pixels: the view is then checked against the picture
+        (:func:`analysis.view.view_yaw`), as the standing assessment does.
 
     Returns
     -------
@@ -29,7 +33,12 @@ def track_summary(landmarks: np.ndarray, visibility: np.ndarray, world: np.ndarr
     """
     det = ~np.isnan(np.asarray(landmarks)[:, 0, 0])
     n, t = int(det.sum()), len(det)
-    yaw = typical_yaw(body_yaw(world[det])) if n else float("nan")
+    if n and image_size is not None:
+        px = np.asarray(landmarks, dtype=np.float64)[det, :, :2] * np.asarray(image_size, dtype=np.float64)[det, None, :]
+        px[~seen_in_frame(np.asarray(landmarks)[det], np.asarray(visibility)[det])] = np.nan
+        yaw = view_yaw(np.asarray(world)[det], px)
+    else:
+        yaw = typical_yaw(body_yaw(world[det])) if n else float("nan")
     return {
         "frames": t,
         "frames_with_person": n,

@@ -67,6 +67,74 @@ def typical_yaw(yaw_deg: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(np.sin(y).mean(), np.cos(y).mean())))
 
 
+# Apparent width of the shoulders and hips in the picture over the trunk length (mean of the two), side-on and
+# square-on: the shoulder joint centres lie about 0.2 and the hip joint centres about 0.1 of stature apart, the
+# trunk (hip to shoulder joint centres) about 0.29 (Drillis & Contini proportions, Winter 2009 fig. 4.1), so
+# square-on the mean ratio is about (0.69 + 0.35) / 2 = 0.52; side-on the pairs overlap (body depth leaves about
+# 0.05). Rendered figures read 0.51 and 0.06, real standing photos 0.45-0.6 and 0.02-0.24.
+IMAGE_WIDTH_SIDE, IMAGE_WIDTH_SQUARE = 0.05, 0.52
+
+
+def image_width_ratio(pixels: np.ndarray) -> np.ndarray:
+    """Apparent shoulder and hip width in the picture over the trunk length, per frame (mean of the two).
+
+    Parameters
+    ----------
+    pixels : ndarray, shape (..., 33, 2)
+        Image points (x right, y down); NaN where unseen.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        About 0.05 side-on and 0.5 square-on (front or back); NaN where a shoulder or hip is missing.
+    """
+    p = np.asarray(pixels, dtype=np.float64)
+    sh = np.linalg.norm(p[..., L_SHOULDER, :] - p[..., R_SHOULDER, :], axis=-1)
+    hip = np.linalg.norm(p[..., L_HIP, :] - p[..., R_HIP, :], axis=-1)
+    mid = lambda a, b: (p[..., a, :] + p[..., b, :]) / 2  # noqa: E731
+    trunk = np.linalg.norm(mid(L_SHOULDER, R_SHOULDER) - mid(L_HIP, R_HIP), axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(trunk > 0, (sh + hip) / 2 / trunk, np.nan)
+
+
+def view_yaw(world: np.ndarray, pixels: np.ndarray | None = None) -> float:
+    """The body yaw of a photo or clip from the world landmarks, checked against the picture.
+
+    MediaPipe's depth is its weakest axis, and a side-on person's shoulder and hip lines point almost straight
+    at the camera, so the world yaw of a side-on photo can drift 30-50 degrees towards a front or back view
+    (or a front view's towards the side). The picture itself tells how side-on the body is: the apparent
+    shoulder and hip width over the trunk length (:func:`image_width_ratio`) is about ``|cos(yaw)|`` of its
+    square-on value. The result keeps the world yaw's direction (which side faces the camera, front or back)
+    and takes for its angle from square-on the mean of the two estimates.
+
+    Parameters
+    ----------
+    world : ndarray, shape (T, 33, 3)
+        World landmarks of the frames with a person.
+    pixels : ndarray, shape (T, 33, 2), optional
+        Image points of the same frames (shoulders and hips); without them the world yaw alone.
+
+    Returns
+    -------
+    float
+        Degrees (see the module docstring); NaN when unknown.
+    """
+    yw = typical_yaw(body_yaw(world))
+    if pixels is None or not np.isfinite(yw):
+        return yw
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ratio = float(np.nanmedian(image_width_ratio(pixels)))
+    if not np.isfinite(ratio):
+        return yw
+    c_img = float(np.clip((ratio - IMAGE_WIDTH_SIDE) / (IMAGE_WIDTH_SQUARE - IMAGE_WIDTH_SIDE), 0.0, 1.0))
+    from_square_img = np.degrees(np.arccos(c_img))  # 0 = square-on, 90 = side-on
+    from_square_world = np.degrees(np.arccos(min(1.0, abs(np.cos(np.radians(yw))))))
+    a = (from_square_img + from_square_world) / 2
+    out = a if abs(yw) <= 90.0 else 180.0 - a
+    return float(out if yw >= 0 else -out)
+
+
 # ---- Turning advice, facing direction and view confidence (standing posture assessment) ----
 
 # Ideal body yaw of each view, degrees (see the module docstring for the convention).

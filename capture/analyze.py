@@ -16,7 +16,10 @@ import numpy as np
 from analysis.advice import build_plan
 from analysis.assessment import assess_standing
 from analysis.causation import normalize_findings
+from analysis.gates import problems as gate_problems
+from analysis.gates import settle
 from analysis.movement import run_movement_test
+from analysis.movement.checks import withhold
 from analysis.people import check_person, gate_result, people_table
 from analysis.people_in_turn import split_people
 from analysis.quality import Check
@@ -68,9 +71,15 @@ def people_summary(tracked: Tracked, check: Check) -> dict:
     return {"probes": probes, "check": check.to_dict()}
 
 
-def problems_of(summary: dict, tracked: Tracked, person: Check | None = None) -> list[str]:
+def problems_of(summary: dict, tracked: Tracked, person: Check | None = None,
+                assessment: dict | None = None) -> list[str]:
     """One plain sentence per problem a user can act on, the one that explains the others first: another
-    person in view (it skews the view, framing and every number) comes before everything else."""
+    person in view (it skews the view, framing and every number) comes before everything else, then the
+    recording itself (stopped early, nobody found), then the failed checks of a standing ``assessment`` in
+    gate order (:func:`analysis.gates.problems`: each once, consequences of an earlier failure left out).
+    Without an assessment the framing of the whole track is reported instead. A person seen in only part of
+    a clip is a problem of its own only when nothing blocked the assessment (a runner who leaves the picture
+    is told about the running)."""
     out = []
     if person is not None and not person.passed:
         out.append(f"{person.reason[0].upper()}{person.reason[1:]}: {person.advice}.")
@@ -82,13 +91,18 @@ def problems_of(summary: dict, tracked: Tracked, person: Check | None = None) ->
         where = "in the photo" if src.kind == "image" else f"in any of the {summary['frames']} frames"
         out.append(f"No person was found {where}{_search_words(summary.get('person_search'))}. Film one person, "
                    "whole body, in good light, facing or side-on to the camera.")
-    elif summary["person_fraction"] < MIN_PERSON_FRACTION:
+        return out
+    if summary["person_fraction"] < MIN_PERSON_FRACTION and not (assessment or {}).get("blocked_by"):
         out.append(f"A person was found in only {summary['person_fraction']:.0%} of the frames: keep the whole body "
                    "in view for the whole recording (measurements use only the frames with a person).")
-    if summary["frames_with_person"] and summary["framing"]["missing"]:
-        missing = ", ".join(summary["framing"]["missing"])
-        out.append(f"The person is only partly in the picture ({missing} not seen): {summary['framing']['advice']}.")
-    return out
+    if assessment is None:
+        if summary["framing"]["missing"]:
+            missing = ", ".join(summary["framing"]["missing"])
+            out.append(f"The person is only partly in the picture ({missing} not seen): "
+                       f"{summary['framing']['advice']}.")
+        return out
+    checks = [c for c in assessment.get("checks") or [] if c["name"] != "person"]  # told first already
+    return out + [p for p in gate_problems(checks) if p not in out]
 
 
 def _search_words(search: dict | None) -> str:
@@ -113,7 +127,7 @@ def _assess_standing(tracked: Tracked, person: Check, is_image: bool, height_cm:
     assessment = assess_standing(seq.pixels, seq.visibility, seq.world, seq.image_size,
                                  None if is_image else seq.timestamps, seq.outline, height_cm=height_cm,
                                  want=want_view, calibration=calibration)
-    return gate_result(assessment, person, {"metrics": [], "spinal_curve": None})
+    return settle(gate_result(assessment, person, {"metrics": [], "spinal_curve": None}))
 
 
 def _first_block(assessment: dict) -> str | None:
@@ -202,11 +216,12 @@ def analyze_file(
     under ``"plan"``; without an intake the plan asks for the safety questions first.
     With ``test`` (a movement test kind, see :func:`analysis.movement.run_movement_test`) the clip is
     analysed as that test instead of standing posture, written to ``NAME.movement.json``, and the
-    plan is built from its findings. ``still_stride`` > 1 analyses fewer frames while the person stands
-    still (see :func:`track`). With ``people_in_turn`` the clip holds several people one after the other and
-    the test runs on each (see :func:`movement_results`). ``probe_people`` looks for a second person in the
-    picture (without it the person check is an unchecked pass); ``models`` (a batch worker's kept
-    estimators) replaces building a model for this file.
+    plan is built from its findings; when the test's gates failed (``ok`` false) its problems join the
+    problems and there is no plan (``"plan": None``). ``still_stride`` > 1 analyses fewer frames while the
+    person stands still (see :func:`track`). With ``people_in_turn`` the clip holds several people one after
+    the other and the test runs on each (see :func:`movement_results`). ``probe_people`` looks for a second
+    person in the picture (without it the person check is an unchecked pass); ``models`` (a batch worker's
+    kept estimators) replaces building a model for this file.
 
     Raises
     ------
@@ -276,7 +291,7 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     if csv:
         outputs["csv"] = str(seq.to_csv(out / f"{stem}.landmarks.csv"))
     person = person or person_check(tracked)
-    summary = track_summary(seq.landmarks, seq.visibility, seq.world)
+    summary = track_summary(seq.landmarks, seq.visibility, seq.world, seq.image_size)
     summary["several_people_at_s"] = tracked.several_people_at
     summary["people"] = people_summary(tracked, person)
     if search:
@@ -299,9 +314,8 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     elif assess and summary["frames_with_person"]:
         if assessment is None:
             assessment = _assess_standing(tracked, person, is_image, **standing)
-        problems += [f"{c['reason']}: {c['advice']}" for c in assessment["checks"]
-                     if not c["passed"] and c["name"] not in ("whole_body", "person")]  # reported already
-        assessment["plan"] = build_plan(intake, assessment, role)
+        problems = problems_of(summary, tracked, person, assessment)
+        assessment["plan"] = build_plan(intake, assessment, role)  # a blocked result gives it no finding
         p = out / f"{stem}.assessment.json"
         p.write_text(json.dumps(assessment, indent=2))
         outputs["assessment"] = str(p)
@@ -320,7 +334,7 @@ def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "cli
                      person: Check | None = None) -> dict:
     """The movement test ``test`` on a track, gated by the ``person`` check (:func:`analysis.people.gate_result`)
     when one is given, with its advice plan under ``"plan"`` (:func:`analysis.movement.run_movement_test`,
-    :func:`analysis.advice.build_plan`).
+    :func:`analysis.advice.build_plan`; None when the test's gates failed).
 
     With ``people_in_turn`` the track is cut into the people who did the test one after the other
     (:func:`analysis.people_in_turn.split_people`) and the test runs on each:
@@ -334,7 +348,10 @@ def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "cli
                                 landmarks=seq.landmarks[sl], image_size=seq.image_size[sl])
         if person is not None:
             gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
-        res["plan"] = build_plan(intake, normalize_findings(res), role)
+            if person.blocking and not person.passed:
+                withhold(res, [person.to_dict()])
+        # a test whose gates failed has no numbers (ok false): nothing for the advice plan to build on
+        res["plan"] = build_plan(intake, normalize_findings(res), role) if res["ok"] else None
         return res
 
     if not people_in_turn:
@@ -371,10 +388,13 @@ def write_key_frame(dest: Path, path: str | Path, seq: PoseSequence, assessment:
     k = assessment["key_frame"]
     rgb = read_frame(path, int(seq.frame_index[k]), float(seq.timestamps[k]))
     view = assessment["view"]["label"]
-    if view in ("left side", "right side"):
+    measured = {m["key"] for m in assessment.get("metrics") or [] if m.get("value") is not None}
+    if assessment.get("ok") and view in ("left side", "right side"):
         edge = (assessment.get("spinal_curve") or {}).get("key_frame_back_edge_px")
         edge = None if edge is None else np.array(edge, dtype=float)
-        img = draw_side_assessment(rgb, seq.pixels[k], seq.visibility[k], assessment["view"]["facing"], edge)
-    else:
+        angles = tuple(a for a, key in (("hip", "hip_angle"), ("knee", "knee_flexion")) if key in measured)
+        img = draw_side_assessment(rgb, seq.pixels[k], seq.visibility[k], assessment["view"]["facing"], edge,
+                                   angles=angles, plumb="plumb_hip" in measured or "plumb_knee" in measured)
+    else:  # nothing measured: the skeleton only, no number drawn as a result
         img = draw_skeleton(rgb, seq.pixels[k], seq.visibility[k])
     cv2.imwrite(str(dest), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))

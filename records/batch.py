@@ -150,7 +150,7 @@ def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = 
     people, rows = [], []
     for k in found:
         person = name if len(found) <= 1 else f"{name} #{k['person']}"
-        row_plan = k["result"]["plan"].get("trainer_row") or {}
+        row_plan = (k["result"].get("plan") or {}).get("trainer_row") or {}  # no plan when the test's gates failed
         rows.append(roster_row(person, name, test, seq.timestamps, k["range"], k["result"], row_plan))
         people.append({"person": person, "range": k["range"], "result": k["result"], "plan_row": row_plan})
     return {"file": name, "sha256": seq.source.sha256, "frames": len(seq), "stopped_early": seq.source.stopped_early,

@@ -382,11 +382,13 @@ class FrameReader:
         vis = self.seq.visibility[pos]
         res = results_of(self.cap)
         view = (res.get("view") or {}).get("label") if isinstance(res.get("view"), dict) else None
-        if plumb and view in ("left side", "right side"):
+        if plumb and res.get("ok", True) and view in ("left side", "right side"):
             edge = (res.get("spinal_curve") or {}).get("key_frame_back_edge_px") if pos == self.key else None
             edge = None if edge is None else np.array([[np.nan if v is None else v for v in p] for p in edge], float)
-            img = draw_side_assessment(rgb, px, vis, res["view"]["facing"], edge)
-        else:
+            measured = {m["key"] for m in res.get("metrics") or [] if m.get("value") is not None}
+            angles = tuple(a for a, key in (("hip", "hip_angle"), ("knee", "knee_flexion")) if key in measured)
+            img = draw_side_assessment(rgb, px, vis, res["view"]["facing"], edge, angles=angles)
+        else:  # a blocked result: no number drawn as a result
             img = draw_skeleton(rgb, px, vis)
         if corrections:
             _draw_marks(img, corrections, pos)

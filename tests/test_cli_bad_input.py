@@ -122,10 +122,18 @@ def test_truncated_video_keeps_every_frame_read(tmp_path):
 
 @needs_shared_data
 def test_person_partly_out_of_frame(tmp_path):
+    # standing, cropped at the shins: the feet are named as out of the picture, the rest is measured
+    proc = run_cli("analyze", str(SHARED_DATA / "side_standing" / "neutral_posteriortilt.jpg"), "-q", "--no-annotate",
+                   cwd=tmp_path)
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    line = [ln for ln in proc.stderr.splitlines() if "feet" in ln]
+    assert len(line) == 1 and "out of the picture" in line[0] and "step back" in line[0]
+    assert "Trunk inclination" in proc.stdout and "not measured - your right ankle was out of the picture" in proc.stdout
+    # sitting at a desk, legs out of the picture: the sitting explains it, the framing is not told again
     proc = run_cli("analyze", str(SHARED_DATA / "video" / "ivangael__video.mp4"), "-q", "--no-annotate", cwd=tmp_path)
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
-    line = [ln for ln in proc.stderr.splitlines() if "partly" in ln]
-    assert len(line) == 1 and "feet" in line[0] and "step back" in line[0]
+    problems = [ln for ln in proc.stderr.splitlines() if ln.startswith("problem:")]
+    assert any("sitting" in p for p in problems) and not any("out of the picture" in p for p in problems)
 
 
 @needs_shared_data

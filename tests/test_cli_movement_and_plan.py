@@ -64,3 +64,20 @@ def test_bad_intake_file_is_one_clear_error(tmp_path):
     proc = cli("analyze", str(SAMPLES / "standing_side_photo.png"), "--intake", "intake.json", cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "pain_location" in proc.stderr and "posture intake" in proc.stderr
+
+
+def test_a_failed_blocking_check_gives_no_number_no_stretch_and_exit_3(tmp_path):
+    """The rendered half-kneeling lunge offered as a standing hip extension: refused (kneeling, not standing),
+    with the answers that would otherwise bring front-thigh stretches."""
+    intake = tmp_path / "intake.json"
+    intake.write_text(json.dumps({"pain_location": "both_sides", "triggers": ["standing_up"], "age": 40,
+                                  "new_pain": False, "red_flags": SAFE}))
+    proc = cli("analyze", str(SAMPLES / "kneeling_lunge.mp4"), "--test", "hip_extension", "--intake", str(intake),
+               "-q", "--no-annotate", cwd=tmp_path)
+    assert proc.returncode == 3, proc.stderr
+    result = json.loads((tmp_path / "posture-output" / "kneeling_lunge.movement.json").read_text())
+    assert result["ok"] is False and result["plan"] is None and result["withheld"]
+    assert "you seem to be kneeling" in proc.stdout and "[cannot measure]" in proc.stdout
+    assert "Stretches" not in proc.stdout and "No advice plan" in proc.stdout
+    assert "repetition 1 (" not in proc.stdout and ", best:" not in proc.stdout
+    assert "kneeling" in proc.stderr  # the refusal is a problem the user can act on

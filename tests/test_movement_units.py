@@ -11,11 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis import movement as mv
-from analysis.movement import leg_series, lumbar_contour_angle, run_movement_test
-from analysis.protocols import PROTOCOLS, check_clip, protocol
-from analysis.sit_to_stand import sit_to_stand_test
-from analysis.thomas import ely_test, thigh_abduction, thomas_test
+from analysis.movement import run_movement_test
+from analysis.movement import series as mv
+from analysis.movement.checks import check_clip
+from analysis.movement.ely import ely_test
+from analysis.movement.series import leg_series, lumbar_contour_angle
+from analysis.movement.sit_to_stand import sit_to_stand_test
+from analysis.movement.thomas import thigh_abduction, thomas_test
+from analysis.protocols import PROTOCOLS, protocol
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_media"
 
@@ -203,8 +206,8 @@ def test_protocols_and_position_check():
         pr = protocol(kind)
         assert pr["camera"] and pr["side_to_film"] and pr["person"] and pr["view"] in ("side", "front")
     d, t, px, vis = truth_track("hip_extension")  # standing
-    checks = check_clip("thomas", px, vis)
+    checks, _ = check_clip("thomas", px, vis)
     pos = [c for c in checks if c.name == "position"][0]
     assert not pos.passed and "lying" in pos.advice
     d, t, px, vis = truth_track("thomas_test")
-    assert [c for c in check_clip("thomas", px, vis) if c.name == "position"][0].passed
+    assert [c for c in check_clip("thomas", px, vis)[0] if c.name == "position"][0].passed

@@ -100,9 +100,12 @@ def test_visibility_gating_gives_reasons_not_numbers():
     assert m["knee_flexion"].value is None and "knee" in m["knee_flexion"].reason
     assert m["hip_angle"].value is None and m["plumb_knee"].value is None
     assert m["trunk_inclination"].value is not None and m["plumb_hip"].value is not None
-    v[[27, 28, 29, 30, 31, 32]] = 0.1  # feet unseen: no scale, no plumb line
+    full = side_metrics(p[None], np.where(np.arange(33) == 26, 0.9, v)[None], 1)
+    v[[27, 28, 29, 30, 31, 32]] = 0.1  # feet unseen: no plumb line, height from the torso instead
     m = side_metrics(p[None], v[None], 1)
-    assert m["plumb_hip"].value is None and "height" in m["plumb_hip"].reason
+    assert m["plumb_hip"].value is None and "ankle" in m["plumb_hip"].reason
+    assert m["head_forward"].value == pytest.approx(full["head_forward"].value, rel=0.15)
+    assert "hip-to-shoulder length" in m["head_forward"].definition
     p2 = np.full_like(p, np.nan)  # a gap frame: nothing at all, no exception
     m = side_metrics(p2[None], v[None], 1)
     assert all(x.value is None and x.reason for x in m.values())

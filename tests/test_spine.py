@@ -9,6 +9,7 @@ import pytest
 from scipy import stats
 
 from analysis.silhouette import trunk_profile
+from analysis.norms import norm
 from analysis.spine import back_curve, posture_type, spinal_curve
 from analysis.view import facing_from_landmarks
 
@@ -118,7 +119,15 @@ def test_posture_type_rules():
     assert posture_type(20.0, 6.0)[0] == "kypho-lordotic"
     assert posture_type(1.0, 0.5)[0] == "flat back"
     assert posture_type(8.0, 1.0)[0] == "neutral"
-    assert posture_type(20.0, 0.0)[0] == "neutral"  # a deep hollow alone is not kypho-lordotic
+    # a deep hollow alone is not kypho-lordotic, and never "neutral" above its usual range (lordotic posture)
+    t, why, _ = posture_type(20.0, 0.0)
+    assert t == "lordotic" and "neutral" not in why and "above" in why
+    for depth in np.arange(0.0, 30.0, 0.5):  # the reading agrees with the usual range of the hollow's depth
+        t, why, _ = posture_type(float(depth), 2.0)
+        inside = norm("lumbar_lordosis_depth").status(float(depth)) == "within"
+        assert (t == "neutral") == inside, (depth, t)
+    t, why, _ = posture_type(8.0, 9.0)
+    assert t == "neutral" and "rounder than usual" in why  # the upper back above its range is said
     assert posture_type(None, 3.0)[0] == "unknown"
     t, why, _ = posture_type(1.0, 0.5)
     assert "not a diagnosis" in why and "1.0%" in why

@@ -58,8 +58,15 @@ def test_check_lines_levels():
                "checked": True, "blocking": True},
               {"name": "camera_level", "passed": True, "reason": "feet not seen", "advice": "", "checked": False,
                "blocking": False}]
-    assert up.check_lines(checks) == [("ok", "side view"), ("warn", "you moved - stand still"),
-                                      ("bad", "feet cut off - step back"), ("skip", "feet not seen")]
+    # in gate order: the body in the picture before the camera level and stillness
+    assert up.check_lines(checks) == [("ok", "side view"), ("bad", "feet cut off - step back"),
+                                      ("skip", "feet not seen"), ("warn", "you moved - stand still")]
+    # after "you seem to be running", "you moved" is its consequence, not a problem of its own
+    running = [{"name": "activity", "passed": False, "reason": "you seem to be running", "advice": "stop running",
+                "checked": True, "blocking": True}] + checks
+    levels = up.check_lines(running)
+    assert levels[0] == ("bad", "you seem to be running - stop running")
+    assert levels[-1][0] == "skip" and "running" in levels[-1][1] and "not judged" in levels[-1][1]
 
 
 def test_movement_metrics_and_series():

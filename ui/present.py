@@ -103,11 +103,19 @@ def definitions(metrics: list[dict]) -> list[tuple[str, str]]:
 
 
 def check_lines(checks: list[dict]) -> list[tuple[str, str]]:
-    """(level, text) per capture check: level ``ok``, ``warn`` (lowers confidence), ``bad`` (blocks the
-    numbers) or ``skip`` (could not be checked)."""
+    """(level, text) per capture check, the one that explains the others first: level ``ok``, ``warn``
+    (lowers confidence), ``bad`` (blocks the numbers) or ``skip`` (could not be checked, or not judged on its
+    own because it follows from an earlier failed check)."""
+    from analysis.gates import rank_checks
+
     out = []
-    for c in checks:
-        if not c.get("checked", True):
+    names = {c["name"]: c for c in checks}
+    for c in rank_checks(checks):
+        if c.get("consequence_of"):
+            first = names.get(c["consequence_of"], {}).get("reason", c["consequence_of"])
+            out.append(("skip", f"{_CHECK_NAMES.get(c['name'], c['name'].replace('_', ' '))}: not judged on its own "
+                                f"(it follows from the first problem: {first})"))
+        elif not c.get("checked", True):
             out.append(("skip", c["reason"]))
         elif c["passed"]:
             out.append(("ok", c["reason"]))
@@ -115,6 +123,17 @@ def check_lines(checks: list[dict]) -> list[tuple[str, str]]:
             text = c["reason"] + (f" - {c['advice']}" if c.get("advice") else "")
             out.append(("bad" if c.get("blocking") else "warn", text))
     return out
+
+
+_CHECK_NAMES = {"person": "who is in the picture", "activity": "what you were doing", "view": "the view",
+                "whole_body": "body in the picture", "visibility": "body points seen clearly",
+                "person_size": "size in the picture", "camera_level": "camera level", "still": "standing still",
+                "plausibility": "plausible numbers"}
+
+
+def shows_numbers(result: dict | None) -> bool:
+    """Whether a standing assessment or movement-test result may show numbers: its gates passed (``ok``)."""
+    return bool(result) and result.get("ok") is not False
 
 
 def movement_metrics(result: dict) -> list[dict]:
@@ -158,8 +177,8 @@ def standing_series(seq, assessment: dict | None) -> pd.DataFrame | None:
     Side view: trunk inclination (+ forward), hip angle and knee flexion of the near side. Front/back
     view: shoulder-line and hip-line tilt. None for a photo or without a person.
     """
-    if assessment is None or not assessment.get("view") or len(seq) < 2:
-        return None
+    if assessment is None or not assessment.get("view") or not assessment.get("ok") or len(seq) < 2:
+        return None  # a blocked capture shows no curve as a result
     p = mask_low_visibility(seq.pixels, seq.visibility)
     label, facing = assessment["view"]["label"], assessment["view"]["facing"] or 1
     with np.errstate(all="ignore"):
@@ -185,7 +204,9 @@ _CURVE_NAMES = {"hip_extension": "Hip extension (°)", "thigh_behind_vertical": 
 
 
 def movement_series(result: dict) -> pd.DataFrame | None:
-    """The movement test's curves over time (``result['curve']``) for a line chart."""
+    """The movement test's curves over time (``result['curve']``) for a line chart; None when its gates failed."""
+    if not shows_numbers(result):
+        return None
     curve = result.get("curve") or {}
     t = curve.get("time_s")
     if not t:
@@ -274,16 +295,10 @@ def intake_from_answers(answers: dict) -> Intake:
 
 
 def findings_for_plan(result) -> Any:
-    """What :func:`analysis.advice.build_plan` reads from a result: the standing assessment itself, or the
-    movement test's metrics normalised."""
-    a = result.assessment
-    if a is None:
-        return None
-    if a.get("kind"):
-        from analysis.causation import normalize_findings
-
-        return normalize_findings(a)
-    return a
+    """What :func:`analysis.advice.build_plan` reads from a result: the standing assessment or movement-test
+    result itself (read through :func:`analysis.causation.normalize_findings`; one whose gates failed gives no
+    finding)."""
+    return result.assessment
 
 
 def plan_for(result, intake: Intake | None, role: str) -> dict:

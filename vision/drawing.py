@@ -78,7 +78,7 @@ def _angle_arc(img: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray, lab
 
 
 def draw_side_assessment(rgb: np.ndarray, pixels: np.ndarray, visibility: np.ndarray, facing: int,
-                         back_edge: np.ndarray | None = None) -> np.ndarray:
+                         back_edge: np.ndarray | None = None, angles=("hip", "knee"), plumb: bool = True) -> np.ndarray:
     """Annotate a side-view frame: skeleton, plumb line through the ankle, hip and knee angle arcs and the
     back contour.
 
@@ -92,6 +92,11 @@ def draw_side_assessment(rgb: np.ndarray, pixels: np.ndarray, visibility: np.nda
         +1 when the person faces the image right, -1 left (picks nothing but label placement).
     back_edge : ndarray, shape (M, 2), optional
         The back contour between hip and shoulder level in pixels (NaN points skipped).
+    angles : sequence of str
+        Which angle arcs (with their numbers) to draw: ``"hip"``, ``"knee"``; only those the assessment
+        measured, so that no number is drawn that it did not report.
+    plumb : bool
+        Draw the plumb line through the ankle.
 
     Returns
     -------
@@ -106,7 +111,7 @@ def draw_side_assessment(rgb: np.ndarray, pixels: np.ndarray, visibility: np.nda
     side = "left" if np.nansum(visibility[[11, 23, 25, 27]]) >= np.nansum(visibility[[12, 24, 26, 28]]) else "right"
     i = {n: LANDMARK_NAMES.index(f"{side}_{n}") for n in ("shoulder", "hip", "knee", "ankle")}
     ankle = pixels[i["ankle"]]
-    if np.isfinite(ankle).all():  # plumb line: the vertical through the ankle (lateral malleolus)
+    if plumb and np.isfinite(ankle).all():  # plumb line: the vertical through the ankle (lateral malleolus)
         x = int(round(ankle[0]))
         for y0 in range(0, int(ankle[1]), 4 * thick):  # dashed
             cv2.line(out, (x, y0), (x, min(int(ankle[1]), y0 + 2 * thick)), _PLUMB, max(1, thick - 1), cv2.LINE_AA)
@@ -116,8 +121,10 @@ def draw_side_assessment(rgb: np.ndarray, pixels: np.ndarray, visibility: np.nda
             cv2.polylines(out, [np.round(pts).astype(np.int32)], False, _BACK, thick + 1, cv2.LINE_AA)
     radius = max(14, int(0.04 * h))
     sh, hp, kn, an = (pixels[i[n]] for n in ("shoulder", "hip", "knee", "ankle"))
-    _angle_arc(out, sh, hp, kn, f"{float(angle_at(sh, hp, kn)):.0f}", radius, thick)
-    _angle_arc(out, hp, kn, an, f"{float(angle_at(hp, kn, an)):.0f}", radius, thick)
+    if "hip" in angles:
+        _angle_arc(out, sh, hp, kn, f"{float(angle_at(sh, hp, kn)):.0f}", radius, thick)
+    if "knee" in angles:
+        _angle_arc(out, hp, kn, an, f"{float(angle_at(hp, kn, an)):.0f}", radius, thick)
     return out
 
 

@@ -16,7 +16,7 @@ from .camera import Camera, Imaging
 from .figure import figure_parts
 from .kinematics import Skeleton, pose_skeleton
 from .posture import Placement, Posture
-from .render import SUPERSAMPLE, finish, render_parts
+from .render import SUPERSAMPLE, Lighting, finish, render_parts
 from .scene import Background, contact_shadow, render_background
 from .truth import frame_truth
 
@@ -51,11 +51,18 @@ class Shot:
     camera : Camera
     background : Background
     imaging : Imaging
+    figure : str
+        How the body is drawn: ``"mesh"`` (:mod:`.figure`, the sample media's style) or ``"capsule"``
+        (:mod:`.capsule`, a second style for closed-loop tests).
+    lighting : Lighting or None
+        None: the default lighting of :func:`~.render.render_parts`.
     """
 
     camera: Camera = field(default_factory=Camera)
     background: Background = field(default_factory=Background)
     imaging: Imaging = field(default_factory=Imaging)
+    figure: str = "mesh"
+    lighting: Lighting | None = None
 
 
 class Renderer:
@@ -71,7 +78,12 @@ class Renderer:
         """Return the RGB uint8 image, its truth record and the posed skeleton."""
         cam = self.shot.camera
         sk = pose_skeleton(spec.posture, spec.body, spec.placement)
-        parts = figure_parts(sk, spec.appearance)
+        if self.shot.figure == "capsule":
+            from .capsule import capsule_parts
+
+            parts = capsule_parts(sk, spec.appearance)
+        else:
+            parts = figure_parts(sk, spec.appearance)
         for prop in spec.props:
             parts += prop.parts()
         bg = self._bg
@@ -79,7 +91,7 @@ class Renderer:
         near = [sk.points[n] for n in ("left_ankle", "right_ankle", "left_knee", "right_knee") if sk.points[n][1] < 0.2]
         if near:
             bg = contact_shadow(bg, cam, near, [0.14 * sk.scale] * len(near), self.scale)
-        img, _ = render_parts(parts, cam, bg, self.scale)
+        img, _ = render_parts(parts, cam, bg, self.scale, lighting=self.shot.lighting)
         out = finish(img, cam, self.shot.imaging, self.scale, self.rng)
         truth = frame_truth(sk, cam)
         truth["label"] = spec.label

@@ -45,6 +45,9 @@ def _meta(shot: Shot, spec: FrameSpec, kind: str, **extra) -> dict:
         "appearance": spec.appearance.to_dict(),
         "props": [p.to_dict() for p in spec.props],
         "conventions": ANGLE_DOCS,
+        # the figure's drawing style, only when it is not the sample media's (their truth stays as committed)
+        **({"figure": shot.figure, "lighting": shot.lighting.to_dict() if shot.lighting else None}
+           if shot.figure != "mesh" else {}),
         **extra,
     }
 

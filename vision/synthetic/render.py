@@ -4,6 +4,8 @@ supersampling, then the camera's blur, noise and JPEG compression.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import cv2
 import numpy as np
 
@@ -11,6 +13,34 @@ from .camera import Camera, Imaging
 from .mesh import Part
 
 SUPERSAMPLE = 2
+
+
+@dataclass(frozen=True)
+class Lighting:
+    """Another lighting of the scene than the default (a key light above-front-left of the camera).
+
+    Attributes
+    ----------
+    key : tuple of float
+        Direction *towards* the key light in camera axes (x image right, y image down, z viewing
+        direction): e.g. (0.5, 0.8, 0.3) lies to the right, above and behind the figure.
+    ambient, diffuse, sky : float
+        Shade = ambient + diffuse x Lambert + sky x (how much the surface faces up).
+    bands : int
+        0 for smooth shading; otherwise the Lambert term is cut into this many flat tones ("toon").
+    tint : tuple of float
+        RGB gain of the light.
+    """
+
+    key: tuple[float, float, float] = (-0.45, -0.9, -0.8)
+    ambient: float = 0.42
+    diffuse: float = 0.50
+    sky: float = 0.12
+    bands: int = 0
+    tint: tuple[float, float, float] = (1.0, 1.0, 1.0)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 def _quads(part: Part):
@@ -32,7 +62,8 @@ def _quads(part: Part):
 
 
 def render_parts(parts: list[Part], cam: Camera, background: np.ndarray, scale: int = SUPERSAMPLE,
-                 mask_names: set[str] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+                 mask_names: set[str] | None = None,
+                 lighting: Lighting | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Draw ``parts`` over ``background`` (float RGB at ``scale`` x the camera resolution).
 
     Parameters
@@ -48,6 +79,8 @@ def render_parts(parts: list[Part], cam: Camera, background: np.ndarray, scale: 
     mask_names : set of str or None
         If given, also return a uint8 mask (255 where a part whose name starts with one of these
         prefixes is the front-most surface), at the supersampled resolution.
+    lighting : Lighting or None
+        None: the default lighting (a key light from above-front-left of the camera, a sky fill).
 
     Returns
     -------
@@ -93,16 +126,27 @@ def render_parts(parts: list[Part], cam: Camera, background: np.ndarray, scale: 
     draw &= np.all(z > 0.05, axis=1)
     # lighting: a key light from above-front-left of the camera, a sky fill and a little rim
     Rc = cam.rotation
-    key = -Rc[2] * 0.8 - Rc[1] * 0.9 - Rc[0] * 0.45
-    key /= np.linalg.norm(key)
-    lam = np.clip(n @ key, 0, 1)
-    sky = 0.5 + 0.5 * n[:, 1]
-    shade = 0.42 + 0.50 * lam + 0.12 * sky
+    if lighting is None:
+        key = -Rc[2] * 0.8 - Rc[1] * 0.9 - Rc[0] * 0.45
+        key /= np.linalg.norm(key)
+        lam = np.clip(n @ key, 0, 1)
+        sky = 0.5 + 0.5 * n[:, 1]
+        shade = 0.42 + 0.50 * lam + 0.12 * sky
+    else:
+        key = np.asarray(lighting.key, dtype=float) @ Rc  # camera axes -> world
+        key /= np.linalg.norm(key)
+        lam = np.clip(n @ key, 0, 1)
+        if lighting.bands:
+            lam = np.minimum(np.floor(lam * lighting.bands + 0.5), lighting.bands) / lighting.bands
+        shade = lighting.ambient + lighting.diffuse * lam + lighting.sky * (0.5 + 0.5 * n[:, 1])
     vdir = -view / np.linalg.norm(view, axis=1, keepdims=True)
     half = key + vdir
     half /= np.linalg.norm(half, axis=1, keepdims=True)
     spec = SH * np.clip(np.sum(n * half, axis=1), 0, 1) ** 24 * 90.0
-    col = np.clip(C * shade[:, None] + spec[:, None], 0, 255)
+    col = C * shade[:, None] + spec[:, None]
+    if lighting is not None:
+        col = col * np.asarray(lighting.tint, dtype=float)
+    col = np.clip(col, 0, 255)
     depth = z.mean(axis=1) - BIAS
     idx = np.nonzero(draw)[0]
     idx = idx[np.argsort(-depth[idx], kind="stable")]

@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.metric import Metric
-from analysis.movement import (_curve, _median_at, _mid, _vis_conf, leg_series, lumbar_contour_angle, prepare,
-                               rep_metric, resolve_facing, summarise, trunk_lean)
+from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, lumbar_contour_angle, median_at,
+                                      midpoint, movement_found, quiet, rep_metric, summarise, summary_dicts,
+                                      trunk_lean, visibility_confidence)
 from analysis.norms import threshold
-from analysis.posture_side import SIDE_IDX, near_side
-from analysis.quality import _quiet
+from analysis.posture_side import near_side
 from analysis.segmentation import clean_signal, find_repetitions
 
 __all__ = ["sit_to_stand_test"]
@@ -42,7 +41,7 @@ def _first_at_or_above(x: np.ndarray, lo: int, hi: int, level: float) -> int | N
     return lo + int(idx[0]) if idx.size else None
 
 
-def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, world=None, facing=None,
+def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: int = 0,
                       side: str | None = None) -> dict:
     """Sit-to-stand analysis of a side-view clip (see the module docstring).
 
@@ -53,9 +52,8 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, world=Non
     visibility : ndarray (T, 33)
     outline : ndarray (T, K, 2), optional
         Adds the lumbar contour angle (back arching) to the curve and the finish.
-    world : ndarray (T, 33, 3), optional
-    facing : optional
-        +1 / -1 / label; default from ``world`` or the landmarks.
+    facing : int
+        +1 facing the image right, -1 left (0: not a side view; nothing is measured).
     side : str, optional
         Leg used for the hip angle; default the near side (better seen).
 
@@ -64,14 +62,16 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, world=Non
     dict (JSON-ready)
         ``repetitions`` (one per rise: events, metrics, flag, compensation curve), ``summary``
         (best/mean/spread of the time to stand and of the hip extension at stand), ``curve``,
-        ``problems``.
+        ``movement`` (was a rise from sitting found), ``problems``.
     """
     t = np.asarray(timestamps, dtype=np.float64)
     raw = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
-    p = prepare(raw, vis, t)
-    fc = resolve_facing(p, vis, world, facing)
-    res = {"kind": "sit_to_stand", "facing": fc, "side": side, "repetitions": [], "summary": {}, "problems": []}
+    track = clean_landmarks(raw, vis, t)
+    p = track.p
+    fc = int(facing)
+    res = {"kind": "sit_to_stand", "facing": fc, "side": side, "repetitions": [], "summary": {}, "problems": [],
+           "movement": {"found": False, "reason": "not a side view"}}
     if not fc:
         res["problems"].append("could not tell which way the person faces: film side-on")
         return res
@@ -81,8 +81,8 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, world=Non
     ser["trunk_lean"] = trunk_lean(p, fc)
     ser["lumbar_angle"] = lumbar_contour_angle(outline, p, fc)
     i = SIDE_IDX[side]
-    hip_y = _mid(p, "hip")[:, 1]
-    with _quiet():
+    hip_y = midpoint(p, "hip")[:, 1]
+    with quiet():
         thigh = float(np.nanmedian(np.hypot(*(p[:, i["hip"]] - p[:, i["knee"]]).T)))
     height = -clean_signal(hip_y, t) / thigh  # hip height in thigh lengths, + up
     reps = find_repetitions(height, t, threshold("sts_min_rise"), side=side, rest_fraction=0.05, smooth=False)
@@ -109,13 +109,13 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, world=Non
         # standing values: the second after full stand, before the next repetition starts
         stand_fr = np.arange(st, min(nxt, st + int(round(1.0 / dt))) + 1)
         seat_fr = np.arange(max(0, onset - int(round(0.5 / dt))), onset + 1)
-        c = _vis_conf(vis, (i["shoulder"], i["hip"], i["knee"]), np.arange(onset, st + 1))
-        hip_ext = _median_at(ser["hip_extension"], stand_fr)
-        lean_stand = _median_at(ser["trunk_lean"], stand_fr)
-        lumbar_change = _median_at(ser["lumbar_angle"], stand_fr) - _median_at(ser["lumbar_angle"], seat_fr)
+        c = visibility_confidence(vis, (i["shoulder"], i["hip"], i["knee"]), np.arange(onset, st + 1))
+        hip_ext = median_at(ser["hip_extension"], stand_fr)
+        lean_stand = median_at(ser["trunk_lean"], stand_fr)
+        lumbar_change = median_at(ser["lumbar_angle"], stand_fr) - median_at(ser["lumbar_angle"], seat_fr)
         flag = bool(np.isfinite(hip_ext) and np.isfinite(lean_stand) and -hip_ext > flexed_min
                     and lean_stand < upright_max)
-        with _quiet():
+        with quiet():
             peak_lean = float(np.nanmax(ser["trunk_lean"][onset:st + 1])) if np.isfinite(
                 ser["trunk_lean"][onset:st + 1]).any() else np.nan
         n = r.index
@@ -128,7 +128,7 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, world=Non
                                     "From lift-off (hip height at 5% of its rise) to full stand, seconds.",
                                     side=None, rep=n, confidence=c, words=f"{t[st] - t[lo]:.1f} s"),
             "trunk_lean_at_lift_off": rep_metric(
-                "sts_trunk_lean_at_lift_off", "Trunk lean at lift-off", _median_at(ser["trunk_lean"], [lo]), "deg",
+                "sts_trunk_lean_at_lift_off", "Trunk lean at lift-off", median_at(ser["trunk_lean"], [lo]), "deg",
                 "Hip-midpoint -> shoulder-midpoint from vertical at lift-off, + = forward.", side=None, rep=n,
                 norm_key="sts_trunk_lean_at_lift_off", confidence=c),
             "peak_trunk_lean": rep_metric("sts_peak_trunk_lean", "Largest trunk lean", peak_lean, "deg",
@@ -158,7 +158,7 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, world=Non
                         "tight front thighs; a screen, not a diagnosis)." if flag else
                         "Reached a straight hip at full stand."),
             "metrics": {k: v.to_dict() for k, v in m.items()},
-            "curve": _curve(t, {k: ser[k] for k in ("hip_extension", "trunk_lean", "lumbar_angle", "knee_flexion")},
+            "curve": curve(t, {k: ser[k] for k in ("hip_extension", "trunk_lean", "lumbar_angle", "knee_flexion")},
                             np.arange(onset, min(len(t) - 1, st + int(round(1.0 / dt))) + 1)),
             "_m": m})
     res["repetitions"] = [{k: v for k, v in r.items() if k != "_m"} for r in rows]
@@ -171,11 +171,11 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, world=Non
         unit = "s" if key == "time_to_stand" else "deg"
         s = summarise(f"sts_{key}", name, vals, unit, d, side if unit == "deg" else None, nk,
                       float(np.mean([r["_m"][key].confidence for r in rows])) if rows else 0.0, better)
-        res["summary"][key] = {k: (v.to_dict() if isinstance(v, Metric) else v) for k, v in s.items()}
+        res["summary"][key] = summary_dicts(s)
     res["summary"]["hips_flexed_back_arched_any"] = any(r["hips_flexed_back_arched"] for r in rows)
-    res["curve"] = _curve(t, {"hip_height": (height - (reps[0].rest_value if reps else 0.0)),
+    res["curve"] = curve(t, {"hip_height": (height - (reps[0].rest_value if reps else 0.0)),
                               **{k: ser[k] for k in ("hip_extension", "trunk_lean", "lumbar_angle")}})
-    if not rows:
-        res["problems"].append("no rise from sitting to standing was found: start seated, side-on, whole body "
-                               "and chair in view, and stand up fully")
+    movement_found(res, len(rows), "rise(s) from sitting to standing",
+                   "no rise from sitting to standing was found: start seated, side-on, whole body and chair in "
+                   "view, and stand up fully")
     return res

@@ -1,0 +1,310 @@
+"""Know what you are looking at before you measure: the gates of a movement test, and what a failure withholds.
+
+Every movement test passes these checks (:class:`analysis.quality.Check` records, in this order), each
+with a reason a person can act on (``../shared/DESIGN.md``, "Trust"):
+
+1. ``view``: side-on (front-on for the front view of the Thomas test), from the world landmarks' body yaw.
+   A hip moving in the side plane can only be measured in a side view. Blocking.
+2. ``whole_body``: the body parts the test needs are in the picture. Blocking.
+3. ``activity``: the test's **start posture** (standing for the hip extension, half-kneeling for the
+   lunge, seated for the sit-to-stand, lying for the Thomas test and the prone knee bend), and no other
+   activity in its place: walking or running offered as a standing hip extension is refused with what it
+   looks like. Judged with the activity gate of the standing assessment (:mod:`analysis.activity`) on the
+   frames before the movement starts; its walking and running count only when the feet really take turns
+   in front (:func:`feet_alternate`). Blocking.
+4. ``position``: lying **face up** for the Thomas test, **face down** for the prone knee bend
+   (:func:`lying_face`, which :mod:`analysis.activity` does not tell). Blocking.
+5. ``leg``: which leg moved is certain (:mod:`analysis.movement.hip_extension`). A warning.
+   ``person_size``: large enough in the picture (standing tests). A warning.
+6. ``movement``: the test's movement happened, the expected joint going the expected way (from the
+   test's result: repetitions of a thigh going back, a rise from the chair, a hug-and-hold, a knee bend,
+   steps). Blocking.
+
+A failed blocking check **withholds** every number (:func:`withhold`): no metric is presented as a result,
+the advice plan gets nothing from the test, and the result says what was seen and what to do.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis import geometry as geo
+from analysis.activity import SEEN_WORDS, classify_activity
+from analysis.movement.series import SIDE_IDX, midpoint, quiet, thigh_length
+from analysis.protocols import PROTOCOLS
+from analysis.quality import Check, check_person_size, check_view, check_whole_body, mask_low_visibility
+from analysis.view import body_yaw, typical_yaw
+
+__all__ = ["START_POSTURE", "check_clip", "check_activity", "check_lying_face", "check_movement", "lying_face",
+           "feet_alternate", "withhold", "failed_blocking", "presented_metrics"]
+
+# The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
+# and the start position in full.
+START_POSTURE = {
+    "hip_extension": ("standing", "standing", "standing on both feet, side-on, holding a support"),
+    "lunge": ("kneeling", "half-kneeling", "half-kneeling: one knee down, the other foot flat in front"),
+    "sit_to_stand": ("sitting", "sitting", "sitting on a chair"),
+    "thomas": ("lying", "lying down", "lying on the back at the end of a table"),
+    "thomas_front": ("lying", "lying down", "lying on the back at the end of a table"),
+    "ely": ("lying", "lying down", "lying face down on a table"),
+}
+SEEN = dict(SEEN_WORDS, standing="you seem to be standing")
+_GAIT = ("walking", "running")
+_NOT_KNOWN = ("unclear", "none")
+MIN_START_SHARE = 0.5  # engineering choice: the start posture in at least half of the start frames it can label
+MAX_GAIT_SHARE = 0.25  # engineering choice: walking or running in more frames than this is not a test in place
+
+
+def lying_face(world: np.ndarray | None, pixels: np.ndarray, visibility: np.ndarray) -> tuple[str | None, dict]:
+    """Lying face up (``"up"``) or face down (``"down"``), None when it cannot be told.
+
+    Two cues vote per frame: the chest's direction in the world landmarks (the body's forward axis,
+    left-right line x trunk line, pointing up or down) and the face in the picture (the nose above or
+    below the ears by at least 5 % of the trunk length). The majority of the frames with a vote decides;
+    when the cues disagree overall, the face decides (the model's depth is weakest lying down).
+
+    Returns
+    -------
+    str or None, dict
+        The reading and ``{"world": votes, "face": votes}`` (each: +1 up .. -1 down, mean over frames).
+    """
+    p = mask_low_visibility(np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2), visibility)
+    with quiet():
+        trunk = np.hypot(*(midpoint(p, "shoulder") - midpoint(p, "hip")).T)
+        lift = (np.nanmean(p[:, [7, 8], 1], axis=1) - p[:, 0, 1]) / trunk  # + = nose above the ears
+        face = np.where(np.abs(lift) >= 0.05, np.sign(lift), np.nan)
+        f_vote = float(np.nanmean(face)) if np.isfinite(face).any() else np.nan
+        w_vote = np.nan
+        if world is not None:
+            w = np.asarray(world, dtype=np.float64).reshape(-1, 33, 3)
+            lr = (w[:, 11] - w[:, 12]) + (w[:, 23] - w[:, 24])
+            up = (w[:, 11] + w[:, 12] - w[:, 23] - w[:, 24]) / 2
+            fwd = np.cross(lr, up)
+            n = np.linalg.norm(fwd, axis=1)
+            fy = fwd[:, 1] / np.where(n > 0, n, np.nan)
+            wv = np.where(np.abs(fy) >= 0.5, -np.sign(fy), np.nan)  # world y points down: fy < 0 = chest up
+            w_vote = float(np.nanmean(wv)) if np.isfinite(wv).any() else np.nan
+    votes = {"world": None if not np.isfinite(w_vote) else round(w_vote, 2),
+             "face": None if not np.isfinite(f_vote) else round(f_vote, 2)}
+    pick = f_vote if np.isfinite(f_vote) and abs(f_vote) >= 0.3 else w_vote
+    if not np.isfinite(pick) or abs(pick) < 0.3:
+        return None, votes
+    return ("up" if pick > 0 else "down"), votes
+
+
+def check_lying_face(kind: str, world, pixels, visibility) -> Check:
+    """Face up for the Thomas test, face down for the prone knee bend (blocking when it is the other way)."""
+    want = "down" if kind == "ely" else "up"
+    got, votes = lying_face(world, pixels, visibility)
+    words = {"up": "lying on your back (face up)", "down": "lying face down"}
+    if got is None:
+        return Check("position", True, None, "", "could not tell whether you lie face up or face down",
+                     checked=False)
+    if got == want:
+        return Check("position", True, None, "", f"you are {words[got]}")
+    return Check("position", False, None, "", f"you seem to be {words[got]}, but this test is done {words[want]}",
+                 f"{PROTOCOLS[kind]['person'][0]}", blocking=True)
+
+
+def feet_alternate(pixels: np.ndarray, facing: int, min_apart: float = 0.5, min_changes: int = 3) -> bool:
+    """Do the feet take turns in front, as in walking or running? True when the ankles' order along the
+    way the body faces (or along the picture's x axis when the facing is unknown) changes at least
+    ``min_changes`` times, each foot at least ``min_apart`` thigh lengths in front of the other in turn.
+
+    A check on the activity gate's gait (:func:`analysis.activity.gait_segments`), which reads steps from
+    signals that do not know which leg is which: a pose model that loses the legs for a second (both knees
+    on one spot) can look like steps there; legs that really take turns change places in front."""
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    scale = thigh_length(p)
+    if not np.isfinite(scale) or scale <= 0:
+        return False
+    d = (p[:, SIDE_IDX["left"]["ankle"], 0] - p[:, SIDE_IDX["right"]["ankle"], 0]) * (facing or 1) / scale
+    state = np.where(d >= min_apart, 1, np.where(d <= -min_apart, -1, 0))
+    state = state[state != 0]
+    return int(np.sum(np.diff(state) != 0)) >= min_changes
+
+
+def _start_frames(kind: str, result: dict | None, n: int) -> np.ndarray:
+    """Frames of the start posture: before the first repetition (hip extension, sit-to-stand), else all."""
+    reps = (result or {}).get("repetitions") or []
+    if kind in ("hip_extension", "sit_to_stand") and reps:
+        first = reps[0]
+        start = (first.get("events") or {}).get("lift_off") if kind == "sit_to_stand" else \
+            (first.get("phases") or {}).get("start")
+        if start is not None and start >= 3:
+            return np.arange(0, int(start) + 1)
+    if kind == "sit_to_stand":
+        return np.arange(0, max(3, n // 4))
+    return np.arange(n)
+
+
+def check_activity(kind: str, pixels, visibility, world, image_size, timestamps, result: dict | None = None
+                   ) -> tuple[Check, dict]:
+    """The start posture and the refusal of another activity (see the module docstring).
+
+    Returns
+    -------
+    Check
+        ``activity``: blocking when the person seems to do something else (walking, running, sitting ...
+        where the test needs standing, etc.); not checked (``checked=False``) without world landmarks.
+    dict
+        What the activity gate saw: ``label`` (whole clip), ``start`` (shares of the start frames' labels),
+        ``gait_share``.
+    """
+    if world is None or image_size is None:
+        return Check("activity", True, None, "", "could not check what you were doing (no 3D landmarks)",
+                     checked=False), {}
+    t = np.asarray(timestamps, dtype=np.float64)
+    reading = classify_activity(pixels, visibility, world, image_size, t if len(t) > 1 else None)
+    labels = reading.frames.copy()
+    det = labels != "none"
+    stepping = feet_alternate(pixels, int((result or {}).get("facing") or 0))
+    if not stepping and kind != "walk":  # "steps" of legs that never changed places: the model lost them
+        labels[np.isin(labels, _GAIT)] = "unclear"
+    gait_share = float(np.isin(labels[det], _GAIT).mean()) if det.any() else 0.0
+    start = _start_frames(kind, result, len(labels))
+    lab = labels[start]
+    known = lab[~np.isin(lab, _NOT_KNOWN)]
+    shares = {k: round(float(np.mean(known == k)), 3) for k in np.unique(known)} if known.size else {}
+    seen = {"label": reading.label, "start": shares, "gait_share": round(gait_share, 3), "feet_alternate": stepping}
+    if kind == "walk":
+        if reading.gait:
+            g = "running" if any(s.running for s in reading.gait) else "walking"
+            return Check("activity", True, gait_share, "fraction of frames", f"you were {g}"), seen
+        what = SEEN.get(reading.label, "you do not seem to be walking or running")
+        return Check("activity", False, gait_share, "fraction of frames",
+                     f"{what}, and no walking or running steps were found",
+                     "walk or run across the picture, side-on, with your feet in view", blocking=True), seen
+    want, short, words = START_POSTURE[kind]
+    need = f"this test starts {words}"
+    if gait_share > MAX_GAIT_SHARE and stepping:
+        seen_as = reading.label if reading.label in _GAIT else "walking"
+        return Check("activity", False, gait_share, "fraction of frames",
+                     f"{SEEN[seen_as]}: {need}, and is done in place",
+                     "; ".join(PROTOCOLS[kind]["person"][:2]), blocking=True), seen
+    if not known.size:
+        return Check("activity", True, None, "", "could not tell your start posture", checked=False), seen
+    share = shares.get(want, 0.0)
+    if share >= MIN_START_SHARE:
+        return Check("activity", True, share, "fraction of start frames", f"you started {short}"), seen
+    other = max((k for k in shares if k != want), key=shares.get)
+    return Check("activity", False, share, "fraction of start frames",
+                 f"{SEEN.get(other, SEEN['unclear'])} at the start: {need}",
+                 "; ".join(PROTOCOLS[kind]["person"][:2]), blocking=True), seen
+
+
+def check_position(pixels: np.ndarray, visibility: np.ndarray, position: str) -> Check:
+    """Without world landmarks: is the body upright (trunk within 45 deg of vertical) or lying (within 30 deg
+    of horizontal) as the test needs? Judged on the median trunk line. Blocking."""
+    p = mask_low_visibility(np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2), visibility)
+    with quiet():
+        inc = np.abs(geo.inclination_to_vertical(midpoint(p, "hip"), midpoint(p, "shoulder")))
+        v = float(np.nanmedian(np.minimum(inc, 180 - inc))) if np.isfinite(inc).any() else np.nan
+    if not np.isfinite(v):
+        return Check("position", False, None, "deg", "shoulders and hips were not seen",
+                     "keep the whole body in the picture", checked=False, blocking=True)
+    if "lying" in position:
+        ok = v >= 60.0
+        return Check("position", ok, v, "deg", "trunk near horizontal" if ok else "not lying",
+                     "" if ok else "this test is done lying on a table", blocking=True)
+    ok = v <= 45.0 or "sitting" in position or "kneeling" in position
+    return Check("position", ok, v, "deg", "trunk upright" if ok else "not upright",
+                 "" if ok else "this test is done upright", blocking=True)
+
+
+def check_movement(kind: str, result: dict | None) -> Check:
+    """Did the test's movement happen, the expected joint going the expected way? From the test's result
+    (its ``movement`` entry). Blocking."""
+    if result is None:
+        return Check("movement", True, None, "", "not checked", checked=False)
+    mv = result.get("movement") or {}
+    n = int(mv.get("repetitions") or 0)
+    if mv.get("found"):
+        what = "steps" if kind == "walk" else "repetitions"
+        return Check("movement", True, float(n), what, mv.get("reason") or f"{n} {what} found")
+    why = mv.get("reason") or "; ".join(result.get("problems") or []) or "the movement was not found in the clip"
+    return Check("movement", False, 0.0, "repetitions", why, "; ".join(PROTOCOLS[kind]["person"][:2]), blocking=True)
+
+
+def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timestamps=None,
+               landmarks: np.ndarray | None = None, world: np.ndarray | None = None,
+               image_size: np.ndarray | None = None, result: dict | None = None) -> tuple[list[Check], dict]:
+    """The checks of one movement test, in the order of the module docstring.
+
+    Returns
+    -------
+    list of Check, dict
+        The checks (a check that could not be made has ``checked=False``) and what the activity gate saw.
+    """
+    pr = PROTOCOLS[kind]
+    out = []
+    if world is not None:
+        with quiet():
+            yaw = typical_yaw(body_yaw(np.asarray(world, dtype=np.float64)))
+        out.append(check_view(yaw, "frontal" if pr["view"] == "front" else pr["view"]))
+    if landmarks is not None:
+        out.append(check_whole_body(np.asarray(landmarks), np.asarray(visibility)))
+    seen = {}
+    if world is not None and image_size is not None and timestamps is not None:
+        c, seen = check_activity(kind, pixels, visibility, world, image_size, timestamps, result)
+        out.append(c)
+    elif kind != "thomas_front":
+        out.append(check_position(pixels, visibility, pr["position"]))
+    if kind in ("thomas", "thomas_front", "ely"):
+        out.append(check_lying_face(kind, world, pixels, visibility))
+    if result is not None and result.get("leg_certain") is False:
+        out.append(Check("leg", False, None, "", "which leg moved is not certain: the pose model kept the two "
+                         "knees together", "film with the moving leg nearest the camera, in clothes that show "
+                         "the legs apart"))
+    if image_size is not None and pr["position"] in ("standing", "walking"):
+        p = mask_low_visibility(np.asarray(pixels, dtype=np.float64), visibility)
+        out.append(check_person_size(p, np.asarray(image_size)[:, 1]))
+    out.append(check_movement(kind, result))
+    return out, seen
+
+
+def presented_metrics(result: dict) -> list[dict]:
+    """Every Metric dict a result presents (in its repetitions, steps, summary and metrics)."""
+    out: list[dict] = []
+
+    def walk(v) -> None:
+        if isinstance(v, dict):
+            if "key" in v and "value" in v and "unit" in v:
+                out.append(v)
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk({k: result.get(k) for k in ("repetitions", "steps", "summary", "metrics")})
+    return out
+
+
+def failed_blocking(checks: list[dict]) -> list[dict]:
+    """The checks (dicts) that failed and block the numbers."""
+    return [c for c in checks if c.get("blocking") and not c.get("passed")]
+
+
+# What a withheld result keeps of each repetition or step: where and when, never a value.
+_KEEP = ("repetition", "step", "side", "near", "frame", "time_s", "phases", "events", "excluded")
+
+
+def withhold(result: dict, failed: list[dict]) -> dict:
+    """Remove every number a failed blocking check makes untrustworthy from a test's result, in place.
+
+    Repetitions and steps keep only where and when they were (no metrics, flags or curves), the summary
+    and the curves go, and ``withheld`` says why: ``{"reason": ..., "checks": [names]}``.
+    """
+    reason = "; ".join(c["reason"] for c in failed)
+    for key in ("repetitions", "steps"):
+        if result.get(key):
+            result[key] = [{k: v for k, v in r.items() if k in _KEEP} for r in result[key]]
+    for key in ("summary", "metrics"):
+        if key in result:
+            result[key] = {}
+    for key in ("curve", "phases"):
+        result.pop(key, None)
+    result["measured"] = False
+    result["withheld"] = {"reason": "not measured: " + reason, "checks": [c["name"] for c in failed]}
+    return result

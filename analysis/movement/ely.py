@@ -1,0 +1,242 @@
+"""The prone knee bend (Ely's test), side view, lying face down on a table.
+
+Prone knee bend (Ely), side view, lying face down: the tested knee is the one that bends most.
+``max_knee_flexion`` (deg, 0 = straight) per repetition; ``hip_rise`` flag when, from the start of the
+repetition to its peak, the shoulder-hip-knee angle closed by more than ``ely_hip_rise_max`` degrees with
+the hip rising (the hip landmark higher above the shoulder-knee line): the hip flexed, the buttock came
+up, a sign of a short rectus femoris.
+
+Tracking dropouts (prone knee bend): when the bent lower leg is lost, MediaPipe's knee angle jumps (a
+knee "straightening" 40 degrees in one frame) or the leg disappears (low visibility), often right at the
+end of the bend. Frames between a jump away and the jump back (or unseen), up to 3 s, are **untrusted**
+(:func:`analysis.segmentation.untrusted_frames`): they are bridged so that one bend stays one repetition,
+and no value is read from them. When they touch the peak the peak was not seen: the repetition reports
+no knee flexion, with the reason and the largest trusted reading as a lower bound
+(``extra['at_least_deg']``); untrusted frames elsewhere in the repetition lower the confidence.
+
+With the body outline (tracking with segmentation) the peak is read from the outline instead (the lower leg
+rising from the table, found without the ankle landmark, against the front of the thigh lying on it; see
+:func:`_outline_knee`), when the outline shows it in at least half of the repetition's frames and
+bends and straightens with the knee landmarks (their correlation over the repetition at least
+``ely_outline_agreement``; the landmarks' own peak may be short or lost): the pose model reads deep
+bends short, and the outline still shows a leg it lost.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.movement.outline_limbs import lower_leg_direction, thigh_edge_direction
+from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, movement_found, quiet,
+                                      rep_metric, summarise, summary_dicts, trunk_length, visibility_confidence)
+from analysis.quality import mask_low_visibility
+from analysis.norms import norm, threshold
+from analysis.segmentation import find_repetitions, untrusted_frames
+
+# Engineering choices (not literature) for the prone knee bend, see :func:`ely_test`.
+ELY_MAX_RATE = threshold("ely_max_knee_rate")  # see norms.toml
+ELY_MAX_DROPOUT_S = threshold("ely_max_dropout")  # see norms.toml
+ELY_OUTLINE_AGREE = threshold("ely_outline_agreement")  # see norms.toml
+
+__all__ = ["ely_test", "hip_lift"]
+
+
+def hip_lift(p: np.ndarray, side: str) -> np.ndarray:
+    """Height of the hip above the straight line shoulder -> knee of one side, per frame, in % of the
+    trunk length, **+ = hip higher in the picture** (the buttock lifted, lying prone) (T,)."""
+    i = SIDE_IDX[side]
+    sh, hip, knee = p[:, i["shoulder"]], p[:, i["hip"]], p[:, i["knee"]]
+    d = knee - sh
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = np.clip(np.sum((hip - sh) * d, -1) / np.sum(d * d, -1), 0, 1)
+    foot = sh + s[:, None] * d
+    return (foot[:, 1] - hip[:, 1]) / trunk_length(p) * 100.0
+
+
+def _outline_knee(outline, p: np.ndarray, side: str, frames: np.ndarray, rest: np.ndarray,
+                  guide: np.ndarray) -> np.ndarray:
+    """Knee flexion (deg) from the outline at ``frames``, NaN where it does not show the lower leg.
+
+    The lower leg's midline (:func:`analysis.movement.outline_limbs.lower_leg_direction`) against the thigh:
+    the front edge of the thigh (:func:`analysis.movement.outline_limbs.thigh_edge_direction`) turned by its
+    offset from the hip -> knee landmarks over the ``rest`` frames (leg straight: the landmarks are right
+    there). Without that offset, the hip -> knee landmark line."""
+    i = SIDE_IDX[side]
+    hip, knee = p[:, i["hip"]], p[:, i["knee"]]
+    with quiet():
+        shank = float(np.nanmedian(np.hypot(*(knee - p[:, i["ankle"]]).T)))
+    offs = []
+    for f in rest:
+        if np.isfinite(outline[f]).all():
+            e = thigh_edge_direction(outline[f], hip[f], knee[f])
+            if e is not None:
+                th = knee[f] - hip[f]
+                offs.append(np.degrees(np.arctan2(th[1], th[0]) - np.arctan2(e[1], e[0])))
+    off = float(np.median((np.array(offs) + 180.0) % 360.0 - 180.0)) if offs else None
+    n = len(frames)
+    shin, thigh = np.full(n, np.nan), np.full(n, np.nan)  # directions in the picture, degrees from ``ref``
+    th0 = knee[frames] - hip[frames]
+    with quiet():
+        ref = float(np.nanmedian(np.degrees(np.arctan2(th0[:, 1], th0[:, 0]))))
+    ref = ref if np.isfinite(ref) else 0.0
+
+    def rel(a: float) -> float:  # away from the +/-180 wrap, so that a median of directions holds
+        return (a - ref + 180.0) % 360.0 - 180.0
+
+    for k, f in enumerate(frames):
+        ol = outline[f]
+        if not np.isfinite(ol).all():
+            continue
+        u = lower_leg_direction(ol, hip[f], knee[f], shank, guide[f], upward=True)
+        if u is None:
+            continue
+        shin[k] = rel(np.degrees(np.arctan2(u[1], u[0])))
+        th = knee[f] - hip[f]
+        e = thigh_edge_direction(ol, hip[f], knee[f]) if off is not None else None
+        a = np.degrees(np.arctan2(e[1], e[0])) + off if e is not None else np.degrees(np.arctan2(th[1], th[0]))
+        thigh[k] = rel(a)
+    # the outline's edges are a few pixels coarse: a running median over 5 frames of each direction
+    shin, thigh = _running_median(shin), _running_median(thigh)
+    return np.abs((shin - thigh + 180.0) % 360.0 - 180.0)
+
+
+def _running_median(x: np.ndarray, half: int = 2) -> np.ndarray:
+    """Median over each frame and ``half`` frames either side (NaN where the frame or most of them are NaN)."""
+    out = np.full(len(x), np.nan)
+    with quiet():
+        for k in range(len(x)):
+            w = x[max(0, k - half):k + half + 1]
+            if np.isfinite(x[k]) and np.isfinite(w).sum() > half:
+                out[k] = np.nanmedian(w)
+    return out
+
+
+def _peak_of(x: np.ndarray, steady_deg: float = 4.0) -> float:
+    """The plateau of a peak (the hold): after a running median over 7 frames, the median of the values
+    within 5 % of the largest among the **steady** frames (within ``steady_deg`` of every frame up to 3
+    either side: the lower leg held still, not swinging up fast). NaN when none."""
+    x = _running_median(x, 3)
+    steady = np.zeros(len(x), bool)
+    for k in range(len(x)):
+        w = x[max(0, k - 3):k + 4]
+        steady[k] = bool(np.isfinite(w).all() and np.ptp(w) <= steady_deg) if np.isfinite(x[k]) else False
+    x = np.where(steady, x, np.nan) if steady.any() else x
+    v = x[np.isfinite(x)]
+    if v.size == 0:
+        return float("nan")
+    top = v.max()
+    return float(np.median(v[v >= top - 0.05 * abs(top)]))
+
+
+def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline=None) -> dict:
+    """Prone knee bend (Ely's test), side view (see the module docstring).
+
+    With ``outline`` (T, K, 2) the peak knee flexion is read from the outline's lower leg where it shows
+    it in most of the repetition and agrees with the seen landmarks (``source`` "outline"), so a peak the
+    tracker lost is still measured.
+
+    Returns
+    -------
+    dict (JSON-ready)
+        ``side``, ``repetitions`` (peak knee flexion with its ``source``, hip angle change, hip lift,
+        ``hip_rose`` flag and the knee flexion at which the hip began to rise), ``summary``, ``curve``,
+        ``movement``, ``problems``.
+    """
+    t = np.asarray(timestamps, dtype=np.float64)
+    vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
+    p = clean_landmarks(pixels, vis, t).p
+    ser = {s: leg_series(p, s, 0, hip="side") for s in ("left", "right")}
+    if side is None:
+        with quiet():
+            rng = {s: (np.nanpercentile(ser[s]["knee_flexion"], 95) - np.nanpercentile(ser[s]["knee_flexion"], 5))
+                   if np.isfinite(ser[s]["knee_flexion"]).any() else -np.inf for s in ser}
+        side = max(rng, key=rng.get)
+    i = SIDE_IDX[side]
+    knee = ser[side]["knee_flexion"]
+    hip_ang = ser[side]["hip_angle"]
+    lift = hip_lift(p, side)
+    # untrusted frames: implausible jumps of the raw (unfiltered) knee angle and what lies between them,
+    # and frames where the leg was not seen at all while the rest of the body was
+    raw_p = mask_low_visibility(np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2), vis)
+    raw_knee = leg_series(raw_p, side, 0, hip="side")["knee_flexion"]
+    body_seen = np.isfinite(raw_p[:, [i["shoulder"], i["hip"]]]).all(axis=(1, 2))
+    bad = untrusted_frames(raw_knee, t, ELY_MAX_RATE, ELY_MAX_DROPOUT_S) | (body_seen & ~np.isfinite(knee))
+    reps = find_repetitions(knee, t, threshold("ely_min_knee_range"), side=side, untrusted=bad,
+                            max_dropout_s=ELY_MAX_DROPOUT_S)
+    lim = norm("ely_hip_rise_max").high
+    rows = []
+    res = {"kind": "ely", "side": side, "repetitions": [], "summary": {}, "problems": [],
+           "untrusted_frames": int(bad.sum())}
+    for r in reps:
+        rest = np.arange(max(0, r.start - 2), r.start + 1)
+        fr = np.arange(r.start, r.peak + 1)
+        fr = fr[~bad[fr]]  # values are never read from untrusted frames
+        closing = median_at(hip_ang, rest) - hip_ang[fr]  # + = hip angle closed (flexed) since the start
+        rise = lift[fr] - median_at(lift, rest)
+        with quiet():
+            close_max = float(np.nanmax(closing)) if np.isfinite(closing).any() else np.nan
+            rise_max = float(np.nanmax(rise)) if np.isfinite(rise).any() else np.nan
+        rose = bool(np.isfinite(close_max) and close_max > lim and np.isfinite(rise_max) and rise_max > 0)
+        at = np.flatnonzero(closing > lim)
+        knee_at_rise = float(knee[fr[at[0]]]) if (rose and at.size) else np.nan
+        span = np.arange(r.start, r.end + 1)
+        frac_bad = float(bad[span].mean()) if span.size else 0.0
+        c = visibility_confidence(vis, (i["hip"], i["knee"], i["ankle"]), np.arange(r.hold_start, r.hold_end + 1))
+        c_rep = c * (1.0 - frac_bad)
+        ok_fr = span[~bad[span]]
+        with quiet():
+            seen_max = float(np.nanmax(raw_knee[ok_fr])) if np.isfinite(raw_knee[ok_fr]).any() else np.nan
+        kf_ol = _outline_knee(outline, p, side, span, rest, knee) if outline is not None \
+            else np.full(len(span), np.nan)
+        smooth = _running_median(kf_ol, 3)
+        both = np.isfinite(smooth) & np.isfinite(knee[span])
+        agree = both.sum() < 5 or float(np.corrcoef(smooth[both], knee[span][both])[0, 1]) >= ELY_OUTLINE_AGREE
+        use_outline = bool(np.isfinite(kf_ol).mean() >= 0.5 and agree)
+        if use_outline:
+            mx, why, ex = _peak_of(kf_ol), None, {"source": "outline"}
+            c_rep = max(c_rep, 0.6 * c)
+        elif r.peak_trusted:
+            mx, why, ex = median_at(knee, [r.peak]), None, {"source": "landmarks"}
+            if frac_bad > 0:
+                ex["note"] = f"the leg was lost for {bad[span].sum()} frames away from the peak: confidence lowered"
+        else:
+            mx, ex = np.nan, {"at_least_deg": None if not np.isfinite(seen_max) else round(seen_max, 1)}
+            why = ("the lower leg was lost by the tracker at the end of the bend (its landmarks jumped or "
+                   "disappeared), so the largest knee bend was not seen" +
+                   (f"; the knee bent at least {seen_max:.0f} degrees" if np.isfinite(seen_max) else "") +
+                   ": film again with the tested leg nearest the camera and nothing covering it")
+        m = {"max_knee_flexion": rep_metric("ely_max_knee_flexion", "Knee flexion lying face down", mx, "deg",
+                                            "Knee flexion (180 minus hip-knee-ankle angle, 0 = straight) at the "
+                                            "peak of the prone knee bend, degrees.",
+                                            side=side, rep=r.index, norm_key="ely_knee_flexion",
+                                            confidence=c_rep if (r.peak_trusted or use_outline) else 0.0,
+                                            reason=why, extra=ex),
+             "hip_angle_change": rep_metric("ely_hip_angle_change", "Hip bend during the knee bend", close_max,
+                                            "deg", "Largest closing of the shoulder-hip-knee angle from the start of "
+                                            "the repetition to its peak, degrees, + = the hip bent (buttock rose).",
+                                            side=side, rep=r.index, norm_key="ely_hip_rise_max", confidence=c_rep),
+             "knee_flexion_at_hip_rise": rep_metric(
+                 "ely_knee_at_hip_rise", "Knee flexion when the hip began to rise", knee_at_rise, "deg",
+                 "Knee flexion at the first frame the hip angle had closed by more than the limit.", side=side,
+                 rep=r.index, confidence=c_rep, reason="the hip did not rise")}
+        rows.append({"repetition": r.index, "side": side, "phases": r.to_dict(), "hip_rose": rose,
+                     "peak_trusted": r.peak_trusted or use_outline, "source": "outline" if use_outline else "landmarks",
+                     "untrusted_frames": int(bad[span].sum()),
+                     "hip_lift_pct_trunk": None if not np.isfinite(rise_max) else round(rise_max, 2),
+                     "finding": ("The hip rose as the knee bent (positive Ely sign: suggests a short rectus "
+                                 "femoris; a screen, not a diagnosis)." if rose else "The hip stayed down."),
+                     "metrics": {k: v.to_dict() for k, v in m.items()}, "_m": m})
+    res["repetitions"] = [{k: v for k, v in r.items() if k != "_m"} for r in rows]
+    vals = [r["_m"]["max_knee_flexion"].value or np.nan for r in rows]
+    s = summarise("ely_max_knee_flexion", "Knee flexion lying face down", vals, "deg",
+                  "Peak knee flexion of the prone knee bend, degrees.", side, "ely_knee_flexion",
+                  float(np.mean([r["_m"]["max_knee_flexion"].confidence for r in rows])) if rows else 0.0)
+    res["summary"]["max_knee_flexion"] = summary_dicts(s)
+    res["summary"]["hip_rose_any"] = any(r["hip_rose"] for r in rows)
+    if rows and not any(r["peak_trusted"] for r in rows):
+        res["problems"].append("the tracker lost the lower leg at the peak of every bend: no knee flexion is "
+                               "reported (see each repetition's reason)")
+    res["curve"] = curve(t, {"knee_flexion": knee, "hip_angle": hip_ang, "hip_lift_pct_trunk": lift})
+    movement_found(res, len(rows), f"bend(s) of the {side} knee",
+                   "no knee bend found: lying face down, side-on to the camera, bend the knee towards the buttock")
+    return res

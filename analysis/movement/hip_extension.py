@@ -1,0 +1,381 @@
+"""Hip extension range and spinal compensation: standing hip extension and the half-kneeling lunge glide.
+
+Side view (sign conventions in :mod:`analysis.movement.series`). Per repetition the test reports the
+moving thigh's angle behind the vertical and behind the trunk line at the peak, the knee's bend and the
+trunk's lean there, and how much of the movement the low back and pelvis gave (compensation).
+
+**The moving leg** is found from its motion (:func:`analysis.movement.legs.moving_leg`; for the lunge, the
+back leg: the one whose thigh lies further back), and named with where it was (near or far from the camera).
+When the two legs' motion scores lie close (the pose model kept the knees together, as it does when the
+far leg swings back behind the near one), which leg moved is **not certain** (``leg_certain`` False): the
+leg is named as "not certain" and a warning check says how to film it (the outline still gives the
+moving thigh's angle, whichever leg it is).
+
+**The thigh's angle** comes from one of two sources, named in every repetition (``source``):
+
+* ``"outline"``: with the body outline (tracking with segmentation), the rear-most thigh's axis from the
+  outline (:mod:`analysis.movement.outline_limbs`). Preferred: the knee landmark of a leg swung back is
+  often lost or left near the other leg, while the outline shows the thigh. Used when the outline gives
+  the thigh in at least ``movement_outline_coverage`` of the frames and agrees in shape with the knee
+  landmarks where they were seen.
+* ``"landmarks"``: the hip midpoint -> knee landmark line. A value is read only where the knee was seen
+  (:func:`analysis.movement.series.clean_landmarks`): when it was not seen around the peak
+  (:func:`peak_seen`: the peak would only be bridged across a gap), the peak is not measured and the
+  largest seen angle of that repetition is given as a lower bound (``extra['at_least_deg']``).
+
+**Repetitions** (:func:`analysis.segmentation.find_repetitions`) must rise at least
+``movement_min_amplitude`` above the resting level (:func:`standing_level`: the median over the frames
+where the thigh hangs near the vertical, so no single outlying frame sets it) and go the test's way: the
+thigh **back** (extension), to behind the vertical. A thigh that only moved forward (a knee lifted, hip
+flexion) is not a hip extension, and the result says so.
+
+Compensation (per repetition, rest -> peak): the **apparent extension** is the rise of
+``thigh_behind_vertical``. Without pelvic landmarks the low back and pelvis are followed with the
+silhouette: the rise of ``lumbar_angle`` is the part they gave (anterior pelvic tilt and lumbar
+extension both hollow the low back). **Compensation index** = lumbar angle gained / apparent extension,
+clipped to 0..1: 0 = all of the movement came from the hip, 1 = none of it did. The silhouette pelvic-tilt
+estimate (:func:`analysis.pelvis.estimate_pelvic_tilt`, on at most five frames at rest and five at the
+peak) is reported beside it as ``pelvic_tilt_change_deg``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.movement.legs import leg_words, moving_leg
+from analysis.movement.outline_limbs import outline_thigh_angle
+from analysis.movement.series import (SIDE_IDX, SIDES, clean_landmarks, curve, leg_series, lumbar_contour_angle,
+                                      median_at, midpoint, near_side_of, quiet, rep_metric, rest_level,
+                                      seen_near, summarise, summary_dicts, thigh_length, trunk_lean,
+                                      visibility_confidence)
+from analysis.norms import threshold
+from analysis.segmentation import Repetition, find_repetitions, phase_labels
+
+__all__ = ["hip_extension_test", "compensation", "standing_level", "peak_seen", "HIP_EXT_DEF", "THIGH_VERT_DEF",
+           "KNEE_DEF"]
+
+HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition: the angle from the line "
+               "shoulder midpoint -> hip midpoint (extended below the hip) to the thigh, degrees, + = knee behind "
+               "the line (extension), - = in front (flexion). 2D, side view.")
+THIGH_VERT_DEF = ("Thigh angle behind the vertical at the peak of the repetition: the thigh (hip -> knee) from "
+                  "the downward vertical of the picture, degrees, + = knee behind the hip (extension). The "
+                  "'apparent' extension: pelvic tilt and low-back arching add to it. 2D, side view.")
+KNEE_DEF = "Knee flexion: 180 minus the hip-knee-ankle angle, degrees, 0 = straight, + = bent. 2D."
+
+
+def _pick(frames: np.ndarray, n: int = 5) -> np.ndarray:
+    frames = np.asarray(frames, dtype=int)
+    if len(frames) <= n:
+        return frames
+    return frames[np.unique(np.round(np.linspace(0, len(frames) - 1, n)).astype(int))]
+
+
+def _tilt_estimates(outline, px_raw, vis, frames, facing) -> np.ndarray:
+    """Silhouette pelvic-tilt estimates (deg, + anterior) at a few frames (at most 5 per call; NaN where
+    no estimate). Called on rest and peak frames of a repetition only, never on every frame."""
+    from analysis.pelvis import estimate_pelvic_tilt  # local: only needed with an outline
+
+    out = []
+    for f in _pick(frames):
+        ol = outline[f]
+        if not np.isfinite(ol).all():
+            out.append(np.nan)
+            continue
+        m = estimate_pelvic_tilt(ol, px_raw[f], vis[f], facing)
+        out.append(np.nan if m.value is None else m.value)
+    return np.array(out, dtype=np.float64)
+
+
+def compensation(rep: Repetition, series: dict[str, np.ndarray], t: np.ndarray, outline=None, px_raw=None,
+                 vis=None, facing: int = 0) -> dict:
+    """Spinal and pelvic compensation over one repetition (see the module docstring).
+
+    Parameters
+    ----------
+    rep : Repetition
+    series : dict
+        ``thigh_behind_vertical``, ``hip_extension``, ``trunk_lean``, ``lumbar_angle``, ``knee_flexion``
+        of the moving leg, per frame.
+    t : ndarray (T,)
+    outline, px_raw, vis : optional
+        Outlines (T, K, 2), raw landmark pixels (T, 33, 2) and visibility (T, 33) for the tilt estimate.
+    facing : int
+
+    Returns
+    -------
+    dict
+        ``apparent_extension_deg`` (rise of thigh_behind_vertical), ``hip_extension_gain_deg`` (rise of
+        the thigh-to-trunk-line angle), ``trunk_lean_change_deg`` (+ = leaned further forward),
+        ``lumbar_angle_change_deg`` (+ = hollower), ``pelvic_tilt_change_deg`` (+ = more anterior;
+        estimate), ``lumbar_slope`` (deg of lumbar angle per deg of apparent extension on the way out),
+        ``compensation_index`` (Metric, kind ``"estimate"``), ``curve`` (per-frame lists for a plot).
+    """
+    rest = np.arange(max(0, rep.start - 2), rep.start + 1)
+    hold = np.arange(rep.hold_start, rep.hold_end + 1)
+    d = {}
+    for k, key in (("thigh_behind_vertical", "apparent_extension_deg"), ("hip_extension", "hip_extension_gain_deg"),
+                   ("trunk_lean", "trunk_lean_change_deg"), ("lumbar_angle", "lumbar_angle_change_deg")):
+        d[key] = median_at(series[k], hold) - median_at(series[k], rest)
+    tilt_change = float("nan")
+    if outline is not None and px_raw is not None and vis is not None and facing:
+        with quiet():
+            tilt_change = float(np.nanmedian(_tilt_estimates(outline, px_raw, vis, hold, facing))
+                                - np.nanmedian(_tilt_estimates(outline, px_raw, vis, rest, facing)))
+    d["pelvic_tilt_change_deg"] = tilt_change
+    out_fr = np.arange(rep.start, rep.hold_start + 1)
+    x, y = series["thigh_behind_vertical"][out_fr], series["lumbar_angle"][out_fr]
+    ok = np.isfinite(x) & np.isfinite(y)
+    slope = float(np.polyfit(x[ok], y[ok], 1)[0]) if ok.sum() >= 3 and np.ptp(x[ok]) > 2.0 else float("nan")
+    d["lumbar_slope"] = slope
+    app, lum = d["apparent_extension_deg"], d["lumbar_angle_change_deg"]
+    ci = float(np.clip(lum / app, 0.0, 1.0)) if np.isfinite(lum) and app > 2.0 else float("nan")
+    why = ("needs the body outline (run with segmentation) and a side view" if not np.isfinite(lum)
+           else "the thigh hardly moved")
+    # confidence: an error of about 2-3 deg in the lumbar angle change (renders) against the apparent range
+    conf = float(np.clip(1.0 - 3.0 / max(app, 1e-6), 0.0, 1.0)) * threshold("spine_curve_method_confidence") \
+        if np.isfinite(ci) else 0.0
+    d["compensation_index"] = rep_metric(
+        "compensation_index", "Compensation index", ci, "fraction",
+        "Share of the apparent hip extension (rise of the thigh angle behind vertical from rest to the peak) "
+        "that came from the low back and pelvis rather than from the hip: rise of the lumbar contour angle "
+        "(silhouette low-back hollow, which follows anterior pelvic tilt plus lumbar extension; on rendered "
+        "figures it rose about one degree per degree of pelvic tilt gained) / apparent extension, clipped to "
+        "0..1. 0 = all hip, 1 = all low back and pelvis. An estimate.",
+        side=rep.side, rep=rep.index, norm_key="movement_compensation_index", confidence=conf, kind="estimate",
+        reason=why, extra={k: (None if not np.isfinite(v) else round(float(v), 2)) for k, v in d.items()
+                           if isinstance(v, float)})
+    fr = np.arange(rep.start, rep.end + 1)
+    d["curve"] = curve(t, {k: series[k] for k in ("thigh_behind_vertical", "hip_extension", "trunk_lean",
+                                                   "lumbar_angle", "knee_flexion")}, fr)
+    return d
+
+
+def _back_leg(raw: np.ndarray, facing: int) -> str:
+    """The lunge's back leg: the thigh that lies further behind the vertical most of the time."""
+    med = {}
+    for s in SIDES:
+        x = leg_series(raw, s, facing)["thigh_behind_vertical"]
+        with quiet():
+            med[s] = float(np.nanmedian(x)) if np.isfinite(x).any() else -np.inf
+    return max(med, key=med.get)
+
+
+def _thigh_source(tbv_lm: np.ndarray, tbv_ol: np.ndarray, ol_info: dict) -> str:
+    """``"outline"`` when the outline shows the thigh in enough frames and moves with the seen knee
+    landmarks; else ``"landmarks"`` (see the module docstring).
+
+    Moving with: of the frames where the seen landmarks put the thigh at least twice
+    ``movement_min_amplitude`` from its standing level, at least ``movement_outline_agreement`` have the
+    outline's thigh at least ``movement_min_amplitude`` from its own level the same way (an outline that
+    stays still while the knee swings is loose clothing or another leg). With fewer than five such
+    frames (the knee landmark hardly moved: it is the one that was lost) the outline is used."""
+    if ol_info.get("coverage", 0.0) < threshold("movement_outline_coverage"):
+        return "landmarks"
+    amp = threshold("movement_min_amplitude")
+    d_lm = tbv_lm - standing_level(tbv_lm)
+    d_ol = tbv_ol - standing_level(tbv_ol)
+    moved = np.isfinite(d_lm) & np.isfinite(d_ol) & (np.abs(d_lm) >= 2 * amp)
+    if moved.sum() < 5:
+        return "outline"
+    same = (np.sign(d_ol[moved]) == np.sign(d_lm[moved])) & (np.abs(d_ol[moved]) >= amp)
+    return "outline" if same.mean() >= threshold("movement_outline_agreement") else "landmarks"
+
+
+def standing_level(x: np.ndarray) -> float:
+    """The thigh's resting level (deg behind the vertical): :func:`analysis.movement.series.rest_level` (the
+    median of the lower half) of the frames where it hangs within 10 degrees of the vertical (standing,
+    or the back thigh of a half-kneel before the glide) when they are at least a fifth of the clip, else of
+    all frames: a thigh lifted forward is not the rest of a hip extension."""
+    v = np.asarray(x, dtype=np.float64)
+    ok = np.isfinite(v)
+    near = ok & (np.abs(v) <= 10.0)
+    return rest_level(v[near] if ok.any() and near.sum() >= 0.2 * ok.sum() else v, fraction=0.5)
+
+
+def peak_seen(measured: np.ndarray, rep: Repetition) -> bool:
+    """Was the peak of a repetition seen, not only bridged? False when, around its hold (the frames within
+    10 % of the peak, one frame either side), the measured series has an unseen stretch longer than one
+    frame, or when nothing of it was seen: the true peak may lie in that gap."""
+    fr = np.arange(max(0, rep.hold_start - 1), min(len(measured), rep.hold_end + 2))
+    unseen = ~np.isfinite(measured[fr])
+    if unseen.all():
+        return False
+    runs = np.diff(np.flatnonzero(np.diff(np.concatenate([[0], unseen.astype(int), [0]]))))[::2]
+    return not (runs > 1).any()
+
+
+def _fill(x: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
+    """Linear interpolation over NaN runs up to ``max_gap_s`` (for finding repetitions, never for values)."""
+    y = np.array(x, dtype=np.float64)
+    ok = np.isfinite(y)
+    if ok.sum() < 2:
+        return y
+    idx = np.flatnonzero(ok)
+    for a, b in zip(idx[:-1], idx[1:]):
+        if b - a > 1 and t[b] - t[a] <= max_gap_s:
+            y[a + 1:b] = np.interp(t[a + 1:b], [t[a], t[b]], [y[a], y[b]])
+    return y
+
+
+def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_extension", outline=None,
+                       facing: int = 0, side: str | None = None) -> dict:
+    """Hip extension per repetition of a standing hip extension or a half-kneeling lunge glide.
+
+    Parameters
+    ----------
+    timestamps : ndarray (T,)
+        Seconds.
+    pixels : ndarray (T, 33, 2)
+        Landmark pixels with consistent leg labels (:func:`analysis.movement.legs.consistent_labels`).
+    visibility : ndarray (T, 33)
+    kind : str
+        ``"hip_extension"`` (standing, the moving leg swings back) or ``"lunge"`` (half-kneeling: the
+        back leg, whose knee is down, is tested).
+    outline : ndarray (T, K, 2), optional
+        Silhouette outlines: the thigh from the outline, the lumbar contour angle and the compensation index.
+    facing : int
+        +1 facing the image right, -1 left (0: not a side view; nothing is measured).
+    side : str, optional
+        The person's tested side; default: found from the movement.
+
+    Returns
+    -------
+    dict (JSON-ready)
+        ``side``, ``leg`` (words), ``near_side``, ``facing``, ``thigh_source``, ``repetitions`` (list of
+        dicts: repetition, side, phases, metrics at the peak, compensation, source), ``summary``
+        (best/mean/spread of the two extension angles), ``phases`` (per-frame labels), ``curve``,
+        ``movement`` (was the test's movement found, and if not why), ``problems``.
+    """
+    t = np.asarray(timestamps, dtype=np.float64)
+    raw = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
+    fc = int(facing)
+    near = near_side_of(fc)
+    res = {"kind": kind, "side": side, "near_side": near, "facing": fc, "repetitions": [], "summary": {},
+           "problems": [], "movement": {"found": False, "reason": "not a side view"}}
+    if not fc:
+        res["problems"].append("could not tell which way the person faces: film side-on")
+        return res
+    track = clean_landmarks(raw, vis, t)
+    p = track.p
+    scores, certain = None, True
+    if side is None:
+        if kind == "lunge":
+            side = _back_leg(raw, fc)
+        else:
+            side, scores = moving_leg(raw, fc)
+            side = side or near
+            top = max(scores["left"], scores["right"])
+            certain = scores["margin"] >= max(threshold("movement_leg_margin_min"), 0.3 * top)
+    i = SIDE_IDX[side]
+    res.update(side=side, leg=leg_words(side, near) + ("" if certain else " (not certain)"), leg_scores=scores,
+               leg_certain=certain)
+    ser = leg_series(p, side, fc)
+    ser["trunk_lean"] = trunk_lean(p, fc)
+    ser["lumbar_angle"] = lumbar_contour_angle(outline, p, fc)
+    knee_seen = track.seen[:, i["knee"]] & (track.seen[:, 23] | track.seen[:, 24])
+    tbv_lm = np.where(knee_seen, ser["thigh_behind_vertical"], np.nan)
+    # where to look in the outline: the rear-most thigh of the landmarks in every frame, seen or not
+    with quiet():
+        guide = np.fmax(*(leg_series(raw, s, fc)["thigh_behind_vertical"] for s in SIDES))
+    L = thigh_length(raw)
+    tbv_ol, ol_info = outline_thigh_angle(outline, midpoint(p, "hip"), L, fc, guide, t)
+    source = _thigh_source(tbv_lm, tbv_ol, ol_info) if outline is not None else "landmarks"
+    res["thigh_source"] = source
+    measured = tbv_ol if source == "outline" else tbv_lm
+    x = _fill(measured, t, threshold("movement_bridge_max"))  # one repetition stays one, never a value
+    ser["thigh_behind_vertical"] = x
+    ser["hip_extension"] = x - ser["trunk_lean"]
+    amp = threshold("movement_min_amplitude")
+    rest = standing_level(x)
+    # the test's way: the thigh goes back, from its resting level, to behind the vertical
+    reps = [r for r in find_repetitions(x, t, amp, side=side) if r.peak_value - rest >= amp and r.peak_value > 0]
+    for j, r in enumerate(reps, 1):
+        r.index = j
+    conf_idx = (i["shoulder"], i["hip"], i["knee"])
+    rows = []
+    for r in reps:
+        hold = np.arange(r.hold_start, r.hold_end + 1)
+        span = np.arange(r.start, r.end + 1)
+        seen_peak = peak_seen(measured, r)
+        c_vis = visibility_confidence(vis, conf_idx, hold)
+        c = (0.7 * float(np.isfinite(tbv_ol[hold]).mean()) + 0.3 * visibility_confidence(vis, (i["shoulder"],
+             i["hip"]), hold)) if source == "outline" else c_vis
+        extra, why = {"source": source}, None
+        tv, he = median_at(x, [r.peak]), median_at(ser["hip_extension"], [r.peak])
+        if not seen_peak:
+            with quiet():
+                lb = float(np.nanmax(measured[span])) if np.isfinite(measured[span]).any() else np.nan
+            extra["at_least_deg"] = None if not np.isfinite(lb) else round(lb, 1)
+            why = (f"the {side} knee was not seen clearly at the peak of this repetition (hidden or poorly lit), so "
+                   "the peak was not measured" + ("; the thigh went back at least "
+                                                  f"{lb:.0f} degrees behind the vertical" if np.isfinite(lb) else "")
+                   + ": film with the tested leg nearest the camera, in good light, with tight clothes")
+            tv = he = np.nan
+        knee_ok = certain and seen_near(track.seen, (i["hip"], i["knee"], i["ankle"]), [r.peak])[0]
+        kf = median_at(ser["knee_flexion"], [r.peak]) if knee_ok else np.nan
+        knee_why = (f"the {side} knee and ankle were not seen clearly at the peak" if certain else
+                    "which leg moved is not certain, so neither knee's bend is given")
+        pk_lean = median_at(ser["trunk_lean"], [r.peak])
+        comp = compensation(r, ser, t, outline, raw, vis, fc)
+        nk = "hip_extension_range" if kind == "hip_extension" else "lunge_hip_extension"
+        metrics = {
+            "hip_extension": rep_metric("hip_extension", "Hip extension (thigh behind trunk line)", he, "deg",
+                                        HIP_EXT_DEF, side=side, rep=r.index, norm_key=nk, confidence=c,
+                                        reason=why, extra=extra),
+            "thigh_behind_vertical": rep_metric("thigh_behind_vertical", "Thigh behind vertical", tv, "deg",
+                                                THIGH_VERT_DEF, side=side, rep=r.index, confidence=c, reason=why,
+                                                extra=extra),
+            "knee_flexion": rep_metric("knee_flexion_at_peak", "Knee flexion at the peak", kf, "deg", KNEE_DEF,
+                                       side=side, rep=r.index,
+                                       confidence=visibility_confidence(vis, (i["hip"], i["knee"], i["ankle"]), hold),
+                                       reason=knee_why),
+            "trunk_lean": rep_metric("trunk_lean_at_peak", "Trunk lean at the peak", pk_lean, "deg",
+                                     "Hip-midpoint -> shoulder-midpoint from vertical, + = forward.", side=None,
+                                     rep=r.index, confidence=c_vis),
+            "compensation_index": comp.pop("compensation_index"),
+        }
+        rows.append({"repetition": r.index, "side": side, "source": source, "peak_seen": seen_peak,
+                     "phases": r.to_dict(), "metrics": {k: m.to_dict() for k, m in metrics.items()},
+                     "compensation": comp, "_m": metrics})
+    res["repetitions"] = [{k: v for k, v in row.items() if k != "_m"} for row in rows]
+    nk = "hip_extension_range" if kind == "hip_extension" else "lunge_hip_extension"
+    summ = {}
+    for key, name, d, nkey in (("hip_extension", "Hip extension (thigh behind trunk line)", HIP_EXT_DEF, nk),
+                               ("thigh_behind_vertical", "Thigh behind vertical", THIGH_VERT_DEF, None)):
+        vals = [row["_m"][key].value if row["_m"][key].value is not None else np.nan for row in rows]
+        conf = float(np.mean([row["_m"][key].confidence for row in rows])) if rows else 0.0
+        why = "the peak of no repetition was seen clearly" if rows else None
+        summ[key] = summary_dicts(summarise(key, name, vals, "deg", d, side, nkey, conf, reason=why))
+    cis = [row["_m"]["compensation_index"].value for row in rows]
+    cis = [c for c in cis if c is not None]
+    summ["compensation_index_mean"] = round(float(np.mean(cis)), 3) if cis else None
+    res["summary"] = summ
+    res["phases"] = list(phase_labels(len(t), reps))
+    res["curve"] = curve(t, {k: ser[k] for k in ("hip_extension", "thigh_behind_vertical", "knee_flexion",
+                                                  "trunk_lean", "lumbar_angle")})
+    res["movement"] = _movement_found(kind, reps, rows, raw, fc, side)
+    if not reps:
+        res["problems"].append(res["movement"]["reason"])
+    return res
+
+
+def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int, side: str) -> dict:
+    """Did the test's movement happen: a thigh going back, by enough, at least once?"""
+    if reps:
+        seen = sum(1 for r in rows if r["peak_seen"])
+        return {"found": True, "repetitions": len(reps), "peaks_seen": seen,
+                "reason": f"{len(reps)} repetition(s) of the {side} thigh moving back"}
+    amp = threshold("movement_min_amplitude")
+    fwd = False
+    for s in SIDES:
+        x = leg_series(raw, s, fc)["thigh_behind_vertical"]
+        with quiet():
+            if np.isfinite(x).sum() >= 3 and standing_level(x) - np.nanpercentile(x, 5) >= 3 * amp:
+                fwd = True
+    what = "the back thigh never moved back" if kind == "lunge" else "no leg swung back"
+    if fwd:
+        return {"found": False, "reason": f"{what}: a thigh moved forward (the hip bent, as when lifting a knee), "
+                "which is not a hip extension"}
+    return {"found": False, "reason": f"{what} by {amp:g} degrees or more"}
+

@@ -1,0 +1,151 @@
+"""Leg identity: consistent left/right labels through a clip, the near and far leg, and the leg that moved.
+
+In a side view the two legs overlap and the pose model sometimes gives one leg the other's labels, for a
+few frames (a swap: :func:`analysis.segmentation.leg_swaps` finds them by continuity, knees and feet
+apart because the model mixes them up independently) or for the whole clip (the leg it sees best called
+the far one). Every movement test runs :func:`consistent_labels` first, so a value is never read from a
+knee that belongs to the other leg.
+
+The **near** leg is the one towards the camera: facing the image right shows the right side
+(:func:`analysis.movement.series.near_side_of`), decided from the face, which does not depend on the
+leg labels. The near leg is the one the camera sees: when the leg the model calls "near" is the far
+one's (its knee and foot far less visible than the other leg's all through the clip), the labels of the
+two legs are exchanged for the whole clip.
+
+The **moving** leg is found from its motion (:func:`moving_leg`), not from where it is drawn: when the
+model cannot separate the legs (both knees on one spot, a leg hidden behind the other), the knee, the
+ankle and the foot each vote, read from every frame including the poorly seen ones (they show where the
+leg went even when they cannot give a value).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.movement.series import SIDE_IDX, SIDES, midpoint, other_side, quiet, thigh_length
+from analysis.segmentation import FOOT_PAIRS, KNEE_PAIRS, leg_swaps, swap_legs
+
+LEG_POINTS = ("hip", "knee", "ankle", "heel", "toe")
+LEG_PAIRS = tuple((SIDE_IDX["left"][k], SIDE_IDX["right"][k]) for k in LEG_POINTS)
+NEAR_FAR_VISIBILITY_GAP = 0.25  # engineering choice: see consistent_labels
+
+__all__ = ["consistent_labels", "swapped_stretches", "moving_leg", "leg_words", "LEG_PAIRS"]
+
+
+def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None
+                      ) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Leg labels made consistent through the clip.
+
+    1. Frames where the model swapped the knees, or the feet, are found by continuity and swapped back
+       (:func:`analysis.segmentation.leg_swaps` for a few frames, :func:`swapped_stretches` for long ones).
+    2. With ``near`` (the side towards the camera, from the face): when the far side's knee and foot are
+       seen far better than the near side's through the whole clip (mean visibility higher by more than
+       0.25), the model called the near leg the far one: the two legs' labels are exchanged.
+
+    Returns
+    -------
+    pixels, visibility : ndarray
+        Copies with the labels corrected.
+    info : dict
+        ``swapped_frames`` (bool (T,)), ``label_swaps`` (int, frames relabelled in step 1),
+        ``near_far_exchanged`` (bool, step 2).
+    """
+    raw = np.array(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    vis = np.array(visibility, dtype=np.float64).reshape(-1, 33)
+    swapped = np.zeros(len(raw), bool)
+    scale = thigh_length(raw)
+    for pairs in (KNEE_PAIRS, FOOT_PAIRS):  # the model mixes up knees and feet independently
+        m = leg_swaps(raw, scale, pairs)
+        m ^= swapped_stretches(swap_legs(raw, m, pairs), scale, pairs)
+        raw = swap_legs(raw, m, pairs)
+        vis = swap_legs(vis[..., None], m, pairs)[..., 0]
+        swapped |= m
+    exchanged = False
+    if near in SIDES:
+        far = other_side(near)
+        idx = [SIDE_IDX[s][k] for s in (near,) for k in ("knee", "ankle", "heel", "toe")]
+        jdx = [SIDE_IDX[s][k] for s in (far,) for k in ("knee", "ankle", "heel", "toe")]
+        with quiet():
+            gap = float(np.nanmean(vis[:, jdx]) - np.nanmean(vis[:, idx]))
+        if np.isfinite(gap) and gap > NEAR_FAR_VISIBILITY_GAP:
+            allm = np.ones(len(raw), bool)
+            raw = swap_legs(raw, allm, LEG_PAIRS)
+            vis = swap_legs(vis[..., None], allm, LEG_PAIRS)[..., 0]
+            exchanged = True
+    return raw, vis, {"swapped_frames": swapped, "label_swaps": int(swapped.sum()), "near_far_exchanged": exchanged}
+
+
+def swapped_stretches(pixels: np.ndarray, scale: float, pairs, min_gain: float = 0.5) -> np.ndarray:
+    """Long stretches of frames whose leg labels the model exchanged, for the landmarks of ``pairs``.
+
+    :func:`analysis.segmentation.leg_swaps` keeps the model's labels through a long swapped stretch (each
+    swapped frame costs a little, the one jump at its edge costs less). Here a frame where the two legs'
+    points clearly **exchanged places** (reading the frame swapped moves them less than ``min_gain``
+    thigh lengths per pair than reading it as labelled) starts a new stretch; the labelling that holds in
+    most frames is taken as the right one and the other stretches are swapped. (T,) bool."""
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    T = len(p)
+    if T < 3 or not np.isfinite(scale) or scale <= 0:
+        return np.zeros(T, bool)
+    L, R = p[:, [q[0] for q in pairs]], p[:, [q[1] for q in pairs]]
+    keep = np.hypot(*(L[1:] - L[:-1]).transpose(2, 0, 1)) + np.hypot(*(R[1:] - R[:-1]).transpose(2, 0, 1))
+    swap = np.hypot(*(L[1:] - R[:-1]).transpose(2, 0, 1)) + np.hypot(*(R[1:] - L[:-1]).transpose(2, 0, 1))
+    with quiet():
+        gain = np.nansum(keep - swap, axis=1) / scale / len(pairs)
+    flips = np.concatenate([[False], gain > min_gain])
+    parity = np.cumsum(flips) % 2 == 1
+    if not parity.any():
+        return parity
+    return parity if parity.sum() <= T / 2 else ~parity
+
+
+def _range(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.percentile(x, 95) - np.percentile(x, 5)) if x.size >= 3 else 0.0
+
+
+def moving_leg(pixels: np.ndarray, facing: int) -> tuple[str | None, dict]:
+    """Which leg moved, from every frame's landmarks (seen or not; see the module docstring).
+
+    Each leg scores the range (95th minus 5th percentile over the clip) of, in degrees: the thigh's angle
+    behind the vertical, and the angle of the hip -> ankle and hip -> foot lines behind the vertical (the
+    foot of a leg swung back goes back further than its knee).
+
+    Parameters
+    ----------
+    pixels : ndarray (T, 33, 2)
+        Raw landmark pixels after :func:`consistent_labels` (not masked by visibility).
+    facing : int
+        +1 / -1 (side view).
+
+    Returns
+    -------
+    side : str or None
+        The leg with the larger score; None when neither moved at all.
+    scores : dict
+        ``{"left": deg, "right": deg, "margin": deg}``.
+    """
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    hip = midpoint(p, "hip")
+    score = {}
+    for s in SIDES:
+        i = SIDE_IDX[s]
+        parts = []
+        for k in ("knee", "ankle", "toe"):
+            d = p[:, i[k]] - hip
+            with quiet():
+                a = np.degrees(np.arctan2(-facing * d[:, 0], d[:, 1]))
+            parts.append(_range(a))
+        score[s] = float(np.mean(parts))
+    best = max(score, key=score.get)
+    margin = abs(score["left"] - score["right"])
+    return (best if score[best] > 0 else None), {**{k: round(v, 1) for k, v in score.items()},
+                                                 "margin": round(margin, 1)}
+
+
+def leg_words(side: str | None, near: str | None) -> str:
+    """``"right leg, near the camera"`` and the like."""
+    if side is None:
+        return "leg not found"
+    where = "" if near is None else (", near the camera" if side == near else ", far from the camera")
+    return f"{side} leg{where}"

@@ -1,0 +1,279 @@
+"""Limbs from the body outline where their landmarks are unsure: the moving thigh, the bent lower leg.
+
+In a side view the pose model often loses the knee of a leg swung back: it is hidden behind the other
+leg, or loose trousers hide its shape, and the knee landmark stays near the standing leg (on rendered
+clips it read 4 to 10 degrees short of a true 15-18 degree peak, with its visibility falling to 0.2-0.4
+exactly at the peak). The segmentation mask still shows the thigh. Two readings of the outline give its
+axis, both in degrees behind the downward vertical (+ = knee behind the hip, the sign of
+``thigh_behind_vertical``):
+
+* **Rear edge** (every frame): from the hip point, rays at every angle behind the vertical meet the back
+  of the rear-most thigh; at each distance ``d`` from the hip (``d`` = 0.5 .. 0.75 thigh lengths: below the
+  buttock and the hand of a hanging arm, above the knee) the rear-most angle still inside the outline is
+  a point of the rear edge. A thigh turning about the hip turns its rear edge by the same angle, whatever
+  its shape and whatever the clothes, so the **change** of the rear edge from rest is the change of the
+  thigh's angle. Two readings of it are averaged: the median of the rays' angles (which lean on the hip
+  point, and the hips move forward when the pelvis tilts) and the direction of a line through the edge's
+  points (which turns a little with the buttock's outline when the pelvis tilts); on rendered clips in two
+  figure styles their mean erred less than either. (Below 0.75 thigh lengths the rays stay off a bent knee's shank, which lies on the floor behind
+  the knee in a lunge.) The rear-most thigh is the one swung back (the moving leg of a hip extension, the back leg of a
+  lunge).
+* **Midline** (rest frames): the middle of the thigh's cross-sections at the same distances, a line fitted
+  through them: the thigh's axis without using the knee landmark or the hip point.
+
+A bent knee lying face down is read the same way: the pose model reads deep knee bends short (on rendered
+prone knee bends by 3 to 12 degrees: it loses the lower leg at the end of the bend, or misplaces the knee
+so that the thigh tilts) while the outline shows the lower leg rising from the table
+(:func:`lower_leg_direction`) and the front of the thigh lying on it (:func:`thigh_edge_direction`).
+
+:func:`outline_thigh_angle` = midline at rest + (rear edge - rear edge at rest), the rest being the frames
+within ``REST_WINDOW_S`` of each frame whose rear edge is lowest (so each person of a clip that films
+several in turn, and each repetition, is compared with its own rest). Pure NumPy (point-in-polygon by ray
+crossing), for outlines of :mod:`vision.contour`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.movement.series import quiet
+
+DISTANCES = np.linspace(0.5, 0.75, 6)  # fractions of the thigh length from the hip point
+REST_WINDOW_S = 3.0  # the rest a frame is compared with lies within this time of it
+ANGLE_STEP = 0.5  # deg
+
+__all__ = ["inside_polygon", "rear_edge_angle", "limb_midline", "thigh_midline_angle", "lower_leg_direction",
+           "thigh_edge_direction", "outline_thigh_angle"]
+
+
+def inside_polygon(poly: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Which points (N, 2) lie inside the closed polygon (K, 2) (even-odd rule). (N,) bool."""
+    x, y = pts[:, 0][:, None], pts[:, 1][:, None]
+    x0, y0 = poly[:, 0][None], poly[:, 1][None]
+    x1, y1 = np.roll(poly[:, 0], -1)[None], np.roll(poly[:, 1], -1)[None]
+    cond = (y0 > y) != (y1 > y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xc = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+    return (np.sum(cond & (x < xc), axis=1) % 2) == 1
+
+
+def _direction(theta: np.ndarray, facing: int) -> np.ndarray:
+    """Unit image vectors (…, 2) of a thigh ``theta`` degrees behind the downward vertical."""
+    a = np.radians(theta)
+    return np.stack([-facing * np.sin(a), np.cos(a)], axis=-1)
+
+
+def rear_edge_angle(poly: np.ndarray, hip: np.ndarray, length: float, facing: int, start: float,
+                    lo: float = -40.0, hi: float = 80.0) -> np.ndarray:
+    """Rear edge of the rear-most thigh at each of :data:`DISTANCES`: the largest angle behind the vertical
+    (deg) reached by walking back from ``start`` (a direction inside the thigh) while inside the outline.
+
+    Returns
+    -------
+    ndarray (len(DISTANCES),)
+        NaN at a distance where no direction near ``start`` is inside the outline.
+    """
+    angs = np.arange(lo, hi + ANGLE_STEP / 2, ANGLE_STEP)
+    u = _direction(angs, facing)
+    pts = hip[None, None, :] + (DISTANCES * length)[:, None, None] * u[None, :, :]
+    m = inside_polygon(poly, pts.reshape(-1, 2)).reshape(len(DISTANCES), len(angs))
+    j0 = int(np.argmin(np.abs(angs - start)))
+    out = np.full(len(DISTANCES), np.nan)
+    for k in range(len(DISTANCES)):
+        row = m[k]
+        if not row[j0]:
+            ins = np.flatnonzero(row)
+            if ins.size == 0:
+                continue
+            j = ins[np.argmin(np.abs(ins - j0))]
+            if abs(angs[j] - start) > 15.0:  # nothing of the thigh near where the landmarks put it
+                continue
+        else:
+            j = j0
+        outside = np.flatnonzero(~row[j:])
+        out[k] = angs[j + outside[0] - 1] if outside.size else np.nan  # the edge must lie inside the fan
+    return out
+
+
+def _run_through(poly: np.ndarray, c: np.ndarray, n: np.ndarray, half: float) -> tuple[float, float] | None:
+    s = np.linspace(-half, half, 2 * int(min(240, max(40, half / 0.5))) + 1)
+    m = inside_polygon(poly, c[None] + s[:, None] * n[None])
+    j0 = len(s) // 2
+    if not m[j0]:
+        return None
+    a = j0 - (np.flatnonzero(~m[:j0][::-1])[0] if (~m[:j0]).any() else j0)
+    b = j0 + (np.flatnonzero(~m[j0:])[0] - 1 if (~m[j0:]).any() else len(s) - 1 - j0)
+    if a <= 0 or b >= len(s) - 1:
+        return None  # no edge within half a thigh's length: not a thigh
+    return float(s[a]), float(s[b])
+
+
+def limb_midline(poly: np.ndarray, origin: np.ndarray, direction: np.ndarray, length: float,
+                 distances=DISTANCES, iterations: int = 2) -> np.ndarray | None:
+    """Unit direction (2,) of a limb leaving ``origin``: the line through the middles of its cross-sections
+    (perpendicular to it) at ``distances`` x ``length`` from the origin, starting from ``direction`` and
+    refined ``iterations`` times; None when fewer than 4 cross-sections are found. The fitted line does not
+    depend on where exactly the origin lies across the limb."""
+    u = np.asarray(direction, dtype=np.float64)
+    u = u / np.linalg.norm(u)
+    for _ in range(iterations):
+        n = np.array([-u[1], u[0]])
+        mids = []
+        for d in distances:
+            c = origin + d * length * u
+            r = _run_through(poly, c, n, 0.6 * length)
+            if r is not None:
+                mids.append(c + n * (r[0] + r[1]) / 2)
+        if len(mids) < 4:
+            return None
+        M = np.array(mids) - np.mean(mids, axis=0)
+        w, v = np.linalg.eigh(M.T @ M)
+        u = v[:, -1] if v[:, -1] @ u > 0 else -v[:, -1]
+    return u
+
+
+def thigh_midline_angle(poly: np.ndarray, hip: np.ndarray, length: float, facing: int, start: float) -> float:
+    """Angle behind the vertical (deg) of the thigh's midline (:func:`limb_midline` from the hip point,
+    starting from ``start`` degrees behind the vertical); NaN when not found."""
+    u = limb_midline(poly, hip, _direction(np.array(start), facing), length)
+    return float("nan") if u is None else float(np.degrees(np.arctan2(-facing * u[0], u[1])))
+
+
+def _bend_side(thigh: np.ndarray, upward: bool) -> np.ndarray:
+    """The unit vector across the thigh towards which the knee bends (the picture's top when ``upward``)."""
+    perp = np.array([-thigh[1], thigh[0]])
+    return perp if (perp[1] < 0) == upward else -perp
+
+
+def lower_leg_direction(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, shank_length: float,
+                        guide: float | None = None, upward: bool = True) -> np.ndarray | None:
+    """Unit direction (2,) of a bent lower leg that leaves the body's outline (lying face down: it rises;
+    ``upward``), from knee towards ankle, without the ankle landmark; None when not found.
+
+    The lower leg is looked for in a fan from the knee: at each knee flexion (5 .. 165 deg from the hip ->
+    knee line, bent towards ``upward``) a ray that stays inside the outline from 0.3 to 0.8 lower-leg
+    lengths runs along the lower leg; the middle of that run of angles (the nearest to ``guide``, a knee
+    flexion in degrees, when there are several) starts :func:`limb_midline`."""
+    th = knee - hip
+    if not np.isfinite(th).all() or not np.linalg.norm(th) > 0 or not shank_length > 0:
+        return None
+    th = th / np.linalg.norm(th)
+    perp = _bend_side(th, upward)
+    angs = np.arange(5.0, 165.5, 1.0)
+    a = np.radians(angs)
+    dirs = np.cos(a)[:, None] * th[None] + np.sin(a)[:, None] * perp[None]
+    ds = np.linspace(0.3, 0.8, 6) * shank_length
+    pts = knee[None, None, :] + ds[None, :, None] * dirs[:, None, :]
+    m = inside_polygon(poly, pts.reshape(-1, 2)).reshape(len(angs), len(ds)).all(axis=1)
+    if not m.any():
+        return None
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], m.astype(int), [0]])))
+    mid = [(angs[a0] + angs[b0 - 1]) / 2 for a0, b0 in zip(edges[::2], edges[1::2])]
+    if guide is not None and np.isfinite(guide):
+        start = mid[int(np.argmin([abs(x - guide) for x in mid]))]
+        if abs(start - guide) > 45.0:  # nothing like a lower leg near where the landmarks put it
+            return None
+    else:
+        start = mid[-1]
+    r = np.radians(start)
+    return limb_midline(poly, knee, np.cos(r) * th + np.sin(r) * perp, shank_length, np.linspace(0.35, 0.75, 6))
+
+
+def thigh_edge_direction(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, upward: bool = True
+                         ) -> np.ndarray | None:
+    """Unit direction (2,) of the thigh's edge on the side away from the bend (lying face down: the front of
+    the thigh, on the table), fitted through the outline's edge from 0.25 to 0.6 thigh lengths from the hip
+    (below the buttock, short of the bent knee); None when fewer than 4 edge points are found. The edge
+    turns with the thigh: its direction plus its offset from the thigh's axis at rest follows the thigh
+    without the knee landmark, which the pose model misplaces at a deep bend."""
+    th = knee - hip
+    L = float(np.linalg.norm(th)) if np.isfinite(th).all() else 0.0
+    if not L > 0:
+        return None
+    th = th / L
+    away = -_bend_side(th, upward)
+    s = np.linspace(0.0, 0.6 * L, 121)
+    pts = []
+    for d in np.linspace(0.25, 0.6, 6):
+        c = hip + d * L * th
+        m = inside_polygon(poly, c[None] + s[:, None] * away[None])
+        out = np.flatnonzero(~m)
+        if m[0] and out.size:
+            pts.append(c + s[out[0] - 1] * away)
+    if len(pts) < 4:
+        return None
+    M = np.array(pts) - np.mean(pts, axis=0)
+    w, v = np.linalg.eigh(M.T @ M)
+    return v[:, -1] if v[:, -1] @ th > 0 else -v[:, -1]
+
+
+def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: float, facing: int,
+                        guide: np.ndarray, timestamps: np.ndarray) -> tuple[np.ndarray, dict]:
+    """The rear-most thigh's angle behind the vertical per frame from the outline (module docstring).
+
+    Parameters
+    ----------
+    outline : ndarray (T, K, 2) or None
+        Outlines in pixels (NaN rows where no mask).
+    hip : ndarray (T, 2)
+        The hip point per frame (midpoint of the hip landmarks).
+    length : float
+        Thigh length in pixels.
+    facing : int
+        +1 / -1.
+    guide : ndarray (T,)
+        The thigh angle from the landmarks (deg behind vertical, any quality): where to start looking.
+    timestamps : ndarray (T,)
+        Seconds.
+
+    Returns
+    -------
+    angle : ndarray (T,)
+        Degrees behind the vertical; NaN where the outline does not show the thigh.
+    info : dict
+        ``rest_frames`` (int array) and ``coverage`` (share of frames with a value).
+    """
+    T = len(hip)
+    nan = np.full(T, np.nan)
+    info = {"rest_frames": np.array([], int), "coverage": 0.0}
+    if outline is None or not facing or not np.isfinite(length) or length <= 0:
+        return nan, info
+    ol = np.asarray(outline, dtype=np.float64)
+    g = np.where(np.isfinite(guide), guide, 0.0)
+    edges = np.full((T, len(DISTANCES)), np.nan)
+    for f in range(T):
+        if np.isfinite(ol[f]).all() and np.isfinite(hip[f]).all():
+            edges[f] = rear_edge_angle(ol[f], hip[f], length, facing, float(g[f]))
+    # two readings of the rear edge, with opposite weak points, averaged: the rays' median angle from the hip
+    # point (which moves forward when the pelvis tilts) and the direction of a line through the edge points
+    # (which turns with the buttock's outline when the pelvis tilts)
+    level = np.full(T, np.nan)
+    for f in range(T):
+        k = np.isfinite(edges[f])
+        if k.sum() >= max(4, len(DISTANCES) // 2):
+            r = np.radians(edges[f, k])
+            pts = hip[f] + (DISTANCES[k] * length)[:, None] * np.stack([-facing * np.sin(r), np.cos(r)], 1)
+            m = pts - pts.mean(axis=0)
+            u = np.linalg.eigh(m.T @ m)[1][:, -1]
+            u = u if u[1] > 0 else -u
+            line = np.degrees(np.arctan2(-facing * u[0], u[1]))
+            level[f] = 0.5 * (line + float(np.median(edges[f, k])))
+    ok = np.isfinite(level)
+    if ok.sum() < 3:
+        return nan, info
+    t = np.asarray(timestamps, dtype=np.float64)
+    # rest candidates: the frames whose rear edge is lowest among their neighbours in time
+    rest = np.zeros(T, bool)
+    for f in np.flatnonzero(ok):
+        near = ok & (np.abs(t - t[f]) <= REST_WINDOW_S)
+        rest[f] = level[f] <= np.percentile(level[near], 10) + 2.0
+    mids = np.full(T, np.nan)
+    for f in np.flatnonzero(rest):
+        mids[f] = thigh_midline_angle(ol[f], hip[f], length, facing, float(g[f]))
+    angle = np.full(T, np.nan)
+    for f in np.flatnonzero(ok):
+        near = rest & np.isfinite(mids) & (np.abs(t - t[f]) <= REST_WINDOW_S)
+        if near.any():
+            angle[f] = np.median(mids[near]) + level[f] - np.median(level[near])
+    info.update(rest_frames=np.flatnonzero(rest), coverage=float(np.isfinite(angle).mean()))
+    return angle, info

@@ -1,0 +1,122 @@
+"""The one entry point of every movement test: :func:`run_movement_test`.
+
+Order of work (``../shared/DESIGN.md``, "Trust"): the leg labels are made consistent
+(:mod:`analysis.movement.legs`), the way the person faces is found from the face, the test measures
+(:mod:`.hip_extension`, :mod:`.walk`, :mod:`.sit_to_stand`, :mod:`.thomas`, :mod:`.ely`), the gates are
+checked (:mod:`.checks`: view, whole body, start posture and activity, lying face up or down, the movement
+itself), and a failed blocking check withholds every number (``ok`` false, no metric, nothing for the
+advice plan; the result still says what was seen and what to do).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis import protocols
+from analysis.movement.checks import check_clip, failed_blocking, withhold
+from analysis.movement.ely import ely_test
+from analysis.movement.hip_extension import hip_extension_test
+from analysis.movement.legs import consistent_labels
+from analysis.movement.series import near_side_of, quiet, resolve_facing
+from analysis.movement.sit_to_stand import sit_to_stand_test
+from analysis.movement.thomas import thomas_front_test, thomas_test
+from analysis.movement.walk import walk_test
+from analysis.view import body_yaw, facing_sign, typical_yaw
+
+KINDS = ("hip_extension", "lunge", "sit_to_stand", "thomas", "thomas_front", "ely", "walk")
+SYNONYMS = {"run": "walk", "running": "walk", "walking": "walk", "kneeling_lunge": "lunge",
+            "prone_knee_bend": "ely", "thomas_test": "thomas"}
+LYING = ("thomas", "thomas_front", "ely")
+
+__all__ = ["KINDS", "run_movement_test"]
+
+
+def _near_side_lying(world, kind: str) -> str | None:
+    """The side towards the camera of a person lying side-on: from the world body yaw (+90 = right side)."""
+    if world is None or kind == "thomas_front":
+        return None
+    with quiet():
+        return near_side_of(facing_sign(typical_yaw(body_yaw(np.asarray(world, dtype=np.float64)))))
+
+
+def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None, world=None, landmarks=None,
+                      image_size=None, side: str | None = None, facing=None, checks: bool = True) -> dict:
+    """Run one movement test on a landmark track and return a JSON-ready dict.
+
+    Parameters
+    ----------
+    kind : str
+        ``"hip_extension"``, ``"lunge"``, ``"sit_to_stand"``, ``"thomas"`` (side view),
+        ``"thomas_front"`` (front view: thigh abduction), ``"ely"`` (prone knee bend) or ``"walk"``
+        (walking or running; ``"run"`` is accepted as a synonym).
+    timestamps : ndarray (T,)
+        ``PoseSequence.timestamps`` (seconds).
+    pixels : ndarray (T, 33, 2)
+        ``PoseSequence.pixels``.
+    visibility : ndarray (T, 33)
+        ``PoseSequence.visibility``.
+    outline : ndarray (T, K, 2), optional
+        ``PoseSequence.outline`` (tracking with segmentation): the thigh from the outline, the lumbar
+        contour angle and compensation.
+    world : ndarray (T, 33, 3), optional
+        ``PoseSequence.world``: the view, the activity and the face-up/face-down checks.
+    landmarks : ndarray (T, 33, 3), optional
+        ``PoseSequence.landmarks`` (normalised): the whole-body check.
+    image_size : ndarray (T, 2), optional
+        ``PoseSequence.image_size``: the activity and person-size checks.
+    side : str, optional
+        The person's ``"left"``/``"right"`` side to test; default found from the movement.
+    facing : optional
+        +1 / -1 / ``"image_right"`` ...; default from the face (else ``world``).
+    checks : bool
+        Run the gates (:mod:`analysis.movement.checks`); False only for comparing analyses of the
+        same landmarks (e.g. the renderer's true landmarks).
+
+    Returns
+    -------
+    dict
+        Always: ``kind``, ``protocol`` (setup guidance), ``checks`` (list of Check dicts), ``problems``
+        (list of str), ``ok`` (no blocking check failed and something was measured), ``leg_labels``
+        (swaps corrected) and ``activity`` (what the activity gate saw); plus the test's own keys. Every
+        Metric is a dict (``Metric.to_dict``) naming its side and ``extra['repetition']``. With a failed
+        blocking check the numbers are withheld (:func:`analysis.movement.checks.withhold`) and
+        ``withheld`` says why.
+    """
+    kind = SYNONYMS.get(kind, kind)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    t = np.asarray(timestamps, dtype=np.float64)
+    raw = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
+    fc = 0 if kind in LYING else resolve_facing(raw, vis, world, facing)
+    near = _near_side_lying(world, kind) if kind in LYING else near_side_of(fc)
+    # lying, the near leg may be the hidden one (a knee hugged to the chest): no near/far exchange then
+    lab, lvis, info = consistent_labels(raw, vis, None if kind in LYING else near)
+    if kind in ("hip_extension", "lunge"):
+        res = hip_extension_test(t, lab, lvis, kind=kind, outline=outline, facing=fc, side=side)
+    elif kind == "walk":
+        res = walk_test(t, lab, lvis, world=world, facing=fc, side=side, label_swaps=info["swapped_frames"])
+    elif kind == "sit_to_stand":
+        res = sit_to_stand_test(t, lab, lvis, outline=outline, facing=fc, side=side)
+    elif kind == "thomas":
+        res = thomas_test(t, lab, lvis, side=side)
+    elif kind == "thomas_front":
+        res = thomas_front_test(t, lab, lvis, side=side)
+    else:
+        res = ely_test(t, lab, lvis, side=side, outline=outline)
+    res["kind"] = kind
+    res["protocol"] = protocols.protocol(kind)
+    res["leg_labels"] = {"frames_swapped": info["label_swaps"], "near_far_exchanged": info["near_far_exchanged"],
+                         "near_side": near}
+    res["checks"], res["activity"] = [], {}
+    if checks:
+        found, seen = check_clip(kind, lab, lvis, timestamps=t, landmarks=landmarks, world=world,
+                                 image_size=image_size, result=res)
+        res["checks"], res["activity"] = [c.to_dict() for c in found], seen
+    blocking = failed_blocking(res["checks"])
+    measured = bool((res.get("movement") or {}).get("found"))
+    res["ok"] = measured and not blocking
+    if blocking:
+        withhold(res, blocking)
+        res["problems"] = [f"{c['reason']}" + (f": {c['advice']}" if c.get("advice") else "") for c in blocking]
+    return res

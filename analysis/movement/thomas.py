@@ -1,0 +1,187 @@
+"""The modified Thomas test lying on a table: side view and front view.
+
+Modified Thomas test (side view, the person lying on their back at the end of a table, one knee hugged
+to the chest, the tested leg hanging over the edge):
+
+* The **hugged** leg is the one whose hip bends most (smallest shoulder-hip-knee angle); the other is
+  the **tested** leg. Values are read over the **hold**: the frames in which the hugged hip stays within
+  5 % of its largest flexion (:func:`analysis.segmentation.find_repetitions` on its flexion). The hip
+  point is each side's own hip landmark (``leg_series(..., hip="side")``).
+* ``thigh_above_horizontal`` (deg): the tested thigh (hip -> knee) above the image horizontal, **+ = knee
+  higher than the hip** (the thigh does not drop to the table level: short hip flexors, iliopsoas).
+  Assumes a level camera and table.
+* ``knee_flexion`` (deg): 180 minus the hip-knee-ankle angle of the tested leg, **0 = straight**; under
+  about 80 (clinical) or 67 (research cut-off) suggests a short rectus femoris (norms file).
+* ``pelvis_moved`` flag: during the hold, the trunk line (shoulder -> hip midpoints) turned by more than
+  ``thomas_pelvis_max_rotation`` degrees, or the hip midpoint rose by more than ``thomas_pelvis_max_rise``
+  % of the trunk length. Published work finds the test unreliable unless the pelvis is held still
+  (Peeler & Anderson 2008), so a flagged result is reported but marked as not reliable.
+
+Front view (:func:`thomas_front_test`): ``thigh_abduction`` (deg), the angle of the thigh away from the
+perpendicular to the hip line (left hip -> right hip) in the picture, **+ = knee further from the
+midline than the hip (abduction)**; a large value at rest suggests a short tensor fasciae latae / ITB.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis import geometry as geo
+from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, midpoint,
+                                      movement_found, other_side, quiet, rep_metric, summarise, summary_dicts,
+                                      trunk_length, visibility_confidence)
+from analysis.norms import norm, threshold
+from analysis.segmentation import find_repetitions
+
+__all__ = ["thomas_test", "thomas_front_test", "thigh_abduction"]
+
+
+def thomas_test(timestamps, pixels, visibility, *, side: str | None = None) -> dict:
+    """Modified Thomas test, side view (see the module docstring).
+
+    Parameters
+    ----------
+    timestamps : ndarray (T,)
+    pixels : ndarray (T, 33, 2)
+    visibility : ndarray (T, 33)
+    side : str, optional
+        The person's tested (hanging) leg; default the leg that is not hugged.
+
+    Returns
+    -------
+    dict (JSON-ready)
+        ``side`` (tested leg), ``hugged_side``, ``repetitions`` (one per hug-and-hold: hold times,
+        metrics, ``pelvis_moved``, ``reliable``), ``summary``, ``curve``, ``problems``.
+    """
+    t = np.asarray(timestamps, dtype=np.float64)
+    vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
+    track = clean_landmarks(pixels, vis, t)
+    p = track.p
+    res = {"kind": "thomas", "side": side, "repetitions": [], "summary": {}, "problems": []}
+    ser = {s: leg_series(p, s, 0, hip="side") for s in ("left", "right")}
+    flex = {s: 180.0 - ser[s]["hip_angle"] for s in ("left", "right")}
+    if side is None:
+        with quiet():
+            m = {s: np.nanpercentile(flex[s], 95) if np.isfinite(flex[s]).any() else -np.inf for s in flex}
+        hug = max(m, key=m.get)
+        side = other_side(hug)
+    hug = other_side(side)
+    res["side"], res["hugged_side"] = side, hug
+    reps = find_repetitions(flex[hug], t, threshold("thomas_min_hug"), side=side, min_gap_s=1.5)
+    i = SIDE_IDX[side]
+    L = trunk_length(p)
+    trunk_ang = geo.line_angle_to_horizontal(midpoint(p, "hip"), midpoint(p, "shoulder"))
+    hip_y = midpoint(p, "hip")[:, 1] / L * 100.0
+    rows = []
+    for r in reps:
+        hold = np.arange(r.hold_start, r.hold_end + 1)
+        # the settled hold: the hugged hip within 5 % of its peak rise (drawing the knee up tilts the
+        # pelvis back on purpose; that part is not a fault). Did the pelvis turn or lift during it?
+        settled = hold[flex[hug][hold] >= r.peak_value - 0.05 * r.amplitude]
+        hold = settled if len(settled) >= 3 else hold
+        with quiet():
+            rot = float(np.nanmax(trunk_ang[hold]) - np.nanmin(trunk_ang[hold])) if np.isfinite(trunk_ang[hold]).any() \
+                else np.nan
+            rise = float(np.nanmax(hip_y[hold[0]] - hip_y[hold])) if np.isfinite(hip_y[hold]).any() else np.nan
+        moved = bool((np.isfinite(rot) and rot > norm("thomas_pelvis_max_rotation").high)
+                     or (np.isfinite(rise) and rise > threshold("thomas_pelvis_max_rise")))
+        c = visibility_confidence(vis, (i["hip"], i["knee"], i["ankle"]), hold) * (0.5 if moved else 1.0)
+        # values only from frames where the tested leg was seen (never from a bridged gap)
+        thigh_seen = hold[track.seen[np.ix_(hold, [i["hip"], i["knee"]])].all(axis=1)]
+        knee_seen = hold[track.seen[np.ix_(hold, [i["hip"], i["knee"], i["ankle"]])].all(axis=1)]
+        thigh = median_at(ser[side]["thigh_above_horizontal"], thigh_seen)
+        knee = median_at(ser[side]["knee_flexion"], knee_seen)
+        unseen = f"the {side} (hanging) leg was not seen clearly during the hold: film it nearest the camera"
+        m = {
+            "thigh_above_horizontal": rep_metric(
+                "thomas_thigh_above_horizontal", "Thigh angle to horizontal", thigh, "deg",
+                "Tested thigh (hip -> knee) above the horizontal of the picture during the hold, degrees, + = knee "
+                "higher than the hip (short hip flexors), - = below. Assumes a level camera and table.",
+                side=side, rep=r.index, norm_key="thomas_thigh_above_horizontal", confidence=c, reason=unseen),
+            "knee_flexion": rep_metric(
+                "thomas_knee_flexion", "Knee flexion of the hanging leg", knee, "deg",
+                "180 minus the hip-knee-ankle angle of the tested leg during the hold, degrees, 0 = straight; "
+                "less bend suggests a short rectus femoris.", side=side, rep=r.index,
+                norm_key="thomas_knee_flexion", confidence=c, reason=unseen),
+            "pelvis_rotation": rep_metric(
+                "thomas_pelvis_rotation", "Trunk-line turn during the hold", rot, "deg",
+                "Range of the shoulder-hip line's angle to horizontal over the hold, degrees.", side=None,
+                rep=r.index, norm_key="thomas_pelvis_max_rotation", confidence=c),
+        }
+        below = knee < threshold("thomas_knee_flexion_research") if np.isfinite(knee) else None
+        rows.append({"repetition": r.index, "side": side, "phases": r.to_dict(), "pelvis_moved": moved,
+                     "hip_rise_pct_trunk": None if not np.isfinite(rise) else round(rise, 2),
+                     "reliable": not moved,
+                     "short_hip_flexors": bool(np.isfinite(thigh) and thigh > 0),
+                     "short_rectus_femoris": bool(np.isfinite(knee) and m["knee_flexion"].status == "below"),
+                     "below_research_cut_off": below,
+                     "metrics": {k: v.to_dict() for k, v in m.items()}, "_m": m})
+    res["repetitions"] = [{k: v for k, v in r.items() if k != "_m"} for r in rows]
+    for key, name in (("thigh_above_horizontal", "Thigh angle to horizontal"),
+                      ("knee_flexion", "Knee flexion of the hanging leg")):
+        vals = [r["_m"][key].value if r["_m"][key].value is not None else np.nan for r in rows]
+        s = summarise(f"thomas_{key}", name, vals, "deg", rows[0]["_m"][key].definition if rows else "", side,
+                      f"thomas_{key}", float(np.mean([r["_m"][key].confidence for r in rows])) if rows else 0.0,
+                      larger_is_better=(key == "knee_flexion"))
+        res["summary"][key] = summary_dicts(s)
+    res["curve"] = curve(t, {"hugged_hip_flexion": flex[hug],
+                              "thigh_above_horizontal": ser[side]["thigh_above_horizontal"],
+                              "knee_flexion": ser[side]["knee_flexion"], "trunk_line_angle": trunk_ang})
+    movement_found(res, len(rows), f"hug-and-hold(s) of the {hug} knee",
+                   "no hold found: hug one knee to the chest and hold it for a few seconds, side-on to the camera")
+    return res
+
+
+def thigh_abduction(p: np.ndarray, side: str) -> np.ndarray:
+    """Thigh abduction in a front (or back) view, per frame (deg, + = knee away from the midline). (T,)
+
+    The angle between the thigh (hip -> knee) and the direction perpendicular to the hip line pointing
+    towards the knees; positive when the knee lies further from the other hip than the hip does.
+    """
+    i, o = SIDE_IDX[side], SIDE_IDX[other_side(side)]
+    hip, knee, other = p[:, i["hip"]], p[:, i["knee"]], p[:, o["hip"]]
+    out_dir = hip - other  # from the midline outwards
+    perp = np.stack([-out_dir[:, 1], out_dir[:, 0]], -1)
+    # orient the perpendicular towards the knees
+    s = np.sign(np.sum(perp * (knee - hip), -1))
+    perp = perp * np.where(s == 0, 1.0, s)[:, None]
+    ang = geo.angle_between(perp, knee - hip)
+    outward = np.sign(np.sum((knee - hip) * out_dir, -1))
+    return ang * outward
+
+
+def thomas_front_test(timestamps, pixels, visibility, *, side: str | None = None) -> dict:
+    """Front-view part of the modified Thomas test: thigh abduction of the hanging leg (TFL / ITB).
+
+    Returns
+    -------
+    dict (JSON-ready)
+        ``side``, ``measured``, ``metrics`` (``thigh_abduction``: median over the second half of
+        the clip, read where the hips and the knee were seen), ``curve``, ``movement``, ``problems``.
+    """
+    t = np.asarray(timestamps, dtype=np.float64)
+    vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
+    track = clean_landmarks(pixels, vis, t)
+    p = track.p
+    ab = {s: thigh_abduction(p, s) for s in ("left", "right")}
+    if side is None:  # the hanging leg: the knee lower in the picture (further from the hugged chest)
+        with quiet():
+            ky = {s: np.nanmedian(p[:, SIDE_IDX[s]["knee"], 1]) for s in ab}
+        side = max(ky, key=lambda s: ky[s] if np.isfinite(ky[s]) else -np.inf)
+    i = SIDE_IDX[side]
+    half = np.arange(len(t) // 2, len(t))
+    v = median_at(ab[side], half[track.seen[np.ix_(half, [23, 24, i["knee"]])].all(axis=1)])
+    c = visibility_confidence(vis, (23, 24, i["knee"]), half)
+    m = rep_metric("thomas_thigh_abduction", "Thigh abduction (front view)", v, "deg",
+                   "Angle of the tested thigh (hip -> knee) away from the perpendicular to the hip line in a front "
+                   "view, degrees, + = knee further out than the hip (abduction). Median over the second half of "
+                   "the clip (the hold).", side=side, rep=1, norm_key="thomas_thigh_abduction", confidence=c)
+    return {"kind": "thomas_front", "side": side, "measured": m.value is not None,
+            "metrics": {"thigh_abduction": m.to_dict()}, "repetitions": [{"repetition": 1, "side": side,
+                                                                        "metrics": {"thigh_abduction": m.to_dict()}}]
+            if m.value is not None else [],
+            "curve": curve(t, {"thigh_abduction_left": ab["left"], "thigh_abduction_right": ab["right"]}),
+            "movement": {"found": m.value is not None, "repetitions": int(m.value is not None),
+                         "reason": "the hold was seen" if m.value is not None else
+                         "the hips and knee were not seen from the front"},
+            "problems": [] if m.value is not None else ["the hips and knee were not seen from the front"]}

@@ -1,0 +1,75 @@
+"""Rendered people through the real pose model and ``posture analyze``: every activity other than quiet
+standing is refused for what it is (exit status 3, no number, no advice from the capture), and a standing
+render is still measured. Small renders, one model pass each.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from capture.analyze import analyze_file
+from conftest import ROOT, write_video
+from vision.synthetic.activities import activity_clip
+from vision.synthetic.frames import Renderer
+
+REFUSED = {"sitting_chair": "sitting", "kneeling": "kneeling", "lunge": "lunge", "one_leg": "standing on one leg"}
+
+
+def render_photo(path, name, azimuth=-90.0):
+    clip = activity_clip(name, seconds=0.1, fps=10.0, azimuth=azimuth, width=480, height_px=360)
+    img, _, _ = Renderer(clip.shot, clip.seed).render(clip.frames[0])
+    Image.fromarray(img).save(path)
+    return path
+
+
+def assert_refused_for(an, words):
+    a = an.assessment
+    assert a is not None and not a["ok"] and a["blocked_by"] == "activity", (a or {}).get("checks")
+    assert a["metrics"] == [] and a["spinal_curve"] is None
+    assert an.problems and words in an.problems[0]
+    assert a["plan"]["contributors"] == [] and a["plan"]["recommendations"] == []
+    assert len(an.problems) == 1, an.problems  # what follows from the activity is not repeated
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_rendered_activities_are_refused_for_what_they_are(tmp_path, name):
+    an = analyze_file(render_photo(tmp_path / f"{name}.png", name), tmp_path / "out", annotate=False)
+    assert_refused_for(an, REFUSED[name])
+
+
+def test_rendered_walking_clip_is_refused(tmp_path):
+    clip = activity_clip("walking", seconds=2.5, fps=12.0, azimuth=-90.0, travel=False, width=480, height_px=360)
+    r = Renderer(clip.shot, clip.seed)
+    write_video(tmp_path / "walk.mp4", [r.render(s)[0] for s in clip.frames], fps=12)
+    an = analyze_file(tmp_path / "walk.mp4", tmp_path / "out", annotate=False)
+    assert_refused_for(an, "walking")
+
+
+def test_cli_exit_status_and_words_for_a_refusal_and_a_measurement(tmp_path):
+    render_photo(tmp_path / "sitting.png", "sitting_chair", azimuth=0.0)
+    render_photo(tmp_path / "standing.png", "standing")
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    run = lambda f: subprocess.run([sys.executable, "-m", "posture_cli", "analyze", f, "-q"], cwd=tmp_path,  # noqa: E731
+                                   capture_output=True, text=True, timeout=600, env=env)
+    sit = run("sitting.png")
+    assert sit.returncode == 3 and "Traceback" not in sit.stderr
+    assert "No posture numbers" in sit.stdout and "you seem to be sitting" in sit.stdout
+    problems = [ln for ln in sit.stderr.splitlines() if ln.startswith("problem:")]
+    assert problems and "sitting" in problems[0]
+    a = json.loads((tmp_path / "posture-output" / "sitting.assessment.json").read_text())
+    assert a["metrics"] == [] and a["plan"]["contributors"] == []
+    key = np.asarray(Image.open(tmp_path / "posture-output" / "sitting.keyframe.png"))
+    assert key.ndim == 3  # the key frame is still written: it shows what was seen
+    stand = run("standing.png")
+    assert "Traceback" not in stand.stderr and "No posture numbers" not in stand.stdout
+    a = json.loads((tmp_path / "posture-output" / "standing.assessment.json").read_text())
+    assert a["ok"] and a["activity"]["label"] == "standing" and a["view"]["label"] == "right side"
+    measured = {m["key"] for m in a["metrics"] if m["value"] is not None}
+    assert {"trunk_inclination", "hip_angle", "knee_flexion", "plumb_hip"} <= measured
+    assert stand.returncode == (3 if [ln for ln in stand.stderr.splitlines() if ln.startswith("problem:")] else 0)

@@ -1,0 +1,57 @@
+"""Movement tests on real clips of ../shared/data: the expected verdicts of benchmarks/real_manifest_movement.toml.
+
+Only the short clips run here (each tracked once for the module, without segmentation); the benchmark
+(benchmarks/eval_movement.py) runs every clip of the manifest.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from analysis.movement import run_movement_test
+from analysis.report_text import format_movement
+
+from conftest import ROOT, SHARED_DATA, needs_shared_data
+
+MANIFEST = tomllib.loads((ROOT / "benchmarks" / "real_manifest_movement.toml").read_text())
+SHORT = ("video/sports2d__demo3.mp4", "video/tiffanytgr__good-video-8.mp4", "video/pose2sim__StaticTrial_cam01.mp4")
+CASES = [(c["file"], t) for c in MANIFEST["clip"] if c["file"] in SHORT for t in c["test"]]
+
+
+@pytest.fixture(scope="module")
+def tracks():
+    from vision.pipeline import track
+    from vision.sources import open_source
+
+    cache = {}
+
+    def get(rel):
+        if rel not in cache:
+            src = open_source(SHARED_DATA / rel)
+            try:
+                cache[rel] = track(src, segmentation=False, probe_people=False).sequence
+            finally:
+                src.close()
+        return cache[rel]
+
+    return get
+
+
+@needs_shared_data
+@pytest.mark.parametrize("rel,exp", CASES, ids=[f"{r.split('/')[-1]}-{e['test']}" for r, e in CASES])
+def test_real_clip_gets_its_expected_verdict(tracks, rel, exp):
+    s = tracks(rel)
+    res = run_movement_test(exp["test"], s.timestamps, s.pixels, s.visibility, world=s.world, landmarks=s.landmarks,
+                            image_size=s.image_size)
+    failed = [c["name"] for c in res["checks"] if c["blocking"] and not c["passed"]]
+    if exp["verdict"] == "measured":
+        assert res["ok"], [(c["name"], c["reason"]) for c in res["checks"] if not c["passed"]]
+        for k in ("side", "near_side"):
+            if k in exp:
+                assert res[k] == exp[k]
+    else:
+        assert not res["ok"] and set(exp["because"]) & set(failed), failed
+        text = format_movement(res)
+        assert "repetition 1 (" not in text and "step 1 (" not in text and ", best:" not in text
