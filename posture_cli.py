@@ -568,7 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--test", default="hip_extension", choices=["hip_extension", "lunge", "thomas", "ely"])
     b.add_argument("--cluster", metavar="ADDRESS",
                    help="screen on a Dask cluster: its scheduler's tcp://HOST:PORT, or 'local' for worker processes "
-                   "on this machine (see the README: running a screen across several machines)")
+                   "on this machine (see \"A screen across several machines\" in the README)")
     b.add_argument("--workers", type=int, metavar="N",
                    help="worker processes on this machine, each with one model (default: 1 without --cluster, "
                    "every core with --cluster local); more than 1 starts a local Dask cluster")

@@ -338,8 +338,9 @@ def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "cli
 
     With ``people_in_turn`` the track is cut into the people who did the test one after the other
     (:func:`analysis.people_in_turn.split_people`) and the test runs on each:
-    ``{"kind", "people_in_turn": True, "people": [{"person": 1, "range": [start, stop], "start_s", "end_s",
-    "result": {...}}, ...], "problems"}``, ranges in track positions, each result as without it.
+    ``{"kind", "people_in_turn": True, "ok", "people": [{"person": 1, "range": [start, stop], "start_s", "end_s",
+    "result": {...}}, ...], "problems"}``, ranges in track positions, each result as without it, ``ok`` when
+    any person's test passed its gates.
     """
     def run(a: int, b: int) -> dict:
         sl = slice(a, b)
@@ -362,7 +363,8 @@ def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "cli
                        "end_s": round(float(seq.timestamps[b - 1]), 2), "result": run(a, b)})
     problems = [p if len(people) == 1 else f"person {k['person']} ({k['start_s']:.1f}-{k['end_s']:.1f} s): {p}"
                 for k in people for p in k["result"]["problems"]]
-    return {"kind": test, "people_in_turn": True, "people": people, "problems": problems}
+    return {"kind": test, "people_in_turn": True, "ok": any(k["result"]["ok"] for k in people), "people": people,
+            "problems": problems}
 
 
 def analyze_in_memory(path: str | Path, **options) -> tuple[Analysis, bytes]:
