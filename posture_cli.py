@@ -392,18 +392,27 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"error: no video files (mp4, mov, avi, webm, mkv) in {printable(src)}", file=sys.stderr)
         return EXIT_INPUT
     out = Path(args.out or (src if src.is_dir() else src.parent) / "posture-batch")
-    bar = None if args.quiet else tqdm(total=total, unit="file", dynamic_ncols=True, file=sys.stderr)
+    if args.cluster not in (None, "local") and args.workers is not None:
+        print("error: --workers starts worker processes on this machine (with --cluster local or without --cluster); "
+              "a cluster's workers are started on its machines (dask worker ADDRESS)", file=sys.stderr)
+        return EXIT_INPUT
+    workers = args.workers or ((os.cpu_count() or 1) if args.cluster == "local" else 1)
+    # the bar shows files done and the time left, estimated from the clips finished in this run
+    bar = None if args.quiet else tqdm(total=total, unit="file", dynamic_ncols=True, file=sys.stderr,
+                                       bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}{postfix}]")
 
-    def progress(name, entry, done, tot):
+    def progress(name, entry, done, tot, left):
         if bar is not None:
             bar.n = done
-            bar.set_postfix_str(f"{name}: {entry['status']}", refresh=True)
+            eta = f", {tqdm.format_interval(left)} left" if left is not None and done < tot else ""
+            bar.set_postfix_str(f"{printable(name)}: {entry['status']}{eta}", refresh=True)
         if entry["status"] == "failed":
             (bar.write if bar is not None else print)(f"skipped {printable(name)}: {printable(entry['error'])}")
 
     try:
-        s = run_batch(src, out, args.test, workers=args.workers, segmentation=args.segmentation,
-                      in_turn=not args.one_per_file, redo_failed=args.redo_failed, on_progress=progress)
+        s = run_batch(src, out, args.test, workers=workers, cluster=args.cluster, send=args.send, db=args.db,
+                      segmentation=args.segmentation, in_turn=not args.one_per_file, redo_failed=args.redo_failed,
+                      on_progress=progress)
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
@@ -415,10 +424,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
             bar.close()
     print(f"{s['total']} files: {len(s['done'])} screened now, {len(s['skipped'])} already done before, "
           f"{len(s['failed'])} failed ({s['seconds']:.0f} s).")
+    if s["engine"] != "this process":
+        print(f"  screened on {s['engine']}")
     if s["retried"]:
         print(f"  run again after their worker process stopped: {printable(', '.join(sorted(set(s['retried']))))}")
     for name, err in s["failed"]:
         print(f"  failed: {printable(name)}: {printable(err)}")
+    if args.db:
+        print(f"  stored in the records: {len(s['stored'])}; not stored: {len(s['not_stored'])}")
+        for name, why in s["not_stored"]:
+            print(f"  not stored: {printable(name)}: {printable(why)}")
     print(f"{'person':<28}{'value':>8}  {'status':<9} needs")
     for r in s["rows"]:
         v = "-" if r["value"] is None else f"{r['value']:.1f}"
@@ -551,7 +566,18 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("dir", help="folder of clips (or one clip)")
     b.add_argument("-o", "--out", help="output folder (default: DIR/posture-batch)")
     b.add_argument("--test", default="hip_extension", choices=["hip_extension", "lunge", "thomas", "ely"])
-    b.add_argument("--workers", type=int, default=1, help="clips analysed in parallel (one model per process)")
+    b.add_argument("--cluster", metavar="ADDRESS",
+                   help="screen on a Dask cluster: its scheduler's tcp://HOST:PORT, or 'local' for worker processes "
+                   "on this machine (see \"A screen across several machines\" in the README)")
+    b.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes on this machine, each with one model (default: 1 without --cluster, "
+                   "every core with --cluster local); more than 1 starts a local Dask cluster")
+    b.add_argument("--send", choices=["auto", "path", "bytes"], default="auto",
+                   help="how clips reach the cluster's workers: 'path' when every worker reads DIR at the same path "
+                   "(a shared folder), 'bytes' through the cluster; 'auto' (default) checks the workers and chooses")
+    b.add_argument("--db", metavar="LOCATION",
+                   help="also store each clip named after a client's code (JS-01.mp4) in this records database (a "
+                   "SQLite file or a postgresql:// URL), when the client gave their records consent")
     b.add_argument("--segmentation", action="store_true", help="also the outline (low-back compensation; slower)")
     b.add_argument("--one-per-file", action="store_true", help="never split a clip into several people")
     b.add_argument("--redo-failed", action="store_true", help="try failed files again")

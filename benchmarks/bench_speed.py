@@ -288,8 +288,9 @@ def stride_check(tmp: Path) -> None:
 
 
 def batch_speedup(tmp: Path, copies: int, clip: Path) -> None:
-    """Seconds of the trainer batch (:func:`records.batch.run_batch`) with one and with two worker processes,
-    on ``copies`` copies of ``clip`` (each worker process pays its own start-up and model loading once)."""
+    """Seconds of the trainer batch (:func:`records.batch.run_batch`) in one process and on a local Dask cluster
+    of two worker processes, on ``copies`` copies of ``clip`` (each worker process pays its own start-up and
+    model loading once; ``benchmarks/bench_batch.py`` measures the cluster in detail)."""
     import shutil
 
     from records.batch import run_batch

@@ -21,12 +21,14 @@ from analysis.gates import settle
 from analysis.movement import run_movement_test
 from analysis.movement.checks import withhold
 from analysis.people import check_person, gate_result, people_table
+from analysis.people_in_turn import split_people
 from analysis.quality import Check
 from analysis.summary import track_summary
 from capture.outputs import claim_output_name
+from privacy.files import private_tempdir
 from vision.drawing import annotated_frame, draw_side_assessment, draw_skeleton
 from vision.errors import InputError
-from vision.estimator import DEFAULT_MAX_SIDE
+from vision.estimator import DEFAULT_MAX_SIDE, ModelCache
 from vision.people import stack_people
 from vision.pipeline import Progress, Tracked, VideoWriter, search_photo, track
 from vision.sequence import PoseSequence
@@ -181,6 +183,9 @@ def analyze_file(
     role: str = "client",
     test: str | None = None,
     still_stride: int = 1,
+    people_in_turn: bool = False,
+    probe_people: bool = True,
+    models: ModelCache | None = None,
 ) -> Analysis:
     """Track a video or photo and write its outputs to ``out_dir``.
 
@@ -213,7 +218,10 @@ def analyze_file(
     analysed as that test instead of standing posture, written to ``NAME.movement.json``, and the
     plan is built from its findings; when the test's gates failed (``ok`` false) its problems join the
     problems and there is no plan (``"plan": None``). ``still_stride`` > 1 analyses fewer frames while the
-    person stands still (see :func:`track`).
+    person stands still (see :func:`track`). With ``people_in_turn`` the clip holds several people one after
+    the other and the test runs on each (see :func:`movement_results`). ``probe_people`` looks for a second
+    person in the picture (without it the person check is an unchecked pass); ``models`` (a batch worker's
+    kept estimators) replaces building a model for this file.
 
     Raises
     ------
@@ -230,14 +238,16 @@ def analyze_file(
         return _analyze(path, source, out, name.stem, [name.note] if name.note else [], annotate=annotate, csv=csv,
                         segmentation=segmentation, max_side=max_side, progress=progress, assess=assess,
                         standing={"height_cm": height_cm, "want_view": want_view, "calibration": calibration},
-                        intake=intake, role=role, test=test, still_stride=still_stride)
+                        intake=intake, role=role, test=test, still_stride=still_stride,
+                        people_in_turn=people_in_turn, probe_people=probe_people, models=models)
     except BaseException:
         name.release()  # the placeholder summary, when nothing was written in its place
         raise
 
 
 def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, csv, segmentation, max_side,
-             progress, assess, standing: dict, intake, role, test, still_stride) -> Analysis:
+             progress, assess, standing: dict, intake, role, test, still_stride, people_in_turn=False,
+             probe_people=True, models=None) -> Analysis:
     """The body of :func:`analyze_file` once the source is open and the output name claimed."""
     outputs: dict[str, str] = {}
     is_image = isinstance(source, ImageSource)
@@ -253,7 +263,8 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
 
     try:
         tracked = track(source, segmentation=segmentation, max_side=max_side,
-                        on_frame=draw if annotate else None, progress=progress, still_stride=still_stride)
+                        on_frame=draw if annotate else None, progress=progress, still_stride=still_stride,
+                        probe_people=probe_people, models=models)
     finally:
         source.close()
         if writer:
@@ -293,16 +304,10 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     summary["notes"] = notes
     problems = problems_of(summary, tracked, person)
     if test and summary["frames_with_person"]:
-        assessment = run_movement_test(test, seq.timestamps, seq.pixels, seq.visibility, outline=seq.outline,
-                                       world=seq.world, landmarks=seq.landmarks, image_size=seq.image_size)
-        gate_result(assessment, person, {"repetitions": [], "steps": [], "summary": {}})
-        if person.blocking and not person.passed:
-            withhold(assessment, [person.to_dict()])
+        assessment = movement_results(seq, test, intake, role, people_in_turn, person)
         if not person.passed:
             assessment["problems"].insert(0, problems[0])
         problems += assessment["problems"][0 if person.passed else 1:]
-        # a test whose gates failed has no numbers (ok false): nothing for the advice plan to build on
-        assessment["plan"] = build_plan(intake, normalize_findings(assessment), role) if assessment["ok"] else None
         p = out / f"{stem}.movement.json"
         p.write_text(json.dumps(assessment, indent=2))
         outputs["movement"] = str(p)
@@ -323,6 +328,59 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     p.write_text(json.dumps(summary, indent=2))
     outputs["summary"] = str(p)
     return Analysis(summary, outputs, problems, seq, assessment, notes)
+
+
+def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "client", people_in_turn: bool = False,
+                     person: Check | None = None) -> dict:
+    """The movement test ``test`` on a track, gated by the ``person`` check (:func:`analysis.people.gate_result`)
+    when one is given, with its advice plan under ``"plan"`` (:func:`analysis.movement.run_movement_test`,
+    :func:`analysis.advice.build_plan`; None when the test's gates failed).
+
+    With ``people_in_turn`` the track is cut into the people who did the test one after the other
+    (:func:`analysis.people_in_turn.split_people`) and the test runs on each:
+    ``{"kind", "people_in_turn": True, "ok", "people": [{"person": 1, "range": [start, stop], "start_s", "end_s",
+    "result": {...}}, ...], "problems"}``, ranges in track positions, each result as without it, ``ok`` when
+    any person's test passed its gates.
+    """
+    def run(a: int, b: int) -> dict:
+        sl = slice(a, b)
+        res = run_movement_test(test, seq.timestamps[sl], seq.pixels[sl], seq.visibility[sl],
+                                outline=None if seq.outline is None else seq.outline[sl], world=seq.world[sl],
+                                landmarks=seq.landmarks[sl], image_size=seq.image_size[sl])
+        if person is not None:
+            gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
+            if person.blocking and not person.passed:
+                withhold(res, [person.to_dict()])
+        # a test whose gates failed has no numbers (ok false): nothing for the advice plan to build on
+        res["plan"] = build_plan(intake, normalize_findings(res), role) if res["ok"] else None
+        return res
+
+    if not people_in_turn:
+        return run(0, len(seq))
+    people = []
+    for j, (a, b) in enumerate(split_people(seq.pixels, seq.timestamps) or [(0, len(seq))], 1):
+        people.append({"person": j, "range": [a, b], "start_s": round(float(seq.timestamps[a]), 2),
+                       "end_s": round(float(seq.timestamps[b - 1]), 2), "result": run(a, b)})
+    problems = [p if len(people) == 1 else f"person {k['person']} ({k['start_s']:.1f}-{k['end_s']:.1f} s): {p}"
+                for k in people for p in k["result"]["problems"]]
+    return {"kind": test, "people_in_turn": True, "ok": any(k["result"]["ok"] for k in people), "people": people,
+            "problems": problems}
+
+
+def analyze_in_memory(path: str | Path, **options) -> tuple[Analysis, bytes]:
+    """:func:`analyze_file` with nothing left on disk: the analysis (summary, problems, track, assessment or
+    movement test) and the track's ``.pose.npz`` bytes, for a caller that keeps or sends them itself (the
+    batch and its cluster workers).
+
+    The files :func:`analyze_file` writes go to a private temporary folder that is deleted before this
+    returns, also on an error; ``outputs`` is empty. No annotated video or key frame picture is drawn.
+    Options are those of :func:`analyze_file`.
+    """
+    with private_tempdir("posture-capture-") as tmp:
+        analysis = analyze_file(path, tmp, **{**options, "annotate": False, "csv": False})
+        track_npz = Path(analysis.outputs["track"]).read_bytes()
+    analysis.outputs = {}
+    return analysis, track_npz
 
 
 def write_key_frame(dest: Path, path: str | Path, seq: PoseSequence, assessment: dict) -> None:

@@ -4,6 +4,9 @@ Thin: the logic is in :mod:`records.batch`.
 The clips are streamed into a private temporary folder for the run and deleted afterwards; the batch folder
 keeps only the results (owner-only). Each browser session gets its own batch name; a batch folder in use by
 another session is reported, not shared.
+
+With ``POSTURE_CLUSTER`` set to a Dask scheduler's address (``tcp://HOST:PORT``, or ``local``), the page offers
+to screen on that cluster; workers that cannot read this machine's temporary folder get the clips as bytes.
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ test = st.selectbox("Test", SCREEN_TESTS, key="test",
                                            "thomas": "modified Thomas test", "ely": "prone knee bend (Ely)"}[k])
 ups = st.file_uploader("Clips", accept_multiple_files=True, key="clips")
 in_turn = st.checkbox("Clips may hold several people in turn", value=True, key="in_turn")
+cluster = os.environ.get("POSTURE_CLUSTER") or None
+if cluster:
+    where = st.radio("Screen on", ["this computer", f"the cluster at {cluster}"], key="where", horizontal=True)
+    cluster = cluster if where != "this computer" else None
 try:
     folder = batch_folder(base, name)
 except RecordsError as e:
@@ -56,15 +63,18 @@ if st.button("Screen", key="run", disabled=not ups or folder is None) and ups an
     shutil.rmtree(folder / "clips", ignore_errors=True)  # copies that earlier versions of this page kept
     bar = st.progress(0.0, text="starting")
 
-    def progress(fname, entry, done, total):
-        bar.progress(done / max(1, total), text=f"{done}/{total}: {md_escape(fname)} {entry['status']}")
+    def progress(fname, entry, done, total, left):
+        eta = f", about {left / 60:.0f} min left" if left is not None and done < total and left >= 60 else (
+            f", about {left:.0f} s left" if left is not None and done < total else "")
+        bar.progress(done / max(1, total), text=f"{done}/{total}: {md_escape(fname)} {entry['status']}{eta}")
 
     names = unique_names([safe_filename(u.name) for u in ups])
     try:
         with private_tempdir("posture-batch-") as src:  # the clips exist only while they are screened
             for u, n in zip(ups, names):
                 save_upload(u, src / n)
-            st.session_state["summary"] = run_batch(src, folder / "out", test, in_turn=in_turn, on_progress=progress)
+            st.session_state["summary"] = run_batch(src, folder / "out", test, in_turn=in_turn, cluster=cluster,
+                                                    on_progress=progress)
     except RecordsError as e:  # another session is screening into this folder
         st.error(md_escape(e))
 s = st.session_state.get("summary")

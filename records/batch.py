@@ -2,22 +2,25 @@
 quadriceps / hip-flexor test, into a sortable roster of who needs what. Behind ``posture batch DIR`` and
 the Trainer page.
 
+Each clip goes through the one capture function (:func:`capture.analyze.analyze_in_memory`, the same step as
+``posture analyze --test``, people in turn cut by :mod:`analysis.people_in_turn`) in :func:`screen_clip`: in
+this process, or on the worker processes of a Dask cluster (:mod:`records.cluster`; ``--cluster``). The
+results come back here, and this process alone writes the outputs, the roster and the records.
+
 Resumable: the state of every input file (done / failed, with its size and SHA-256) is kept in
 ``OUT/batch_state.json``, written atomically after each file; a rerun skips files that finished and whose
 content has not changed since, and redoes anything that was interrupted. A file that cannot be read
-(corrupt, not a video) is reported as failed and skipped; the rest finish. A worker process that dies
-(killed, out of memory) loses no file: its clips are run again in a new pool, and only a clip whose
+(corrupt, not a video) is reported as failed with its reason and skipped; the rest finish. A worker process
+that dies (killed, out of memory) loses no file: its clip runs again on another worker, and only a clip whose
 worker died :data:`MAX_WORKER_LOSSES` times is reported as failed. Each finished file's full result is in
-``OUT/results/<file>.json``; the roster (one row per person) in ``OUT/roster.csv`` (spreadsheet-safe cells).
+``OUT/results/<file>.json`` and its landmark track in ``OUT/results/<file>.pose.npz``; the roster (one row per
+person) in ``OUT/roster.csv`` (spreadsheet-safe cells). With a records database (``db``), each clip named after
+a client's code (``JS-01.mp4`` for client ``JS-01``) who gave their ``records`` consent is stored as a session
+of that client; the others are listed as not stored, with the reason.
 
 One batch at a time per output folder: a batch holds ``OUT/.batch.lock`` while it runs (released by the
 system also when the process is killed) and a second one is told that the folder is in use. Every file is
 written owner-only under a unique temporary name and renamed into place.
-
-People in turn: a clip is cut into people where the person disappears for 0.5 s or more, or where the
-trunk length in pixels (shoulder midpoint to hip midpoint, median over 0.3 s) jumps by more than
-:data:`PERSON_JUMP` between neighbouring stretches (another body; one person's trunk length varies by a
-few percent while moving). Segments shorter than 1 s are merged into their neighbour.
 """
 
 from __future__ import annotations
@@ -29,9 +32,6 @@ import io
 import json
 import os
 import time
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -47,11 +47,10 @@ STATE_FILE = "batch_state.json"
 LOCK_FILE = ".batch.lock"
 STATE_VERSION = 2  # 2: files are recognised by content (SHA-256), not by modification time
 MAX_WORKER_LOSSES = 3  # a clip whose worker process died this many times is reported as failed
-PERSON_JUMP = 0.07  # engineering choice: relative trunk-length jump taken as a new person
-MIN_GAP_S = 0.5
-MIN_PERSON_S = 1.0
 ROSTER_COLUMNS = ["person", "file", "segment_start_s", "segment_end_s", "test", "side", "measure", "value", "unit",
                   "usual_range", "status", "compensation_index", "front_thighs", "needs", "confidence", "problems"]
+
+Progress = Callable[[str, dict, int, int, "float | None"], None]  # (file, state entry, done, total, seconds left)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -122,57 +121,43 @@ def list_inputs(src: Path) -> list[Path]:
 
 
 # ----------------------------------------------------------------------------------------------------
-# one file
+# one file: the same function here and on every cluster worker
 # ----------------------------------------------------------------------------------------------------
-def split_people(pixels: np.ndarray, timestamps: np.ndarray) -> list[tuple[int, int]]:
-    """Track-position ranges ``[start, stop)`` of the people in a clip, in order (see the module docstring)."""
-    p = np.asarray(pixels, dtype=np.float64)
-    t = np.asarray(timestamps, dtype=np.float64)
-    n = len(t)
-    if n == 0:
-        return []
-    sh = (p[:, 11] + p[:, 12]) / 2
-    hp = (p[:, 23] + p[:, 24]) / 2
-    tl = np.hypot(*(sh - hp).T)
-    det = np.isfinite(tl)
-    dt = float(np.median(np.diff(t))) if n > 1 else 1.0
-    cuts = set()
-    # gaps: no person for MIN_GAP_S or more
-    idx = np.flatnonzero(det)
-    if idx.size == 0:
-        return []
-    for a, b in zip(idx[:-1], idx[1:]):
-        if t[b] - t[a] >= MIN_GAP_S:
-            cuts.add(int(b))
-    # trunk-length jumps between the 0.3 s before and after each frame
-    w = max(2, int(round(0.3 / dt)))
-    for i in range(w, n - w + 1):
-        before, after = tl[i - w:i], tl[i:i + w]
-        before, after = before[np.isfinite(before)], after[np.isfinite(after)]
-        if before.size < 2 or after.size < 2:
-            continue
-        mb, ma = np.median(before), np.median(after)
-        if abs(ma - mb) / max(mb, ma) > PERSON_JUMP:
-            cuts.add(i)
-    # one cut per jump: keep the strongest frame of each run of neighbouring candidates
-    cand = sorted(cuts)
-    merged: list[int] = []
-    for c in cand:
-        if merged and c - merged[-1] <= w:
-            continue
-        merged.append(c)
-    bounds = [int(idx[0])] + merged + [int(idx[-1]) + 1]
-    segs = [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-    out: list[tuple[int, int]] = []
-    for a, b in segs:  # merge short pieces into the previous person
-        if out and (t[min(b, n) - 1] - t[a]) < MIN_PERSON_S:
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
-    if len(out) > 1 and (t[out[0][1] - 1] - t[out[0][0]]) < MIN_PERSON_S:
-        out[1] = (out[0][0], out[1][1])
-        out.pop(0)
-    return out
+def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = False, in_turn: bool = True,
+                models=None) -> dict:
+    """Screen one clip with the capture function and make its roster rows; raises
+    :class:`~vision.errors.InputError` on unreadable input or when nobody is in it.
+
+    ``name`` is the clip's name in the batch (shown and stored instead of ``path``, which may be a worker's
+    temporary copy); ``models`` the process's kept pose models (:class:`vision.estimator.ModelCache`).
+    Returns ``{"file", "sha256", "frames", "stopped_early", "summary", "people", "rows", "track_npz",
+    "seconds", "process"}``: ``people`` one entry per person (their track range, movement result and trainer
+    row), ``track_npz`` the landmark track's file bytes, ``seconds`` the model's and the whole clip's time here
+    (and the clock times it started and ended),
+    ``process`` the process id that screened it and how many pose models that process has built so far.
+    """
+    from capture.analyze import analyze_in_memory
+    from vision.errors import InputError
+
+    t0, started = time.perf_counter(), time.time()
+    a, track = analyze_in_memory(path, display_name=name, test=test, segmentation=segmentation,
+                                 people_in_turn=in_turn, probe_people=False, role="trainer", models=models)
+    seq = a.sequence
+    if not a.summary["frames_with_person"]:
+        raise InputError(seq.source.stopped_early or f"no person was found in any of its {len(seq)} frames: film "
+                         "one person at a time, whole body, side-on")
+    found = a.assessment["people"] if in_turn else [{"person": 1, "range": [0, len(seq)], "result": a.assessment}]
+    people, rows = [], []
+    for k in found:
+        person = name if len(found) <= 1 else f"{name} #{k['person']}"
+        row_plan = (k["result"].get("plan") or {}).get("trainer_row") or {}  # no plan when the test's gates failed
+        rows.append(roster_row(person, name, test, seq.timestamps, k["range"], k["result"], row_plan))
+        people.append({"person": person, "range": k["range"], "result": k["result"], "plan_row": row_plan})
+    return {"file": name, "sha256": seq.source.sha256, "frames": len(seq), "stopped_early": seq.source.stopped_early,
+            "summary": a.summary, "people": people, "rows": rows, "track_npz": track,
+            "seconds": {"model": a.summary["processing"]["seconds"], "clip": round(time.perf_counter() - t0, 3),
+                        "started": started, "ended": time.time()},
+            "process": {"pid": os.getpid(), "models_built": len(models) if models is not None else None}}
 
 
 def _needs(res: dict, plan_row: dict) -> tuple[str, dict]:
@@ -199,58 +184,60 @@ def _needs(res: dict, plan_row: dict) -> tuple[str, dict]:
     return "; ".join(needs), (m or {})
 
 
-def screen_sequence(seq, test: str, name: str, in_turn: bool = True) -> dict:
-    """Run the screen test on each person of a track; returns ``{"people": [...], "rows": [...]}``."""
-    from analysis.advice import build_plan
-    from analysis.causation import normalize_findings
-    from analysis.movement import run_movement_test
-
-    segs = split_people(seq.pixels, seq.timestamps) if in_turn else [(0, len(seq))]
-    people, rows = [], []
-    for j, (a, b) in enumerate(segs or [(0, len(seq))], 1):
-        sl = slice(a, b)
-        res = run_movement_test(test, seq.timestamps[sl], seq.pixels[sl], seq.visibility[sl],
-                                outline=None if seq.outline is None else seq.outline[sl], world=seq.world[sl],
-                                landmarks=seq.landmarks[sl], image_size=seq.image_size[sl])
-        plan = build_plan(None, normalize_findings(res), "trainer")
-        row_plan = plan.get("trainer_row") or {}
-        needs, m = _needs(res, row_plan)
-        n = m.get("norm") or {}
-        lo, hi = n.get("low"), n.get("high")
-        rng = (f"{lo:g} to {hi:g}" if lo is not None and hi is not None else f">= {lo:g}" if lo is not None
-               else f"<= {hi:g}" if hi is not None else "")
-        person = name if len(segs) <= 1 else f"{name} #{j}"
-        row = {"person": person, "file": name, "segment_start_s": round(float(seq.timestamps[a]), 2),
-               "segment_end_s": round(float(seq.timestamps[b - 1]), 2), "test": test, "side": res.get("side"),
-               "measure": m.get("name", ""), "value": None if m.get("value") is None else round(m["value"], 1),
-               "unit": m.get("unit", ""), "usual_range": rng, "status": m.get("status", "unknown"),
-               "compensation_index": (res.get("summary") or {}).get("compensation_index_mean"),
-               "front_thighs": row_plan.get("front_thighs", "-"), "needs": needs,
-               "confidence": None if m.get("confidence") is None else round(m["confidence"], 2),
-               "problems": "; ".join(res.get("problems", []))}
-        rows.append(row)
-        people.append({"person": person, "range": [a, b], "result": res, "plan_row": row_plan})
-    return {"people": people, "rows": rows}
+def roster_row(person: str, name: str, test: str, timestamps: np.ndarray, rng: list[int], res: dict,
+               row_plan: dict) -> dict:
+    """One roster row: a person's headline measure, its usual range and status, and what they need."""
+    a, b = rng
+    needs, m = _needs(res, row_plan)
+    n = m.get("norm") or {}
+    lo, hi = n.get("low"), n.get("high")
+    rng_text = (f"{lo:g} to {hi:g}" if lo is not None and hi is not None else f">= {lo:g}" if lo is not None
+                else f"<= {hi:g}" if hi is not None else "")
+    return {"person": person, "file": name, "segment_start_s": round(float(timestamps[a]), 2),
+            "segment_end_s": round(float(timestamps[b - 1]), 2), "test": test, "side": res.get("side"),
+            "measure": m.get("name", ""), "value": None if m.get("value") is None else round(m["value"], 1),
+            "unit": m.get("unit", ""), "usual_range": rng_text, "status": m.get("status", "unknown"),
+            "compensation_index": (res.get("summary") or {}).get("compensation_index_mean"),
+            "front_thighs": row_plan.get("front_thighs", "-"), "needs": needs,
+            "confidence": None if m.get("confidence") is None else round(m["confidence"], 2),
+            "problems": "; ".join(res.get("problems", []))}
 
 
-def process_file(path: str, test: str, segmentation: bool = False, in_turn: bool = True) -> dict:
-    """Track one clip and screen everyone in it (runs in a worker process). Raises on unreadable input."""
-    from vision.estimator import silence_native_logs
-    from vision.pipeline import track
-    from vision.sources import open_source
+def plain_error(e: BaseException) -> str:
+    """A failed file's one-line reason."""
+    from vision.errors import InputError
 
-    silence_native_logs()
-    src = open_source(path)
+    if isinstance(e, InputError):
+        return str(e)
+    return f"{type(e).__name__}: {e}"
+
+
+# ----------------------------------------------------------------------------------------------------
+# the records
+# ----------------------------------------------------------------------------------------------------
+def store_result(rec, path: Path, result: dict, track_npz: bytes, test: str) -> dict:
+    """Store a finished clip as a session of the client whose code is the clip's name without its suffix;
+    returns the state entry's fields: ``{"stored": {"client", "session"}}`` or ``{"not_stored": reason}``."""
+    from records.errors import RecordsError
+    from records.workflow import capture_in
+    from vision.sequence import PoseSequence
+
+    code = path.stem
+    if len(result["people"]) != 1:
+        return {"not_stored": f"{len(result['people'])} people in turn in one clip: the records take one client per "
+                              "clip (film each client in a clip named after their code)"}
     try:
-        seq = track(src, segmentation=segmentation, probe_people=False).sequence
-    finally:
-        src.close()
-    if len(seq) == 0 or not seq.detected.any():
-        raise ValueError(seq.source.stopped_early or "no person was found in any frame")
-    out = screen_sequence(seq, test, Path(path).name, in_turn)
-    out["stopped_early"] = seq.source.stopped_early
-    out["frames"] = len(seq)
-    return out
+        client = rec.client(code)
+        if client is None:
+            return {"not_stored": f"no client with the code {code!r} in the records: add them with their consent "
+                                  f"(posture client add {code} --consent records) and run the batch again"}
+        k = result["people"][0]
+        seq = PoseSequence.load(io.BytesIO(track_npz)).part(*k["range"])
+        cap = capture_in(seq, seq.to_bytes(), k["result"], result["summary"], path, test=test)
+        sid = rec.save_session(client["id"], [cap], assessor="batch screen", label=f"screen: {test}")
+    except RecordsError as e:
+        return {"not_stored": str(e)}
+    return {"stored": {"client": code, "session": sid}}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -279,26 +266,51 @@ def write_roster_csv(rows: list[dict], dest: Path) -> Path:
 
 
 def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, workers: int = 1,
-              segmentation: bool = False, in_turn: bool = True, redo_failed: bool = False,
-              on_progress: Callable[[str, dict, int, int], None] | None = None) -> dict:
+              cluster: str | None = None, send: str = "auto", db: str | None = None, segmentation: bool = False,
+              in_turn: bool = True, redo_failed: bool = False, on_progress: Progress | None = None) -> dict:
     """Screen every clip in ``src``; resumable (see the module docstring).
 
-    ``on_progress(name, entry, done, total)`` is called after each file. Returns a summary: ``total``,
-    ``done`` (finished now), ``skipped`` (finished before), ``failed`` (list of (name, error)), ``retried``
-    (files run again after their worker process died), ``rows`` (the roster), ``roster_csv``.
+    Without ``cluster`` and with one worker the clips are screened in this process, one after the other.
+    ``cluster`` is a Dask scheduler's address (``tcp://HOST:PORT``), ``"local"`` for a cluster of ``workers``
+    single-threaded worker processes on this machine (also what ``workers`` > 1 alone starts), or a connected
+    :class:`distributed.Client` (left open);
+    ``send`` says how clips reach its workers (``"path"``, ``"bytes"`` or ``"auto"``, see
+    :mod:`records.cluster`). ``db`` is a records database (a SQLite file or a ``postgresql://`` URL) to store
+    the clips of known clients in.
 
-    Raises :class:`~records.errors.InUse` when another batch is using ``out``.
+    ``on_progress(name, entry, done, total, seconds_left)`` is called after each file (``seconds_left`` None
+    until a file has finished in this run). Returns a summary: ``total``, ``done`` (finished now), ``skipped``
+    (finished before), ``failed`` (list of (name, error)), ``retried`` (files run again after their worker
+    process died), ``stored`` / ``not_stored`` (with ``db``: names, and (name, reason)), ``rows`` (the roster),
+    ``roster_csv``, ``seconds``, ``engine`` (where the clips ran), ``client_seconds`` (spent here writing the
+    results and storing them).
+
+    Raises :class:`~records.errors.InUse` when another batch is using ``out``, and a
+    :class:`~records.errors.RecordsError` when the database or the cluster cannot be reached.
     """
     if test not in SCREEN_TESTS:
         raise InvalidInput(f"the screen test must be one of {', '.join(SCREEN_TESTS)}, not {test!r}")
+    if send not in ("auto", "path", "bytes"):
+        raise InvalidInput(f"--send must be auto, path or bytes, not {send!r}")
+    if workers < 1:
+        raise InvalidInput("--workers must be 1 or more")
     out = Path(out)
     private_dir(out / "results")
-    with locked(out):
-        return _run_locked(Path(src), out, test, workers, segmentation, in_turn, redo_failed, on_progress)
+    with locked(out), (_records(db) if db else contextlib.nullcontext()) as rec:
+        return _run_locked(Path(src), out, test, workers, cluster, send, rec, segmentation, in_turn, redo_failed,
+                           on_progress)
 
 
-def _run_locked(src: Path, out: Path, test: str, workers: int, segmentation: bool, in_turn: bool, redo_failed: bool,
-                on_progress) -> dict:
+@contextlib.contextmanager
+def _records(db: str):
+    from records.store import Records
+
+    with Records(db) as rec:
+        yield rec
+
+
+def _run_locked(src: Path, out: Path, test: str, workers: int, cluster: str | None, send: str, rec,
+                segmentation: bool, in_turn: bool, redo_failed: bool, on_progress: Progress | None) -> dict:
     files = list_inputs(src)
     stamps = {f: _stamp(f) for f in files}
     state = load_state(out, test)
@@ -309,61 +321,74 @@ def _run_locked(src: Path, out: Path, test: str, workers: int, segmentation: boo
             skipped.append(f.name)
         else:
             todo.append(f)
-    summary = {"total": len(files), "done": [], "skipped": skipped, "seconds": 0.0, "retried": [],
+    summary = {"total": len(files), "done": [], "skipped": skipped, "seconds": 0.0, "retried": [], "stored": [],
+               "not_stored": [], "engine": "this process", "client_seconds": 0.0,
                "failed": [(n, state["files"][n]["error"]) for n in skipped if state["files"][n]["status"] == "failed"]}
+    if rec is not None:  # finished before, not stored yet (e.g. the client was added since)
+        for f in files:
+            e = state["files"][f.name] if f.name in skipped else None
+            if e and e["status"] == "done" and "stored" not in e and e.get("track"):
+                res = json.loads((out / e["result"]).read_text())
+                _store(rec, f, res, (out / e["track"]).read_bytes(), test, e, summary)
+                _write_json_atomic(out / STATE_FILE, state)
     t0 = time.perf_counter()
     count = len(skipped)
+    finished_now, first_at = 0, t0
 
-    def record(f: Path, result: dict | None, error: str | None) -> None:
-        nonlocal count
+    def record(f: Path, result: dict | None, error: str | None, retried: bool = False) -> None:
+        nonlocal count, finished_now, first_at
+        t_in = time.perf_counter()
+        if error is None and result["sha256"] != stamps[f]["sha256"]:
+            error = ("the clip that was screened is not the one in the folder (it changed meanwhile, or a worker "
+                     "reads another file at the same path): run the batch again")
+        if retried:
+            summary["retried"].append(f.name)
         if error is None:
-            rel = f"results/{f.name}.json"
+            track = result.pop("track_npz")
+            rel, rel_track = f"results/{f.name}.json", f"results/{f.name}.pose.npz"
+            write_private(out / rel_track, track)
             _write_json_atomic(out / rel, result)
-            entry = {"status": "done", "result": rel, "stamp": stamps[f], "people": len(result["rows"]),
-                     "stopped_early": result.get("stopped_early")}
+            entry = {"status": "done", "result": rel, "track": rel_track, "stamp": stamps[f],
+                     "people": len(result["rows"]), "stopped_early": result.get("stopped_early")}
             summary["done"].append(f.name)
+            if rec is not None:
+                _store(rec, f, result, track, test, entry, summary)
         else:
             entry = {"status": "failed", "error": error, "stamp": stamps[f]}
             summary["failed"].append((f.name, error))
         state["files"][f.name] = entry
         _write_json_atomic(out / STATE_FILE, state)
+        summary["client_seconds"] += time.perf_counter() - t_in
         count += 1
+        finished_now += 1
+        now = time.perf_counter()
+        if finished_now == 1:
+            first_at = now
+            eta = (now - t0) * (len(files) - count)
+        else:  # the pace since the first result (a cluster's start-up is not part of it)
+            eta = (now - first_at) / (finished_now - 1) * (len(files) - count)
         if on_progress:
-            on_progress(f.name, entry, count, len(files))
+            on_progress(f.name, entry, count, len(files), eta)
 
-    if workers <= 1 or len(todo) <= 1:
+    options = {"test": test, "segmentation": segmentation, "in_turn": in_turn}
+    if todo and (cluster is not None or workers > 1):
+        from records.cluster import screen_on_cluster
+
+        summary["engine"] = screen_on_cluster(cluster or "local", todo, options, record, workers=workers, send=send,
+                                              max_losses=MAX_WORKER_LOSSES)
+    else:
+        from vision.estimator import process_models
+
+        models = process_models()  # one model for the whole batch
         for f in todo:
             try:
-                res = process_file(str(f), test, segmentation, in_turn)
-                record(f, res, None)
+                res = screen_clip(f, f.name, models=models, **options)
             except (KeyboardInterrupt, SystemExit):
                 raise
             except Exception as e:  # noqa: BLE001 - reported per file, the batch goes on
-                record(f, None, _plain_error(e))
-    else:
-        losses: dict[Path, int] = {}
-        while todo:
-            lost = []
-            # spawn, not fork: each worker loads its own pose model, with none of the parent's MediaPipe threads
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as ex:
-                futs = {ex.submit(process_file, str(f), test, segmentation, in_turn): f for f in todo}
-                for fut in as_completed(futs):
-                    f = futs[fut]
-                    try:
-                        record(f, fut.result(), None)
-                    except BrokenProcessPool:  # a worker died: this clip was running or waiting; not its fault
-                        lost.append(f)
-                    except Exception as e:  # noqa: BLE001
-                        record(f, None, _plain_error(e))
-            todo = []
-            for f in sorted(lost):
-                losses[f] = losses.get(f, 0) + 1
-                if losses[f] >= MAX_WORKER_LOSSES:
-                    record(f, None, f"the worker process analysing it stopped {losses[f]} times (out of memory, or "
-                                    "killed): try this file alone with --workers 1")
-                else:
-                    todo.append(f)
-                    summary["retried"].append(f.name)
+                record(f, None, plain_error(e))
+            else:
+                record(f, res, None)
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     rows = roster(out, state)
     summary["rows"] = rows
@@ -371,9 +396,11 @@ def _run_locked(src: Path, out: Path, test: str, workers: int, segmentation: boo
     return summary
 
 
-def _plain_error(e: Exception) -> str:
-    from vision.errors import InputError
-
-    if isinstance(e, InputError):
-        return str(e)
-    return f"{type(e).__name__}: {e}"
+def _store(rec, f: Path, result: dict, track: bytes, test: str, entry: dict, summary: dict) -> None:
+    got = store_result(rec, f, result, track, test)
+    entry.pop("not_stored", None)
+    entry.update(got)
+    if "stored" in got:
+        summary["stored"].append(f.name)
+    else:
+        summary["not_stored"].append((f.name, got["not_stored"]))

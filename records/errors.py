@@ -20,3 +20,7 @@ class ConsentMissing(RecordsError):
 
 class InUse(RecordsError):
     """Another program is using this folder (a batch's output folder)."""
+
+
+class ClusterError(RecordsError):
+    """The Dask cluster of a batch cannot be reached, has no workers, or was lost."""

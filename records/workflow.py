@@ -61,13 +61,19 @@ def capture_of_file(path: str | Path, *, test: str | None = None, display_name: 
 
 def capture_from_analysis(analysis, path: str | Path, *, test: str | None = None, keep_video: bool = False) -> CaptureIn:
     """A :class:`~records.store.CaptureIn` for an analysis of ``path`` (the video only with ``keep_video``)."""
+    return capture_in(analysis.sequence, Path(analysis.outputs["track"]).read_bytes(), analysis.assessment,
+                      analysis.summary, path, test=test, keep_video=keep_video)
+
+
+def capture_in(seq, track: bytes, results: dict | None, summary: dict, path: str | Path, *, test: str | None = None,
+               keep_video: bool = False) -> CaptureIn:
+    """A :class:`~records.store.CaptureIn` from a track (``seq`` and its ``.pose.npz`` bytes), its results and
+    summary, and the file ``path`` it came from (read for the key frame picture, and kept with ``keep_video``)."""
     import cv2
 
     from vision.sources import file_sha256, read_frame
 
-    seq = analysis.sequence
-    track = Path(analysis.outputs["track"]).read_bytes()
-    res = analysis.assessment or {}
+    res = results or {}
     view = (res.get("view") or {}).get("label") if isinstance(res.get("view"), dict) else None
     if test:
         view = "side" if res.get("facing") in (1, -1) else view
@@ -87,7 +93,7 @@ def capture_from_analysis(analysis, path: str | Path, *, test: str | None = None
     data = Path(path).read_bytes() if keep_video else None
     name = display_text(seq.source.name or Path(path).name)
     return CaptureIn(protocol=protocol_of(test), results=res, track=track, view=view,
-                     summary=analysis.summary, model=seq.model, source_name=name,
+                     summary=summary, model=seq.model, source_name=name,
                      source_sha256=getattr(seq.source, "sha256", None) or file_sha256(Path(path)),
                      key_frame=jpeg, video=data, video_name=name if keep_video else None)
 

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cluster_support import reading, spawned_workers, wait_for
 
-from records.batch import STATE_FILE, run_batch, split_people
+from analysis.people_in_turn import split_people
+from records.batch import STATE_FILE, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_media"
@@ -95,7 +97,7 @@ def test_run_batch_reports_progress_and_skips_unreadable(tmp_path):
     (src / "empty.mp4").write_bytes(b"")
     (src / "notes.txt").write_text("not a clip")  # not a video suffix: not part of the batch
     seen = []
-    s = run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t: seen.append((n, e["status"], d, t)))
+    s = run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t, left: seen.append((n, e["status"], d, t)))
     assert s["total"] == 1 and seen == [("empty.mp4", "failed", 1, 1)] and s["rows"] == []
     with pytest.raises(ValueError):
         run_batch(src, tmp_path / "o", "walk")
@@ -115,22 +117,6 @@ def test_two_workers_give_the_same_roster_as_one(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------- issue 16
-def _workers(pid: int) -> list[int]:
-    """Pool worker processes of process ``pid`` (spawned children running multiprocessing's spawn_main)."""
-    out = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            cmd = (d / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        if ppid == pid and b"spawn_main" in cmd:
-            out.append(int(d.name))
-    return out
-
-
 def test_a_killed_worker_loses_no_clip_and_a_second_batch_is_refused(tmp_path):
     src = tmp_path / "clips"
     src.mkdir()
@@ -142,17 +128,15 @@ def test_a_killed_worker_loses_no_clip_and_a_second_batch_is_refused(tmp_path):
                           "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          start_new_session=True, preexec_fn=lambda: os.umask(0o022))
     try:
-        t0 = time.time()
-        while len(_workers(p.pid)) < 2 and p.poll() is None and time.time() - t0 < 120:
-            time.sleep(0.1)
-        assert p.poll() is None and len(_workers(p.pid)) == 2, "the batch did not start two workers"
+        alive = lambda: p.poll() is None  # noqa: E731
+        wait_for(lambda: len(spawned_workers(p.pid)) == 2, 120, "the batch starting two workers", alive)
         # a second batch on the same output folder, while the first runs
         q = _cli("batch", str(src), "-o", str(out), "-q")
         o2, e2 = q.communicate(timeout=120)
         assert q.returncode == 2 and "another batch is using the output folder" in e2, (o2, e2)
         assert "Traceback" not in e2
-        time.sleep(1.5)  # the workers have loaded their model and hold clips
-        victim = _workers(p.pid)[0]
+        # a worker in the middle of a clip (it has the clip open)
+        victim = wait_for(lambda: reading(spawned_workers(p.pid), src), 120, "a worker reading a clip", alive)[0]
         assert p.poll() is None, "the batch finished before a worker could be killed"
         os.kill(victim, signal.SIGKILL)
         o, e = p.communicate(timeout=240)
@@ -201,11 +185,11 @@ def test_a_clip_replaced_by_another_of_the_same_name_and_size_is_screened_again(
     clip = src / "same.mp4"
     clip.write_bytes(b"\x00" * 4000)
     seen = []
-    run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t: seen.append(n))
+    run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t, left: seen.append(n))
     st = os.stat(clip)
     clip.write_bytes(b"\x01" * 4000)  # other content, same name and size ...
     os.utime(clip, ns=(st.st_atime_ns, st.st_mtime_ns))  # ... and the same modification time
-    run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t: seen.append(n))
+    run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t, left: seen.append(n))
     assert seen == ["same.mp4", "same.mp4"]  # screened again, not taken from the first run
-    run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t: seen.append(n))
+    run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t, left: seen.append(n))
     assert seen == ["same.mp4", "same.mp4"]  # unchanged content: skipped

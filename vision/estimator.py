@@ -11,6 +11,7 @@ import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 import cv2
 import numpy as np
@@ -167,6 +168,7 @@ class PoseEstimator:
         self.static = static
         self.segmentation = segmentation
         self.max_side = max_side
+        self._used = False
         self._pose = mp_pose.Pose(
             static_image_mode=static,
             model_complexity=MODEL_COMPLEXITY,
@@ -185,6 +187,7 @@ class PoseEstimator:
             raise ValueError(f"expected an RGB uint8 frame of shape (H, W, 3), got {rgb.dtype} {rgb.shape}")
         h, w = rgb.shape[:2]
         small, s = scale_for_model(rgb, self.max_side)
+        self._used = True
         with quick_gil_handover():
             out = self._pose.process(np.ascontiguousarray(small))
         if out.pose_landmarks is None:
@@ -198,6 +201,21 @@ class PoseEstimator:
             mask = np.asarray(out.segmentation_mask, dtype=np.float32)
         return PoseResult(True, arr[:, :3].copy(), arr[:, 3].copy(), world, (w, h), mask, s)
 
+    def restart(self) -> None:
+        """Begin a new stream: tracking and smoothing start afresh, exactly as in a new estimator.
+
+        Starts a new run of the same MediaPipe graph (the Python object, the imported solution and the
+        validated graph stay; MediaPipe re-opens the graph's calculators, which rebuild their TFLite
+        interpreters from the model bytes). Nothing happens when no frame was processed since the last
+        start. Without it a clip would inherit the previous clip's visibility smoothing (measured: up to
+        0.28 on its first frame, fading over ~40 frames), so its result would depend on which clip ran before.
+        """
+        if self._pose is None:
+            raise RuntimeError("this PoseEstimator is closed")
+        if self._used:
+            self._pose.reset()
+            self._used = False
+
     def close(self) -> None:
         if self._pose is not None:
             self._pose.close()
@@ -208,3 +226,67 @@ class PoseEstimator:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class ModelCache:
+    """Pose estimators kept for the life of a process (a batch worker): built once per mode, lent to one
+    stream at a time and kept when it ends.
+
+    A tracking estimator is :meth:`~PoseEstimator.restart`-ed when it is lent again, so a clip's landmarks
+    are the same as with a new estimator; a photo (static) estimator keeps no state between images. A
+    MediaPipe graph serves one stream at a time, so two streams at once (threads) get two estimators.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._free: dict[tuple[bool, bool], list[PoseEstimator]] = {}
+        self._all: list[PoseEstimator] = []
+
+    def take(self, static: bool, segmentation: bool = False) -> PoseEstimator:
+        """An estimator of the mode for one stream, started afresh; hand it back with :meth:`give_back`."""
+        with self._lock:
+            free = self._free.get((bool(static), bool(segmentation)))
+            est = free.pop() if free else None
+        if est is None:
+            est = PoseEstimator(static=static, segmentation=segmentation, max_side=None)
+            with self._lock:
+                self._all.append(est)
+        est.restart()
+        return est
+
+    def give_back(self, est: PoseEstimator) -> None:
+        with self._lock:
+            self._free.setdefault((est.static, est.segmentation), []).append(est)
+
+    @contextmanager
+    def lease(self, static: bool, segmentation: bool = False) -> Iterator[PoseEstimator]:
+        """``with cache.lease(static, segmentation) as est:`` one stream through a kept estimator."""
+        est = self.take(static, segmentation)
+        try:
+            yield est
+        finally:
+            self.give_back(est)
+
+    def __len__(self) -> int:
+        """How many estimators were built."""
+        return len(self._all)
+
+    def close(self) -> None:
+        """Close every estimator (none may be lent out)."""
+        with self._lock:
+            models, self._all, self._free = self._all, [], {}
+        for est in models:
+            est.close()
+
+
+_process_models: ModelCache | None = None
+
+
+def process_models() -> ModelCache:
+    """The models of this process (one :class:`ModelCache`, made on first use): what a batch worker keeps
+    between clips."""
+    global _process_models
+    with _switch_lock:
+        if _process_models is None:
+            _process_models = ModelCache()
+        return _process_models

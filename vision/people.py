@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from vision.estimator import PoseEstimator, PoseResult
+from vision.estimator import ModelCache, PoseEstimator, PoseResult
 
 BOX_MARGIN = 0.15  # widen the hidden box by this fraction of its size on each side (engineering choice)
 MIN_CORE_VISIBILITY = 0.6  # a second pose counts when its shoulders and hips are this visible
@@ -127,11 +127,13 @@ def same_person(a: np.ndarray, b: np.ndarray, tolerance: float = SAME_PERSON) ->
 
 
 class PeopleProbe:
-    """Looks for other people in selected frames; one static estimator reused for all of them."""
+    """Looks for other people in selected frames; one static estimator reused for all of them (the photo
+    estimator of ``models`` when given, handed back to it at :meth:`close`)."""
 
-    def __init__(self, max_side: int | None) -> None:
+    def __init__(self, max_side: int | None, models: ModelCache | None = None) -> None:
         self._estimator: PoseEstimator | None = None
         self._max_side = max_side
+        self._models = models if max_side is None else None  # kept models have no size limit of their own
         self.seen_at: list[float] = []  # timestamps (s) where another person was found
         self.seen: list[PeopleSeen] = []  # every probe, with or without another person
         self.probed = 0
@@ -144,7 +146,8 @@ class PeopleProbe:
         if not result.found:
             return False
         if self._estimator is None:
-            self._estimator = PoseEstimator(static=True, max_side=self._max_side)
+            self._estimator = (self._models.take(static=True) if self._models is not None
+                               else PoseEstimator(static=True, max_side=self._max_side))
         h, w = rgb.shape[:2]
         fill = np.median(rgb.reshape(-1, 3)[:: max(1, h * w // 5000)], axis=0).astype(np.uint8)
         found = [result]
@@ -178,5 +181,8 @@ class PeopleProbe:
 
     def close(self) -> None:
         if self._estimator is not None:
-            self._estimator.close()
+            if self._models is not None:
+                self._models.give_back(self._estimator)
+            else:
+                self._estimator.close()
             self._estimator = None

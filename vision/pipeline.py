@@ -21,7 +21,8 @@ from typing import Callable, Iterable, Iterator, TypeVar
 import numpy as np
 
 from vision.contour import empty_outline, outline_from_result
-from vision.estimator import DEFAULT_MAX_SIDE, MODEL_COMPLEXITY, MODEL_NAME, PoseEstimator, mediapipe_version, scale_for_model
+from vision.estimator import (DEFAULT_MAX_SIDE, MODEL_COMPLEXITY, MODEL_NAME, ModelCache, PoseEstimator, mediapipe_version,
+                              scale_for_model)
 from vision.people import PeopleProbe, PeopleSeen
 from vision.sequence import SequenceBuilder
 from vision.sources import AnimatedImageSource, ImageSource, VideoSource
@@ -179,6 +180,7 @@ def track(
     on_frame: Callable[[np.ndarray, object], None] | None = None,
     progress: Progress | None = None,
     still_stride: int = 1,
+    models: ModelCache | None = None,
 ) -> Tracked:
     """Run the pose model over every frame of ``source``.
 
@@ -206,6 +208,9 @@ def track(
         body height since the last analysed frame), analyse only every ``still_stride``-th frame; any
         movement brings back every frame. 1 (the default) analyses every frame. Skipped frames are
         decoded but not in the track (its ``frame_index`` says which frames are).
+    models : ModelCache, optional
+        Take the estimators from this cache (built once, restarted for this stream, left open: a batch
+        worker's models) instead of building new ones for this source; the landmarks are the same.
 
     Returns
     -------
@@ -215,7 +220,7 @@ def track(
     """
     static = isinstance(source, ImageSource)
     builder = SequenceBuilder()
-    probe = PeopleProbe(max_side=None) if probe_people else None
+    probe = PeopleProbe(max_side=None, models=models) if probe_people else None
     next_probe = 0.0
     duration = source.info.duration_s
     probe_every = max(1.0, 0.98 * duration / (PEOPLE_PROBE_MAX - 1)) if duration else PEOPLE_PROBE_EVERY_S
@@ -227,7 +232,8 @@ def track(
     helper = ThreadPoolExecutor(1, "track-helper")
     probed: list = []
     try:
-        with PoseEstimator(static=static, segmentation=segmentation, max_side=None) as est:
+        with (models.lease(static, segmentation) if models is not None
+              else PoseEstimator(static=static, segmentation=segmentation, max_side=None)) as est:
             last, last_res, skipped = None, None, 0
             for frame in frames:
                 if last is not None and skipped < still_stride - 1:

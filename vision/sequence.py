@@ -84,14 +84,32 @@ class PoseSequence:
     def save(self, path: str | Path) -> Path:
         """Write the sequence to ``path`` (``.pose.npz``; see the module docstring)."""
         path = Path(path)
+        with open(path, "wb") as f:  # an open file keeps numpy from appending ".npz" to the name
+            self._write(f)
+        return path
+
+    def to_bytes(self) -> bytes:
+        """The ``.pose.npz`` file's bytes (as :meth:`save` writes them; :meth:`load` reads them from a ``BytesIO``)."""
+        import io
+
+        buf = io.BytesIO()
+        self._write(buf)
+        return buf.getvalue()
+
+    def _write(self, f) -> None:
         meta = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "landmark_names": list(LANDMARK_NAMES),
                 "source": asdict(self.source), "model": self.model}
         arrays = {k: getattr(self, k) for k in _ARRAYS}
         if self.outline is not None:
             arrays["outline"] = self.outline
-        with open(path, "wb") as f:  # an open file keeps numpy from appending ".npz" to the name
-            np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays)
-        return path
+        np.savez_compressed(f, meta=np.array(json.dumps(meta)), **arrays)
+
+    def part(self, start: int, stop: int) -> "PoseSequence":
+        """The track positions ``[start, stop)`` as a sequence of their own (e.g. one of the people in turn
+        in a clip), with the same source and model."""
+        sl = slice(start, stop)
+        return PoseSequence(**{k: getattr(self, k)[sl] for k in _ARRAYS}, source=self.source, model=self.model,
+                            outline=None if self.outline is None else self.outline[sl])
 
     @classmethod
     def load(cls, path: str | Path) -> "PoseSequence":
