@@ -199,6 +199,33 @@ def standing_series(seq, assessment: dict | None) -> pd.DataFrame | None:
     return df if df.notna().any().any() else None
 
 
+def axis_domain(values, min_span: float = 10.0) -> tuple[float, float] | None:
+    """An honest y-axis range for a line of ``values``: the data's range, widened symmetrically to at least
+    ``min_span`` (degrees) so that half a degree of noise does not fill the chart; None without values."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    lo, hi = float(v.min()), float(v.max())
+    if hi - lo < min_span:
+        mid = (lo + hi) / 2.0
+        lo, hi = mid - min_span / 2.0, mid + min_span / 2.0
+    pad = 0.05 * (hi - lo)
+    return round(lo - pad, 1), round(hi + pad, 1)
+
+
+def fit_image(rgb: np.ndarray, max_height: int = 460, max_width: int = 720) -> np.ndarray:
+    """``rgb`` scaled down (never up) to at most ``max_height`` x ``max_width`` pixels, keeping its shape: a
+    portrait phone frame no longer fills two screens. Shown at its own size, capped at the column's width."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    s = min(1.0, max_height / max(1, h), max_width / max(1, w))
+    if s >= 1.0:
+        return rgb
+    return cv2.resize(rgb, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+
+
 _CURVE_NAMES = {"hip_extension": "Hip extension (°)", "thigh_behind_vertical": "Thigh behind vertical (°)",
                 "knee_flexion": "Knee flexion (°)", "trunk_lean": "Trunk lean (°)", "lumbar_angle": "Low-back angle (°)"}
 
