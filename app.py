@@ -332,12 +332,8 @@ def show_numbers(result: Result, a: dict, role: str) -> None:
         rows = ur.summary_rows(result.summary)
         st.dataframe({"What": [k for k, _ in rows], "Value": [v for _, v in rows]}, hide_index=True)
     if a.get("kind"):
-        who = a.get("leg") or (f"{a['side']} side" if a.get("side") else "")
         reps = a.get("repetitions") or a.get("steps") or []
-        st.markdown(f"#### {a['protocol']['name']}" + (f" - {who}" if who else ""))
         st.caption(f"{len(reps)} repetition(s) found." if reps else "No repetition was found.")
-    elif a.get("view"):
-        st.markdown(f"#### Standing posture, {a['view']['label']} view")
     if metrics:
         st.dataframe(up.metrics_table(metrics, role), hide_index=True, width="stretch",
                      height=table_height(len(metrics)))
@@ -382,6 +378,13 @@ def summary_pdf(result: Result, plan: dict | None, ck: uc.CheckKind):
     return make
 
 
+def what_was_measured(a: dict) -> str:
+    if a.get("kind"):
+        who = a.get("leg") or (f"{a['side']} side" if a.get("side") else "")
+        return a["protocol"]["name"] + (f" - {who}" if who else "")
+    return f"Standing posture, {a['view']['label']} view" if a.get("view") else "Standing posture"
+
+
 def show_result(result: Result, ck: uc.CheckKind, role: str, plan: dict | None) -> bool:
     """The result sections; returns whether the result may show numbers and advice."""
     a = result.assessment
@@ -390,6 +393,7 @@ def show_result(result: Result, ck: uc.CheckKind, role: str, plan: dict | None) 
     if fail is not None:
         show_failure(fail, result)
         return False
+    st.markdown(f"#### {what_was_measured(a)}")
     left, right = st.columns([2, 3])
     with left:
         if result.key_frame is not None:

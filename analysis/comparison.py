@@ -323,7 +323,7 @@ def compare(before: Mapping, after: Mapping, sig_before: Mapping, sig_after: Map
 VERDICT_WORDS = {
     "within noise": "no real change (within the noise)",
     "no noise estimate": "not judged (no noise figure for this measure)",
-    "not measured": "not measured in both",
+    "not measured": "missing in one of the two",
     "different methods": "not judged: hand-marked vs estimate",
     "not comparable": "not comparable",
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 import streamlit_image_coordinates as sic
@@ -27,7 +28,7 @@ from records.store import CONSENT_KINDS, CONSENT_TEXT, Records
 from ui import compare as ucmp
 from ui import landmarks as ul
 from ui.analyse import save_upload
-from ui.present import STATUS_WORDS, fmt_range, intake_from_answers
+from ui.present import STATUS_WORDS, fmt_range, fmt_value, intake_from_answers
 from ui.results import safe_filename
 
 private_umask()
@@ -47,13 +48,10 @@ def _records(location: str) -> Records:
     return Records(location)
 
 
-def flash(text: str) -> None:
-    """A message that stays at the top until the next action replaces it."""
-    st.session_state["flash"] = text
-
-
-def table_height(n: int) -> int:
-    return 38 + 35 * n
+def flash(text: str, level: str = "success") -> None:
+    """A message about the last action (``level`` success, warning or error) that stays at the top until the next
+    action replaces it."""
+    st.session_state["flash"] = (level, text)
 
 
 def metric_rows(res: dict) -> list[dict]:
@@ -69,7 +67,8 @@ def metric_rows(res: dict) -> list[dict]:
         kind = "measured (hand-marked)" if k == "pelvic_tilt" and m["kind"] == "measurement" else m["kind"]
         rows.append({"Measure": m["name"] + (f" ({m['side']})" if m.get("side") and m["side"] not in m["name"].lower()
                                              else ""),
-                     "Value": f"{m['value']:.{nd}f} {m['unit']}", "Usual range": fmt_range(m),
+                     "Value": fmt_value(m, decimals=nd), "Usual range": fmt_range(m).replace("-", "–") if
+                     fmt_range(m) == "-" else fmt_range(m),
                      "Compared with usual": STATUS_WORDS.get(m["status"], m["status"]), "Kind": kind})
     return rows
 
@@ -81,7 +80,10 @@ except RecordsError as e:
     st.stop()
 
 if st.session_state.get("flash"):  # the outcome of the last action, until the next one
-    st.success(st.session_state["flash"], icon=":material/check_circle:")
+    level, text = st.session_state["flash"]
+    {"success": st.success, "warning": st.warning, "error": st.error}[level](
+        text, icon={"success": ":material/check_circle:", "warning": ":material/warning:",
+                    "error": ":material/cancel:"}[level])
 
 # ---------------------------------------------------------------- client
 clients = rec.clients()
@@ -151,13 +153,13 @@ def show_stored(capture_ids: list[int]) -> None:
             continue
         res = wf.results_of(cap)
         st.markdown(f"**{md_escape(labels.get(cid, cap['source_name']))}**")
-        c1, c2 = st.columns([2, 3])
+        c1, c2 = st.columns([1, 2])
         with wf.FrameReader(rec, cid) as fr:
             key = fr.key if fr.key is not None else 0
             c1.image(fr.annotated(key), width="stretch")
         rows = metric_rows(res)
         if rows:
-            c2.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=table_height(len(rows)))
+            c2.table(pd.DataFrame(rows), hide_index=True)
         else:
             from analysis.gates import problems
 
@@ -183,6 +185,7 @@ with tab_new:
             note = st.text_area("Session note", key="session_note")
             submitted = st.form_submit_button("Analyse and store", type="primary", key="store")
         if submitted:
+            st.session_state.pop("flash", None)  # this action's outcome replaces the last one's
             if not ups:
                 st.error("Choose at least one clip or photo, then press 'Analyse and store'.")
             else:
@@ -193,9 +196,9 @@ with tab_new:
                                  for i, u in enumerate(ups)]  # each in its own folder: same names never collide
                         dupes = wf.stored_copies(rec, client["id"], paths, names)
                         if dupes:
-                            st.error("Not stored again: " + "; ".join(
+                            flash("Not stored again: " + "; ".join(
                                 f"{md_escape(n)} is already stored ({md_escape(ucmp.capture_label(c))})"
-                                for n, c in dupes) + ".")
+                                for n, c in dupes) + ".", "warning")
                         keep = [(p, n) for p, n in zip(paths, names) if n not in {d[0] for d in dupes}]
                         if keep:
                             sid, ids = wf.analyse_and_store(
@@ -207,8 +210,8 @@ with tab_new:
                                 wf.test_retest(rec, client["id"], ids)
                                 msg += " This client's own noise was stored from the repeats."
                             st.session_state["stored"] = {"client": client["id"], "ids": ids}
-                            flash(msg)
-                            st.rerun()
+                            flash(msg + (f" {st.session_state['flash'][1]}" if st.session_state.get("flash") else ""))
+                        st.rerun()
                     except Exception as e:  # noqa: BLE001 - an input or consent problem, shown in a line
                         st.error(f"Could not analyse and store: {md_escape(e)}")
         stored = st.session_state.get("stored")
@@ -224,13 +227,15 @@ with tab_hist:
         st.markdown(f"**{ucmp.readable_date(s['started_at'])}** · assessor: {md_escape(one_line(s['assessor'])) or '-'}")
         if s["label"]:
             st.text(one_line(s["label"]))
-        rows = [{"Capture": one_line(c.get("title") or c["source_name"], 60), "File": one_line(c["source_name"], 60),
-                 "Protocol": ucmp.protocol_name(c["protocol"]), "View": c["view"] or "-",
+        # st.table renders its cells as Markdown: typed text is escaped
+        rows = [{"Capture": md_escape(one_line(c.get("title") or c["source_name"], 60)),
+                 "File": md_escape(one_line(c["source_name"], 60)),
+                 "Protocol": ucmp.protocol_name(c["protocol"]), "View": c["view"] or "–",
                  "Recorded": ucmp.readable_date(c["created_at"]),
                  "Landmarks": "placed by hand" if c["results_corrected"] else "automatic"}
                 for c in caps if c["session_id"] == s["id"]]
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=table_height(len(rows)))
+            st.table(pd.DataFrame(rows), hide_index=True)
         for n in rec.notes(client["id"], s["id"]):
             st.text(n["text"])
     rel = {p: rec.reliability(client["id"], p) for p in sorted({c["protocol"] for c in caps})}
@@ -240,9 +245,9 @@ with tab_hist:
 
             st.markdown(f"This client's own noise for **{ucmp.protocol_name(p)}** "
                         f"({ucmp.readable_date(r['created_at'], with_time=False)}):")
-            st.dataframe([{"Measure": v["name"], "SEM": f"{v['sem']:.{decimals_for(v['sem'])}f}",
-                           "Smallest real change (MDC95)": f"{v['mdc']:.{decimals_for(v['sem'])}f}", "Unit": v["unit"]}
-                          for v in r["table_json"].values()], hide_index=True)
+            st.table(pd.DataFrame([{"Measure": v["name"], "SEM": f"{v['sem']:.{decimals_for(v['sem'])}f}",
+                                    "Smallest real change (MDC95)": f"{v['mdc']:.{decimals_for(v['sem'])}f}",
+                                    "Unit": v["unit"]} for v in r["table_json"].values()]), hide_index=True)
     if caps:
         with st.expander("Rename a capture", icon=":material/edit:"):
             ren = st.selectbox("Capture", list(labels), format_func=labels.get, key="ren_capture")
@@ -291,15 +296,17 @@ with tab_cmp:
         st.info("Two captures are needed to compare.")
     else:
         ids = list(labels)
+        same = [i for i, c in enumerate(caps) if i and (c["protocol"], c["view"]) == (caps[0]["protocol"], caps[0]["view"])]
         c1, c2 = st.columns(2)
         a = c1.selectbox("Before", ids, format_func=labels.get, index=0, key="cmp_before")
-        b = c2.selectbox("After", ids, format_func=labels.get, index=len(ids) - 1, key="cmp_after")
+        b = c2.selectbox("After", ids, format_func=labels.get, index=same[-1] if same else len(ids) - 1,
+                         key="cmp_after")
         comp = wf.compare_captures(rec, a, b)
         rows = pd.DataFrame(ucmp.table_rows(comp))
         colours = ucmp.verdict_colours(comp)
         styled = rows.style.apply(lambda col: [f"background-color: {c}" if c else "" for c in colours],
                                   subset=["Verdict"])
-        st.dataframe(styled, hide_index=True, width="stretch", height=table_height(len(rows)), key="cmp_table")
+        st.table(styled, hide_index=True)  # every row, no scrolling
         for text in ucmp.caveats(comp):
             st.warning(text, icon=":material/info:")
         with st.expander("Where the 'smallest real change' comes from", icon=":material/help:"):
@@ -308,15 +315,25 @@ with tab_cmp:
             times = ucmp.sync_times(comp, ra.seq.timestamps)
             if times:
                 lo, hi = float(min(times)), float(max(times))
+                start = float(np.clip(ra.seq.timestamps[ra.key], lo, hi)) if ra.key is not None else lo
                 t = st.slider(f"Position in the 'before' clip, seconds (the 'after' clip follows, lined up on the "
-                              f"{comp['sync']['basis']})", lo, max(hi, lo + 0.1), lo, 0.1, format="%.1f s",
-                              key="cmp_pos")
+                              f"{comp['sync']['basis']})", lo, max(hi, lo + 0.1), round(start, 1), 0.1,
+                              format="%.1f s", key="cmp_pos")
                 ia, ib = ucmp.pair_at(comp, times, t)
-                st.image(wf.side_by_side(ra.annotated(ia), rb.annotated(ib), 520,
-                                         (f"before {ra.seq.timestamps[ia]:.1f} s",
-                                          f"after {rb.seq.timestamps[ib]:.1f} s")),
-                         caption="Skeleton, plumb line through the ankle and the pelvis line (magenta: its angle is "
-                                 "the pelvic tilt, marked by hand or estimated from the outline).", width="stretch")
+                corr_a = list(wf.latest_corrections(rec.corrections(a)).values())
+                corr_b = list(wf.latest_corrections(rec.corrections(b)).values())
+                pair = wf.side_by_side(wf.crop_box(ra.annotated(ia, corr_a), ra.person_box()),
+                                       wf.crop_box(rb.annotated(ib, corr_b), rb.person_box()), 560,
+                                       (f"before {ra.seq.timestamps[ia]:.1f} s", f"after {rb.seq.timestamps[ib]:.1f} s"))
+                c1, c2 = st.columns([3, 2])
+                c1.image(pair, width="stretch")
+                c2.caption("Cut around the person. Skeleton, the red dashed plumb line through the ankle and the "
+                           "magenta pelvis line: its angle to the horizontal is the pelvic tilt, marked by hand "
+                           "(ASIS and PSIS) or estimated from the outline.")
+                still = [x for x, r in (("before", ra), ("after", rb)) if not r.has_video]
+                if still:
+                    c2.caption(f"No video was kept of the {' and the '.join(still)} capture: its key frame picture "
+                               "stands behind the skeleton of each moment.")
         if st.button("Make the side-by-side clip", key="cmp_video"):
             with private_tempdir("posture-compare-") as tmp:
                 st.video(wf.write_comparison_video(rec, comp, tmp / "side_by_side.mp4").read_bytes())
@@ -372,8 +389,11 @@ with tab_fix:
                 centre = tuple(fr.seq.pixels[pos, LANDMARK_NAMES.index(name)])
                 todo = name
             v = ul.view((w, h), centre, zoom)
-            shown_marks = [dict(p, landmark=k) for k, p in pending.items()]
-            img = ul.crop(fr.annotated(pos, stored + shown_marks), v, 900)
+            marks_now = stored + [dict(p, landmark=k) for k, p in pending.items()]
+            if all(k in pending for k in wf.PELVIC_MARKS):  # both placed: the line, without the stored pair
+                marks_now = [m for m in stored if m["landmark"] not in wf.PELVIC_MARKS] + \
+                    [dict(p, landmark=k) for k, p in pending.items()]
+            img = ul.draw_on_shown(ul.crop(fr.annotated(pos, None, pelvis=False), v, 900), marks_now, v, pos)
             with left:
                 if todo in ul.PROMPTS:
                     head, text = ul.PROMPTS[todo]
@@ -382,6 +402,10 @@ with tab_fix:
                     st.markdown(f"**Click where the {todo.replace('_', ' ')} is** on this frame.")
                 else:
                     st.markdown("**Both points are placed.** Save them, or press 'Clear' to place them again.")
+                done_here = sorted({ul.NAMES.get(m["landmark"], m["landmark"]) for m in stored if int(m["frame"]) == pos})
+                if done_here and not pending:
+                    st.caption(f"Stored on this frame: {', '.join(done_here)}. Clicking places a point again "
+                               "(the newest counts).")
                 cw, ch = v.size
                 click = sic.streamlit_image_coordinates(img, key=f"fix_click_{cid}", width=int(min(600, 500 * cw / ch)),
                                                         cursor="crosshair")
@@ -411,12 +435,12 @@ with tab_fix:
             if corr:
                 st.markdown("**Placed by hand** (kept beside the model's points)")
                 rows = ul.stored_rows(list(wf.latest_corrections(corr).values()), fr.seq.timestamps)
-                st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=table_height(len(rows)))
+                st.table(pd.DataFrame(rows), hide_index=True)
                 now = rec.capture(cid, blobs=False)
                 rows = metric_rows(wf.results_of(now))
                 if rows:
                     st.markdown("**The numbers with these points**")
-                    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=table_height(len(rows)))
+                    st.table(pd.DataFrame(rows), hide_index=True)
 
 # ---------------------------------------------------------------- reports and export
 with tab_rep:

@@ -91,6 +91,7 @@ if s:
     for fname, err in s["failed"]:
         st.warning(md_escape(f"{fname}: {err}"))
     view = ur_.view_rows(s["rows"], names)
+if s and view:
     df = pd.DataFrame(view).set_index("person")
     st.caption("Most need first. Type a name over each person's label; names are kept with this batch.")
     edited = st.data_editor(

@@ -421,10 +421,27 @@ class FrameReader:
                     return rgb
             except Exception:  # noqa: BLE001 - a damaged part of the kept video: the key frame or a canvas
                 pass
-        if self.cap.get("key_frame") and (self.key is None or pos == self.key):
+        standing = self.cap.get("protocol") == "standing"  # still: the key frame stands for every frame
+        if self.cap.get("key_frame") and (self.key is None or pos == self.key or standing):
             return _decode_jpeg(self.cap["key_frame"])
         w, h = (int(v) for v in self.seq.image_size[pos])
         return np.full((h, w, 3), 40, np.uint8)
+
+    @property
+    def has_video(self) -> bool:
+        return self._video is not None
+
+    def person_box(self, margin: float = 0.12) -> tuple[int, int, int, int] | None:
+        """(x0, y0, x1, y1) pixels around every landmark of the person over the whole capture, with ``margin``
+        (a fraction of the person's height) on each side, inside the frame; None when nobody was found."""
+        px = self.seq.pixels[np.asarray(self.seq.detected, bool)].reshape(-1, 2).astype(float)
+        px = px[np.isfinite(px).all(axis=1)]
+        if not len(px):
+            return None
+        w, h = (int(v) for v in self.seq.image_size[0])
+        (x0, y0), (x1, y1) = px.min(axis=0), px.max(axis=0)
+        m = margin * max(y1 - y0, x1 - x0, 1.0)
+        return (int(max(0, x0 - m)), int(max(0, y0 - m)), int(min(w, x1 + m)), int(min(h, y1 + m)))
 
     def annotated(self, pos: int, corrections: list[dict] | None = None, plumb: bool = True,
                   pelvis: bool = True) -> np.ndarray:
@@ -446,7 +463,7 @@ class FrameReader:
         if pelvis and res.get("ok", True) and view in ("left side", "right side"):
             self._pelvis_line(img, pos, res, corrections)
         if corrections:
-            _draw_marks(img, corrections, pos)
+            draw_marks(img, corrections, pos)
         return img
 
     def _pelvis_line(self, img: np.ndarray, pos: int, res: dict, corrections: list[dict] | None) -> None:
@@ -466,7 +483,7 @@ class FrameReader:
         px = self.seq.pixels[pos].astype(np.float64)
         hip = np.nanmean(px[[23, 24]], axis=0)
         sh = np.nanmean(px[[11, 12]], axis=0)
-        length = 0.55 * float(np.hypot(*(sh - hip))) if np.isfinite(sh).all() and np.isfinite(hip).all() else np.nan
+        length = 0.35 * float(np.hypot(*(sh - hip)))  # about the ASIS-PSIS distance of an adult if np.isfinite(sh).all() and np.isfinite(hip).all() else np.nan
         if not np.isfinite(length) or length <= 0:
             return
         front, back = pelvis_line_ends(hip, tilt["value"], res["view"].get("facing") or 1, length)
@@ -477,7 +494,7 @@ class FrameReader:
 MARK_NAMES = {"asis": "ASIS", "psis": "PSIS"}
 
 
-def _draw_marks(img: np.ndarray, corrections: list[dict], pos: int) -> None:
+def draw_marks(img: np.ndarray, corrections: list[dict], pos: int) -> None:
     """Hand-placed points on frame ``pos``: a ring with a cross-hair and the point's name on a dark box (drawn
     over the skeleton, so a mark is never hidden under it)."""
     import cv2
@@ -519,6 +536,15 @@ class PoseSeqCache:
             if len(cls._cache) > 16:
                 cls._cache.pop(next(iter(cls._cache)))
         return cls._cache[k]
+
+
+def crop_box(rgb: np.ndarray, box: tuple[int, int, int, int] | None) -> np.ndarray:
+    """``rgb`` cut to ``box`` (x0, y0, x1, y1), or whole when None."""
+    if box is None:
+        return rgb
+    x0, y0, x1, y1 = box
+    part = rgb[y0:y1, x0:x1]
+    return part if part.size else rgb
 
 
 def side_by_side(left: np.ndarray, right: np.ndarray, height: int = 360, labels=("before", "after")) -> np.ndarray:

@@ -22,6 +22,7 @@ from privacy.files import open_private
 from privacy.text import one_line
 from reports.fonts import BOLD, REGULAR, ReportError, css_font_faces, markup, register
 from reports.wording import third_person
+from ui.compare import readable_date
 
 NAME_CHARS = 200  # a name, code or file name longer than this is cut (with an ellipsis) in reports
 
@@ -34,6 +35,7 @@ METHOD_MARKED = ("Joint angles are measurements from the pose model's landmarks;
                  "and PSIS marked by hand on {which}; the low-back and upper-back curves are estimates from the body "
                  "outline.")
 NOT_ASKED = "The safety questions were not asked for these captures."
+NOISE_WORDS = {"client": "client's repeats", "default": "typical"}
 
 
 def _png(rgb: np.ndarray, max_w: int = 900) -> bytes:
@@ -72,7 +74,8 @@ def _metric_rows(res: dict) -> list[dict]:
         rng = (f"{lo:g} to {hi:g}" if lo is not None and hi is not None else f">= {lo:g}" if lo is not None
                else f"<= {hi:g}" if hi is not None else "-")
         rows.append({"name": m["name"] + (f" ({m['side']})" if m.get("side") and m["side"] not in m["name"].lower() else ""),
-                     "value": "-" if m["value"] is None else f"{m['value']:.1f}", "unit": m["unit"], "range": rng,
+                     "value": "-" if m["value"] is None else f"{round(m['value'], 1) + 0.0:.1f}", "unit": m["unit"],
+                     "range": rng,
                      "status": m["status"] if m["value"] is not None else "not measured",
                      "kind": "measured (hand-marked)" if k == "pelvic_tilt" and m["kind"] == "measurement" else m["kind"],
                      "confidence": "-" if m["confidence"] is None else f"{m['confidence']:.2f}",
@@ -90,11 +93,12 @@ def _fmt(row: dict):
     from analysis.comparison import decimals_for
 
     nd = decimals_for(row.get("sem"))
-    return lambda v, sign=False: "-" if v is None else (f"{v:+.{nd}f}" if sign else f"{v:.{nd}f}")
+    return lambda v, sign=False: "-" if v is None else (f"{round(v, nd) + 0.0:+.{nd}f}" if sign else
+                                                        f"{round(v, nd) + 0.0:.{nd}f}")
 
 
 def _capture_block(rec, cap: dict) -> dict:
-    from records.workflow import FrameReader, latest_corrections, results_of
+    from records.workflow import FrameReader, crop_box, latest_corrections, results_of
 
     res = results_of(cap)
     key = res.get("key_frame")
@@ -105,7 +109,7 @@ def _capture_block(rec, cap: dict) -> dict:
             corr = list(latest_corrections(rec.corrections(cap["id"])).values())
         images.append({"caption": f"{one_line(cap['source_name'], NAME_CHARS)}: frame {pos} ({cap.get('view') or 'view unknown'})"
                                   + (", plumb line through the ankle" if (cap.get("view") or "").endswith("side") else ""),
-                           "png": _png(fr.annotated(pos, corr))})
+                           "png": _png(crop_box(fr.annotated(pos, corr), fr.person_box(0.2)))})
     except Exception as e:  # noqa: BLE001 - a report without the picture still says why
         images.append({"caption": f"no picture: {e}", "png": None})
     from analysis.gates import rank_checks
@@ -115,7 +119,7 @@ def _capture_block(rec, cap: dict) -> dict:
                  for m in res.get("metrics") or [])
     return {"id": cap["id"], "protocol": _protocol_text(cap), "source": one_line(cap["source_name"], NAME_CHARS),
             "title": one_line(cap.get("title") or "", NAME_CHARS),
-            "created_at": cap["created_at"], "view": cap.get("view"), "images": images,
+            "created_at": readable_date(cap["created_at"]), "view": cap.get("view"), "images": images,
             "metrics": _metric_rows(res), "checks": [third_person(c["reason"]) + (
                 f" (advice given: {third_person(c['advice'])})" if c.get("advice") else "") for c in checks],
             "corrected": bool(cap.get("results_corrected")), "marked_tilt": marked, "results": res,
@@ -125,17 +129,22 @@ def _capture_block(rec, cap: dict) -> dict:
 def _base(rec, client: dict | None, assessor: str, title: str) -> dict:
     client = {k: one_line(v, NAME_CHARS) if k in ("code", "name") else v for k, v in (client or {}).items()}
     return {"title": title, "client": client, "assessor": one_line(assessor, NAME_CHARS) or "-",
-            "date": datetime.date.today().isoformat(), "captures": [], "comparison": None,
+            "date": readable_date(datetime.date.today().isoformat(), with_time=False), "captures": [],
+            "comparison": None,
             "disclaimer": DISCLAIMER}
 
 
+_AS_WRITTEN = {"name", "position", "steps", "dose", "cautions", "muscles", "source", "picture", "id", "group"}
+
+
 def _third(plan: dict) -> dict:
-    """The plan's sentences about the client in the third person (a clinician's report)."""
+    """The plan's sentences about the client in the third person (a clinician's report); a stretch's own words
+    (its name, position, steps, dose), which the client reads, stay as written."""
     def walk(v):
         if isinstance(v, str):
             return third_person(v)
         if isinstance(v, dict):
-            return {k: walk(x) for k, x in v.items()}
+            return {k: (x if k in _AS_WRITTEN else walk(x)) for k, x in v.items()}
         if isinstance(v, list):
             return [walk(x) for x in v]
         return v
@@ -154,7 +163,8 @@ def _finish(rep: dict, intake=None) -> dict:
     rep["asked"] = intake is not None
     rep["red_flags"] = (plan or {}).get("red_flags") if intake is not None else None
     marked = [c for c in rep["captures"] if c.get("marked_tilt")]
-    rep["method"] = (METHOD_MARKED.format(which=", ".join(c.get("label") or c["source"] for c in marked)) if marked
+    rep["method"] = (METHOD_MARKED.format(which=", ".join(f"the {(c.get('label') or c.get('title') or 'capture')}"
+                                                          f" ({c['source']})" for c in marked)) if marked
                      else METHOD_ESTIMATED)
     for c in rep["captures"]:
         c.pop("results", None)
@@ -172,7 +182,7 @@ def session_report(rec, session_id: int, intake=None) -> dict:
     Therapist page (an :class:`analysis.intake.Intake`, a dict, or None when they were not asked)."""
     s = rec.session_or_fail(session_id)
     client = rec.client(int(s["client_id"]))
-    rep = _base(rec, client, s["assessor"], f"Posture assessment - {s['started_at'][:10]}")
+    rep = _base(rec, client, s["assessor"], f"Posture assessment - {readable_date(s['started_at'], with_time=False)}")
     rep["session"] = s
     rep["captures"] = [_capture_block(rec, c) for c in rec.captures(session_id=session_id)]
     rep["session_notes"] = [n["text"] for n in rec.notes(client["id"], session_id)]
@@ -268,7 +278,7 @@ def render_pdf(rep: dict) -> bytes:
     story += [Paragraph("Client and assessor", h2),
               Table([["Client", P(f"{cl.get('name', '-')} ({cl.get('code', '-')})", cell), "Report date", rep["date"]],
                      ["Assessor", P(rep["assessor"], cell), "Captures",
-                      P(", ".join(c["created_at"][:16] for c in rep["captures"]), cell)]],
+                      P(", ".join(c["created_at"] for c in rep["captures"]), cell)]],
                     colWidths=[25 * mm, 60 * mm, 25 * mm, W - 110 * mm], style=grid)]
     for n in rep.get("session_notes") or []:
         story.append(P(f"Note: {n}", small))
@@ -297,9 +307,9 @@ def render_pdf(rep: dict) -> bytes:
         story.append(P(f"{_label(c)} ({c['source']})" + (" - with hand-corrected landmarks"
                                                                           if c["corrected"] else ""), h3))
         rows = [["Measure", "Value", "Unit", "Usual range", "Status", "Kind", "Confidence"]]
-        rows += [[P(m["name"], small), m["value"], m["unit"], m["range"], m["status"], m["kind"], m["confidence"]]
-                 for m in c["metrics"]]
-        story.append(Table(rows, colWidths=[55 * mm, 15 * mm, 20 * mm, 22 * mm, 22 * mm, 22 * mm, W - 156 * mm],
+        rows += [[P(m["name"], small), m["value"], m["unit"], m["range"], m["status"], P(m["kind"], small),
+                  m["confidence"]] for m in c["metrics"]]
+        story.append(Table(rows, colWidths=[52 * mm, 14 * mm, 19 * mm, 22 * mm, 18 * mm, 33 * mm, W - 158 * mm],
                            style=grid, repeatRows=1))
     story.append(Paragraph("Comparison", h2))
     comp = rep.get("comparison")
@@ -313,7 +323,7 @@ def render_pdf(rep: dict) -> bytes:
         for r in comp["rows"]:
             f = _fmt(r)
             rows.append([P(f"{r['name']} ({r['unit']})", small), f(r["before"]), f(r["after"]), f(r["change"], True),
-                         f(r["mdc"]), r["noise_source"] or "-", P(verdict_text(r), small)])
+                         f(r["mdc"]), NOISE_WORDS.get(r["noise_source"], "-"), P(verdict_text(r), small)])
         t = Table(rows, colWidths=[56 * mm, 15 * mm, 15 * mm, 15 * mm, 13 * mm, 17 * mm, W - 131 * mm], style=grid,
                   repeatRows=1)
         for i, r in enumerate(comp["rows"], 1):
@@ -333,7 +343,8 @@ def render_pdf(rep: dict) -> bytes:
             story.append(P(f"{c['rank']}. {c['name']} ({c['muscles']}): confidence {c['confidence']:.2f} "
                            f"({c['confidence_word']}), an estimate.", small))
         for r in plan.get("recommendations", []):
-            story.append(P(f"Stretch: {r['name']} ({r['position']}). {r['trigger']['text']} Dose: {r['dose']}.", small))
+            story.append(P(f"Stretch: {r['name']} ({r['position']}). {r['trigger']['text']} Dose: "
+                           f"{r['dose'].rstrip('.')}.", small))
         for a in plan.get("avoid", []):
             story.append(P(f"Avoid: {a['name']}: {a['text']}", small))
         for n in plan.get("therapist_notes", []):
@@ -399,7 +410,7 @@ figure img{max-width:100%}small{color:#555}@media print{body{margin:0}}
 <h1>{{ r.title }}</h1>
 <h2>Client and assessor</h2>
 <table><tr><th>Client</th><td>{{ r.client.name }} ({{ r.client.code }})</td><th>Report date</th><td>{{ r.date }}</td></tr>
-<tr><th>Assessor</th><td>{{ r.assessor }}</td><th>Captures</th><td>{% for c in r.captures %}{{ c.created_at[:16] }} {% endfor %}</td></tr></table>
+<tr><th>Assessor</th><td>{{ r.assessor }}</td><th>Captures</th><td>{% for c in r.captures %}{{ c.created_at }}{% if not loop.last %}; {% endif %}{% endfor %}</td></tr></table>
 {% for n in r.session_notes %}<p><small>Note: {{ n }}</small></p>{% endfor %}
 <h2>Capture protocol</h2>
 {% for c in r.captures %}<h3>{{ c.label or c.title or 'Capture' }} - {{ c.protocol.name }}, {{ c.protocol.view }} view, file {{ c.source }}</h3>
@@ -414,7 +425,7 @@ figure img{max-width:100%}small{color:#555}@media print{body{margin:0}}
 {% if not r.comparison %}<p><small>A single session: no comparison in this report.</small></p>{% else %}{% set cp = r.comparison %}
 {% if not cp.comparable %}<p class="nc">NOT COMPARABLE: {{ cp.reasons|join('; ') }}. The values are listed side by side but no change is judged.</p>{% endif %}
 <table><tr><th>Measure</th><th>Before</th><th>After</th><th>Change</th><th>MDC</th><th>Noise from</th><th>Verdict</th></tr>
-{% for x in cp.rows %}{% set f = fmt(x) %}<tr{% if x.verdict == 'changed' %} class="changed {{ x.direction or '' }}"{% endif %}><td>{{ x.name }} ({{ x.unit }})</td><td>{{ f(x.before) }}</td><td>{{ f(x.after) }}</td><td>{{ f(x.change, True) }}</td><td>{{ f(x.mdc) }}</td><td>{{ x.noise_source or '-' }}</td><td>{{ verdict(x) }}</td></tr>{% endfor %}</table>
+{% for x in cp.rows %}{% set f = fmt(x) %}<tr{% if x.verdict == 'changed' %} class="changed {{ x.direction or '' }}"{% endif %}><td>{{ x.name }} ({{ x.unit }})</td><td>{{ f(x.before) }}</td><td>{{ f(x.after) }}</td><td>{{ f(x.change, True) }}</td><td>{{ f(x.mdc) }}</td><td>{{ noise.get(x.noise_source, '-') }}</td><td>{{ verdict(x) }}</td></tr>{% endfor %}</table>
 {% for t in caveats %}<p><small>{{ t }}</small></p>{% endfor %}
 {% if cp.comparable %}{{ chart|safe }}{% endif %}
 <p><small>Playback lined up on the {{ cp.sync.basis }}.</small></p>{% endif %}
@@ -443,7 +454,8 @@ def render_html(rep: dict) -> str:
     chart = _svg(change_chart(rep["comparison"])) if rep.get("comparison") and rep["comparison"]["comparable"] else ""
     page = env.from_string(_HTML)
     args = dict(r=rep, b64=lambda b: base64.b64encode(b).decode(), fmt=_fmt, chart=chart, verdict=verdict_text,
-                caveats=comparison_caveats(rep["comparison"]) if rep.get("comparison") else [], not_asked=NOT_ASKED)
+                caveats=comparison_caveats(rep["comparison"]) if rep.get("comparison") else [], not_asked=NOT_ASKED,
+                noise=NOISE_WORDS)
     text = page.render(**args, fonts="")  # the characters the report shows, for the embedded font subsets
     return page.render(**args, fonts=css_font_faces(text))
 

@@ -87,12 +87,14 @@ def _plain_name(m: dict) -> str:
 
 
 def client_metrics(metrics: list[dict]) -> list[dict]:
-    """The measured metrics a client is shown, in their order: measured, not expert-only, and of a movement test
-    only the best value of each measure (its mean and spread are for the therapist)."""
+    """The measured metrics a client is shown, in their order: measured, with a usual range to compare with (a
+    number without one says nothing a client can act on), and of a movement test only the best value of each
+    measure (its mean and spread are for the therapist)."""
     out = []
     for m in metrics:
         key = str(m.get("key") or "")
-        if m.get("value") is None or key in EXPERT_ONLY or key.endswith(("_mean", "_spread")):
+        if (m.get("value") is None or key in EXPERT_ONLY or key.endswith(("_mean", "_spread"))
+                or m.get("status") not in ("within", "above", "below")):
             continue
         out.append(m)
     return out

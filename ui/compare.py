@@ -26,7 +26,7 @@ def protocol_name(protocol: str | None) -> str:
 def readable_date(iso: str | None, with_time: bool = True) -> str:
     """``2026-11-30T14:05:09`` -> ``30 Nov 2026, 14:05`` (the text as given when it is not a date)."""
     if not iso:
-        return "-"
+        return "–"
     try:
         d = datetime.datetime.fromisoformat(str(iso))
     except ValueError:
@@ -44,7 +44,8 @@ def capture_label(cap: dict) -> str:
 
 def _fmt(v: float | None, nd: int, sign: bool = False) -> str:
     if v is None:
-        return "-"
+        return "–"
+    v = round(float(v), nd) + 0.0  # no "-0.0"
     s = f"{v:+.{nd}f}" if sign else f"{v:.{nd}f}"
     return s.replace("-", "−") if sign else s
 
@@ -55,7 +56,7 @@ def noise_text(row: dict) -> str:
         return "this client's repeats"
     if src == "default":
         return "typical (repeat study)"
-    return "-"
+    return "–"
 
 
 def table_rows(comp: dict) -> list[dict]:
@@ -74,7 +75,7 @@ def table_rows(comp: dict) -> list[dict]:
         rows.append({"Measure": r["name"] + side + (f" ({unit.strip()})" if unit.strip() else ""),
                      "Before": mark("before", r["before"]), "After": mark("after", r["after"]),
                      "Change": _fmt(r["change"], nd, sign=True),
-                     "Smallest real change": "-" if r.get("mdc") is None else f"{r['mdc']:.{nd}f}",
+                     "Smallest real change": "–" if r.get("mdc") is None else f"{r['mdc']:.{nd}f}",
                      "Noise from": noise_text(r), "Verdict": verdict_text(r)})
     return rows
 

@@ -61,6 +61,33 @@ def crop(rgb: np.ndarray, v: View, out_width: int = 900) -> np.ndarray:
     return cv2.resize(part, (out_width, max(1, round(part.shape[0] * s))), interpolation=interp)
 
 
+def to_shown(marks: list[dict], v: View, shown_width: int) -> list[dict]:
+    """Marks (``x, y`` in frame pixels) in the pixels of the shown picture (:func:`crop` of ``shown_width``), so
+    that they are drawn at a fixed size whatever the zoom."""
+    x0, y0, x1, _ = v.box
+    s = shown_width / max(1, x1 - x0)
+    return [dict(m, x=(float(m["x"]) - x0) * s, y=(float(m["y"]) - y0) * s) for m in marks]
+
+
+def draw_on_shown(img: np.ndarray, marks: list[dict], v: View, pos: int) -> np.ndarray:
+    """Draw the marks of frame ``pos`` on the shown picture (in place): each point with its name, and the pelvis
+    line with its tilt when both ASIS and PSIS are on this frame (the newest of each counts)."""
+    from analysis.pelvis import tilt_from_asis_psis
+    from records.workflow import draw_marks
+    from vision.drawing import draw_pelvis_line
+
+    here = [m for m in to_shown(marks, v, img.shape[1]) if int(m["frame"]) == pos]
+    pel = {m["landmark"]: m for m in here if m["landmark"] in PELVIS_ORDER}
+    if len(pel) == 2:
+        frame_pts = {m["landmark"]: m for m in marks if int(m["frame"]) == pos and m["landmark"] in PELVIS_ORDER}
+        tilt = tilt_from_asis_psis((frame_pts["asis"]["x"], frame_pts["asis"]["y"]),
+                                   (frame_pts["psis"]["x"], frame_pts["psis"]["y"]))
+        label = f"tilt {tilt:.0f} deg" if np.isfinite(tilt) else ""
+        draw_pelvis_line(img, (pel["asis"]["x"], pel["asis"]["y"]), (pel["psis"]["x"], pel["psis"]["y"]), label)
+    draw_marks(img, here, pos)
+    return img
+
+
 def to_frame(click: dict, v: View) -> tuple[float, float]:
     """A click of :func:`streamlit_image_coordinates` (``x, y`` in the shown image, whose shown size is
     ``width, height``) in the frame's pixels."""
@@ -89,8 +116,8 @@ def stored_rows(corrections: list[dict], timestamps) -> list[dict]:
     for c in corrections:
         f = int(c["frame"])
         rows.append({"Point": NAMES.get(c["landmark"], c["landmark"].replace("_", " ")),
-                     "Frame": f + 1, "Time (s)": round(float(t[f]), 2) if 0 <= f < len(t) else None,
-                     "x (px)": round(float(c["x"])), "y (px)": round(float(c["y"])),
-                     "Moved from the model's point (px)": "-" if c.get("auto_x") is None else
-                     round(float(np.hypot(c["x"] - c["auto_x"], c["y"] - c["auto_y"])))})
+                     "Frame": str(f + 1), "Time": f"{float(t[f]):.2f} s" if 0 <= f < len(t) else "–",
+                     "Where (x, y px)": f"{float(c['x']):.0f}, {float(c['y']):.0f}",
+                     "Moved from the model's point": "– (the model has no such point)" if c.get("auto_x") is None
+                     else f"{float(np.hypot(c['x'] - c['auto_x'], c['y'] - c['auto_y'])):.0f} px"})
     return rows

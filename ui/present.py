@@ -31,13 +31,14 @@ def is_expert(role: str) -> bool:
     return role in ("therapist", "trainer")
 
 
-def fmt_value(m: dict, spread: bool = False) -> str:
+def fmt_value(m: dict, spread: bool = False, decimals: int = 1) -> str:
     if m.get("value") is None:
         return "not measured"
     unit = _UNIT.get(m.get("unit") or "", f" {m['unit']}")
     if unit and unit != "°":
         unit = " " + unit
-    s = f"{m['value']:.1f}{unit}"
+    v = round(float(m["value"]), decimals) + 0.0  # no "-0.0"
+    s = f"{v:.{decimals}f}{unit}"
     if spread and m.get("spread"):
         s += f" ± {m['spread']:.1f}"
     return s
