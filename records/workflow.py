@@ -196,6 +196,37 @@ def latest_corrections(rows: list[dict]) -> dict[tuple[int, str], dict]:
     return out
 
 
+def corrected_track(auto: np.ndarray, marks: list[tuple[int, float, float]]) -> np.ndarray:
+    """One landmark's track with hand-placed positions.
+
+    Parameters
+    ----------
+    auto : ndarray, shape (T, 2)
+        The model's positions (pixels; NaN where it had none).
+    marks : list of (frame, x, y)
+        Where the landmark was placed by hand, on one or more frames.
+
+    Returns
+    -------
+    ndarray, shape (T, 2)
+        The model's track moved by the hand-placed offset: one mark moves every frame by the same offset;
+        several (a movement test's rest and peak) by offsets interpolated linearly between their frames and held
+        before the first and after the last. A mark on a frame where the model had no point is put there as
+        placed.
+    """
+    out = np.asarray(auto, dtype=np.float64).copy()
+    known = [(f, np.array([x, y]) - out[f]) for f, x, y in sorted(marks) if np.isfinite(out[f]).all()]
+    if known:
+        fs = np.array([f for f, _ in known], float)
+        frames = np.arange(len(out))
+        for axis in (0, 1):
+            out[:, axis] += np.interp(frames, fs, [d[axis] for _, d in known])
+    for f, x, y in marks:
+        if not np.isfinite(np.asarray(auto, float)[f]).all():
+            out[f] = (x, y)
+    return out
+
+
 def recompute(seq, cap: dict, corrections: list[dict]) -> dict:
     """The capture's results recomputed with hand-placed landmarks (the automatic results stay as they are).
 
@@ -221,18 +252,11 @@ def recompute(seq, cap: dict, corrections: list[dict]) -> dict:
             applied.append({"frame": frame, "landmark": name, "x": c["x"], "y": c["y"]})
         else:
             by_landmark.setdefault(name, []).append((frame, c))
-    frames = np.arange(len(px))
     for name, items in by_landmark.items():
         j = LANDMARK_NAMES.index(name)
         auto = seq.pixels[:, j].astype(np.float64)
-        known = [(f, np.array([c["x"], c["y"]]) - auto[f]) for f, c in items if np.isfinite(auto[f]).all()]
-        if known:  # the offsets at the corrected frames, interpolated between them and held beyond
-            fs = np.array([f for f, _ in known], float)
-            for axis in (0, 1):
-                px[:, j, axis] = auto[:, axis] + np.interp(frames, fs, [d[axis] for _, d in known])
+        px[:, j] = corrected_track(auto, [(f, float(c["x"]), float(c["y"])) for f, c in items])
         for f, c in items:
-            if not np.isfinite(auto[f]).all():  # the model had no point there: the mark itself, on that frame
-                px[f, j] = (c["x"], c["y"])
             d = np.array([c["x"], c["y"]]) - auto[f]
             applied.append({"frame": f, "landmark": name, "x": c["x"], "y": c["y"],
                             "dx": round(float(d[0]), 2) if np.isfinite(d).all() else None,

@@ -147,7 +147,11 @@ def plain_line(m: dict) -> str:
     """
     name = _plain_name(m)
     amount = _amount(m)
-    text = f"{name[:1].upper()}{name[1:]}: " + (f"{amount}, " if amount else "") + plain_phrase(m) + "."
+    if amount:  # the amount says which way already
+        tail = {"above": "more than usual", "below": "outside the usual range"}.get(m.get("status"), plain_phrase(m))
+        text = f"{name[:1].upper()}{name[1:]}: {amount}, {tail}."
+    else:
+        text = f"{name[:1].upper()}{name[1:]}: {plain_phrase(m)}."
     if m.get("kind") == "estimate":
         text += " An estimate from the outline of your body."
     return text
