@@ -98,10 +98,11 @@ if s and view:
         df.style.apply(lambda col: [f"background-color: {ur_.flag_colour(v)}" for v in col], subset=["Flag"]),
         key="roster", hide_index=True, width="stretch", height=40 + 64 * len(df), row_height=64,
         disabled=[c for c in df.columns if c != "Name"],
-        column_config={"Name": st.column_config.TextColumn("Name", width="medium"),
-                       "Picture": st.column_config.ImageColumn("Picture", width="small"),
-                       "Flag": st.column_config.TextColumn("Flag", width="small"),
-                       "Needs": st.column_config.TextColumn("Needs", width="large")})
+        column_config={"Name": st.column_config.TextColumn("Name", width=190, help="Type the person's name"),
+                       "Picture": st.column_config.ImageColumn("Picture", width=64),
+                       "Flag": st.column_config.TextColumn("Flag", width=125),
+                       "Value": st.column_config.TextColumn("Value", width=70),
+                       "Needs": st.column_config.TextColumn("Needs", width=380)})
     changed = {p: str(n).strip() for p, n in edited["Name"].items() if str(n or "").strip()
                and str(n).strip() != df.at[p, "Name"]}
     if names_file is not None and changed:  # kept with the batch (owner-only), shown in the CSV too

@@ -18,6 +18,7 @@ Skips, saying why, where Chromium or Playwright is missing (``.ci/run`` installs
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -53,6 +54,7 @@ def server(tmp_path_factory):
         rec.set_consent(cid, "records", True)
         rec.save_session(cid, [], label="first visit", notes=[NOTE])
     with AppServer(env={"POSTURE_DB": str(db), "POSTURE_BATCH_DIR": str(base / "batches")}) as srv:
+        srv.batch_dir = base / "batches"
         yield srv
 
 
@@ -347,8 +349,10 @@ def test_trainer_roster(server, tmp_path):
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
             [str(SAMPLES / "trainer_screen.mp4"), str(SAMPLES / "standing_side.mp4")])  # the second: the wrong test
         wait_for_app(page)
-        page.get_by_role("button", name="Screen").click()
+        page.get_by_role("button", name="Screen", exact=True).click()
         page.get_by_text("Who needs what").wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text(re.compile(r"^\d+ people:")).wait_for(timeout=60_000)
+        page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
         wait_for_app(page)
         text = main_text(page)
         assert "5 people: 2 need stretching" in text and "1 to film again" in text, text[:2000]
@@ -356,13 +360,25 @@ def test_trainer_roster(server, tmp_path):
         box = grid.bounding_box()
         assert box["x"] + box["width"] <= VIEWPORT["width"] + 1
         shot(page, "trainer_roster")
-        # name the first person: double-click their name cell and type
-        grid.click(position={"x": 60, "y": 40 + 32})
+        # name the first person: select their name cell, type, Enter
+        grid.evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(1000)
+        bb = grid.bounding_box()  # the grid (a canvas) finds the cell from the pointer's moves, then takes the click
+        page.mouse.move(bb["x"] + 60, bb["y"] + 36 + 32, steps=5)
+        page.wait_for_timeout(300)
+        page.mouse.down()
+        page.mouse.up()
+        page.wait_for_timeout(300)
+        page.keyboard.type("Ann", delay=30)
         page.keyboard.press("Enter")
-        page.keyboard.type("Ann")
-        page.keyboard.press("Enter")
-        wait_for_app(page)
-        page.wait_for_timeout(1500)
+        names = list(server.batch_dir.glob("*/names.json"))
+        for _ in range(60):
+            names = list(server.batch_dir.glob("*/names.json"))
+            if names:
+                break
+            page.wait_for_timeout(500)
+        assert names and json.loads(names[0].read_text()) == {"trainer_screen.mp4 #2": "Ann"}, list(server.batch_dir.rglob("*"))
+        page.wait_for_timeout(1000)
         wait_for_app(page)
         shot(page, "trainer_roster_named", full=True)
     assert urls and outside(urls) == []

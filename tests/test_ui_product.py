@@ -153,14 +153,14 @@ def test_roster_puts_decisions_first_sorted_by_need_and_counts_the_wrong_test_as
              "needs": "not measured: film again", "problems": "no leg swung back", "compensation_index": None}]
     view = ur_.view_rows(rows, {"clip.mp4 #1": "Ann"})
     assert [r["Name"] for r in view] == ["Person 2 (clip.mp4)", "other.mp4", "Ann"]  # most need first
-    assert list(view[0])[:6] == ["person", "Name", "Picture", "Flag", "Needs", "Measure"]
+    assert list(view[0])[:7] == ["person", "Name", "Picture", "Flag", "Value", "Needs", "Measure"]
     assert [r["Flag"] for r in view] == ["needs stretching", "film again", "fine"]
     assert view[0]["Needs"] == "below the usual range: stretching" and view[1]["Needs"].startswith("film again")
     assert "Compensation index" not in view[0]  # empty for everyone: dropped
     assert ur_.summary_line(rows, [("x.mp4", "unreadable")]) == (
         "3 people: 1 needs stretching, 0 worth watching, 1 to film again, 1 fine; 1 file could not be read.")
     csv = ur_.roster_csv(view).decode()
-    assert csv.splitlines()[0].startswith("Name,Flag,Needs") and "Ann" in csv and "base64" not in csv
+    assert csv.splitlines()[0].startswith("Name,Flag,Value,Needs") and "Ann" in csv and "base64" not in csv
 
 
 # ---------------------------------------------------------------------------------------------- reports

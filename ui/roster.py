@@ -47,16 +47,18 @@ def _needs(row: dict, flag: str) -> str:
 
 
 def view_rows(rows: list[dict], names: dict[str, str] | None = None) -> list[dict]:
-    """The roster rows for the page, most need first: Name, Picture, Flag, Needs, Measure, Value, then the
+    """The roster rows for the page, most need first: Name, Picture, Flag, Value, Needs, Measure, then the
     details; ``names`` maps a row's ``person`` to the name the trainer typed."""
     names = names or {}
     out = []
     for r in rows:
         flag = flag_of(r)
-        value = "-" if r.get("value") is None else f"{r['value']:g} {'°' if r.get('unit') == 'deg' else r.get('unit', '')}"
+        unit = "°" if r.get("unit") == "deg" else f" {r.get('unit') or ''}"
+        value = "-" if r.get("value") is None else f"{r['value']:g}{unit}"
+        measure = str(r.get("measure") or "-").replace(", best", "").split(" (")[0]
         out.append({"person": r["person"], "Name": names.get(r["person"]) or default_name(r),
-                    "Picture": r.get("picture"), "Flag": FLAGS[flag][0], "Needs": _needs(r, flag),
-                    "Measure": str(r.get("measure") or "-").replace(", best", ""), "Value": value.strip(),
+                    "Picture": r.get("picture"), "Flag": FLAGS[flag][0], "Value": value.strip(),
+                    "Needs": _needs(r, flag), "Measure": measure,
                     "Usual range": r.get("usual_range") or "-", "Side": r.get("side") or "-",
                     "Confidence": r.get("confidence"), "Compensation index": r.get("compensation_index"),
                     "Front thighs": None if r.get("front_thighs") in (None, "-", "") else r["front_thighs"],
