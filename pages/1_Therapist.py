@@ -323,7 +323,7 @@ with tab_cmp:
                 corr_a = list(wf.latest_corrections(rec.corrections(a)).values())
                 corr_b = list(wf.latest_corrections(rec.corrections(b)).values())
                 pair = wf.side_by_side(wf.crop_box(ra.annotated(ia, corr_a), ra.person_box()),
-                                       wf.crop_box(rb.annotated(ib, corr_b), rb.person_box()), 560,
+                                       wf.crop_box(rb.annotated(ib, corr_b), rb.person_box()), 480,
                                        (f"before {ra.seq.timestamps[ia]:.1f} s", f"after {rb.seq.timestamps[ib]:.1f} s"))
                 c1, c2 = st.columns([3, 2])
                 c1.image(pair, width="stretch")
@@ -364,6 +364,7 @@ with tab_fix:
                     choices = [c for c in wf.landmark_choices() if c not in wf.PELVIC_MARKS]
                     name = st.selectbox("Body point", choices, index=choices.index("right_hip"), key="fix_name",
                                         format_func=lambda c: c.replace("_", " "))
+                save_box = st.container()
                 jump = st.selectbox("Go to", [f for _, f in marks], key=f"fix_jump_{cid}",
                                     format_func=lambda f: next(lab for lab, g in marks if g == f)
                                     + f" (frame {f + 1} of {n})")
@@ -393,7 +394,8 @@ with tab_fix:
             if all(k in pending for k in wf.PELVIC_MARKS):  # both placed: the line, without the stored pair
                 marks_now = [m for m in stored if m["landmark"] not in wf.PELVIC_MARKS] + \
                     [dict(p, landmark=k) for k, p in pending.items()]
-            img = ul.draw_on_shown(ul.crop(fr.annotated(pos, None, pelvis=False), v, 900), marks_now, v, pos)
+            img = ul.draw_on_shown(ul.crop(fr.annotated(pos, None, plumb=False, pelvis=False), v, 900), marks_now, v,
+                                   pos)
             with left:
                 if todo in ul.PROMPTS:
                     head, text = ul.PROMPTS[todo]
@@ -407,14 +409,14 @@ with tab_fix:
                     st.caption(f"Stored on this frame: {', '.join(done_here)}. Clicking places a point again "
                                "(the newest counts).")
                 cw, ch = v.size
-                click = sic.streamlit_image_coordinates(img, key=f"fix_click_{cid}", width=int(min(600, 500 * cw / ch)),
+                click = sic.streamlit_image_coordinates(img, key=f"fix_click_{cid}", width=int(min(600, 420 * cw / ch)),
                                                         cursor="crosshair")
             if click and click.get("unix_time") != st.session_state.get("fix_last_click") and todo:
                 st.session_state["fix_last_click"] = click.get("unix_time")
                 x, y = ul.to_frame(click, v)
                 pending[todo] = {"frame": pos, "x": x, "y": y}
                 st.rerun()
-            with right:
+            with save_box:
                 ready = (mode == "pelvis" and ul.next_mark(pending) is None) or (mode == "point" and name in pending)
                 what = "ASIS and PSIS" if mode == "pelvis" else (name or "").replace("_", " ")
                 c1, c2 = st.columns(2)

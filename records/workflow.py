@@ -455,9 +455,10 @@ class FrameReader:
     def has_video(self) -> bool:
         return self._video is not None
 
-    def person_box(self, margin: float = 0.12) -> tuple[int, int, int, int] | None:
+    def person_box(self, margin: float = 0.12, aspect: float = 0.75) -> tuple[int, int, int, int] | None:
         """(x0, y0, x1, y1) pixels around every landmark of the person over the whole capture, with ``margin``
-        (a fraction of the person's height) on each side, inside the frame; None when nobody was found."""
+        (a fraction of the person's height) on each side, at least ``aspect`` times as wide as tall (room for the
+        drawn labels), inside the frame; None when nobody was found."""
         px = self.seq.pixels[np.asarray(self.seq.detected, bool)].reshape(-1, 2).astype(float)
         px = px[np.isfinite(px).all(axis=1)]
         if not len(px):
@@ -465,7 +466,10 @@ class FrameReader:
         w, h = (int(v) for v in self.seq.image_size[0])
         (x0, y0), (x1, y1) = px.min(axis=0), px.max(axis=0)
         m = margin * max(y1 - y0, x1 - x0, 1.0)
-        return (int(max(0, x0 - m)), int(max(0, y0 - m)), int(min(w, x1 + m)), int(min(h, y1 + m)))
+        x0, y0, x1, y1 = x0 - m, y0 - m, x1 + m, y1 + m
+        half = max(x1 - x0, aspect * (y1 - y0)) / 2
+        cx = (x0 + x1) / 2
+        return (int(max(0, cx - half)), int(max(0, y0)), int(min(w, cx + half)), int(min(h, y1)))
 
     def annotated(self, pos: int, corrections: list[dict] | None = None, plumb: bool = True,
                   pelvis: bool = True) -> np.ndarray:

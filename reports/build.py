@@ -107,7 +107,7 @@ def _capture_block(rec, cap: dict) -> dict:
         with FrameReader(rec, cap["id"]) as fr:
             pos = key if key is not None else 0
             corr = list(latest_corrections(rec.corrections(cap["id"])).values())
-        images.append({"caption": f"{one_line(cap['source_name'], NAME_CHARS)}: frame {pos} ({cap.get('view') or 'view unknown'})"
+        images.append({"caption": f"{one_line(cap['source_name'], NAME_CHARS)}: frame {pos + 1} ({cap.get('view') or 'view unknown'})"
                                   + (", plumb line through the ankle" if (cap.get("view") or "").endswith("side") else ""),
                            "png": _png(crop_box(fr.annotated(pos, corr), fr.person_box(0.2)))})
     except Exception as e:  # noqa: BLE001 - a report without the picture still says why

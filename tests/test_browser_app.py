@@ -333,7 +333,8 @@ def test_therapist_journey(server, tmp_path):
         flat = pdf_text(pdf)
         assert flat.count("not a diagnosis") == 1 and "not answered" not in flat and "not asked" not in flat
         assert "No safety warning sign was reported" in flat and "marked by hand" in flat
-        assert " your " not in flat.split("Disclaimer")[0].split("Capture protocol")[-1]
+        # about the client in the third person (a stretch's own instructions, which the client reads, stay as written)
+        assert " your " not in flat.split("Capture protocol")[-1].split("Stretch:")[0].split("Red flags")[0]
         pdf_picture(pdf, "therapist_report_pdf")
         shot(page, "therapist_reports")
     assert urls and outside(urls) == []

@@ -24,7 +24,7 @@ from privacy.text import csv_row
 ROLES = {"client": "Client (plain words)", "therapist": "Therapist (all numbers)", "trainer": "Trainer (all numbers)"}
 STATUS_WORDS = {"within": "in the usual range", "above": "above the usual range", "below": "below the usual range",
                 "unknown": "no usual range"}
-_UNIT = {"deg": "°", "% height": "% of height", "cm": "cm", "s": "s", "": ""}
+_UNIT = {"deg": "°", "% height": "% of height", "% trunk length": "% of trunk length", "cm": "cm", "s": "s", "": ""}
 
 
 def is_expert(role: str) -> bool:
@@ -34,7 +34,7 @@ def is_expert(role: str) -> bool:
 def fmt_value(m: dict, spread: bool = False, decimals: int = 1) -> str:
     if m.get("value") is None:
         return "not measured"
-    unit = _UNIT.get(m.get("unit") or "", f" {m['unit']}")
+    unit = _UNIT.get(m.get("unit") or "", m.get("unit") or "")
     if unit and unit != "°":
         unit = " " + unit
     v = round(float(m["value"]), decimals) + 0.0  # no "-0.0"

@@ -161,9 +161,10 @@ def draw_pelvis_line(rgb: np.ndarray, front: np.ndarray, back: np.ndarray, label
     cv2.line(rgb, p, q, _PELVIS, thick, cv2.LINE_AA)
     for pt in (p, q):
         cv2.circle(rgb, pt, thick + 2, _PELVIS, -1, cv2.LINE_AA)
-    if label:
+    if label:  # below the line, clear of the points' own labels above them
         scale = max(0.4, max(h, w) / 1500)
-        org = (min(p[0], q[0]), min(p[1], q[1]) - 4 * thick)
+        (tw, th), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)
+        org = (int((p[0] + q[0]) / 2 - tw / 2), max(p[1], q[1]) + th + 6 * thick)
         cv2.putText(rgb, label, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
         cv2.putText(rgb, label, org, cv2.FONT_HERSHEY_SIMPLEX, scale, _PELVIS, max(1, thick - 1), cv2.LINE_AA)
     return rgb
