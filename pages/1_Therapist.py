@@ -25,6 +25,7 @@ from records import workflow as wf
 from records.db import default_location
 from records.errors import RecordsError
 from records.store import CONSENT_KINDS, CONSENT_TEXT, Records
+from reports.wording import third_person
 from ui import compare as ucmp
 from ui import landmarks as ul
 from ui.analyse import save_upload
@@ -158,6 +159,10 @@ def show_stored(capture_ids: list[int]) -> None:
             key = fr.key if fr.key is not None else 0
             c1.image(fr.annotated(key), width="stretch")
         rows = metric_rows(res)
+        warn = [third_person(c["reason"]) for c in res.get("checks") or [] if not c["passed"] and c.get("checked", True)
+                and not c.get("blocking") and not c.get("consequence_of")]
+        if rows and warn:
+            c2.warning("Worth fixing next time: " + "; ".join(md_escape(w) for w in warn) + ".")
         if rows:
             c2.table(pd.DataFrame(rows), hide_index=True)
         else:

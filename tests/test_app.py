@@ -156,6 +156,23 @@ def test_a_recording_that_cannot_be_measured_shows_only_what_went_wrong(monkeypa
     assert "Measure again" not in text and "Possible contributors" not in text
 
 
+def test_a_photo_with_nobody_in_it_shows_only_what_went_wrong(monkeypatch, tmp_path):
+    import io
+
+    from PIL import Image
+
+    monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "none.mp4"))
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 480)).save(buf, format="JPEG")  # a black webcam frame
+    at = run_app(source="upload")
+    at.file_uploader[0].set_value(("webcam snapshot.jpg", buf.getvalue(), "image/jpeg"))
+    at.run()
+    assert not at.exception
+    text = all_text(at)
+    assert text.count("No person was found") == 1 and "Was the recording good enough?" not in text
+    assert not at.download_button and not at.dataframe
+
+
 def answer_safety(at: AppTest, value: str = "no", **change) -> None:
     for r in at.radio:
         if r.key and r.key.startswith("q_red_flags."):

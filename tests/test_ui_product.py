@@ -232,3 +232,12 @@ def test_correction_frames_of_a_movement_test_are_its_rest_and_peak():
                                                                                       "end_s": 2.0}}]}}
     assert correction_frames(cap, Seq) == [("rest before repetition 1", 5), ("peak of repetition 1", 12)]
     assert correction_frames({"results": {"key_frame": 7}}, Seq) == [("key frame", 7)]
+
+
+def test_key_frames_are_capped_in_height():
+    from ui.present import fit_image
+
+    portrait = np.zeros((1920, 1080, 3), np.uint8)  # a phone held upright
+    assert fit_image(portrait, 430).shape[:2] == (430, 242)
+    small = np.zeros((300, 400, 3), np.uint8)
+    assert fit_image(small, 430) is small  # never enlarged

@@ -1,8 +1,8 @@
 """How an assessment, a movement test and an advice plan read on the page: tables, chart data, plain
 sentences, downloads and the intake form's answers. No Streamlit here (tests call these directly).
 
-``role`` is ``"client"`` (fewer numbers, plain words), ``"therapist"`` or ``"trainer"`` (every column:
-confidence, spread, side, the source of the usual range).
+``role`` is ``"client"`` (fewer numbers; the everyday words are in :mod:`ui.client`), ``"therapist"`` or
+``"trainer"`` (every column: confidence, spread, side, the source of the usual range).
 """
 
 from __future__ import annotations
@@ -86,11 +86,6 @@ def metrics_table(metrics: list[dict], role: str = "client") -> pd.DataFrame:
             row["Range basis"] = (m.get("norm") or {}).get("basis", "-")
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def readings(metrics: list[dict]) -> list[str]:
-    """The plain sentence of every measured metric (for the client)."""
-    return [m["reading"] for m in metrics if m.get("value") is not None and m.get("reading")]
 
 
 def definitions(metrics: list[dict]) -> list[tuple[str, str]]:
