@@ -155,6 +155,26 @@ def in_frame_mask(landmarks_norm: np.ndarray) -> np.ndarray:
         return np.all((xy >= -0.02) & (xy <= 1.02), axis=-1)
 
 
+def thighs_leaving_the_picture(landmarks_norm: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """``seen`` with each knee added where its thigh visibly runs out of the bottom of the picture.
+
+    A photo cropped at the thigh still shows which way the thigh goes: when the hip is seen inside the
+    picture and the model places the knee below its bottom edge, with at least
+    ``activity_cropped_thigh_min`` of the hip-to-knee length inside the picture, that knee's predicted
+    position gives the thigh's direction (a sitting person's thigh runs sideways, not out of the bottom).
+    Ankles stay unseen, so nothing that needs the shank is judged.
+    """
+    xy = np.asarray(landmarks_norm, dtype=np.float64)
+    out = np.array(seen, dtype=bool, copy=True)
+    need = threshold("activity_cropped_thigh_min")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for h, k in ((L_HIP, L_KNEE), (R_HIP, R_KNEE)):
+            y_hip, y_knee = xy[:, h, 1], xy[:, k, 1]
+            inside_share = (1.0 - y_hip) / (y_knee - y_hip)
+            out[:, k] |= seen[:, h] & (y_knee > 1.02) & (inside_share >= need)
+    return out
+
+
 def posture_features(world: np.ndarray, seen: np.ndarray | None = None,
                      pixels: np.ndarray | None = None, in_frame: np.ndarray | None = None) -> PostureFeatures:
     """Body geometry per frame from world landmarks (see :class:`PostureFeatures`).
@@ -563,7 +583,7 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
     if not det.any():
         return ActivityReading("unclear", labels, quiet, 0.0, {}, [], False)
     norm = px / size[:, None, :]
-    seen = seen_mask(norm, visibility)
+    seen = thighs_leaving_the_picture(norm, seen_mask(norm, visibility))
     feats = posture_features(np.asarray(world, dtype=np.float64), seen, px, in_frame_mask(norm))
     labels[det] = frame_activity(_take(feats, det))
     is_clip = timestamps is not None and T > 1

@@ -99,6 +99,18 @@ def test_a_photo_cropped_at_the_knees_is_still_judged_standing():
     assert _classify(a, photo=True, k=0).label == "sitting"  # thighs seen horizontal: still sitting
 
 
+@pytest.mark.parametrize("azimuth", [-90.0, 0.0])
+def test_a_photo_cropped_across_the_thighs_is_still_judged(azimuth):
+    a = _arrays("standing", azimuth=azimuth, seconds=0.2)
+    hip, knee = np.nanmean(a["pixels"][0, [23, 24], 1]), np.nanmean(a["pixels"][0, [25, 26], 1])
+    a["image_size"][:, 1] = (hip + knee) / 2  # cut at mid-thigh
+    assert _classify(a, photo=True, k=0).standing
+    b = _arrays("sitting_chair", azimuth=-90.0, seconds=0.2)
+    hip, knee = np.nanmean(b["pixels"][0, [23, 24], 1]), np.nanmean(b["pixels"][0, [25, 26], 1])
+    b["image_size"][:, 1] = max(hip, knee) + 3  # the horizontal thighs stay in the picture
+    assert _classify(b, photo=True, k=0).label == "sitting"
+
+
 def test_without_the_thighs_it_cannot_tell_and_says_why():
     a = _arrays("standing", seconds=0.2)
     a["image_size"][:, 1] = np.nanmean(a["pixels"][0, [23, 24], 1]) + 2  # cut just below the hips

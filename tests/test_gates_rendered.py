@@ -73,3 +73,22 @@ def test_cli_exit_status_and_words_for_a_refusal_and_a_measurement(tmp_path):
     measured = {m["key"] for m in a["metrics"] if m["value"] is not None}
     assert {"trunk_inclination", "hip_angle", "knee_flexion", "plumb_hip"} <= measured
     assert stand.returncode == (3 if [ln for ln in stand.stderr.splitlines() if ln.startswith("problem:")] else 0)
+
+
+@pytest.mark.parametrize("cut", ["thigh", "shin"])
+def test_a_side_photo_cut_across_the_legs_still_gets_its_trunk_and_pelvis_numbers(tmp_path, cut):
+    """The sample side photo cut at mid-thigh or mid-shin: standing is still recognised, the pelvic tilt
+    and the trunk are measured, and what needs the missing parts is listed as not measured."""
+    truth = json.loads((ROOT / "sample_media" / "standing_side_photo.json").read_text())["frames"][0]["landmarks_px"]
+    upper, lower = ("right_hip", "right_knee") if cut == "thigh" else ("right_knee", "right_ankle")
+    y = int((truth[upper][1] + truth[lower][1]) / 2)
+    with Image.open(ROOT / "sample_media" / "standing_side_photo.png") as im:
+        im.crop((0, 0, im.width, y)).save(tmp_path / "cut.png")
+    an = analyze_file(tmp_path / "cut.png", tmp_path / "out", annotate=False)
+    res = an.assessment
+    assert res["ok"] and res["activity"]["label"] == "standing"
+    got = {m["key"]: m for m in res["metrics"]}
+    assert got["pelvic_tilt"]["value"] is not None and abs(got["pelvic_tilt"]["value"] - 12.0) < 8.0
+    assert got["trunk_inclination"]["value"] is not None
+    missing = [m for m in res["metrics"] if m["value"] is None]
+    assert missing and all(m["reason"] for m in missing)
