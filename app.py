@@ -189,7 +189,7 @@ def from_live(ck: uc.CheckKind) -> Result | None:
     with side_col:
         state_box = st.empty()
         checks_box = st.empty()
-        if st.button("Start the countdown now", help="For when a helper runs the laptop"):
+        if st.button("Start the countdown now"):  # for a helper at the laptop; no tooltip over the checks
             st.session_state["live_refusal"] = proc.start_countdown()
         refusal_box = st.empty()
         if st.button("Capture again"):
