@@ -185,6 +185,7 @@ def build_plan(intake: Intake | dict | None, findings: Any, role: str = "client"
         plan["headline"] = ("See a clinician urgently, today. No stretches are suggested." if screen["urgent"] else
                             "See a clinician before stretching. No stretches are suggested.")
         plan["notes"] = ["Your measurements are still in the report: take them to the clinician."]
+        plan["findings_headline"] = "Advice withheld: a safety question was answered yes (see the red flags)."
     else:
         ranking = rank(it, findings)
         contributors = ranking["contributors"]
@@ -203,16 +204,19 @@ def build_plan(intake: Intake | dict | None, findings: Any, role: str = "client"
         rt["tests"] = [t["name"] for t in load_rules()["test"] if t["id"] not in missing_ids]
         plan["retest"] = rt
         plan["status"] = "advice" if screen["complete"] else "advice_screen_incomplete"
+        if it is not None and it.has_pain and rt.get("pain_text"):
+            rt["text"] = f"{rt['text']} {rt['pain_text']}"
         if contributors:
             top = ", ".join(f"the {c['name']} ({c['confidence_word']} confidence)" for c in contributors)
             plan["headline"] = f"Possible contributors, an estimate from the practitioners' model: {top}."
         elif it is not None and it.has_pain:
-            plan["headline"] = ("Nothing in your answers or measurements points to one muscle group (an estimate "
-                                "from the practitioners' model), so no stretch is suggested; see a clinician if the "
-                                "pain goes on.")
+            plan["headline"] = ("Nothing in your answers or measurements points to one muscle group that needs "
+                                "stretching (an estimate from the practitioners' model); see a clinician if the pain "
+                                "goes on.")
         else:
-            plan["headline"] = ("Nothing in your measurements points to one muscle group (an estimate from the "
-                                "practitioners' model), so no stretch is suggested.")
+            plan["headline"] = ("Nothing in your measurements points to a muscle group that needs stretching (an "
+                                "estimate from the practitioners' model).")
+        plan["findings_headline"] = plan["headline"]
         if not screen["complete"]:
             plan["headline"] = screen["message"] + " " + plan["headline"]
     if role == "therapist":

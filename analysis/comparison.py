@@ -13,7 +13,10 @@ Pure NumPy, no OpenCV or MediaPipe. Three pieces:
   another test or tested side) or program / model versions are *not comparable*: :func:`comparability`
   says why, and :func:`compare` then lists the values but no change verdicts.
 * **The comparison table** (:func:`compare`): per metric before, after, the change (after - before, in the
-  metric's unit), the MDC and whether ``|change| > MDC`` ("changed") or not ("within noise").
+  metric's unit), the MDC and whether ``|change| > MDC`` ("changed") or not ("within noise"); a change beyond
+  the noise is ``improved`` or ``worse`` in the metric's clinical direction (:func:`clinical_direction`: closer
+  to or further from its usual range). A hand-marked value (ASIS/PSIS) against an outline estimate is not
+  judged: the two methods differ by more than the noise of either.
 * **Synchronised playback** (:func:`sync_pairs`): frame pairs that line the two clips up on the movement
   phase (start, peak, end of the first repetition) or, for standing, on the steadiest window.
 """
@@ -31,7 +34,8 @@ MDC_FILE = Path(__file__).resolve().parent / "data" / "mdc_defaults.toml"
 Z95 = 1.96
 
 __all__ = ["metric_table", "sem_from_repeats", "mdc95", "reliability", "load_defaults", "noise_for",
-           "capture_signature", "comparability", "compare", "sync_pairs", "MDC_FILE"]
+           "capture_signature", "comparability", "compare", "clinical_direction", "distance_to_range", "verdict_text",
+           "decimals_for", "caveats", "sync_pairs", "MDC_FILE"]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -221,6 +225,32 @@ def comparability(a: Mapping, b: Mapping) -> tuple[bool, list[str]]:
 # ----------------------------------------------------------------------------------------------------
 # the comparison table
 # ----------------------------------------------------------------------------------------------------
+def distance_to_range(value: float | None, norm: Mapping | None) -> float | None:
+    """How far ``value`` lies outside the usual range ``norm`` (``low``/``high``, either may be None), in the
+    metric's unit: 0 inside it; None without a value or a range."""
+    if value is None or not norm or (norm.get("low") is None and norm.get("high") is None):
+        return None
+    lo, hi = norm.get("low"), norm.get("high")
+    if lo is not None and value < lo:
+        return float(lo - value)
+    if hi is not None and value > hi:
+        return float(value - hi)
+    return 0.0
+
+
+def clinical_direction(before: float | None, after: float | None, norm: Mapping | None) -> str | None:
+    """Whether a change is ``"improved"`` (closer to the usual range, or into it), ``"worse"`` (further from it,
+    or out of it), ``"within range"`` (inside the usual range before and after: no better or worse) or None
+    (no usual range to judge by, or a value missing). The usual range is the metric's clinical direction:
+    hip extension below its range improves by rising, a pelvic tilt above its range by falling."""
+    db, da = distance_to_range(before, norm), distance_to_range(after, norm)
+    if db is None or da is None:
+        return None
+    if db == 0.0 and da == 0.0:
+        return "within range"
+    return "improved" if da < db else "worse" if da > db else None
+
+
 def compare(before: Mapping, after: Mapping, sig_before: Mapping, sig_after: Mapping,
             client_noise: Mapping | None = None, defaults: Mapping | None = None) -> dict:
     """Compare two captures metric by metric.
@@ -242,8 +272,10 @@ def compare(before: Mapping, after: Mapping, sig_before: Mapping, sig_after: Map
         ``comparable`` (bool), ``reasons`` (why not), ``protocol``, and ``rows``: one per metric in either
         capture with ``key, name, unit, kind, before, after, change`` (after - before), ``sem, mdc,
         noise_source`` (``"client"``, ``"default"`` or None), ``beyond_noise`` (True/False, None when it
-        cannot be judged) and ``verdict``: ``"changed"``, ``"within noise"``, ``"no noise estimate"``,
-        ``"not measured"`` or ``"not comparable"``.
+        cannot be judged), ``kind_before`` / ``kind_after`` (measurement or estimate), ``direction`` (of a change
+        beyond the noise, :func:`clinical_direction`) and ``verdict``: ``"changed"``, ``"within noise"``,
+        ``"no noise estimate"``, ``"not measured"``, ``"different methods"`` (a hand-marked measurement against
+        an outline estimate: not judged) or ``"not comparable"``.
     """
     defaults = load_defaults() if defaults is None else defaults
     ok, reasons = comparability(sig_before, sig_after)
@@ -258,7 +290,8 @@ def compare(before: Mapping, after: Mapping, sig_before: Mapping, sig_after: Map
         va = None if ma is None else ma["value"]
         row = {"key": k, "name": ref["name"], "unit": ref["unit"], "kind": ref["kind"], "side": ref["side"],
                "before": vb, "after": va, "change": None, "sem": None, "mdc": None, "noise_source": None,
-               "beyond_noise": None, "norm": ref.get("norm"),
+               "beyond_noise": None, "norm": ref.get("norm"), "direction": None,
+               "kind_before": None if mb is None else mb["kind"], "kind_after": None if ma is None else ma["kind"],
                "status_before": None if mb is None else mb["status"],
                "status_after": None if ma is None else ma["status"],
                "confidence_before": None if mb is None else mb["confidence"],
@@ -267,6 +300,9 @@ def compare(before: Mapping, after: Mapping, sig_before: Mapping, sig_after: Map
             row["verdict"] = "not comparable"
         elif vb is None or va is None:
             row["verdict"] = "not measured"
+        elif mb["kind"] != ma["kind"]:
+            row["change"] = round(float(va) - float(vb), 3)
+            row["verdict"] = "different methods"
         else:
             ch = float(va) - float(vb)
             row["change"] = round(ch, 3)
@@ -277,9 +313,50 @@ def compare(before: Mapping, after: Mapping, sig_before: Mapping, sig_after: Map
                 row.update(sem=nz.get("sem"), mdc=nz["mdc"], noise_source=nz["source"])
                 row["beyond_noise"] = bool(abs(ch) > float(nz["mdc"]))
                 row["verdict"] = "changed" if row["beyond_noise"] else "within noise"
+                if row["beyond_noise"]:
+                    row["direction"] = clinical_direction(float(vb), float(va), ref.get("norm"))
         rows.append(row)
     return {"comparable": ok, "reasons": reasons, "protocol": proto, "rows": rows,
             "changed": [r["key"] for r in rows if r["verdict"] == "changed"]}
+
+
+VERDICT_WORDS = {
+    "within noise": "no real change (within the noise)",
+    "no noise estimate": "not judged (no noise figure for this measure)",
+    "not measured": "missing in one of the two",
+    "different methods": "not judged: hand-marked vs estimate",
+    "not comparable": "not comparable",
+}
+DIRECTION_WORDS = {"improved": "improved", "worse": "worse", "within range": "changed, in the usual range both times",
+                   None: "changed (no usual range to say better or worse)"}
+
+
+def verdict_text(row: Mapping) -> str:
+    """A comparison row's verdict in words: improved / worse (in the metric's clinical direction) for a change
+    beyond the noise, else what the verdict means."""
+    if row["verdict"] == "changed":
+        return DIRECTION_WORDS.get(row.get("direction"), "changed")
+    return VERDICT_WORDS.get(row["verdict"], row["verdict"])
+
+
+def caveats(comp: Mapping) -> list[str]:
+    """The sentences that must stand under a comparison table: a hand-marked value met an estimate."""
+    out = []
+    for r in comp["rows"]:
+        if r["verdict"] == "different methods":
+            which = "before" if r.get("kind_before") == "measurement" else "after"
+            out.append(f"{r['name'].split(' (')[0]}: the {which} value was measured from ASIS and PSIS marked by hand, "
+                       "the other is an estimate from the body's outline. The two methods can differ by more than the "
+                       "noise of either, so no change is judged: mark ASIS and PSIS on both captures to compare them.")
+    return out
+
+
+def decimals_for(sem: float | None, default: int = 1) -> int:
+    """Decimals that show a value to its resolution: the last digit no finer than half the measurement's
+    standard error (SEM 1.2 deg -> 1 decimal, SEM 0.04 -> 2, SEM 3 -> 0); ``default`` without a SEM."""
+    if sem is None or not math.isfinite(sem) or sem <= 0:
+        return default
+    return int(min(3, max(0, -math.floor(math.log10(sem / 2.0)))))
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -12,16 +12,19 @@ to screen on that cluster; workers that cannot read this machine's temporary fol
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import secrets
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from privacy.files import private_dir, private_tempdir, private_umask
+from privacy.files import private_dir, private_tempdir, private_umask, write_private
 from privacy.text import NAME_RULE, md_escape, unique_names
-from records.batch import ROSTER_COLUMNS, SCREEN_TESTS, batch_folder, run_batch
+from records.batch import SCREEN_TESTS, batch_folder, run_batch
+from ui import roster as ur_
 from records.db import default_location
 from records.errors import RecordsError
 from ui.analyse import save_upload
@@ -79,9 +82,32 @@ if st.button("Screen", key="run", disabled=not ups or folder is None) and ups an
         st.error(md_escape(e))
 s = st.session_state.get("summary")
 if s:
-    st.write(f"{s['total']} files: {len(s['done'])} screened now, {len(s['skipped'])} done before, "
-             f"{len(s['failed'])} failed.")
+    names_file = folder / "names.json" if folder is not None else None
+    names = json.loads(names_file.read_text()) if names_file is not None and names_file.is_file() else {}
+    st.subheader("Who needs what")
+    st.markdown(f"**{ur_.summary_line(s['rows'], s['failed'])}**")
+    st.caption(f"{s['total']} files: {len(s['done'])} screened now, {len(s['skipped'])} done before, "
+               f"{len(s['failed'])} could not be read.")
     for fname, err in s["failed"]:
         st.warning(md_escape(f"{fname}: {err}"))
-    st.dataframe([{k: r.get(k) for k in ROSTER_COLUMNS} for r in s["rows"]], key="roster")
-    st.download_button("Roster CSV", Path(s["roster_csv"]).read_bytes(), "roster.csv", key="csv")
+    view = ur_.view_rows(s["rows"], names)
+if s and view:
+    df = pd.DataFrame(view).set_index("person")
+    st.caption("Most need first. Type a name over each person's label; names are kept with this batch.")
+    edited = st.data_editor(
+        df.style.apply(lambda col: [f"background-color: {ur_.flag_colour(v)}" for v in col], subset=["Flag"]),
+        key="roster", hide_index=True, width="stretch", height=40 + 64 * len(df), row_height=64,
+        disabled=[c for c in df.columns if c != "Name"],
+        column_config={"Name": st.column_config.TextColumn("Name", width=190, help="Type the person's name"),
+                       "Picture": st.column_config.ImageColumn("Picture", width=64),
+                       "Flag": st.column_config.TextColumn("Flag", width=125),
+                       "Value": st.column_config.TextColumn("Value", width=70),
+                       "Needs": st.column_config.TextColumn("Needs", width=380)})
+    changed = {p: str(n).strip() for p, n in edited["Name"].items() if str(n or "").strip()
+               and str(n).strip() != df.at[p, "Name"]}
+    if names_file is not None and changed:  # kept with the batch (owner-only), shown in the CSV too
+        names.update(changed)
+        write_private(names_file, json.dumps(names, indent=1))
+        st.rerun()
+    st.download_button("Roster (CSV)", ur_.roster_csv(ur_.view_rows(s["rows"], names)), "roster.csv", key="csv",
+                       on_click="ignore")

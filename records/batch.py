@@ -14,7 +14,8 @@ content has not changed since, and redoes anything that was interrupted. A file 
 that dies (killed, out of memory) loses no file: its clip runs again on another worker, and only a clip whose
 worker died :data:`MAX_WORKER_LOSSES` times is reported as failed. Each finished file's full result is in
 ``OUT/results/<file>.json`` and its landmark track in ``OUT/results/<file>.pose.npz``; the roster (one row per
-person) in ``OUT/roster.csv`` (spreadsheet-safe cells). With a records database (``db``), each clip named after
+person, each with a small picture of the person in the results for the Trainer page, :func:`person_picture`) in
+``OUT/roster.csv`` (spreadsheet-safe cells). With a records database (``db``), each clip named after
 a client's code (``JS-01.mp4`` for client ``JS-01``) who gave their ``records`` consent is stored as a session
 of that client; the others are listed as not stored, with the reason.
 
@@ -152,12 +153,52 @@ def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = 
         person = name if len(found) <= 1 else f"{name} #{k['person']}"
         row_plan = (k["result"].get("plan") or {}).get("trainer_row") or {}  # no plan when the test's gates failed
         rows.append(roster_row(person, name, test, seq.timestamps, k["range"], k["result"], row_plan))
+        rows[-1]["picture"] = person_picture(path, seq, k["range"])
         people.append({"person": person, "range": k["range"], "result": k["result"], "plan_row": row_plan})
     return {"file": name, "sha256": seq.source.sha256, "frames": len(seq), "stopped_early": seq.source.stopped_early,
             "summary": a.summary, "people": people, "rows": rows, "track_npz": track,
             "seconds": {"model": a.summary["processing"]["seconds"], "clip": round(time.perf_counter() - t0, 3),
                         "started": started, "ended": time.time()},
             "process": {"pid": os.getpid(), "models_built": len(models) if models is not None else None}}
+
+
+def person_picture(path: str | Path, seq, rng: list[int], height: int = 112) -> str | None:
+    """A small picture of the person screened in ``rng`` (track positions) of ``path``: the frame in the middle
+    of their part where they were found, cut around their landmarks, ``height`` pixels tall, as a JPEG
+    ``data:`` URL (kept with the results, owner-only, so the trainer knows who is who after the clip is
+    deleted); None when it cannot be made."""
+    import base64
+
+    import cv2
+
+    from vision.sources import read_frame
+
+    a, b = int(rng[0]), int(rng[1])
+    found = [i for i in range(a, b) if seq.detected[i]]
+    if not found:
+        return None
+    k = found[len(found) // 2]
+    try:
+        rgb = read_frame(path, int(seq.frame_index[k]), float(seq.timestamps[k]))
+    except Exception:  # noqa: BLE001 - a frame that cannot be read again: no picture, the row stays
+        return None
+    px = np.asarray(seq.pixels[k], float)
+    px = px[np.isfinite(px).all(axis=1)]
+    if not len(px):
+        return None
+    h, w = rgb.shape[:2]
+    (x0, y0), (x1, y1) = px.min(axis=0), px.max(axis=0)
+    side = max(x1 - x0, y1 - y0) * 1.25 + 10
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    xa, xb = int(max(0, cx - side / 2)), int(min(w, cx + side / 2))
+    ya, yb = int(max(0, cy - side / 2)), int(min(h, cy + side / 2))
+    part = rgb[ya:yb, xa:xb]
+    if part.size == 0:
+        return None
+    s = height / part.shape[0]
+    small = cv2.resize(part, (max(1, round(part.shape[1] * s)), height), interpolation=cv2.INTER_AREA)
+    ok, enc = cv2.imencode(".jpg", cv2.cvtColor(small, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 80])
+    return "data:image/jpeg;base64," + base64.b64encode(enc.tobytes()).decode() if ok else None
 
 
 def _needs(res: dict, plan_row: dict) -> tuple[str, dict]:

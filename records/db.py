@@ -15,6 +15,7 @@ Schema versions
 3. ``landmark_corrections`` (hand-moved landmarks and ASIS/PSIS marks, beside the automatic ones),
    ``reliability`` (per-client SEM/MDC from repeated captures) and ``captures.results_corrected`` (the
    metrics recomputed from the corrected landmarks; ``results`` is never overwritten).
+4. ``captures.title``: what the therapist calls a capture ("before", "after 6 weeks"); NULL = its file name.
 
 Every migration runs in one transaction together with the version bump, so a failed or killed migration
 leaves the previous version intact. Two processes opening a new file at once are serialised (SQLite:
@@ -54,7 +55,7 @@ from records.errors import RecordsError
 class SchemaTooNew(RecordsError, RuntimeError):
     """The database was written by a newer version of the program."""
 
-LATEST = 3
+LATEST = 4
 DEFAULT_DB = Path.home() / ".posture" / "records.sqlite"
 ENV_DB = "POSTURE_DB"  # a path or a database URL; the app and CLI use it when no --db is given
 BUSY_TIMEOUT_MS = 30_000
@@ -281,7 +282,11 @@ def _v3(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE captures ADD COLUMN results_corrected TEXT"))
 
 
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1), (2, _v2), (3, _v3)]
+def _v4(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE captures ADD COLUMN title TEXT"))
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1), (2, _v2), (3, _v3), (4, _v4)]
 
 
 def current_version(conn: Connection) -> int:

@@ -312,7 +312,7 @@ class Records:
         return s
 
     _LIGHT = ("id, session_id, protocol, view, created_at, source_name, source_sha256, program_version, model, "
-              "results, summary, results_corrected, video_name")
+              "results, summary, results_corrected, video_name, title")
     _HAS_VIDEO = "(video IS NOT NULL) AS has_video"
 
     def captures(self, session_id: int | None = None, client_id: int | None = None) -> list[dict]:
@@ -393,6 +393,17 @@ class Records:
         for rid, ids in c.execute(text("SELECT id, capture_ids FROM reliability")).fetchall():
             if capture_ids & set(json.loads(ids)):
                 c.execute(text("DELETE FROM reliability WHERE id = :i"), {"i": rid})
+
+    def set_capture_title(self, capture_id: int, title: str) -> None:
+        """Name a capture as the therapist calls it ("before", "after 6 weeks"); an empty title goes back to the
+        file name. :class:`~records.errors.NotFound` for an unknown capture."""
+        with _invalid_input():
+            title = unicode_text(title or "", "title").strip()
+        with self.engine.begin() as c:
+            n = c.execute(text("UPDATE captures SET title = :t WHERE id = :i"),
+                          {"t": title or None, "i": capture_id}).rowcount
+        if not n:
+            raise NotFound(f"no capture {capture_id} in {self}")
 
     def delete_capture(self, capture_id: int) -> None:
         """Delete a capture with its landmark corrections and the test-retest tables made from it; the bytes

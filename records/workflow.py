@@ -116,6 +116,21 @@ def analyse_and_store(rec: Records, client_id: int, paths: list[str | Path], *, 
     return sid, [c["id"] for c in rec.captures(session_id=sid)]
 
 
+def stored_copies(rec: Records, client_id: int, paths: list[str | Path],
+                  names: list[str] | None = None) -> list[tuple[str, dict]]:
+    """The files among ``paths`` whose content is already stored for this client: (name, the stored capture)
+    each, so that a page can refuse to store the same clip twice."""
+    from vision.sources import file_sha256
+
+    have = {c["source_sha256"]: c for c in rec.captures(client_id=client_id) if c.get("source_sha256")}
+    out = []
+    for i, p in enumerate(paths):
+        got = have.get(file_sha256(Path(p)))
+        if got is not None:
+            out.append((names[i] if names else Path(p).name, got))
+    return out
+
+
 def _calibration_for(rec: Records, client_id: int):
     cl = rec.client(int(client_id))
     if not cl:
@@ -181,13 +196,45 @@ def latest_corrections(rows: list[dict]) -> dict[tuple[int, str], dict]:
     return out
 
 
+def corrected_track(auto: np.ndarray, marks: list[tuple[int, float, float]]) -> np.ndarray:
+    """One landmark's track with hand-placed positions.
+
+    Parameters
+    ----------
+    auto : ndarray, shape (T, 2)
+        The model's positions (pixels; NaN where it had none).
+    marks : list of (frame, x, y)
+        Where the landmark was placed by hand, on one or more frames.
+
+    Returns
+    -------
+    ndarray, shape (T, 2)
+        The model's track moved by the hand-placed offset: one mark moves every frame by the same offset;
+        several (a movement test's rest and peak) by offsets interpolated linearly between their frames and held
+        before the first and after the last. A mark on a frame where the model had no point is put there as
+        placed.
+    """
+    out = np.asarray(auto, dtype=np.float64).copy()
+    known = [(f, np.array([x, y]) - out[f]) for f, x, y in sorted(marks) if np.isfinite(out[f]).all()]
+    if known:
+        fs = np.array([f for f, _ in known], float)
+        frames = np.arange(len(out))
+        for axis in (0, 1):
+            out[:, axis] += np.interp(frames, fs, [d[axis] for _, d in known])
+    for f, x, y in marks:
+        if not np.isfinite(np.asarray(auto, float)[f]).all():
+            out[f] = (x, y)
+    return out
+
+
 def recompute(seq, cap: dict, corrections: list[dict]) -> dict:
     """The capture's results recomputed with hand-placed landmarks (the automatic results stay as they are).
 
-    A moved landmark is moved by the same offset in every frame of the track (a model that misplaces a
-    landmark in a steady capture does so consistently), with visibility 1. Marked ASIS and PSIS (on one
-    frame) replace the pelvic-tilt estimate with the measurement by its clinical definition. The result
-    carries ``corrections`` (what was applied).
+    A landmark moved on one frame is moved by the same offset in every frame of the track (a model that
+    misplaces a landmark in a steady capture does so consistently); moved on several frames (a movement test's
+    rest and peak), by offsets interpolated between those frames and held before the first and after the last.
+    Corrected landmarks get visibility 1. Marked ASIS and PSIS (on one frame) replace the pelvic-tilt estimate
+    with the measurement by its clinical definition. The result carries ``corrections`` (what was applied).
     """
     from analysis.assessment import assess_standing
     from analysis.movement import run_movement_test
@@ -198,22 +245,23 @@ def recompute(seq, cap: dict, corrections: list[dict]) -> dict:
     vis = seq.visibility.astype(np.float64).copy()
     marks: dict[str, tuple] = {}
     applied = []
+    by_landmark: dict[str, list[tuple[int, dict]]] = {}
     for (frame, name), c in sorted(latest_corrections(corrections).items()):
         if name in PELVIC_MARKS:
             marks[name] = (float(c["x"]), float(c["y"]), frame)
             applied.append({"frame": frame, "landmark": name, "x": c["x"], "y": c["y"]})
-            continue
-        j = LANDMARK_NAMES.index(name)
-        auto = px[frame, j]
-        if not np.isfinite(auto).all():
-            px[:, j] = np.where(np.isfinite(px[:, j]), px[:, j], np.nan)
-            px[frame, j] = (c["x"], c["y"])
         else:
-            px[:, j] += np.array([c["x"], c["y"]]) - auto
+            by_landmark.setdefault(name, []).append((frame, c))
+    for name, items in by_landmark.items():
+        j = LANDMARK_NAMES.index(name)
+        auto = seq.pixels[:, j].astype(np.float64)
+        px[:, j] = corrected_track(auto, [(f, float(c["x"]), float(c["y"])) for f, c in items])
+        for f, c in items:
+            d = np.array([c["x"], c["y"]]) - auto[f]
+            applied.append({"frame": f, "landmark": name, "x": c["x"], "y": c["y"],
+                            "dx": round(float(d[0]), 2) if np.isfinite(d).all() else None,
+                            "dy": round(float(d[1]), 2) if np.isfinite(d).all() else None})
         vis[:, j] = np.where(np.isfinite(px[:, j, 0]), 1.0, vis[:, j])
-        applied.append({"frame": frame, "landmark": name, "x": c["x"], "y": c["y"],
-                        "dx": round(float(c["x"] - auto[0]), 2) if np.isfinite(auto).all() else None,
-                        "dy": round(float(c["y"] - auto[1]), 2) if np.isfinite(auto).all() else None})
     old = cap["results"]
     if cap["protocol"] == "standing":
         res = assess_standing(px, vis, seq.world, seq.image_size, seq.timestamps if len(seq) > 1 else None,
@@ -232,6 +280,34 @@ def recompute(seq, cap: dict, corrections: list[dict]) -> dict:
     res["corrections"] = applied
     res["corrected"] = True
     return res
+
+
+def correction_frames(cap: dict, seq) -> list[tuple[str, int]]:
+    """The frames worth correcting a landmark on, as (label, track position): the key frame of a standing
+    capture; the rest and the peak of each repetition of a movement test (the offsets between them are
+    interpolated, see :func:`recompute`)."""
+    res = results_of(cap)
+    t = np.asarray(seq.timestamps, float)
+    out: list[tuple[str, int]] = []
+    if not len(t):
+        return out
+
+    def at(sec) -> int:
+        return int(np.clip(np.searchsorted(t, float(sec) - 1e-6), 0, len(t) - 1))
+
+    for r in (res.get("repetitions") or [])[:3]:
+        ph = r.get("phases") or {}
+        n = r.get("repetition", len(out) // 2 + 1)
+        if ph.get("start_s") is not None:
+            out.append((f"rest before repetition {n}", at(ph["start_s"])))
+        if ph.get("peak_s") is not None:
+            out.append((f"peak of repetition {n}", at(ph["peak_s"])))
+    key = res.get("key_frame")
+    if key is not None and all(f != int(key) for _, f in out):
+        out.insert(0, ("key frame", int(key)))
+    if not out:
+        out.append(("first frame with a person", int(np.flatnonzero(seq.detected)[0]) if seq.detected.any() else 0))
+    return out
 
 
 def apply_corrections(rec: Records, capture_id: int, new: list[dict], author: str = "") -> dict:
@@ -369,12 +445,34 @@ class FrameReader:
                     return rgb
             except Exception:  # noqa: BLE001 - a damaged part of the kept video: the key frame or a canvas
                 pass
-        if self.cap.get("key_frame") and (self.key is None or pos == self.key):
+        standing = self.cap.get("protocol") == "standing"  # still: the key frame stands for every frame
+        if self.cap.get("key_frame") and (self.key is None or pos == self.key or standing):
             return _decode_jpeg(self.cap["key_frame"])
         w, h = (int(v) for v in self.seq.image_size[pos])
         return np.full((h, w, 3), 40, np.uint8)
 
-    def annotated(self, pos: int, corrections: list[dict] | None = None, plumb: bool = True) -> np.ndarray:
+    @property
+    def has_video(self) -> bool:
+        return self._video is not None
+
+    def person_box(self, margin: float = 0.12, aspect: float = 0.75) -> tuple[int, int, int, int] | None:
+        """(x0, y0, x1, y1) pixels around every landmark of the person over the whole capture, with ``margin``
+        (a fraction of the person's height) on each side, at least ``aspect`` times as wide as tall (room for the
+        drawn labels), inside the frame; None when nobody was found."""
+        px = self.seq.pixels[np.asarray(self.seq.detected, bool)].reshape(-1, 2).astype(float)
+        px = px[np.isfinite(px).all(axis=1)]
+        if not len(px):
+            return None
+        w, h = (int(v) for v in self.seq.image_size[0])
+        (x0, y0), (x1, y1) = px.min(axis=0), px.max(axis=0)
+        m = margin * max(y1 - y0, x1 - x0, 1.0)
+        x0, y0, x1, y1 = x0 - m, y0 - m, x1 + m, y1 + m
+        half = max(x1 - x0, aspect * (y1 - y0)) / 2
+        cx = (x0 + x1) / 2
+        return (int(max(0, cx - half)), int(max(0, y0)), int(min(w, cx + half)), int(min(h, y1)))
+
+    def annotated(self, pos: int, corrections: list[dict] | None = None, plumb: bool = True,
+                  pelvis: bool = True) -> np.ndarray:
         from vision.drawing import draw_side_assessment, draw_skeleton
 
         rgb = self.raw(pos)
@@ -390,23 +488,66 @@ class FrameReader:
             img = draw_side_assessment(rgb, px, vis, res["view"]["facing"], edge, angles=angles)
         else:  # a blocked result: no number drawn as a result
             img = draw_skeleton(rgb, px, vis)
+        if pelvis and res.get("ok", True) and view in ("left side", "right side"):
+            self._pelvis_line(img, pos, res, corrections)
         if corrections:
-            _draw_marks(img, corrections, pos)
+            draw_marks(img, corrections, pos)
         return img
 
+    def _pelvis_line(self, img: np.ndarray, pos: int, res: dict, corrections: list[dict] | None) -> None:
+        """The pelvis line: between the hand-placed ASIS and PSIS on the frame they were marked on; else through
+        the hip at the tilt the results give (measured or estimated), labelled with it."""
+        from vision.drawing import draw_pelvis_line, pelvis_line_ends
 
-def _draw_marks(img: np.ndarray, corrections: list[dict], pos: int) -> None:
+        tilt = next((m for m in res.get("metrics") or [] if m.get("key") == "pelvic_tilt"), None)
+        marks = {c["landmark"]: c for c in (corrections or []) if c["landmark"] in PELVIC_MARKS and int(c["frame"]) == pos}
+        if len(marks) == 2:
+            a, p = marks["asis"], marks["psis"]
+            label = f"pelvis {tilt['value']:.0f} deg (marked)" if tilt and tilt.get("value") is not None else ""
+            draw_pelvis_line(img, (a["x"], a["y"]), (p["x"], p["y"]), label)
+            return
+        if not tilt or tilt.get("value") is None:
+            return
+        px = self.seq.pixels[pos].astype(np.float64)
+        hip = np.nanmean(px[[23, 24]], axis=0)
+        sh = np.nanmean(px[[11, 12]], axis=0)
+        length = 0.35 * float(np.hypot(*(sh - hip)))  # about the ASIS-PSIS distance of an adult if np.isfinite(sh).all() and np.isfinite(hip).all() else np.nan
+        if not np.isfinite(length) or length <= 0:
+            return
+        front, back = pelvis_line_ends(hip, tilt["value"], res["view"].get("facing") or 1, length)
+        kind = "marked" if tilt.get("kind") == "measurement" else "estimate"
+        draw_pelvis_line(img, front, back, f"pelvis {tilt['value']:.0f} deg ({kind})")
+
+
+MARK_NAMES = {"asis": "ASIS", "psis": "PSIS"}
+
+
+def draw_marks(img: np.ndarray, corrections: list[dict], pos: int) -> None:
+    """Hand-placed points on frame ``pos``: a ring with a cross-hair and the point's name on a dark box (drawn
+    over the skeleton, so a mark is never hidden under it)."""
     import cv2
 
-    r = max(4, img.shape[0] // 90)
+    h = img.shape[0]
+    r = max(7, h // 60)
+    thick = max(2, h // 300)
+    scale = max(0.45, h / 1100)
     for c in corrections:
         if int(c["frame"]) != pos:
             continue
         p = (int(round(c["x"])), int(round(c["y"])))
-        colour = (255, 0, 255) if c["landmark"] in PELVIC_MARKS else (255, 255, 0)
-        cv2.drawMarker(img, p, colour, cv2.MARKER_CROSS, 3 * r, max(2, r // 2), cv2.LINE_AA)
-        cv2.putText(img, c["landmark"], (p[0] + r, p[1] - r), cv2.FONT_HERSHEY_SIMPLEX, max(0.4, r / 10), colour, 1,
-                    cv2.LINE_AA)
+        colour = (255, 0, 255) if c["landmark"] in PELVIC_MARKS else (255, 230, 0)
+        cv2.circle(img, p, r, (0, 0, 0), thick + 2, cv2.LINE_AA)
+        cv2.circle(img, p, r, colour, thick, cv2.LINE_AA)
+        for dx, dy in ((1, 0), (0, 1)):
+            cv2.line(img, (p[0] - 2 * r * dx, p[1] - 2 * r * dy), (p[0] - r * dx // 2, p[1] - r * dy // 2), colour,
+                     thick, cv2.LINE_AA)
+            cv2.line(img, (p[0] + r * dx // 2, p[1] + r * dy // 2), (p[0] + 2 * r * dx, p[1] + 2 * r * dy), colour,
+                     thick, cv2.LINE_AA)
+        label = MARK_NAMES.get(c["landmark"], c["landmark"].replace("_", " "))
+        (tw, th), base = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)
+        x0, y0 = p[0] + 2 * r, max(th + 4, p[1] - 2 * r)
+        cv2.rectangle(img, (x0 - 3, y0 - th - 4), (x0 + tw + 3, y0 + base), (20, 20, 20), -1)
+        cv2.putText(img, label, (x0, y0), cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick, cv2.LINE_AA)
 
 
 class PoseSeqCache:
@@ -423,6 +564,15 @@ class PoseSeqCache:
             if len(cls._cache) > 16:
                 cls._cache.pop(next(iter(cls._cache)))
         return cls._cache[k]
+
+
+def crop_box(rgb: np.ndarray, box: tuple[int, int, int, int] | None) -> np.ndarray:
+    """``rgb`` cut to ``box`` (x0, y0, x1, y1), or whole when None."""
+    if box is None:
+        return rgb
+    x0, y0, x1, y1 = box
+    part = rgb[y0:y1, x0:x1]
+    return part if part.size else rgb
 
 
 def side_by_side(left: np.ndarray, right: np.ndarray, height: int = 360, labels=("before", "after")) -> np.ndarray:

@@ -17,18 +17,25 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.advice import DISCLAIMER as PLAN_DISCLAIMER
+from analysis.comparison import caveats as comparison_caveats, verdict_text
 from privacy.files import open_private
 from privacy.text import one_line
 from reports.fonts import BOLD, REGULAR, ReportError, css_font_faces, markup, register
+from reports.wording import third_person
+from ui.compare import readable_date
 
 NAME_CHARS = 200  # a name, code or file name longer than this is cut (with an ellipsis) in reports
 
 DISCLAIMER = ("This report is a screen built from video measurements and a practitioners' model; it is not a "
-              "diagnosis. Joint angles are measurements from the pose model's landmarks; pelvic tilt and the "
-              "low-back curve are estimates from the body outline unless ASIS and PSIS were marked by hand. "
-              "A change counts as real only when it is larger than the measurement's own noise (the minimal "
-              "detectable change, MDC95 = 1.96 x sqrt(2) x SEM from repeated captures). " + PLAN_DISCLAIMER)
+              "diagnosis. A change counts as real only when it is larger than the measurement's own noise (the "
+              "minimal detectable change, MDC95 = 1.96 x sqrt(2) x SEM from repeated captures).")
+METHOD_ESTIMATED = ("Joint angles are measurements from the pose model's landmarks; pelvic tilt and the low-back and "
+                    "upper-back curves are estimates from the body outline.")
+METHOD_MARKED = ("Joint angles are measurements from the pose model's landmarks; pelvic tilt was measured from ASIS "
+                 "and PSIS marked by hand on {which}; the low-back and upper-back curves are estimates from the body "
+                 "outline.")
+NOT_ASKED = "The safety questions were not asked for these captures."
+NOISE_WORDS = {"client": "client's repeats", "default": "typical"}
 
 
 def _png(rgb: np.ndarray, max_w: int = 900) -> bytes:
@@ -67,15 +74,31 @@ def _metric_rows(res: dict) -> list[dict]:
         rng = (f"{lo:g} to {hi:g}" if lo is not None and hi is not None else f">= {lo:g}" if lo is not None
                else f"<= {hi:g}" if hi is not None else "-")
         rows.append({"name": m["name"] + (f" ({m['side']})" if m.get("side") and m["side"] not in m["name"].lower() else ""),
-                     "value": "-" if m["value"] is None else f"{m['value']:.1f}", "unit": m["unit"], "range": rng,
-                     "status": m["status"] if m["value"] is not None else "not measured", "kind": m["kind"],
+                     "value": "-" if m["value"] is None else f"{round(m['value'], 1) + 0.0:.1f}", "unit": m["unit"],
+                     "range": rng,
+                     "status": m["status"] if m["value"] is not None else "not measured",
+                     "kind": "measured (hand-marked)" if k == "pelvic_tilt" and m["kind"] == "measurement" else m["kind"],
                      "confidence": "-" if m["confidence"] is None else f"{m['confidence']:.2f}",
                      "source": n.get("source", "")})
     return rows
 
 
+def _label(c: dict) -> str:
+    """A capture's heading: Before / After in a comparison, else the therapist's title, else 'Capture'."""
+    return c.get("label") or c.get("title") or "Capture"
+
+
+def _fmt(row: dict):
+    """A formatter for the values of one comparison row, to the measurement's resolution (its SEM)."""
+    from analysis.comparison import decimals_for
+
+    nd = decimals_for(row.get("sem"))
+    return lambda v, sign=False: "-" if v is None else (f"{round(v, nd) + 0.0:+.{nd}f}" if sign else
+                                                        f"{round(v, nd) + 0.0:.{nd}f}")
+
+
 def _capture_block(rec, cap: dict) -> dict:
-    from records.workflow import FrameReader, latest_corrections, results_of
+    from records.workflow import FrameReader, crop_box, latest_corrections, results_of
 
     res = results_of(cap)
     key = res.get("key_frame")
@@ -84,31 +107,67 @@ def _capture_block(rec, cap: dict) -> dict:
         with FrameReader(rec, cap["id"]) as fr:
             pos = key if key is not None else 0
             corr = list(latest_corrections(rec.corrections(cap["id"])).values())
-        images.append({"caption": f"{one_line(cap['source_name'], NAME_CHARS)}: frame {pos} ({cap.get('view') or 'view unknown'})"
+        images.append({"caption": f"{one_line(cap['source_name'], NAME_CHARS)}: frame {pos + 1} ({cap.get('view') or 'view unknown'})"
                                   + (", plumb line through the ankle" if (cap.get("view") or "").endswith("side") else ""),
-                           "png": _png(fr.annotated(pos, corr))})
+                           "png": _png(crop_box(fr.annotated(pos, corr), fr.person_box(0.2)))})
     except Exception as e:  # noqa: BLE001 - a report without the picture still says why
         images.append({"caption": f"no picture: {e}", "png": None})
-    checks = [c for c in res.get("checks", []) if not c["passed"]]
+    from analysis.gates import rank_checks
+
+    checks = [c for c in rank_checks(res.get("checks", [])) if not c["passed"] and not c.get("consequence_of")]
+    marked = any(m["key"] == "pelvic_tilt" and m.get("kind") == "measurement" and m.get("value") is not None
+                 for m in res.get("metrics") or [])
     return {"id": cap["id"], "protocol": _protocol_text(cap), "source": one_line(cap["source_name"], NAME_CHARS),
-            "created_at": cap["created_at"], "view": cap.get("view"), "images": images,
-            "metrics": _metric_rows(res), "checks": [f"{c['reason']}" + (f" - {c['advice']}" if c.get("advice") else "")
-                                                     for c in checks],
-            "corrected": bool(cap.get("results_corrected")), "notes": res.get("notes", []),
-            "plan": res.get("plan"), "program_version": cap["program_version"], "model": cap.get("model") or {}}
+            "title": one_line(cap.get("title") or "", NAME_CHARS),
+            "created_at": readable_date(cap["created_at"]), "view": cap.get("view"), "images": images,
+            "metrics": _metric_rows(res), "checks": [third_person(c["reason"]) + (
+                f" (advice given: {third_person(c['advice'])})" if c.get("advice") else "") for c in checks],
+            "corrected": bool(cap.get("results_corrected")), "marked_tilt": marked, "results": res,
+            "program_version": cap["program_version"], "model": cap.get("model") or {}}
 
 
 def _base(rec, client: dict | None, assessor: str, title: str) -> dict:
     client = {k: one_line(v, NAME_CHARS) if k in ("code", "name") else v for k, v in (client or {}).items()}
     return {"title": title, "client": client, "assessor": one_line(assessor, NAME_CHARS) or "-",
-            "date": datetime.date.today().isoformat(), "captures": [], "comparison": None,
+            "date": readable_date(datetime.date.today().isoformat(), with_time=False), "captures": [],
+            "comparison": None,
             "disclaimer": DISCLAIMER}
 
 
-def _finish(rep: dict) -> dict:
-    plan = next((c["plan"] for c in rep["captures"] if c.get("plan")), None)
+_AS_WRITTEN = {"name", "position", "steps", "dose", "cautions", "muscles", "source", "picture", "id", "group"}
+
+
+def _third(plan: dict) -> dict:
+    """The plan's sentences about the client in the third person (a clinician's report); a stretch's own words
+    (its name, position, steps, dose), which the client reads, stay as written."""
+    def walk(v):
+        if isinstance(v, str):
+            return third_person(v)
+        if isinstance(v, dict):
+            return {k: (x if k in _AS_WRITTEN else walk(x)) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    return walk(plan)
+
+
+def _finish(rep: dict, intake=None) -> dict:
+    """The plan (made for a therapist, with the safety answers given on the page, or none), the method
+    sentence (hand-marked tilt or estimates), versions; nothing said twice."""
+    from analysis.advice import build_plan
+
+    measured = next((c["results"] for c in rep["captures"] if c["results"].get("ok") is not False), None)
+    plan = _third(build_plan(intake, measured, "therapist")) if measured is not None else None
     rep["plan"] = plan
-    rep["red_flags"] = (plan or {}).get("red_flags")
+    rep["asked"] = intake is not None
+    rep["red_flags"] = (plan or {}).get("red_flags") if intake is not None else None
+    marked = [c for c in rep["captures"] if c.get("marked_tilt")]
+    rep["method"] = (METHOD_MARKED.format(which=", ".join(f"the {(c.get('label') or c.get('title') or 'capture')}"
+                                                          f" ({c['source']})" for c in marked)) if marked
+                     else METHOD_ESTIMATED)
+    for c in rep["captures"]:
+        c.pop("results", None)
     rep["versions"] = sorted({(c["program_version"], f"{c['model'].get('name', '?')}, mediapipe "
                                                       f"{c['model'].get('mediapipe', '?')}, complexity "
                                                       f"{c['model'].get('model_complexity', '?')}") for c in rep["captures"]})
@@ -118,19 +177,21 @@ def _finish(rep: dict) -> dict:
     return rep
 
 
-def session_report(rec, session_id: int) -> dict:
-    """Report data for one stored session (all its captures)."""
+def session_report(rec, session_id: int, intake=None) -> dict:
+    """Report data for one stored session (all its captures); ``intake`` holds the safety answers given on the
+    Therapist page (an :class:`analysis.intake.Intake`, a dict, or None when they were not asked)."""
     s = rec.session_or_fail(session_id)
     client = rec.client(int(s["client_id"]))
-    rep = _base(rec, client, s["assessor"], f"Posture assessment - {s['started_at'][:10]}")
+    rep = _base(rec, client, s["assessor"], f"Posture assessment - {readable_date(s['started_at'], with_time=False)}")
     rep["session"] = s
     rep["captures"] = [_capture_block(rec, c) for c in rec.captures(session_id=session_id)]
     rep["session_notes"] = [n["text"] for n in rec.notes(client["id"], session_id)]
-    return _finish(rep)
+    return _finish(rep, intake)
 
 
-def comparison_report(rec, before_id: int, after_id: int, assessor: str = "") -> dict:
-    """Report data for a before-and-after comparison of two stored captures."""
+def comparison_report(rec, before_id: int, after_id: int, assessor: str = "", intake=None) -> dict:
+    """Report data for a before-and-after comparison of two stored captures (``intake`` as in
+    :func:`session_report`)."""
     from records.workflow import compare_captures
 
     comp = compare_captures(rec, before_id, after_id)
@@ -139,7 +200,7 @@ def comparison_report(rec, before_id: int, after_id: int, assessor: str = "") ->
     rep["captures"][0]["label"], rep["captures"][1]["label"] = "Before", "After"
     rep["comparison"] = comp
     rep["session_notes"] = []
-    return _finish(rep)
+    return _finish(rep, intake)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -188,9 +249,8 @@ def _svg(drawing) -> str:
 # ----------------------------------------------------------------------------------------------------
 # PDF
 # ----------------------------------------------------------------------------------------------------
-def write_pdf(rep: dict, dest: str | Path) -> Path:
-    """Lay the report out as an A4 PDF with ReportLab, its fonts embedded (:mod:`reports.fonts`); the file
-    is owner-only.
+def render_pdf(rep: dict) -> bytes:
+    """Lay the report out as an A4 PDF with ReportLab, its fonts embedded (:mod:`reports.fonts`), in memory.
 
     Raises :class:`reports.fonts.ReportError` (``FontMissing``) with a one-line message when it cannot be made.
     """
@@ -203,7 +263,6 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
     from reportlab.platypus.doctemplate import LayoutError
 
     register()
-    dest = Path(dest)
     ss = getSampleStyleSheet()
     body = ss["BodyText"].clone("body", fontName=REGULAR)
     small = body.clone("small", fontSize=8, leading=10)
@@ -219,14 +278,14 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
     story += [Paragraph("Client and assessor", h2),
               Table([["Client", P(f"{cl.get('name', '-')} ({cl.get('code', '-')})", cell), "Report date", rep["date"]],
                      ["Assessor", P(rep["assessor"], cell), "Captures",
-                      P(", ".join(c["created_at"][:16] for c in rep["captures"]), cell)]],
+                      P(", ".join(c["created_at"] for c in rep["captures"]), cell)]],
                     colWidths=[25 * mm, 60 * mm, 25 * mm, W - 110 * mm], style=grid)]
     for n in rep.get("session_notes") or []:
         story.append(P(f"Note: {n}", small))
     story.append(Paragraph("Capture protocol", h2))
     for c in rep["captures"]:
         pr = c["protocol"]
-        story.append(P(f"{c.get('label', 'Capture')} - {pr['name']}, {pr['view']} view, file {c['source']}", h3))
+        story.append(P(f"{_label(c)} - {pr['name']}, {pr['view']} view, file {c['source']}", h3))
         story += [P(line, small) for line in pr["lines"] if line]
         story += [P(f"Capture check: {t}", small) for t in c["checks"]]
     story.append(Paragraph("Annotated frames", h2))
@@ -245,12 +304,12 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
         story.append(Table([cells], colWidths=[W / len(cells)] * len(cells), style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")])))
     story.append(Paragraph("Measurements", h2))
     for c in rep["captures"]:
-        story.append(P(f"{c.get('label', 'Capture')} ({c['source']})" + (" - with hand-corrected landmarks"
+        story.append(P(f"{_label(c)} ({c['source']})" + (" - with hand-corrected landmarks"
                                                                           if c["corrected"] else ""), h3))
         rows = [["Measure", "Value", "Unit", "Usual range", "Status", "Kind", "Confidence"]]
-        rows += [[P(m["name"], small), m["value"], m["unit"], m["range"], m["status"], m["kind"], m["confidence"]]
-                 for m in c["metrics"]]
-        story.append(Table(rows, colWidths=[55 * mm, 15 * mm, 20 * mm, 22 * mm, 22 * mm, 22 * mm, W - 156 * mm],
+        rows += [[P(m["name"], small), m["value"], m["unit"], m["range"], m["status"], P(m["kind"], small),
+                  m["confidence"]] for m in c["metrics"]]
+        story.append(Table(rows, colWidths=[52 * mm, 14 * mm, 19 * mm, 22 * mm, 18 * mm, 33 * mm, W - 158 * mm],
                            style=grid, repeatRows=1))
     story.append(Paragraph("Comparison", h2))
     comp = rep.get("comparison")
@@ -261,17 +320,17 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
             story.append(P("NOT COMPARABLE: " + "; ".join(comp["reasons"]) + ". The values are listed side by side but "
                            "no change is judged.", body))
         rows = [["Measure", "Before", "After", "Change", "MDC", "Noise from", "Verdict"]]
-        f = lambda v: "-" if v is None else f"{v:.1f}"  # noqa: E731
         for r in comp["rows"]:
-            rows.append([P(f"{r['name']} ({r['unit']})", small), f(r["before"]), f(r["after"]),
-                         "-" if r["change"] is None else f"{r['change']:+.1f}", f(r["mdc"]),
-                         r["noise_source"] or "-", r["verdict"]])
-        t = Table(rows, colWidths=[60 * mm, 16 * mm, 16 * mm, 16 * mm, 14 * mm, 20 * mm, W - 142 * mm], style=grid,
+            f = _fmt(r)
+            rows.append([P(f"{r['name']} ({r['unit']})", small), f(r["before"]), f(r["after"]), f(r["change"], True),
+                         f(r["mdc"]), NOISE_WORDS.get(r["noise_source"], "-"), P(verdict_text(r), small)])
+        t = Table(rows, colWidths=[56 * mm, 15 * mm, 15 * mm, 15 * mm, 13 * mm, 17 * mm, W - 131 * mm], style=grid,
                   repeatRows=1)
         for i, r in enumerate(comp["rows"], 1):
+            colour = {"improved": "#d1fae5", "worse": "#fee2e2"}.get(r.get("direction"), "#fde2cf")
             if r["verdict"] == "changed":
-                t.setStyle(TableStyle([("BACKGROUND", (-1, i), (-1, i), colors.HexColor("#fde2cf"))]))
-        story += [t, Spacer(1, 4 * mm)]
+                t.setStyle(TableStyle([("BACKGROUND", (-1, i), (-1, i), colors.HexColor(colour))]))
+        story += [t, Spacer(1, 2 * mm)] + [P(x, small) for x in comparison_caveats(comp)] + [Spacer(1, 2 * mm)]
         if comp["comparable"]:
             story.append(change_chart(comp, W, 160))
         story.append(P(f"Playback lined up on the {comp['sync']['basis']} (before events "
@@ -279,18 +338,19 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
     story.append(Paragraph("Findings and stretch plan", h2))
     plan = rep.get("plan")
     if plan:
-        story.append(P(plan["headline"]))
+        story.append(P(plan["findings_headline"]))
         for c in plan.get("contributors", []):
             story.append(P(f"{c['rank']}. {c['name']} ({c['muscles']}): confidence {c['confidence']:.2f} "
                            f"({c['confidence_word']}), an estimate.", small))
         for r in plan.get("recommendations", []):
-            story.append(P(f"Stretch: {r['name']} ({r['position']}). {r['trigger']['text']} Dose: {r['dose']}.", small))
+            story.append(P(f"Stretch: {r['name']} ({r['position']}). {r['trigger']['text']} Dose: "
+                           f"{r['dose'].rstrip('.')}.", small))
         for a in plan.get("avoid", []):
             story.append(P(f"Avoid: {a['name']}: {a['text']}", small))
         for n in plan.get("therapist_notes", []):
             story.append(P(f"For the therapist: {n['text']}", small))
     else:
-        story.append(P("No plan was made for these captures.", small))
+        story.append(P("No capture of this report could be measured, so no findings or plan.", small))
     story.append(Paragraph("Red flags", h2))
     rf = rep.get("red_flags")
     if rf:
@@ -298,8 +358,9 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
         for r in rf.get("raised", []):
             story.append(P(f"RAISED: {r['plain']}: {r['why']}", small))
     else:
-        story.append(P("The safety questions were not asked for these captures.", small))
-    story += [Paragraph("Disclaimer", h2), P(rep["disclaimer"], small), Paragraph("Program and model versions", h2)]
+        story.append(P(NOT_ASKED, small))
+    story += [Paragraph("Disclaimer", h2), P(f"{rep['method']} {rep['disclaimer']}", small),
+              Paragraph("Program and model versions", h2)]
     for pv, mv in rep["versions"]:
         story.append(P(f"Captured with posture-assessor {pv}; pose model {mv}.", small))
     story.append(P(f"Report made by posture-assessor {rep['generated_by']}.", small))
@@ -313,15 +374,24 @@ def write_pdf(rep: dict, dest: str | Path) -> Path:
         f.drawOn(canvas, 15 * mm, 6 * mm)
         canvas.restoreState()
 
+    buf = io.BytesIO()
     try:
-        with open_private(dest, "wb") as f:
-            doc = SimpleDocTemplate(f, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                                    bottomMargin=15 * mm, title=rep["title"], author=rep["assessor"])
-            doc.build(story, onFirstPage=footer, onLaterPages=footer,
-                      canvasmaker=functools.partial(Canvas, initialFontName=REGULAR))  # no Helvetica anywhere
+        doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+                                bottomMargin=15 * mm, title=rep["title"], author=rep["assessor"])
+        doc.build(story, onFirstPage=footer, onLaterPages=footer,
+                  canvasmaker=functools.partial(Canvas, initialFontName=REGULAR))  # no Helvetica anywhere
     except LayoutError as e:
         raise ReportError(f"the report could not be laid out ({one_line(e, 160)}): shorten the longest note or name "
                           "and try again") from None
+    return buf.getvalue()
+
+
+def write_pdf(rep: dict, dest: str | Path) -> Path:
+    """:func:`render_pdf` written to ``dest`` (owner-only)."""
+    data = render_pdf(rep)
+    dest = Path(dest)
+    with open_private(dest, "wb") as f:
+        f.write(data)
     return dest
 
 
@@ -334,41 +404,42 @@ _HTML = """<!doctype html>
 {{ fonts|safe }}
 body{font-family:"Report Sans","Report Sans CJK",sans-serif;max-width:60em;margin:2em auto;color:#222}
 table{border-collapse:collapse;margin:.5em 0;font-size:.85em}td,th{border:1px solid #bbb;padding:.2em .4em;text-align:left}
-th{background:#e8eef6}.changed{background:#fde2cf}.nc{color:#a00;font-weight:bold}figure{display:inline-block;margin:.5em;max-width:45%}
+th{background:#e8eef6}.changed{background:#fde2cf}.improved{background:#d1fae5}.worse{background:#fee2e2}.nc{color:#a00;font-weight:bold}figure{display:inline-block;margin:.5em;max-width:45%}
 figure img{max-width:100%}small{color:#555}@media print{body{margin:0}}
 </style></head><body>
 <h1>{{ r.title }}</h1>
 <h2>Client and assessor</h2>
 <table><tr><th>Client</th><td>{{ r.client.name }} ({{ r.client.code }})</td><th>Report date</th><td>{{ r.date }}</td></tr>
-<tr><th>Assessor</th><td>{{ r.assessor }}</td><th>Captures</th><td>{% for c in r.captures %}{{ c.created_at[:16] }} {% endfor %}</td></tr></table>
+<tr><th>Assessor</th><td>{{ r.assessor }}</td><th>Captures</th><td>{% for c in r.captures %}{{ c.created_at }}{% if not loop.last %}; {% endif %}{% endfor %}</td></tr></table>
 {% for n in r.session_notes %}<p><small>Note: {{ n }}</small></p>{% endfor %}
 <h2>Capture protocol</h2>
-{% for c in r.captures %}<h3>{{ c.label or 'Capture' }} - {{ c.protocol.name }}, {{ c.protocol.view }} view, file {{ c.source }}</h3>
+{% for c in r.captures %}<h3>{{ c.label or c.title or 'Capture' }} - {{ c.protocol.name }}, {{ c.protocol.view }} view, file {{ c.source }}</h3>
 <ul>{% for l in c.protocol.lines if l %}<li>{{ l }}</li>{% endfor %}{% for t in c.checks %}<li>Capture check: {{ t }}</li>{% endfor %}</ul>{% endfor %}
 <h2>Annotated frames</h2>
 {% for c in r.captures %}{% for im in c.images %}<figure>{% if im.png %}<img alt="annotated frame" src="data:image/png;base64,{{ b64(im.png) }}">{% endif %}<figcaption><small>{{ im.caption }}</small></figcaption></figure>{% endfor %}{% endfor %}
 <h2>Measurements</h2>
-{% for c in r.captures %}<h3>{{ c.label or 'Capture' }} ({{ c.source }}){% if c.corrected %} - with hand-corrected landmarks{% endif %}</h3>
+{% for c in r.captures %}<h3>{{ c.label or c.title or 'Capture' }} ({{ c.source }}){% if c.corrected %} - with hand-corrected landmarks{% endif %}</h3>
 <table><tr><th>Measure</th><th>Value</th><th>Unit</th><th>Usual range</th><th>Status</th><th>Kind</th><th>Confidence</th></tr>
 {% for m in c.metrics %}<tr><td>{{ m.name }}</td><td>{{ m.value }}</td><td>{{ m.unit }}</td><td>{{ m.range }}</td><td>{{ m.status }}</td><td>{{ m.kind }}</td><td>{{ m.confidence }}</td></tr>{% endfor %}</table>{% endfor %}
 <h2>Comparison</h2>
 {% if not r.comparison %}<p><small>A single session: no comparison in this report.</small></p>{% else %}{% set cp = r.comparison %}
 {% if not cp.comparable %}<p class="nc">NOT COMPARABLE: {{ cp.reasons|join('; ') }}. The values are listed side by side but no change is judged.</p>{% endif %}
 <table><tr><th>Measure</th><th>Before</th><th>After</th><th>Change</th><th>MDC</th><th>Noise from</th><th>Verdict</th></tr>
-{% for x in cp.rows %}<tr{% if x.verdict == 'changed' %} class="changed"{% endif %}><td>{{ x.name }} ({{ x.unit }})</td><td>{{ fmt(x.before) }}</td><td>{{ fmt(x.after) }}</td><td>{{ fmt(x.change, True) }}</td><td>{{ fmt(x.mdc) }}</td><td>{{ x.noise_source or '-' }}</td><td>{{ x.verdict }}</td></tr>{% endfor %}</table>
+{% for x in cp.rows %}{% set f = fmt(x) %}<tr{% if x.verdict == 'changed' %} class="changed {{ x.direction or '' }}"{% endif %}><td>{{ x.name }} ({{ x.unit }})</td><td>{{ f(x.before) }}</td><td>{{ f(x.after) }}</td><td>{{ f(x.change, True) }}</td><td>{{ f(x.mdc) }}</td><td>{{ noise.get(x.noise_source, '-') }}</td><td>{{ verdict(x) }}</td></tr>{% endfor %}</table>
+{% for t in caveats %}<p><small>{{ t }}</small></p>{% endfor %}
 {% if cp.comparable %}{{ chart|safe }}{% endif %}
 <p><small>Playback lined up on the {{ cp.sync.basis }}.</small></p>{% endif %}
 <h2>Findings and stretch plan</h2>
-{% if r.plan %}<p>{{ r.plan.headline }}</p><ul>
+{% if r.plan %}<p>{{ r.plan.findings_headline }}</p><ul>
 {% for c in r.plan.contributors %}<li>{{ c.rank }}. {{ c.name }} ({{ c.muscles }}): confidence {{ '%.2f'|format(c.confidence) }} ({{ c.confidence_word }}), an estimate.</li>{% endfor %}
 {% for s in r.plan.recommendations %}<li>Stretch: {{ s.name }} ({{ s.position }}). {{ s.trigger.text }} Dose: {{ s.dose }}.</li>{% endfor %}
 {% for a in r.plan.avoid %}<li>Avoid: {{ a.name }}: {{ a.text }}</li>{% endfor %}
 {% for n in r.plan.get('therapist_notes', []) %}<li>For the therapist: {{ n.text }}</li>{% endfor %}</ul>
-{% else %}<p><small>No plan was made for these captures.</small></p>{% endif %}
+{% else %}<p><small>No capture of this report could be measured, so no findings or plan.</small></p>{% endif %}
 <h2>Red flags</h2>
 {% if r.red_flags %}<p>{{ r.red_flags.message }}</p>{% for x in r.red_flags.raised %}<p class="nc">RAISED: {{ x.plain }}: {{ x.why }}</p>{% endfor %}
-{% else %}<p><small>The safety questions were not asked for these captures.</small></p>{% endif %}
-<h2>Disclaimer</h2><p><small>{{ r.disclaimer }}</small></p>
+{% else %}<p><small>{{ not_asked }}</small></p>{% endif %}
+<h2>Disclaimer</h2><p><small>{{ r.method }} {{ r.disclaimer }}</small></p>
 <h2>Program and model versions</h2>
 {% for pv, mv in r.versions %}<p><small>Captured with posture-assessor {{ pv }}; pose model {{ mv }}.</small></p>{% endfor %}
 <p><small>Report made by posture-assessor {{ r.generated_by }}.</small></p>
@@ -380,10 +451,11 @@ def render_html(rep: dict) -> str:
     import jinja2
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
-    fmt = lambda v, sign=False: "-" if v is None else (f"{v:+.1f}" if sign else f"{v:.1f}")  # noqa: E731
     chart = _svg(change_chart(rep["comparison"])) if rep.get("comparison") and rep["comparison"]["comparable"] else ""
     page = env.from_string(_HTML)
-    args = dict(r=rep, b64=lambda b: base64.b64encode(b).decode(), fmt=fmt, chart=chart)
+    args = dict(r=rep, b64=lambda b: base64.b64encode(b).decode(), fmt=_fmt, chart=chart, verdict=verdict_text,
+                caveats=comparison_caveats(rep["comparison"]) if rep.get("comparison") else [], not_asked=NOT_ASKED,
+                noise=NOISE_WORDS)
     text = page.render(**args, fonts="")  # the characters the report shows, for the embedded font subsets
     return page.render(**args, fonts=css_font_faces(text))
 

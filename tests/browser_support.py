@@ -59,18 +59,40 @@ def write_y4m(path: Path, frames, fps: int = 15) -> Path:
     return path
 
 
-def fake_camera_clip(path: Path, source: Path | None = None) -> Path:
+def empty_room(source: Path) -> np.ndarray:
+    """The room of a rendered sample clip with nobody in it (its wall and floor rendered again from the clip's
+    camera and background, ``<clip>.json``), RGB uint8."""
+    import json
+
+    from vision.synthetic.camera import Camera
+    from vision.synthetic.scene import Background, render_background
+
+    meta = json.loads(source.with_suffix(".json").read_text())["meta"]
+    cam = meta["camera"]
+    camera = Camera(azimuth=cam["azimuth"], distance=cam["distance"], height=cam["height"],
+                    target=tuple(cam["target"]), roll=cam.get("roll", 0.0), width=cam["width"],
+                    height_px=cam["height_px"], focal=cam.get("focal"), vfov=cam.get("vfov", 50.0))
+    bg = meta["background"]
+    background = Background(wall=tuple(bg["wall"]), floor=tuple(bg["floor"]), wall_texture=bg["wall_texture"],
+                            floor_texture=bg["floor_texture"], wall_distance=bg["wall_distance"], seed=bg["seed"])
+    return np.clip(render_background(camera, background), 0, 255).astype(np.uint8)
+
+
+def fake_camera_clip(path: Path, source: Path | None = None, empty_s: float = 0.0, loops: int = 1) -> Path:
     """The rendered figure standing side-on (``sample_media/standing_side.mp4``), played forwards then
-    backwards so that Chromium's looping has no jump, as a .y4m file."""
+    backwards (``loops`` times) so that Chromium's looping has no jump, as a .y4m file; with ``empty_s``, the
+    clip starts with that many seconds of the empty room (nobody in view yet)."""
     from vision.sources import VideoSource
 
-    src = VideoSource(source or ROOT / "sample_media" / "standing_side.mp4")
+    source = source or ROOT / "sample_media" / "standing_side.mp4"
+    src = VideoSource(source)
     try:
         frames = [f.rgb for f in src]
         fps = round(src.info.fps or 15)
     finally:
         src.close()
-    return write_y4m(path, frames + frames[::-1], fps=fps)
+    empty = [empty_room(source)] * int(round(empty_s * fps)) if empty_s > 0 else []
+    return write_y4m(path, empty + (frames + frames[::-1]) * loops, fps=fps)
 
 
 class AppServer:

@@ -69,23 +69,40 @@ def test_first_screen_shows_the_full_sample_result(monkeypatch):
     at = run_app()
     assert at.title[0].value == ur.TITLE
     assert at.radio(key="source").value == "sample" and at.radio(key="role").value == "client"
-    assert any("built-in sample" in t for t in texts(at.info))
+    assert any("built-in sample" in t for t in texts(at.caption))
     assert texts(at.subheader) == ["Result: standing_side.mp4"]
-    assert len(at.image) >= 2  # the setup picture and the annotated key frame
-    assert any("plumb line" in (c or "") for img in at.image for c in img.captions)
+    assert len(at.image) >= 1 and any("plumb line" in (c or "") for img in at.image for c in img.captions)
+    # the lead: what is fine (green), what is outside the usual range (amber), the next step (blue)
+    assert texts(at.success)[0].startswith("In the usual range: pelvis, upper body")
+    assert texts(at.warning) == ["Outside the usual range: shoulder in front of the balance line more than usual."]
+    assert texts(at.info)[0].startswith("Next step: answer the few questions below")
     text = all_text(at)
-    assert "Standing posture, right side view" in text and "In plain words" in text
-    assert "The front of your pelvis is tilted" in text  # the tilt estimate in plain words
-    df = metrics_frame(at)
+    for jargon in ("ASIS", "craniovertebral", "% of your height", "Hip angle: 180"):
+        assert jargon not in text, jargon
+    assert "Pelvis: tipped forward about 7°, in the usual range. An estimate from the outline of your body." in text
+    df = metrics_frame(at)  # the numbers, folded below for a client
     assert list(df.columns) == ["Measure", "Value", "Usual range", "Compared with usual", "Kind"]
     row = df[df["Measure"] == "Pelvic tilt (estimate)"].iloc[0]
     assert row["Kind"] == "estimate" and row["Usual range"] == "0 to 20°"
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == 2  # angles over time, the back's curve
-    assert [b.label for b in at.download_button] == ["Report (JSON)", "Measurements (CSV)", "Landmarks (CSV)",
-                                                     "Track (.pose.npz)", "Key frame (PNG)", "Annotated video"]
-    assert "Your symptoms and what to do" in texts(at.header)
-    assert any("safety questions were not all answered" in t for t in texts(at.info))  # no intake yet
+    assert len(at.get("vega_lite_chart")) == 4  # three angles over time, the back's curve
+    assert [b.label for b in at.download_button] == ["Printable summary (PDF)", "Report (JSON)", "Measurements (CSV)",
+                                                     "Landmarks (CSV)", "Track (.pose.npz)", "Key frame (PNG)",
+                                                     "Annotated video"]
+    assert "What to do" in texts(at.header)
+    # the safety questions come before any advice, as questions; no plan is shown until they are answered
+    assert any("advice appears here once the safety questions" in t for t in texts(at.info))
+    assert "Possible contributors" not in text and "Measure again" not in text and "saddle area" not in text
+    assert at.radio(key="q_red_flags.saddle_numbness").value is None
+
+
+@needs_samples
+def test_axis_ranges_are_honest():
+    from ui.present import axis_domain
+
+    lo, hi = axis_domain([179.2, 179.6, 180.0], 10.0)
+    assert hi - lo >= 10.0 and lo < 179.2 and hi > 180.0  # half a degree of noise no longer fills the chart
+    lo, hi = axis_domain([-100.0, 100.0], 10.0)
+    assert lo <= -100 and hi >= 100
 
 
 @needs_samples
@@ -96,7 +113,7 @@ def test_therapist_sees_confidence_and_definitions(monkeypatch):
     assert {"Confidence", "Spread (SD)", "Range basis"} <= set(df.columns)
     conf = float(df[df["Measure"] == "Trunk inclination"].iloc[0]["Confidence"])
     assert 0 < conf <= 1
-    assert "In plain words" not in all_text(at)
+    assert "Each measure in everyday words" not in [e.label for e in at.expander]
     assert any("Angle of the line hip midpoint" in t for t in texts(at.markdown))  # definitions
     assert any(d.value.columns.tolist() == ["What", "Value"] for d in at.dataframe)  # recording summary
 
@@ -108,6 +125,7 @@ def test_upload_a_rendered_photo(monkeypatch, tmp_path):
     assert len(at.file_uploader) == 1
     assert set(at.file_uploader[0].allowed_type) >= {".mp4", ".mov", ".avi", ".webm", ".mkv", ".jpg", ".png", ".heic"}
     assert not at.subheader
+    assert any("The recording must show" in t for t in texts(at.caption))  # the set-up guide, below the upload box
     at.file_uploader[0].set_value(("my photo.png", PHOTO.read_bytes(), "image/png"))
     at.run()
     assert not at.exception and not at.error
@@ -120,27 +138,71 @@ def test_upload_a_rendered_photo(monkeypatch, tmp_path):
 
 
 @needs_samples
+def test_a_recording_that_cannot_be_measured_shows_only_what_went_wrong(monkeypatch, tmp_path):
+    monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "none.mp4"))
+    at = run_app(source="upload")
+    at.file_uploader[0].set_value(("front.jpg", (ROOT / "sample_media" / "standing_front.jpg").read_bytes(),
+                                   "image/jpeg"))  # a front view where the side is needed
+    at.run()
+    assert not at.exception
+    assert texts(at.subheader) == ["Result: front.jpg"]
+    text = all_text(at)
+    assert text.count("88 degrees away from a right side view") == 1  # each problem once
+    assert "Turn about 90 degrees to your left" in text  # with how to fix it, starting in upper case
+    assert any("Set it up like this" in t for t in texts(at.markdown)) and len(at.image) == 2  # and the set-up
+    assert not at.dataframe and not at.get("vega_lite_chart") and not at.download_button  # no numbers or files
+    assert "What to do" not in texts(at.header)
+    assert not [r for r in at.radio if (r.key or "").startswith("q_")]  # no advice questions either
+    assert "Measure again" not in text and "Possible contributors" not in text
+
+
+def test_a_photo_with_nobody_in_it_shows_only_what_went_wrong(monkeypatch, tmp_path):
+    import io
+
+    from PIL import Image
+
+    monkeypatch.setenv(ur.SAMPLE_ENV, str(tmp_path / "none.mp4"))
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 480)).save(buf, format="JPEG")  # a black webcam frame
+    at = run_app(source="upload")
+    at.file_uploader[0].set_value(("webcam snapshot.jpg", buf.getvalue(), "image/jpeg"))
+    at.run()
+    assert not at.exception
+    text = all_text(at)
+    assert text.count("No person was found") == 1 and "Was the recording good enough?" not in text
+    assert not at.download_button and not at.dataframe
+
+
+def answer_safety(at: AppTest, value: str = "no", **change) -> None:
+    for r in at.radio:
+        if r.key and r.key.startswith("q_red_flags."):
+            r.set_value(change.get(r.key[len("q_red_flags."):], value))
+
+
+@needs_samples
 def test_intake_answers_change_the_advice(monkeypatch):
     monkeypatch.delenv(ur.SAMPLE_ENV, raising=False)
     at = run_app()
     at.selectbox(key="q_pain_location").set_value("both_sides")
     at.multiselect(key="q_triggers").set_value(["standing_up"])
     at.number_input(key="q_age").set_value(40)
-    for r in at.radio:
-        if r.key and r.key.startswith("q_red_flags."):
-            r.set_value("no")
-    submit = [b for b in at.button if b.label == "Update the advice"]
-    assert submit
+    submit = [b for b in at.button if b.label == "Show the advice"]
     submit[0].click()
+    at.run()  # the safety questions are not answered yet: no advice, and it says why
+    assert any("answer every safety question" in t for t in texts(at.error))
+    assert "Stretches, and why each is suggested" not in all_text(at)
+    answer_safety(at)
+    [b for b in at.button if b.label == "Show the advice"][0].click()
     at.run()
     assert not at.exception and not at.error
     text = all_text(at)
     assert "Possible contributors" in text and "front of the thighs" in text.lower()
-    assert "Stretches, and why each is suggested" in text
-    assert "*Why:*" in text
+    assert "Stretches, and why each is suggested" in text and "*Why:*" in text
+    assert "pain has changed" in text  # pain was reported
+    assert any(t.startswith("Next step: the 2 stretches") or t.startswith("Next step: the ") for t in texts(at.info))
     # a red flag stops the stretch advice
-    at.radio(key="q_red_flags.bladder_bowel").set_value("yes")
-    [b for b in at.button if b.label == "Update the advice"][0].click()
+    answer_safety(at, bladder_bowel="yes")
+    [b for b in at.button if b.label == "Show the advice"][0].click()
     at.run()
     assert any("urgently" in t for t in texts(at.error))
     assert "Stretches, and why each is suggested" not in all_text(at)
@@ -152,10 +214,14 @@ def test_a_movement_test_on_its_example(monkeypatch):
     at = run_app(check="hip_extension")
     assert texts(at.subheader) == ["Result: hip_extension.mp4"]
     text = all_text(at)
-    assert "Standing hip extension" in text and "repetition(s) found" in text
+    assert "Standing hip extension - right leg" in text
+    assert "How far the thigh goes back: in the usual range." in text  # the best repetition, in everyday words
+    assert "Thigh behind vertical" not in text.split("Result")[0]  # no usual range: for the therapist
     df = metrics_frame(at)
     assert any(m.startswith("Hip extension") for m in df["Measure"])
-    assert len(at.get("vega_lite_chart")) == 1  # the movement over time
+    assert len(at.get("vega_lite_chart")) >= 1  # the movement over time, one chart per angle
+    at.radio(key="role").set_value("therapist").run()
+    assert "repetition(s) found" in all_text(at)
 
 
 def test_live_webcam_section_with_the_component_stubbed(monkeypatch, tmp_path):
@@ -182,7 +248,8 @@ def test_live_webcam_section_with_the_component_stubbed(monkeypatch, tmp_path):
     assert kw["media_stream_constraints"]["audio"] is False
     cb = kw["queued_video_frames_callback"]
     assert isinstance(cb.__self__, LiveProcessor) and cb.__self__.config.want == "side"
-    assert any("camera is off" in t for t in texts(at.caption))
+    text = all_text(at)
+    assert "Waiting for the camera" in text and "Press START" in text and "Frames analysed" not in text
     assert not at.subheader  # no result before a capture
     # movement tests are recorded and uploaded instead
     at.selectbox(key="check").set_value("thomas")

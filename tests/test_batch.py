@@ -3,6 +3,7 @@ redoing finished files; a corrupt file reported and skipped while the rest finis
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import os
@@ -85,6 +86,10 @@ def test_batch_interrupted_resumed_with_a_corrupt_file(tmp_path):
     v = [float(r["value"]) for r in rows[1:]]
     assert np.argsort(v).tolist() == [1, 3, 0, 2]
     assert rows[2]["status"] == "below" and "stretch" in rows[2]["needs"]
+    assert "picture" not in rows[0]  # the CSV has no pictures; the results have a small one of each person
+    people = json.loads((out / st["files"]["c_screen.mp4"]["result"]).read_text())["rows"]
+    pics = [base64.b64decode(r["picture"].split(",", 1)[1]) for r in people]
+    assert all(p[:2] == b"\xff\xd8" and 1000 < len(p) < 40_000 for p in pics) and len(set(pics)) == 4
     # a third run does nothing new
     p = _cli("batch", str(src), "-o", str(out), "-q")
     o, _ = p.communicate(timeout=120)

@@ -183,12 +183,49 @@ def test_leaving_the_picture_during_the_countdown_goes_back_to_setup():
         empty = np.full_like(frames[0], 120)
         _, later = feed(proc, clock, [empty] * 6, start=len(states))
         assert later[-1] == "setup" and "capturing" not in later
-        proc.start_countdown()  # a helper at the laptop can start it by hand
-        assert proc.status().state == "countdown"
+        why = proc.start_countdown()  # a helper at the laptop: refused, with the reason, while nobody is in view
+        assert proc.status().state == "setup" and "Nobody is in view" in why
+        _, back = feed(proc, clock, frames[:3], start=len(states) + len(later))
+        assert proc.start_countdown() is None and proc.status().state == "countdown"  # someone is in view again
         proc.restart()
         assert proc.status().state == "setup" and proc.take_capture() is None
     finally:
         proc.close()
+
+
+def test_countdown_by_hand_needs_frames_and_a_person_and_then_holds():
+    clock = Clock()
+    proc = LiveProcessor(clock=clock)
+    try:
+        assert "press START" in proc.start_countdown() and proc.status().state == "waiting"  # no camera yet
+        frames = clip_frames()
+        _, states = feed(proc, clock, frames[:4])
+        assert proc.start_countdown() is None and proc.status().state == "countdown"
+        _, later = feed(proc, clock, frames[4:12], start=4)  # a hand-started countdown is not undone by the checks
+        assert "setup" not in later and later[-1] in ("countdown", "capturing")
+    finally:
+        proc.close()
+
+
+def test_live_view_says_what_to_do_without_telemetry():
+    from ui.live import LiveStatus, live_view
+
+    def status(state, checks=(), left=None, processed=10):
+        return LiveStatus(state, "turn so the camera sees your side", list(checks), left, processed, 5, 3, 14.0, 80.0,
+                          40.0, state == "captured")
+
+    assert live_view(None, False).label == "Waiting for the camera"
+    assert live_view(status("waiting"), True).label == "Step into view"
+    adjust = live_view(status("setup", [{"name": "view", "passed": False}]), True)
+    assert adjust.label == "Adjust" and adjust.text == "Turn so the camera sees your side."
+    assert live_view(status("setup", [{"name": "view", "passed": True}]), True).label == "Ready"
+    assert live_view(status("countdown", left=2.2), True).text.startswith("Capture in 3 s")
+    assert live_view(status("capturing", left=1.5), True).label == "Capturing"
+    assert live_view(status("captured"), True, analysing=True).label == "Analysing"
+    assert live_view(status("setup"), True, done=True).label == "Done"
+    for s in ("waiting", "setup", "countdown", "capturing"):
+        v = live_view(status(s, left=1.0), True)
+        assert "frames" not in v.text and "ms" not in v.text
 
 
 def test_status_is_safe_to_read_while_frames_arrive():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -20,38 +21,113 @@ def _app(path: str, env_db, monkeypatch) -> AppTest:
     return AppTest.from_file(str(ROOT / path), default_timeout=120)
 
 
+def stub_clicks(monkeypatch):
+    """The click-to-place component stubbed: returns the click put in ``clicks[0]`` (None = no click yet)."""
+    import streamlit_image_coordinates as sic
+
+    clicks = [None]
+    shown = []
+
+    def fake(img, **kw):
+        shown.append((img.shape, kw))
+        return clicks[0]
+
+    monkeypatch.setattr(sic, "streamlit_image_coordinates", fake)
+    return clicks, shown
+
+
 def test_therapist_page_compare_correct_and_report(therapist_db, monkeypatch):
+    clicks, shown = stub_clicks(monkeypatch)
     at = _app("pages/1_Therapist.py", therapist_db["location"], monkeypatch)
     at.run()
     assert not at.exception, at.exception
     assert at.selectbox(key="client").value == "c1"
     assert "Client One (c1)" in [t.value for t in at.text]
-    assert any("video yes" in c.value for c in at.caption)
-    # compare: 'before' is preselected; choose the 'after' capture (the last one is the repeat)
+    assert any("keep the videos and photos: yes" in c.value for c in at.caption)
+    # compare: 'before' is preselected, and 'after' the latest capture of the same protocol and view
     at.selectbox(key="cmp_after").set_value(therapist_db["after"]).run()
     assert not at.exception, at.exception
-    df = next(d.value for d in at.dataframe if "verdict" in d.value.columns)
-    verdict = dict(zip(df["measure"], df["verdict"]))
-    assert verdict["Pelvic tilt (estimate)"] == "changed"
-    assert len(at.get("image")) >= 1  # the synchronised side-by-side frame
-    at.slider(key="cmp_pos").set_value(5).run()
+    df = next(t.value for t in at.table if "Verdict" in t.value.columns)
+    verdict = dict(zip(df["Measure"], df["Verdict"]))
+    assert verdict["Pelvic tilt (estimate) (°)"].startswith("changed")  # beyond the noise, in words
+    assert len(df) == 12 and "Upper-back curve (kyphosis) (% of trunk length)" in verdict  # every row
+    assert all(len(v.split(".")[-1]) <= 2 for v in df["Before"] if v != "–")  # rounded to the resolution
+    assert any("MDC95 = 1.96" in m.value for m in at.markdown)  # where the smallest real change comes from
+    assert len(at.get("image")) >= 1  # the synchronised side-by-side frames
+    at.slider(key="cmp_pos").set_value(1.5).run()
     assert not at.exception
-    # correct a landmark on the key frame
+    # ASIS then PSIS, clicked on the zoomed key frame
     at.selectbox(key="fix_capture").set_value(therapist_db["before"]).run()
-    at.selectbox(key="fix_name").set_value("right_knee").run()
-    x = next(s for s in at.slider if s.key.startswith("fix_x_"))
-    x.set_value(x.value + 20).run()
+    assert any("Click the ASIS" in m.value for m in at.markdown)
+    shape, kw = shown[-1]
+    clicks[0] = {"x": 300, "y": 220, "width": kw["width"], "height": kw["width"] * shape[0] / shape[1], "unix_time": 1}
+    at.run()
+    assert any("Now click the PSIS" in m.value for m in at.markdown)
+    clicks[0] = {"x": 200, "y": 200, "width": kw["width"], "height": kw["width"] * shape[0] / shape[1], "unix_time": 2}
+    at.run()
+    assert any("Both points are placed" in m.value for m in at.markdown)
     at.button(key="fix_save").click().run()
     assert not at.exception, at.exception
-    assert any("recomputed" in s.value for s in at.success)
+    assert any("Saved ASIS and PSIS" in s.value and "measured, hand-marked" in s.value for s in at.success)
     with Records(therapist_db["location"]) as rec:
         cs = rec.corrections(therapist_db["before"])
-        assert [c["landmark"] for c in cs] == ["right_knee"] and cs[0]["auto_x"] is not None
-        assert rec.capture(therapist_db["before"], blobs=False)["results_corrected"]
-    # the session report
-    at.button(key="rep_make").click().run()
+        assert sorted(c["landmark"] for c in cs) == ["asis", "psis"]
+        tilt = rec.capture(therapist_db["before"], blobs=False)["results_corrected"]["metrics"][0]
+        assert tilt["key"] == "pelvic_tilt" and tilt["kind"] == "measurement"
+    stored = next(t.value for t in at.table if "Point" in t.value.columns)
+    assert list(stored["Point"]) == ["ASIS", "PSIS"]  # the stored list shows both at once
+    # a body point the model misplaced
+    at.radio(key="fix_mode").set_value("point").run()
+    at.selectbox(key="fix_name").set_value("right_knee").run()
+    shape, kw = shown[-1]
+    h = kw["width"] * shape[0] / shape[1]  # the view is centred on the model's knee: move it a little
+    clicks[0] = {"x": kw["width"] / 2 + 4, "y": h / 2, "width": kw["width"], "height": h, "unix_time": 3}
+    at.run()
+    at.button(key="fix_save").click().run()
     assert not at.exception, at.exception
-    assert at.get("download_button")
+    with Records(therapist_db["location"]) as rec:
+        knee = [c for c in rec.corrections(therapist_db["before"]) if c["landmark"] == "right_knee"]
+        assert len(knee) == 1 and knee[0]["auto_x"] is not None
+    # compare again: a hand-marked tilt against an estimate is not judged, and says why
+    at.run()
+    df = next(t.value for t in at.table if "Verdict" in t.value.columns)
+    verdict = dict(zip(df["Measure"], df["Verdict"]))
+    assert verdict["Pelvic tilt (marked ASIS/PSIS) (°)"] == "not judged: hand-marked vs estimate", verdict
+    assert any("marked by hand" in w.value for w in at.warning)
+    # the reports: one click each, made when pressed
+    labels = [b.label for b in at.download_button]
+    assert {"Session report (PDF)", "Comparison report (PDF)"} <= set(labels)
+
+
+def test_therapist_page_stores_once_renames_and_asks_the_safety_questions(therapist_db, monkeypatch):
+    at = _app("pages/1_Therapist.py", therapist_db["location"], monkeypatch)
+    at.run()
+    with Records(therapist_db["location"]) as rec:
+        before = len(rec.captures(client_id=therapist_db["client_id"]))
+        level = next(c for c in rec.capture(therapist_db["before"], blobs=False)["results"]["checks"]
+                     if c["name"] == "camera_level")
+        assert level["passed"]  # the project's own level-camera sample is not called tilted
+    at.file_uploader(key="uploads").set_value([("same content.mp4", (ROOT / "sample_media" / "before_tilt16.mp4")
+                                                .read_bytes(), "video/mp4")])
+    at.button(key="store").click().run()
+    assert not at.exception, at.exception
+    assert any("is already stored" in w.value for w in at.warning)  # the same clip is never stored twice
+    with Records(therapist_db["location"]) as rec:
+        assert len(rec.captures(client_id=therapist_db["client_id"])) == before
+    at.selectbox(key="ren_capture").set_value(therapist_db["after"])
+    at.text_input(key="ren_title").set_value("after 6 weeks")
+    at.button(key="ren_go").click().run()
+    assert not at.exception, at.exception
+    with Records(therapist_db["location"]) as rec:
+        assert rec.capture(therapist_db["after"], blobs=False)["title"] == "after 6 weeks"
+    assert any("after 6 weeks - Standing posture" in o for o in at.selectbox(key="cmp_after").options)
+    assert not any(re.search(r"\d{4}-\d\d-\d\dT", o) for o in at.selectbox(key="cmp_after").options)
+    # the safety questions on this page, for the reports
+    for r in at.radio:
+        if (r.key or "").startswith(f"sq_{therapist_db['client_id']}_"):
+            r.set_value("no")
+    at.button(key="safety_go").click().run()
+    assert any("No safety warning sign was reported" in s.value for s in at.success)
 
 
 def test_therapist_page_adds_a_client(tmp_path, monkeypatch):
@@ -91,7 +167,7 @@ def test_therapist_page_deletes_only_after_confirmation(therapist_db, monkeypatc
     at.checkbox(key="del_confirm").check().run()
     at.button(key="del_go").click().run()
     assert not at.exception, at.exception
-    assert any("Deleted capture" in s.value for s in at.success)
+    assert any("Deleted the capture" in s.value for s in at.success)
     with Records(therapist_db["location"]) as rec:
         assert rec.capture(therapist_db["repeat"]) is None and rec.capture(therapist_db["after"]) is not None
     at.radio(key="del_what").set_value("this client and everything stored about them").run()
@@ -114,8 +190,8 @@ def test_therapist_page_needs_consent_and_shows_typed_text_as_typed(tmp_path, mo
     at = _app("pages/1_Therapist.py", loc, monkeypatch)
     at.run()
     assert not at.exception, at.exception
-    assert at.button(key="store").disabled and any("consent" in w.value for w in at.warning)
-    assert note in [t.value for t in at.text] and "# not a heading - assessor -" in [t.value for t in at.text]
+    assert not [b for b in at.button if b.key == "store"] and any("consent" in w.value for w in at.warning)
+    assert note in [t.value for t in at.text] and "# not a heading" in [t.value for t in at.text]
     markdown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader]
     assert not any("example.invalid" in m for m in markdown), markdown  # never rendered as Markdown
 
@@ -160,7 +236,7 @@ def test_trainer_page_keeps_no_clips_and_takes_only_safe_batch_names(tmp_path, m
     one.text_input(key="batch").set_value("week-1").run()
     one.button(key="run").click().run()
     assert not one.exception, one.exception
-    assert any("1 files: 0 screened now" in m.value for m in one.markdown)  # a junk clip: failed, reported
+    assert any("1 files: 0 screened now" in m.value for m in one.caption)  # a junk clip: failed, reported
     folder = tmp_path / "batches" / "week-1"
     assert (folder / "out" / "roster.csv").is_file() and not (folder / "clips").exists()
     assert not any(p.suffix == ".mp4" for p in folder.rglob("*"))  # the clips are not kept

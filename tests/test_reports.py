@@ -49,7 +49,7 @@ def test_comparison_report_pdf_and_html(therapist_db, tmp_path):
         assert s in flat, s
         assert f">{s}<" in html, s
     assert "Client One (c1)" in flat and "A. Therapist" in flat
-    assert "changed" in flat and "within noise" in flat and "MDC" in flat
+    assert "changed" in flat and "within the noise" in flat and "MDC" in flat
     assert "Pelvic tilt" in flat and "0 to 20" in flat  # metrics with their usual range
     assert "plumb line" in flat and "mediapipe 0.10.21" in flat
     assert html.count("data:image/png;base64,") == 2 and "<svg" in html

@@ -244,6 +244,8 @@ class LiveProcessor:
         self._proc: deque[float] = deque(maxlen=60)
         self._offset: float | None = None  # min (arrival - frame.time), for the delay estimate
         self._error: str | None = None
+        self._last_found = False  # whether the newest processed frame had a person
+        self._forced = False  # the countdown was started by hand (only leaving the picture stops it)
 
     # ------------------------------------------------------------------ control from the page
     def restart(self) -> None:
@@ -251,14 +253,24 @@ class LiveProcessor:
         with self._lock:
             self._capture = Capture([], [])
             self._ok_since = None
+            self._forced = False
             self.state = "setup" if self._with_person else "waiting"
 
-    def start_countdown(self) -> None:
-        """Start the countdown now, whatever the checks say (a helper holds the laptop)."""
+    def start_countdown(self) -> str | None:
+        """Start the countdown now, for a helper at the laptop, whatever the view and stillness checks say;
+        returns None, or why it cannot start (one plain sentence): the camera sends no pictures yet, or nobody
+        is in view. A started countdown goes back to the checks only if the person leaves the picture."""
         with self._lock:
+            if self._processed == 0:
+                return "The camera is not sending pictures yet: press START and allow the camera first."
+            if not self._last_found:
+                return ("Nobody is in view, so there is nothing to capture: step into the picture (whole body, "
+                        "2.5-4 m from the camera), then press it again.")
             if self.state in ("waiting", "setup"):
                 self.state, self._phase_start = "countdown", self._now()
+                self._forced = True
                 self._capture = Capture([], [])
+            return None
 
     def take_capture(self) -> Capture | None:
         """The finished capture (once; later calls return None until the next one)."""
@@ -365,6 +377,7 @@ class LiveProcessor:
             with self._lock:
                 if checks is not None:
                     self._checks = checks
+                self._last_found = bool(res.found)
                 self._step(now, res.found, small)
                 state, message, cks = self.state, self._message, list(self._checks)
                 left = None
@@ -397,13 +410,13 @@ class LiveProcessor:
             else:
                 self._ok_since = None
         elif self.state == "countdown":
-            if not (found and blocking_ok):
-                self.state, self._ok_since = "setup", None
+            if not found or not (blocking_ok or self._forced):
+                self.state, self._ok_since, self._forced = "setup", None, False
             elif now - self._phase_start >= cfg.countdown_s:
                 self.state, self._phase_start = "capturing", now
         elif self.state == "capturing":
             if not found:
-                self.state, self._ok_since = "setup", None
+                self.state, self._ok_since, self._forced = "setup", None, False
                 self._capture = Capture([], [])
                 self._message = "Lost you - step back into the picture; the capture starts again"
                 return
@@ -411,7 +424,60 @@ class LiveProcessor:
                 self._capture.frames.append(frame)
                 self._capture.timestamps.append(now)
             if now - self._phase_start >= cfg.capture_s:
-                self.state = "captured"
+                self.state, self._forced = "captured", False
+
+
+# ------------------------------------------------------------------------------------------------
+# what the page says about the live state
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LiveView:
+    """The live state as a person reads it: a short ``label``, one sentence ``text`` and a ``level`` for its
+    colour (``"idle"``, ``"act"`` = something to do, ``"ready"``, ``"busy"``, ``"done"``, ``"error"``)."""
+
+    label: str
+    text: str
+    level: str
+
+
+def live_view(status: LiveStatus | None, playing: bool, analysing: bool = False, done: bool = False) -> LiveView:
+    """What the page says about the live check: waiting for the camera, step into view, adjust, ready,
+    countdown, capturing, analysing, done. No frame rates or delays: those are for :mod:`benchmarks`."""
+    if status is not None and status.error:
+        return LiveView("Stopped", f"The live analysis stopped ({status.error}). Press STOP, then START to try "
+                        "again, or use 'Webcam snapshot (photo)'.", "error")
+    if done:
+        return LiveView("Done", "The result is below. Press 'Capture again' for another.", "done")
+    if analysing:
+        return LiveView("Analysing", "Measuring the few seconds just captured ...", "busy")
+    if not playing or status is None or status.frames_processed == 0:
+        return LiveView("Waiting for the camera", "Press START under the video and allow the camera.", "idle")
+    if status.state == "waiting":
+        return LiveView("Step into view", "Stand 2.5-4 m from the camera with your whole body in the picture.", "act")
+    if status.state == "setup":
+        checks = status.checks or []
+        if checks and all(c["passed"] for c in checks):
+            return LiveView("Ready", "Hold still: the countdown starts in a moment.", "ready")
+        return LiveView("Adjust", status.message[:1].upper() + status.message[1:] + ".", "act")
+    if status.state == "countdown":
+        left = int(np.ceil(status.seconds_left or 0))
+        return LiveView("Countdown", f"Capture in {left} s: stand as you usually do.", "ready")
+    if status.state == "capturing":
+        left = int(np.ceil(status.seconds_left or 0))
+        return LiveView("Capturing", f"Hold still: {left} s left.", "busy")
+    return LiveView("Analysing", "Measuring the few seconds just captured ...", "busy")
+
+
+def telemetry_text(s: LiveStatus) -> str:
+    """Frame counts, rate and delay in one line (shown only with ``POSTURE_LIVE_DETAILS=1``, for benchmarks)."""
+    parts = [f"Frames analysed: {s.frames_processed} (with a person: {s.frames_with_person})"]
+    if s.fps:
+        parts.append(f"{s.fps:.1f} frames/s")
+    if s.delay_ms is not None:
+        parts.append(f"overlay delay about {s.delay_ms:.0f} ms (model and drawing {s.process_ms:.0f} ms)")
+    if s.frames_dropped:
+        parts.append(f"{s.frames_dropped} frames skipped to keep up")
+    return " · ".join(parts)
 
 
 def write_capture(capture: Capture, path) -> None:

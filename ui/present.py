@@ -1,8 +1,8 @@
 """How an assessment, a movement test and an advice plan read on the page: tables, chart data, plain
 sentences, downloads and the intake form's answers. No Streamlit here (tests call these directly).
 
-``role`` is ``"client"`` (fewer numbers, plain words), ``"therapist"`` or ``"trainer"`` (every column:
-confidence, spread, side, the source of the usual range).
+``role`` is ``"client"`` (fewer numbers; the everyday words are in :mod:`ui.client`), ``"therapist"`` or
+``"trainer"`` (every column: confidence, spread, side, the source of the usual range).
 """
 
 from __future__ import annotations
@@ -24,20 +24,21 @@ from privacy.text import csv_row
 ROLES = {"client": "Client (plain words)", "therapist": "Therapist (all numbers)", "trainer": "Trainer (all numbers)"}
 STATUS_WORDS = {"within": "in the usual range", "above": "above the usual range", "below": "below the usual range",
                 "unknown": "no usual range"}
-_UNIT = {"deg": "°", "% height": "% of height", "cm": "cm", "s": "s", "": ""}
+_UNIT = {"deg": "°", "% height": "% of height", "% trunk length": "% of trunk length", "cm": "cm", "s": "s", "": ""}
 
 
 def is_expert(role: str) -> bool:
     return role in ("therapist", "trainer")
 
 
-def fmt_value(m: dict, spread: bool = False) -> str:
+def fmt_value(m: dict, spread: bool = False, decimals: int = 1) -> str:
     if m.get("value") is None:
         return "not measured"
-    unit = _UNIT.get(m.get("unit") or "", f" {m['unit']}")
+    unit = _UNIT.get(m.get("unit") or "", m.get("unit") or "")
     if unit and unit != "°":
         unit = " " + unit
-    s = f"{m['value']:.1f}{unit}"
+    v = round(float(m["value"]), decimals) + 0.0  # no "-0.0"
+    s = f"{v:.{decimals}f}{unit}"
     if spread and m.get("spread"):
         s += f" ± {m['spread']:.1f}"
     return s
@@ -85,11 +86,6 @@ def metrics_table(metrics: list[dict], role: str = "client") -> pd.DataFrame:
             row["Range basis"] = (m.get("norm") or {}).get("basis", "-")
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def readings(metrics: list[dict]) -> list[str]:
-    """The plain sentence of every measured metric (for the client)."""
-    return [m["reading"] for m in metrics if m.get("value") is not None and m.get("reading")]
 
 
 def definitions(metrics: list[dict]) -> list[tuple[str, str]]:
@@ -197,6 +193,33 @@ def standing_series(seq, assessment: dict | None) -> pd.DataFrame | None:
     df = pd.DataFrame({k: np.round(np.asarray(v, dtype=float), 2) for k, v in data.items()},
                       index=pd.Index(np.round(seq.timestamps, 3), name="time (s)"))
     return df if df.notna().any().any() else None
+
+
+def axis_domain(values, min_span: float = 10.0) -> tuple[float, float] | None:
+    """An honest y-axis range for a line of ``values``: the data's range, widened symmetrically to at least
+    ``min_span`` (degrees) so that half a degree of noise does not fill the chart; None without values."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    lo, hi = float(v.min()), float(v.max())
+    if hi - lo < min_span:
+        mid = (lo + hi) / 2.0
+        lo, hi = mid - min_span / 2.0, mid + min_span / 2.0
+    pad = 0.05 * (hi - lo)
+    return round(lo - pad, 1), round(hi + pad, 1)
+
+
+def fit_image(rgb: np.ndarray, max_height: int = 460, max_width: int = 720) -> np.ndarray:
+    """``rgb`` scaled down (never up) to at most ``max_height`` x ``max_width`` pixels, keeping its shape: a
+    portrait phone frame no longer fills two screens. Shown at its own size, capped at the column's width."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    s = min(1.0, max_height / max(1, h), max_width / max(1, w))
+    if s >= 1.0:
+        return rgb
+    return cv2.resize(rgb, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
 
 
 _CURVE_NAMES = {"hip_extension": "Hip extension (°)", "thigh_behind_vertical": "Thigh behind vertical (°)",

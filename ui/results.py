@@ -32,7 +32,6 @@ INTRO = (
 PRIVACY = ("Everything runs on this computer: the video or photo goes only to this app, is analysed in memory "
            "(a temporary folder deleted straight afterwards), nothing is kept unless you download it, and nothing "
            "is sent anywhere else. No usage statistics are collected.")
-NO_PROBLEMS = "No problems found with the recording (framing, number of people, damage)."
 UPLOAD_HELP = (f"A video ({', '.join(VIDEO_TYPES)}) or a photo ({', '.join(PHOTO_TYPES)}), "
                f"up to {MAX_UPLOAD_MB} MB.")
 

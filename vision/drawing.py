@@ -143,3 +143,38 @@ def annotated_frame(item: tuple[np.ndarray, object]) -> np.ndarray:
     if not res.found:
         put_label(img, "no person found")
     return img
+
+
+_PELVIS = (230, 0, 230)  # magenta: the pelvis line and hand-placed pelvic marks
+
+
+def draw_pelvis_line(rgb: np.ndarray, front: np.ndarray, back: np.ndarray, label: str = "") -> np.ndarray:
+    """Draw the pelvis line (in place) from its front end (ASIS) to its back end (PSIS), both (x, y) pixels,
+    with end dots and an optional label above the front end; skipped when a point is NaN."""
+    front, back = np.asarray(front, float), np.asarray(back, float)
+    if not (np.isfinite(front).all() and np.isfinite(back).all()):
+        return rgb
+    h, w = rgb.shape[:2]
+    thick = max(2, round(max(h, w) / 300))
+    p, q = tuple(int(v) for v in np.round(front)), tuple(int(v) for v in np.round(back))
+    cv2.line(rgb, p, q, (0, 0, 0), thick + 2, cv2.LINE_AA)
+    cv2.line(rgb, p, q, _PELVIS, thick, cv2.LINE_AA)
+    for pt in (p, q):
+        cv2.circle(rgb, pt, thick + 2, _PELVIS, -1, cv2.LINE_AA)
+    if label:  # below the line, clear of the points' own labels above them
+        scale = max(0.4, max(h, w) / 1500)
+        (tw, th), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)
+        org = (int((p[0] + q[0]) / 2 - tw / 2), max(p[1], q[1]) + th + 6 * thick)
+        cv2.putText(rgb, label, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
+        cv2.putText(rgb, label, org, cv2.FONT_HERSHEY_SIMPLEX, scale, _PELVIS, max(1, thick - 1), cv2.LINE_AA)
+    return rgb
+
+
+def pelvis_line_ends(hip: np.ndarray, tilt_deg: float, facing: int, length: float) -> tuple[np.ndarray, np.ndarray]:
+    """Front and back ends of a pelvis line of ``length`` pixels centred on ``hip`` at ``tilt_deg`` to the image
+    horizontal (+ = anterior: the front end lower), for a person facing the image right (``facing`` +1) or left
+    (-1)."""
+    t = np.radians(float(tilt_deg))
+    d = 0.5 * float(length) * np.array([(1 if facing >= 0 else -1) * np.cos(t), np.sin(t)])
+    hip = np.asarray(hip, float)
+    return hip + d, hip - d
