@@ -86,7 +86,7 @@ if s:
     names = json.loads(names_file.read_text()) if names_file is not None and names_file.is_file() else {}
     st.subheader("Who needs what")
     st.markdown(f"**{ur_.summary_line(s['rows'], s['failed'])}**")
-    st.caption(f"{s['total']} files: {len(s['done'])} screened now, {len(s['skipped'])} done before, "
+    st.caption(f"{s['total']} file{'' if s['total'] == 1 else 's'}: {len(s['done'])} screened now, {len(s['skipped'])} done before, "
                f"{len(s['failed'])} could not be read.")
     for fname, err in s["failed"]:
         st.warning(md_escape(f"{fname}: {err}"))

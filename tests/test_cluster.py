@@ -227,7 +227,7 @@ def test_trainer_page_sends_a_screen_to_the_configured_cluster(tmp_path, monkeyp
         s = at.session_state["summary"]
         assert s["done"] == ["p1.mp4"] and address in s["engine"], s["engine"]
         assert s["rows"][0]["value"] is not None
-        assert any("1 files: 1 screened now" in m.value for m in at.markdown)
+        assert any("1 file: 1 screened now" in m.value for m in at.caption)
     assert not any(p.suffix == ".mp4" for p in (tmp_path / "batches").rglob("*"))  # the clips are not kept
 
 

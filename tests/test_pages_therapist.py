@@ -236,7 +236,7 @@ def test_trainer_page_keeps_no_clips_and_takes_only_safe_batch_names(tmp_path, m
     one.text_input(key="batch").set_value("week-1").run()
     one.button(key="run").click().run()
     assert not one.exception, one.exception
-    assert any("1 files: 0 screened now" in m.value for m in one.caption)  # a junk clip: failed, reported
+    assert any("1 file: 0 screened now" in m.value for m in one.caption)  # a junk clip: failed, reported
     folder = tmp_path / "batches" / "week-1"
     assert (folder / "out" / "roster.csv").is_file() and not (folder / "clips").exists()
     assert not any(p.suffix == ".mp4" for p in folder.rglob("*"))  # the clips are not kept
