@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -57,23 +56,6 @@ def make_private(path: str | Path) -> Path:
     path = Path(path)
     os.chmod(path, DIR_MODE if path.is_dir() else FILE_MODE)
     return path
-
-
-def private_tree(path: str | Path) -> Path:
-    """:func:`make_private` on a folder the program made and on everything in it."""
-    path = Path(path)
-    make_private(path)
-    for root, dirs, files in os.walk(path):
-        for n in dirs + files:
-            p = Path(root) / n
-            if not p.is_symlink():
-                make_private(p)
-    return path
-
-
-def is_private(path: str | Path) -> bool:
-    """Whether nobody but the owner may read, write or enter ``path``."""
-    return stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0
 
 
 def write_private(path: str | Path, data: bytes | str) -> Path:
