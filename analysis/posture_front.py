@@ -25,7 +25,7 @@ from analysis import geometry as geo
 from analysis.filtering import smooth_track
 from analysis.metric import Metric
 from analysis.norms import norm
-from analysis.posture_side import _scaled_norm, build_metric, deg_words
+from analysis.posture_side import scaled_norm, build_metric, deg_words
 from analysis.quality import body_height_px, seen_points, stature_px
 from analysis.steady import window_stats
 
@@ -180,13 +180,13 @@ def front_metrics(pixels: np.ndarray, visibility: np.ndarray, view: str = "front
     out["lateral_trunk_shift"] = build_metric(
         "lateral_trunk_shift", "Trunk shift sideways", ser["trunk_shift_px"] * factor, frames, unit,
         f"Horizontal distance of the shoulder midpoint from the hip midpoint, {scale_txt}; + = shoulders "
-        "shifted towards the person's left, - = right." + common, _scaled_norm("lateral_trunk_shift", hc), vis,
+        "shifted towards the person's left, - = right." + common, scaled_norm("lateral_trunk_shift", hc), vis,
         (L_SH, R_SH, L_HIP, R_HIP), vc, ("to your left", "to your right"),
         missing=why((L_SH, R_SH, L_HIP, R_HIP), "shoulders or hips not seen clearly") + no_scale, extra=dict(note))
     out["lateral_pelvic_shift"] = build_metric(
         "lateral_pelvic_shift", "Pelvis shift sideways", ser["pelvic_shift_px"] * factor, frames, unit,
         f"Horizontal distance of the hip midpoint from the ankle midpoint, {scale_txt}; + = pelvis shifted "
-        "towards the person's left, - = right." + common, _scaled_norm("lateral_pelvic_shift", hc), vis,
+        "towards the person's left, - = right." + common, scaled_norm("lateral_pelvic_shift", hc), vis,
         (L_HIP, R_HIP, L_ANK, R_ANK), vc, ("to your left", "to your right"),
         missing=why((L_HIP, R_HIP, L_ANK, R_ANK), "hips or ankles not seen clearly") + no_scale, extra=dict(note))
 

@@ -24,7 +24,7 @@ import numpy as np
 from analysis import geometry as geo
 from analysis.metric import Metric
 from analysis.norms import Norm, norm
-from analysis.quality import _quiet, body_height_px, seen_points, stature_px
+from analysis.quality import quiet, body_height_px, seen_points, stature_px
 from analysis.filtering import smooth_track
 from analysis.steady import window_stats
 
@@ -60,7 +60,7 @@ def near_side(visibility: np.ndarray, facing) -> str:
     0.02) the side implied by ``facing`` (facing the image right shows the right side).
     """
     v = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
-    with _quiet():
+    with quiet():
         vl = np.nanmean(v[:, [SIDE_IDX["left"][k] for k in ("ear", "shoulder", "hip", "knee", "ankle")]])
         vr = np.nanmean(v[:, [SIDE_IDX["right"][k] for k in ("ear", "shoulder", "hip", "knee", "ankle")]])
     by_facing = "right" if facing_to_sign(facing) > 0 else "left"
@@ -123,7 +123,7 @@ def side_series(pixels: np.ndarray, facing, near: str) -> dict[str, np.ndarray]:
 
 def _confidence(vis: np.ndarray, idx, frames: np.ndarray, n_ok: int, view_confidence: float) -> float:
     v = np.asarray(vis, dtype=np.float64).reshape(-1, 33)[np.asarray(frames, int)][:, list(idx)]
-    with _quiet():
+    with quiet():
         m = float(np.nanmean(v)) if v.size else 0.0
     frac = n_ok / max(len(frames), 1)
     return float(np.clip((m if np.isfinite(m) else 0.0) * frac * view_confidence, 0.0, 1.0))
@@ -151,7 +151,7 @@ def _fmt(v: float, unit: str) -> str:
     return f"{abs(v):.1f}% of your height"
 
 
-def _scaled_norm(key: str, height_cm: float | None) -> Norm:
+def scaled_norm(key: str, height_cm: float | None) -> Norm:
     """The norm of a % height offset, converted to cm when the height is known."""
     n = norm(key)
     if height_cm is None or n.unit != "% height":
@@ -287,7 +287,7 @@ def side_metrics(pixels: np.ndarray, visibility: np.ndarray, facing, height_cm: 
         "head_forward", "Head forward", ser["head_forward_px"] * factor, frames, unit,
         f"Horizontal distance of the ear in front of the shoulder landmark (midpoints where both sides are "
         f"seen), {scale_txt}; + = ear ahead of the shoulder (forward head), - = behind." + common,
-        _scaled_norm("head_forward", height_cm if unit == "cm" else None), vis, (i["ear"], i["shoulder"]), vc,
+        scaled_norm("head_forward", height_cm if unit == "cm" else None), vis, (i["ear"], i["shoulder"]), vc,
         ("in front of the shoulder", "behind the shoulder"), missing=why((i["ear"], i["shoulder"]), "ear or shoulder not seen clearly") + no_scale)
 
     out["craniovertebral_proxy"] = build_metric(
@@ -306,7 +306,7 @@ def side_metrics(pixels: np.ndarray, visibility: np.ndarray, facing, height_cm: 
             f"Horizontal distance of the {near} {part} landmark from the {near} ankle landmark (about the "
             f"lateral malleolus, where a plumb line is hung), {scale_txt}; + = in front of the ankle (towards "
             f"where the person faces), - = behind." + common,
-            _scaled_norm(f"plumb_{part}", height_cm if unit == "cm" else None), vis, (i[part], i["ankle"]), vc,
+            scaled_norm(f"plumb_{part}", height_cm if unit == "cm" else None), vis, (i[part], i["ankle"]), vc,
             ("in front of the ankle", "behind the ankle"), side=near,
             missing=why((i[part], i["ankle"]), f"{near} {part} or ankle not seen clearly") + no_scale)
     return out

@@ -18,7 +18,7 @@ import numpy as np
 
 from analysis.filtering import DEFAULT_CUTOFF_HZ, smooth_track
 from analysis.norms import threshold
-from analysis.quality import _quiet, mask_low_visibility, stature_px, torso_stature_px
+from analysis.quality import quiet, mask_low_visibility, stature_px, torso_stature_px
 
 # Shoulders and hips: what moves when a standing person sways or shifts weight.
 MOTION_LANDMARKS = (11, 12, 23, 24)
@@ -88,7 +88,7 @@ def prepare_track(pixels: np.ndarray, visibility: np.ndarray, timestamps: np.nda
 
 def _scale_px(p: np.ndarray) -> float:
     """Median stature in pixels over the track; from the torso length when head or feet are unseen."""
-    with _quiet():
+    with quiet():
         h = np.nanmedian(stature_px(p))
         if not np.isfinite(h):
             h = np.nanmedian(torso_stature_px(p))

@@ -30,9 +30,9 @@ import numpy as np
 
 from analysis import geometry as geo
 from analysis.activity import SEEN_WORDS, classify_activity
-from analysis.movement.series import SIDE_IDX, midpoint, quiet, thigh_length
+from analysis.movement.series import SIDE_IDX, midpoint, thigh_length
 from analysis.protocols import PROTOCOLS
-from analysis.quality import Check, check_person_size, check_view, check_whole_body, mask_low_visibility
+from analysis.quality import Check, check_person_size, check_view, check_whole_body, mask_low_visibility, quiet
 from analysis.view import body_yaw, typical_yaw
 
 __all__ = ["START_POSTURE", "check_clip", "check_activity", "check_lying_face", "check_movement", "lying_face",

@@ -27,10 +27,10 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.movement.outline_limbs import lower_leg_direction, thigh_edge_direction
-from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, movement_found, quiet,
+from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, movement_found,
                                       rep_metric, summarise, summary_dicts, trunk_length, visibility_confidence)
-from analysis.quality import mask_low_visibility
 from analysis.norms import norm, threshold
+from analysis.quality import mask_low_visibility, quiet
 from analysis.segmentation import find_repetitions, untrusted_frames
 
 # Engineering choices (not literature) for the prone knee bend, see :func:`ely_test`.

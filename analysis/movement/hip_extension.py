@@ -45,10 +45,11 @@ import numpy as np
 from analysis.movement.legs import leg_words, moving_leg
 from analysis.movement.outline_limbs import outline_thigh_angle
 from analysis.movement.series import (SIDE_IDX, SIDES, clean_landmarks, curve, leg_series, lumbar_contour_angle,
-                                      median_at, midpoint, near_side_of, quiet, rep_metric, rest_level,
+                                      median_at, midpoint, near_side_of, rep_metric, rest_level,
                                       seen_near, summarise, summary_dicts, thigh_length, trunk_lean,
                                       visibility_confidence)
 from analysis.norms import threshold
+from analysis.quality import quiet
 from analysis.segmentation import Repetition, find_repetitions, phase_labels
 
 __all__ = ["hip_extension_test", "compensation", "standing_level", "peak_seen", "HIP_EXT_DEF", "THIGH_VERT_DEF",

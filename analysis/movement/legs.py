@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.movement.series import SIDE_IDX, SIDES, midpoint, other_side, quiet, thigh_length
+from analysis.movement.series import SIDE_IDX, SIDES, midpoint, other_side, thigh_length
+from analysis.quality import quiet
 from analysis.segmentation import FOOT_PAIRS, KNEE_PAIRS, leg_swaps, swap_legs
 
 LEG_POINTS = ("hip", "knee", "ankle", "heel", "toe")

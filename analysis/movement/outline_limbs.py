@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.movement.series import quiet
+from analysis.quality import quiet
 
 DISTANCES = np.linspace(0.5, 0.75, 6)  # fractions of the thigh length from the hip point
 REST_WINDOW_S = 3.0  # the rest a frame is compared with lies within this time of it

@@ -17,10 +17,11 @@ from analysis.movement.checks import check_clip, failed_blocking, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
 from analysis.movement.legs import consistent_labels
-from analysis.movement.series import near_side_of, quiet, resolve_facing
+from analysis.movement.series import near_side_of, resolve_facing
 from analysis.movement.sit_to_stand import sit_to_stand_test
 from analysis.movement.thomas import thomas_front_test, thomas_test
 from analysis.movement.walk import walk_test
+from analysis.quality import quiet
 from analysis.view import body_yaw, facing_sign, typical_yaw
 
 KINDS = ("hip_extension", "lunge", "sit_to_stand", "thomas", "thomas_front", "ely", "walk")

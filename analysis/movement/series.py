@@ -30,9 +30,6 @@ repetitions, but a value is only ever read where the landmarks it needs were see
 
 from __future__ import annotations
 
-import warnings
-from contextlib import contextmanager
-
 import numpy as np
 
 from analysis import geometry as geo
@@ -40,23 +37,16 @@ from analysis.filtering import smooth_track
 from analysis.metric import Metric
 from analysis.norms import Norm, norm, threshold
 from analysis.posture_side import SIDE_IDX, deg_words, facing_to_sign
+from analysis.quality import quiet
 from analysis.view import body_yaw, facing_from_landmarks, facing_sign, typical_yaw
 
 LUMBAR_HEIGHTS = (0.0, 0.3, 0.7)  # normalised trunk heights of the sacral, lumbar and thoracic back points
 SIDES = ("left", "right")
 
-__all__ = ["SIDE_IDX", "SIDES", "quiet", "other_side", "midpoint", "CleanTrack", "clean_landmarks",
+__all__ = ["SIDE_IDX", "SIDES", "other_side", "midpoint", "CleanTrack", "clean_landmarks",
            "resolve_facing", "facing_per_frame", "near_side_of", "trunk_length", "thigh_length", "leg_series",
            "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near", "visibility_confidence", "curve",
            "rep_metric", "summarise", "summary_dicts", "movement_found", "rest_level"]
-
-
-@contextmanager
-def quiet():
-    """Silence NumPy's warnings about all-NaN slices and invalid values inside a block."""
-    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
 
 
 def other_side(side: str) -> str:

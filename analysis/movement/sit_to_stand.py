@@ -27,10 +27,11 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, lumbar_contour_angle, median_at,
-                                      midpoint, movement_found, quiet, rep_metric, summarise, summary_dicts,
+                                      midpoint, movement_found, rep_metric, summarise, summary_dicts,
                                       trunk_lean, visibility_confidence)
 from analysis.norms import threshold
 from analysis.posture_side import near_side
+from analysis.quality import quiet
 from analysis.segmentation import clean_signal, find_repetitions
 
 __all__ = ["sit_to_stand_test"]

@@ -28,9 +28,10 @@ import numpy as np
 
 from analysis import geometry as geo
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, midpoint,
-                                      movement_found, other_side, quiet, rep_metric, summarise, summary_dicts,
+                                      movement_found, other_side, rep_metric, summarise, summary_dicts,
                                       trunk_length, visibility_confidence)
 from analysis.norms import norm, threshold
+from analysis.quality import quiet
 from analysis.segmentation import find_repetitions
 
 __all__ = ["thomas_test", "thomas_front_test", "thigh_abduction"]

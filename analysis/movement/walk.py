@@ -33,9 +33,10 @@ import numpy as np
 
 from analysis.movement.hip_extension import HIP_EXT_DEF, THIGH_VERT_DEF
 from analysis.movement.series import (SIDE_IDX, SIDES, clean_landmarks, curve, facing_per_frame, leg_series,
-                                      midpoint, near_side_of, other_side, quiet, rep_metric, summarise, summary_dicts,
+                                      midpoint, near_side_of, other_side, rep_metric, summarise, summary_dicts,
                                       thigh_length, trunk_lean, visibility_confidence)
 from analysis.norms import threshold
+from analysis.quality import quiet
 from analysis.segmentation import gait_events, steady_travel, travel_direction
 from analysis.view import body_yaw
 
