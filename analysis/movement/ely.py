@@ -37,6 +37,7 @@ from analysis.segmentation import find_repetitions, untrusted_frames
 ELY_MAX_RATE = threshold("ely_max_knee_rate")  # see norms.toml
 ELY_MAX_DROPOUT_S = threshold("ely_max_dropout")  # see norms.toml
 ELY_OUTLINE_AGREE = threshold("ely_outline_agreement")  # see norms.toml
+ELY_OUTLINE_SHORT = threshold("ely_outline_short")  # see norms.toml
 
 __all__ = ["ely_test", "hip_lift"]
 
@@ -191,9 +192,13 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
         smooth = _running_median(kf_ol, 3)
         both = np.isfinite(smooth) & np.isfinite(knee[span])
         agree = both.sum() < 5 or float(np.corrcoef(smooth[both], knee[span][both])[0, 1]) >= ELY_OUTLINE_AGREE
-        use_outline = bool(np.isfinite(kf_ol).mean() >= 0.5 and agree)
+        ol_peak = _peak_of(kf_ol)
+        # the outline is there because the pose model reads deep bends short: an outline peak well below what
+        # the landmarks saw is another limb (the other leg on the table), not the lower leg
+        short = bool(np.isfinite(ol_peak) and np.isfinite(seen_max) and ol_peak < seen_max - ELY_OUTLINE_SHORT)
+        use_outline = bool(np.isfinite(kf_ol).mean() >= 0.5 and agree and not short)
         if use_outline:
-            mx, why, ex = _peak_of(kf_ol), None, {"source": "outline"}
+            mx, why, ex = ol_peak, None, {"source": "outline"}
             c_rep = max(c_rep, 0.6 * c)
         elif r.peak_trusted:
             mx, why, ex = median_at(knee, [r.peak]), None, {"source": "landmarks"}
@@ -209,7 +214,7 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
                                             "Knee flexion (180 minus hip-knee-ankle angle, 0 = straight) at the "
                                             "peak of the prone knee bend, degrees.",
                                             side=side, rep=r.index, norm_key="ely_knee_flexion",
-                                            confidence=c_rep if (r.peak_trusted or use_outline) else 0.0,
+                                            confidence=c_rep if np.isfinite(mx) else 0.0,
                                             reason=why, extra=ex),
              "hip_angle_change": rep_metric("ely_hip_angle_change", "Hip bend during the knee bend", close_max,
                                             "deg", "Largest closing of the shoulder-hip-knee angle from the start of "
@@ -220,7 +225,7 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
                  "Knee flexion at the first frame the hip angle had closed by more than the limit.", side=side,
                  rep=r.index, confidence=c_rep, reason="the hip did not rise")}
         rows.append({"repetition": r.index, "side": side, "phases": r.to_dict(), "hip_rose": rose,
-                     "peak_trusted": r.peak_trusted or use_outline, "source": "outline" if use_outline else "landmarks",
+                     "peak_trusted": bool(np.isfinite(mx)), "source": "outline" if use_outline else "landmarks",
                      "untrusted_frames": int(bad[span].sum()),
                      "hip_lift_pct_trunk": None if not np.isfinite(rise_max) else round(rise_max, 2),
                      "finding": ("The hip rose as the knee bent (positive Ely sign: suggests a short rectus "
