@@ -370,8 +370,13 @@ def test_trainer_roster(server, tmp_path):
         page.mouse.down()
         page.mouse.up()
         page.wait_for_timeout(300)
-        page.keyboard.type("Ann", delay=30)
+        # open the cell's editor, wait for it, then replace its text (typing straight onto the selected cell
+        # lost the first letter when the editor opened late on a busy machine)
         page.keyboard.press("Enter")
+        editor = page.locator("textarea.gdg-input")
+        editor.wait_for(timeout=15_000)
+        editor.fill("Ann")
+        editor.press("Enter")
         names = list(server.batch_dir.glob("*/names.json"))
         for _ in range(60):
             names = list(server.batch_dir.glob("*/names.json"))

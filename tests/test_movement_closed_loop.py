@@ -18,33 +18,47 @@ from analysis.movement import run_movement_test
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_media"
 
 
-@pytest.fixture(scope="module")
-def tracked():
+def track_path(path: Path, segmentation: bool = True):
+    """Track a clip with MediaPipe: (sequence, outlines (T, 256, 2) with NaN where none, or None without
+    segmentation)."""
     from vision.contour import outline_from_result
     from vision.pipeline import track
     from vision.sources import open_source
 
+    outs = []
+    src = open_source(path)
+    try:
+        seq = track(src, segmentation=segmentation, probe_people=False,
+                    on_frame=(lambda s, r: outs.append(outline_from_result(r))) if segmentation else None).sequence
+    finally:
+        src.close()
+    if not segmentation:
+        return seq, None
+    ol = np.full((len(seq), 256, 2), np.nan)
+    for i, o in enumerate(outs[:len(seq)]):
+        if o is not None:
+            ol[i] = o
+    return seq, ol
+
+
+def render_and_track(clip, folder: Path):
+    """Render ``clip`` to ``folder``, track it with MediaPipe and segmentation: (sequence, outlines, truth)."""
+    from vision.synthetic.media_io import write_clip
+
+    path = folder / f"{clip.name}.mp4"
+    truth = write_clip(path, clip)
+    return (*track_path(path), truth)
+
+
+@pytest.fixture(scope="module")
+def tracked():
     cache = {}
 
     def get(name: str, segmentation: bool = False):
         key = (name, segmentation)
         if key not in cache:
-            outs = []
-            src = open_source(SAMPLES / f"{name}.mp4")
-            try:
-                seq = track(src, segmentation=segmentation, probe_people=False,
-                            on_frame=(lambda s, r: outs.append(outline_from_result(r))) if segmentation else None
-                            ).sequence
-            finally:
-                src.close()
-            ol = None
-            if segmentation:
-                ol = np.full((len(seq), 256, 2), np.nan)
-                for i, o in enumerate(outs[:len(seq)]):
-                    if o is not None:
-                        ol[i] = o
-            truth = json.loads((SAMPLES / f"{name}.json").read_text())
-            cache[key] = (seq, ol, truth)
+            seq, ol = track_path(SAMPLES / f"{name}.mp4", segmentation)
+            cache[key] = (seq, ol, json.loads((SAMPLES / f"{name}.json").read_text()))
         return cache[key]
 
     return get
@@ -118,29 +132,12 @@ def test_ely(tracked):
 def capsule_far_leg(tmp_path_factory):
     """A second figure style (capsule body, dark clothes in a dark hall, a pole in the far hand, a high
     camera) doing a far-leg hip extension: the knee of the leg swung back is the one the model loses."""
-    from vision.contour import outline_from_result
-    from vision.pipeline import track
-    from vision.sources import open_source
     from vision.synthetic.capsule import restyle
-    from vision.synthetic.media_io import write_clip
     from vision.synthetic.movements import hip_extension
 
     clip = restyle(hip_extension("capsule_far_leg", reps=2, side="left", extension_deg=16.0, fps=10.0),
                    outfit="dark_on_dark", scene="dark_hall", build="stocky", pole="right", camera_height=1.4)
-    path = tmp_path_factory.mktemp("capsule") / "capsule_far_leg.mp4"
-    truth = write_clip(path, clip)
-    outs = []
-    src = open_source(path)
-    try:
-        seq = track(src, segmentation=True, probe_people=False,
-                    on_frame=lambda s, r: outs.append(outline_from_result(r))).sequence
-    finally:
-        src.close()
-    ol = np.full((len(seq), 256, 2), np.nan)
-    for i, o in enumerate(outs[:len(seq)]):
-        if o is not None:
-            ol[i] = o
-    return seq, ol, truth
+    return render_and_track(clip, tmp_path_factory.mktemp("capsule"))
 
 
 def test_second_style_far_leg_peak_from_the_outline(capsule_far_leg):
@@ -159,28 +156,6 @@ def test_second_style_far_leg_peak_from_the_outline(capsule_far_leg):
         ph = rep["phases"]
         peak = float(np.max(true_tbv[ph["start"]:ph["end"] + 1]))
         assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(peak, abs=3.0)
-
-
-def _render_and_track(clip, folder: Path):
-    from vision.contour import outline_from_result
-    from vision.pipeline import track
-    from vision.sources import open_source
-    from vision.synthetic.media_io import write_clip
-
-    path = folder / f"{clip.name}.mp4"
-    truth = write_clip(path, clip)
-    outs = []
-    src = open_source(path)
-    try:
-        seq = track(src, segmentation=True, probe_people=False,
-                    on_frame=lambda s, r: outs.append(outline_from_result(r))).sequence
-    finally:
-        src.close()
-    ol = np.full((len(seq), 256, 2), np.nan)
-    for i, o in enumerate(outs[:len(seq)]):
-        if o is not None:
-            ol[i] = o
-    return seq, ol, truth
 
 
 @pytest.mark.parametrize("style", ["mesh", "capsule"])
@@ -206,7 +181,7 @@ def test_a_lower_leg_lost_in_a_deep_bend_is_never_read_as_a_straight_knee(style,
                                        seed=105, camera=Camera(azimuth=-95.0, distance=3.0, height=0.9,
                                                                target=(0.1, 0.85, 0.0))),
                        outfit="orange_hoodie", scene="dark_hall")
-    seq, ol, truth = _render_and_track(clip, tmp_path)
+    seq, ol, truth = render_and_track(clip, tmp_path)
     res = _run("ely", seq, ol)
     px = np.stack([landmark_array(f) for f in truth["frames"]])
     ref = run_movement_test("ely", seq.timestamps, px, np.ones(px.shape[:2]), checks=False)
