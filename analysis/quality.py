@@ -53,7 +53,7 @@ def inside_frame(landmarks: np.ndarray) -> np.ndarray:
     """
     lm = np.asarray(landmarks, dtype=np.float64)
     xy = lm[..., :2]
-    with np.errstate(invalid="ignore"), quiet():
+    with quiet():
         inside = np.all((xy >= -IN_FRAME_MARGIN) & (xy <= 1 + IN_FRAME_MARGIN), axis=-1)
         y = lm[..., 1]
         sh, hip = np.nanmean(y[..., [11, 12]], axis=-1), np.nanmean(y[..., [23, 24]], axis=-1)
@@ -283,7 +283,7 @@ def stature_px(pixels: np.ndarray) -> np.ndarray:
     """
     p = np.asarray(pixels, dtype=np.float64)
     y = p[..., 1]
-    with np.errstate(invalid="ignore"), quiet():
+    with quiet():
         floor = np.nanmax(y[..., list(_FEET)], axis=-1)
         eye = np.nanmean(y[..., list(_EYES)], axis=-1)
         eye = np.where(np.isfinite(eye), eye, np.nanmean(y[..., [7, 8]], axis=-1))
@@ -308,7 +308,7 @@ def torso_stature_px(pixels: np.ndarray) -> np.ndarray:
         Pixels; NaN without a shoulder or a hip.
     """
     p = np.asarray(pixels, dtype=np.float64)
-    with np.errstate(invalid="ignore"), quiet():
+    with quiet():
         trunk = np.linalg.norm(np.nanmean(p[..., [11, 12], :], axis=-2) - np.nanmean(p[..., [23, 24], :], axis=-2),
                                axis=-1)
     return np.where(trunk > 0, trunk / threshold("torso_stature_fraction"), np.nan)
@@ -572,7 +572,7 @@ def camera_roll_cues(pixels: np.ndarray, view: str) -> tuple[float, float, str]:
         The floor line used, in words.
     """
     p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
-    with np.errstate(invalid="ignore"), quiet():
+    with quiet():
         if view in ("right side", "left side"):
             ang = np.stack([geo.line_angle_to_horizontal(p[:, 29], p[:, 31]),
                             geo.line_angle_to_horizontal(p[:, 30], p[:, 32])], axis=1)

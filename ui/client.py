@@ -76,7 +76,6 @@ FLAG_WORDS = {"hip_rose_any": ("Your hip lifted from the table as the knee bent 
               "hips_flexed_back_arched_any": ("You arched your back while the hips were still bent as you stood up.",
                                               "Your back did not arch while you stood up.")}
 EXPERT_ONLY = {"craniovertebral_proxy"}  # no usual range: nothing a client can act on
-_DEGREE_KEYS = {"pelvic_tilt", "trunk_inclination"}  # the few numbers worth saying to a client
 
 
 def _plain_name(m: dict) -> str:
