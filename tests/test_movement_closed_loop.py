@@ -193,3 +193,42 @@ def test_a_lower_leg_lost_in_a_deep_bend_is_never_read_as_a_straight_knee(style,
             assert m["extra"]["at_least_deg"] is not None and m["reason"], m
         else:
             assert m["value"] > true_peak - 15.0, (m["value"], true_peak, rep["source"])
+
+
+@pytest.mark.parametrize("case", ["two_bends_capsule", "one_bend_dipped_mesh"])
+def test_prone_knee_bends_are_counted_by_the_leg_coming_down(case, tmp_path):
+    """Held-out prone knee bends. Two bends with the leg resting on the table between them were read as one
+    (capsule: the landmarks' quick return looked like a tracking dropout and was bridged); one bend whose
+    landmarks dipped by 50 deg in the hold while the lower leg stayed up was read as two (mesh). The outline
+    shows whether the lower leg came down (:func:`analysis.movement.ely.leg_raise`)."""
+    from vision.synthetic.body import APPEARANCES, BODIES
+    from vision.synthetic.camera import Camera, Imaging
+    from vision.synthetic.capsule import restyle
+    from vision.synthetic.movements import prone_knee_bend
+    from vision.synthetic.truth import landmark_array
+
+    im = Imaging(blur=0.5, noise=1.5)
+    if case == "two_bends_capsule":
+        reps = 2
+        clip = restyle(prone_knee_bend("two_bends", side="right", max_knee=100.0, hip_lift=4.0, body=BODIES["athletic"],
+                                       appearance=APPEARANCES["red_top"], imaging=im, seed=301, reps=2,
+                                       camera=Camera(azimuth=-92.0, distance=3.0, height=1.15, target=(0.1, 0.85, 0.0))),
+                       outfit="dark_on_dark", scene="white_studio", build="stocky")
+    else:
+        reps = 1
+        clip = prone_knee_bend("one_bend", side="right", max_knee=110.0, hip_lift=5.0, body=BODIES["female"],
+                               appearance=APPEARANCES["striped"], imaging=im, seed=107,
+                               camera=Camera(azimuth=-90.0, distance=3.0, height=1.0, target=(0.1, 0.85, 0.0)))
+    seq, ol, truth = render_and_track(clip, tmp_path)
+    res = _run("ely", seq, ol)
+    px = np.stack([landmark_array(f) for f in truth["frames"]])
+    ref = run_movement_test("ely", seq.timestamps, px, np.ones(px.shape[:2]), checks=False)
+    true_peak = max(r["metrics"]["max_knee_flexion"]["value"] for r in ref["repetitions"])
+    assert len(res["repetitions"]) == reps, [r["phases"] for r in res["repetitions"]]
+    assert res["side"] == "right"
+    for rep in res["repetitions"]:
+        m = rep["metrics"]["max_knee_flexion"]
+        if m["value"] is None:  # withheld: a lower bound with its reason
+            assert m["extra"]["at_least_deg"] is not None and m["reason"], m
+        else:
+            assert abs(m["value"] - true_peak) <= 5.0, (m["value"], true_peak, rep["source"])

@@ -211,3 +211,20 @@ def test_protocols_and_position_check():
     assert not pos.passed and "lying" in pos.advice
     d, t, px, vis = truth_track("thomas_test")
     assert [c for c in check_clip("thomas", px, vis)[0] if c.name == "position"][0].passed
+
+
+def test_raised_height_sees_a_lower_leg_bent_up_without_its_landmarks():
+    """A body lying along +x (a bar 40 px thick) with and without a lower leg standing up from its knee:
+    the outline's reach above the body's axis is the bar's half thickness, or the lower leg's top."""
+    from analysis.movement.outline_limbs import raised_height
+
+    lying = np.array([[0, 180], [400, 180], [400, 220], [0, 220]], float)
+    bent = np.array([[0, 180], [240, 180], [240, 60], [270, 60], [270, 180], [400, 180], [400, 220], [0, 220]], float)
+    hip, axis = np.array([50.0, 200.0]), np.array([1.0, 0.0])
+    dist, heights = np.linspace(20, 330, 32), np.linspace(0, 200, 201)
+    assert raised_height(lying, hip, axis, dist, heights) == pytest.approx(20.0, abs=1.0)
+    assert raised_height(bent, hip, axis, dist, heights) == pytest.approx(140.0, abs=1.0)
+    # the same body seen facing the other way (axis along -x, hip at the right end): up is still the top
+    assert raised_height(bent, np.array([350.0, 200.0]), -axis, dist, heights) == pytest.approx(140.0, abs=1.0)
+    # beyond the distances searched the lower leg is not seen
+    assert raised_height(bent, hip, axis, np.linspace(20, 150, 14), heights) == pytest.approx(20.0, abs=1.0)

@@ -24,7 +24,8 @@ axis, both in degrees behind the downward vertical (+ = knee behind the hip, the
 A bent knee lying face down is read the same way: the pose model reads deep knee bends short (on rendered
 prone knee bends by 3 to 12 degrees: it loses the lower leg at the end of the bend, or misplaces the knee
 so that the thigh tilts) while the outline shows the lower leg rising from the table
-(:func:`lower_leg_direction`) and the front of the thigh lying on it (:func:`thigh_edge_direction`).
+(:func:`lower_leg_direction`), and how far the outline reaches above the legs lying on the table
+(:func:`raised_height`) tells a lower leg bent up from one lying down without any landmark of the lower leg.
 
 :func:`outline_thigh_angle` = midline at rest + (rear edge - rear edge at rest), the rest being the frames
 within ``REST_WINDOW_S`` of each frame whose rear edge is lowest (so each person of a clip that films
@@ -43,7 +44,7 @@ REST_WINDOW_S = 3.0  # the rest a frame is compared with lies within this time o
 ANGLE_STEP = 0.5  # deg
 
 __all__ = ["inside_polygon", "rear_edge_angle", "limb_midline", "thigh_midline_angle", "lower_leg_direction",
-           "thigh_edge_direction", "outline_thigh_angle"]
+           "outline_thigh_angle", "raised_height"]
 
 
 def inside_polygon(poly: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -179,34 +180,6 @@ def lower_leg_direction(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, sha
     return limb_midline(poly, knee, np.cos(r) * th + np.sin(r) * perp, shank_length, np.linspace(0.35, 0.75, 6))
 
 
-def thigh_edge_direction(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, upward: bool = True
-                         ) -> np.ndarray | None:
-    """Unit direction (2,) of the thigh's edge on the side away from the bend (lying face down: the front of
-    the thigh, on the table), fitted through the outline's edge from 0.25 to 0.6 thigh lengths from the hip
-    (below the buttock, short of the bent knee); None when fewer than 4 edge points are found. The edge
-    turns with the thigh: its direction plus its offset from the thigh's axis at rest follows the thigh
-    without the knee landmark, which the pose model misplaces at a deep bend."""
-    th = knee - hip
-    L = float(np.linalg.norm(th)) if np.isfinite(th).all() else 0.0
-    if not L > 0:
-        return None
-    th = th / L
-    away = -_bend_side(th, upward)
-    s = np.linspace(0.0, 0.6 * L, 121)
-    pts = []
-    for d in np.linspace(0.25, 0.6, 6):
-        c = hip + d * L * th
-        m = inside_polygon(poly, c[None] + s[:, None] * away[None])
-        out = np.flatnonzero(~m)
-        if m[0] and out.size:
-            pts.append(c + s[out[0] - 1] * away)
-    if len(pts) < 4:
-        return None
-    M = np.array(pts) - np.mean(pts, axis=0)
-    w, v = np.linalg.eigh(M.T @ M)
-    return v[:, -1] if v[:, -1] @ th > 0 else -v[:, -1]
-
-
 def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: float, facing: int,
                         guide: np.ndarray, timestamps: np.ndarray) -> tuple[np.ndarray, dict]:
     """The rear-most thigh's angle behind the vertical per frame from the outline (module docstring).
@@ -277,3 +250,21 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
             angle[f] = np.median(mids[near]) + level[f] - np.median(level[near])
     info.update(rest_frames=np.flatnonzero(rest), coverage=float(np.isfinite(angle).mean()))
     return angle, info
+
+
+def raised_height(poly: np.ndarray, origin: np.ndarray, axis: np.ndarray, distances: np.ndarray,
+                  heights: np.ndarray) -> float:
+    """How far the outline reaches above a lying body's axis: the largest of ``heights`` (pixels, measured
+    perpendicular to ``axis``, towards the picture's top) at which a point at one of ``distances`` (pixels
+    along the unit ``axis`` from ``origin``) lies inside the outline; 0 when none does.
+
+    Lying face down, the axis from the hip along the legs: the legs on the table reach a little above it
+    (their thickness), a lower leg bent up reaches up to its length. Neither landmark of the lower leg is
+    used, so the reading holds where the pose model laid a raised lower leg back on the table."""
+    u = np.asarray(axis, dtype=np.float64)
+    up = np.array([-u[1], u[0]])
+    up = up if up[1] < 0 else -up
+    pts = origin[None, None, :] + distances[:, None, None] * u[None, None, :] + heights[None, :, None] * up[None, None, :]
+    m = inside_polygon(poly, pts.reshape(-1, 2)).reshape(len(distances), len(heights))
+    cols = m.any(axis=0)
+    return float(heights[np.flatnonzero(cols)[-1]]) if cols.any() else 0.0

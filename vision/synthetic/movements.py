@@ -275,9 +275,10 @@ def thomas_test(name: str = "thomas_test", fps: float = 15.0, hanging: str = "le
 def prone_knee_bend(name: str = "prone_knee_bend", fps: float = 15.0, side: str = "right", max_knee: float = 115.0,
                     hip_lift: float = 8.0, body: Body | None = None, appearance: Appearance | None = None,
                     camera: Camera | None = None, background: Background | None = None, imaging: Imaging | None = None,
-                    seed: int = 0) -> Clip:
+                    seed: int = 0, reps: int = 1) -> Clip:
     """Prone knee bend (Ely's test): lying face down on a table, one knee is bent up to ``max_knee``
-    degrees; near the end the hip flexes by ``hip_lift`` (the buttock rises, a positive sign)."""
+    degrees; near the end the hip flexes by ``hip_lift`` (the buttock rises, a positive sign). ``reps``
+    bends, 5 s apart (the knee rests straight for 0.8 s between them)."""
     body = body or Body()
     k = body.height / 1.75
     tag = "r" if side == "right" else "l"
@@ -286,11 +287,11 @@ def prone_knee_bend(name: str = "prone_knee_bend", fps: float = 15.0, side: str 
                    foot_pitch_l=None, foot_pitch_r=None, knee_flexion_l=5.0, knee_flexion_r=5.0,
                    shoulder_abduction_l=60.0, shoulder_abduction_r=60.0, shoulder_flexion_l=60.0, shoulder_flexion_r=60.0,
                    elbow_flexion_l=100.0, elbow_flexion_r=100.0)
-    n = int(round(5.0 * fps))
+    n = int(round((5.0 + 5.0 * (reps - 1)) * fps))
     frames = []
     for i in range(n):
         t = i / fps
-        s = _smooth((t - 0.6) / 1.8) - _smooth((t - 3.6) / 1.2)
+        s = sum(_smooth((t - 0.6 - 5.0 * r) / 1.8) - _smooth((t - 3.6 - 5.0 * r) / 1.2) for r in range(reps))
         lift = _smooth((s - 0.7) / 0.3) * hip_lift
         p = base.replace(**{f"knee_flexion_{tag}": 5.0 + (max_knee - 5.0) * s, f"hip_flexion_{tag}": lift,
                             "pelvic_tilt": 12.0 + lift})
@@ -299,7 +300,8 @@ def prone_knee_bend(name: str = "prone_knee_bend", fps: float = 15.0, side: str 
                                 (Table(x0=-0.75, x1=1.25, height=table_h),), "bending" if s > 0.05 else "lying"))
     cam = camera or _side_camera(target=(0.1, 0.85, 0.0), distance=3.0, height=1.2)
     shot = Shot(cam, background or Background(), imaging or Imaging())
-    return Clip(name, f"Prone knee bend (Ely), {side} knee to {max_knee:g} deg, hip lifts {hip_lift:g} deg at the end.",
+    return Clip(name, f"Prone knee bend (Ely), {side} knee to {max_knee:g} deg"
+                + (f" {reps} times" if reps > 1 else "") + f", hip lifts {hip_lift:g} deg at the end.",
                 fps, frames, shot, seed)
 
 
