@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from analysis.filtering import true_runs
 from analysis.norms import threshold
 
 ACTIVITIES = ("standing", "sitting", "kneeling", "lunge", "one_leg", "squatting", "bending", "lying",
@@ -601,7 +602,7 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             hip_x = np.nanmean(px[:, [L_HIP, R_HIP], 0], axis=1)
-        for a, b in _runs(moving & det):
+        for a, b in true_runs(moving & det):
             went = abs(np.nanmax(hip_x[a:b]) - np.nanmin(hip_x[a:b])) / trunk_px if trunk_px > 0 else 0.0
             if went >= threshold("activity_walk_distance") and not np.isin(labels[a:b], ("walking", "running")).any():
                 labels[a:b] = np.where(labels[a:b] == "standing", "walking", labels[a:b])
@@ -618,7 +619,7 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
         quiet_s = 0.0
         ok = bool(standing.any())
     else:
-        runs = _runs(standing)
+        runs = true_runs(standing)
         best = max(runs, key=lambda r: t[r[1] - 1] - t[r[0]], default=None)
         quiet_s = float(t[best[1] - 1] - t[best[0]]) if best else 0.0
         dur = float(t[det][-1] - t[det][0]) if det.sum() > 1 else 0.0
@@ -680,13 +681,6 @@ def travel_speed(pixels: np.ndarray, timestamps: np.ndarray, smooth_s: float = 0
 def _take(f: PostureFeatures, rows: np.ndarray) -> PostureFeatures:
     """The features of some frames only."""
     return PostureFeatures(**{k: v if k == "leg_length" or v is None else v[rows] for k, v in vars(f).items()})
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of True in a boolean array."""
-    m = np.concatenate([[False], np.asarray(mask, bool), [False]]).astype(int)
-    d = np.diff(m)
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
 
 
 def activity_check(reading: ActivityReading, is_clip: bool):

@@ -136,7 +136,8 @@ def _therapist_notes(contributors: list[dict], intake: Intake | None, stopped: b
 def _missing_notes(ranking: dict) -> list[str]:
     notes = []
     if not ranking["movement_tests_done"]:
-        notes.append("No movement test was done, so the ranking rests on your answers and standing posture only.")
+        notes.append("No movement test gave a measurement (none was done, or its values were withheld: see their "
+                     "reasons), so the ranking rests on your answers and standing posture only.")
     for m in ranking["missing"]:
         notes.append(f"Not measured: {m['name']}. It would add {m['adds']}.")
     return notes

@@ -21,9 +21,9 @@ DEFAULT_MAX_GAP_S = 0.25  # engineering choice: longer gaps are not bridged
 BUTTER_ORDER = 2  # applied twice (forwards and backwards): effective 4th order, zero phase
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Start and stop indices of the runs of True in a 1-D bool array."""
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) indices of each run of True in a 1-D bool array (stop exclusive)."""
+    d = np.diff(np.concatenate([[0], np.asarray(mask, bool).astype(np.int8), [0]]))
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
 
 
@@ -45,7 +45,7 @@ def interpolate_gaps(values: np.ndarray, timestamps: np.ndarray, max_gap_s: floa
     flat = x.reshape(len(x), -1)
     for j in range(flat.shape[1]):
         col = flat[:, j]
-        for a, b in _runs(np.isnan(col)):
+        for a, b in true_runs(np.isnan(col)):
             if a == 0 or b == len(col) or t[b] - t[a - 1] > max_gap_s:
                 continue
             col[a:b] = np.interp(t[a:b], [t[a - 1], t[b]], [col[a - 1], col[b]])
@@ -83,7 +83,7 @@ def lowpass(values: np.ndarray, timestamps: np.ndarray, cutoff_hz: float = DEFAU
     for j in range(flat.shape[1]):
         patterns.setdefault(finite[:, j].tobytes(), []).append(j)
     for cols in patterns.values():
-        for a, b in _runs(finite[:, cols[0]]):
+        for a, b in true_runs(finite[:, cols[0]]):
             if b - a > padlen:
                 flat[a:b, cols] = sosfiltfilt(sos, flat[a:b, cols], axis=0)
     return x

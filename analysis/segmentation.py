@@ -128,9 +128,11 @@ def untrusted_frames(signal: np.ndarray, timestamps: np.ndarray, max_rate: float
     A **jump** is a change between two consecutive seen frames faster than ``max_rate`` (signal unit per
     second; e.g. a knee that "bends" 40 degrees in one frame of 1/15 s). When the tracker loses a limb,
     the signal jumps away and later jumps back (the leg snaps to a wrong place, or flickers between
-    places). Every frame between two jumps of **opposite sign** that lie at most ``max_dropout_s`` apart
-    is untrusted (the jumped-to level is the wrong one, whichever way it went), and so are the two frames
-    of any jump without a partner. Frames of a real movement, however fast the person moves within
+    places). Each jump away is paired with the next jump, when that one goes the **opposite way** within
+    ``max_dropout_s``: every frame between them is untrusted (the jumped-to level is the wrong one, whichever
+    way it went), and so are the two frames of any jump without a partner. A jump back is not paired again
+    with a later jump: the level it returned to is the right one (a flicker in a bend does not make the
+    whole hold after it untrusted). Frames of a real movement, however fast the person moves within
     ``max_rate``, are never marked.
 
     Parameters
@@ -158,14 +160,15 @@ def untrusted_frames(signal: np.ndarray, timestamps: np.ndarray, max_rate: float
     dt = np.maximum(np.diff(t[seen]), 1e-9)
     jumps = np.flatnonzero(np.abs(dx) / dt > max_rate)  # a jump between seen[j] and seen[j + 1]
     paired = np.zeros(len(jumps), bool)
-    for a in range(len(jumps)):
-        for b in range(a + 1, len(jumps)):
-            ja, jb = jumps[a], jumps[b]
-            if t[seen[jb]] - t[seen[ja + 1]] > max_dropout_s:
-                break
-            if np.sign(dx[ja]) != np.sign(dx[jb]):
-                bad[seen[ja + 1]:seen[jb] + 1] = True
-                paired[a] = paired[b] = True
+    away = None  # the last jump away, waiting for its jump back
+    for b, jb in enumerate(jumps):
+        if away is not None and np.sign(dx[jumps[away]]) != np.sign(dx[jb]) \
+                and t[seen[jb]] - t[seen[jumps[away] + 1]] <= max_dropout_s:
+            bad[seen[jumps[away] + 1]:seen[jb] + 1] = True
+            paired[away] = paired[b] = True
+            away = None
+        else:
+            away = b
     for j, pr in zip(jumps, paired):
         if not pr:
             bad[seen[j]] = bad[seen[j + 1]] = True

@@ -53,27 +53,38 @@ MANIFEST = ROOT / "benchmarks" / "real_manifest_movement.toml"
 STYLES = ("mesh", "capsule")
 FLOORS = {"peak_median": 3.0, "peak_worst": 5.0, "lying_median": 3.0}
 # held-out prone knee bends: (name, side, max knee flexion, hip lift, body, appearance, camera azimuth and height,
-# capsule outfit, scene, build, bends, seed). h1-h8 were never used to choose a method; they found the outline
-# following the other leg (session 4). v1-v8 came after them (session 5): they found two real bends read as one,
-# and were then held out of the choice of the thigh's reference line.
+# capsule outfit, scene, build, bends, seed, frames per second). Each set was rendered after the method it
+# checked: h1-h8 found the outline following the other leg (session 4); v1-v8 found two real bends read as one
+# and the thigh's outline edge missing the thigh's turn (session 5); w1-w8 (session 5, three at 30 frames/s)
+# found the segmentation mask dropping a raised lower leg for a frame or two (w2).
 ELY_HELD_OUT = [
-    ("h1", "right", 95.0, 0.0, "average", "blue_shirt", -90.0, 1.2, "white_kit", "outdoor", None, 1, 101),
-    ("h2", "left", 120.0, 6.0, "female", "red_top", 90.0, 1.0, "orange_hoodie", "white_studio", "petite", 1, 102),
-    ("h3", "right", 135.0, 10.0, "tall_slim", "gym", -85.0, 1.4, "dark_on_dark", "dark_hall", "long_legs", 1, 103),
-    ("h4", "left", 105.0, 3.0, "short_heavy", "striped", 95.0, 1.1, "teal_tracksuit", "outdoor", "stocky", 1, 104),
-    ("h5", "right", 125.0, 0.0, "athletic", "dark_skin", -95.0, 0.9, "orange_hoodie", "dark_hall", None, 1, 105),
-    ("h6", "left", 90.0, 8.0, "average", "gym", 90.0, 1.3, "white_kit", "white_studio", "long_legs", 1, 106),
-    ("h7", "right", 110.0, 5.0, "female", "striped", -90.0, 1.0, "teal_tracksuit", "white_studio", "petite", 1, 107),
-    ("h8", "left", 140.0, 0.0, "tall_slim", "blue_shirt", 88.0, 1.2, "dark_on_dark", "outdoor", None, 1, 108),
-    ("v1", "right", 100.0, 4.0, "athletic", "red_top", -92.0, 1.15, "dark_on_dark", "white_studio", "stocky", 2, 301),
-    ("v2", "left", 115.0, 0.0, "short_heavy", "gym", 92.0, 0.95, "white_kit", "outdoor", None, 1, 302),
-    ("v3", "right", 130.0, 7.0, "female", "dark_skin", -88.0, 1.35, "orange_hoodie", "outdoor", "long_legs", 1, 303),
-    ("v4", "left", 85.0, 2.0, "average", "striped", 86.0, 1.05, "teal_tracksuit", "dark_hall", "petite", 2, 304),
-    ("v5", "right", 120.0, 9.0, "tall_slim", "red_top", -94.0, 1.25, "white_kit", "dark_hall", None, 1, 305),
-    ("v6", "left", 140.0, 5.0, "athletic", "blue_shirt", 91.0, 1.1, "dark_on_dark", "white_studio", "stocky", 1, 306),
+    ("h1", "right", 95.0, 0.0, "average", "blue_shirt", -90.0, 1.2, "white_kit", "outdoor", None, 1, 101, 15.0),
+    ("h2", "left", 120.0, 6.0, "female", "red_top", 90.0, 1.0, "orange_hoodie", "white_studio", "petite", 1, 102, 15.0),
+    ("h3", "right", 135.0, 10.0, "tall_slim", "gym", -85.0, 1.4, "dark_on_dark", "dark_hall", "long_legs", 1, 103, 15.0),
+    ("h4", "left", 105.0, 3.0, "short_heavy", "striped", 95.0, 1.1, "teal_tracksuit", "outdoor", "stocky", 1, 104, 15.0),
+    ("h5", "right", 125.0, 0.0, "athletic", "dark_skin", -95.0, 0.9, "orange_hoodie", "dark_hall", None, 1, 105, 15.0),
+    ("h6", "left", 90.0, 8.0, "average", "gym", 90.0, 1.3, "white_kit", "white_studio", "long_legs", 1, 106, 15.0),
+    ("h7", "right", 110.0, 5.0, "female", "striped", -90.0, 1.0, "teal_tracksuit", "white_studio", "petite", 1, 107, 15.0),
+    ("h8", "left", 140.0, 0.0, "tall_slim", "blue_shirt", 88.0, 1.2, "dark_on_dark", "outdoor", None, 1, 108, 15.0),
+    ("v1", "right", 100.0, 4.0, "athletic", "red_top", -92.0, 1.15, "dark_on_dark", "white_studio", "stocky", 2, 301, 15.0),
+    ("v2", "left", 115.0, 0.0, "short_heavy", "gym", 92.0, 0.95, "white_kit", "outdoor", None, 1, 302, 15.0),
+    ("v3", "right", 130.0, 7.0, "female", "dark_skin", -88.0, 1.35, "orange_hoodie", "outdoor", "long_legs", 1, 303, 15.0),
+    ("v4", "left", 85.0, 2.0, "average", "striped", 86.0, 1.05, "teal_tracksuit", "dark_hall", "petite", 2, 304, 15.0),
+    ("v5", "right", 120.0, 9.0, "tall_slim", "red_top", -94.0, 1.25, "white_kit", "dark_hall", None, 1, 305, 15.0),
+    ("v6", "left", 140.0, 5.0, "athletic", "blue_shirt", 91.0, 1.1, "dark_on_dark", "white_studio", "stocky", 1, 306, 15.0),
     ("v7", "right", 105.0, 0.0, "short_heavy", "dark_skin", -87.0, 1.0, "orange_hoodie", "white_studio", "petite", 2,
-     307),
-    ("v8", "left", 125.0, 3.0, "female", "gym", 89.0, 1.3, "teal_tracksuit", "outdoor", None, 1, 308),
+     307, 15.0),
+    ("v8", "left", 125.0, 3.0, "female", "gym", 89.0, 1.3, "teal_tracksuit", "outdoor", None, 1, 308, 15.0),
+    ("w1", "left", 110.0, 6.0, "tall_slim", "striped", 93.0, 1.2, "orange_hoodie", "dark_hall", "stocky", 2, 501, 30.0),
+    ("w2", "right", 95.0, 0.0, "female", "blue_shirt", -91.0, 1.0, "teal_tracksuit", "white_studio", "long_legs", 1, 502,
+     15.0),
+    ("w3", "left", 135.0, 4.0, "athletic", "dark_skin", 88.0, 1.3, "white_kit", "outdoor", "petite", 1, 503, 30.0),
+    ("w4", "right", 120.0, 8.0, "average", "red_top", -86.0, 0.95, "dark_on_dark", "dark_hall", None, 2, 504, 15.0),
+    ("w5", "left", 100.0, 0.0, "short_heavy", "blue_shirt", 94.0, 1.1, "white_kit", "white_studio", None, 1, 505, 15.0),
+    ("w6", "right", 140.0, 3.0, "female", "gym", -93.0, 1.2, "orange_hoodie", "outdoor", "stocky", 1, 506, 15.0),
+    ("w7", "left", 90.0, 5.0, "athletic", "striped", 87.0, 1.0, "teal_tracksuit", "outdoor", "long_legs", 1, 507, 30.0),
+    ("w8", "right", 125.0, 2.0, "tall_slim", "dark_skin", -89.0, 1.25, "dark_on_dark", "white_studio", "petite", 1, 508,
+     15.0),
 ]
 
 
@@ -242,11 +253,11 @@ def _cases(style: str, quick: bool) -> list[dict]:
     ]
     # prone knee bends held out from the development of the prone-knee-bend test (other builds, clothes, sides,
     # depths, camera angles and numbers of bends; see ELY_HELD_OUT)
-    for (n, side, mk, hl, body, app, az, ch, outfit, scene, build, reps, seed) in ELY_HELD_OUT:
+    for (n, side, mk, hl, body, app, az, ch, outfit, scene, build, reps, seed, fps) in ELY_HELD_OUT:
         out.append(dict(name=f"ely_held_out_{n}", kind="ely", reps=reps, leg=side, make=(
             lambda n=n, side=side, mk=mk, hl=hl, body=body, app=app, az=az, ch=ch, outfit=outfit, scene=scene,
-            build=build, reps=reps, seed=seed: dress(prone_knee_bend(
-                f"ely_held_out_{n}", side=side, max_knee=mk, hip_lift=hl, body=BODIES[body],
+            build=build, reps=reps, seed=seed, fps=fps: dress(prone_knee_bend(
+                f"ely_held_out_{n}", fps=fps, side=side, max_knee=mk, hip_lift=hl, body=BODIES[body],
                 appearance=APPEARANCES[app], camera=_cam(az, target=(0.1, 0.85, 0.0), height=ch), imaging=im,
                 seed=seed, reps=reps), outfit=outfit, scene=scene, build=build))))
     if cap:

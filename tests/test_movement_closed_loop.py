@@ -195,12 +195,14 @@ def test_a_lower_leg_lost_in_a_deep_bend_is_never_read_as_a_straight_knee(style,
             assert m["value"] > true_peak - 15.0, (m["value"], true_peak, rep["source"])
 
 
-@pytest.mark.parametrize("case", ["two_bends_capsule", "one_bend_dipped_mesh"])
+@pytest.mark.parametrize("case", ["two_bends_capsule", "one_bend_dipped_mesh", "one_bend_mask_flicker_capsule"])
 def test_prone_knee_bends_are_counted_by_the_leg_coming_down(case, tmp_path):
     """Held-out prone knee bends. Two bends with the leg resting on the table between them were read as one
     (capsule: the landmarks' quick return looked like a tracking dropout and was bridged); one bend whose
-    landmarks dipped by 50 deg in the hold while the lower leg stayed up was read as two (mesh). The outline
-    shows whether the lower leg came down (:func:`analysis.movement.ely.leg_raise`)."""
+    landmarks dipped by 50 deg in the hold while the lower leg stayed up was read as two (mesh); one bend
+    whose landmarks lost the lower leg while the outline dropped it for a frame or two at a time was read as
+    two (capsule). The outline shows whether the lower leg came down and rested
+    (:func:`analysis.movement.ely.leg_raise`)."""
     from vision.synthetic.body import APPEARANCES, BODIES
     from vision.synthetic.camera import Camera, Imaging
     from vision.synthetic.capsule import restyle
@@ -214,6 +216,12 @@ def test_prone_knee_bends_are_counted_by_the_leg_coming_down(case, tmp_path):
                                        appearance=APPEARANCES["red_top"], imaging=im, seed=301, reps=2,
                                        camera=Camera(azimuth=-92.0, distance=3.0, height=1.15, target=(0.1, 0.85, 0.0))),
                        outfit="dark_on_dark", scene="white_studio", build="stocky")
+    elif case == "one_bend_mask_flicker_capsule":
+        reps = 1
+        clip = restyle(prone_knee_bend("flicker", side="right", max_knee=95.0, hip_lift=0.0, body=BODIES["female"],
+                                       appearance=APPEARANCES["blue_shirt"], imaging=im, seed=502,
+                                       camera=Camera(azimuth=-91.0, distance=3.0, height=1.0, target=(0.1, 0.85, 0.0))),
+                       outfit="teal_tracksuit", scene="white_studio", build="long_legs")
     else:
         reps = 1
         clip = prone_knee_bend("one_bend", side="right", max_knee=110.0, hip_lift=5.0, body=BODIES["female"],

@@ -171,3 +171,18 @@ def test_turn_and_stop_are_not_steady_walking():
     x2[60:63] = x2[60]
     d2 = travel_direction(x2, t, 20.0)
     assert steady_travel(d2, t, 60) == 1
+
+
+def test_a_flicker_in_the_hold_does_not_make_the_whole_hold_untrusted():
+    """A knee held at 100 deg with one frame snapping to 60 just after reaching it, then a fast (tracked)
+    return: the jump back from the flicker must not pair with the return's jump, which would mark the
+    whole hold untrusted and lose a peak that was seen."""
+    t = np.arange(0, 6, 1 / 15)
+    x = np.where(t < 1, 5.0, np.where(t < 2, 5 + 95 * (t - 1), 100.0))
+    x = np.where(t >= 4.0, np.maximum(5.0, 100 - 400 * (t - 4.0)), x)  # back down at 400 deg/s
+    x[int(2.2 * 15)] = 60.0  # the flicker
+    bad = untrusted_frames(x, t, max_rate=300.0, max_dropout_s=3.0)
+    hold = (t > 2.4) & (t < 3.9)
+    assert bad[int(2.2 * 15)] and not bad[hold].any(), np.flatnonzero(bad)
+    (r,) = find_repetitions(x, t, 30.0, untrusted=bad, max_dropout_s=3.0)
+    assert abs(r.peak_value - 100.0) < 5.0 and r.untrusted <= 5

@@ -22,19 +22,26 @@ frames are untrusted. Two repetitions with no frame of the legs down between the
 the landmarks dipped in (their dip is untrusted, so its peak is a lower bound unless the outline reads it).
 
 The peak is then read from the outline (the lower leg rising from the table, found without the ankle
-landmark, against the thigh's landmark line; see :func:`_outline_knee`), when the outline shows it in at least half of the repetition's frames and
-bends and straightens with the knee landmarks (their correlation over the repetition at least
-``ely_outline_agreement``; the landmarks' own peak may be short or lost): the pose model reads deep
-bends short, and the outline still shows a leg it lost. When an outline was given but does not confirm the
-peak, the landmarks' peak is reported only as a lower bound (``at_least_deg``, with the reason): on every
-rendered clip where it was used, it read short, never long (by 2 to 26 deg). Without an outline (tracking
-without segmentation) it is reported as the value.
+landmark, against the thigh's landmark line; see :func:`_outline_knee`) when the outline shows it in at
+least half of the repetition's frames and bends and straightens with the knee landmarks on the way up and
+down (their correlation outside the outline's plateau at least ``ely_outline_agreement``; in the hold the
+landmarks may wander or lose the leg): the pose model reads deep bends short, and the outline still shows
+a leg it lost. When an outline was given but does not confirm the peak, the landmarks' peak is reported
+only as a lower bound (``at_least_deg``, with the reason): on every rendered clip where it was used, it
+read short, never long (by 2 to 26 deg). Without an outline (tracking without segmentation) it is
+reported as the value.
+
+A value needs a **hold**: the test holds the end of the bend for 2 s. When neither the outline's reading
+nor the trusted landmarks stay steady near the top (:func:`_peak_of`), the knee angle turned back at full
+speed, which on rendered clips was a lower leg lost by the tracker and its outline together on the way
+up: the largest reading is then a lower bound.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from analysis.filtering import true_runs
 from analysis.movement.outline_limbs import lower_leg_direction, raised_height
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, movement_found,
                                       rep_metric, summarise, summary_dicts, trunk_length, visibility_confidence)
@@ -49,6 +56,7 @@ ELY_OUTLINE_AGREE = threshold("ely_outline_agreement")  # see norms.toml
 ELY_OUTLINE_SHORT = threshold("ely_outline_short")  # see norms.toml
 ELY_LEG_DOWN = threshold("ely_leg_down")  # see norms.toml
 ELY_LEG_UP = threshold("ely_leg_up")  # see norms.toml
+ELY_MIN_REST_S = threshold("ely_min_rest")  # see norms.toml
 
 __all__ = ["ely_test", "hip_lift", "leg_raise"]
 
@@ -131,21 +139,26 @@ def _running_median(x: np.ndarray, half: int = 2) -> np.ndarray:
     return out
 
 
-def _peak_of(x: np.ndarray, steady_deg: float = 4.0) -> float:
+def _peak_of(x: np.ndarray, steady_deg: float = 4.0) -> tuple[float, bool]:
     """The plateau of a peak (the hold): after a running median over 7 frames, the median of the values
     within 5 % of the largest among the **steady** frames (within ``steady_deg`` of every frame up to 3
-    either side: the lower leg held still, not swinging up fast). NaN when none."""
+    either side: the lower leg held still, not swinging up fast). NaN when none.
+
+    Also whether the peak was **held**: a steady frame within 10 % of the largest value at all. The test
+    holds the end of the bend for 2 s; a reading that turns back at full speed without a hold is a leg the
+    tracker lost on its way up, not the end of the range."""
     x = _running_median(x, 3)
     steady = np.zeros(len(x), bool)
     for k in range(len(x)):
         w = x[max(0, k - 3):k + 4]
         steady[k] = bool(np.isfinite(w).all() and np.ptp(w) <= steady_deg) if np.isfinite(x[k]) else False
+    if not np.isfinite(x).any():
+        return float("nan"), False
+    held = bool(steady.any() and np.max(x[steady]) >= 0.9 * np.nanmax(x))
     x = np.where(steady, x, np.nan) if steady.any() else x
     v = x[np.isfinite(x)]
-    if v.size == 0:
-        return float("nan")
     top = v.max()
-    return float(np.median(v[v >= top - 0.05 * abs(top)]))
+    return float(np.median(v[v >= top - 0.05 * abs(top)])), held
 
 
 def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline=None) -> dict:
@@ -189,7 +202,12 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
     with quiet():
         low_level = np.nanpercentile(knee, 10) + min_range if np.isfinite(knee).any() else np.nan
     knee_low = knee < low_level
-    up, down = raised > ELY_LEG_UP, raised < ELY_LEG_DOWN
+    up = raised > ELY_LEG_UP
+    # the legs down for a rest, not a flicker of the outline (the segmentation mask can drop a raised lower
+    # leg for a frame or two)
+    down = np.zeros(len(t), bool)
+    for a0, b0 in true_runs(raised < ELY_LEG_DOWN):
+        down[a0:b0] = t[b0 - 1] - t[a0] >= ELY_MIN_REST_S
     bad = (bad & ~(down & knee_low)) | (up & knee_low)
     reps = find_repetitions(knee, t, min_range, side=side, untrusted=bad, max_dropout_s=ELY_MAX_DROPOUT_S)
     # two bends are two only if the leg came down between them: where the outline shows the lower leg raised
@@ -198,7 +216,7 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
     for a, b in zip(reps, reps[1:]):
         mid = np.arange(a.peak + 1, b.peak)
         seen_ol = np.isfinite(raised[mid])
-        if mid.size and seen_ol.mean() >= 0.8 and not (raised[mid][seen_ol] < ELY_LEG_DOWN).any():
+        if mid.size and seen_ol.mean() >= 0.8 and not down[mid].any():
             bad[mid[~(knee[mid] >= min(knee[a.peak], knee[b.peak]))]] = True
             joined = True
     if joined:
@@ -228,36 +246,55 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
             seen_max = float(np.nanmax(raw_knee[ok_fr])) if np.isfinite(raw_knee[ok_fr]).any() else np.nan
         kf_ol = _outline_knee(outline, p, side, span, knee) if outline is not None \
             else np.full(len(span), np.nan)
+        # the outline's reading must rise and fall with the knee landmarks, compared outside its plateau
+        # (the landmarks wander where they lose the lower leg in the hold; they follow the bend's way up and down)
         smooth = _running_median(kf_ol, 3)
         both = np.isfinite(smooth) & np.isfinite(knee[span])
+        if both.any():
+            top = np.flatnonzero(smooth >= 0.9 * np.nanmax(smooth))
+            both[top[0] + 1:top[-1]] = False
         agree = both.sum() < 5 or float(np.corrcoef(smooth[both], knee[span][both])[0, 1]) >= ELY_OUTLINE_AGREE
-        ol_peak = _peak_of(kf_ol)
+        ol_peak, ol_held = _peak_of(kf_ol)
+        lm_peak = median_at(knee, [r.peak])
+        lm_held = _peak_of(np.where(bad[span], np.nan, knee[span]))[1]
         # the outline is there because the pose model reads deep bends short: an outline peak well below what
         # the landmarks saw is another limb (the other leg on the table), not the lower leg
         short = bool(np.isfinite(ol_peak) and np.isfinite(seen_max) and ol_peak < seen_max - ELY_OUTLINE_SHORT)
         use_outline = bool(np.isfinite(kf_ol).mean() >= 0.5 and agree and not short)
-        if use_outline:
-            mx, why, ex = ol_peak, None, {"source": "outline"}
+        mx, why, ex = np.nan, None, {}
+        held = ol_held or lm_held  # the hold seen in either reading (the outline's can have gaps)
+        if use_outline and held:
+            mx, ex = ol_peak, {"source": "outline"}
             c_rep = max(c_rep, 0.6 * c)
-        elif r.peak_trusted and outline is None:
-            mx, why, ex = median_at(knee, [r.peak]), None, {"source": "landmarks"}
+        elif r.peak_trusted and outline is None and lm_held:
+            mx, ex = lm_peak, {"source": "landmarks"}
             if frac_bad > 0:
                 ex["note"] = f"the leg was lost for {bad[span].sum()} frames away from the peak: confidence lowered"
+        elif use_outline or (r.peak_trusted and outline is None):
+            # no hold: the test holds the end of the bend for 2 s; a knee angle turning back at full speed is a
+            # lower leg the tracker (and its outline) lost on the way up, as often as a real end of range
+            with quiet():
+                low = np.nanmax([seen_max, ol_peak if use_outline else np.nan, lm_peak])
+            why = ("the knee angle turned back without a hold at its peak, so the end of the bend was not seen "
+                   "steadily (or the tracker lost the lower leg)" +
+                   (f"; the knee bent at least {low:.0f} degrees" if np.isfinite(low) else "") +
+                   ": hold the end of the bend for 2 seconds, side-on, with the tested leg nearest the camera")
         elif r.peak_trusted:
             # the outline was there and did not confirm the peak: the landmarks alone read deep bends short
             # (never long, on every rendered clip), so their peak is only a lower bound
-            lm_peak = median_at(knee, [r.peak])
-            mx, ex = np.nan, {"at_least_deg": None if not np.isfinite(lm_peak) else round(lm_peak, 1)}
+            low = lm_peak
             why = ("the body outline did not show the lower leg clearly through the bend, and the pose model alone "
                    "reads deep knee bends short" +
                    (f": the knee bent at least {lm_peak:.0f} degrees" if np.isfinite(lm_peak) else "") +
                    "; film again side-on with the tested leg nearest the camera, against a plain background")
         else:
-            mx, ex = np.nan, {"at_least_deg": None if not np.isfinite(seen_max) else round(seen_max, 1)}
+            low = seen_max
             why = ("the lower leg was lost by the tracker at the end of the bend (its landmarks jumped or "
                    "disappeared), so the largest knee bend was not seen" +
                    (f"; the knee bent at least {seen_max:.0f} degrees" if np.isfinite(seen_max) else "") +
                    ": film again with the tested leg nearest the camera and nothing covering it")
+        if why is not None:
+            ex = {"at_least_deg": None if not np.isfinite(low) else round(float(low), 1)}
         m = {"max_knee_flexion": rep_metric("ely_max_knee_flexion", "Knee flexion lying face down", mx, "deg",
                                             "Knee flexion (180 minus hip-knee-ankle angle, 0 = straight) at the "
                                             "peak of the prone knee bend, degrees.",
@@ -287,8 +324,8 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
     res["summary"]["max_knee_flexion"] = summary_dicts(s)
     res["summary"]["hip_rose_any"] = any(r["hip_rose"] for r in rows)
     if rows and not any(r["peak_trusted"] for r in rows):
-        res["problems"].append("the tracker lost the lower leg at the peak of every bend: no knee flexion is "
-                               "reported (see each repetition's reason)")
+        res["problems"].append("no bend gave a knee flexion to report, only lower bounds (see each repetition's "
+                               "reason)")
     res["curve"] = curve(t, {"knee_flexion": knee, "hip_angle": hip_ang, "hip_lift_pct_trunk": lift})
     movement_found(res, len(rows), f"bend(s) of the {side} knee",
                    "no knee bend found: lying face down, side-on to the camera, bend the knee towards the buttock")

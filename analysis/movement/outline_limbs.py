@@ -264,7 +264,8 @@ def raised_height(poly: np.ndarray, origin: np.ndarray, axis: np.ndarray, distan
     u = np.asarray(axis, dtype=np.float64)
     up = np.array([-u[1], u[0]])
     up = up if up[1] < 0 else -up
-    pts = origin[None, None, :] + distances[:, None, None] * u[None, None, :] + heights[None, :, None] * up[None, None, :]
+    pts = (origin[None, None, :] + distances[:, None, None] * u[None, None, :]
+           + heights[None, :, None] * up[None, None, :])
     m = inside_polygon(poly, pts.reshape(-1, 2)).reshape(len(distances), len(heights))
     cols = m.any(axis=0)
     return float(heights[np.flatnonzero(cols)[-1]]) if cols.any() else 0.0
