@@ -122,13 +122,13 @@ def _crossing_after(x: np.ndarray, peak: int, hi: int, level: float) -> int:
 
 
 def untrusted_frames(signal: np.ndarray, timestamps: np.ndarray, max_rate: float,
-                     max_dropout_s: float = 2.0) -> np.ndarray:
+                     max_dropout_s: float = 2.0, min_jump: float = 0.0) -> np.ndarray:
     """Frames of a signal that tracking most likely got wrong: implausible jumps and what lies between them.
 
     A **jump** is a change between two consecutive seen frames faster than ``max_rate`` (signal unit per
-    second; e.g. a knee that "bends" 40 degrees in one frame of 1/15 s). When the tracker loses a limb,
-    the signal jumps away and later jumps back (the leg snaps to a wrong place, or flickers between
-    places). Each jump away is paired with the next jump, when that one goes the **opposite way** within
+    second; e.g. a knee that "bends" 40 degrees in one frame of 1/15 s) and at least ``min_jump``. When the
+    tracker loses a limb, the signal jumps away and later jumps back (the leg snaps to a wrong place, or
+    flickers between places). Each jump away is paired with the next jump, when that one goes the **opposite way** within
     ``max_dropout_s``: every frame between them is untrusted (the jumped-to level is the wrong one, whichever
     way it went), and so are the two frames of any jump without a partner. A jump back is not paired again
     with a later jump: the level it returned to is the right one (a flicker in a bend does not make the
@@ -145,6 +145,9 @@ def untrusted_frames(signal: np.ndarray, timestamps: np.ndarray, max_rate: float
         Fastest believable change, signal unit per second.
     max_dropout_s : float
         Longest dropout bridged between a jump away and the jump back.
+    min_jump : float
+        Smallest change that can be a jump, signal unit: at high frame rates a few units of noise between two
+        frames is fast, but a limb lost moves the signal by more.
 
     Returns
     -------
@@ -158,7 +161,7 @@ def untrusted_frames(signal: np.ndarray, timestamps: np.ndarray, max_rate: float
         return bad
     dx = np.diff(x[seen])
     dt = np.maximum(np.diff(t[seen]), 1e-9)
-    jumps = np.flatnonzero(np.abs(dx) / dt > max_rate)  # a jump between seen[j] and seen[j + 1]
+    jumps = np.flatnonzero((np.abs(dx) / dt > max_rate) & (np.abs(dx) >= min_jump))  # between seen[j], seen[j + 1]
     paired = np.zeros(len(jumps), bool)
     away = None  # the last jump away, waiting for its jump back
     for b, jb in enumerate(jumps):

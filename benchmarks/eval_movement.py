@@ -56,7 +56,7 @@ FLOORS = {"peak_median": 3.0, "peak_worst": 5.0, "lying_median": 3.0}
 # capsule outfit, scene, build, bends, seed, frames per second). Each set was rendered after the method it
 # checked: h1-h8 found the outline following the other leg (session 4); v1-v8 found two real bends read as one
 # and the thigh's outline edge missing the thigh's turn (session 5); w1-w8 (session 5, three at 30 frames/s)
-# found the segmentation mask dropping a raised lower leg for a frame or two (w2).
+# found the segmentation mask dropping a raised lower leg for a frame or two (w2); x1-x8 below.
 ELY_HELD_OUT = [
     ("h1", "right", 95.0, 0.0, "average", "blue_shirt", -90.0, 1.2, "white_kit", "outdoor", None, 1, 101, 15.0),
     ("h2", "left", 120.0, 6.0, "female", "red_top", 90.0, 1.0, "orange_hoodie", "white_studio", "petite", 1, 102, 15.0),
@@ -85,6 +85,39 @@ ELY_HELD_OUT = [
     ("w7", "left", 90.0, 5.0, "athletic", "striped", 87.0, 1.0, "teal_tracksuit", "outdoor", "long_legs", 1, 507, 30.0),
     ("w8", "right", 125.0, 2.0, "tall_slim", "dark_skin", -89.0, 1.25, "dark_on_dark", "white_studio", "petite", 1, 508,
      15.0),
+    # x1-x8: drawn at random (numpy seed 20261201) after the mask-drop rule (session 6), at 15, 25 and 30 frames/s
+    ("x1", "left", 83.0, 4.0, "female", "red_top", 91.0, 0.98, "dark_on_dark", "dark_hall", "long_legs", 2, 701, 25.0),
+    ("x2", "left", 110.0, 1.0, "average", "striped", 87.0, 1.36, "orange_hoodie", "dark_hall", "stocky", 2, 702, 15.0),
+    ("x3", "right", 112.0, 7.0, "short_heavy", "striped", -93.0, 1.17, "dark_on_dark", "dark_hall", "long_legs", 2, 703,
+     25.0),
+    ("x4", "left", 128.0, 8.0, "short_heavy", "striped", 90.0, 1.03, "teal_tracksuit", "white_studio", "long_legs", 1,
+     704, 30.0),
+    ("x5", "right", 132.0, 0.0, "athletic", "red_top", -86.0, 0.96, "orange_hoodie", "outdoor", None, 1, 705, 30.0),
+    ("x6", "right", 118.0, 9.0, "tall_slim", "blue_shirt", -90.0, 1.03, "orange_hoodie", "dark_hall", "long_legs", 2, 706,
+     25.0),
+    ("x7", "left", 101.0, 3.0, "short_heavy", "red_top", 94.0, 0.92, "white_kit", "white_studio", None, 2, 707, 30.0),
+    ("x8", "right", 82.0, 4.0, "short_heavy", "gym", -90.0, 1.38, "orange_hoodie", "outdoor", "petite", 2, 708, 15.0),
+]
+# held-out standing hip extensions, drawn at random (numpy seed 202612011, session 6) after every method they check:
+# (name, moving side, moving leg near the camera, extension, compensation, body, appearance, camera azimuth and
+# height, capsule outfit, scene, build, pole hand, repetitions, seed, frames per second)
+HIPEXT_HELD_OUT = [
+    ("y1", "left", True, 15.0, 0.17, "average", "striped", 92.0, 0.85, "orange_hoodie", "outdoor", "petite", None, 3, 901,
+     15.0),
+    ("y2", "left", False, 23.0, 0.13, "short_heavy", "striped", -85.0, 0.99, "dark_on_dark", "outdoor", "long_legs",
+     "right", 3, 902, 30.0),
+    ("y3", "right", False, 19.0, 0.28, "average", "red_top", 90.0, 1.06, "orange_hoodie", "outdoor", None, "left", 3, 903,
+     25.0),
+    ("y4", "right", False, 15.0, 0.47, "tall_slim", "gym", 86.0, 1.43, "white_kit", "dark_hall", "long_legs", "left", 2,
+     904, 15.0),
+    ("y5", "right", True, 23.0, 0.8, "tall_slim", "gym", -85.0, 1.05, "dark_on_dark", "dark_hall", None, "right", 2, 905,
+     15.0),
+    ("y6", "left", True, 20.0, 0.16, "athletic", "gym", 84.0, 0.95, "orange_hoodie", "white_studio", "stocky", "left", 3,
+     906, 15.0),
+    ("y7", "right", True, 14.0, 0.04, "average", "blue_shirt", -94.0, 0.76, "dark_on_dark", "white_studio", "stocky", None,
+     3, 907, 15.0),
+    ("y8", "right", True, 15.0, 0.62, "short_heavy", "striped", -91.0, 1.22, "teal_tracksuit", "dark_hall", "long_legs",
+     None, 2, 908, 25.0),
 ]
 
 
@@ -260,6 +293,13 @@ def _cases(style: str, quick: bool) -> list[dict]:
                 f"ely_held_out_{n}", fps=fps, side=side, max_knee=mk, hip_lift=hl, body=BODIES[body],
                 appearance=APPEARANCES[app], camera=_cam(az, target=(0.1, 0.85, 0.0), height=ch), imaging=im,
                 seed=seed, reps=reps), outfit=outfit, scene=scene, build=build))))
+    for (n, side, _near, ext, comp, body, app, az, ch, outfit, scene, build, pole, reps, seed, fps) in HIPEXT_HELD_OUT:
+        out.append(dict(name=f"hipext_held_out_{n}", kind="hip_extension", reps=reps, leg=side, make=(
+            lambda n=n, side=side, ext=ext, comp=comp, body=body, app=app, az=az, ch=ch, outfit=outfit, scene=scene,
+            build=build, pole=pole, reps=reps, seed=seed, fps=fps: dress(hip_extension(
+                f"hipext_held_out_{n}", fps=fps, reps=reps, side=side, extension_deg=ext, compensation=comp,
+                body=BODIES[body], appearance=APPEARANCES[app], camera=_cam(az, height=ch), imaging=im, seed=seed),
+                outfit=outfit, scene=scene, build=build, pole=pole))))
     if cap:
         out.insert(4, dict(name="trainer_screen", kind="hip_extension", reps=4, leg="right",
                            make=lambda: dress(trainer_screen("trainer_screen", imaging=im, seed=25),

@@ -186,3 +186,17 @@ def test_a_flicker_in_the_hold_does_not_make_the_whole_hold_untrusted():
     assert bad[int(2.2 * 15)] and not bad[hold].any(), np.flatnonzero(bad)
     (r,) = find_repetitions(x, t, 30.0, untrusted=bad, max_dropout_s=3.0)
     assert abs(r.peak_value - 100.0) < 5.0 and r.untrusted <= 5
+
+
+def test_a_jump_must_also_be_large_enough():
+    """At 60 frames/s a change of 0.18 between two frames is 10.8 per second: fast, but within what noise does
+    to a signal; ``min_jump`` keeps such steps from being jumps while a real dropout (0.95 away and back) stays
+    one."""
+    t = np.arange(0, 4, 1 / 60)
+    x = np.full(len(t), 0.05)
+    x[60:63] = 0.23  # noise: 0.18 up for three frames
+    x[120:150] = 1.0  # the limb lost: 0.95 away and back
+    noisy = untrusted_frames(x, t, max_rate=10.0, max_dropout_s=3.0)
+    assert noisy[60:63].all()  # without min_jump the noise is a jump
+    bad = untrusted_frames(x, t, max_rate=10.0, max_dropout_s=3.0, min_jump=0.2)
+    assert not bad[55:70].any() and bad[120:150].all(), np.flatnonzero(bad)

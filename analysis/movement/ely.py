@@ -18,8 +18,12 @@ With the body outline (tracking with segmentation) the knee angle's jumps are ch
 (:func:`leg_raise`: how far the outline reaches above the legs). Where it shows both legs on the table as
 the knee landmarks do, the leg rests: a quick return to rest is not a dropout, and two bends with a rest
 between them stay two. Where it shows a lower leg bent up while the landmarks lay it on the table, those
-frames are untrusted. Two repetitions with no frame of the legs down between their peaks are one bend that
-the landmarks dipped in (their dip is untrusted, so its peak is a lower bound unless the outline reads it).
+frames are untrusted. The segmentation mask can lose the raised lower leg too, with the landmarks, for a
+second or more (a white leg against a white wall): the outline's height above the legs then falls faster than
+a lower leg can fall (``ely_max_raise_rate``) and later jumps back, and the frames between are not a rest
+(:func:`analysis.segmentation.untrusted_frames` on that height). Two repetitions with no frame of the legs down
+between their peaks are one bend that the landmarks dipped in (their dip is untrusted, so its peak is a lower
+bound unless the outline reads it).
 
 The peak is then read from the outline (the lower leg rising from the table, found without the ankle
 landmark, against the thigh's landmark line; see :func:`_outline_knee`) when the outline shows it in at
@@ -57,6 +61,7 @@ ELY_OUTLINE_SHORT = threshold("ely_outline_short")  # see norms.toml
 ELY_LEG_DOWN = threshold("ely_leg_down")  # see norms.toml
 ELY_LEG_UP = threshold("ely_leg_up")  # see norms.toml
 ELY_MIN_REST_S = threshold("ely_min_rest")  # see norms.toml
+ELY_MAX_RAISE_RATE = threshold("ely_max_raise_rate")  # see norms.toml
 
 __all__ = ["ely_test", "hip_lift", "leg_raise"]
 
@@ -203,12 +208,14 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
         low_level = np.nanpercentile(knee, 10) + min_range if np.isfinite(knee).any() else np.nan
     knee_low = knee < low_level
     up = raised > ELY_LEG_UP
-    # the legs down for a rest, not a flicker of the outline (the segmentation mask can drop a raised lower
-    # leg for a frame or two)
+    # the segmentation mask can drop a raised lower leg, for a frame or two or for longer (with the landmarks
+    # losing it too): the outline's height then falls faster than a lower leg can fall, and jumps back
+    mask_lost = untrusted_frames(raised, t, ELY_MAX_RAISE_RATE, ELY_MAX_DROPOUT_S, min_jump=ELY_LEG_UP - ELY_LEG_DOWN)
+    # the legs down for a rest, not a flicker of the outline nor a leg the mask lost
     down = np.zeros(len(t), bool)
-    for a0, b0 in true_runs(raised < ELY_LEG_DOWN):
+    for a0, b0 in true_runs((raised < ELY_LEG_DOWN) & ~mask_lost):
         down[a0:b0] = t[b0 - 1] - t[a0] >= ELY_MIN_REST_S
-    bad = (bad & ~(down & knee_low)) | (up & knee_low)
+    bad = (bad & ~(down & knee_low)) | ((up | mask_lost) & knee_low)
     reps = find_repetitions(knee, t, min_range, side=side, untrusted=bad, max_dropout_s=ELY_MAX_DROPOUT_S)
     # two bends are two only if the leg came down between them: where the outline shows the lower leg raised
     # all the way from one peak to the next, the landmarks' dip between them is a dropout
