@@ -283,6 +283,8 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     tbv_ol, ol_info = outline_thigh_angle(outline, midpoint(p, "hip"), L, fc, guide, t)
     source = _thigh_source(tbv_lm, tbv_ol, ol_info) if outline is not None else "landmarks"
     res["thigh_source"] = source
+    if source == "outline":
+        res["thigh_rest_reference"] = ol_info.get("rest_reference")
     measured = tbv_ol if source == "outline" else tbv_lm
     x = _fill(measured, t, threshold("movement_bridge_max"))  # one repetition stays one, never a value
     ser["thigh_behind_vertical"] = x

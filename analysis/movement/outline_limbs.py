@@ -29,7 +29,11 @@ so that the thigh tilts) while the outline shows the lower leg rising from the t
 
 :func:`outline_thigh_angle` = midline at rest + (rear edge - rear edge at rest), the rest being the frames
 within ``REST_WINDOW_S`` of each frame whose rear edge is lowest (so each person of a clip that films
-several in turn, and each repetition, is compared with its own rest). Pure NumPy (point-in-polygon by ray
+several in turn, and each repetition, is compared with its own rest). A midline further than
+``movement_midline_guide_max`` from the landmarks' thigh in the same frame is not the thigh's axis (a hand
+hanging at its front or a large buttock widened its cross-sections; on held-out renders of heavy builds it
+read the standing thigh 18 to 47 deg back); when the midline is not found or not the thigh in most rest
+frames, the landmarks' thigh at rest stands in for it (standing still, the pose model errs by 1 to 3 deg). Pure NumPy (point-in-polygon by ray
 crossing), for outlines of :mod:`vision.contour`.
 """
 
@@ -37,11 +41,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.norms import threshold
 from analysis.quality import quiet
 
 DISTANCES = np.linspace(0.5, 0.75, 6)  # fractions of the thigh length from the hip point
 REST_WINDOW_S = 3.0  # the rest a frame is compared with lies within this time of it
 ANGLE_STEP = 0.5  # deg
+MIDLINE_GUIDE_MAX = threshold("movement_midline_guide_max")  # see norms.toml
 
 __all__ = ["inside_polygon", "rear_edge_angle", "limb_midline", "thigh_midline_angle", "lower_leg_direction",
            "outline_thigh_angle", "raised_height"]
@@ -195,7 +201,8 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
     facing : int
         +1 / -1.
     guide : ndarray (T,)
-        The thigh angle from the landmarks (deg behind vertical, any quality): where to start looking.
+        The thigh angle from the landmarks (deg behind vertical, any quality): where to start looking, and
+        the thigh at rest where the outline's midline is not the thigh.
     timestamps : ndarray (T,)
         Seconds.
 
@@ -204,7 +211,8 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
     angle : ndarray (T,)
         Degrees behind the vertical; NaN where the outline does not show the thigh.
     info : dict
-        ``rest_frames`` (int array) and ``coverage`` (share of frames with a value).
+        ``rest_frames`` (int array), ``coverage`` (share of frames with a value) and ``rest_reference``
+        (``"outline midline"`` or ``"landmarks"``: what gave the thigh's angle at rest).
     """
     T = len(hip)
     nan = np.full(T, np.nan)
@@ -243,12 +251,22 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
     mids = np.full(T, np.nan)
     for f in np.flatnonzero(rest):
         mids[f] = thigh_midline_angle(ol[f], hip[f], length, facing, float(g[f]))
+    # a midline far from where the landmarks put the thigh is not the thigh's axis: a hand hanging at the
+    # thigh's front or a large buttock widened its cross-sections. When the midline is not found, or not the
+    # thigh, in most rest frames, the landmarks' thigh at rest stands in for it in all of them
+    found = rest & (np.abs(mids - g) <= MIDLINE_GUIDE_MAX)
+    use_midline = bool(found.sum() >= 0.5 * rest.sum())
+    if use_midline:
+        mids[rest & ~found] = np.nan
+    else:
+        mids[rest] = np.asarray(guide, dtype=np.float64)[rest]
     angle = np.full(T, np.nan)
     for f in np.flatnonzero(ok):
         near = rest & np.isfinite(mids) & (np.abs(t - t[f]) <= REST_WINDOW_S)
         if near.any():
             angle[f] = np.median(mids[near]) + level[f] - np.median(level[near])
-    info.update(rest_frames=np.flatnonzero(rest), coverage=float(np.isfinite(angle).mean()))
+    info.update(rest_frames=np.flatnonzero(rest), coverage=float(np.isfinite(angle).mean()),
+                rest_reference="outline midline" if use_midline else "landmarks")
     return angle, info
 
 
