@@ -119,6 +119,21 @@ HIPEXT_HELD_OUT = [
     ("y8", "right", True, 15.0, 0.62, "short_heavy", "striped", -91.0, 1.22, "teal_tracksuit", "dark_hall", "long_legs",
      None, 2, 908, 25.0),
 ]
+# held-out kneeling lunges (left knee down) and Thomas tests, drawn at random (numpy seed 202612012, session 6):
+# lunges (name, camera azimuth and height, body, appearance, capsule outfit, scene, build, seed, frames per second);
+# Thomas tests (name, hanging side, thigh above horizontal, knee flexion, then as the lunges)
+LUNGE_HELD_OUT = [
+    ("l1", 91.0, 0.7, "average", "gym", "white_kit", "white_studio", "petite", 801, 30.0),
+    ("l2", 86.0, 1.2, "average", "blue_shirt", "dark_on_dark", "dark_hall", "petite", 802, 30.0),
+    ("l3", -95.0, 1.02, "average", "blue_shirt", "orange_hoodie", "dark_hall", "petite", 803, 15.0),
+    ("l4", 86.0, 1.27, "female", "blue_shirt", "orange_hoodie", "outdoor", "long_legs", 804, 25.0),
+]
+THOMAS_HELD_OUT = [
+    ("t1", "right", 5.0, 65.0, -92.0, 1.38, "female", "gym", "white_kit", "outdoor", "long_legs", 851, 30.0),
+    ("t2", "left", -3.0, 98.0, 87.0, 1.19, "short_heavy", "gym", "orange_hoodie", "dark_hall", None, 852, 25.0),
+    ("t3", "left", 9.0, 62.0, 86.0, 0.91, "tall_slim", "gym", "dark_on_dark", "outdoor", "petite", 853, 30.0),
+    ("t4", "left", -14.0, 85.0, -91.0, 1.13, "athletic", "striped", "teal_tracksuit", "white_studio", "stocky", 854, 25.0),
+]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -300,6 +315,19 @@ def _cases(style: str, quick: bool) -> list[dict]:
                 f"hipext_held_out_{n}", fps=fps, reps=reps, side=side, extension_deg=ext, compensation=comp,
                 body=BODIES[body], appearance=APPEARANCES[app], camera=_cam(az, height=ch), imaging=im, seed=seed),
                 outfit=outfit, scene=scene, build=build, pole=pole))))
+    for (n, az, ch, body, app, outfit, scene, build, seed, fps) in LUNGE_HELD_OUT:
+        out.append(dict(name=f"lunge_held_out_{n}", kind="lunge", reps=1, leg="left", make=(
+            lambda n=n, az=az, ch=ch, body=body, app=app, outfit=outfit, scene=scene, build=build, seed=seed, fps=fps:
+            dress(kneeling_lunge(f"lunge_held_out_{n}", fps=fps, body=BODIES[body], appearance=APPEARANCES[app],
+                                 camera=_cam(az, target=(0.1, 0.6, 0.0), height=ch), imaging=im, seed=seed),
+                  outfit=outfit, scene=scene, build=build))))
+    for (n, side, th, kn, az, ch, body, app, outfit, scene, build, seed, fps) in THOMAS_HELD_OUT:
+        out.append(dict(name=f"thomas_held_out_{n}", kind="thomas", reps=1, leg=side, make=(
+            lambda n=n, side=side, th=th, kn=kn, az=az, ch=ch, body=body, app=app, outfit=outfit, scene=scene,
+            build=build, seed=seed, fps=fps: dress(thomas_test(
+                f"thomas_held_out_{n}", fps=fps, hanging=side, thigh_deg=th, knee_deg=kn, body=BODIES[body],
+                appearance=APPEARANCES[app], camera=_cam(az, target=(-0.35, 0.8, 0.0), height=ch), imaging=im,
+                seed=seed), outfit=outfit, scene=scene, build=build))))
     if cap:
         out.insert(4, dict(name="trainer_screen", kind="hip_extension", reps=4, leg="right",
                            make=lambda: dress(trainer_screen("trainer_screen", imaging=im, seed=25),

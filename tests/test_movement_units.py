@@ -282,3 +282,38 @@ def test_a_lower_leg_lost_by_landmarks_and_mask_together_is_one_bend_not_two():
         assert m["reason"] and m["extra"]["at_least_deg"] <= truth + 3.0
     else:
         assert m["value"] == pytest.approx(truth, abs=3.0)
+
+
+def test_a_dip_of_the_hugged_hip_in_the_hold_is_not_a_second_hug():
+    """A held-out render (capsule, white clothes, 30 frames/s): in a steady hold the hugged hip's landmarks
+    dipped by 40 deg and rose again, and the Thomas test counted two hugs. A second hug needs the leg let down
+    in between (``thomas_release_fraction``); a real second hug after letting the leg hang still counts."""
+    d, t, px, vis = truth_track("thomas_test")
+    # the hold made 4 s longer (the last frame kept), so that two hugs fit in it
+    px, vis = np.concatenate([px, np.repeat(px[-1:], 60, 0)]), np.concatenate([vis, np.repeat(vis[-1:], 60, 0)])
+    t = np.arange(len(px)) / 15.0
+    hug = [26, 28, 30, 32]  # the right (hugged) knee, ankle, heel and foot index
+
+    def turned(dip: np.ndarray, deg: float) -> np.ndarray:
+        """The hugged leg turned about its hip towards less flexion: by ``deg`` in a bump over the ``dip``
+        frames, and let down by 60 deg over the last five frames (so that the hold before them ends)."""
+        angle = np.zeros(len(t))
+        angle[dip] = deg * np.sin(np.linspace(0, np.pi, len(dip)))
+        angle[-5:] = np.linspace(12.0, 60.0, 5)
+        for sign in (1.0, -1.0):
+            out = px.copy()
+            for f in np.flatnonzero(angle):
+                a = np.radians(sign * angle[f])
+                rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+                out[f, hug] = (px[f, hug] - px[f, 24]) @ rot.T + px[f, 24]
+            hip = leg_series(out, "right", 0, hip="side")["hip_angle"]
+            if hip[dip[len(dip) // 2]] > hip[dip[0]]:
+                return out  # the hip angle opened: less flexion
+        raise AssertionError("no rotation lowered the flexion")
+
+    assert len(thomas_test(t, px, vis)["repetitions"]) == 1
+    wobble = turned(np.arange(56, 77), 45.0)  # down to about 80 deg of flexion, from 125, and back
+    res = thomas_test(t, wobble, vis)
+    assert len(res["repetitions"]) == 1, [r["phases"] for r in res["repetitions"]]
+    let_down = turned(np.arange(56, 77), 105.0)  # down to the hanging level, and a second hug
+    assert len(thomas_test(t, let_down, vis)["repetitions"]) == 2

@@ -5,8 +5,11 @@ to the chest, the tested leg hanging over the edge):
 
 * The **hugged** leg is the one whose hip bends most (smallest shoulder-hip-knee angle); the other is
   the **tested** leg. Values are read over the **hold**: the frames in which the hugged hip stays within
-  5 % of its largest flexion (:func:`analysis.segmentation.find_repetitions` on its flexion). The hip
-  point is each side's own hip landmark (``leg_series(..., hip="side")``).
+  5 % of its largest flexion (:func:`analysis.segmentation.find_repetitions` on its flexion). A second
+  hug counts only when the hugged leg was let down in between (its hip flexion back to within
+  ``thomas_release_fraction`` of the hug's rise above the resting level): the pose model's reading of a
+  hugged hip can dip by 40 deg and rise again in a steady hold. The hip point is each side's own hip
+  landmark (``leg_series(..., hip="side")``).
 * ``thigh_above_horizontal`` (deg): the tested thigh (hip -> knee) above the image horizontal, **+ = knee
   higher than the hip** (the thigh does not drop to the table level: short hip flexors, iliopsoas).
   Assumes a level camera and table.
@@ -69,6 +72,14 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None) -> d
     hug = other_side(side)
     res["side"], res["hugged_side"] = side, hug
     reps = find_repetitions(flex[hug], t, threshold("thomas_min_hug"), side=side, min_gap_s=1.5)
+    # a new hug starts only after the leg was let down again: a dip of the hugged hip's landmarks in the hold
+    # that stays well above the hanging level is the same hug (the pose model's reading wobbles there)
+    release = threshold("thomas_release_fraction")
+    for k in range(len(reps) - 1, 0, -1):
+        if reps[k].rest_value > min(r.rest_value for r in reps[:k]) + release * reps[k - 1].amplitude:
+            del reps[k]
+    for j, r in enumerate(reps, 1):
+        r.index = j
     i = SIDE_IDX[side]
     L = trunk_length(p)
     trunk_ang = geo.line_angle_to_horizontal(midpoint(p, "hip"), midpoint(p, "shoulder"))
