@@ -17,6 +17,7 @@ import time
 import streamlit as st
 
 from analysis.intake import IntakeError, form as intake_form
+from analysis.movement import STATED_LEG_KINDS
 from privacy.files import private_umask
 from privacy.text import md_escape
 from ui import checks as uc
@@ -31,6 +32,7 @@ log = logging.getLogger("posture.app")
 
 SOURCES = {"sample": "Built-in example", "upload": "Upload a video or photo", "live": "Live webcam",
            "snapshot": "Webcam snapshot (photo)"}
+LEG_CHOICES = {None: "Found from the movement", "left": "Left", "right": "Right"}
 CHECK_ICON = {"ok": ":green[:material/check_circle:]", "warn": ":orange[:material/warning:]",
               "bad": ":red[:material/cancel:]", "skip": ":gray[:material/remove:]"}
 LEAD_BOX = {"good": (st.success, ":material/check_circle:"), "attention": (st.warning, ":material/error:"),
@@ -91,7 +93,7 @@ def show_setup(ck: uc.CheckKind) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- sources
-def from_sample(ck: uc.CheckKind) -> Result | None:
+def from_sample(ck: uc.CheckKind, leg: str | None = None) -> Result | None:
     sample = ck.sample_path() if ck.sample else None
     if ck.id == uc.DEFAULT_CHECK or sample is None:
         sample = ur.sample_path() if ck.id == uc.DEFAULT_CHECK else sample
@@ -103,11 +105,11 @@ def from_sample(ck: uc.CheckKind) -> Result | None:
         st.info(ur.sample_missing_message(sample))
         return None
     st.caption(ur.sample_note(sample))
-    return run(("sample", file_sha256(sample), str(sample), ck.id),
-               lambda progress: analyse_path(sample, progress=progress, check=ck.id))
+    return run(("sample", file_sha256(sample), str(sample), ck.id, leg),
+               lambda progress: analyse_path(sample, progress=progress, check=ck.id, leg=leg))
 
 
-def from_upload(ck: uc.CheckKind) -> Result | None:
+def from_upload(ck: uc.CheckKind, leg: str | None = None) -> Result | None:
     uploaded = st.file_uploader("Video or photo of one person, whole body in view", type=list(ur.UPLOAD_TYPES),
                                 help=ur.UPLOAD_HELP)
     if uploaded is None:
@@ -120,14 +122,14 @@ def from_upload(ck: uc.CheckKind) -> Result | None:
         show_setup(ck)
         return None
     # streamed to a private temporary file: no copy of the whole upload in memory
-    result = run(("upload", sha256_upload(uploaded), uploaded.name, ck.id),
-                 lambda progress: analyse_upload(uploaded.name, uploaded, progress=progress, check=ck.id))
+    result = run(("upload", sha256_upload(uploaded), uploaded.name, ck.id, leg),
+                 lambda progress: analyse_upload(uploaded.name, uploaded, progress=progress, check=ck.id, leg=leg))
     if result is None:
         show_setup(ck)
     return result
 
 
-def from_snapshot(ck: uc.CheckKind) -> Result | None:
+def from_snapshot(ck: uc.CheckKind, leg: str | None = None) -> Result | None:
     if not ck.is_standing:
         st.info("A single photo cannot show a movement: record a short video of the test and upload it.")
         return None
@@ -136,8 +138,8 @@ def from_snapshot(ck: uc.CheckKind) -> Result | None:
     if shot is None:
         show_setup(ck)
         return None
-    return run(("snapshot", sha256_upload(shot), ck.id),
-               lambda progress: analyse_upload("webcam snapshot.jpg", shot, progress=progress, check=ck.id))
+    return run(("snapshot", sha256_upload(shot), ck.id, leg),
+               lambda progress: analyse_upload("webcam snapshot.jpg", shot, progress=progress, check=ck.id, leg=leg))
 
 
 def live_processor(ck: uc.CheckKind):
@@ -165,7 +167,7 @@ def show_live_checks(box, checks: list[dict], want: str) -> None:
     box.markdown("  \n".join(lines) if lines else " ")
 
 
-def from_live(ck: uc.CheckKind) -> Result | None:
+def from_live(ck: uc.CheckKind, leg: str | None = None) -> Result | None:
     from ui.live import live_view, telemetry_text
 
     if not ck.live:
@@ -223,8 +225,8 @@ def from_live(ck: uc.CheckKind) -> Result | None:
     capture = proc.take_capture()
     if capture is not None:
         show_live_state(state_box, live_view(proc.status(), True, analysing=True))
-        result = run(("live", time.time(), ck.id),
-                     lambda progress: analyse_capture(capture, progress=progress, check=ck.id))
+        result = run(("live", time.time(), ck.id, leg),
+                     lambda progress: analyse_capture(capture, progress=progress, check=ck.id, leg=leg))
         if result is not None:
             st.session_state[f"live_result_{ck.id}"] = result
     s = proc.status()
@@ -561,13 +563,19 @@ def main() -> None:
         role = st.radio("Who is looking at the results?", list(up.ROLES), format_func=up.ROLES.get, key="role")
         check_id = st.selectbox("What to check", list(uc.CHECKS), format_func=lambda c: uc.CHECKS[c].title,
                                 key="check")
+        ck = uc.get(check_id)
+        leg = None
+        if ck.test in STATED_LEG_KINDS:
+            leg = st.radio("Tested leg", list(LEG_CHOICES), format_func=LEG_CHOICES.get, key="leg",
+                           help="Seen from the side, the pose model can mix up the two legs' names. Say which leg "
+                                "is tested and it is named so; the test still finds it from the movement.")
         st.caption(ur.PRIVACY)
-    ck = uc.get(check_id)
     st.title(ur.TITLE)
     st.caption(ur.INTRO)
     source = st.radio("Where the recording comes from", list(SOURCES), format_func=SOURCES.get, horizontal=True,
                       key="source")
-    result = {"sample": from_sample, "upload": from_upload, "live": from_live, "snapshot": from_snapshot}[source](ck)
+    result = {"sample": from_sample, "upload": from_upload, "live": from_live,
+              "snapshot": from_snapshot}[source](ck, leg)
     if result is None:
         return
     a = result.assessment

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from analysis.advice import format_plan_text
 from analysis.movement import KINDS as MOVEMENT_TESTS
+from analysis.movement import STATED_LEG_KINDS
 from analysis.report_text import format_assessment, format_movement
 from privacy.files import open_private, private_umask
 from privacy.text import one_line, printable
@@ -86,6 +87,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from capture.analyze import analyze_file
 
     path = Path(args.file) if args.file else SAMPLE
+    if args.leg and args.test not in STATED_LEG_KINDS:
+        print(f"error: --leg names the tested leg of a one-leg movement test: use it with --test "
+              f"{', '.join(STATED_LEG_KINDS)}.", file=sys.stderr)
+        return EXIT_INPUT
     if not args.file:
         print(f"No file given: analysing the built-in sample {path.name}.")
     update, close = _progress_bar(args.quiet)
@@ -113,7 +118,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                                 segmentation=not args.no_segmentation, max_side=args.max_side or None,
                                 progress=update, height_cm=args.height_cm, want_view=args.view,
                                 calibration=calibration, intake=intake, role=args.role, test=args.test,
-                                still_stride=args.still_stride)
+                                leg=args.leg, still_stride=args.still_stride)
     except InputError as e:
         close()
         print(f"error: {printable(e)}", file=sys.stderr)
@@ -461,6 +466,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--no-annotate", action="store_true", help="do not write the annotated video/image (faster)")
     a.add_argument("--test", choices=list(MOVEMENT_TESTS), metavar="TEST",
                    help="analyse the clip as a movement test instead of standing posture: " + ", ".join(MOVEMENT_TESTS))
+    a.add_argument("--leg", choices=["left", "right"],
+                   help="with --test hip_extension, lunge, thomas or ely: the tested leg (the one that swings back, "
+                        "the back leg, the hanging leg, the bending knee). The test still finds it from the "
+                        "movement; this names it when the pose model mixes up the legs' names in a side view")
     a.add_argument("--height-cm", type=float, metavar="CM",
                    help="the person's standing height: plumb-line offsets and shifts in cm instead of %% of height")
     a.add_argument("--view", choices=["any", "side", "frontal", "front", "back"], default="any",

@@ -182,6 +182,7 @@ def analyze_file(
     intake=None,
     role: str = "client",
     test: str | None = None,
+    leg: str | None = None,
     still_stride: int = 1,
     people_in_turn: bool = False,
     probe_people: bool = True,
@@ -215,7 +216,8 @@ def analyze_file(
     The assessment carries the advice plan (:func:`analysis.advice.build_plan` for ``intake`` and ``role``)
     under ``"plan"``; without an intake the plan asks for the safety questions first.
     With ``test`` (a movement test kind, see :func:`analysis.movement.run_movement_test`) the clip is
-    analysed as that test instead of standing posture, written to ``NAME.movement.json``, and the
+    analysed as that test instead of standing posture (``leg``: the tested leg as the person states it, see
+    :func:`analysis.movement.run_movement_test`), written to ``NAME.movement.json``, and the
     plan is built from its findings; when the test's gates failed (``ok`` false) its problems join the
     problems and there is no plan (``"plan": None``). ``still_stride`` > 1 analyses fewer frames while the
     person stands still (see :func:`track`). With ``people_in_turn`` the clip holds several people one after
@@ -238,7 +240,7 @@ def analyze_file(
         return _analyze(path, source, out, name.stem, [name.note] if name.note else [], annotate=annotate, csv=csv,
                         segmentation=segmentation, max_side=max_side, progress=progress, assess=assess,
                         standing={"height_cm": height_cm, "want_view": want_view, "calibration": calibration},
-                        intake=intake, role=role, test=test, still_stride=still_stride,
+                        intake=intake, role=role, test=test, leg=leg, still_stride=still_stride,
                         people_in_turn=people_in_turn, probe_people=probe_people, models=models)
     except BaseException:
         name.release()  # the placeholder summary, when nothing was written in its place
@@ -246,7 +248,7 @@ def analyze_file(
 
 
 def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, csv, segmentation, max_side,
-             progress, assess, standing: dict, intake, role, test, still_stride, people_in_turn=False,
+             progress, assess, standing: dict, intake, role, test, leg=None, still_stride, people_in_turn=False,
              probe_people=True, models=None) -> Analysis:
     """The body of :func:`analyze_file` once the source is open and the output name claimed."""
     outputs: dict[str, str] = {}
@@ -304,7 +306,7 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     summary["notes"] = notes
     problems = problems_of(summary, tracked, person)
     if test and summary["frames_with_person"]:
-        assessment = movement_results(seq, test, intake, role, people_in_turn, person)
+        assessment = movement_results(seq, test, intake, role, people_in_turn, person, leg=leg)
         if not person.passed:
             assessment["problems"].insert(0, problems[0])
         problems += assessment["problems"][0 if person.passed else 1:]
@@ -331,10 +333,11 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
 
 
 def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "client", people_in_turn: bool = False,
-                     person: Check | None = None) -> dict:
+                     person: Check | None = None, leg: str | None = None) -> dict:
     """The movement test ``test`` on a track, gated by the ``person`` check (:func:`analysis.people.gate_result`)
     when one is given, with its advice plan under ``"plan"`` (:func:`analysis.movement.run_movement_test`,
-    :func:`analysis.advice.build_plan`; None when the test's gates failed).
+    :func:`analysis.advice.build_plan`; None when the test's gates failed). ``leg``: the tested leg as the
+    person states it (see :func:`analysis.movement.run_movement_test`).
 
     With ``people_in_turn`` the track is cut into the people who did the test one after the other
     (:func:`analysis.people_in_turn.split_people`) and the test runs on each:
@@ -346,7 +349,7 @@ def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "cli
         sl = slice(a, b)
         res = run_movement_test(test, seq.timestamps[sl], seq.pixels[sl], seq.visibility[sl],
                                 outline=None if seq.outline is None else seq.outline[sl], world=seq.world[sl],
-                                landmarks=seq.landmarks[sl], image_size=seq.image_size[sl])
+                                landmarks=seq.landmarks[sl], image_size=seq.image_size[sl], leg=leg)
         if person is not None:
             gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
             if person.blocking and not person.passed:

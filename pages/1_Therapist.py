@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 import streamlit_image_coordinates as sic
 
+from analysis.movement import STATED_LEG_KINDS
 from analysis.red_flags import red_flag_questions
 from privacy.files import private_dir, private_tempdir, private_umask
 from privacy.text import md_escape, one_line, unique_names
@@ -184,6 +185,11 @@ with tab_new:
             c1, c2 = st.columns(2)
             test = c1.selectbox("Protocol", PROTOCOLS, format_func=ucmp.protocol_name, key="protocol")
             session_label = c2.text_input("Session name (e.g. 'before treatment')", key="session_label")
+            leg = c1.selectbox("Tested leg (hip extension, lunge, Thomas test, prone knee bend)",
+                               [None, "left", "right"], key="tested_leg",
+                               format_func=lambda v: "found from the movement" if v is None else v,
+                               help="Seen from the side, the pose model can give the two legs each other's names; a "
+                                    "stated leg is named so (the test still finds it from the movement).")
             keep_video = st.checkbox("Keep the videos in the records (needs the client's video consent)",
                                      key="keep_video", disabled=not given["video"])
             retest = st.checkbox("These are quick repeats of one test: store this client's own noise", key="retest")
@@ -209,7 +215,8 @@ with tab_new:
                             sid, ids = wf.analyse_and_store(
                                 rec, client["id"], [p for p, _ in keep], test=None if test == "standing" else test,
                                 keep_video=keep_video and given["video"], assessor=assessor, label=session_label,
-                                notes=[note] if note else [], display_names=[n for _, n in keep])
+                                notes=[note] if note else [], display_names=[n for _, n in keep],
+                                leg=leg if test in STATED_LEG_KINDS else None)
                             msg = f"Stored {len(ids)} capture(s) in a new session."
                             if retest and len(ids) >= 2:
                                 wf.test_retest(rec, client["id"], ids)

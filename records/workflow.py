@@ -41,21 +41,23 @@ def protocol_of(test: str | None) -> str:
 
 
 def analyse(path: str | Path, out_dir: str | Path, *, test: str | None = None, display_name: str | None = None,
-            progress=None, segmentation: bool = True, calibration=None):
-    """Run the pipeline on a file (standing posture, or the movement ``test``), its outputs in ``out_dir``;
-    returns the Analysis."""
+            progress=None, segmentation: bool = True, calibration=None, leg: str | None = None):
+    """Run the pipeline on a file (standing posture, or the movement ``test`` with its tested ``leg`` when
+    stated), its outputs in ``out_dir``; returns the Analysis."""
     from capture.analyze import analyze_file
 
     return analyze_file(path, Path(out_dir), annotate=False, segmentation=segmentation, progress=progress,
-                        display_name=display_name, test=test, calibration=calibration, role="therapist")
+                        display_name=display_name, test=test, calibration=calibration, role="therapist", leg=leg)
 
 
 def capture_of_file(path: str | Path, *, test: str | None = None, display_name: str | None = None,
-                    keep_video: bool = False, calibration=None, progress=None) -> CaptureIn:
+                    keep_video: bool = False, calibration=None, progress=None,
+                    leg: str | None = None) -> CaptureIn:
     """Analyse a file in a private temporary folder (deleted when done, also on an error) and return what
     to store: everything is in memory, nothing of the analysis stays on disk."""
     with private_tempdir("posture-analysis-") as tmp:
-        a = analyse(path, tmp, test=test, display_name=display_name, calibration=calibration, progress=progress)
+        a = analyse(path, tmp, test=test, display_name=display_name, calibration=calibration, progress=progress,
+                    leg=leg)
         return capture_from_analysis(a, path, test=test, keep_video=keep_video)
 
 
@@ -100,8 +102,9 @@ def capture_in(seq, track: bytes, results: dict | None, summary: dict, path: str
 
 def analyse_and_store(rec: Records, client_id: int, paths: list[str | Path], *, test: str | None = None,
                       keep_video: bool = False, assessor: str = "", label: str = "", notes: list[str] = (),
-                      display_names: list[str] | None = None) -> tuple[int, list[int]]:
-    """Analyse each file and store them as one new session (one transaction, after all analyses ran).
+                      display_names: list[str] | None = None, leg: str | None = None) -> tuple[int, list[int]]:
+    """Analyse each file and store them as one new session (one transaction, after all analyses ran); ``leg``:
+    the tested leg of a one-leg movement test as the therapist states it.
 
     The client's consent is checked first (``records``, and ``video`` with ``keep_video``), before any
     analysis runs; :class:`~records.errors.ConsentMissing` otherwise. Returns (session id, capture ids in order).
@@ -111,7 +114,8 @@ def analyse_and_store(rec: Records, client_id: int, paths: list[str | Path], *, 
     cal = _calibration_for(rec, client_id)
     for i, p in enumerate(paths):
         name = display_names[i] if display_names else None
-        caps.append(capture_of_file(p, test=test, display_name=name, keep_video=keep_video, calibration=cal))
+        caps.append(capture_of_file(p, test=test, display_name=name, keep_video=keep_video, calibration=cal,
+                                    leg=leg))
     sid = rec.save_session(client_id, caps, assessor=assessor, label=label, notes=notes)
     return sid, [c["id"] for c in rec.captures(session_id=sid)]
 

@@ -224,6 +224,19 @@ def test_a_movement_test_on_its_example(monkeypatch):
     assert "repetition(s) found" in all_text(at)
 
 
+def test_the_tested_leg_can_be_stated_for_a_one_leg_test(monkeypatch):
+    """A one-leg movement test offers the tested leg (found from the movement unless stated); standing posture
+    does not."""
+    monkeypatch.delenv(ur.SAMPLE_ENV, raising=False)
+    at = run_app()
+    assert not [r for r in at.radio if r.key == "leg"]
+    at = run_app(check="hip_extension")
+    assert at.radio(key="leg").value is None  # found from the movement
+    at.radio(key="leg").set_value("right").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "right leg, near the camera (as stated)" in all_text(at)
+
+
 def test_live_webcam_section_with_the_component_stubbed(monkeypatch, tmp_path):
     import streamlit_webrtc
 

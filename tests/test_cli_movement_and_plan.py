@@ -81,3 +81,18 @@ def test_a_failed_blocking_check_gives_no_number_no_stretch_and_exit_3(tmp_path)
     assert "Stretches" not in proc.stdout and "No advice plan" in proc.stdout
     assert "repetition 1 (" not in proc.stdout and ", best:" not in proc.stdout
     assert "kneeling" in proc.stderr  # the refusal is a problem the user can act on
+
+
+def test_the_tested_leg_can_be_stated(tmp_path):
+    """``--leg`` names the tested leg (the pose model can exchange the legs' names in a side view); it only
+    goes with a one-leg movement test."""
+    proc = cli("analyze", str(SAMPLES / "thomas_test.mp4"), "--leg", "left", "-q", cwd=tmp_path)
+    assert proc.returncode == 2 and "--leg" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "posture-output").exists()
+    proc = cli("analyze", str(SAMPLES / "thomas_test.mp4"), "--test", "thomas", "--leg", "left", "-q",
+               "--no-annotate", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads((tmp_path / "posture-output" / "thomas_test.movement.json").read_text())
+    assert result["ok"] and result["side"] == "left" and result["leg_labels"]["stated_leg"] == "left"
+    assert result["leg_labels"]["exchanged_for_stated_leg"] is False  # the model named the legs right here
+    assert "(as stated)" in proc.stdout

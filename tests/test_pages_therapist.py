@@ -241,3 +241,20 @@ def test_trainer_page_keeps_no_clips_and_takes_only_safe_batch_names(tmp_path, m
     assert (folder / "out" / "roster.csv").is_file() and not (folder / "clips").exists()
     assert not any(p.suffix == ".mp4" for p in folder.rglob("*"))  # the clips are not kept
     assert list(tmpdir.iterdir()) == []
+
+
+def test_therapist_states_the_tested_leg_of_a_movement_test(therapist_db, monkeypatch):
+    """The tested leg chosen with the protocol is stored with the result, and names the leg."""
+    at = _app("pages/1_Therapist.py", therapist_db["location"], monkeypatch)
+    at.run()
+    at.file_uploader(key="uploads").set_value([("thomas.mp4", (ROOT / "sample_media" / "thomas_test.mp4").read_bytes(),
+                                                "video/mp4")])
+    at.selectbox(key="protocol").set_value("thomas")
+    at.selectbox(key="tested_leg").set_value("left")
+    at.button(key="store").click().run()
+    assert not at.exception, at.exception
+    with Records(therapist_db["location"]) as rec:
+        caps = [c for c in rec.captures(client_id=therapist_db["client_id"]) if c["protocol"] == "thomas"]
+        assert len(caps) == 1
+        res = rec.capture(caps[0]["id"], blobs=False)["results"]
+    assert res["side"] == "left" and res["leg_labels"]["stated_leg"] == "left" and res["leg"].endswith("(as stated)")

@@ -91,13 +91,14 @@ def video_frame(path: Path, index: int) -> np.ndarray | None:
 
 
 def analyse_path(path: str | Path, *, progress: Progress | None = None, name: str | None = None,
-                 check: str = "standing_side") -> Result:
+                 check: str = "standing_side", leg: str | None = None) -> Result:
     """Analyse a video or photo with :func:`capture.analyze.analyze_file` into a temporary folder and
     return everything the page needs in memory.
 
     ``name`` is the file name shown and stored in the outputs instead of ``path`` (for uploads, whose
     temporary path means nothing to the user). ``check`` (a key of :data:`ui.checks.CHECKS`) picks the
-    standing assessment (with the view it wants) or the movement test; the silhouette is always computed
+    standing assessment (with the view it wants) or the movement test (``leg``: its tested leg as the user
+    states it, see :func:`analysis.movement.run_movement_test`); the silhouette is always computed
     (the pelvic-tilt estimate and the spinal curve need it).
 
     Raises
@@ -114,7 +115,8 @@ def analyse_path(path: str | Path, *, progress: Progress | None = None, name: st
     with private_tempdir("posture-app-") as tmp:
         # the user's file name, and no temporary path, in what is shown and downloaded
         analysis = analyze_file(path, Path(tmp) / "out", annotate=True, csv=False, progress=progress, display_name=name,
-                                segmentation=True, want_view=ck.want if ck.is_standing else "any", test=ck.test)
+                                segmentation=True, want_view=ck.want if ck.is_standing else "any", test=ck.test,
+                                leg=leg)
         summary, seq = analysis.summary, analysis.sequence
         track_npz = Path(analysis.outputs["track"]).read_bytes()
         summary_json = json.dumps(summary, indent=2).encode()
@@ -161,15 +163,15 @@ def save_upload(data: bytes | BinaryIO, dest: Path) -> Path:
 
 
 def analyse_upload(name: str, data: bytes | BinaryIO, *, progress: Progress | None = None,
-                   check: str = "standing_side") -> Result:
+                   check: str = "standing_side", leg: str | None = None) -> Result:
     """Stream an uploaded file into a private temporary folder (deleted afterwards) and analyse it."""
     with private_tempdir("posture-upload-") as tmp:
         path = save_upload(data, Path(tmp) / safe_filename(name))
-        return analyse_path(path, progress=progress, name=Path(name.replace("\\", "/")).name, check=check)
+        return analyse_path(path, progress=progress, name=Path(name.replace("\\", "/")).name, check=check, leg=leg)
 
 
 def analyse_capture(capture, *, progress: Progress | None = None, check: str = "standing_side",
-                    name: str = "webcam capture.mp4") -> Result:
+                    name: str = "webcam capture.mp4", leg: str | None = None) -> Result:
     """Analyse the frames kept by the live webcam check (:class:`ui.live.Capture`) with the full pipeline
     (silhouette, steadiest window, assessment), through a temporary in-memory clip."""
     from ui.live import write_capture
@@ -177,7 +179,7 @@ def analyse_capture(capture, *, progress: Progress | None = None, check: str = "
     with private_tempdir("posture-live-") as tmp:
         path = Path(tmp) / "capture.mp4"
         write_capture(capture, path)
-        return analyse_path(path, progress=progress, name=name, check=check)
+        return analyse_path(path, progress=progress, name=name, check=check, leg=leg)
 
 
 class ResultCache:

@@ -3,7 +3,8 @@
 One module per test, the shared parts beside them; :func:`run_movement_test` is the single entry point
 (``from analysis.movement import run_movement_test, KINDS``):
 
-* :mod:`.run` - :func:`run_movement_test` and :data:`KINDS`: labels, facing, the test, the gates.
+* :mod:`.run` - :func:`run_movement_test` and :data:`KINDS`: labels, facing, the test, the gates (and the
+  tested leg as the person states it, for :data:`STATED_LEG_KINDS`).
 * :mod:`.series` - the shared per-frame series (landmark cleaning, leg and trunk angles, the lumbar
   outline angle, facing), reading values and building Metrics over repetitions; sign conventions.
 * :mod:`.legs` - leg identity: consistent left/right labels, near and far leg, the leg that moved.
@@ -17,6 +18,6 @@ One module per test, the shared parts beside them; :func:`run_movement_test` is 
 Repetitions themselves are found by :func:`analysis.segmentation.find_repetitions`.
 """
 
-from analysis.movement.run import KINDS, run_movement_test
+from analysis.movement.run import KINDS, STATED_LEG_KINDS, run_movement_test
 
-__all__ = ["KINDS", "run_movement_test"]
+__all__ = ["KINDS", "STATED_LEG_KINDS", "run_movement_test"]

@@ -252,7 +252,8 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         out.append(check_position(pixels, visibility, pr["position"]))
     if kind in ("thomas", "thomas_front", "ely"):
         out.append(check_lying_face(kind, world, pixels, visibility))
-    if result is not None and result.get("leg_certain") is False:
+    if result is not None and result.get("leg_certain") is False \
+            and not (result.get("leg_labels") or {}).get("stated_leg"):
         out.append(Check("leg", False, None, "", "which leg moved is not certain: the pose model kept the two "
                          "knees together", "film with the moving leg nearest the camera, in clothes that show "
                          "the legs apart"))

@@ -16,12 +16,13 @@ from analysis import protocols
 from analysis.movement.checks import check_clip, failed_blocking, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
-from analysis.movement.legs import consistent_labels
-from analysis.movement.series import near_side_of, resolve_facing
+from analysis.movement.legs import LEG_PAIRS, consistent_labels, leg_words
+from analysis.movement.series import SIDES, near_side_of, resolve_facing
 from analysis.movement.sit_to_stand import sit_to_stand_test
 from analysis.movement.thomas import thomas_front_test, thomas_test
 from analysis.movement.walk import walk_test
 from analysis.quality import quiet
+from analysis.segmentation import swap_legs
 from analysis.view import body_yaw, facing_sign, typical_yaw
 
 KINDS = ("hip_extension", "lunge", "sit_to_stand", "thomas", "thomas_front", "ely", "walk")
@@ -29,7 +30,24 @@ SYNONYMS = {"run": "walk", "running": "walk", "walking": "walk", "kneeling_lunge
             "prone_knee_bend": "ely", "thomas_test": "thomas"}
 LYING = ("thomas", "thomas_front", "ely")
 
-__all__ = ["KINDS", "run_movement_test"]
+STATED_LEG_KINDS = ("hip_extension", "lunge", "thomas", "ely")  # tests of one leg, found from the movement
+
+__all__ = ["KINDS", "STATED_LEG_KINDS", "run_movement_test"]
+
+
+def _measure(kind: str, t, lab, lvis, outline, world, fc: int, side: str | None, info: dict) -> dict:
+    """The test of ``kind`` on consistently labelled landmarks (see :func:`run_movement_test`)."""
+    if kind in ("hip_extension", "lunge"):
+        return hip_extension_test(t, lab, lvis, kind=kind, outline=outline, facing=fc, side=side)
+    if kind == "walk":
+        return walk_test(t, lab, lvis, world=world, facing=fc, side=side, label_swaps=info["swapped_frames"])
+    if kind == "sit_to_stand":
+        return sit_to_stand_test(t, lab, lvis, outline=outline, facing=fc, side=side)
+    if kind == "thomas":
+        return thomas_test(t, lab, lvis, side=side)
+    if kind == "thomas_front":
+        return thomas_front_test(t, lab, lvis, side=side)
+    return ely_test(t, lab, lvis, side=side, outline=outline)
 
 
 def _near_side_lying(world, kind: str) -> str | None:
@@ -41,7 +59,8 @@ def _near_side_lying(world, kind: str) -> str | None:
 
 
 def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None, world=None, landmarks=None,
-                      image_size=None, side: str | None = None, facing=None, checks: bool = True) -> dict:
+                      image_size=None, side: str | None = None, leg: str | None = None, facing=None,
+                      checks: bool = True) -> dict:
     """Run one movement test on a landmark track and return a JSON-ready dict.
 
     Parameters
@@ -66,7 +85,15 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     image_size : ndarray (T, 2), optional
         ``PoseSequence.image_size``: the activity and person-size checks.
     side : str, optional
-        The person's ``"left"``/``"right"`` side to test; default found from the movement.
+        The landmarks' ``"left"``/``"right"`` leg to measure, as the pose model labelled it; default found
+        from the movement.
+    leg : str, optional
+        The leg the person or their therapist says is tested (``"left"``/``"right"``; for
+        :data:`STATED_LEG_KINDS`). The tested leg is still found from the movement (the thigh that swings
+        back, the back leg of the lunge, the hanging leg, the bending knee); when the pose model named that
+        leg the other side, the two legs' labels are exchanged for the whole clip (in a side view the model
+        can exchange them with nothing in the landmarks to show it) and ``leg_labels["exchanged_for_stated_leg"]``
+        says so.
     facing : optional
         +1 / -1 / ``"image_right"`` ...; default from the face (else ``world``).
     checks : bool
@@ -93,22 +120,23 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     near = _near_side_lying(world, kind) if kind in LYING else near_side_of(fc)
     # lying, the near leg may be the hidden one (a knee hugged to the chest): no near/far exchange then
     lab, lvis, info = consistent_labels(raw, vis, None if kind in LYING else near)
-    if kind in ("hip_extension", "lunge"):
-        res = hip_extension_test(t, lab, lvis, kind=kind, outline=outline, facing=fc, side=side)
-    elif kind == "walk":
-        res = walk_test(t, lab, lvis, world=world, facing=fc, side=side, label_swaps=info["swapped_frames"])
-    elif kind == "sit_to_stand":
-        res = sit_to_stand_test(t, lab, lvis, outline=outline, facing=fc, side=side)
-    elif kind == "thomas":
-        res = thomas_test(t, lab, lvis, side=side)
-    elif kind == "thomas_front":
-        res = thomas_front_test(t, lab, lvis, side=side)
-    else:
-        res = ely_test(t, lab, lvis, side=side, outline=outline)
+    if leg is not None and leg not in SIDES:
+        raise ValueError(f"leg must be 'left' or 'right', not {leg!r}")
+    res = _measure(kind, t, lab, lvis, outline, world, fc, side, info)
+    exchanged = False
+    if leg is not None and side is None and kind in STATED_LEG_KINDS and res.get("side") in SIDES \
+            and res["side"] != leg:
+        everywhere = np.ones(len(t), bool)
+        lab = swap_legs(lab, everywhere, LEG_PAIRS)
+        lvis = swap_legs(lvis[..., None], everywhere, LEG_PAIRS)[..., 0]
+        res, exchanged = _measure(kind, t, lab, lvis, outline, world, fc, side, info), True
     res["kind"] = kind
     res["protocol"] = protocols.protocol(kind)
     res["leg_labels"] = {"frames_swapped": info["label_swaps"], "near_far_exchanged": info["near_far_exchanged"],
-                         "near_side": near}
+                         "near_side": near, "stated_leg": leg, "exchanged_for_stated_leg": exchanged}
+    if leg is not None and kind in STATED_LEG_KINDS and res.get("side") == leg:
+        # the name comes from the person: which leg moved is no longer in doubt, only which landmarks are its
+        res["leg"] = leg_words(leg, near) + " (as stated)"
     res["checks"], res["activity"] = [], {}
     if checks:
         found, seen = check_clip(kind, lab, lvis, timestamps=t, landmarks=landmarks, world=world,
