@@ -125,15 +125,15 @@ def untrusted_frames(signal: np.ndarray, timestamps: np.ndarray, max_rate: float
                      max_dropout_s: float = 2.0, min_jump: float = 0.0) -> np.ndarray:
     """Frames of a signal that tracking most likely got wrong: implausible jumps and what lies between them.
 
-    A **jump** is a change between two consecutive seen frames faster than ``max_rate`` (signal unit per
-    second; e.g. a knee that "bends" 40 degrees in one frame of 1/15 s) and at least ``min_jump``. When the
-    tracker loses a limb, the signal jumps away and later jumps back (the leg snaps to a wrong place, or
-    flickers between places). Each jump away is paired with the next jump, when that one goes the **opposite way** within
+    A **jump** is a change between two consecutive seen frames faster than ``max_rate`` (signal unit per second;
+    e.g. a knee that "bends" 40 degrees in one frame of 1/15 s) and at least ``min_jump``. When the tracker
+    loses a limb, the signal jumps away and later jumps back (the leg snaps to a wrong place, or flickers
+    between places). Each jump away is paired with the next jump, when that one goes the **opposite way** within
     ``max_dropout_s``: every frame between them is untrusted (the jumped-to level is the wrong one, whichever
-    way it went), and so are the two frames of any jump without a partner. A jump back is not paired again
-    with a later jump: the level it returned to is the right one (a flicker in a bend does not make the
-    whole hold after it untrusted). Frames of a real movement, however fast the person moves within
-    ``max_rate``, are never marked.
+    way it went), and so are the two frames of any jump without a partner. A jump back is not paired again with
+    a later jump: the level it returned to is the right one (a flicker in a bend does not make the whole hold
+    after it untrusted). Frames of a real movement, however fast the person moves within ``max_rate``, are never
+    marked.
 
     Parameters
     ----------

@@ -28,13 +28,13 @@ so that the thigh tilts) while the outline shows the lower leg rising from the t
 (:func:`raised_height`) tells a lower leg bent up from one lying down without any landmark of the lower leg.
 
 :func:`outline_thigh_angle` = midline at rest + (rear edge - rear edge at rest), the rest being the frames
-within ``REST_WINDOW_S`` of each frame whose rear edge is lowest (so each person of a clip that films
-several in turn, and each repetition, is compared with its own rest). A midline further than
+within ``REST_WINDOW_S`` of each frame whose rear edge is lowest (so each person of a clip that films several
+in turn, and each repetition, is compared with its own rest). A midline further than
 ``movement_midline_guide_max`` from the landmarks' thigh in the same frame is not the thigh's axis (a hand
 hanging at its front or a large buttock widened its cross-sections; on held-out renders of heavy builds it
 read the standing thigh 18 to 47 deg back); when the midline is not found or not the thigh in most rest
-frames, the landmarks' thigh at rest stands in for it (standing still, the pose model errs by 1 to 3 deg). Pure NumPy (point-in-polygon by ray
-crossing), for outlines of :mod:`vision.contour`.
+frames, the landmarks' thigh at rest stands in for it (standing still, the pose model errs by 1 to 3 deg).
+Pure NumPy (point-in-polygon by ray crossing), for outlines of :mod:`vision.contour`.
 """
 
 from __future__ import annotations
