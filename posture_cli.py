@@ -83,13 +83,27 @@ def _print_summary(analysis) -> None:
         print(f"  note: {printable(note)}")
 
 
+def leg_fits_test(args: argparse.Namespace) -> bool:
+    """``--leg`` goes only with a one-leg movement test; says so on stderr when it does not."""
+    if args.leg and args.test not in STATED_LEG_KINDS:
+        print(f"error: --leg names the tested leg of a one-leg movement test: use it with --test "
+              f"{', '.join(STATED_LEG_KINDS)}.", file=sys.stderr)
+        return False
+    return True
+
+
+def add_leg_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--leg", choices=["left", "right"],
+                        help="with --test hip_extension, lunge, thomas or ely: the tested leg (the one that swings "
+                             "back, the back leg, the hanging leg, the bending knee). The test still finds it from "
+                             "the movement; this names it when the pose model mixes up the legs' names in a side view")
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from capture.analyze import analyze_file
 
     path = Path(args.file) if args.file else SAMPLE
-    if args.leg and args.test not in STATED_LEG_KINDS:
-        print(f"error: --leg names the tested leg of a one-leg movement test: use it with --test "
-              f"{', '.join(STATED_LEG_KINDS)}.", file=sys.stderr)
+    if not leg_fits_test(args):
         return EXIT_INPUT
     if not args.file:
         print(f"No file given: analysing the built-in sample {path.name}.")
@@ -318,13 +332,15 @@ def cmd_record(args: argparse.Namespace) -> int:
 
     if args.retest and len(args.files) < 2:
         raise InvalidInput("--retest needs at least two files: quick repeats of the same capture (three are better)")
+    if not leg_fits_test(args):
+        return EXIT_INPUT
     with _records(args) as rec:
         cl = rec.client_or_fail(args.client)
         code = printable(cl["code"])
         try:
             sid, ids = wf.analyse_and_store(rec, cl["id"], args.files, test=args.test, keep_video=args.keep_video,
                                             assessor=args.assessor or "", label=args.label or "",
-                                            notes=[args.note] if args.note else [])
+                                            notes=[args.note] if args.note else [], leg=args.leg)
         except InputError as e:
             print(f"error: {printable(e)} Nothing was stored.", file=sys.stderr)
             return EXIT_INPUT
@@ -466,10 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--no-annotate", action="store_true", help="do not write the annotated video/image (faster)")
     a.add_argument("--test", choices=list(MOVEMENT_TESTS), metavar="TEST",
                    help="analyse the clip as a movement test instead of standing posture: " + ", ".join(MOVEMENT_TESTS))
-    a.add_argument("--leg", choices=["left", "right"],
-                   help="with --test hip_extension, lunge, thomas or ely: the tested leg (the one that swings back, "
-                        "the back leg, the hanging leg, the bending knee). The test still finds it from the "
-                        "movement; this names it when the pose model mixes up the legs' names in a side view")
+    add_leg_argument(a)
     a.add_argument("--height-cm", type=float, metavar="CM",
                    help="the person's standing height: plumb-line offsets and shifts in cm instead of %% of height")
     a.add_argument("--view", choices=["any", "side", "frontal", "front", "back"], default="any",
@@ -540,6 +553,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("client", help="the client's code (add the client first, with consent: posture client add)")
     r.add_argument("files", nargs="+", help="the clips or photos")
     r.add_argument("--test", choices=list(MOVEMENT_TESTS), help="a movement test instead of standing posture")
+    add_leg_argument(r)
     r.add_argument("--keep-video", action="store_true", help="also store the video itself (needs the client's video "
                    "consent; default: only the track, results and the key frame picture)")
     r.add_argument("--retest", action="store_true", help="the files are quick repeats of the same capture: store "

@@ -96,3 +96,18 @@ def test_the_tested_leg_can_be_stated(tmp_path):
     assert result["ok"] and result["side"] == "left" and result["leg_labels"]["stated_leg"] == "left"
     assert result["leg_labels"]["exchanged_for_stated_leg"] is False  # the model named the legs right here
     assert "(as stated)" in proc.stdout
+
+
+def test_a_stated_leg_is_stored_with_a_recorded_session(tmp_path):
+    from records.store import Records
+
+    db = str(tmp_path / "r.sqlite")
+    proc = cli("client", "add", "ann", "--name", "Ann", "--consent", "records", "--db", db, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("record", "ann", str(SAMPLES / "thomas_test.mp4"), "--test", "thomas", "--leg", "left", "--db", db,
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    with Records(db) as rec:
+        (cap,) = rec.captures(client_id=rec.client("ann")["id"])
+        res = rec.capture(cap["id"], blobs=False)["results"]
+    assert res["side"] == "left" and res["leg_labels"]["stated_leg"] == "left"

@@ -257,6 +257,7 @@ def test_records_commands_answer_mistakes_in_one_line(db, tmp_path, capsys):
     line = one_error(capsys, "record", " ann", str(tmp_path / "missing.mp4"), *d)
     assert "no client" not in line and "missing.mp4" in line
     assert "at least two files" in one_error(capsys, "record", "ann", "a.mp4", "--retest", *d)
+    assert "--leg" in one_error(capsys, "record", "ann", "a.mp4", "--leg", "left", *d)  # not without a one-leg test
     assert "consent" in one_error(capsys, "record", "bob", "a.mp4", *d)  # refused before any analysis
     assert "keep their videos" in one_error(capsys, "record", "ann", "a.mp4", "--keep-video", *d)
     assert "--yes" in one_error(capsys, "client", "delete", "ann", *d)  # not confirmed: nothing deleted
