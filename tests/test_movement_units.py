@@ -326,11 +326,10 @@ def test_a_stated_leg_names_the_tested_leg_when_the_model_exchanged_the_legs(nam
     other's names for the whole clip, with nothing in the landmarks to show it, and the result named the other
     leg. With the leg the person states, the test still finds the tested leg from the movement and names it
     as stated; with the model's names right, the statement changes nothing."""
-    from analysis.movement.legs import LEG_PAIRS
-    from analysis.segmentation import swap_legs
+    from analysis.movement.legs import exchange_legs
 
     d, t, px, vis = truth_track(name)
-    exchanged = swap_legs(px, np.ones(len(t), bool), LEG_PAIRS)
+    exchanged = exchange_legs(px, vis)[0]
     key = {"lunge": "thigh_behind_vertical", "thomas": "thigh_above_horizontal",
            "hip_extension": "thigh_behind_vertical"}[kind]
     right = run_movement_test(kind, t, px, vis, checks=False)

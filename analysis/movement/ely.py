@@ -48,7 +48,8 @@ import numpy as np
 from analysis.filtering import true_runs
 from analysis.movement.outline_limbs import lower_leg_direction, raised_height
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, movement_found,
-                                      rep_metric, summarise, summary_dicts, trunk_length, visibility_confidence)
+                                      rep_metric, shank_length, summarise, summary_dicts, thigh_length,
+                                      trunk_length, visibility_confidence)
 from analysis.norms import norm, threshold
 from analysis.quality import mask_low_visibility, quiet
 from analysis.segmentation import find_repetitions, untrusted_frames
@@ -88,8 +89,7 @@ def _outline_knee(outline, p: np.ndarray, side: str, frames: np.ndarray, guide: 
     outline edge turned by its offset at rest, which does not follow the thigh when the hip rises)."""
     i = SIDE_IDX[side]
     hip, knee = p[:, i["hip"]], p[:, i["knee"]]
-    with quiet():
-        shank = float(np.nanmedian(np.hypot(*(knee - p[:, i["ankle"]]).T)))
+    shank = shank_length(p, side)
     d = knee[frames] - hip[frames]
     a = np.arctan2(d[:, 1], d[:, 0])
     with quiet():  # directions near their circular mean, away from the +/-180 wrap, so that medians hold
@@ -115,11 +115,10 @@ def leg_raise(outline, p: np.ndarray, side: str) -> np.ndarray:
     out = np.full(T, np.nan)
     if outline is None:
         return out
-    i, L, R = SIDE_IDX[side], SIDE_IDX["left"], SIDE_IDX["right"]
+    L, R = SIDE_IDX["left"], SIDE_IDX["right"]
     hips = (p[:, L["hip"]] + p[:, R["hip"]]) / 2.0
+    thigh, shank = thigh_length(p, side), shank_length(p, side)
     with quiet():
-        thigh = float(np.nanmedian(np.hypot(*(p[:, i["knee"]] - p[:, i["hip"]]).T)))
-        shank = float(np.nanmedian(np.hypot(*(p[:, i["ankle"]] - p[:, i["knee"]]).T)))
         axis = np.nanmedian(hips - (p[:, L["shoulder"]] + p[:, R["shoulder"]]) / 2.0, axis=0)
     if not (np.isfinite(axis).all() and np.linalg.norm(axis) > 0 and thigh > 0 and shank > 0):
         return out
@@ -145,14 +144,14 @@ def _running_median(x: np.ndarray, half: int = 2) -> np.ndarray:
 
 
 def _peak_of(x: np.ndarray, steady_deg: float = 4.0) -> tuple[float, bool]:
-    """The plateau of a peak (the hold): after a running median over 7 frames, the median of the values
-    within 5 % of the largest among the **steady** frames (within ``steady_deg`` of every frame up to 3
+    """The plateau of a peak (the hold) in ``x``, a reading smoothed by a running median over 7 frames
+    (``_running_median(reading, 3)``): the median of the values within 5 % of the largest among the
+    **steady** frames (within ``steady_deg`` of every frame up to 3
     either side: the lower leg held still, not swinging up fast). NaN when none.
 
     Also whether the peak was **held**: a steady frame within 10 % of the largest value at all. The test
     holds the end of the bend for 2 s; a reading that turns back at full speed without a hold is a leg the
     tracker lost on its way up, not the end of the range."""
-    x = _running_median(x, 3)
     steady = np.zeros(len(x), bool)
     for k in range(len(x)):
         w = x[max(0, k - 3):k + 4]
@@ -261,9 +260,9 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
             top = np.flatnonzero(smooth >= 0.9 * np.nanmax(smooth))
             both[top[0] + 1:top[-1]] = False
         agree = both.sum() < 5 or float(np.corrcoef(smooth[both], knee[span][both])[0, 1]) >= ELY_OUTLINE_AGREE
-        ol_peak, ol_held = _peak_of(kf_ol)
+        ol_peak, ol_held = _peak_of(smooth)
         lm_peak = median_at(knee, [r.peak])
-        lm_held = _peak_of(np.where(bad[span], np.nan, knee[span]))[1]
+        lm_held = _peak_of(_running_median(np.where(bad[span], np.nan, knee[span]), 3))[1]
         # the outline is there because the pose model reads deep bends short: an outline peak well below what
         # the landmarks saw is another limb (the other leg on the table), not the lower leg
         short = bool(np.isfinite(ol_peak) and np.isfinite(seen_max) and ol_peak < seen_max - ELY_OUTLINE_SHORT)

@@ -30,7 +30,7 @@ LEG_POINTS = ("hip", "knee", "ankle", "heel", "toe")
 LEG_PAIRS = tuple((SIDE_IDX["left"][k], SIDE_IDX["right"][k]) for k in LEG_POINTS)
 NEAR_FAR_VISIBILITY_GAP = 0.25  # engineering choice: see consistent_labels
 
-__all__ = ["consistent_labels", "swapped_stretches", "moving_leg", "leg_words", "LEG_PAIRS"]
+__all__ = ["consistent_labels", "exchange_legs", "swapped_stretches", "moving_leg", "leg_words", "LEG_PAIRS"]
 
 
 def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None
@@ -69,11 +69,17 @@ def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | No
         with quiet():
             gap = float(np.nanmean(vis[:, jdx]) - np.nanmean(vis[:, idx]))
         if np.isfinite(gap) and gap > NEAR_FAR_VISIBILITY_GAP:
-            allm = np.ones(len(raw), bool)
-            raw = swap_legs(raw, allm, LEG_PAIRS)
-            vis = swap_legs(vis[..., None], allm, LEG_PAIRS)[..., 0]
+            raw, vis = exchange_legs(raw, vis)
             exchanged = True
     return raw, vis, {"swapped_frames": swapped, "label_swaps": int(swapped.sum()), "near_far_exchanged": exchanged}
+
+
+def exchange_legs(pixels: np.ndarray, visibility: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two legs' labels (hip, knee, ankle, heel, toe) exchanged in every frame: copies of ``pixels``
+    (T, 33, 2) and ``visibility`` (T, 33)."""
+    everywhere = np.ones(len(pixels), bool)
+    return (swap_legs(pixels, everywhere, LEG_PAIRS),
+            swap_legs(np.asarray(visibility)[..., None], everywhere, LEG_PAIRS)[..., 0])
 
 
 def swapped_stretches(pixels: np.ndarray, scale: float, pairs, min_gain: float = 0.5) -> np.ndarray:

@@ -16,13 +16,12 @@ from analysis import protocols
 from analysis.movement.checks import check_clip, failed_blocking, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
-from analysis.movement.legs import LEG_PAIRS, consistent_labels, leg_words
+from analysis.movement.legs import consistent_labels, exchange_legs, leg_words
 from analysis.movement.series import SIDES, near_side_of, resolve_facing
 from analysis.movement.sit_to_stand import sit_to_stand_test
 from analysis.movement.thomas import thomas_front_test, thomas_test
 from analysis.movement.walk import walk_test
 from analysis.quality import quiet
-from analysis.segmentation import swap_legs
 from analysis.view import body_yaw, facing_sign, typical_yaw
 
 KINDS = ("hip_extension", "lunge", "sit_to_stand", "thomas", "thomas_front", "ely", "walk")
@@ -126,9 +125,7 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     exchanged = False
     if leg is not None and side is None and kind in STATED_LEG_KINDS and res.get("side") in SIDES \
             and res["side"] != leg:
-        everywhere = np.ones(len(t), bool)
-        lab = swap_legs(lab, everywhere, LEG_PAIRS)
-        lvis = swap_legs(lvis[..., None], everywhere, LEG_PAIRS)[..., 0]
+        lab, lvis = exchange_legs(lab, lvis)
         res, exchanged = _measure(kind, t, lab, lvis, outline, world, fc, side, info), True
     res["kind"] = kind
     res["protocol"] = protocols.protocol(kind)

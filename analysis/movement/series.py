@@ -44,9 +44,9 @@ LUMBAR_HEIGHTS = (0.0, 0.3, 0.7)  # normalised trunk heights of the sacral, lumb
 SIDES = ("left", "right")
 
 __all__ = ["SIDE_IDX", "SIDES", "other_side", "midpoint", "CleanTrack", "clean_landmarks",
-           "resolve_facing", "facing_per_frame", "near_side_of", "trunk_length", "thigh_length", "leg_series",
-           "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near", "visibility_confidence", "curve",
-           "rep_metric", "summarise", "summary_dicts", "movement_found", "rest_level"]
+           "resolve_facing", "facing_per_frame", "near_side_of", "trunk_length", "thigh_length", "shank_length",
+           "leg_series", "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near", "visibility_confidence",
+           "curve", "rep_metric", "summarise", "summary_dicts", "movement_found", "rest_level"]
 
 
 def other_side(side: str) -> str:
@@ -143,6 +143,13 @@ def thigh_length(p: np.ndarray, side: str | None = None) -> float:
     """Median hip -> knee distance in pixels over the frames (one side, or both), NaN when never seen."""
     sides = [side] if side else list(SIDES)
     d = np.concatenate([np.hypot(*(p[:, SIDE_IDX[s]["hip"]] - p[:, SIDE_IDX[s]["knee"]]).T) for s in sides])
+    d = d[np.isfinite(d)]
+    return float(np.median(d)) if d.size else float("nan")
+
+
+def shank_length(p: np.ndarray, side: str) -> float:
+    """Median knee -> ankle distance of one side in pixels over the frames, NaN when never seen."""
+    d = np.hypot(*(p[:, SIDE_IDX[side]["knee"]] - p[:, SIDE_IDX[side]["ankle"]]).T)
     d = d[np.isfinite(d)]
     return float(np.median(d)) if d.size else float("nan")
 
