@@ -433,7 +433,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         s = run_batch(src, out, args.test, workers=workers, cluster=args.cluster, send=args.send, db=args.db,
                       segmentation=args.segmentation, in_turn=not args.one_per_file, redo_failed=args.redo_failed,
-                      on_progress=progress)
+                      leg=args.leg, on_progress=progress)
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
@@ -601,6 +601,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--db", metavar="LOCATION",
                    help="also store each clip named after a client's code (JS-01.mp4) in this records database (a "
                    "SQLite file or a postgresql:// URL), when the client gave their records consent")
+    add_leg_argument(b)
     b.add_argument("--segmentation", action="store_true", help="also the outline (low-back compensation; slower)")
     b.add_argument("--one-per-file", action="store_true", help="never split a clip into several people")
     b.add_argument("--redo-failed", action="store_true", help="try failed files again")

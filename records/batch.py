@@ -92,16 +92,18 @@ def batch_folder(base: str | Path, name: str) -> Path:
         raise InvalidInput(str(e).replace("the folder name", "the batch name")) from None
 
 
-def load_state(out: Path, test: str) -> dict:
+def load_state(out: Path, test: str, leg: str | None = None) -> dict:
+    """The batch's state in ``out``; a fresh one when it was for another test or another stated leg (its results
+    would not be this screen's)."""
     p = out / STATE_FILE
     if p.is_file():
         try:
             st = json.loads(p.read_text())
-            if st.get("version") == STATE_VERSION and st.get("test") == test:
+            if st.get("version") == STATE_VERSION and st.get("test") == test and st.get("leg") == leg:
                 return st
         except ValueError:
             pass
-    return {"version": STATE_VERSION, "test": test, "files": {}}
+    return {"version": STATE_VERSION, "test": test, "leg": leg, "files": {}}
 
 
 def _stamp(path: Path) -> dict:
@@ -125,12 +127,13 @@ def list_inputs(src: Path) -> list[Path]:
 # one file: the same function here and on every cluster worker
 # ----------------------------------------------------------------------------------------------------
 def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = False, in_turn: bool = True,
-                models=None) -> dict:
+                leg: str | None = None, models=None) -> dict:
     """Screen one clip with the capture function and make its roster rows; raises
     :class:`~vision.errors.InputError` on unreadable input or when nobody is in it.
 
     ``name`` is the clip's name in the batch (shown and stored instead of ``path``, which may be a worker's
-    temporary copy); ``models`` the process's kept pose models (:class:`vision.estimator.ModelCache`).
+    temporary copy); ``leg`` the tested leg as stated for every person of the screen
+    (:func:`analysis.movement.run.run_movement_test`), None to find it from the movement; ``models`` the process's kept pose models (:class:`vision.estimator.ModelCache`).
     Returns ``{"file", "sha256", "frames", "stopped_early", "summary", "people", "rows", "track_npz",
     "seconds", "process"}``: ``people`` one entry per person (their track range, movement result and trainer
     row), ``track_npz`` the landmark track's file bytes, ``seconds`` the model's and the whole clip's time here
@@ -141,7 +144,7 @@ def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = 
     from vision.errors import InputError
 
     t0, started = time.perf_counter(), time.time()
-    a, track = analyze_in_memory(path, display_name=name, test=test, segmentation=segmentation,
+    a, track = analyze_in_memory(path, display_name=name, test=test, segmentation=segmentation, leg=leg,
                                  people_in_turn=in_turn, probe_people=False, role="trainer", models=models)
     seq = a.sequence
     if not a.summary["frames_with_person"]:
@@ -308,7 +311,8 @@ def write_roster_csv(rows: list[dict], dest: Path) -> Path:
 
 def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, workers: int = 1,
               cluster: str | None = None, send: str = "auto", db: str | None = None, segmentation: bool = False,
-              in_turn: bool = True, redo_failed: bool = False, on_progress: Progress | None = None) -> dict:
+              in_turn: bool = True, redo_failed: bool = False, leg: str | None = None,
+              on_progress: Progress | None = None) -> dict:
     """Screen every clip in ``src``; resumable (see the module docstring).
 
     Without ``cluster`` and with one worker the clips are screened in this process, one after the other.
@@ -317,7 +321,9 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
     :class:`distributed.Client` (left open);
     ``send`` says how clips reach its workers (``"path"``, ``"bytes"`` or ``"auto"``, see
     :mod:`records.cluster`). ``db`` is a records database (a SQLite file or a ``postgresql://`` URL) to store
-    the clips of known clients in.
+    the clips of known clients in. ``leg`` (``"left"``/``"right"``): the tested leg of every person, as the
+    trainer states it (the leg is still found from the movement; the statement names it when the pose model
+    exchanged the legs' names); a batch folder screened with another stated leg starts again.
 
     ``on_progress(name, entry, done, total, seconds_left)`` is called after each file (``seconds_left`` None
     until a file has finished in this run). Returns a summary: ``total``, ``done`` (finished now), ``skipped``
@@ -331,6 +337,8 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
     """
     if test not in SCREEN_TESTS:
         raise InvalidInput(f"the screen test must be one of {', '.join(SCREEN_TESTS)}, not {test!r}")
+    if leg not in (None, "left", "right"):
+        raise InvalidInput(f"--leg must be left or right, not {leg!r}")
     if send not in ("auto", "path", "bytes"):
         raise InvalidInput(f"--send must be auto, path or bytes, not {send!r}")
     if workers < 1:
@@ -339,7 +347,7 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
     private_dir(out / "results")
     with locked(out), (_records(db) if db else contextlib.nullcontext()) as rec:
         return _run_locked(Path(src), out, test, workers, cluster, send, rec, segmentation, in_turn, redo_failed,
-                           on_progress)
+                           leg, on_progress)
 
 
 @contextlib.contextmanager
@@ -351,10 +359,11 @@ def _records(db: str):
 
 
 def _run_locked(src: Path, out: Path, test: str, workers: int, cluster: str | None, send: str, rec,
-                segmentation: bool, in_turn: bool, redo_failed: bool, on_progress: Progress | None) -> dict:
+                segmentation: bool, in_turn: bool, redo_failed: bool, leg: str | None,
+                on_progress: Progress | None) -> dict:
     files = list_inputs(src)
     stamps = {f: _stamp(f) for f in files}
-    state = load_state(out, test)
+    state = load_state(out, test, leg)
     todo, skipped = [], []
     for f in files:
         e = state["files"].get(f.name)
@@ -411,7 +420,7 @@ def _run_locked(src: Path, out: Path, test: str, workers: int, cluster: str | No
         if on_progress:
             on_progress(f.name, entry, count, len(files), eta)
 
-    options = {"test": test, "segmentation": segmentation, "in_turn": in_turn}
+    options = {"test": test, "segmentation": segmentation, "in_turn": in_turn, "leg": leg}
     if todo and (cluster is not None or workers > 1):
         from records.cluster import screen_on_cluster
 

@@ -198,3 +198,29 @@ def test_a_clip_replaced_by_another_of_the_same_name_and_size_is_screened_again(
     assert seen == ["same.mp4", "same.mp4"]  # screened again, not taken from the first run
     run_batch(src, tmp_path / "o", "hip_extension", on_progress=lambda n, e, d, t, left: seen.append(n))
     assert seen == ["same.mp4", "same.mp4"]  # unchanged content: skipped
+
+
+def test_a_trainer_states_the_tested_leg_for_the_whole_screen(tmp_path):
+    """``posture batch --leg``: every person's tested leg named as stated (the sample's moving leg is the right
+    one: stated left, the legs' labels are exchanged and the result says so); a folder screened for one leg is
+    screened again for the other, never mixed into one roster."""
+    src = tmp_path / "clips"
+    src.mkdir()
+    shutil.copy(SAMPLES / "hip_extension.mp4", src / "a.mp4")
+    out = tmp_path / "out"
+    p = _cli("batch", str(src), "-o", str(out), "-q", "--leg", "left")
+    o, e = p.communicate(timeout=300)
+    assert p.returncode == 0, e
+    (row,) = list(csv.DictReader(open(out / "roster.csv")))
+    assert row["side"] == "left"
+    st = json.loads((out / STATE_FILE).read_text())
+    assert st["leg"] == "left"
+    (person,) = json.loads((out / st["files"]["a.mp4"]["result"]).read_text())["people"]
+    labels = person["result"]["leg_labels"]
+    assert labels["stated_leg"] == "left" and labels["exchanged_for_stated_leg"] is True
+    assert person["result"]["leg"].endswith("(as stated)")
+    s = run_batch(src, out, "hip_extension", leg="right")
+    assert s["done"] == ["a.mp4"] and s["skipped"] == []
+    assert [r["side"] for r in s["rows"]] == ["right"]
+    with pytest.raises(ValueError):
+        run_batch(src, out, "hip_extension", leg="both")
