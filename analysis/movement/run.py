@@ -43,7 +43,7 @@ def _measure(kind: str, t, lab, lvis, outline, world, fc: int, side: str | None,
     if kind == "sit_to_stand":
         return sit_to_stand_test(t, lab, lvis, outline=outline, facing=fc, side=side)
     if kind == "thomas":
-        return thomas_test(t, lab, lvis, side=side)
+        return thomas_test(t, lab, lvis, side=side, outline=outline)
     if kind == "thomas_front":
         return thomas_front_test(t, lab, lvis, side=side)
     return ely_test(t, lab, lvis, side=side, outline=outline)

@@ -10,9 +10,12 @@ to the chest, the tested leg hanging over the edge):
   ``thomas_release_fraction`` of the hug's rise above the resting level): the pose model's reading of a
   hugged hip can dip by 40 deg and rise again in a steady hold. The hip point is each side's own hip
   landmark (``leg_series(..., hip="side")``).
-* ``thigh_above_horizontal`` (deg): the tested thigh (hip -> knee) above the image horizontal, **+ = knee
-  higher than the hip** (the thigh does not drop to the table level: short hip flexors, iliopsoas).
-  Assumes a level camera and table.
+* ``thigh_above_horizontal`` (deg): the tested thigh above the image horizontal, **+ = knee higher than
+  the hip** (the thigh does not drop to the table level: short hip flexors, iliopsoas). Assumes a level
+  camera and table. With the body outline (tracking with segmentation) the thigh is its midline in the
+  outline (:func:`analysis.movement.outline_limbs.thigh_midline_directions`) where that is found in at
+  least ``movement_outline_coverage`` of the hold's frames; else the hip -> knee landmarks. Each
+  repetition names its ``source``.
 * ``knee_flexion`` (deg): 180 minus the hip-knee-ankle angle of the tested leg, **0 = straight**; under
   about 80 (clinical) or 67 (research cut-off) suggests a short rectus femoris (norms file).
 * ``pelvis_moved`` flag: during the hold, the trunk line (shoulder -> hip midpoints) turned by more than
@@ -30,9 +33,10 @@ from __future__ import annotations
 import numpy as np
 
 from analysis import geometry as geo
+from analysis.movement.outline_limbs import thigh_midline_directions
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, midpoint,
                                       movement_found, other_side, rep_metric, summarise, summary_dicts,
-                                      trunk_length, visibility_confidence)
+                                      thigh_length, trunk_length, visibility_confidence)
 from analysis.norms import norm, threshold
 from analysis.quality import quiet
 from analysis.segmentation import find_repetitions
@@ -40,7 +44,7 @@ from analysis.segmentation import find_repetitions
 __all__ = ["thomas_test", "thomas_front_test", "thigh_abduction"]
 
 
-def thomas_test(timestamps, pixels, visibility, *, side: str | None = None) -> dict:
+def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outline=None) -> dict:
     """Modified Thomas test, side view (see the module docstring).
 
     Parameters
@@ -50,12 +54,15 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None) -> d
     visibility : ndarray (T, 33)
     side : str, optional
         The person's tested (hanging) leg; default the leg that is not hugged.
+    outline : ndarray (T, K, 2), optional
+        ``PoseSequence.outline``: the thigh's angle from its midline in the outline.
 
     Returns
     -------
     dict (JSON-ready)
         ``side`` (tested leg), ``hugged_side``, ``repetitions`` (one per hug-and-hold: hold times,
-        metrics, ``pelvis_moved``, ``reliable``), ``summary``, ``curve``, ``problems``.
+        metrics, ``pelvis_moved``, ``reliable``, ``source`` of the thigh's angle), ``thigh_source``,
+        ``summary``, ``curve``, ``problems``.
     """
     t = np.asarray(timestamps, dtype=np.float64)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
@@ -101,15 +108,18 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None) -> d
         # values only from frames where the tested leg was seen (never from a bridged gap)
         thigh_seen = hold[track.seen[np.ix_(hold, [i["hip"], i["knee"]])].all(axis=1)]
         knee_seen = hold[track.seen[np.ix_(hold, [i["hip"], i["knee"], i["ankle"]])].all(axis=1)]
-        thigh = median_at(ser[side]["thigh_above_horizontal"], thigh_seen)
+        thigh, source = _thigh_in_hold(outline, p, side, thigh_seen, median_at(ser[side]["thigh_above_horizontal"],
+                                                                               thigh_seen))
         knee = median_at(ser[side]["knee_flexion"], knee_seen)
         unseen = f"the {side} (hanging) leg was not seen clearly during the hold: film it nearest the camera"
         m = {
             "thigh_above_horizontal": rep_metric(
                 "thomas_thigh_above_horizontal", "Thigh angle to horizontal", thigh, "deg",
-                "Tested thigh (hip -> knee) above the horizontal of the picture during the hold, degrees, + = knee "
-                "higher than the hip (short hip flexors), - = below. Assumes a level camera and table.",
-                side=side, rep=r.index, norm_key="thomas_thigh_above_horizontal", confidence=c, reason=unseen),
+                "Tested thigh above the horizontal of the picture during the hold (its midline in the body outline, "
+                "or the hip -> knee landmarks: see source), degrees, + = knee higher than the hip (short hip "
+                "flexors), - = below. Assumes a level camera and table.",
+                side=side, rep=r.index, norm_key="thomas_thigh_above_horizontal", confidence=c, reason=unseen,
+                extra={"source": source}),
             "knee_flexion": rep_metric(
                 "thomas_knee_flexion", "Knee flexion of the hanging leg", knee, "deg",
                 "180 minus the hip-knee-ankle angle of the tested leg during the hold, degrees, 0 = straight; "
@@ -121,7 +131,7 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None) -> d
                 rep=r.index, norm_key="thomas_pelvis_max_rotation", confidence=c),
         }
         below = knee < threshold("thomas_knee_flexion_research") if np.isfinite(knee) else None
-        rows.append({"repetition": r.index, "side": side, "phases": r.to_dict(), "pelvis_moved": moved,
+        rows.append({"repetition": r.index, "side": side, "source": source, "phases": r.to_dict(), "pelvis_moved": moved,
                      "hip_rise_pct_trunk": None if not np.isfinite(rise) else round(rise, 2),
                      "reliable": not moved,
                      "short_hip_flexors": bool(np.isfinite(thigh) and thigh > 0),
@@ -129,6 +139,7 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None) -> d
                      "below_research_cut_off": below,
                      "metrics": {k: v.to_dict() for k, v in m.items()}, "_m": m})
     res["repetitions"] = [{k: v for k, v in r.items() if k != "_m"} for r in rows]
+    res["thigh_source"] = " and ".join(sorted({r["source"] for r in rows})) or None
     for key, name in (("thigh_above_horizontal", "Thigh angle to horizontal"),
                       ("knee_flexion", "Knee flexion of the hanging leg")):
         vals = [r["_m"][key].value if r["_m"][key].value is not None else np.nan for r in rows]
@@ -142,6 +153,22 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None) -> d
     movement_found(res, len(rows), f"hug-and-hold(s) of the {hug} knee",
                    "no hold found: hug one knee to the chest and hold it for a few seconds, side-on to the camera")
     return res
+
+
+def _thigh_in_hold(outline, p: np.ndarray, side: str, frames: np.ndarray, landmarks_value: float
+                   ) -> tuple[float, str]:
+    """The tested thigh above the horizontal over ``frames`` (deg, + = knee higher): the median of its midline
+    in the outline where that was found in enough of them, else ``landmarks_value`` (hip -> knee)."""
+    if outline is None or len(frames) == 0:
+        return landmarks_value, "landmarks"
+    i = SIDE_IDX[side]
+    hip, knee = p[:, i["hip"]], p[:, i["knee"]]
+    u = thigh_midline_directions(np.asarray(outline, dtype=np.float64), hip, knee, thigh_length(p, side), frames)
+    found = np.isfinite(u[:, 0])
+    if found.mean() < threshold("movement_outline_coverage"):
+        return landmarks_value, "landmarks"
+    h = hip[frames][found]
+    return float(np.median(-geo.angle_below_horizontal(h, h + u[found]))), "outline"
 
 
 def thigh_abduction(p: np.ndarray, side: str) -> np.ndarray:
