@@ -22,9 +22,9 @@ axis, both in degrees behind the downward vertical (+ = knee behind the hip, the
   through them: the thigh's axis without using the knee landmark or the hip point.
 
 The thigh hanging over the table's edge in a Thomas test is read by its midline too
-(:func:`thigh_midline_directions`): the pose model's own hip landmark, lying down, sits 2 to 6 % of the
-thigh's length off the joint (on rendered Thomas tests the hip -> knee line erred by up to 3.6 deg, the
-midline by a median 1.3).
+(:func:`thigh_midline_directions`): lying down, the pose model's hip and knee points sit off the thigh's axis
+(on rendered Thomas tests in two styles the hip -> knee line erred by up to 3.6 deg, median 1.6-3.2; the
+midline by a median 1.3-1.5).
 
 A bent knee lying face down is read the same way: the pose model reads deep knee bends short (on rendered
 prone knee bends by 3 to 12 degrees: it loses the lower leg at the end of the bend, or misplaces the knee
@@ -170,7 +170,7 @@ def thigh_midline_directions(outline: np.ndarray, hip: np.ndarray, knee: np.ndar
     ndarray (len(frames), 2)
         Unit vectors (image x right, y down); NaN where the outline, a landmark or the midline is missing, or
         where the midline lies further than ``movement_midline_guide_max`` degrees from hip -> knee (then it
-        is not this thigh: another limb or the table's edge widened its cross-sections).
+        is not this thigh: another limb, or the hands, widened its cross-sections).
     """
     frames = np.asarray(frames, dtype=int)
     out = np.full((len(frames), 2), np.nan)
