@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser_support import ROOT, AppServer, browser_missing, chromium, fake_camera_clip, full_screenshot, wait_for_app  # noqa: E402
@@ -300,9 +301,10 @@ def test_therapist_journey(server, tmp_path):
         page.get_by_text("Saved ASIS and PSIS").wait_for(timeout=60_000)
         page.get_by_role("tab", name="Place landmarks").click()
         panel = page.get_by_role("tabpanel", name="Place landmarks")
-        panel.get_by_text("Placed by hand").wait_for(timeout=60_000)
+        # the tab re-renders after the save: wait for the saved points' table itself, not a passing frame
+        expect(panel).to_contain_text("measured (hand-marked)", timeout=60_000)
         text = panel.inner_text()
-        assert "ASIS" in text and "PSIS" in text and "measured (hand-marked)" in text
+        assert "Placed by hand" in text and "ASIS" in text and "PSIS" in text
         shot(page, "therapist_landmarks_saved", full=True)
         # compare: every row, improved / worse, the caveat of a hand-marked value against an estimate
         page.get_by_role("tab", name="Compare").click()
