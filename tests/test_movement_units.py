@@ -344,3 +344,35 @@ def test_a_stated_leg_names_the_tested_leg_when_the_model_exchanged_the_legs(nam
             assert a["metrics"][key]["value"] == pytest.approx(b["metrics"][key]["value"], abs=0.5)
     with pytest.raises(ValueError):
         run_movement_test(kind, t, px, vis, leg="both")
+
+
+@pytest.mark.parametrize("name,kind", [("kneeling_lunge", "lunge"), ("thomas_test", "thomas"),
+                                       ("hip_extension", "hip_extension"), ("prone_knee_bend", "ely")])
+def test_a_tested_leg_named_for_the_side_the_camera_does_not_see_is_a_warning(name, kind):
+    """The set-ups film the tested leg nearest the camera. The side the camera sees is found without the pose
+    model's left/right names (the face standing, the head's end lying): a tested leg named for the other side
+    (capsule lunge l1: the model gave the legs each other's names; or a clip filmed from the far side) gets a
+    warning asking which leg was tested, and the same clip with the legs' names exchanged gets the opposite
+    verdict. A stated leg needs no warning."""
+    from analysis.movement.legs import exchange_legs
+    from analysis.movement.series import near_side_lying
+
+    d, t, px, vis = truth_track(name)
+    cam = np.array(d["meta"]["camera"]["position"])
+    mid = d["frames"][len(d["frames"]) // 2]["landmarks_world_m"]
+    true_near = min(("left", "right"), key=lambda s: np.linalg.norm(np.array(mid[f"{s}_hip"]) - cam))
+    exchanged = exchange_legs(px, vis)[0]
+    if kind in ("thomas", "ely"):
+        assert near_side_lying(px, face_up=kind == "thomas") == true_near
+        assert near_side_lying(exchanged, face_up=kind == "thomas") == true_near  # the names play no part
+    verdicts = []
+    for track in (px, exchanged):
+        res = run_movement_test(kind, t, track, vis)
+        (c,) = [c for c in res["checks"] if c["name"] == "leg_side"]
+        assert c["passed"] is (res["side"] == true_near) and not c["blocking"], (c, res["side"], true_near)
+        if not c["passed"]:
+            assert true_near in c["reason"] and "--leg" in c["advice"]
+        verdicts.append(c["passed"])
+    assert verdicts[0] != verdicts[1]
+    stated = run_movement_test(kind, t, exchanged, vis, leg=run_movement_test(kind, t, px, vis, checks=False)["side"])
+    assert not [c for c in stated["checks"] if c["name"] == "leg_side"]

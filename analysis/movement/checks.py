@@ -15,6 +15,8 @@ with a reason a person can act on (``../shared/DESIGN.md``, "Trust"):
 4. ``position``: lying **face up** for the Thomas test, **face down** for the prone knee bend
    (:func:`lying_face`, which :mod:`analysis.activity` does not tell). Blocking.
 5. ``leg``: which leg moved is certain (:mod:`analysis.movement.hip_extension`). A warning.
+   ``leg_side``: for a one-leg test whose leg was not stated, the tested leg is on the side the camera sees
+   (:func:`check_leg_side`). A warning.
    ``person_size``: large enough in the picture (standing tests). A warning.
 6. ``movement``: the test's movement happened, the expected joint going the expected way (from the
    test's result: repetitions of a thigh going back, a rise from the chair, a hug-and-hold, a knee bend,
@@ -30,7 +32,7 @@ import numpy as np
 
 from analysis import geometry as geo
 from analysis.activity import SEEN_WORDS, classify_activity
-from analysis.movement.series import SIDE_IDX, midpoint, thigh_length
+from analysis.movement.series import SIDE_IDX, midpoint, near_side_lying, thigh_length
 from analysis.protocols import PROTOCOLS
 from analysis.quality import Check, check_person_size, check_view, check_whole_body, mask_low_visibility, quiet
 from analysis.view import body_yaw, typical_yaw
@@ -257,11 +259,44 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         out.append(Check("leg", False, None, "", "which leg moved is not certain: the pose model kept the two "
                          "knees together", "film with the moving leg nearest the camera, in clothes that show "
                          "the legs apart"))
+    if result is not None and (c := check_leg_side(kind, pixels, result)) is not None:
+        out.append(c)
     if image_size is not None and pr["position"] in ("standing", "walking"):
         p = mask_low_visibility(np.asarray(pixels, dtype=np.float64), visibility)
         out.append(check_person_size(p, np.asarray(image_size)[:, 1]))
     out.append(check_movement(kind, result))
     return out, seen
+
+
+ONE_LEG_NEAR = ("hip_extension", "lunge", "thomas", "ely")  # set-ups that film the tested leg nearest the camera
+
+
+def check_leg_side(kind: str, pixels: np.ndarray, result: dict) -> Check | None:
+    """Is the tested leg, as the pose model names it, on the side the camera sees? A warning; None when it
+    cannot be judged (another test, a stated leg, no leg or no side found).
+
+    The set-ups of :data:`ONE_LEG_NEAR` film the tested leg nearest the camera. The side the camera sees is
+    found without the model's left/right labels: from the face standing (``leg_labels["near_side"]``, the
+    nose ahead of the ears), from the head's end lying (:func:`analysis.movement.series.near_side_lying`).
+    Seen from the side, the model can give the two legs each other's names for a whole clip with nothing
+    in its landmarks to show it (a kneeling lunge's back leg called the front one's name): a tested leg
+    named for the far side means either that, or a clip filmed from the other side. Either way the person
+    is asked to say which leg was tested.
+    """
+    side = result.get("side")
+    labels = result.get("leg_labels") or {}
+    if kind not in ONE_LEG_NEAR or labels.get("stated_leg") or side not in ("left", "right"):
+        return None
+    near = near_side_lying(pixels, face_up=kind == "thomas") if kind in ("thomas", "ely") else labels.get("near_side")
+    if near not in ("left", "right"):
+        return None
+    if side == near:
+        return Check("leg_side", True, None, "", f"the tested leg ({side}) is on the side the camera sees")
+    return Check("leg_side", False, None, "",
+                 f"the pose model names the tested leg the {side} one, but the camera sees the {near} side and this "
+                 "test is filmed with the tested leg nearest the camera: the model may have given the two legs "
+                 "each other's names",
+                 f"say which leg was tested (Tested leg, or --leg); if it was the {side} leg, film again from its side")
 
 
 def presented_metrics(result: dict) -> list[dict]:

@@ -44,7 +44,7 @@ LUMBAR_HEIGHTS = (0.0, 0.3, 0.7)  # normalised trunk heights of the sacral, lumb
 SIDES = ("left", "right")
 
 __all__ = ["SIDE_IDX", "SIDES", "other_side", "midpoint", "CleanTrack", "clean_landmarks",
-           "resolve_facing", "facing_per_frame", "near_side_of", "trunk_length", "thigh_length", "shank_length",
+           "resolve_facing", "facing_per_frame", "near_side_of", "near_side_lying", "trunk_length", "thigh_length", "shank_length",
            "leg_series", "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near", "visibility_confidence",
            "curve", "rep_metric", "summarise", "summary_dicts", "movement_found", "rest_level"]
 
@@ -197,6 +197,36 @@ def facing_per_frame(p: np.ndarray, world, fc: int) -> np.ndarray:
 def near_side_of(facing: int) -> str | None:
     """The body side towards the camera in a side view: facing the image right shows the right side."""
     return None if not facing else ("right" if facing > 0 else "left")
+
+
+def near_side_lying(pixels: np.ndarray, face_up: bool) -> str | None:
+    """The body side towards the camera of a person lying side-on, without the pose model's left/right labels.
+
+    Lying on the back with the head at the image left shows the right side (as if, standing facing the image
+    right, the person had lain back); face down it shows the left side. The head's end is where the nose
+    lies from the hip midpoint, in most frames (the midpoint and the nose do not depend on which side the
+    model calls left).
+
+    Parameters
+    ----------
+    pixels : ndarray (T, 33, 2)
+    face_up : bool
+        Lying on the back (True) or face down (False).
+
+    Returns
+    -------
+    str or None
+        ``"left"`` / ``"right"``; None when the head's end is not clear (nose not found, or as many frames
+        each way).
+    """
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    with quiet():
+        head = np.sign(p[:, 0, 0] - midpoint(p, "hip")[:, 0])
+    head = head[np.isfinite(head) & (head != 0)]
+    if head.size == 0 or head.sum() == 0:
+        return None
+    head_left = head.sum() < 0
+    return "right" if head_left == face_up else "left"
 
 
 # ----------------------------------------------------------------------------------------------------
