@@ -111,7 +111,7 @@ def test_hip_extension_on_true_landmarks():
 
 def test_lunge_tests_the_back_leg():
     d, t, px, vis = truth_track("kneeling_lunge")
-    res = run_movement_test("lunge", t, px, vis, facing=1, checks=False)
+    res = run_movement_test("lunge", t, px, vis, checks=False)  # facing the image left, from the face
     assert res["side"] == "left" and len(res["repetitions"]) == 1
     truth = max(-f["angles_body"]["hip_flexion_left"] for f in d["frames"])
     assert res["repetitions"][0]["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(truth, abs=1.5)

@@ -119,3 +119,23 @@ def test_setup_picture_is_the_rendered_figure_side_on():
     blue = (img[..., 2] > 120) & (img[..., 0] < 90)
     cols = np.flatnonzero(blue.sum(axis=0) > 5)
     assert len(cols) and 200 < cols.mean() < 440
+
+
+@pytest.mark.parametrize("check_id", ["hip_extension", "lunge", "thomas", "ely"])
+def test_the_set_up_pictures_show_the_tested_leg_nearest_the_camera(check_id):
+    """The set-up text of a one-leg test films the tested leg nearest the camera (and a tested leg named for
+    the far side is warned about): its picture must show it so. The tested leg from the renderer's truth: the
+    thigh swung back, the back leg, the hanging leg (least hip flexion), the bent knee (most knee flexion)."""
+    from ui.checks import _setup_spec
+    from vision.synthetic.frames import render_frame
+
+    spec, shot = _setup_spec(check_id)
+    _, truth = render_frame(spec, shot, seed=0)
+    a, w = truth["angles_body"], truth["landmarks_world_m"]
+    if check_id == "ely":
+        tested = max(("left", "right"), key=lambda s: a[f"knee_flexion_{s}"])
+    else:
+        tested = min(("left", "right"), key=lambda s: a[f"hip_flexion_{s}"])
+    cam = np.array(shot.camera.position)
+    near = min(("left", "right"), key=lambda s: np.linalg.norm(np.array(w[f"{s}_hip"]) - cam))
+    assert tested == near, (check_id, tested, near)

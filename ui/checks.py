@@ -126,9 +126,11 @@ def _setup_spec(check_id: str):
         return FrameSpec(stand, appearance=look, placement=Placement()), Shot(cam, room, Imaging())
     clip, at = {
         "hip_extension": (lambda: mv.hip_extension(reps=1, rep_s=2.0), 0.5),
-        "lunge": (lambda: mv.kneeling_lunge(), 0.45),
+        # each one-leg test as its set-up asks: the tested leg nearest the camera
+        "lunge": (lambda: mv.kneeling_lunge(camera=Camera(azimuth=90.0, distance=3.0, height=1.0, target=(0.1, 0.6, 0.0),
+                                                          width=640, height_px=480)), 0.45),
         "sit_to_stand": (lambda: mv.sit_to_stand(), 0.3),
-        "thomas": (lambda: mv.thomas_test(), 0.8),
+        "thomas": (lambda: mv.thomas_test(hanging="right"), 0.8),
         "ely": (lambda: mv.prone_knee_bend(), 0.5),
     }[check_id]
     c = clip()

@@ -79,8 +79,11 @@ SAMPLES = {
                                                  body=BODIES["athletic"], appearance=APPEARANCES["gym"],
                                                  background=BG["green_wall"], imaging=Imaging(blur=0.5, noise=1.5),
                                                  seed=5), "hip_extension.mp4"),
+    # filmed as its set-up asks: the back (tested, left) leg nearest the camera
     "kneeling_lunge": _clip(lambda: kneeling_lunge(appearance=APPEARANCES["striped"], background=BG["studio_plain"],
-                                                   imaging=Imaging(blur=0.5, noise=1.5), seed=6), "kneeling_lunge.mp4"),
+                                                   imaging=Imaging(blur=0.5, noise=1.5), seed=6,
+                                                   camera=Camera(**dict(_SIDE, azimuth=90.0, target=(0.1, 0.6, 0.0)))),
+                            "kneeling_lunge.mp4"),
     "thomas_test": _clip(lambda: thomas_test(hanging="left", thigh_deg=8.0, knee_deg=65.0,
                                              imaging=Imaging(blur=0.5, noise=1.5), seed=7,
                                              camera=Camera(azimuth=90.0, distance=3.0, height=1.1,
