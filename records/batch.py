@@ -133,7 +133,8 @@ def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = 
 
     ``name`` is the clip's name in the batch (shown and stored instead of ``path``, which may be a worker's
     temporary copy); ``leg`` the tested leg as stated for every person of the screen
-    (:func:`analysis.movement.run.run_movement_test`), None to find it from the movement; ``models`` the process's kept pose models (:class:`vision.estimator.ModelCache`).
+    (:func:`analysis.movement.run.run_movement_test`), None to find it from the movement; ``models`` the
+    process's kept pose models (:class:`vision.estimator.ModelCache`).
     Returns ``{"file", "sha256", "frames", "stopped_early", "summary", "people", "rows", "track_npz",
     "seconds", "process"}``: ``people`` one entry per person (their track range, movement result and trainer
     row), ``track_npz`` the landmark track's file bytes, ``seconds`` the model's and the whole clip's time here

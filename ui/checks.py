@@ -127,8 +127,8 @@ def _setup_spec(check_id: str):
     clip, at = {
         "hip_extension": (lambda: mv.hip_extension(reps=1, rep_s=2.0), 0.5),
         # each one-leg test as its set-up asks: the tested leg nearest the camera
-        "lunge": (lambda: mv.kneeling_lunge(camera=Camera(azimuth=90.0, distance=3.0, height=1.0, target=(0.1, 0.6, 0.0),
-                                                          width=640, height_px=480)), 0.45),
+        "lunge": (lambda: mv.kneeling_lunge(camera=Camera(azimuth=90.0, distance=3.0, height=1.0,
+                                                          target=(0.1, 0.6, 0.0), width=640, height_px=480)), 0.45),
         "sit_to_stand": (lambda: mv.sit_to_stand(), 0.3),
         "thomas": (lambda: mv.thomas_test(hanging="right"), 0.8),
         "ely": (lambda: mv.prone_knee_bend(), 0.5),

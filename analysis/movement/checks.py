@@ -32,6 +32,7 @@ import numpy as np
 
 from analysis import geometry as geo
 from analysis.activity import SEEN_WORDS, classify_activity
+from analysis.movement.legs import STATED_LEG_KINDS
 from analysis.movement.series import SIDE_IDX, midpoint, near_side_lying, thigh_length
 from analysis.protocols import PROTOCOLS
 from analysis.quality import Check, check_person_size, check_view, check_whole_body, mask_low_visibility, quiet
@@ -268,16 +269,14 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
     return out, seen
 
 
-ONE_LEG_NEAR = ("hip_extension", "lunge", "thomas", "ely")  # set-ups that film the tested leg nearest the camera
-
-
 def check_leg_side(kind: str, pixels: np.ndarray, result: dict) -> Check | None:
     """Is the tested leg, as the pose model names it, on the side the camera sees? A warning; None when it
     cannot be judged (another test, a stated leg, no leg or no side found).
 
-    The set-ups of :data:`ONE_LEG_NEAR` film the tested leg nearest the camera. The side the camera sees is
-    found without the model's left/right labels: from the face standing (``leg_labels["near_side"]``, the
-    nose ahead of the ears), from the head's end lying (:func:`analysis.movement.series.near_side_lying`).
+    The set-ups of :data:`analysis.movement.legs.STATED_LEG_KINDS` film the tested leg nearest the camera. The
+    side the camera sees is found without the model's left/right labels: from the face standing
+    (``leg_labels["near_side"]``, the nose ahead of the ears), from the head's end lying
+    (:func:`analysis.movement.series.near_side_lying`).
     Seen from the side, the model can give the two legs each other's names for a whole clip with nothing
     in its landmarks to show it (a kneeling lunge's back leg called the front one's name): a tested leg
     named for the far side means either that, or a clip filmed from the other side. Either way the person
@@ -285,7 +284,7 @@ def check_leg_side(kind: str, pixels: np.ndarray, result: dict) -> Check | None:
     """
     side = result.get("side")
     labels = result.get("leg_labels") or {}
-    if kind not in ONE_LEG_NEAR or labels.get("stated_leg") or side not in ("left", "right"):
+    if kind not in STATED_LEG_KINDS or labels.get("stated_leg") or side not in ("left", "right"):
         return None
     near = near_side_lying(pixels, face_up=kind == "thomas") if kind in ("thomas", "ely") else labels.get("near_side")
     if near not in ("left", "right"):

@@ -29,8 +29,12 @@ from analysis.segmentation import FOOT_PAIRS, KNEE_PAIRS, leg_swaps, swap_legs
 LEG_POINTS = ("hip", "knee", "ankle", "heel", "toe")
 LEG_PAIRS = tuple((SIDE_IDX["left"][k], SIDE_IDX["right"][k]) for k in LEG_POINTS)
 NEAR_FAR_VISIBILITY_GAP = 0.25  # engineering choice: see consistent_labels
+# the tests of one leg, found from the movement, whose set-ups film that leg nearest the camera; its name can
+# be stated (analysis.movement.run.run_movement_test) and is checked against the side the camera sees
+STATED_LEG_KINDS = ("hip_extension", "lunge", "thomas", "ely")
 
-__all__ = ["consistent_labels", "exchange_legs", "swapped_stretches", "moving_leg", "leg_words", "LEG_PAIRS"]
+__all__ = ["STATED_LEG_KINDS", "consistent_labels", "exchange_legs", "swapped_stretches", "moving_leg", "leg_words",
+           "LEG_PAIRS"]
 
 
 def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None

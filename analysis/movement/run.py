@@ -16,7 +16,7 @@ from analysis import protocols
 from analysis.movement.checks import check_clip, failed_blocking, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
-from analysis.movement.legs import consistent_labels, exchange_legs, leg_words
+from analysis.movement.legs import STATED_LEG_KINDS, consistent_labels, exchange_legs, leg_words
 from analysis.movement.series import SIDES, near_side_of, resolve_facing
 from analysis.movement.sit_to_stand import sit_to_stand_test
 from analysis.movement.thomas import thomas_front_test, thomas_test
@@ -28,8 +28,6 @@ KINDS = ("hip_extension", "lunge", "sit_to_stand", "thomas", "thomas_front", "el
 SYNONYMS = {"run": "walk", "running": "walk", "walking": "walk", "kneeling_lunge": "lunge",
             "prone_knee_bend": "ely", "thomas_test": "thomas"}
 LYING = ("thomas", "thomas_front", "ely")
-
-STATED_LEG_KINDS = ("hip_extension", "lunge", "thomas", "ely")  # tests of one leg, found from the movement
 
 __all__ = ["KINDS", "STATED_LEG_KINDS", "run_movement_test"]
 

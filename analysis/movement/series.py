@@ -44,9 +44,9 @@ LUMBAR_HEIGHTS = (0.0, 0.3, 0.7)  # normalised trunk heights of the sacral, lumb
 SIDES = ("left", "right")
 
 __all__ = ["SIDE_IDX", "SIDES", "other_side", "midpoint", "CleanTrack", "clean_landmarks",
-           "resolve_facing", "facing_per_frame", "near_side_of", "near_side_lying", "trunk_length", "thigh_length", "shank_length",
-           "leg_series", "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near", "visibility_confidence",
-           "curve", "rep_metric", "summarise", "summary_dicts", "movement_found", "rest_level"]
+           "resolve_facing", "facing_per_frame", "near_side_of", "near_side_lying", "trunk_length", "thigh_length",
+           "shank_length", "leg_series", "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near",
+           "visibility_confidence", "curve", "rep_metric", "summarise", "summary_dicts", "movement_found", "rest_level"]
 
 
 def other_side(side: str) -> str:

@@ -131,7 +131,8 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
                 rep=r.index, norm_key="thomas_pelvis_max_rotation", confidence=c),
         }
         below = knee < threshold("thomas_knee_flexion_research") if np.isfinite(knee) else None
-        rows.append({"repetition": r.index, "side": side, "source": source, "phases": r.to_dict(), "pelvis_moved": moved,
+        rows.append({"repetition": r.index, "side": side, "source": source, "phases": r.to_dict(),
+                     "pelvis_moved": moved,
                      "hip_rise_pct_trunk": None if not np.isfinite(rise) else round(rise, 2),
                      "reliable": not moved,
                      "short_hip_flexors": bool(np.isfinite(thigh) and thigh > 0),
