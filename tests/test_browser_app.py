@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -119,9 +120,19 @@ def answer_all(form, answer: str = "No") -> None:
         radios.nth(i).get_by_text(answer, exact=True).click()
 
 
-def download(page, button, dest: Path) -> Path:
-    with page.expect_download(timeout=TIMEOUT_MS) as dl:
-        button.click()
+def download(page, button, dest: Path, attempts: int = 3) -> Path:
+    """Click a download button and save what it gives. A click that lands while Streamlit re-renders the page
+    can be lost (seen once in CI: no download in 180 s): after a script run has finished the click is tried
+    again, at most ``attempts`` times in ``TIMEOUT_MS`` in all."""
+    for k in range(attempts):
+        wait_for_app(page)
+        try:
+            with page.expect_download(timeout=TIMEOUT_MS // attempts) as dl:
+                button.click()
+            break
+        except PlaywrightTimeout:
+            if k == attempts - 1:
+                raise
     dl.value.save_as(str(dest))
     return dest
 
