@@ -1,7 +1,8 @@
 """The capture gates in their order, and what a blocking failure means for the result.
 
 The checks of a capture (:class:`analysis.quality.Check` dicts) are ranked so that the problem that
-explains the others comes first: **person** (one person, the right one) -> **activity** (standing quietly on
+explains the others comes first: **person** (one person, the right one) -> **clip** (a movement test: a video
+long enough to show the movement, not a photo) -> **activity** (standing quietly on
 both feet) -> **view** (side, front or back) -> **body in the picture / seen clearly** -> size in the picture
 -> **camera level** -> **still** -> plausibility of the numbers. A failed check that follows from an earlier
 blocking failure (a camera tilt judged from a runner's feet, "you moved 57 % of your height" after "you seem
@@ -14,12 +15,13 @@ a check later (the several-people check of :mod:`capture.analyze`) settles the r
 
 from __future__ import annotations
 
-ORDER = ("person", "activity", "view", "whole_body", "visibility", "person_size", "camera_level", "still",
+ORDER = ("person", "clip", "activity", "view", "whole_body", "visibility", "person_size", "camera_level", "still",
          "plausibility")
 _ALL_LATER = object()
 # After a *blocking* failure of the key, which later failed checks are its consequences.
 DEPENDS = {
     "person": _ALL_LATER,  # every later check was judged on a person who may be the wrong one
+    "clip": _ALL_LATER,  # one picture or a fragment: no start posture, no movement, no leg to name
     "activity": _ALL_LATER,  # not standing: view, framing, feet, stillness all follow from what was done
     "view": ("visibility", "camera_level", "plausibility"),  # the far side hidden, the floor line read askew
     "whole_body": ("visibility", "person_size", "camera_level", "plausibility"),

@@ -83,6 +83,20 @@ def test_a_failed_blocking_check_gives_no_number_no_stretch_and_exit_3(tmp_path)
     assert "kneeling" in proc.stderr  # the refusal is a problem the user can act on
 
 
+def test_a_photo_given_to_a_movement_test_is_refused_as_a_photo(tmp_path):
+    """A single picture cannot show a movement: the refusal says so first, and the start posture and the
+    missing movement (its consequences) are not listed as problems of their own."""
+    proc = cli("analyze", str(SAMPLES / "standing_side_photo.png"), "--test", "hip_extension", "-q", "--no-annotate",
+               cwd=tmp_path)
+    assert proc.returncode == 3, proc.stderr
+    result = json.loads((tmp_path / "posture-output" / "standing_side_photo.movement.json").read_text())
+    assert result["ok"] is False and result["withheld"]
+    (clip,) = [c for c in result["checks"] if c["name"] == "clip"]
+    assert not clip["passed"] and clip["blocking"] and "single picture" in clip["reason"]
+    assert len(result["problems"]) == 1 and "single picture" in result["problems"][0]
+    assert "[cannot measure] this is a single picture" in proc.stdout and "no leg swung back" not in proc.stdout
+
+
 def test_the_tested_leg_can_be_stated(tmp_path):
     """``--leg`` names the tested leg (the pose model can exchange the legs' names in a side view); it only
     goes with a one-leg movement test."""

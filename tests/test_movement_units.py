@@ -201,6 +201,19 @@ def test_entry_point_shape_and_errors():
     assert not mc["passed"] and mc["blocking"] and mc["reason"]
 
 
+def test_a_clip_too_short_for_the_movement_is_refused():
+    """The first 0.5 s of the rendered hip extension (the person standing, about to swing) is too short to show
+    a movement: blocked by the clip check, which explains the missing movement; the whole clip passes it."""
+    d, t, px, vis = truth_track("hip_extension")
+    n = int(np.searchsorted(t, t[0] + 0.5))
+    short = run_movement_test("hip_extension", t[:n], px[:n], vis[:n])
+    (c,) = [c for c in short["checks"] if c["name"] == "clip"]
+    assert not c["passed"] and c["blocking"] and c["unit"] == "s" and c["value"] < 1.0
+    assert not short["ok"] and short["problems"] == [f"{c['reason']}: {c['advice']}"]
+    whole = run_movement_test("hip_extension", t, px, vis)
+    assert [c["passed"] for c in whole["checks"] if c["name"] == "clip"] == [True] and whole["ok"]
+
+
 def test_protocols_and_position_check():
     for kind in PROTOCOLS:
         pr = protocol(kind)

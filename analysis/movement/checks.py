@@ -3,6 +3,7 @@
 Every movement test passes these checks (:class:`analysis.quality.Check` records, in this order), each
 with a reason a person can act on (``../shared/DESIGN.md``, "Trust"):
 
+0. ``clip``: a video lasting at least ``movement_clip_min_s``, not a photo (:func:`check_duration`). Blocking.
 1. ``view``: side-on (front-on for the front view of the Thomas test), from the world landmarks' body yaw.
    A hip moving in the side plane can only be measured in a side view. Blocking.
 2. ``whole_body``: the body parts the test needs are in the picture. Blocking.
@@ -33,7 +34,8 @@ import numpy as np
 from analysis import geometry as geo
 from analysis.activity import SEEN_WORDS, classify_activity
 from analysis.movement.legs import STATED_LEG_KINDS
-from analysis.movement.series import SIDE_IDX, midpoint, near_side_lying, thigh_length
+from analysis.movement.series import SIDE_IDX, midpoint, thigh_length
+from analysis.norms import threshold
 from analysis.protocols import PROTOCOLS
 from analysis.quality import Check, check_person_size, check_view, check_whole_body, mask_low_visibility, quiet
 from analysis.view import body_yaw, typical_yaw
@@ -215,6 +217,22 @@ def check_position(pixels: np.ndarray, visibility: np.ndarray, position: str) ->
                  "" if ok else "this test is done upright", blocking=True)
 
 
+def check_duration(timestamps) -> Check:
+    """A movement test needs a video of the movement: one picture, or a clip shorter than
+    ``movement_clip_min_s``, cannot show it. Blocking."""
+    t = np.asarray(timestamps, dtype=np.float64).ravel()
+    t = t[np.isfinite(t)]
+    if t.size < 2:
+        return Check("clip", False, float(t.size), "frames", "this is a single picture: a movement test needs a "
+                     "video of the movement", "film the whole test as a video, from the start posture to the end "
+                     "(see how to film it)", blocking=True)
+    dur, least = float(t[-1] - t[0]), threshold("movement_clip_min_s")
+    if dur < least:
+        return Check("clip", False, dur, "s", f"the clip lasts only {dur:.1f} s, too short to show the test's movement",
+                     "film the whole test, from the start posture to the end (see how to film it)", blocking=True)
+    return Check("clip", True, dur, "s", f"a clip of {dur:.1f} s")
+
+
 def check_movement(kind: str, result: dict | None) -> Check:
     """Did the test's movement happen, the expected joint going the expected way? From the test's result
     (its ``movement`` entry). Blocking."""
@@ -240,7 +258,7 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         The checks (a check that could not be made has ``checked=False``) and what the activity gate saw.
     """
     pr = PROTOCOLS[kind]
-    out = []
+    out = [] if timestamps is None else [check_duration(timestamps)]
     if world is not None:
         with quiet():
             yaw = typical_yaw(body_yaw(np.asarray(world, dtype=np.float64)))
@@ -260,7 +278,7 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         out.append(Check("leg", False, None, "", "which leg moved is not certain: the pose model kept the two "
                          "knees together", "film with the moving leg nearest the camera, in clothes that show "
                          "the legs apart"))
-    if result is not None and (c := check_leg_side(kind, pixels, result)) is not None:
+    if result is not None and (c := check_leg_side(kind, result)) is not None:
         out.append(c)
     if image_size is not None and pr["position"] in ("standing", "walking"):
         p = mask_low_visibility(np.asarray(pixels, dtype=np.float64), visibility)
@@ -269,14 +287,13 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
     return out, seen
 
 
-def check_leg_side(kind: str, pixels: np.ndarray, result: dict) -> Check | None:
+def check_leg_side(kind: str, result: dict) -> Check | None:
     """Is the tested leg, as the pose model names it, on the side the camera sees? A warning; None when it
     cannot be judged (another test, a stated leg, no leg or no side found).
 
     The set-ups of :data:`analysis.movement.legs.STATED_LEG_KINDS` film the tested leg nearest the camera. The
-    side the camera sees is found without the model's left/right labels: from the face standing
-    (``leg_labels["near_side"]``, the nose ahead of the ears), from the head's end lying
-    (:func:`analysis.movement.series.near_side_lying`).
+    side the camera sees, ``leg_labels["near_side"]``, is found without the model's left/right labels
+    (:func:`analysis.movement.run.near_side`).
     Seen from the side, the model can give the two legs each other's names for a whole clip with nothing
     in its landmarks to show it (a kneeling lunge's back leg called the front one's name): a tested leg
     named for the far side means either that, or a clip filmed from the other side. Either way the person
@@ -286,7 +303,7 @@ def check_leg_side(kind: str, pixels: np.ndarray, result: dict) -> Check | None:
     labels = result.get("leg_labels") or {}
     if kind not in STATED_LEG_KINDS or labels.get("stated_leg") or side not in ("left", "right"):
         return None
-    near = near_side_lying(pixels, face_up=kind == "thomas") if kind in ("thomas", "ely") else labels.get("near_side")
+    near = labels.get("near_side")
     if near not in ("left", "right"):
         return None
     if side == near:

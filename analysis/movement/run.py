@@ -13,16 +13,15 @@ from __future__ import annotations
 import numpy as np
 
 from analysis import protocols
-from analysis.movement.checks import check_clip, failed_blocking, withhold
+from analysis.gates import rank_checks
+from analysis.movement.checks import check_clip, failed_blocking, lying_face, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
 from analysis.movement.legs import STATED_LEG_KINDS, consistent_labels, exchange_legs, leg_words
-from analysis.movement.series import SIDES, near_side_of, resolve_facing
+from analysis.movement.series import SIDES, near_side_lying, near_side_of, resolve_facing
 from analysis.movement.sit_to_stand import sit_to_stand_test
 from analysis.movement.thomas import thomas_front_test, thomas_test
 from analysis.movement.walk import walk_test
-from analysis.quality import quiet
-from analysis.view import body_yaw, facing_sign, typical_yaw
 
 KINDS = ("hip_extension", "lunge", "sit_to_stand", "thomas", "thomas_front", "ely", "walk")
 SYNONYMS = {"run": "walk", "running": "walk", "walking": "walk", "kneeling_lunge": "lunge",
@@ -47,12 +46,16 @@ def _measure(kind: str, t, lab, lvis, outline, world, fc: int, side: str | None,
     return ely_test(t, lab, lvis, side=side, outline=outline)
 
 
-def _near_side_lying(world, kind: str) -> str | None:
-    """The side towards the camera of a person lying side-on: from the world body yaw (+90 = right side)."""
-    if world is None or kind == "thomas_front":
+def near_side(kind: str, raw: np.ndarray, vis: np.ndarray, world, fc: int) -> str | None:
+    """The body side towards the camera, without the pose model's left/right labels: standing or seated from
+    the face (``fc``); lying side-on from the head's end and the face up or down (:func:`checks.lying_face`;
+    when that cannot be told, the way the test lies). None for the front-view Thomas test."""
+    if kind == "thomas_front":
         return None
-    with quiet():
-        return near_side_of(facing_sign(typical_yaw(body_yaw(np.asarray(world, dtype=np.float64)))))
+    if kind not in LYING:
+        return near_side_of(fc)
+    face = lying_face(world, raw, vis)[0] or ("down" if kind == "ely" else "up")
+    return near_side_lying(raw, face_up=face == "up")
 
 
 def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None, world=None, landmarks=None,
@@ -114,7 +117,7 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     raw = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
     fc = 0 if kind in LYING else resolve_facing(raw, vis, world, facing)
-    near = _near_side_lying(world, kind) if kind in LYING else near_side_of(fc)
+    near = near_side(kind, raw, vis, world, fc)
     # lying, the near leg may be the hidden one (a knee hugged to the chest): no near/far exchange then
     lab, lvis, info = consistent_labels(raw, vis, None if kind in LYING else near)
     if leg is not None and leg not in SIDES:
@@ -142,5 +145,7 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     res["ok"] = measured and not blocking
     if blocking:
         withhold(res, blocking)
-        res["problems"] = [f"{c['reason']}" + (f": {c['advice']}" if c.get("advice") else "") for c in blocking]
+        # the failure that explains the others (a single photo: no start posture, no movement) is the problem
+        res["problems"] = [f"{c['reason']}" + (f": {c['advice']}" if c.get("advice") else "")
+                           for c in rank_checks(blocking) if not c.get("consequence_of")]
     return res
