@@ -401,7 +401,7 @@ def show_result(result: Result, ck: uc.CheckKind, role: str, plan: dict | None) 
         if result.key_frame is not None:
             cap = ("Skeleton (orange = left side, blue = right), red dashed plumb line through the ankle, hip and "
                    "knee angles in yellow, the back's outline in green." if result.keyframe_png else
-                   ur.key_frame_caption(result.summary, result.key_index, result.key_time))
+                   ur.key_frame_caption(result.summary, result.key_index, result.key_time, result.key_note))
             st.image(up.fit_image(result.key_frame, 430), caption=cap)
     with right:
         show_lead(ucl.lead_lines(a, plan))

@@ -58,7 +58,8 @@ def summary_data(result, plan: dict | None, check_title: str) -> dict:
         advice = plan.get("findings_headline") or plan["headline"]
     return {"title": "Posture check", "date": datetime.date.today().strftime("%d %B %Y").lstrip("0"),
             "check": check_title, "file": one_line(result.name, 80),
-            "key_frame": result.key_frame, "lines": [(ln.level, ln.text) for ln in lead_lines(a, plan)],
+            "key_frame": result.key_frame, "key_note": result.key_note,
+            "lines": [(ln.level, ln.text) for ln in lead_lines(a, plan)],
             "plain": [plain_line(m) for m in client_metrics(metrics)], "advice": advice, "stretches": stretches,
             "stopped": bool(plan and plan.get("advice_stopped"))}
 
@@ -103,7 +104,8 @@ def client_summary_pdf(data: dict) -> bytes:
         h0, w0 = kf.shape[:2]
         iw = min(W * 0.40, 95 * mm * w0 / h0)
         left = [Image(io.BytesIO(_png(kf)), width=iw, height=iw * h0 / w0),
-                P("Your posture as the camera saw it: the dashed red line is the plumb line through the ankle.", small)]
+                P(f"The camera's picture at {data['key_note']}." if data.get("key_note") else
+                  "Your posture as the camera saw it: the dashed red line is the plumb line through the ankle.", small)]
     story.append(Table([[left, right]], colWidths=[W * 0.42, W * 0.58],
                        style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])))
     story += [P("What to do", h2), P(data["advice"], body)]

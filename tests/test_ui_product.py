@@ -182,6 +182,7 @@ def test_client_summary_is_one_page_with_the_stretches(tmp_path):
     class R:  # the parts of ui.analyse.Result the summary reads
         name = "my clip.mp4"
         key_frame = np.full((480, 640, 3), 180, np.uint8)
+        key_note = None
         assessment = {"ok": True, "metrics": [metric("pelvic_tilt", 24.0, "above", kind="estimate"),
                                               metric("hip_angle", 178.0)]}
 

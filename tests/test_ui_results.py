@@ -289,3 +289,48 @@ def test_user_text_is_never_markdown():
     for s in ("**", "](", ":red[", ":material/", "$x$", "<b>"):
         assert s not in esc, s
     assert md_unescape(esc) == " ".join(evil.split())  # the same text, on one line
+
+
+def _sample_truth(name):
+    from vision.synthetic.truth import landmark_array
+
+    d = json.loads((ROOT / "sample_media" / f"{name}.json").read_text())
+    px = np.stack([landmark_array(f) for f in d["frames"]])
+    return np.array([f["time_s"] for f in d["frames"]]), px, np.ones(px.shape[:2])
+
+
+@pytest.mark.parametrize("name,kind", [("hip_extension", "hip_extension"), ("thomas_test", "thomas"),
+                                       ("sit_to_stand", "sit_to_stand"), ("prone_knee_bend", "ely")])
+def test_a_movement_test_shows_the_frame_it_measured_at(name, kind):
+    """The key frame of a movement test is where its result was taken (the best repetition's peak, the
+    middle of a held position, the moment of standing up), not the frame where the body is seen best; a
+    refused result has none."""
+    from analysis.movement import run_movement_test
+
+    t, px, vis = _sample_truth(name)
+    res = run_movement_test(kind, t, px, vis)
+    assert res["ok"]
+    k, note = ur.measured_frame(res)
+    rep = res["repetitions"][0]
+    if kind == "sit_to_stand":
+        assert k == rep["events"]["stand"] and "standing up" in note
+    elif kind == "thomas":
+        assert rep["phases"]["hold_start"] <= k <= rep["phases"]["hold_end"] and "hold" in note
+    else:  # the repetition whose value is the best one
+        best = max(res["repetitions"], key=lambda r: next(iter(r["metrics"].values()))["value"])
+        assert k == best["phases"]["peak"] and "peak" in note
+    caption = ur.key_frame_caption({"source": {"kind": "video"}, "frames": len(t)}, k, float(t[k]), note)
+    assert caption.startswith(f"Frame {k + 1} of {len(t)}") and note in caption and "seen best" not in caption
+    n = int(np.searchsorted(t, t[0] + 0.5))
+    refused = run_movement_test(kind, t[:n], px[:n], vis[:n])  # too short a clip
+    assert not refused["ok"] and ur.measured_frame(refused) is None
+    assert ur.measured_frame({"kind": None, "ok": True}) is None  # a standing assessment keeps its own key frame
+
+
+def test_the_app_shows_a_lunge_at_its_peak():
+    """End to end on the built-in lunge sample (MediaPipe): the key frame is the peak of the repetition."""
+    result = analyse_path(ROOT / "sample_media" / "kneeling_lunge.mp4", check="lunge")
+    a = result.assessment
+    assert a["ok"] and result.key_index == a["repetitions"][0]["phases"]["peak"]
+    assert "peak of repetition 1" in result.key_note
+    assert np.isclose(result.key_time, a["repetitions"][0]["phases"]["peak_s"], atol=0.05)

@@ -19,7 +19,7 @@ from typing import BinaryIO, Callable
 import numpy as np
 
 from privacy.files import private_tempdir
-from ui.results import best_frame_index, safe_filename
+from ui.results import best_frame_index, measured_frame, safe_filename
 from vision.sequence import PoseSequence
 
 Progress = Callable[[int, "int | None"], None]
@@ -38,8 +38,10 @@ class Result:
     summary_json: bytes
     track_npz: bytes
     annotated: bytes | None  # H.264 mp4 (video) or png (photo); None when nothing could be drawn
-    key_frame: np.ndarray | None  # RGB, the annotated frame where the body is seen best (or the first)
+    key_frame: np.ndarray | None  # RGB, the annotated key frame (a movement test: where it measured; else where
+    # the body is seen best, or the first)
     key_index: int | None  # its position in the track; None when no frame has a person
+    key_note: str | None = None  # what happened in the key frame (a movement test's measured peak), if chosen so
     check: str = "standing_side"  # the check (ui.checks.CHECKS) it was analysed as
     assessment: dict | None = None  # standing assessment or movement-test result (with the plan for no intake)
     assessment_json: bytes | None = None
@@ -121,7 +123,10 @@ def analyse_path(path: str | Path, *, progress: Progress | None = None, name: st
         track_npz = Path(analysis.outputs["track"]).read_bytes()
         summary_json = json.dumps(summary, indent=2).encode()
         kind = "photo" if summary["source"]["kind"] == "image" else "video"
-        key_index = best_frame_index(seq.visibility, seq.detected)
+        which = "assessment" if "assessment" in analysis.outputs else "movement"
+        # a movement test shows the frame it measured at; otherwise the frame where the body is seen best
+        measured = measured_frame(analysis.assessment) if which == "movement" else None
+        key_index, key_note = measured or (best_frame_index(seq.visibility, seq.detected), None)
         annotated = key_frame = None
         if "annotated" in analysis.outputs:
             ann = Path(analysis.outputs["annotated"])
@@ -134,7 +139,6 @@ def analyse_path(path: str | Path, *, progress: Progress | None = None, name: st
             else:
                 key_frame = video_frame(ann, key_index or 0)
         keyframe_png = Path(analysis.outputs["keyframe"]).read_bytes() if "keyframe" in analysis.outputs else None
-        which = "assessment" if "assessment" in analysis.outputs else "movement"
         assessment_json = Path(analysis.outputs[which]).read_bytes() if which in analysis.outputs else None
     if keyframe_png is not None:
         import io
@@ -146,7 +150,7 @@ def analyse_path(path: str | Path, *, progress: Progress | None = None, name: st
     shown = name or path.name
     return Result(name=shown, stem=Path(safe_filename(shown)).stem, kind=kind, summary=summary,
                   problems=list(analysis.problems), sequence=seq, summary_json=summary_json, track_npz=track_npz,
-                  annotated=annotated, key_frame=key_frame, key_index=key_index, check=check,
+                  annotated=annotated, key_frame=key_frame, key_index=key_index, key_note=key_note, check=check,
                   assessment=analysis.assessment, assessment_json=assessment_json, keyframe_png=keyframe_png,
                   seconds=time.perf_counter() - t0)
 

@@ -140,14 +140,49 @@ def best_frame_index(visibility: np.ndarray, detected: np.ndarray) -> int | None
     return int(np.argmax(np.nan_to_num(score, nan=-np.inf)))
 
 
-def key_frame_caption(summary: dict, index: int | None, timestamp: float | None) -> str:
+def measured_frame(result: dict | None) -> tuple[int, str] | None:
+    """Where a movement test took its result: the frame and what happened there; None for a refused or
+    standing result, or when the result names no frame.
+
+    The repetition is the one of the first summary value's best (a tie: the first); its frame is the middle of
+    the hold where the test holds a position (Thomas test), the standing moment of a sit-to-stand, else the
+    peak. For a walk, the first measured step's frame.
+    """
+    if not result or not result.get("kind") or not result.get("ok"):
+        return None
+    steps = [s for s in result.get("steps") or [] if not s.get("excluded") and s.get("frame") is not None]
+    if steps:
+        return int(steps[0]["frame"]), "the first measured step (toe-off)"
+    reps = {r.get("repetition"): r for r in result.get("repetitions") or []}
+    best = next((v["best"] for v in (result.get("summary") or {}).values()
+                 if isinstance(v, dict) and (v.get("best") or {}).get("value") is not None), None)
+    if best is None or not reps:
+        return None
+    extra = best.get("extra") or {}
+    k = extra.get("repetition") or max(extra.get("repetitions") or [{"repetition": next(iter(reps))}],
+                                       key=lambda r: r.get("value") or -np.inf)["repetition"]
+    rep = reps.get(k)
+    if rep is None:
+        return None
+    ph, ev = rep.get("phases") or {}, rep.get("events") or {}
+    if ev.get("stand") is not None:
+        return int(ev["stand"]), f"the moment of standing up in repetition {k}"
+    if result["kind"] == "thomas" and ph.get("hold_start") is not None:
+        return (ph["hold_start"] + ph["hold_end"]) // 2, f"the middle of the hold of repetition {k}, where it was measured"
+    if ph.get("peak") is not None:
+        return int(ph["peak"]), f"the peak of repetition {k}, where it was measured"
+    return None
+
+
+def key_frame_caption(summary: dict, index: int | None, timestamp: float | None, note: str | None = None) -> str:
+    """The key frame's caption; ``note`` says what happened in the frame (:func:`measured_frame`)."""
     if kind_of(summary) == "photo":
         return "The photo with the landmarks the model found." if index is not None else \
             "No person was found in the photo."
     if index is None:
         return "No person was found in any frame; this is the first frame."
-    return (f"Frame {index + 1} of {summary['frames']} ({timestamp:.2f} s), where the body is seen best "
-            "(highest mean landmark visibility).")
+    return (f"Frame {index + 1} of {summary['frames']} ({timestamp:.2f} s), " + (note + "." if note else
+            "where the body is seen best (highest mean landmark visibility)."))
 
 
 def download_name(stem: str, what: str) -> str:
