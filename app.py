@@ -32,7 +32,6 @@ log = logging.getLogger("posture.app")
 
 SOURCES = {"sample": "Built-in example", "upload": "Upload a video or photo", "live": "Live webcam",
            "snapshot": "Webcam snapshot (photo)"}
-LEG_CHOICES = {None: "Found from the movement", "left": "Left", "right": "Right"}
 CHECK_ICON = {"ok": ":green[:material/check_circle:]", "warn": ":orange[:material/warning:]",
               "bad": ":red[:material/cancel:]", "skip": ":gray[:material/remove:]"}
 LEAD_BOX = {"good": (st.success, ":material/check_circle:"), "attention": (st.warning, ":material/error:"),
@@ -566,9 +565,8 @@ def main() -> None:
         ck = uc.get(check_id)
         leg = None
         if ck.test in STATED_LEG_KINDS:
-            leg = st.radio("Tested leg", list(LEG_CHOICES), format_func=LEG_CHOICES.get, key="leg",
-                           help="Seen from the side, the pose model can mix up the two legs' names. Say which leg "
-                                "is tested and it is named so; the test still finds it from the movement.")
+            leg = st.radio("Tested leg", list(uc.LEG_CHOICES), format_func=uc.LEG_CHOICES.get, key="leg",
+                           help=uc.LEG_HELP)
         st.caption(ur.PRIVACY)
     st.title(ur.TITLE)
     st.caption(ur.INTRO)

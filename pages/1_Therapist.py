@@ -30,6 +30,7 @@ from reports.wording import third_person
 from ui import compare as ucmp
 from ui import landmarks as ul
 from ui.analyse import save_upload
+from ui.checks import LEG_CHOICES, LEG_HELP
 from ui.present import STATUS_WORDS, fmt_range, fmt_value, intake_from_answers
 from ui.results import safe_filename
 
@@ -186,10 +187,7 @@ with tab_new:
             test = c1.selectbox("Protocol", PROTOCOLS, format_func=ucmp.protocol_name, key="protocol")
             session_label = c2.text_input("Session name (e.g. 'before treatment')", key="session_label")
             leg = c1.selectbox("Tested leg (hip extension, lunge, Thomas test, prone knee bend)",
-                               [None, "left", "right"], key="tested_leg",
-                               format_func=lambda v: "found from the movement" if v is None else v,
-                               help="Seen from the side, the pose model can give the two legs each other's names; a "
-                                    "stated leg is named so (the test still finds it from the movement).")
+                               list(LEG_CHOICES), key="tested_leg", format_func=LEG_CHOICES.get, help=LEG_HELP)
             keep_video = st.checkbox("Keep the videos in the records (needs the client's video consent)",
                                      key="keep_video", disabled=not given["video"])
             retest = st.checkbox("These are quick repeats of one test: store this client's own noise", key="retest")

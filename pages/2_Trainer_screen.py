@@ -28,6 +28,7 @@ from ui import roster as ur_
 from records.db import default_location
 from records.errors import RecordsError
 from ui.analyse import save_upload
+from ui.checks import LEG_CHOICES, LEG_HELP
 from ui.results import safe_filename
 
 private_umask()
@@ -50,6 +51,8 @@ name = st.text_input(f"Batch name (a folder in your data folder; running it agai
 test = st.selectbox("Test", SCREEN_TESTS, key="test",
                     format_func=lambda k: {"hip_extension": "standing hip extension", "lunge": "half-kneeling lunge",
                                            "thomas": "modified Thomas test", "ely": "prone knee bend (Ely)"}[k])
+leg = st.radio("Tested leg of every person", list(LEG_CHOICES), format_func=LEG_CHOICES.get, key="leg",
+               horizontal=True, help=LEG_HELP + " A screen of one leg run again for the other starts a new roster.")
 ups = st.file_uploader("Clips", accept_multiple_files=True, key="clips")
 in_turn = st.checkbox("Clips may hold several people in turn", value=True, key="in_turn")
 cluster = os.environ.get("POSTURE_CLUSTER") or None
@@ -77,7 +80,7 @@ if st.button("Screen", key="run", disabled=not ups or folder is None) and ups an
             for u, n in zip(ups, names):
                 save_upload(u, src / n)
             st.session_state["summary"] = run_batch(src, folder / "out", test, in_turn=in_turn, cluster=cluster,
-                                                    on_progress=progress)
+                                                    leg=leg, on_progress=progress)
     except RecordsError as e:  # another session is screening into this folder
         st.error(md_escape(e))
 s = st.session_state.get("summary")

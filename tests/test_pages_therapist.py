@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from records.batch import STATE_FILE
 from records.store import Records
 from test_records_fixtures import therapist_db, therapist_db_master  # noqa: F401  (fixtures)
 
@@ -152,6 +154,26 @@ def test_trainer_page_shows_a_previous_batch(tmp_path, monkeypatch):
     assert not at.exception, at.exception
     assert at.button(key="run").disabled  # nothing uploaded yet
     assert at.selectbox(key="test").value == "hip_extension"
+
+
+def test_trainer_page_states_the_tested_leg_of_every_person(tmp_path, monkeypatch):
+    """The trainer says which leg every person tests (as ``posture batch --leg``): the rendered hip extension
+    swings its right leg; stated left, the roster names the left leg, as stated."""
+    monkeypatch.setenv("POSTURE_BATCH_DIR", str(tmp_path / "batches"))
+    at = _app("pages/2_Trainer_screen.py", tmp_path / "r.sqlite", monkeypatch)
+    at.run()
+    assert at.radio(key="leg").value is None  # found from the movement unless stated
+    at.radio(key="leg").set_value("left")
+    at.text_input(key="batch").set_value("left-legs")
+    at.file_uploader(key="clips").set_value([("p1.mp4", (ROOT / "sample_media" / "hip_extension.mp4").read_bytes(),
+                                              "video/mp4")])
+    at.run()
+    at.button(key="run").click().run()
+    assert not at.exception, at.exception
+    s = at.session_state["summary"]
+    assert s["done"] == ["p1.mp4"] and [r["side"] for r in s["rows"]] == ["left"]
+    (state,) = (tmp_path / "batches").rglob(STATE_FILE)
+    assert json.loads(state.read_text())["leg"] == "left"  # screened again for the other leg, a new roster
 
 
 # ---------------------------------------------------------------------------------------------- issue 16

@@ -95,6 +95,10 @@ CHECKS: dict[str, CheckKind] = {c.id: c for c in (
     CheckKind("walk", "Movement test: walking", "side", "walk", None, False),
 )}
 DEFAULT_CHECK = "standing_side"
+# the tested leg of a one-leg movement test, as the person or their trainer states it (None: from the movement)
+LEG_CHOICES = {None: "Found from the movement", "left": "Left", "right": "Right"}
+LEG_HELP = ("Seen from the side, the pose model can mix up the two legs' names. Say which leg is tested and it is "
+            "named so; the test still finds it from the movement.")
 
 
 def get(check_id: str) -> CheckKind:
