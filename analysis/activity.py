@@ -548,6 +548,8 @@ class ActivityReading:
 
 
 # When the capture is not quiet standing, the specific postures name it before the generic ones.
+# postures whose frames cannot be steps of a walk or a run (see :func:`classify_activity`)
+OFF_FEET = ("lying", "kneeling", "sitting")
 _SPECIFIC = ("running", "walking", "lying", "sitting", "kneeling", "one_leg", "lunge", "squatting", "bending")
 
 
@@ -591,7 +593,11 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
     gait: list[GaitSegment] = []
     t = np.asarray(timestamps, dtype=np.float64) if is_clip else np.zeros(T)
     if is_clip:
-        gait = gait_segments(_take(feats, det), t[det])
+        # steps are taken on the feet: legs that "take turns" while the body lies, kneels or sits (a hugged knee, a
+        # lunge's glide, landmarks jittering at 60 frames/s) are not walking
+        body = labels[det]
+        gait = [g for g in gait_segments(_take(feats, det), t[det])
+                if np.mean(np.isin(body[g.start:g.stop], OFF_FEET)) < 0.5]
         idx = np.flatnonzero(det)
         for g in gait:
             sl = idx[g.start:g.stop]

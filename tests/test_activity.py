@@ -57,6 +57,22 @@ def test_a_camera_that_follows_the_person_does_not_hide_the_gait(name):
     assert r.label == name and r.gait and r.quiet.sum() == 0
 
 
+@pytest.mark.parametrize("name,expected", [("lying", "lying"), ("half_kneeling", "kneeling"),
+                                           ("sitting_chair", "sitting"), ("standing", "running")])
+def test_legs_taking_turns_are_steps_only_on_the_feet(name, expected):
+    """Knees and feet swinging front and back in turn (1.5 Hz, 0.35 m each way) at 60 frames/s: standing, that
+    is a gait; lying, kneeling or sitting it is not (a hugged knee, a lunge's glide or landmarks jittering at a
+    high frame rate made a Thomas test and a kneeling lunge read as running)."""
+    a = _arrays(name, -90.0, seconds=4.0, fps=60.0)
+    swing = np.sin(2 * np.pi * 1.5 * a["timestamps"])[:, None]
+    metres_px = np.ptp(a["pixels"][0, :, 1]) / 1.7
+    for idx, sign in (([25, 27, 29, 31], 1), ([26, 28, 30, 32], -1)):  # left and right knee, ankle, heel, toe
+        a["world"][:, idx, 0] += sign * 0.35 * swing
+        a["pixels"][:, idx, 0] += sign * 0.35 * metres_px * swing
+    r = _classify(a)
+    assert r.label == expected and bool(r.gait) is (expected == "running"), (r.label, r.gait)
+
+
 def test_the_reading_is_json_ready():
     import json
 

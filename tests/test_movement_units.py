@@ -366,7 +366,8 @@ def test_a_tested_leg_named_for_the_side_the_camera_does_not_see_is_a_warning(na
     model's left/right names (the face standing, the head's end lying): a tested leg named for the other side
     (capsule lunge l1: the model gave the legs each other's names; or a clip filmed from the far side) gets a
     warning asking which leg was tested, and the same clip with the legs' names exchanged gets the opposite
-    verdict. A stated leg needs no warning."""
+    verdict. A stated leg is named as stated; stated for the far side, it was filmed against the set-up and gets
+    a warning asking to film from its side."""
     from analysis.movement.legs import exchange_legs
     from analysis.movement.series import near_side_lying
 
@@ -387,5 +388,9 @@ def test_a_tested_leg_named_for_the_side_the_camera_does_not_see_is_a_warning(na
             assert true_near in c["reason"] and "--leg" in c["advice"]
         verdicts.append(c["passed"])
     assert verdicts[0] != verdicts[1]
-    stated = run_movement_test(kind, t, exchanged, vis, leg=run_movement_test(kind, t, px, vis, checks=False)["side"])
-    assert not [c for c in stated["checks"] if c["name"] == "leg_side"]
+    for leg in ("left", "right"):
+        stated = run_movement_test(kind, t, exchanged, vis, leg=leg)
+        (c,) = [c for c in stated["checks"] if c["name"] == "leg_side"]
+        assert stated["side"] == leg and c["passed"] is (leg == true_near) and not c["blocking"]
+        if leg != true_near:
+            assert "away from the camera" in c["reason"] and f"from the {leg} side" in c["advice"]

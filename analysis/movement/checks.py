@@ -297,17 +297,23 @@ def check_leg_side(kind: str, result: dict) -> Check | None:
     Seen from the side, the model can give the two legs each other's names for a whole clip with nothing
     in its landmarks to show it (a kneeling lunge's back leg called the front one's name): a tested leg
     named for the far side means either that, or a clip filmed from the other side. Either way the person
-    is asked to say which leg was tested.
+    is asked to say which leg was tested. A **stated** leg on the far side was filmed against the set-up: the
+    model places the points of a leg it sees less well less surely (a 60 frames/s render of a Thomas test with
+    the hanging leg away from the camera read its thigh 21 degrees high), so the person is asked to film from
+    its side.
     """
     side = result.get("side")
     labels = result.get("leg_labels") or {}
-    if kind not in STATED_LEG_KINDS or labels.get("stated_leg") or side not in ("left", "right"):
-        return None
     near = labels.get("near_side")
-    if near not in ("left", "right"):
+    if kind not in STATED_LEG_KINDS or side not in ("left", "right") or near not in ("left", "right"):
         return None
     if side == near:
         return Check("leg_side", True, None, "", f"the tested leg ({side}) is on the side the camera sees")
+    if labels.get("stated_leg"):
+        return Check("leg_side", False, None, "",
+                     f"the tested ({side}) leg was on the side away from the camera, which this test films nearest "
+                     "it: the pose model places a leg it sees less well less surely",
+                     f"film again from the {side} side, the tested leg nearest the camera")
     return Check("leg_side", False, None, "",
                  f"the pose model names the tested leg the {side} one, but the camera sees the {near} side and this "
                  "test is filmed with the tested leg nearest the camera: the model may have given the two legs "
