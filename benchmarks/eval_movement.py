@@ -15,6 +15,7 @@ through :func:`analysis.movement.run_movement_test`:
   prone-knee-bend angles). Floors (issue 15): repetitions exact; hip-extension and lunge peaks within
   3 deg median and 5 deg worst on each style; Thomas and prone-knee-bend angles within 3 deg median; the
   moving leg named right every time.
+  Among them, :data:`FPS60`: each one-leg test at 60 frames/s, filmed as its set-up asks and from the other side.
 * **walking and running**: toe-off thigh angles against the truth, with a fixed and a following camera.
 * **refusals**: another activity, the wrong view, the wrong movement or the wrong start posture offered
   as a test must be refused (``ok`` false) by the named check, with no number in the result or its text.
@@ -135,6 +136,19 @@ THOMAS_HELD_OUT = [
     ("t4", "left", -14.0, 85.0, -91.0, 1.13, "athletic", "striped", "teal_tracksuit", "white_studio", "stocky", 854, 25.0),
 ]
 
+# 60 frames/s (phones film at 60), chosen by hand in session 8 (not drawn at random): each one-leg test filmed
+# once with the tested leg nearest the camera, as its set-up asks ("near"), and once from the other side ("far").
+# (name, kind, tested leg, camera azimuth and height, capsule outfit, scene, build, seed)
+FPS60 = [
+    ("hipext_far", "hip_extension", "left", -88.0, 1.1, "white_kit", "outdoor", "stocky", 611),
+    ("hipext_near", "hip_extension", "left", 88.0, 1.1, "white_kit", "outdoor", "stocky", 611),
+    ("lunge_far", "lunge", "left", -90.0, 0.8, "orange_hoodie", "dark_hall", "long_legs", 612),
+    ("lunge_near", "lunge", "left", 90.0, 0.8, "orange_hoodie", "dark_hall", "long_legs", 612),
+    ("thomas_far", "thomas", "right", 92.0, 0.9, "teal_tracksuit", "white_studio", "petite", 613),
+    ("thomas_near", "thomas", "right", -92.0, 0.9, "teal_tracksuit", "white_studio", "petite", 613),
+    ("ely_far", "ely", "right", 88.0, 1.0, "white_kit", "outdoor", "average", 614),
+    ("ely_near", "ely", "right", -88.0, 1.0, "white_kit", "outdoor", "average", 614),
+]
 
 # ----------------------------------------------------------------------------------------------------
 # tracking and truth
@@ -200,6 +214,23 @@ def _cam(azimuth: float, **kw):
     base = dict(azimuth=azimuth, distance=3.0, height=1.0, target=(0.0, 0.9, 0.0), width=640, height_px=480, vfov=50.0)
     base.update(kw)
     return Camera(**base)
+
+
+def _fps60_clip(name: str, kind: str, leg: str, azimuth: float, height: float, im, seed: int):
+    """One clip of :data:`FPS60`: the test's script at 60 frames/s, its camera on the given side."""
+    from vision.synthetic.movements import hip_extension, kneeling_lunge, prone_knee_bend, thomas_test
+
+    if kind == "hip_extension":
+        return hip_extension(name, fps=60.0, reps=2, side=leg, extension_deg=17.0, compensation=0.3,
+                             camera=_cam(azimuth, height=height), imaging=im, seed=seed)
+    if kind == "lunge":  # the left knee down
+        return kneeling_lunge(name, fps=60.0, camera=_cam(azimuth, target=(0.1, 0.6, 0.0), height=height), imaging=im,
+                              seed=seed)
+    if kind == "thomas":
+        return thomas_test(name, fps=60.0, hanging=leg, thigh_deg=6.0, knee_deg=70.0,
+                           camera=_cam(azimuth, target=(-0.35, 0.8, 0.0), height=height), imaging=im, seed=seed)
+    return prone_knee_bend(name, fps=60.0, side=leg, max_knee=115.0,
+                           camera=_cam(azimuth, target=(0.1, 0.85, 0.0), height=height), imaging=im, seed=seed)
 
 
 def _cases(style: str, quick: bool) -> list[dict]:
@@ -328,6 +359,10 @@ def _cases(style: str, quick: bool) -> list[dict]:
                 f"thomas_held_out_{n}", fps=fps, hanging=side, thigh_deg=th, knee_deg=kn, body=BODIES[body],
                 appearance=APPEARANCES[app], camera=_cam(az, target=(-0.35, 0.8, 0.0), height=ch), imaging=im,
                 seed=seed), outfit=outfit, scene=scene, build=build))))
+    for (n, kind, leg, az, ch, outfit, scene, build, seed) in FPS60:
+        out.append(dict(name=f"fps60_{n}", kind=kind, reps=2 if kind == "hip_extension" else 1, leg=leg, make=(
+            lambda n=n, kind=kind, leg=leg, az=az, ch=ch, outfit=outfit, scene=scene, build=build, seed=seed: dress(
+                _fps60_clip(f"fps60_{n}", kind, leg, az, ch, im, seed), outfit=outfit, scene=scene, build=build))))
     if cap:
         out.insert(4, dict(name="trainer_screen", kind="hip_extension", reps=4, leg="right",
                            make=lambda: dress(trainer_screen("trainer_screen", imaging=im, seed=25),
