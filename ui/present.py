@@ -125,7 +125,8 @@ _CHECK_NAMES = {"person": "who is in the picture", "clip": "a video of the movem
                 "view": "the view", "whole_body": "body in the picture", "visibility": "body points seen clearly",
                 "person_size": "size in the picture", "camera_level": "camera level", "still": "standing still",
                 "plausibility": "plausible numbers", "position": "lying face up or down",
-                "movement": "the test's movement", "leg": "which leg moved", "leg_side": "tested leg towards the camera"}
+                "movement": "the test's movement", "leg": "which leg moved",
+                "leg_side": "tested leg towards the camera"}
 
 
 def shows_numbers(result: dict | None) -> bool:

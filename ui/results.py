@@ -160,7 +160,7 @@ def measured_frame(result: dict | None) -> tuple[int, str] | None:
         return None
     extra = best.get("extra") or {}
     k = extra.get("repetition") or max(extra.get("repetitions") or [{"repetition": next(iter(reps))}],
-                                       key=lambda r: r.get("value") or -np.inf)["repetition"]
+                                       key=lambda r: -np.inf if r.get("value") is None else r["value"])["repetition"]
     rep = reps.get(k)
     if rep is None:
         return None
@@ -168,7 +168,8 @@ def measured_frame(result: dict | None) -> tuple[int, str] | None:
     if ev.get("stand") is not None:
         return int(ev["stand"]), f"the moment of standing up in repetition {k}"
     if result["kind"] == "thomas" and ph.get("hold_start") is not None:
-        return (ph["hold_start"] + ph["hold_end"]) // 2, f"the middle of the hold of repetition {k}, where it was measured"
+        mid = (ph["hold_start"] + ph["hold_end"]) // 2
+        return mid, f"the middle of the hold of repetition {k}, where it was measured"
     if ph.get("peak") is not None:
         return int(ph["peak"]), f"the peak of repetition {k}, where it was measured"
     return None

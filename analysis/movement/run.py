@@ -48,8 +48,9 @@ def _measure(kind: str, t, lab, lvis, outline, world, fc: int, side: str | None,
 
 def near_side(kind: str, raw: np.ndarray, vis: np.ndarray, world, fc: int) -> str | None:
     """The body side towards the camera, without the pose model's left/right labels: standing or seated from
-    the face (``fc``); lying side-on from the head's end and the face up or down (:func:`checks.lying_face`;
-    when that cannot be told, the way the test lies). None for the front-view Thomas test."""
+    the face (``fc``); lying side-on from the head's end and the face up or down
+    (:func:`analysis.movement.checks.lying_face`; when that cannot be told, the way the test lies). None for
+    the front-view Thomas test."""
     if kind == "thomas_front":
         return None
     if kind not in LYING:
