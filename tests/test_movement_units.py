@@ -109,6 +109,37 @@ def test_hip_extension_on_true_landmarks():
     json.dumps(res)  # JSON-ready
 
 
+def test_a_thigh_that_turns_faster_than_a_test_movement_is_not_measured():
+    """The pose model loses a knee for a moment and puts it far behind (a 60 frames/s capsule render read a
+    standing thigh 56 degrees back): the rendered hip extension, resampled to 60 frames/s, with the moving knee
+    thrown 35 degrees further back for 0.2 s at the first repetition's peak. That repetition is not measured
+    (the thigh "turned" faster than a controlled test movement can); the other keeps its value."""
+    from analysis.movement.series import SIDE_IDX
+
+    d, t15, px15, _ = truth_track("hip_extension")
+    t = np.arange(t15[0], t15[-1], 1 / 60)
+    px = np.stack([[np.interp(t, t15, px15[:, j, c]) for c in (0, 1)] for j in range(33)]).transpose(2, 0, 1)
+    vis = np.ones(px.shape[:2])
+    clean = run_movement_test("hip_extension", t, px, vis, facing=1, checks=False)
+    k = clean["repetitions"][0]["phases"]["peak"]
+    bad = px.copy()
+    i = SIDE_IDX["right"]
+    a = np.radians(35.0)  # facing the image right, further back is towards the image left
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    for f in range(k - 6, k + 6):
+        hip = bad[f, i["hip"]]
+        for j in ("knee", "ankle"):
+            bad[f, i[j]] = hip + rot @ (bad[f, i[j]] - hip)
+    res = run_movement_test("hip_extension", t, bad, vis, facing=1, checks=False)
+    first, second = res["repetitions"][0]["metrics"], res["repetitions"][1]["metrics"]
+    assert first["thigh_behind_vertical"]["value"] is None and first["hip_extension"]["value"] is None
+    assert "degrees a second" in first["thigh_behind_vertical"]["reason"]
+    assert first["thigh_behind_vertical"]["extra"]["fastest_turn_deg_s"] > 300
+    assert second["thigh_behind_vertical"]["value"] == pytest.approx(
+        clean["repetitions"][1]["metrics"]["thigh_behind_vertical"]["value"], abs=0.5)
+    assert clean["repetitions"][0]["metrics"]["thigh_behind_vertical"]["value"] is not None
+
+
 def test_lunge_tests_the_back_leg():
     d, t, px, vis = truth_track("kneeling_lunge")
     res = run_movement_test("lunge", t, px, vis, checks=False)  # facing the image left, from the face

@@ -52,8 +52,8 @@ from analysis.norms import threshold
 from analysis.quality import quiet
 from analysis.segmentation import Repetition, find_repetitions, phase_labels
 
-__all__ = ["hip_extension_test", "compensation", "standing_level", "peak_seen", "HIP_EXT_DEF", "THIGH_VERT_DEF",
-           "KNEE_DEF"]
+__all__ = ["hip_extension_test", "compensation", "standing_level", "peak_seen", "fastest_turn", "HIP_EXT_DEF",
+           "THIGH_VERT_DEF", "KNEE_DEF"]
 
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition: the angle from the line "
                "shoulder midpoint -> hip midpoint (extended below the hip) to the thigh, degrees, + = knee behind "
@@ -193,6 +193,22 @@ def standing_level(x: np.ndarray) -> float:
     return rest_level(v[near] if ok.any() and near.sum() >= 0.2 * ok.sum() else v, fraction=0.5)
 
 
+def fastest_turn(angle: np.ndarray, t: np.ndarray, frames, window_s: float = 0.1) -> float:
+    """The fastest an angle series turns over ``frames`` (deg/s, absolute): the largest change between two measured
+    frames about ``window_s`` apart (the first frame at least that much later), divided by their time apart; 0
+    when no such pair is measured. Over a fixed time, not from frame to frame, so that it does not depend on the
+    frame rate; a gap in the measurement is not a turn."""
+    f = np.asarray(frames, dtype=int)
+    a, tt = np.asarray(angle, dtype=np.float64)[f], np.asarray(t, dtype=np.float64)[f]
+    j = np.searchsorted(tt, tt + window_s - 1e-9)
+    ok = j < len(f)
+    i, j = np.flatnonzero(ok), j[ok]
+    with quiet():
+        r = np.abs(a[j] - a[i]) / (tt[j] - tt[i])
+    r = r[np.isfinite(r)]
+    return float(r.max()) if r.size else 0.0
+
+
 def peak_seen(measured: np.ndarray, rep: Repetition) -> bool:
     """Was the peak of a repetition seen, not only bridged? False when, around its hold (the frames within
     10 % of the peak, one frame either side), the measured series has an unseen stretch longer than one
@@ -314,6 +330,13 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                    "the peak was not measured" + ("; the thigh went back at least "
                                                   f"{lb:.0f} degrees behind the vertical" if np.isfinite(lb) else "")
                    + ": film with the tested leg nearest the camera, in good light, with tight clothes")
+            tv = he = np.nan
+        rate = fastest_turn(measured, t, span)
+        if why is None and rate > threshold("movement_thigh_rate_max"):
+            why = (f"the {side} thigh seemed to turn {rate:.0f} degrees a second in this repetition, faster than a "
+                   "controlled test movement: the pose model lost the knee for a moment, so it was not measured: "
+                   "film again with the tested leg nearest the camera, moving slowly")
+            extra["fastest_turn_deg_s"] = round(rate)
             tv = he = np.nan
         knee_ok = certain and seen_near(track.seen, (i["hip"], i["knee"], i["ankle"]), [r.peak])[0]
         kf = median_at(ser["knee_flexion"], [r.peak]) if knee_ok else np.nan
