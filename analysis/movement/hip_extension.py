@@ -331,11 +331,14 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                                                   f"{lb:.0f} degrees behind the vertical" if np.isfinite(lb) else "")
                    + ": film with the tested leg nearest the camera, in good light, with tight clothes")
             tv = he = np.nan
-        rate = fastest_turn(measured, t, span)
+        # around the peak (its hold and a margin either side), where the value is read
+        margin = threshold("movement_peak_margin_s")
+        near_peak = span[(t[span] >= t[r.hold_start] - margin) & (t[span] <= t[r.hold_end] + margin)]
+        rate = fastest_turn(measured, t, near_peak)
         if why is None and rate > threshold("movement_thigh_rate_max"):
-            why = (f"the {side} thigh seemed to turn {rate:.0f} degrees a second in this repetition, faster than a "
-                   "controlled test movement: the pose model lost the knee for a moment, so it was not measured: "
-                   "film again with the tested leg nearest the camera, moving slowly")
+            why = (f"the {side} thigh seemed to turn {rate:.0f} degrees a second at the peak of this repetition, "
+                   "faster than a controlled test movement: the pose model lost the knee for a moment, so it was "
+                   "not measured: film again with the tested leg nearest the camera, moving slowly")
             extra["fastest_turn_deg_s"] = round(rate)
             tv = he = np.nan
         knee_ok = certain and seen_near(track.seen, (i["hip"], i["knee"], i["ankle"]), [r.peak])[0]
