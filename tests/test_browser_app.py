@@ -234,6 +234,8 @@ def test_live_webcam_states(server, tmp_path):
 
 # ---------------------------------------------------------------------------------------------- therapist
 def store(page, clip: Path, session_name: str) -> None:
+    # the form is on the first tab; after a rerun the browser may still show the tab clicked last (History)
+    page.get_by_role("tab", name="New session").click()
     form = page.locator("[data-testid='stForm']").first
     form.locator("input[type='file']").set_input_files(str(clip))
     form.locator("[data-testid='stFileChip']").first.wait_for(timeout=60_000)  # uploaded
