@@ -547,9 +547,9 @@ class ActivityReading:
                 "legs_seen": self.legs_seen, "message": self.message(), "advice": self.advice()}
 
 
-# When the capture is not quiet standing, the specific postures name it before the generic ones.
 # postures whose frames cannot be steps of a walk or a run (see :func:`classify_activity`)
 OFF_FEET = ("lying", "kneeling", "sitting")
+# When the capture is not quiet standing, the specific postures name it before the generic ones.
 _SPECIFIC = ("running", "walking", "lying", "sitting", "kneeling", "one_leg", "lunge", "squatting", "bending")
 
 

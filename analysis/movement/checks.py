@@ -16,8 +16,8 @@ with a reason a person can act on (``../shared/DESIGN.md``, "Trust"):
 4. ``position``: lying **face up** for the Thomas test, **face down** for the prone knee bend
    (:func:`lying_face`, which :mod:`analysis.activity` does not tell). Blocking.
 5. ``leg``: which leg moved is certain (:mod:`analysis.movement.hip_extension`). A warning.
-   ``leg_side``: for a one-leg test whose leg was not stated, the tested leg is on the side the camera sees
-   (:func:`check_leg_side`). A warning.
+   ``leg_side``: for a one-leg test, the tested leg is on the side the camera sees (:func:`check_leg_side`).
+   A warning.
    ``person_size``: large enough in the picture (standing tests). A warning.
 6. ``movement``: the test's movement happened, the expected joint going the expected way (from the
    test's result: repetitions of a thigh going back, a rise from the chair, a hug-and-hold, a knee bend,
@@ -288,8 +288,8 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
 
 
 def check_leg_side(kind: str, result: dict) -> Check | None:
-    """Is the tested leg, as the pose model names it, on the side the camera sees? A warning; None when it
-    cannot be judged (another test, a stated leg, no leg or no side found).
+    """Is the tested leg, as the pose model names it or as stated, on the side the camera sees? A warning; None
+    when it cannot be judged (another test, no leg or no side found).
 
     The set-ups of :data:`analysis.movement.legs.STATED_LEG_KINDS` film the tested leg nearest the camera. The
     side the camera sees, ``leg_labels["near_side"]``, is found without the model's left/right labels

@@ -28,7 +28,7 @@ SYNONYMS = {"run": "walk", "running": "walk", "walking": "walk", "kneeling_lunge
             "prone_knee_bend": "ely", "thomas_test": "thomas"}
 LYING = ("thomas", "thomas_front", "ely")
 
-__all__ = ["KINDS", "STATED_LEG_KINDS", "run_movement_test"]
+__all__ = ["KINDS", "STATED_LEG_KINDS", "near_side", "run_movement_test"]
 
 
 def _measure(kind: str, t, lab, lvis, outline, world, fc: int, side: str | None, info: dict) -> dict:

@@ -132,8 +132,7 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         }
         below = knee < threshold("thomas_knee_flexion_research") if np.isfinite(knee) else None
         rows.append({"repetition": r.index, "side": side, "source": source, "phases": r.to_dict(),
-                     "pelvis_moved": moved,
-                     "hip_rise_pct_trunk": None if not np.isfinite(rise) else round(rise, 2),
+                     "pelvis_moved": moved, "hip_rise_pct_trunk": None if not np.isfinite(rise) else round(rise, 2),
                      "reliable": not moved,
                      "short_hip_flexors": bool(np.isfinite(thigh) and thigh > 0),
                      "short_rectus_femoris": bool(np.isfinite(knee) and m["knee_flexion"].status == "below"),
