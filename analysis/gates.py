@@ -15,13 +15,14 @@ a check later (the several-people check of :mod:`capture.analyze`) settles the r
 
 from __future__ import annotations
 
-ORDER = ("person", "clip", "activity", "view", "whole_body", "visibility", "person_size", "camera_level", "still",
+ORDER = ("person", "clip", "tracking", "activity", "view", "whole_body", "visibility", "person_size", "camera_level", "still",
          "plausibility")
 _ALL_LATER = object()
 # After a *blocking* failure of the key, which later failed checks are its consequences.
 DEPENDS = {
     "person": _ALL_LATER,  # every later check was judged on a person who may be the wrong one
     "clip": _ALL_LATER,  # one picture or a fragment: no start posture, no movement, no leg to name
+    "tracking": _ALL_LATER,  # legs the pose model lost: the start posture, movement and leg were read from them
     "activity": _ALL_LATER,  # not standing: view, framing, feet, stillness all follow from what was done
     "view": ("visibility", "camera_level", "plausibility"),  # the far side hidden, the floor line read askew
     "whole_body": ("visibility", "person_size", "camera_level", "plausibility"),

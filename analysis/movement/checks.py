@@ -4,6 +4,9 @@ Every movement test passes these checks (:class:`analysis.quality.Check` records
 with a reason a person can act on (``../shared/DESIGN.md``, "Trust"):
 
 0. ``clip``: a video lasting at least ``movement_clip_min_s``, not a photo (:func:`check_duration`). Blocking.
+   ``tracking``: in a side view of an upright test, the pose model followed the legs: no knee bent backwards
+   further than a knee can in more than ``movement_legs_lost_max`` of the frames (:func:`check_tracking`).
+   Blocking, and ranked before the start posture, which is read from the same legs.
 1. ``view``: side-on (front-on for the front view of the Thomas test), from the world landmarks' body yaw.
    A hip moving in the side plane can only be measured in a side view. Blocking.
 2. ``whole_body``: the body parts the test needs are in the picture. Blocking.
@@ -34,13 +37,13 @@ import numpy as np
 from analysis import geometry as geo
 from analysis.activity import SEEN_WORDS, classify_activity
 from analysis.movement.legs import STATED_LEG_KINDS
-from analysis.movement.series import SIDE_IDX, midpoint, thigh_length
+from analysis.movement.series import SIDE_IDX, hyperextended_knees, midpoint, thigh_length
 from analysis.norms import threshold
 from analysis.protocols import PROTOCOLS
 from analysis.quality import Check, check_person_size, check_view, check_whole_body, mask_low_visibility, quiet
 from analysis.view import body_yaw, typical_yaw
 
-__all__ = ["START_POSTURE", "check_clip", "check_activity", "check_lying_face", "check_movement", "lying_face",
+__all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement", "lying_face",
            "feet_alternate", "withhold", "failed_blocking", "presented_metrics"]
 
 # The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
@@ -233,6 +236,26 @@ def check_duration(timestamps) -> Check:
     return Check("clip", True, dur, "s", f"a clip of {dur:.1f} s")
 
 
+UPRIGHT = ("hip_extension", "lunge", "sit_to_stand")  # side-view tests of an upright body, done in place
+
+
+def check_tracking(pixels: np.ndarray, facing: int) -> Check:
+    """Did the pose model follow the legs? In a side view of an upright body, a knee bent backwards further
+    than a knee can (:func:`analysis.movement.series.hyperextended_knees`) is a leg the model lost: on a rendered
+    60 frames/s hip extension it lost both legs, held together in light trousers, in 27 % of the frames, read
+    a standing person as in a split stance and the real peaks 7 degrees short. More than
+    ``movement_legs_lost_max`` of the frames: blocking (the start posture and every thigh angle come from those
+    legs)."""
+    bent = hyperextended_knees(pixels, facing)[:, [SIDE_IDX["left"]["knee"], SIDE_IDX["right"]["knee"]]].any(axis=1)
+    share = float(bent.mean()) if bent.size else 0.0
+    if share > threshold("movement_legs_lost_max"):
+        return Check("tracking", False, share, "fraction of frames",
+                     f"the pose model lost your legs in {100 * share:.0f} % of the frames (it bent a knee backwards "
+                     "further than a knee can bend)", "film again in trousers that stand out from the floor and the "
+                     "background, in good light, with both legs in the picture", blocking=True)
+    return Check("tracking", True, share, "fraction of frames", "the pose model followed the legs")
+
+
 def check_movement(kind: str, result: dict | None) -> Check:
     """Did the test's movement happen, the expected joint going the expected way? From the test's result
     (its ``movement`` entry). Blocking."""
@@ -265,6 +288,10 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         out.append(check_view(yaw, "frontal" if pr["view"] == "front" else pr["view"]))
     if landmarks is not None:
         out.append(check_whole_body(np.asarray(landmarks), np.asarray(visibility)))
+    fc = int((result or {}).get("facing") or 0)
+    side_view = not any(c.name == "view" and not c.passed for c in out)
+    if kind in UPRIGHT and fc and side_view and timestamps is not None:
+        out.append(check_tracking(pixels, fc))
     seen = {}
     if world is not None and image_size is not None and timestamps is not None:
         c, seen = check_activity(kind, pixels, visibility, world, image_size, timestamps, result)

@@ -44,9 +44,9 @@ import numpy as np
 
 from analysis.movement.legs import leg_words, moving_leg
 from analysis.movement.outline_limbs import outline_thigh_angle
-from analysis.movement.series import (SIDE_IDX, SIDES, clean_landmarks, curve, leg_series, lumbar_contour_angle,
-                                      median_at, midpoint, near_side_of, rep_metric, rest_level,
-                                      seen_near, summarise, summary_dicts, thigh_length, trunk_lean,
+from analysis.movement.series import (SIDE_IDX, SIDES, clean_landmarks, curve, hyperextended_knees, leg_series,
+                                      lumbar_contour_angle, median_at, midpoint, near_side_of, rep_metric,
+                                      rest_level, seen_near, summarise, summary_dicts, thigh_length, trunk_lean,
                                       visibility_confidence)
 from analysis.norms import threshold
 from analysis.quality import quiet
@@ -273,6 +273,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     if not fc:
         res["problems"].append("could not tell which way the person faces: film side-on")
         return res
+    bent_back = hyperextended_knees(raw, fc)  # a knee bent backwards further than a knee can: not seen
+    raw = np.where(bent_back[..., None], np.nan, raw)
+    vis = np.where(bent_back, 0.0, vis)
     track = clean_landmarks(raw, vis, t)
     p = track.p
     scores, certain = None, True

@@ -54,7 +54,7 @@ REST_WINDOW_S = 3.0  # the rest a frame is compared with lies within this time o
 ANGLE_STEP = 0.5  # deg
 MIDLINE_GUIDE_MAX = threshold("movement_midline_guide_max")  # see norms.toml
 
-__all__ = ["inside_polygon", "rear_edge_angle", "limb_midline", "thigh_midline_angle", "thigh_midline_directions",
+__all__ = ["inside_polygon", "shows_legs", "rear_edge_angle", "limb_midline", "thigh_midline_angle", "thigh_midline_directions",
            "lower_leg_direction", "outline_thigh_angle", "raised_height"]
 
 
@@ -229,6 +229,31 @@ def lower_leg_direction(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, sha
     return limb_midline(poly, knee, np.cos(r) * th + np.sin(r) * perp, shank_length, np.linspace(0.35, 0.75, 6))
 
 
+def shows_legs(outline: np.ndarray, hip: np.ndarray, length: float) -> np.ndarray:
+    """Frames whose outline shows the legs below the hip: it reaches below the hip point at least
+    ``movement_outline_reach_min`` of the clip's longest reach (its 90th percentile, so that a clip where the
+    mask lost the legs in most frames is still judged by those where it did not). Where the segmentation mask
+    loses the legs (on a rendered clip, legs held together in light trousers), the outline ends at the hips
+    and its "thigh" is the buttock or a hand. (T,) bool; False without an outline or a hip point.
+
+    Parameters
+    ----------
+    outline : ndarray (T, K, 2)
+        Outlines in pixels (NaN rows where no mask).
+    hip : ndarray (T, 2)
+        The hip point per frame.
+    length : float
+        Thigh length in pixels.
+    """
+    ol = np.asarray(outline, dtype=np.float64)
+    ok = np.isfinite(ol).all(axis=(1, 2)) & np.isfinite(hip).all(axis=1)
+    reach = np.full(len(ol), np.nan)
+    reach[ok] = (ol[ok, :, 1].max(axis=1) - hip[ok, 1]) / length
+    if not ok.any():
+        return ok
+    return ok & (reach >= threshold("movement_outline_reach_min") * np.percentile(reach[ok], 90))
+
+
 def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: float, facing: int,
                         guide: np.ndarray, timestamps: np.ndarray) -> tuple[np.ndarray, dict]:
     """The rear-most thigh's angle behind the vertical per frame from the outline (module docstring).
@@ -264,9 +289,10 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
         return nan, info
     ol = np.asarray(outline, dtype=np.float64)
     g = np.where(np.isfinite(guide), guide, 0.0)
+    legs = shows_legs(ol, hip, length)
     edges = np.full((T, len(DISTANCES)), np.nan)
     for f in range(T):
-        if np.isfinite(ol[f]).all() and np.isfinite(hip[f]).all():
+        if legs[f]:
             edges[f] = rear_edge_angle(ol[f], hip[f], length, facing, float(g[f]))
     # two readings of the rear edge, with opposite weak points, averaged: the rays' median angle from the hip
     # point (which moves forward when the pelvis tilts) and the direction of a line through the edge points

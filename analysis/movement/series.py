@@ -45,7 +45,7 @@ SIDES = ("left", "right")
 
 __all__ = ["SIDE_IDX", "SIDES", "other_side", "midpoint", "CleanTrack", "clean_landmarks",
            "resolve_facing", "facing_per_frame", "near_side_of", "near_side_lying", "trunk_length", "thigh_length",
-           "shank_length", "leg_series", "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near",
+           "shank_length", "leg_series", "hyperextended_knees", "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near",
            "visibility_confidence", "curve", "rep_metric", "summarise", "summary_dicts", "movement_found", "rest_level"]
 
 
@@ -286,6 +286,42 @@ def leg_series(p: np.ndarray, side: str, facing, hip: str = "mid") -> dict[str, 
     else:
         nan = np.full(len(p), np.nan)
         out["hip_flexion"] = out["hip_extension"] = out["thigh_behind_vertical"] = nan
+    return out
+
+
+def hyperextended_knees(p: np.ndarray, facing: int) -> np.ndarray:
+    """Frames where a knee landmark bends its leg backwards further than a knee can.
+
+    The signed knee angle is the turn from the thigh (hip midpoint -> knee) to the lower leg (knee ->
+    ankle) in the image, + = flexion (the lower leg swung behind the thigh), - = hyperextension. A knee
+    hyperextends by a few degrees, by 15-20 in marked genu recurvatum; beyond
+    ``movement_knee_hyperextension_max`` the knee or the ankle landmark is misplaced (the pose model lost
+    the leg), and no thigh angle is read from that knee.
+
+    Parameters
+    ----------
+    p : ndarray (T, 33, 2)
+        Landmark pixels (raw or cleaned; NaN = not seen).
+    facing : int
+        +1 facing the image right, -1 left (a side view of an upright or kneeling body); 0 marks nothing.
+
+    Returns
+    -------
+    ndarray (T, 33) bool
+        True at the knee landmark (25 left, 26 right) of each such frame.
+    """
+    p = np.asarray(p, dtype=np.float64).reshape(-1, 33, 2)
+    out = np.zeros(p.shape[:2], bool)
+    if not facing:
+        return out
+    hip = midpoint(p, "hip")
+    limit = threshold("movement_knee_hyperextension_max")
+    for side in SIDES:
+        i = SIDE_IDX[side]
+        knee, ank = p[:, i["knee"]], p[:, i["ankle"]]
+        bend = -geo.signed_angle_2d(knee - hip, ank - knee) * facing
+        with quiet():
+            out[:, i["knee"]] = bend < -limit
     return out
 
 
