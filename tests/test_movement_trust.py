@@ -208,6 +208,26 @@ def test_the_outline_gives_the_thigh_where_the_knee_landmark_is_lost(hip_ext):
         assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(_true_peak(clip), abs=3.0)
 
 
+def test_an_outline_far_from_a_seen_knee_at_the_peak_is_not_taken(hip_ext):
+    """The knee landmark seen clearly (visibility 1) but held under the hip while the outline shows the thigh 20
+    degrees back: one of them is not the thigh, so neither gives the peak (before, the outline's 20 was the value
+    whatever the landmarks said)."""
+    clip, a = hip_ext
+    b = dict(a)
+    px = a["pixels"].copy()
+    hip = (px[:, 23] + px[:, 24]) / 2
+    i = SIDE_IDX["right"]["knee"]
+    back = np.degrees(np.arctan2(hip[:, 0] - px[:, i, 0], px[:, i, 1] - hip[:, 1])) > 3.0
+    px[back, i, 0] = hip[back, 0]
+    b["pixels"] = px
+    res = _run("hip_extension", b, outline=_outlines(clip, range(len(clip.frames))), checks=False)
+    assert res["thigh_source"] == "outline" and len(res["repetitions"]) == 2
+    for rep in res["repetitions"]:
+        m = rep["metrics"]["thigh_behind_vertical"]
+        assert m["value"] is None and "degrees apart" in m["reason"]
+        assert abs(m["extra"]["outline_landmark_gap_deg"]) > 15.0
+
+
 def test_a_knee_thrown_forward_for_one_frame_does_not_set_the_rest(hip_ext):
     _, a = hip_ext
     b = dict(a)

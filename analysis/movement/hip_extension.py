@@ -17,11 +17,15 @@ moving thigh's angle, whichever leg it is).
   outline (:mod:`analysis.movement.outline_limbs`). Preferred: the knee landmark of a leg swung back is
   often lost or left near the other leg, while the outline shows the thigh. Used when the outline gives
   the thigh in at least ``movement_outline_coverage`` of the frames and agrees in shape with the knee
-  landmarks where they were seen.
+  landmarks where they were seen. A frame whose outline does not reach below the hips (the mask lost the
+  legs) gives no reading; a peak where the outline and a seen knee landmark put the thigh more than
+  ``movement_outline_landmark_max`` apart is not measured (one of them is not the thigh).
 * ``"landmarks"``: the hip midpoint -> knee landmark line. A value is read only where the knee was seen
   (:func:`analysis.movement.series.clean_landmarks`): when it was not seen around the peak
   (:func:`peak_seen`: the peak would only be bridged across a gap), the peak is not measured and the
-  largest seen angle of that repetition is given as a lower bound (``extra['at_least_deg']``).
+  largest seen angle of that repetition is given as a lower bound (``extra['at_least_deg']``). A knee landmark
+  that bends its leg backwards further than a knee can is a lost leg, not seen
+  (:func:`analysis.movement.series.hyperextended_knees`).
 
 **Repetitions** (:func:`analysis.segmentation.find_repetitions`) must rise at least
 ``movement_min_amplitude`` above the resting level (:func:`standing_level`: the median over the frames
@@ -334,6 +338,14 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                                                   f"{lb:.0f} degrees behind the vertical" if np.isfinite(lb) else "")
                    + ": film with the tested leg nearest the camera, in good light, with tight clothes")
             tv = he = np.nan
+        if why is None and source == "outline":
+            gap = median_at(tbv_ol, hold) - median_at(tbv_lm, hold)  # NaN where the knee was not seen
+            if abs(gap) > threshold("movement_outline_landmark_max"):
+                why = (f"the body outline and the body points put the {side} thigh {abs(gap):.0f} degrees apart at the "
+                       "peak of this repetition, so neither was taken: film again in clothes that show the legs, "
+                       "against a plain background, with nothing held near the thigh")
+                extra["outline_landmark_gap_deg"] = round(gap, 1)
+                tv = he = np.nan
         # around the peak (its hold and a margin either side), where the value is read
         margin = threshold("movement_peak_margin_s")
         near_peak = span[(t[span] >= t[r.hold_start] - margin) & (t[span] <= t[r.hold_end] + margin)]

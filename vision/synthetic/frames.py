@@ -52,8 +52,9 @@ class Shot:
     background : Background
     imaging : Imaging
     figure : str
-        How the body is drawn: ``"mesh"`` (:mod:`.figure`, the sample media's style) or ``"capsule"``
-        (:mod:`.capsule`, a second style for closed-loop tests).
+        How the body is drawn: ``"mesh"`` (:mod:`.figure`, the sample media's style), ``"capsule"``
+        (:mod:`.capsule`, a second style for closed-loop tests) or ``"mannequin"`` (:mod:`.mannequin`, a
+        third, held-out style).
     lighting : Lighting or None
         None: the default lighting of :func:`~.render.render_parts`.
     """
@@ -82,6 +83,10 @@ class Renderer:
             from .capsule import capsule_parts
 
             parts = capsule_parts(sk, spec.appearance)
+        elif self.shot.figure == "mannequin":
+            from .mannequin import mannequin_parts
+
+            parts = mannequin_parts(sk, spec.appearance)
         else:
             parts = figure_parts(sk, spec.appearance)
         for prop in spec.props:
