@@ -177,17 +177,29 @@ def _ball_head(sk: Skeleton, body: Body, app: Appearance) -> list[Part]:
     return parts
 
 
-def _holding(spec, far: str):
-    """The frame's posture with the ``far`` arm reaching forward to a pole, and the pole."""
+def holding_pole(spec, far: str):
+    """The frame with the ``far`` arm reaching forward to a pole held for balance, and the pole (every figure
+    style draws the same posture, so the truth does not depend on the style).
+
+    Parameters
+    ----------
+    spec : FrameSpec
+    far : str
+        ``"left"`` or ``"right"``.
+
+    Returns
+    -------
+    FrameSpec
+    """
     from .frames import FrameSpec
 
     tag = far[0]
     post = spec.posture.replace(**{f"shoulder_flexion_{tag}": 35.0, f"elbow_flexion_{tag}": 35.0,
                                    f"shoulder_abduction_{tag}": 8.0})
     sk = pose_skeleton(post, spec.body, spec.placement)
-    hand = sk.points[f"{far}_wrist"] + 0.06 * sk.scale * (sk.points[f"{far}_index"] - sk.points[f"{far}_wrist"]) \
-        / max(1e-6, np.linalg.norm(sk.points[f"{far}_index"] - sk.points[f"{far}_wrist"]))
-    pole = Pole(float(hand[0]), float(hand[2]), top=float(hand[1] + 0.12))
+    wrist, index = sk.points[f"{far}_wrist"], sk.points[f"{far}_index"]
+    grip = wrist + 0.06 * sk.scale * (index - wrist) / max(1e-6, float(np.linalg.norm(index - wrist)))
+    pole = Pole(float(grip[0]), float(grip[2]), top=float(grip[1] + 0.12))
     return FrameSpec(post, spec.body, spec.appearance, spec.placement, spec.props + (pole,), spec.label)
 
 
@@ -225,7 +237,7 @@ def restyle(clip, *, outfit: str = "orange_hoodie", build: str | None = None, sc
     for spec in clip.frames:
         s = FrameSpec(spec.posture, body or spec.body, app, spec.placement, spec.props, spec.label)
         if pole:
-            s = _holding(s, pole)
+            s = holding_pole(s, pole)
         frames.append(s)
     cam: Camera = clip.shot.camera
     if camera_height is not None or camera_distance is not None:

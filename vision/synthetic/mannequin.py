@@ -28,7 +28,7 @@ import numpy as np
 from .body import BODIES, Appearance, Body
 from .camera import Camera, Imaging
 from .capsule import BUILDS as CAPSULE_BUILDS
-from .capsule import Pole
+from .capsule import holding_pole
 from .kinematics import Skeleton, pose_skeleton
 from .mesh import Part, ellipsoid, limb, ring_points
 from .render import Lighting
@@ -56,6 +56,8 @@ SOCK_START = 0.86
 """Fraction of the shank, from the knee, where visible socks start."""
 
 WOOD = (214, 176, 128)
+"""The light wood of the bare mannequin."""
+
 OUTFITS: dict[str, Appearance] = {
     "wood": Appearance(skin=WOOD, hair=WOOD, shirt=WOOD, trousers=WOOD, shoes=WOOD, hair_style="bald",
                        sleeves="short", legwear="shorts"),
@@ -81,6 +83,7 @@ SCENES: dict[str, Background] = {
     "living_room": Background(wall=(222, 202, 172), floor=(150, 104, 64), wall_texture="noise",
                               floor_texture="planks", wall_distance=2.2, seed=22),
 }
+"""Rooms of this style: a grey-tiled gym with a plain blue floor, a warm beige living room with wooden planks."""
 
 
 def _shade(color, factor: float) -> tuple[float, float, float]:
@@ -143,10 +146,15 @@ def _block(p0: np.ndarray, p1: np.ndarray, front: np.ndarray, half_width, half_d
     return Part(verts, colors, closed=True, name=name, centers=refs, **kw)
 
 
-def _ball(centre: np.ndarray, radius: float, color, name: str) -> Part:
-    """A joint ball, drawn over the ends of the limbs it joins."""
+def _ball(centre: np.ndarray, radius: float, color, name: str, over: float | None = None) -> Part:
+    """A joint ball in a darker shade of ``color``.
+
+    ``over`` is its depth bias, metres (default its radius: it is drawn over the rounded ends of the limbs
+    inside it, which would otherwise sort in front of its rim); a ball half inside a block (the hip in the
+    pelvis) needs a small one, or it would show through the block.
+    """
     return ellipsoid(centre, np.eye(3), np.full(3, radius), _shade(color, JOINT_SHADE), name=name, n_around=14,
-                     n_rings=10, depth_bias=0.004, shine=SHINE)
+                     n_rings=10, depth_bias=radius if over is None else over, shine=SHINE)
 
 
 def _trunk(sk: Skeleton, app: Appearance) -> list[Part]:
@@ -175,8 +183,8 @@ def _trunk(sk: Skeleton, app: Appearance) -> list[Part]:
         shirt = lambda t: app.shirt_stripes if int(t * 8) % 2 else app.shirt  # noqa: E731
     chest = _block(c_bottom, c_top, t_fwd, chest_w, chest_d, shirt, bevel=0.03 * k, n_rings=10,
                    name="torso_chest", shine=SHINE)
-    waist = limb(p_mid, c_bottom, p_fwd, lambda t: 0.075 * k * g ** 0.8, _shade(app.shirt, 0.92), cap0=0.0,
-                 cap1=0.0, n_around=14, n_rings=4, name="torso_waist", shine=SHINE)
+    waist = limb(p_mid, c_bottom, p_fwd, lambda t: 0.075 * k * g ** 0.8, _shade(app.shirt, 0.92), cap0=0.5,
+                 cap1=0.5, n_around=14, n_rings=4, name="torso_waist", shine=SHINE)
     return [pelvis, waist, chest]
 
 
@@ -188,15 +196,16 @@ def _legs(sk: Skeleton, app: Appearance) -> list[Part]:
     for tag, side in (("l", "left"), ("r", "right")):
         th, sh, ft = sk.segments[f"{tag}_thigh"], sk.segments[f"{tag}_shank"], sk.segments[f"{tag}_foot"]
         thigh = (lambda t: app.trousers if t < SHORTS_LENGTH else app.skin) if shorts else app.trousers
-        below = app.skin if shorts else app.trousers
+        knee = app.skin if shorts else app.trousers
         ankle = (app.socks or app.skin) if shorts else app.trousers
-        shank = (lambda t: ankle if t > SOCK_START else below) if shorts else app.trousers
+        shank = (lambda t: ankle if t > SOCK_START else knee) if shorts else app.trousers
         parts.append(limb(th.p0, th.p1, th.front, lambda t: k * g * (0.07 - 0.024 * t), thigh, cap0=0.5, cap1=0.5,
                           n_around=16, n_rings=6, name=f"{tag}_thigh", shine=SHINE))
         parts.append(limb(sh.p0, sh.p1, sh.front, lambda t: k * g * (0.05 - 0.02 * t), shank, cap0=0.5, cap1=0.5,
                           n_around=14, n_rings=6, name=f"{tag}_shank", shine=SHINE))
-        parts.append(_ball(sk.points[f"{side}_hip"], 0.075 * k * g, app.trousers, f"{tag}_hip_joint"))
-        parts.append(_ball(sk.points[f"{side}_knee"], 0.055 * k * g, below, f"{tag}_knee_joint"))
+        parts.append(_ball(sk.points[f"{side}_hip"], 0.075 * k * g, app.trousers, f"{tag}_hip_joint",
+                           over=0.01 * k))
+        parts.append(_ball(sk.points[f"{side}_knee"], 0.055 * k * g, knee, f"{tag}_knee_joint"))
         parts.append(_ball(sk.points[f"{side}_ankle"], 0.038 * k * g, ankle, f"{tag}_ankle_joint"))
         # a wedge: flat sole 7.5 cm below the ankle centre (as the skeleton's sole points), high at the heel
         half_h = lambda t: k * np.interp(t, [0.0, 0.3, 1.0], [0.05, 0.048, 0.017])  # noqa: E731
@@ -234,7 +243,7 @@ def _egg_head(sk: Skeleton, app: Appearance) -> list[Part]:
     c1 = sk.points["c1"]
     at = lambda x, y, z=0.0: c1 + R @ (np.array([x, y, z]) * k)  # noqa: E731
     parts = [limb(sk.points["c7"], c1, sk.thorax_R[:, 0], lambda t: 0.042 * k * body.girth ** 0.5,
-                  _shade(app.skin, 0.9), cap0=0.0, cap1=0.5, n_around=12, n_rings=4, name="neck", shine=SHINE),
+                  _shade(app.skin, 0.9), cap0=0.5, cap1=0.5, n_around=12, n_rings=4, name="neck", shine=SHINE),
              limb(at(0.035, -0.035), at(0.012, 0.062), R[:, 0],
                   lambda t: k * np.interp(t, [0.0, 0.6, 1.0], [0.05, 0.079, 0.08]), app.skin, cap0=1.0, cap1=1.0,
                   flat=1.24, n_around=22, n_rings=8, name="cranium", shine=SHINE),
@@ -262,31 +271,6 @@ def mannequin_parts(sk: Skeleton, app: Appearance | None = None) -> list[Part]:
     """
     app = app or Appearance()
     return _trunk(sk, app) + _legs(sk, app) + _arms(sk, app) + _egg_head(sk, app)
-
-
-def _holding_pole(spec, far: str):
-    """The frame with the ``far`` arm reaching forward to a pole held for balance, and the pole.
-
-    Parameters
-    ----------
-    spec : FrameSpec
-    far : str
-        ``"left"`` or ``"right"``.
-
-    Returns
-    -------
-    FrameSpec
-    """
-    from .frames import FrameSpec
-
-    tag = far[0]
-    post = spec.posture.replace(**{f"shoulder_flexion_{tag}": 35.0, f"elbow_flexion_{tag}": 35.0,
-                                   f"shoulder_abduction_{tag}": 8.0})
-    sk = pose_skeleton(post, spec.body, spec.placement)
-    wrist, index = sk.points[f"{far}_wrist"], sk.points[f"{far}_index"]
-    grip = wrist + 0.06 * sk.scale * (index - wrist) / max(1e-6, float(np.linalg.norm(index - wrist)))
-    pole = Pole(float(grip[0]), float(grip[2]), top=float(grip[1] + 0.12))
-    return FrameSpec(post, spec.body, spec.appearance, spec.placement, spec.props + (pole,), spec.label)
 
 
 def restyle(clip, *, outfit: str = "wood", build: str | None = None, scene: str = "gym",
@@ -331,7 +315,7 @@ def restyle(clip, *, outfit: str = "wood", build: str | None = None, scene: str 
     for spec in clip.frames:
         s = FrameSpec(spec.posture, body or spec.body, app, spec.placement, spec.props, spec.label)
         if pole:
-            s = _holding_pole(s, pole)
+            s = holding_pole(s, pole)
         frames.append(s)
     cam: Camera = clip.shot.camera
     if camera_height is not None or camera_distance is not None:
