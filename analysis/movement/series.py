@@ -294,7 +294,7 @@ def hyperextended_knees(p: np.ndarray, facing: int) -> np.ndarray:
 
     The signed knee angle is the turn from the thigh (hip midpoint -> knee) to the lower leg (knee ->
     ankle) in the image, + = flexion (the lower leg swung behind the thigh), - = hyperextension. A knee
-    hyperextends by a few degrees, by 15-20 in marked genu recurvatum; beyond
+    hyperextends by a few degrees, by 15-20 in marked genu recurvatum, rarely by 30; beyond
     ``movement_knee_hyperextension_max`` the knee or the ankle landmark is misplaced (the pose model lost
     the leg), and no thigh angle is read from that knee.
 
