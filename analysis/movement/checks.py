@@ -252,7 +252,8 @@ def check_tracking(pixels: np.ndarray, facing: int) -> Check:
         return Check("tracking", False, share, "fraction of frames",
                      f"the pose model lost your legs in {100 * share:.0f} % of the frames (it bent a knee backwards "
                      "further than a knee can bend)", "film again in trousers that stand out from the floor and the "
-                     "background, in good light, with both legs in the picture", blocking=True)
+                     "background, in good light, with both legs in the picture and nothing held near them",
+                     blocking=True)
     return Check("tracking", True, share, "fraction of frames", "the pose model followed the legs")
 
 
