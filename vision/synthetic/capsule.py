@@ -203,6 +203,39 @@ def holding_pole(spec, far: str):
     return FrameSpec(post, spec.body, spec.appearance, spec.placement, spec.props + (pole,), spec.label)
 
 
+def restage(clip, body: Body | None, app: Appearance, pole: str | None, camera_height: float | None,
+            camera_distance: float | None) -> tuple[list, Camera]:
+    """A scripted clip's frames in another outfit (and build, and holding a pole), and its camera moved: what every
+    figure style's ``restyle`` shares.
+
+    Parameters
+    ----------
+    clip : Clip
+    body : Body or None
+        None keeps each frame's own build.
+    app : Appearance
+    pole : str or None
+        ``"left"``/``"right"``: that hand holds a pole (:func:`holding_pole`).
+    camera_height, camera_distance : float or None
+        Metres; None keeps the clip's.
+
+    Returns
+    -------
+    list of FrameSpec, Camera
+    """
+    from .frames import FrameSpec
+
+    frames = []
+    for spec in clip.frames:
+        s = FrameSpec(spec.posture, body or spec.body, app, spec.placement, spec.props, spec.label)
+        frames.append(holding_pole(s, pole) if pole else s)
+    cam: Camera = clip.shot.camera
+    if camera_height is not None or camera_distance is not None:
+        cam = cam.replace(height=camera_height if camera_height is not None else cam.height,
+                          distance=camera_distance if camera_distance is not None else cam.distance)
+    return frames, cam
+
+
 def restyle(clip, *, outfit: str = "orange_hoodie", build: str | None = None, scene: str = "outdoor",
             camera_height: float | None = None, camera_distance: float | None = None, pole: str | None = None,
             imaging: Imaging | None = None, name: str | None = None):
@@ -228,21 +261,12 @@ def restyle(clip, *, outfit: str = "orange_hoodie", build: str | None = None, sc
         Default: a little blur and noise and JPEG-like softness.
     """
     from .body import BODIES
-    from .frames import FrameSpec, Shot
+    from .frames import Shot
     from .movements import Clip
 
     body = None if build is None else (BUILDS.get(build) or BODIES[build])
     app = OUTFITS[outfit]
-    frames = []
-    for spec in clip.frames:
-        s = FrameSpec(spec.posture, body or spec.body, app, spec.placement, spec.props, spec.label)
-        if pole:
-            s = holding_pole(s, pole)
-        frames.append(s)
-    cam: Camera = clip.shot.camera
-    if camera_height is not None or camera_distance is not None:
-        cam = cam.replace(height=camera_height if camera_height is not None else cam.height,
-                          distance=camera_distance if camera_distance is not None else cam.distance)
+    frames, cam = restage(clip, body, app, pole, camera_height, camera_distance)
     shot = Shot(cam, SCENES[scene], imaging or Imaging(blur=0.7, noise=2.5, jpeg_quality=80), figure=STYLE,
                 lighting=TOON)
     return Clip(name or f"{clip.name}_{STYLE}", clip.description + f" Capsule style ({outfit}, {scene}).", clip.fps,

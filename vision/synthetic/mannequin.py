@@ -26,10 +26,10 @@ from __future__ import annotations
 import numpy as np
 
 from .body import BODIES, Appearance, Body
-from .camera import Camera, Imaging
+from .camera import Imaging
 from .capsule import BUILDS as CAPSULE_BUILDS
-from .capsule import holding_pole
-from .kinematics import Skeleton, pose_skeleton
+from .capsule import restage
+from .kinematics import Skeleton
 from .mesh import Part, ellipsoid, limb, ring_points
 from .render import Lighting
 from .scene import Background
@@ -306,21 +306,12 @@ def restyle(clip, *, outfit: str = "wood", build: str | None = None, scene: str 
         Drawn with :func:`mannequin_parts` under :data:`SIDE_KEY`; its notes record the style, outfit, scene,
         build and pole.
     """
-    from .frames import FrameSpec, Shot
+    from .frames import Shot
     from .movements import Clip
 
     body = None if build is None else BUILDS[build]
     app = OUTFITS[outfit]
-    frames = []
-    for spec in clip.frames:
-        s = FrameSpec(spec.posture, body or spec.body, app, spec.placement, spec.props, spec.label)
-        if pole:
-            s = holding_pole(s, pole)
-        frames.append(s)
-    cam: Camera = clip.shot.camera
-    if camera_height is not None or camera_distance is not None:
-        cam = cam.replace(height=camera_height if camera_height is not None else cam.height,
-                          distance=camera_distance if camera_distance is not None else cam.distance)
+    frames, cam = restage(clip, body, app, pole, camera_height, camera_distance)
     shot = Shot(cam, SCENES[scene], imaging or Imaging(blur=0.6, noise=3.5, jpeg_quality=78), figure=STYLE,
                 lighting=SIDE_KEY)
     return Clip(name or f"{clip.name}_{STYLE}", clip.description + f" Mannequin style ({outfit}, {scene}).",
