@@ -281,3 +281,58 @@ def test_steps_are_measured_with_a_following_camera(name):
     assert len(good) >= 3 and {s["side"] for s in good} == {"left", "right"}
     assert not any("stopped" in (s["excluded"] or "") or "steady" in (s["excluded"] or "") for s in res["steps"])
     assert "right side facing the camera" in format_movement(res)
+
+
+@pytest.fixture(scope="module")
+def thomas_clip():
+    """A Thomas test filmed from the hanging leg's side (the left), with its landmarks and rendered outlines."""
+    clip = thomas_test(fps=FPS, hanging="left", thigh_deg=5.0, knee_deg=70.0,
+                       camera=_cam(90.0, target=(-0.35, 0.8, 0.0)))
+    return clip, clip_landmarks(clip), _outlines(clip, range(len(clip.frames)))
+
+
+def _knee(res: dict) -> dict:
+    return res["repetitions"][0]["metrics"]["knee_flexion"]
+
+
+def test_the_thomas_knee_is_given_where_the_outline_confirms_it(thomas_clip):
+    _, a, outline = thomas_clip
+    res = _run("thomas", a, outline=outline, checks=False)
+    m = _knee(res)
+    assert m["value"] == pytest.approx(70.0, abs=4.0)
+    assert res["thigh_source"] == "outline" and res["repetitions"][0]["metrics"]["thigh_above_horizontal"]["value"] \
+        == pytest.approx(5.0, abs=3.0)
+    assert abs(m["extra"]["outline_knee_flexion_deg"] - m["value"]) < 5.0
+
+
+def test_a_thomas_knee_the_outline_does_not_confirm_is_not_measured(thomas_clip):
+    """The hanging ankle landmark drawn 20 degrees less bent (as MediaPipe read a held-out mannequin's knee, which
+    would call a normal rectus femoris short): the outline's lower leg disagrees, so no knee value. An outline that
+    does not show the lower leg cannot confirm it either; without an outline the landmarks give it as before."""
+    _, a, outline = thomas_clip
+    b = dict(a)
+    px = a["pixels"].copy()
+    i = SIDE_IDX["left"]
+    turn = np.radians(20.0)
+    for f in range(len(px)):
+        k, ank = px[f, i["knee"]], px[f, i["ankle"]]
+        for sign in (1.0, -1.0):  # the way that straightens the knee
+            rot = np.array([[np.cos(sign * turn), -np.sin(sign * turn)], [np.sin(sign * turn), np.cos(sign * turn)]])
+            cand = k + rot @ (ank - k)
+            th, sh = k - px[f, i["hip"]], cand - k
+            if np.degrees(np.arccos(th @ sh / np.linalg.norm(th) / np.linalg.norm(sh))) < \
+                    np.degrees(np.arccos(th @ (ank - k) / np.linalg.norm(th) / np.linalg.norm(ank - k))):
+                px[f, i["ankle"]] = cand
+                break
+    b["pixels"] = px
+    assert _knee(_run("thomas", b, checks=False))["value"] == pytest.approx(50.0, abs=5.0)  # no outline: as read
+    m = _knee(_run("thomas", b, outline=outline, checks=False))
+    assert m["value"] is None and "degrees apart" in m["reason"]
+    legless = outline.copy()
+    legless[:, :, :] = np.nan
+    res = _run("thomas", a, outline=legless, checks=False)
+    assert _knee(res)["value"] is None and "did not show" in _knee(res)["reason"]
+    # nor the thigh: the landmarks alone read a far hanging thigh 21 degrees high on a 60 frames/s render
+    thigh = res["repetitions"][0]["metrics"]["thigh_above_horizontal"]
+    assert thigh["value"] is None and "could not be confirmed" in thigh["reason"]
+    assert res["thigh_source"] == "unconfirmed"
