@@ -249,6 +249,22 @@ def test_a_knee_landmark_thrown_forward_at_every_peak_leaves_the_thigh_to_the_ou
         assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(_true_peak(clip), abs=3.0)
 
 
+def test_with_an_outline_that_does_not_follow_the_thigh_no_peak_is_taken_from_the_landmarks_alone(hip_ext):
+    """The outline found in a third of the frames only (the mask lost the legs): the landmarks' thigh is not
+    confirmed, so the repetitions are found but their peaks are not measured, with the reason. Without any outline
+    (tracking without segmentation) the landmarks give them, as before."""
+    clip, a = hip_ext
+    outline = _outlines(clip, range(0, len(clip.frames), 3))
+    res = _run("hip_extension", a, outline=outline, checks=False)
+    assert res["thigh_source"] == "landmarks" and len(res["repetitions"]) == 2
+    for rep in res["repetitions"]:
+        m = rep["metrics"]["thigh_behind_vertical"]
+        assert m["value"] is None and "could not be confirmed" in m["reason"]
+    bare = _run("hip_extension", a, checks=False)
+    assert all(r["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(_true_peak(clip), abs=3.0)
+               for r in bare["repetitions"])
+
+
 def test_a_knee_thrown_forward_for_one_frame_does_not_set_the_rest(hip_ext):
     _, a = hip_ext
     b = dict(a)

@@ -21,7 +21,10 @@ moving thigh's angle, whichever leg it is).
   legs) gives no reading; a peak where the outline and a seen knee landmark behind its rest put the thigh
   more than ``movement_outline_landmark_max`` apart is not measured (one of them is not the thigh). A knee
   landmark thrown in front of its rest while the outline's rear-most thigh goes back is the one lost.
-* ``"landmarks"``: the hip midpoint -> knee landmark line. A value is read only where the knee was seen
+* ``"landmarks"``: the hip midpoint -> knee landmark line, **without an outline only**: where there is an
+  outline that does not follow the thigh, the landmarks' reading is not confirmed and no peak is measured (on
+  the renders of three figure styles every landmark-only peak was wrong: 7-13 degrees short, or one
+  repetition read as three). A value is read only where the knee was seen
   (:func:`analysis.movement.series.clean_landmarks`): when it was not seen around the peak
   (:func:`peak_seen`: the peak would only be bridged across a gap), the peak is not measured and the
   largest seen angle of that repetition is given as a lower bound (``extra['at_least_deg']``). A knee landmark
@@ -341,6 +344,11 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                    "the peak was not measured" + ("; the thigh went back at least "
                                                   f"{lb:.0f} degrees behind the vertical" if np.isfinite(lb) else "")
                    + ": film with the tested leg nearest the camera, in good light, with tight clothes")
+            tv = he = np.nan
+        if why is None and outline is not None and source == "landmarks":
+            why = (f"the body outline did not follow the {side} thigh through the clip, so its angle from the body "
+                   "points could not be confirmed (alone, they read peaks up to 13 degrees short): film again in "
+                   "clothes that show the legs, against a plain background")
             tv = he = np.nan
         if why is None and source == "outline":
             # NaN where the knee was not seen; a knee thrown in front of its rest is lost, not a second opinion
