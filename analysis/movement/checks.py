@@ -43,8 +43,8 @@ from analysis.protocols import PROTOCOLS
 from analysis.quality import Check, check_person_size, check_view, check_whole_body, mask_low_visibility, quiet
 from analysis.view import body_yaw, typical_yaw
 
-__all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement", "lying_face",
-           "feet_alternate", "withhold", "failed_blocking", "presented_metrics"]
+__all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
+           "lying_face", "feet_alternate", "withhold", "failed_blocking", "presented_metrics"]
 
 # The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
 # and the start position in full.

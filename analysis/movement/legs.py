@@ -33,8 +33,8 @@ NEAR_FAR_VISIBILITY_GAP = 0.25  # engineering choice: see consistent_labels
 # be stated (analysis.movement.run.run_movement_test) and is checked against the side the camera sees
 STATED_LEG_KINDS = ("hip_extension", "lunge", "thomas", "ely")
 
-__all__ = ["STATED_LEG_KINDS", "consistent_labels", "coherent_feet", "exchange_legs", "swapped_stretches", "moving_leg", "leg_words",
-           "LEG_PAIRS"]
+__all__ = ["STATED_LEG_KINDS", "consistent_labels", "coherent_feet", "exchange_legs", "swapped_stretches", "moving_leg",
+           "leg_words", "LEG_PAIRS"]
 
 
 def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None

@@ -54,8 +54,8 @@ REST_WINDOW_S = 3.0  # the rest a frame is compared with lies within this time o
 ANGLE_STEP = 0.5  # deg
 MIDLINE_GUIDE_MAX = threshold("movement_midline_guide_max")  # see norms.toml
 
-__all__ = ["inside_polygon", "shows_legs", "rear_edge_angle", "limb_midline", "thigh_midline_angle", "thigh_midline_directions",
-           "lower_leg_direction", "outline_thigh_angle", "raised_height"]
+__all__ = ["inside_polygon", "shows_legs", "rear_edge_angle", "limb_midline", "thigh_midline_angle",
+           "thigh_midline_directions", "lower_leg_direction", "outline_thigh_angle", "raised_height"]
 
 
 def inside_polygon(poly: np.ndarray, pts: np.ndarray) -> np.ndarray:

@@ -45,8 +45,9 @@ SIDES = ("left", "right")
 
 __all__ = ["SIDE_IDX", "SIDES", "other_side", "midpoint", "CleanTrack", "clean_landmarks",
            "resolve_facing", "facing_per_frame", "near_side_of", "near_side_lying", "trunk_length", "thigh_length",
-           "shank_length", "leg_series", "hyperextended_knees", "trunk_lean", "lumbar_contour_angle", "median_at", "seen_near",
-           "visibility_confidence", "curve", "rep_metric", "summarise", "summary_dicts", "movement_found", "rest_level"]
+           "shank_length", "leg_series", "hyperextended_knees", "trunk_lean", "lumbar_contour_angle", "median_at",
+           "seen_near", "visibility_confidence", "curve", "rep_metric", "summarise", "summary_dicts", "movement_found",
+           "rest_level"]
 
 
 def other_side(side: str) -> str:

@@ -124,9 +124,10 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         knee_why, ol_knee = unseen, outline_knee_flexion(outline, p, side, knee_seen, ser[side]["knee_flexion"])
         if outline is not None and np.isfinite(knee):
             if not np.isfinite(ol_knee):
-                knee, knee_why = np.nan, (f"the body outline did not show the {side} hanging lower leg through the hold, "
-                                          "so the knee's bend read from the body points could not be confirmed: film "
-                                          "the hanging leg nearest the camera, in clothes that stand out from the table")
+                knee, knee_why = np.nan, (f"the body outline did not show the {side} hanging lower leg through the "
+                                          "hold, so the knee's bend read from the body points could not be confirmed: "
+                                          "film the hanging leg nearest the camera, in clothes that stand out from "
+                                          "the table")
             elif abs(ol_knee - knee) > threshold("thomas_knee_outline_max"):
                 knee, knee_why = np.nan, (f"the body outline and the body points put the {side} hanging lower leg "
                                           f"{abs(ol_knee - knee):.0f} degrees apart, so the knee's bend was not taken: "
