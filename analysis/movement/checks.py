@@ -242,7 +242,7 @@ UPRIGHT = ("hip_extension", "lunge", "sit_to_stand")  # side-view tests of an up
 def check_tracking(pixels: np.ndarray, facing: int) -> Check:
     """Did the pose model follow the legs? In a side view of an upright body, a knee bent backwards further
     than a knee can (:func:`analysis.movement.series.hyperextended_knees`) is a leg the model lost: on a rendered
-    60 frames/s hip extension it lost both legs, held together in light trousers, in 27 % of the frames, read
+    60 frames/s hip extension it lost both legs, held together in light trousers, in 26 % of the frames, read
     a standing person as in a split stance and the real peaks 7 degrees short. More than
     ``movement_legs_lost_max`` of the frames: blocking (the start posture and every thigh angle come from those
     legs)."""
