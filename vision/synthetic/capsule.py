@@ -27,7 +27,7 @@ import numpy as np
 from .body import Appearance, Body
 from .camera import Camera, Imaging
 from .kinematics import Skeleton, pose_skeleton
-from .mesh import Part, box, ellipsoid, limb
+from .mesh import Part, box, ellipsoid, limb, shade
 from .render import Lighting
 from .scene import Background
 
@@ -94,10 +94,6 @@ class Pole:
                      n_rings=4, name="pole")]
 
 
-def _shade(c, f):
-    return tuple(float(np.clip(x * f, 0, 255)) for x in c)
-
-
 def capsule_parts(sk: Skeleton, app: Appearance | None = None) -> list[Part]:
     """All surface parts of one posed figure in the capsule style (see the module docstring)."""
     app = app or Appearance()
@@ -121,7 +117,7 @@ def capsule_parts(sk: Skeleton, app: Appearance | None = None) -> list[Part]:
                           flat=0.72, name="torso", n_around=18, n_rings=4))
     # shoulders: a bar between the shoulder joints
     ls, rs = sk.points["left_shoulder"], sk.points["right_shoulder"]
-    parts.append(limb(ls, rs, sk.thorax_R[:, 0], lambda t: 0.06 * k * g, _shade(app.shirt, 0.97), cap0=1.0, cap1=1.0,
+    parts.append(limb(ls, rs, sk.thorax_R[:, 0], lambda t: 0.06 * k * g, shade(app.shirt, 0.97), cap0=1.0, cap1=1.0,
                       name="torso_shoulders", n_around=14, n_rings=5))
     # legs: straight loose trousers (hide the knee), boxy shoes
     for tag in ("l", "r"):
@@ -156,11 +152,11 @@ def _ball_head(sk: Skeleton, body: Body, app: Appearance) -> list[Part]:
     R = sk.head_R
     c1 = sk.points["c1"]
     at = lambda x, y, z=0.0: c1 + R @ (np.array([x, y, z]) * k)  # noqa: E731
-    parts = [limb(sk.points["c7"], c1, sk.thorax_R[:, 0], lambda t: 0.052 * k, _shade(app.skin, 0.9), cap0=0.3,
+    parts = [limb(sk.points["c7"], c1, sk.thorax_R[:, 0], lambda t: 0.052 * k, shade(app.skin, 0.9), cap0=0.3,
                   name="neck", n_around=12, n_rings=4),
              ellipsoid(at(0.03, 0.03), R, np.array([0.1, 0.112, 0.088]) * k, app.skin, name="cranium", n_around=20,
                        n_rings=14),
-             ellipsoid(at(0.118, 0.01), R, np.array([0.022, 0.02, 0.018]) * k, _shade(app.skin, 0.92), name="nose",
+             ellipsoid(at(0.118, 0.01), R, np.array([0.022, 0.02, 0.018]) * k, shade(app.skin, 0.92), name="nose",
                        depth_bias=0.01, n_around=10, n_rings=6),
              ellipsoid(at(0.1, -0.045), R, np.array([0.01, 0.006, 0.024]) * k, (120, 40, 40), name="mouth",
                        depth_bias=0.01, n_around=10, n_rings=5)]
@@ -168,7 +164,7 @@ def _ball_head(sk: Skeleton, body: Body, app: Appearance) -> list[Part]:
         parts.append(ellipsoid(at(0.112, 0.045, sz * 0.035), R, np.array([0.008, 0.011, 0.009]) * k, (20, 20, 24),
                                name="eye", depth_bias=0.012, n_around=8, n_rings=5))
         parts.append(ellipsoid(at(0.02, 0.02, sz * 0.088), R, np.array([0.016, 0.026, 0.01]) * k,
-                               _shade(app.skin, 0.85), name="ear", depth_bias=0.01, n_around=8, n_rings=5))
+                               shade(app.skin, 0.85), name="ear", depth_bias=0.01, n_around=8, n_rings=5))
     if app.hair_style != "bald":
         # a cap: the top of a slightly larger sphere, with a peak at the front
         parts.append(ellipsoid(at(0.025, 0.05), R, np.array([0.106, 0.1, 0.094]) * k, app.hair, name="hair",

@@ -13,7 +13,7 @@ import numpy as np
 
 from .body import Appearance, Body
 from .kinematics import Skeleton
-from .mesh import Part, ellipsoid, limb, ring_points
+from .mesh import Part, ellipsoid, limb, ring_points, shade
 
 # Pelvis rings in the pelvis frame: (height above the hip-joint centres, back x, front x, half-width).
 _PELVIS_RINGS = np.array([
@@ -43,10 +43,6 @@ _WAIST_RING = 3  # rings below this (and the pelvis) are in trouser colour
 
 def _unit(v):
     return v / np.linalg.norm(v, axis=-1, keepdims=True)
-
-
-def _shade(c, f):
-    return tuple(float(np.clip(x * f, 0, 255)) for x in c)
 
 
 def torso(sk: Skeleton, body: Body, app: Appearance, n_around: int = 28) -> Part:
@@ -132,7 +128,7 @@ def arms(sk: Skeleton, body: Body, app: Appearance) -> list[Part]:
         # thumb
         t0 = hand.p0 + 0.02 * k * hand.axis + 0.025 * k * hand.front
         t1 = hand.p0 + 0.075 * k * hand.axis + 0.045 * k * hand.front
-        parts.append(limb(t0, t1, hand.side, lambda t: k * np.interp(t, [0, 1], [0.012, 0.009]), _shade(app.skin, 0.95),
+        parts.append(limb(t0, t1, hand.side, lambda t: k * np.interp(t, [0, 1], [0.012, 0.009]), shade(app.skin, 0.95),
                           name=f"{tag}_thumb", n_around=8, n_rings=4))
     return parts
 
@@ -181,7 +177,7 @@ def head(sk: Skeleton, body: Body, app: Appearance) -> list[Part]:
     c7 = sk.points["c7"]
     neck_front = sk.thorax_R[:, 0]
     parts.append(limb(c7, neck_top, neck_front, lambda t: k * body.girth ** 0.5 * np.interp(t, [0, 1], [0.060, 0.054]),
-                      _shade(skin, 0.96), cap0=0.3, cap1=0.5, front_offset=lambda t: 0.018 * k,
+                      shade(skin, 0.96), cap0=0.3, cap1=0.5, front_offset=lambda t: 0.018 * k,
                       name="neck", n_around=14, n_rings=6))
     parts.append(ellipsoid(at(0.012, 0.040), R, np.array([0.096, 0.102, 0.078]) * k, skin, name="cranium",
                            n_around=22, n_rings=16))
@@ -189,7 +185,7 @@ def head(sk: Skeleton, body: Body, app: Appearance) -> list[Part]:
                            n_around=20, n_rings=12))
     # nose: long axis from the bridge to the tip
     Rn = R @ _rot_sag(32.0)
-    parts.append(ellipsoid(at(0.114, 0.014), Rn, np.array([0.012, 0.023, 0.011]) * k, _shade(skin, 0.97),
+    parts.append(ellipsoid(at(0.114, 0.014), Rn, np.array([0.012, 0.023, 0.011]) * k, shade(skin, 0.97),
                            name="nose", depth_bias=0.012, n_around=10, n_rings=8))
     for side, sz in (("l", -1.0), ("r", 1.0)):
         parts.append(ellipsoid(at(0.095, 0.040, sz * 0.032), R, np.array([0.008, 0.0075, 0.012]) * k,
@@ -197,10 +193,10 @@ def head(sk: Skeleton, body: Body, app: Appearance) -> list[Part]:
         parts.append(ellipsoid(at(0.101, 0.040, sz * 0.032), R, np.array([0.0035, 0.0055, 0.0055]) * k,
                                (40, 30, 25), name=f"{side}_iris", depth_bias=0.02, n_around=8, n_rings=5))
         parts.append(ellipsoid(at(0.101, 0.057, sz * 0.032), R, np.array([0.004, 0.0032, 0.015]) * k,
-                               _shade(app.hair, 0.9), name=f"{side}_brow", depth_bias=0.015, n_around=8,
+                               shade(app.hair, 0.9), name=f"{side}_brow", depth_bias=0.015, n_around=8,
                                n_rings=4))
         parts.append(ellipsoid(at(0.008, 0.018, sz * 0.077), R, np.array([0.014, 0.028, 0.009]) * k,
-                               _shade(skin, 0.88), name=f"{side}_ear", depth_bias=0.012, n_around=10, n_rings=6))
+                               shade(skin, 0.88), name=f"{side}_ear", depth_bias=0.012, n_around=10, n_rings=6))
     parts.append(ellipsoid(at(0.106, -0.037), R, np.array([0.006, 0.005, 0.021]) * k, (150, 50, 55),
                            name="mouth", depth_bias=0.012, n_around=10, n_rings=5))
     if app.hair_style != "bald":

@@ -30,7 +30,7 @@ from .camera import Imaging
 from .capsule import BUILDS as CAPSULE_BUILDS
 from .capsule import restage
 from .kinematics import Skeleton
-from .mesh import Part, ellipsoid, limb, ring_points
+from .mesh import Part, ellipsoid, limb, ring_points, shade
 from .render import Lighting
 from .scene import Background
 
@@ -84,11 +84,6 @@ SCENES: dict[str, Background] = {
                               floor_texture="planks", wall_distance=2.2, seed=22),
 }
 """Rooms of this style: a grey-tiled gym with a plain blue floor, a warm beige living room with wooden planks."""
-
-
-def _shade(color, factor: float) -> tuple[float, float, float]:
-    """``color`` scaled by ``factor``, clipped to 0..255."""
-    return tuple(float(np.clip(c * factor, 0, 255)) for c in color)
 
 
 def _block(p0: np.ndarray, p1: np.ndarray, front: np.ndarray, half_width, half_depth, color, *,
@@ -153,7 +148,7 @@ def _ball(centre: np.ndarray, radius: float, color, name: str, over: float | Non
     inside it, which would otherwise sort in front of its rim); a ball half inside a block (the hip in the
     pelvis) needs a small one, or it would show through the block.
     """
-    return ellipsoid(centre, np.eye(3), np.full(3, radius), _shade(color, JOINT_SHADE), name=name, n_around=14,
+    return ellipsoid(centre, np.eye(3), np.full(3, radius), shade(color, JOINT_SHADE), name=name, n_around=14,
                      n_rings=10, depth_bias=radius if over is None else over, shine=SHINE)
 
 
@@ -183,7 +178,7 @@ def _trunk(sk: Skeleton, app: Appearance) -> list[Part]:
         shirt = lambda t: app.shirt_stripes if int(t * 8) % 2 else app.shirt  # noqa: E731
     chest = _block(c_bottom, c_top, t_fwd, chest_w, chest_d, shirt, bevel=0.03 * k, n_rings=10,
                    name="torso_chest", shine=SHINE)
-    waist = limb(p_mid, c_bottom, p_fwd, lambda t: 0.075 * k * g ** 0.8, _shade(app.shirt, 0.92), cap0=0.5,
+    waist = limb(p_mid, c_bottom, p_fwd, lambda t: 0.075 * k * g ** 0.8, shade(app.shirt, 0.92), cap0=0.5,
                  cap1=0.5, n_around=14, n_rings=4, name="torso_waist", shine=SHINE)
     return [pelvis, waist, chest]
 
@@ -243,7 +238,7 @@ def _egg_head(sk: Skeleton, app: Appearance) -> list[Part]:
     c1 = sk.points["c1"]
     at = lambda x, y, z=0.0: c1 + R @ (np.array([x, y, z]) * k)  # noqa: E731
     parts = [limb(sk.points["c7"], c1, sk.thorax_R[:, 0], lambda t: 0.042 * k * body.girth ** 0.5,
-                  _shade(app.skin, 0.9), cap0=0.5, cap1=0.5, n_around=12, n_rings=4, name="neck", shine=SHINE),
+                  shade(app.skin, 0.9), cap0=0.5, cap1=0.5, n_around=12, n_rings=4, name="neck", shine=SHINE),
              limb(at(0.035, -0.035), at(0.012, 0.062), R[:, 0],
                   lambda t: k * np.interp(t, [0.0, 0.6, 1.0], [0.05, 0.079, 0.08]), app.skin, cap0=1.0, cap1=1.0,
                   flat=1.24, n_around=22, n_rings=8, name="cranium", shine=SHINE),
@@ -251,7 +246,7 @@ def _egg_head(sk: Skeleton, app: Appearance) -> list[Part]:
                        depth_bias=0.01, n_around=10, n_rings=6, shine=SHINE)]
     for sz in (-1.0, 1.0):
         parts.append(ellipsoid(at(0.1, 0.04, sz * 0.033), R, np.array([0.006, 0.008, 0.011]) * k,
-                               _shade(app.skin, 0.45), name="eye", depth_bias=0.012, n_around=8, n_rings=5))
+                               shade(app.skin, 0.45), name="eye", depth_bias=0.012, n_around=8, n_rings=5))
     return parts
 
 

@@ -48,6 +48,11 @@ class Part:
     centers: np.ndarray | None = None
 
 
+def shade(color, factor: float) -> tuple[float, float, float]:
+    """``color`` (RGB, 0..255) scaled by ``factor``, clipped to 0..255: a lighter or darker tone of it."""
+    return tuple(float(np.clip(c * factor, 0, 255)) for c in color)
+
+
 def _color_grid(color, n_rings: int, n_quads_around: int) -> np.ndarray:
     """Expand a colour spec into (n_rings - 1, n_quads_around, 3).
 
