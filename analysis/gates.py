@@ -15,8 +15,8 @@ a check later (the several-people check of :mod:`capture.analyze`) settles the r
 
 from __future__ import annotations
 
-ORDER = ("person", "clip", "tracking", "activity", "view", "whole_body", "visibility", "person_size", "camera_level", "still",
-         "plausibility")
+ORDER = ("person", "clip", "tracking", "activity", "view", "whole_body", "visibility", "person_size", "camera_level",
+         "still", "plausibility")
 _ALL_LATER = object()
 # After a *blocking* failure of the key, which later failed checks are its consequences.
 DEPENDS = {

@@ -246,7 +246,7 @@ def check_tracking(pixels: np.ndarray, facing: int) -> Check:
     a standing person as in a split stance and the real peaks 7 degrees short. More than
     ``movement_legs_lost_max`` of the frames: blocking (the start posture and every thigh angle come from those
     legs)."""
-    bent = hyperextended_knees(pixels, facing)[:, [SIDE_IDX["left"]["knee"], SIDE_IDX["right"]["knee"]]].any(axis=1)
+    bent = hyperextended_knees(pixels, facing).any(axis=1)  # the mask marks knee landmarks only
     share = float(bent.mean()) if bent.size else 0.0
     if share > threshold("movement_legs_lost_max"):
         return Check("tracking", False, share, "fraction of frames",

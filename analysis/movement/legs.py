@@ -109,9 +109,8 @@ def coherent_feet(pixels: np.ndarray, knees: np.ndarray, feet: np.ndarray, facin
     if not mixed.any() or not facing:
         return feet
     paired = swap_legs(swap_legs(pixels, knees, KNEE_PAIRS), feet, FOOT_PAIRS)
-    knee_idx = [SIDE_IDX[s]["knee"] for s in SIDES]
-    wrong = mixed & hyperextended_knees(paired, facing)[:, knee_idx].any(axis=1) \
-        & ~hyperextended_knees(pixels, facing)[:, knee_idx].any(axis=1)
+    # the masks mark knee landmarks only: any marked landmark is a knee bent backwards
+    wrong = mixed & hyperextended_knees(paired, facing).any(axis=1) & ~hyperextended_knees(pixels, facing).any(axis=1)
     return np.where(wrong, knees, feet)
 
 
