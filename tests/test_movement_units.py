@@ -109,6 +109,33 @@ def test_hip_extension_on_true_landmarks():
     json.dumps(res)  # JSON-ready
 
 
+def test_hip_extension_is_taken_behind_the_standing_trunk_line():
+    """The pose model's shoulder points sit a few degrees off the trunk's line, the same before and at the peak:
+    such a constant offset (both shoulder landmarks 0.08 trunk lengths forward, about 4.6 degrees of lean) leaves
+    the hip extension where it was, while a forward lean added only during the repetitions is taken off it."""
+    d, t, px, vis = truth_track("hip_extension")
+    run = lambda p: run_movement_test("hip_extension", t, p, vis, facing=1, checks=False)["repetitions"]
+    base = run(px)
+    trunk = np.linalg.norm(mv.midpoint(px, "shoulder") - mv.midpoint(px, "hip"), axis=-1)
+    shifted = px.copy()
+    shifted[:, [11, 12], 0] += 0.08 * np.median(trunk)  # facing +1: forward is +x
+    moved = run(shifted)
+    leaned = px.copy()
+    for r in base:
+        ph = r["phases"]
+        span = np.arange(ph["start"] + 1, ph["end"])
+        lift = np.sin(np.pi * (span - ph["start"]) / (ph["end"] - ph["start"]))  # 0 at the ends, 1 mid-way
+        leaned[np.ix_(span, [11, 12])] += np.stack([np.tan(np.radians(6.0)) * trunk[span] * lift,
+                                                   np.zeros(len(span))], -1)[:, None, :]
+    tilted = run(leaned)
+    for b, m, lt in zip(base, moved, tilted, strict=True):
+        he = lambda r: r["metrics"]["hip_extension"]["value"]
+        assert he(m) == pytest.approx(he(b), abs=0.5)
+        assert he(b) - he(lt) == pytest.approx(6.0, abs=1.5)
+        assert lt["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(
+            b["metrics"]["thigh_behind_vertical"]["value"], abs=0.01)
+
+
 def test_a_thigh_that_turns_faster_than_a_test_movement_is_not_measured():
     """The pose model loses a knee for a moment and puts it far behind (a 60 frames/s capsule render read a
     standing thigh 56 degrees back): the rendered hip extension, resampled to 60 frames/s, with the moving knee

@@ -37,6 +37,13 @@ where the thigh hangs near the vertical, so no single outlying frame sets it) an
 thigh **back** (extension), to behind the vertical. A thigh that only moved forward (a knee lifted, hip
 flexion) is not a hip extension, and the result says so.
 
+**Behind the trunk line** (``hip_extension``): the thigh's angle behind the vertical at the peak, less the
+forward lean the trunk (hip midpoint -> shoulder midpoint) added from just before the repetition to its hold;
+the trunk's standing lean itself is taken as its upright. The pose model's shoulder points sit 0.03-0.09 trunk
+lengths forward of the shoulder joints of the rendered figures, differently for each body, outfit and camera,
+which tilted the absolute trunk line 1-6 degrees forward (3 median); its change over a repetition is followed
+to about 1.5 degrees (rendered clips of three figure styles, ``benchmarks/eval_movement.py``).
+
 Compensation (per repetition, rest -> peak): the **apparent extension** is the rise of
 ``thigh_behind_vertical``. Without pelvic landmarks the low back and pelvis are followed with the
 silhouette: the rise of ``lumbar_angle`` is the part they gave (anterior pelvic tilt and lumbar
@@ -63,9 +70,12 @@ from analysis.segmentation import Repetition, find_repetitions, phase_labels
 __all__ = ["hip_extension_test", "compensation", "standing_level", "peak_seen", "fastest_turn", "HIP_EXT_DEF",
            "THIGH_VERT_DEF", "KNEE_DEF"]
 
-HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition: the angle from the line "
-               "shoulder midpoint -> hip midpoint (extended below the hip) to the thigh, degrees, + = knee behind "
-               "the line (extension), - = in front (flexion). 2D, side view.")
+HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition, degrees, + = knee behind the "
+               "line (extension), - = in front (flexion): the thigh's angle behind the vertical less the forward "
+               "lean the trunk (hip midpoint -> shoulder midpoint) added from just before the repetition to its "
+               "peak. The trunk's own standing lean is not counted: the pose model's shoulder points sit a few "
+               "degrees off the trunk's line, differently for each body and camera, so the trunk line is taken "
+               "as the person's standing upright. 2D, side view.")
 THIGH_VERT_DEF = ("Thigh angle behind the vertical at the peak of the repetition: the thigh (hip -> knee) from "
                   "the downward vertical of the picture, degrees, + = knee behind the hip (extension). The "
                   "'apparent' extension: pelvic tilt and low-back arching add to it. 2D, side view.")
@@ -204,6 +214,18 @@ def standing_level(x: np.ndarray) -> float:
     return rest_level(v[near] if ok.any() and near.sum() >= 0.2 * ok.sum() else v, fraction=0.5)
 
 
+def standing_trunk_lean(lean: np.ndarray, reps) -> float:
+    """The trunk's lean while the person stands between repetitions (deg, + = forward): the median over the
+    frames outside every repetition (all frames when there are none outside), NaN when never seen."""
+    v = np.asarray(lean, dtype=np.float64)
+    out = np.ones(len(v), dtype=bool)
+    for r in reps:
+        out[r.start:r.end + 1] = False
+    v = v[out] if np.isfinite(v[out]).any() else v
+    with quiet():
+        return float(np.nanmedian(v)) if np.isfinite(v).any() else float("nan")
+
+
 def fastest_turn(angle: np.ndarray, t: np.ndarray, frames, window_s: float = 0.1) -> float:
     """The fastest an angle series turns over ``frames`` (deg/s, absolute): the largest change between two measured
     frames about ``window_s`` apart (the first frame at least that much later), divided by their time apart; 0
@@ -318,13 +340,13 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     measured = tbv_ol if source == "outline" else tbv_lm
     x = _fill(measured, t, threshold("movement_bridge_max"))  # one repetition stays one, never a value
     ser["thigh_behind_vertical"] = x
-    ser["hip_extension"] = x - ser["trunk_lean"]
     amp = threshold("movement_min_amplitude")
     rest, lm_rest = standing_level(x), standing_level(tbv_lm)
     # the test's way: the thigh goes back, from its resting level, to behind the vertical
     reps = [r for r in find_repetitions(x, t, amp, side=side) if r.peak_value - rest >= amp and r.peak_value > 0]
     for j, r in enumerate(reps, 1):
         r.index = j
+    ser["hip_extension"] = x - (ser["trunk_lean"] - standing_trunk_lean(ser["trunk_lean"], reps))
     conf_idx = (i["shoulder"], i["hip"], i["knee"])
     rows = []
     for r in reps:
@@ -335,7 +357,10 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         c = (0.7 * float(np.isfinite(tbv_ol[hold]).mean()) + 0.3 * visibility_confidence(vis, (i["shoulder"],
              i["hip"]), hold)) if source == "outline" else c_vis
         extra, why = {"source": source}, None
-        tv, he = median_at(x, [r.peak]), median_at(ser["hip_extension"], [r.peak])
+        comp = compensation(r, ser, t, outline, raw, vis, fc)
+        tv = median_at(x, [r.peak])
+        # behind the trunk line as it stood just before the repetition, turned with the trunk's lean since
+        he = tv - comp["trunk_lean_change_deg"]
         if not seen_peak:
             with quiet():
                 lb = float(np.nanmax(measured[span])) if np.isfinite(measured[span]).any() else np.nan
@@ -375,12 +400,13 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         knee_why = (f"the {side} knee and ankle were not seen clearly at the peak" if certain else
                     "which leg moved is not certain, so neither knee's bend is given")
         pk_lean = median_at(ser["trunk_lean"], [r.peak])
-        comp = compensation(r, ser, t, outline, raw, vis, fc)
+        he_why = why if why or np.isfinite(he) or not np.isfinite(tv) else \
+            "the shoulders were not seen clearly before and at the peak, so the trunk line is not known"
         nk = "hip_extension_range" if kind == "hip_extension" else "lunge_hip_extension"
         metrics = {
             "hip_extension": rep_metric("hip_extension", "Hip extension (thigh behind trunk line)", he, "deg",
                                         HIP_EXT_DEF, side=side, rep=r.index, norm_key=nk, confidence=c,
-                                        reason=why, extra=extra),
+                                        reason=he_why, extra=extra),
             "thigh_behind_vertical": rep_metric("thigh_behind_vertical", "Thigh behind vertical", tv, "deg",
                                                 THIGH_VERT_DEF, side=side, rep=r.index, confidence=c, reason=why,
                                                 extra=extra),
