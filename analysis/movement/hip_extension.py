@@ -399,7 +399,6 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         kf = median_at(ser["knee_flexion"], [r.peak]) if knee_ok else np.nan
         knee_why = (f"the {side} knee and ankle were not seen clearly at the peak" if certain else
                     "which leg moved is not certain, so neither knee's bend is given")
-        pk_lean = median_at(ser["trunk_lean"], [r.peak])
         he_why = why if why or np.isfinite(he) or not np.isfinite(tv) else \
             "the shoulders were not seen clearly before and at the peak, so the trunk line is not known"
         nk = "hip_extension_range" if kind == "hip_extension" else "lunge_hip_extension"
@@ -414,9 +413,11 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                                        side=side, rep=r.index,
                                        confidence=visibility_confidence(vis, (i["hip"], i["knee"], i["ankle"]), hold),
                                        reason=knee_why),
-            "trunk_lean": rep_metric("trunk_lean_at_peak", "Trunk lean at the peak", pk_lean, "deg",
-                                     "Hip-midpoint -> shoulder-midpoint from vertical, + = forward.", side=None,
-                                     rep=r.index, confidence=c_vis),
+            "trunk_lean": rep_metric("trunk_lean_added", "Trunk lean added at the peak", comp["trunk_lean_change_deg"],
+                                     "deg", "Lean of the trunk line (hip midpoint -> shoulder midpoint) from the "
+                                     "vertical over the peak's hold less just before the repetition, + = further "
+                                     "forward; the hip extension is the thigh behind the vertical less this.",
+                                     side=None, rep=r.index, confidence=c_vis),
             "compensation_index": comp.pop("compensation_index"),
         }
         rows.append({"repetition": r.index, "side": side, "source": source, "peak_seen": seen_peak,
