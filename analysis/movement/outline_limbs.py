@@ -55,7 +55,8 @@ ANGLE_STEP = 0.5  # deg
 MIDLINE_GUIDE_MAX = threshold("movement_midline_guide_max")  # see norms.toml
 
 __all__ = ["inside_polygon", "shows_legs", "rear_edge_angle", "limb_midline", "thigh_midline_angle",
-           "thigh_midline_directions", "lower_leg_direction", "outline_thigh_angle", "raised_height"]
+           "thigh_midline_directions", "lower_leg_direction", "raised_tip_flexion", "outline_thigh_angle",
+           "raised_height"]
 
 
 def inside_polygon(poly: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -227,6 +228,24 @@ def lower_leg_direction(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, sha
         start = mid[-1]
     r = np.radians(start)
     return limb_midline(poly, knee, np.cos(r) * th + np.sin(r) * perp, shank_length, np.linspace(0.35, 0.75, 6))
+
+
+def raised_tip_flexion(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, shank_length: float) -> float:
+    """The knee flexion (deg, 0 = straight, from the hip -> knee line towards the picture's top) at which the
+    outline reaches highest above the thigh's line, among its points 0.5 to 1.4 lower-leg lengths from the
+    knee: lying face down, the foot of a lower leg bent up. A start for :func:`lower_leg_direction` that needs
+    no landmark of the lower leg (the foot sticks out beyond the ankle, so it is only a start). NaN when no
+    point lies half a lower leg above the line (the buttock, the highest point with the legs down, lies lower;
+    a lower leg bent 30 degrees or more reaches higher)."""
+    th = np.asarray(knee, dtype=np.float64) - hip
+    if not (np.isfinite(th).all() and np.isfinite(poly).all()) or not np.linalg.norm(th) > 0 or not shank_length > 0:
+        return float("nan")
+    th = th / np.linalg.norm(th)
+    v = poly - knee[None]
+    d = np.linalg.norm(v, axis=1)
+    h = np.where((d >= 0.5 * shank_length) & (d <= 1.4 * shank_length), v @ _bend_side(th, True), -np.inf)
+    k = int(np.argmax(h))
+    return float(np.degrees(np.arctan2(h[k], v[k] @ th))) if h[k] >= shank_length / 2 else float("nan")
 
 
 def shows_legs(outline: np.ndarray, hip: np.ndarray, length: float) -> np.ndarray:
