@@ -14,9 +14,9 @@ through :func:`analysis.movement.run_movement_test`:
 * **measured cases**: the repetitions found against the script's (counted exactly), the moving leg named
   against the script's, and per repetition the peak error against the truth: the same definition on the
   renderer's true 2D landmarks (thigh behind vertical, hip extension behind the trunk line as it stood before
-  the repetition, Thomas and prone-knee-bend angles). Floors (issue 15): repetitions exact; hip-extension and lunge peaks within
-  3 deg median and 5 deg worst on each style; Thomas and prone-knee-bend angles within 3 deg median; the
-  moving leg named right every time.
+  the repetition, Thomas and prone-knee-bend angles). Floors (issue 15): repetitions exact; hip-extension and
+  lunge peaks within 3 deg median and 5 deg worst on each style; Thomas and prone-knee-bend angles within 3 deg
+  median; the moving leg named right every time.
   Among them, :data:`FPS60`: each one-leg test at 60 frames/s, filmed as its set-up asks and from the other side.
 * **walking and running**: toe-off thigh angles against the truth, with a fixed and a following camera.
 * **refusals**: another activity, the wrong view, the wrong movement or the wrong start posture offered

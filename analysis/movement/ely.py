@@ -88,9 +88,10 @@ def _outline_knee(outline, p: np.ndarray, side: str, frames: np.ndarray, guide: 
     short of the bend: a held-out mannequin's knee read 13-84 degrees for a true 125), the search starts from
     the outline's highest point near the knee, the foot
     (:func:`analysis.movement.outline_limbs.raised_tip_flexion`): on the renders of three figure styles this
-    read 9 more peaks, each within 4.2 degrees of the truth, and left one (a 140-degree bend) as a lower bound. The thigh lying on the table is where the pose model errs least
-    (median 2 deg on rendered prone knee bends of two figure styles, against 3 to 5 deg for the thigh's
-    outline edge turned by its offset at rest, which does not follow the thigh when the hip rises)."""
+    read 9 more peaks, each within 4.2 degrees of the truth, and left one (a 140-degree bend) as a lower bound.
+    The thigh lying on the table is where the pose model errs least (median 2 deg on rendered prone knee bends
+    of two figure styles, against 3 to 5 deg for the thigh's outline edge turned by its offset at rest, which
+    does not follow the thigh when the hip rises)."""
     i = SIDE_IDX[side]
     hip, knee = p[:, i["hip"]], p[:, i["knee"]]
     shank = shank_length(p, side)

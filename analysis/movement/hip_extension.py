@@ -67,8 +67,8 @@ from analysis.norms import threshold
 from analysis.quality import quiet
 from analysis.segmentation import Repetition, find_repetitions, phase_labels
 
-__all__ = ["hip_extension_test", "compensation", "standing_level", "peak_seen", "fastest_turn", "HIP_EXT_DEF",
-           "THIGH_VERT_DEF", "KNEE_DEF"]
+__all__ = ["hip_extension_test", "compensation", "standing_level", "standing_trunk_lean", "peak_seen", "fastest_turn",
+           "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
 
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition, degrees, + = knee behind the "
                "line (extension), - = in front (flexion): the thigh's angle behind the vertical less the forward "
@@ -346,6 +346,8 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     reps = [r for r in find_repetitions(x, t, amp, side=side) if r.peak_value - rest >= amp and r.peak_value > 0]
     for j, r in enumerate(reps, 1):
         r.index = j
+    # per frame (the curves): against the trunk as it stood between repetitions; each repetition's value below
+    # takes the trunk as it stood just before it
     ser["hip_extension"] = x - (ser["trunk_lean"] - standing_trunk_lean(ser["trunk_lean"], reps))
     conf_idx = (i["shoulder"], i["hip"], i["knee"])
     rows = []
