@@ -57,13 +57,16 @@ def now() -> str:
 
 
 def program_version() -> str:
-    """This program's version (the installed package's, else the source tree's)."""
+    """This program's version (the installed package's, else the source tree's ``pyproject.toml``)."""
     try:
         from importlib.metadata import version
 
         return version("posture-assessor")
     except Exception:  # noqa: BLE001 - running from a source tree that is not installed
-        return "0.1.0"
+        import tomllib
+
+        with open(Path(__file__).resolve().parents[1] / "pyproject.toml", "rb") as f:
+            return tomllib.load(f)["project"]["version"]
 
 
 @dataclass

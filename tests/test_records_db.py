@@ -297,3 +297,22 @@ def test_newer_schema_is_refused(tmp_path):
     con.close()
     with pytest.raises(RuntimeError, match="newer"):
         Records(db)
+
+
+def test_captures_are_stamped_with_the_project_version(monkeypatch):
+    """The stamp that keeps captures of different metric definitions from being compared is the project's
+    version in pyproject.toml, installed or read from the source tree, not a constant that is never raised."""
+    import importlib.metadata
+    import tomllib
+
+    from records.store import program_version
+
+    with open(Path(__file__).resolve().parents[1] / "pyproject.toml", "rb") as f:
+        want = tomllib.load(f)["project"]["version"]
+    assert program_version() == want
+
+    def not_installed(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert program_version() == want
