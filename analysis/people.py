@@ -22,6 +22,13 @@ clip:
 3. another, smaller person who is more prominent (more central) than the followed one: the followed
    person is probably not the subject -> blocking;
 4. otherwise everyone else is smaller and farther out: a bystander -> a warning only.
+
+A test done **lying on a table** (the Thomas test, the prone knee bend) has a helper beside the table by its
+set-up (:data:`analysis.protocols.PROTOCOLS`). With ``helper_expected``, another person standing upright while
+the followed person lies is that helper, whatever their size: a note, not a block. The reverse (the model
+followed someone standing while another person lies) means the model followed the helper -> blocking. Upright
+and lying are read from each person's trunk line (hip midpoint to shoulder midpoint) in the picture, with the
+activity gate's bounds (``activity_upright_trunk_max``, ``activity_lying_trunk_min``).
 """
 
 from __future__ import annotations
@@ -32,7 +39,8 @@ from analysis.norms import threshold
 from analysis.quality import Check
 
 L_SHOULDER, R_SHOULDER, L_HIP, R_HIP = 11, 12, 23, 24
-BLOCK_NOT_SUBJECT, BLOCK_SIMILAR, BLOCK_MORE_CENTRAL, BYSTANDER, ALONE = 4, 3, 2, 1, 0  # outcomes, worst first
+# outcomes, worst first
+BLOCK_FOLLOWED_HELPER, BLOCK_NOT_SUBJECT, BLOCK_SIMILAR, BLOCK_MORE_CENTRAL, BYSTANDER, ALONE = 5, 4, 3, 2, 1, 0
 
 
 def torso_size_and_centre(points: np.ndarray, image_size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -63,6 +71,26 @@ def torso_size_and_centre(points: np.ndarray, image_size: np.ndarray) -> tuple[n
     return torso, centre_x
 
 
+def trunk_inclination(points: np.ndarray, image_size: np.ndarray) -> np.ndarray:
+    """How far people's trunks are from upright in the picture, in degrees.
+
+    Parameters
+    ----------
+    points, image_size
+        As :func:`torso_size_and_centre`.
+
+    Returns
+    -------
+    ndarray, shape (...)
+        Angle of the hip-midpoint -> shoulder-midpoint line from the image vertical, folded to 0..90: 0 =
+        upright (standing, sitting), 90 = horizontal (lying); NaN for a person not found.
+    """
+    p = np.asarray(points, dtype=np.float64)[..., :2] * np.asarray(image_size, dtype=np.float64)[..., None, :]
+    d = p[..., [L_SHOULDER, R_SHOULDER], :].mean(axis=-2) - p[..., [L_HIP, R_HIP], :].mean(axis=-2)
+    a = np.degrees(np.arctan2(np.abs(d[..., 0]), -d[..., 1]))
+    return np.minimum(a, 180.0 - a)
+
+
 def prominence(size: np.ndarray, centre_x: np.ndarray, centre_weight: float | None = None) -> np.ndarray:
     """Size discounted by the distance from the middle of the frame (see the module docstring)."""
     w = threshold("person_centre_weight") if centre_weight is None else centre_weight
@@ -87,7 +115,8 @@ def people_table(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
     dict
         ``followed_size``, ``followed_x``, ``followed_prominence`` (P,) and ``other_size``, ``other_x``,
         ``other_prominence`` (P, K), NaN where nobody was found; ``size_ratio`` (P, K) = other size /
-        followed size.
+        followed size; ``followed_trunk`` (P,) and ``other_trunk`` (P, K), each trunk's inclination from
+        upright (:func:`trunk_inclination`).
     """
     f = np.asarray(followed, dtype=np.float64).reshape(-1, 33, np.shape(followed)[-1])
     o = np.asarray(others, dtype=np.float64)
@@ -98,14 +127,61 @@ def people_table(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = os_ / fs[:, None]
     return {"followed_size": fs, "followed_x": fx, "followed_prominence": prominence(fs, fx),
-            "other_size": os_, "other_x": ox, "other_prominence": prominence(os_, ox), "size_ratio": ratio}
+            "other_size": os_, "other_x": ox, "other_prominence": prominence(os_, ox), "size_ratio": ratio,
+            "followed_trunk": trunk_inclination(f, size), "other_trunk": trunk_inclination(o, size[:, None, :])}
 
 
-def moment_outcomes(table: dict[str, np.ndarray], similar: float | None = None) -> np.ndarray:
-    """The outcome at each probed moment (one of the ``BLOCK_*``, ``BYSTANDER``, ``ALONE`` codes)."""
+def upright_share(landmarks: np.ndarray, image_size: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Which frames of a track show the followed person upright, and how much of it is upright or lying.
+
+    Parameters
+    ----------
+    landmarks : ndarray, shape (T, 33, 2 or more)
+        Normalised landmarks (``PoseSequence.landmarks``); NaN where nobody was found.
+    image_size : ndarray, shape (T, 2)
+
+    Returns
+    -------
+    upright : ndarray (T,) bool
+        Trunk within ``activity_upright_trunk_max`` of the image vertical (:func:`trunk_inclination`).
+    upright_share, lying_share : float
+        Shares of the frames with a person whose trunk is upright, and lying (``activity_lying_trunk_min``
+        or more); 0 when nobody was found.
+    """
+    inc = trunk_inclination(landmarks, image_size)
+    found = np.isfinite(inc)
+    with np.errstate(invalid="ignore"):
+        up = found & (inc <= threshold("activity_upright_trunk_max"))
+        down = found & (inc >= threshold("activity_lying_trunk_min"))
+    n = int(found.sum())
+    return (up, float(up.sum()) / n, float(down.sum()) / n) if n else (up, 0.0, 0.0)
+
+
+def helpers_seen(table: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Who is the helper of a test done lying (see the module docstring).
+
+    Returns
+    -------
+    helper : ndarray (P, K) bool
+        Another person upright while the followed person lies: the helper beside the table.
+    followed_helper : ndarray (P,) bool
+        The followed person upright while another person lies: the model followed the helper.
+    """
+    up, down = threshold("activity_upright_trunk_max"), threshold("activity_lying_trunk_min")
+    f, o = table["followed_trunk"][:, None], table["other_trunk"]
+    with np.errstate(invalid="ignore"):
+        return (f >= down) & (o <= up), ((f <= up) & (o >= down)).any(axis=1)
+
+
+def moment_outcomes(table: dict[str, np.ndarray], similar: float | None = None,
+                    helper_expected: bool = False) -> np.ndarray:
+    """The outcome at each probed moment (one of the ``BLOCK_*``, ``BYSTANDER``, ``ALONE`` codes); with
+    ``helper_expected`` a helper (:func:`helpers_seen`) counts as nobody."""
     sim = threshold("person_similar_size") if similar is None else similar
     ratio = table["size_ratio"]
-    seen = np.isfinite(ratio)
+    helper, followed_helper = helpers_seen(table) if helper_expected else (np.zeros(ratio.shape, bool),
+                                                                          np.zeros(len(ratio), bool))
+    seen = np.isfinite(ratio) & ~helper
     out = np.full(len(ratio), ALONE)
     with np.errstate(invalid="ignore"):
         larger = (seen & (ratio >= 1.0 / sim)).any(axis=1)
@@ -115,6 +191,7 @@ def moment_outcomes(table: dict[str, np.ndarray], similar: float | None = None) 
     out[central] = BLOCK_MORE_CENTRAL
     out[similar_size] = BLOCK_SIMILAR
     out[larger] = BLOCK_NOT_SUBJECT
+    out[followed_helper] = BLOCK_FOLLOWED_HELPER
     return out
 
 
@@ -129,7 +206,8 @@ ADVICE = "film one person at a time, with nobody else in view (the pose model fo
 
 
 def check_person(followed: np.ndarray, others: np.ndarray, image_size: np.ndarray,
-                 timestamps: np.ndarray | None = None, *, clip: bool | None = None) -> Check:
+                 timestamps: np.ndarray | None = None, *, clip: bool | None = None,
+                 helper_expected: bool = False) -> Check:
     """The ``"person"`` capture check: is the followed person the subject, and alone?
 
     Parameters
@@ -141,14 +219,19 @@ def check_person(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
         Seconds of each probe, named in the reason for a clip.
     clip : bool, optional
         Whether the capture is a clip (moments are then named); default: more than one probe.
+    helper_expected : bool
+        The test is done lying, with a helper beside the table (see the module docstring): a person standing
+        while the followed one lies is the helper, not a reason to block; the model following the one who
+        stands while another lies blocks.
 
     Returns
     -------
     Check
-        ``name="person"``. ``value`` = the largest size ratio of another person to the followed one over
-        the probes (0 when nobody else was seen; unit "ratio"). Blocking failures: another person larger
-        than the followed one, similar in size (``person_similar_size``), or smaller but more central;
-        a smaller person farther out is a non-blocking warning.
+        ``name="person"``. ``value`` = the largest size ratio of another person (a helper aside) to the
+        followed one over the probes (0 when nobody else was seen; unit "ratio"). Blocking failures: another
+        person larger than the followed one, similar in size (``person_similar_size``), or smaller but more
+        central; with ``helper_expected``, the followed person upright while another lies. A smaller person
+        farther out is a non-blocking warning; a helper is named in the reason of a pass.
     """
     f = np.asarray(followed, dtype=np.float64)
     n = 0 if f.size == 0 else len(f.reshape(-1, 33, f.shape[-1]))
@@ -157,14 +240,26 @@ def check_person(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
     t = np.zeros(n) if timestamps is None else np.asarray(timestamps, dtype=np.float64)
     clip = n > 1 if clip is None else clip
     table = people_table(followed, others, image_size)
-    outcome = moment_outcomes(table)
-    ratio = table["size_ratio"]
+    outcome = moment_outcomes(table, helper_expected=helper_expected)
+    helper = helpers_seen(table)[0] if helper_expected else np.zeros(table["size_ratio"].shape, bool)
+    ratio = np.where(helper, np.nan, table["size_ratio"])
     worst = int(outcome.max())
     value = float(np.nanmax(ratio)) if np.isfinite(ratio).any() else 0.0
     where = _moments(t, outcome == worst, clip)
+    also = (f"; a helper standing beside the table{_moments(t, helper.any(axis=1), clip)} is expected by the "
+            "test's set-up: the person lying down is the one measured") if helper.any() else ""
+    if worst == ALONE and also:
+        return Check("person", True, 0.0, "ratio", f"one person lying in view{also}")
     if worst == ALONE:
         looked = f"at {n} moments of the clip" if clip else "in the picture"
         return Check("person", True, 0.0, "ratio", f"one person in view (looked for others {looked})")
+    if worst == BLOCK_FOLLOWED_HELPER:
+        return Check("person", False, value, "ratio",
+                     f"the pose model followed a person standing{where} while someone else lies on the table: it "
+                     "followed the helper, not the person being tested",
+                     "film again with the helper kneeling or crouching on the far side of the table, lower than its "
+                     "top (the pose model picks out a standing person first), or out of the picture once the "
+                     "position is set", blocking=True)
     if worst == BLOCK_NOT_SUBJECT:
         big = float(np.nanmax(ratio[outcome == worst]))
         return Check("person", False, value, "ratio",
@@ -183,7 +278,7 @@ def check_person(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
                      ADVICE + "; the person assessed should be in the middle of the picture", blocking=True)
     return Check("person", False, value, "ratio",
                  f"someone else is also in the picture{where}, smaller ({value:.0%} of the assessed person's size) and "
-                 "farther out; the assessment follows the larger, more central person",
+                 f"farther out; the assessment follows the larger, more central person{also}",
                  "for the most reliable result, film with nobody else in view")
 
 

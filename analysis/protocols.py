@@ -53,7 +53,8 @@ PROTOCOLS: dict[str, dict] = {
         "person": ["Sit on the very end of a firm table, lie back while hugging both knees, then hold one knee "
                    "to the chest (just enough to flatten the low back on the table).",
                    "Let the tested leg hang relaxed over the edge; hold still 3-5 s.",
-                   "A helper watches that the low back and pelvis stay on the table.",
+                   "A helper checks that the low back and pelvis stay on the table, then steps out of the "
+                   "picture (the pose model may follow a person standing in view instead).",
                    "Repeat for the other leg."],
         "needs": ["side view", "whole body", "lying", "a hug-and-hold of 3 s or more"],
     },
@@ -72,7 +73,9 @@ PROTOCOLS: dict[str, dict] = {
         "side_to_film": "The side of the tested knee, nearest the camera.",
         "person": ["Lie face down on a firm table, legs straight, hips flat.",
                    "A helper slowly bends the tested knee, heel towards the buttock, until resistance or the "
-                   "hip starts to lift; hold 2 s; back down. Never force it.",
+                   "hip starts to lift; hold 2 s; back down. Never force it. The helper kneels or crouches on the far "
+                   "side of the table, lower than its top (the pose model may follow a person standing in view "
+                   "instead), and holds the ankle from behind, leaving the lower leg and foot in view.",
                    "Repeat for the other leg."],
         "needs": ["side view", "whole body", "lying", "a knee bend of 30 degrees or more"],
     },

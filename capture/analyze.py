@@ -8,7 +8,8 @@ assessment or a movement test (:mod:`analysis`), build the advice plan and write
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,8 @@ from analysis.gates import problems as gate_problems
 from analysis.gates import settle
 from analysis.movement import run_movement_test
 from analysis.movement.checks import withhold
-from analysis.people import check_person, gate_result, people_table
+from analysis.movement.run import LYING
+from analysis.people import check_person, gate_result, people_table, upright_share
 from analysis.people_in_turn import split_people
 from analysis.quality import Check
 from analysis.summary import track_summary
@@ -29,7 +31,7 @@ from privacy.files import private_tempdir
 from vision.drawing import annotated_frame, draw_side_assessment, draw_skeleton
 from vision.errors import InputError
 from vision.estimator import DEFAULT_MAX_SIDE, ModelCache
-from vision.people import stack_people
+from vision.people import hide_upper_body, stack_people
 from vision.pipeline import Progress, Tracked, VideoWriter, search_photo, track
 from vision.sequence import PoseSequence
 from vision.sources import ImageSource, open_source, read_frame
@@ -49,26 +51,87 @@ class Analysis:
     notes: list[str] = field(default_factory=list)  # things to tell that are not problems (e.g. output names)
 
 
-def person_check(tracked: Tracked) -> Check:
-    """The ``"person"`` capture check (:func:`analysis.people.check_person`) on what the people probes saw."""
+def person_check(tracked: Tracked, test: str | None = None) -> Check:
+    """The ``"person"`` capture check (:func:`analysis.people.check_person`) on what the people probes saw; for
+    a ``test`` done lying, a helper standing beside the table is expected."""
     d = stack_people(tracked.people)
     return check_person(d["followed"], d["others"], d["image_size"], d["timestamps"],
-                        clip=len(tracked.sequence) > 1)
+                        clip=len(tracked.sequence) > 1, helper_expected=test in LYING)
 
 
 def people_summary(tracked: Tracked, check: Check) -> dict:
-    """What the people probes saw (sizes as torso length / frame height, centres as a share of the width)
-    and the person check, JSON-ready."""
+    """What the people probes saw (sizes as torso length / frame height, centres as a share of the width,
+    ``trunk_deg`` the trunk's inclination from upright: 0 standing, 90 lying) and the person check, JSON-ready."""
     d = stack_people(tracked.people)
     tab = people_table(d["followed"], d["others"], d["image_size"])
     r3 = lambda v: round(float(v), 3)  # noqa: E731
     probes = [{"t_s": round(float(t), 3),
-               "followed": {"size": r3(tab["followed_size"][i]), "centre_x": r3(tab["followed_x"][i])},
+               "followed": {"size": r3(tab["followed_size"][i]), "centre_x": r3(tab["followed_x"][i]),
+                            "trunk_deg": r3(tab["followed_trunk"][i])},
                "others": [{"size": r3(tab["other_size"][i, k]), "centre_x": r3(tab["other_x"][i, k]),
-                           "size_ratio": r3(tab["size_ratio"][i, k])}
+                           "size_ratio": r3(tab["size_ratio"][i, k]), "trunk_deg": r3(tab["other_trunk"][i, k])}
                           for k in range(tab["other_size"].shape[1]) if np.isfinite(tab["other_size"][i, k])]}
               for i, t in enumerate(d["timestamps"])]
     return {"probes": probes, "check": check.to_dict()}
+
+
+def reopen(path, source, max_side):
+    """``path`` opened again for a second pass, named as ``source`` (an upload's original name)."""
+    again = open_source(path, max_side)
+    again.info.name, again.info.path = source.info.name, source.info.path
+    return again
+
+
+def follow_person_lying(tracked: Tracked, test: str,
+                        retrack: Callable[[Callable], Tracked]) -> tuple[Tracked, Check] | None:
+    """For a test done lying: when the pose model followed someone upright (the helper by the table, see
+    :func:`analysis.people.check_person`) in most frames, track again with that person's head painted out of
+    those frames (:func:`vision.people.hide_upper_body`: the person detector starts from a face), and when the
+    model still follows someone upright, with their arms and trunk painted out too, so that it finds the
+    person lying. Their legs stay (whoever overlaps them stays in view); their whole silhouette cannot be used:
+    the segmentation mask of the person followed takes in the person lying where the two overlap.
+
+    Parameters
+    ----------
+    tracked : Tracked
+        The first pass.
+    test : str
+        The movement test (one of :data:`analysis.movement.run.LYING`).
+    retrack : callable
+        ``retrack(hide)`` runs another pass with the painter ``hide`` (see :func:`vision.pipeline.track`).
+
+    Returns
+    -------
+    (Tracked, Check) or None
+        The pass that followed a person lying in most frames, and its person check; None when no other pass
+        was needed or none found the person lying, or the file could not be read again (the first pass stands,
+        and its checks say why).
+    """
+    seq = tracked.sequence
+    upright, up_share, _ = upright_share(seq.landmarks, seq.image_size)
+    if up_share < 0.5:
+        return None
+    where = {int(i): seq.landmarks[k, :, :2] for k, i in enumerate(seq.frame_index) if upright[k]}
+    for more, what in ((False, "head"), (True, "head, arms and trunk")):
+        def hide(index: int, rgb: np.ndarray, more=more) -> None:
+            if index in where:
+                hide_upper_body(rgb, where[index] * [rgb.shape[1], rgb.shape[0]],
+                                np.median(rgb.reshape(-1, 3), axis=0), arms_and_trunk=more)
+
+        try:
+            again = retrack(hide)
+        except (InputError, OSError):  # the file went or broke since the first pass: that pass stands
+            return None
+        s2 = again.sequence
+        if len(s2) and upright_share(s2.landmarks, s2.image_size)[2] >= 0.5 \
+                and s2.detected.mean() >= 0.5 * seq.detected.mean():
+            person = person_check(again, test)
+            if person.passed:
+                person = replace(person, reason="the person lying down, followed once the person standing by the "
+                                 "table (the helper, whom the pose model followed at first) had their "
+                                 f"{what} painted out of {len(where)} frames")
+            return again, person
+    return None
 
 
 def problems_of(summary: dict, tracked: Tracked, person: Check | None = None,
@@ -253,32 +316,47 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     """The body of :func:`analyze_file` once the source is open and the output name claimed."""
     outputs: dict[str, str] = {}
     is_image = isinstance(source, ImageSource)
-    writer = None if (is_image or not annotate) else VideoWriter(out / f"{stem}.annotated.mp4", source.info.fps or 30.0,
-                                                                 render=annotated_frame)
     last_drawn: list[np.ndarray] = []
+    video = out / f"{stem}.annotated.mp4"
 
-    def draw(small: np.ndarray, res) -> None:
-        if writer:  # drawn in the writer's thread; the frame is not used again here
-            writer.write((small, res))
-        else:
-            last_drawn[:] = [annotated_frame((small, res))]
+    def draw_still(small: np.ndarray, res) -> None:
+        last_drawn[:] = [annotated_frame((small, res))]
 
-    try:
-        tracked = track(source, segmentation=segmentation, max_side=max_side,
-                        on_frame=draw if annotate else None, progress=progress, still_stride=still_stride,
-                        probe_people=probe_people, models=models)
-    finally:
-        source.close()
-        if writer:
-            writer.close()
-    if writer and writer.path.exists():
-        outputs["annotated"] = str(writer.path)
+    def run(src, hide=None, into: Path = video) -> Tracked:
+        writer = None if (is_image or not annotate) else VideoWriter(into, src.info.fps or 30.0, render=annotated_frame)
+
+        def draw(small: np.ndarray, res) -> None:
+            if writer:  # drawn in the writer's thread; the frame is not used again here
+                writer.write((small, res))
+            else:
+                draw_still(small, res)
+
+        try:
+            return track(src, segmentation=segmentation, max_side=max_side, on_frame=draw if annotate else None,
+                         progress=progress, still_stride=still_stride, probe_people=probe_people, models=models,
+                         hide=hide)
+        finally:
+            src.close()
+            if writer:
+                writer.close()
+
+    tracked = run(source)
     if len(tracked.sequence) == 0:
         raise InputError(f"{source.info.name}: {source.info.stopped_early or 'no frames could be read'}. "
                          "Copy or export the video again; nothing was written.")
     person = assessment = search = None
+    if test in LYING and not is_image:
+        second = video.with_name(f"{stem}.annotated.again.mp4")
+        again = follow_person_lying(tracked, test, lambda hide: run(reopen(path, source, max_side), hide, second))
+        if again is not None:
+            tracked, person = again
+            if second.exists():
+                second.replace(video)
+        second.unlink(missing_ok=True)
+    if video.exists():
+        outputs["annotated"] = str(video)
     if is_image and assess and not test and not tracked.sequence.detected.any():
-        found, person, assessment, search = _search_photo(source, draw if annotate else None,
+        found, person, assessment, search = _search_photo(source, draw_still if annotate else None,
                                                           segmentation=segmentation, max_side=max_side,
                                                           standing=standing)
         tracked = found or tracked
@@ -292,7 +370,7 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     outputs["track"] = str(seq.save(out / f"{stem}.pose.npz"))
     if csv:
         outputs["csv"] = str(seq.to_csv(out / f"{stem}.landmarks.csv"))
-    person = person or person_check(tracked)
+    person = person or person_check(tracked, test)
     summary = track_summary(seq.landmarks, seq.visibility, seq.world, seq.image_size)
     summary["several_people_at_s"] = tracked.several_people_at
     summary["people"] = people_summary(tracked, person)

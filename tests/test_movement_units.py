@@ -452,3 +452,32 @@ def test_a_tested_leg_named_for_the_side_the_camera_does_not_see_is_a_warning(na
         assert stated["side"] == leg and c["passed"] is (leg == true_near) and not c["blocking"]
         if leg != true_near:
             assert "away from the camera" in c["reason"] and f"from the {leg} side" in c["advice"]
+
+
+def _lying_side_on(face_lifts: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A person lying on the back, side-on, head at the image left, one frame per entry of ``face_lifts``
+    (nose above the ears by that many pixels; the trunk is 100 px); world landmarks with the chest up."""
+    t = len(face_lifts)
+    px = np.full((t, 33, 2), np.nan)
+    px[:, [11, 12]] = (200.0, 300.0)
+    px[:, [23, 24]] = (300.0, 300.0)
+    px[:, [7, 8]] = (150.0, 295.0)
+    px[:, 0] = np.stack([np.full(t, 140.0), 295.0 - np.asarray(face_lifts)], axis=1)
+    world = np.zeros((t, 33, 3))
+    world[:, 11], world[:, 12] = (-0.25, 0.0, 0.1), (-0.25, 0.0, -0.1)
+    world[:, 23], world[:, 24] = (0.25, 0.0, 0.1), (0.25, 0.0, -0.1)
+    return px, np.ones((t, 33)), world
+
+
+def test_lying_face_up_or_down_goes_with_the_clearer_cue():
+    from analysis.movement.checks import lying_face
+
+    # the face seen side-on, nose and ears level in half the frames, a weak face-down majority in the rest
+    # (vote -0.33), against a clear chest-up reading of the world landmarks: face up
+    px, vis, world = _lying_side_on([-6.0] * 10 + [6.0] * 5 + [0.0] * 15)
+    got, votes = lying_face(world, px, vis)
+    assert votes["face"] == pytest.approx(-0.33, abs=0.01) and votes["world"] == 1.0
+    assert got == "up"
+    # a clear face (nose below the ears in every frame) still decides against the model's depth
+    px, vis, world = _lying_side_on([-6.0] * 30)
+    assert lying_face(world, px, vis)[0] == "down"

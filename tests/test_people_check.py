@@ -95,3 +95,80 @@ def test_gate_result_puts_the_check_first_and_withdraws_numbers_when_blocking():
     warn = Check("person", False, 0.3, "ratio", "a bystander", "film alone")
     out = gate_result(dict(result), warn, {"metrics": []})
     assert out["ok"] is True and out["metrics"] == [{"name": "x"}] and out["checks"][0]["name"] == "person"
+
+
+def lying(cx: float, torso: float, y: float = 0.55) -> np.ndarray:
+    """(33, 3) normalised landmarks of a person lying side-on: shoulders and hips on one level ``y``, the trunk
+    ``torso`` (fraction of the frame height, drawn along the width) long, centred at ``cx``."""
+    p = np.full((33, 3), np.nan)
+    p[:, 2] = 1.0
+    half = torso * SIZE[1] / SIZE[0] / 2
+    p[11, :2], p[12, :2] = (cx + half, y), (cx + half, y + 0.01)
+    p[23, :2], p[24, :2] = (cx - half, y), (cx - half, y + 0.01)
+    p[0, :2] = (cx + 1.3 * half, y - 0.01)  # the nose
+    return p
+
+
+def test_a_standing_helper_beside_a_person_lying_is_expected_by_the_lying_tests():
+    arrays = probes(lying(0.55, 0.18), [person(0.25, 0.16)], [person(0.25, 0.12)])
+    blocked = check_person(*arrays)  # a standing or seated assessment: two people of similar size
+    assert blocked.blocking and not blocked.passed and "similar size" in blocked.reason
+    c = check_person(*arrays, helper_expected=True)
+    assert c.passed and not c.blocking and c.value == 0.0, c
+    assert "helper" in c.reason and "lying down is the one measured" in c.reason
+    # a second person lying as well is not a helper: still blocked
+    two = check_person(*probes(lying(0.55, 0.18), [lying(0.3, 0.16)]), helper_expected=True)
+    assert two.blocking and not two.passed and "similar size" in two.reason
+
+
+def test_the_model_following_the_standing_helper_blocks_a_lying_test():
+    c = check_person(*probes(person(0.5, 0.16), [lying(0.5, 0.17)]), helper_expected=True)
+    assert c.blocking and not c.passed
+    assert "followed the helper" in c.reason and "far side of the table" in c.advice and "kneeling" in c.advice
+
+
+def _tracked(frames: list[np.ndarray]):
+    """A track of the given (33, 3) normalised poses (no people probes)."""
+    from vision.pipeline import Tracked
+    from vision.sequence import PoseSequence
+
+    t = len(frames)
+    lm = np.stack(frames).astype(np.float32)
+    seq = PoseSequence(np.arange(t) / 15.0, np.arange(t), lm, np.ones((t, 33), np.float32),
+                       np.zeros((t, 33, 3), np.float32), np.tile(np.array(SIZE, np.float32), (t, 1)))
+    return Tracked(seq)
+
+
+def test_the_second_pass_is_kept_only_when_it_follows_the_person_lying():
+    """:func:`capture.analyze.follow_person_lying` decides on the tracks alone (the model's passes are
+    replaced here by fixed tracks; the rendered test runs the real ones)."""
+    from capture.analyze import follow_person_lying
+    from vision.errors import InputError
+
+    def head(p):  # a face for the painter to find
+        p = p.copy()
+        p[:11, :2] = p[11, :2] - (0.0, 0.05)
+        return p
+
+    standing = _tracked([head(person(0.5, 0.16))] * 10)
+    lying_track = _tracked([lying(0.5, 0.17)] * 10)
+    calls = []
+
+    def found(hide):
+        rgb = np.zeros((480, 640, 3), np.uint8)
+        rgb[:, 320:] = 200
+        hide(0, rgb)  # the painter paints the followed person's head out of frame 0, in the frame's median colour
+        calls.append(int((rgb == 100).all(axis=2).sum()))
+        return lying_track
+
+    got = follow_person_lying(standing, "thomas", found)
+    assert got is not None and got[0] is lying_track and calls[0] > 0
+    assert got[1].passed and "painted out of 10 frames" in got[1].reason
+    # no second pass when the model followed the person lying; none kept when it still follows someone upright
+    assert follow_person_lying(lying_track, "ely", lambda hide: standing) is None
+    assert follow_person_lying(standing, "ely", lambda hide: standing) is None
+
+    def broken(hide):
+        raise InputError("the file is gone")
+
+    assert follow_person_lying(standing, "ely", broken) is None

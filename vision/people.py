@@ -114,6 +114,38 @@ def hide_silhouette(rgb: np.ndarray, result: PoseResult, fill: np.ndarray) -> bo
     return True
 
 
+HEAD_COVER = 0.45  # radius of the disc that hides a head, in torso lengths (the head is about 0.25-0.3; engineering)
+LIMB_COVER = 0.3  # width of the band that hides an arm or the trunk's edge, in torso lengths (engineering)
+
+
+def hide_upper_body(rgb: np.ndarray, pixels: np.ndarray, fill: np.ndarray, arms_and_trunk: bool = False) -> bool:
+    """Paint a person's head (a disc of :data:`HEAD_COVER` torso lengths round the face landmarks 0-10) with
+    ``fill`` in place, so that the person detector, which starts from a face, does not pick them; with
+    ``arms_and_trunk`` also their arms and trunk (bands :data:`LIMB_COVER` torso lengths wide). Legs are
+    left: whoever overlaps them stays in view. ``pixels`` (33, 2) in ``rgb``'s pixels; False when the face
+    or the torso was not found."""
+    import cv2
+
+    p = np.asarray(pixels, dtype=np.float64)
+    face = p[:11][np.isfinite(p[:11]).all(axis=1)]
+    torso = np.linalg.norm(np.nanmean(p[[11, 12]], axis=0) - np.nanmean(p[[23, 24]], axis=0))
+    if not len(face) or not np.isfinite(torso) or torso <= 0:
+        return False
+    colour = tuple(int(v) for v in fill)
+    centre = np.round(face.mean(axis=0)).astype(int)
+    cv2.circle(rgb, (int(centre[0]), int(centre[1])), int(round(HEAD_COVER * torso)), colour, -1)
+    if arms_and_trunk:
+        width = max(1, int(round(LIMB_COVER * torso)))
+        for a, b in ((11, 13), (13, 15), (12, 14), (14, 16), (11, 12), (23, 24), (11, 23), (12, 24)):
+            if np.isfinite(p[[a, b]]).all():
+                cv2.line(rgb, tuple(int(v) for v in np.round(p[a])), tuple(int(v) for v in np.round(p[b])), colour,
+                         width)
+        core = p[[11, 12, 24, 23]]
+        if np.isfinite(core).all():
+            cv2.fillPoly(rgb, [np.round(core).astype(np.int32)], colour)
+    return True
+
+
 def same_person(a: np.ndarray, b: np.ndarray, tolerance: float = SAME_PERSON) -> bool:
     """Whether two poses (33, 2) pixels are one person: each shoulder and hip of ``a`` within ``tolerance``
     torso lengths of the same point of ``b`` (or of its mirror twin, as left and right may swap)."""

@@ -181,6 +181,7 @@ def track(
     progress: Progress | None = None,
     still_stride: int = 1,
     models: ModelCache | None = None,
+    hide: Callable[[int, np.ndarray], None] | None = None,
 ) -> Tracked:
     """Run the pose model over every frame of ``source``.
 
@@ -211,6 +212,9 @@ def track(
     models : ModelCache, optional
         Take the estimators from this cache (built once, restarted for this stream, left open: a batch
         worker's models) instead of building new ones for this source; the landmarks are the same.
+    hide : callable, optional
+        Called as ``hide(frame_index, model_rgb)`` before the model sees each frame, to paint out in place
+        someone the model is not to follow (e.g. :func:`vision.people.hide_upper_body`).
 
     Returns
     -------
@@ -244,6 +248,9 @@ def track(
                         progress(frame.index + 1, expected)
                     continue
                 small, _ = scale_for_model(frame.rgb, max_side)  # a no-op when the source scaled already
+                if hide is not None:
+                    small = small.copy()  # the decoded frame may be shared
+                    hide(frame.index, small)
                 res = est.process(small)
                 w, h = frame.size
                 outline = helper.submit(_outline_in_frame, res, small.shape[1] / w) if segmentation else None

@@ -61,6 +61,11 @@ _GAIT = ("walking", "running")
 _NOT_KNOWN = ("unclear", "none")
 MIN_START_SHARE = 0.5  # engineering choice: the start posture in at least half of the start frames it can label
 MAX_GAIT_SHARE = 0.25  # engineering choice: walking or running in more frames than this is not a test in place
+# what the pose model sees when, in a test done lying, it followed someone upright (the helper by the table)
+UPRIGHT_LABELS = ("standing", "sitting", "kneeling", "lunge", "one_leg", "squatting", "walking", "running")
+FOLLOWED_HELPER = ("if someone stood by the table, the pose model may have followed them instead of the person lying "
+                   "down (it follows one person): the helper kneels or crouches on the far side of the table, lower "
+                   "than its top, or steps out of the picture once the position is set")
 
 
 def lying_face(world: np.ndarray | None, pixels: np.ndarray, visibility: np.ndarray) -> tuple[str | None, dict]:
@@ -69,7 +74,9 @@ def lying_face(world: np.ndarray | None, pixels: np.ndarray, visibility: np.ndar
     Two cues vote per frame: the chest's direction in the world landmarks (the body's forward axis,
     left-right line x trunk line, pointing up or down) and the face in the picture (the nose above or
     below the ears by at least 5 % of the trunk length). The majority of the frames with a vote decides;
-    when the cues disagree overall, the face decides (the model's depth is weakest lying down).
+    when the cues disagree overall, the face decides (the model's depth is weakest lying down), unless the
+    world's vote is the clearer of the two (a face seen from the side, nose and ears level in most frames:
+    a helper's rendered clip read face down at a face vote of -0.33 against a world vote of +0.85).
 
     Returns
     -------
@@ -94,7 +101,8 @@ def lying_face(world: np.ndarray | None, pixels: np.ndarray, visibility: np.ndar
             w_vote = float(np.nanmean(wv)) if np.isfinite(wv).any() else np.nan
     votes = {"world": None if not np.isfinite(w_vote) else round(w_vote, 2),
              "face": None if not np.isfinite(f_vote) else round(f_vote, 2)}
-    pick = f_vote if np.isfinite(f_vote) and abs(f_vote) >= 0.3 else w_vote
+    clearer_world = np.isfinite(w_vote) and np.sign(w_vote) != np.sign(f_vote) and abs(w_vote) > abs(f_vote)
+    pick = f_vote if np.isfinite(f_vote) and abs(f_vote) >= 0.3 and not clearer_world else w_vote
     if not np.isfinite(pick) or abs(pick) < 0.3:
         return None, votes
     return ("up" if pick > 0 else "down"), votes
@@ -196,9 +204,11 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     if share >= MIN_START_SHARE:
         return Check("activity", True, share, "fraction of start frames", f"you started {short}"), seen
     other = max((k for k in shares if k != want), key=shares.get)
+    advice = "; ".join(PROTOCOLS[kind]["person"][:2])
+    if want == "lying" and other in UPRIGHT_LABELS:  # the pose model follows one person: maybe the helper
+        advice += f"; {FOLLOWED_HELPER}"
     return Check("activity", False, share, "fraction of start frames",
-                 f"{SEEN.get(other, SEEN['unclear'])} at the start: {need}",
-                 "; ".join(PROTOCOLS[kind]["person"][:2]), blocking=True), seen
+                 f"{SEEN.get(other, SEEN['unclear'])} at the start: {need}", advice, blocking=True), seen
 
 
 def check_position(pixels: np.ndarray, visibility: np.ndarray, position: str) -> Check:

@@ -7,7 +7,7 @@ Scripts are deterministic for a given ``seed``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from .camera import Camera, Imaging
 from .frames import FrameSpec, Shot
 from .kinematics import KNEE_CONTACT_RADIUS, pose_skeleton
 from .posture import Placement, Posture, blend
-from .props import Chair, Table
+from .props import Chair, Helper, Table
 from .scene import BACKGROUNDS, Background
 
 
@@ -327,3 +327,11 @@ def trainer_screen(name: str = "trainer_screen", fps: float = 15.0, camera: Came
     return Clip(name, "Trainer's screen: four people, each stands then does one standing right hip extension.",
                 fps, frames, shot, seed, notes={"people": [{"body": p[0], "appearance": p[1], "hip_extension_deg": p[3],
                                                             "compensation": p[4]} for p in people]})
+
+
+def with_helper(clip: Clip, helper: Helper | None = None) -> Clip:
+    """``clip`` with a helper (:class:`.props.Helper`, default: standing on the far side of the table by the
+    tested person's feet, as the lying tests' set-ups have it) in every frame."""
+    helper = helper or Helper()
+    frames = [replace(f, props=tuple(f.props) + (helper,)) for f in clip.frames]
+    return replace(clip, description=clip.description + " A helper stands beside the table.", frames=frames)

@@ -1,4 +1,5 @@
-"""Furniture the movements need: a chair (sit-to-stand) and a treatment table (lying tests).
+"""Furniture the movements need: a chair (sit-to-stand) and a treatment table (lying tests); and the helper
+who stands beside the table in the lying tests.
 
 World metres (x = the figure's forward when un-rotated, y = up, z = its right; floor y = 0).
 """
@@ -110,12 +111,48 @@ class Table:
         return ps
 
 
+@dataclass(frozen=True)
+class Helper:
+    """A second person standing beside the treatment table (the lying tests' set-ups have a helper), drawn as
+    the mesh figure (:mod:`.figure`). Scenery like the table: the truth is the figure's who is tested.
+
+    Attributes
+    ----------
+    x, z : float
+        World position of the helper's feet (midpoint of the ankles), metres; the helper faces +x.
+    arms_forward : float
+        Both shoulders' flexion, degrees (0 = arms down, 90 = reaching forward at shoulder height).
+    body, appearance : str
+        Keys of :data:`.body.BODIES` and :data:`.body.APPEARANCES`.
+    """
+
+    x: float = -1.1
+    z: float = -0.75
+    arms_forward: float = 40.0
+    body: str = "tall_slim"
+    appearance: str = "blue_shirt"
+
+    def to_dict(self) -> dict:
+        return {"kind": "helper", **asdict(self)}
+
+    def parts(self) -> list[Part]:
+        from .body import APPEARANCES, BODIES
+        from .figure import figure_parts
+        from .kinematics import pose_skeleton
+        from .posture import Placement, Posture
+
+        a = self.arms_forward
+        posture = Posture(shoulder_flexion_l=a, shoulder_flexion_r=a, elbow_flexion_l=20.0, elbow_flexion_r=20.0)
+        sk = pose_skeleton(posture, BODIES[self.body], Placement(feet_at=(self.x, self.z)))
+        return figure_parts(sk, APPEARANCES[self.appearance])
+
+
 def props_from_dicts(items: list[dict]) -> list:
     """Rebuild props from their ``to_dict()`` forms."""
     out = []
     for d in items:
         d = dict(d)
         kind = d.pop("kind")
-        cls = {"chair": Chair, "table": Table}[kind]
+        cls = {"chair": Chair, "table": Table, "helper": Helper}[kind]
         out.append(cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}))
     return out
