@@ -17,7 +17,9 @@ through :func:`analysis.movement.run_movement_test`:
   the repetition, Thomas and prone-knee-bend angles). Floors (issue 15): repetitions exact; hip-extension and
   lunge peaks within 3 deg median and 5 deg worst on each style; Thomas and prone-knee-bend angles within 3 deg
   median; the moving leg named right every time.
-  Among them, :data:`FPS60`: each one-leg test at 60 frames/s, filmed as its set-up asks and from the other side.
+  Among them, :data:`FPS60`: each one-leg test at 60 frames/s, filmed as its set-up asks and from the other side,
+  and the lying tests with the helper their set-ups have beside the table. Each case first passes the capture's
+  person check on what the people probes saw (:func:`person_check`), as in ``posture analyze``.
 * **walking and running**: toe-off thigh angles against the truth, with a fixed and a following camera.
 * **refusals**: another activity, the wrong view, the wrong movement or the wrong start posture offered
   as a test must be refused (``ok`` false) by the named check, with no number in the result or its text.
@@ -47,7 +49,10 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.movement import run_movement_test  # noqa: E402
 from analysis.movement.checks import presented_metrics  # noqa: E402
+from analysis.movement.run import LYING  # noqa: E402
 from analysis.movement.series import leg_series, trunk_lean  # noqa: E402
+from analysis.people import gate_result  # noqa: E402
+from analysis.quality import Check  # noqa: E402
 from analysis.report_text import format_movement  # noqa: E402
 
 SAMPLES = ROOT / "sample_media"
@@ -160,24 +165,43 @@ FPS60 = [
 # ----------------------------------------------------------------------------------------------------
 # tracking and truth
 # ----------------------------------------------------------------------------------------------------
-def track_clip(path: Path, segmentation: bool = True) -> dict:
-    """Track a clip with MediaPipe: the PoseSequence arrays, the outline (with ``segmentation``) and when
-    several people were seen."""
+def track_clip(path: Path, segmentation: bool = True, kind: str | None = None) -> dict:
+    """Track a clip with MediaPipe: the PoseSequence arrays, the outline (with ``segmentation``), when
+    several people were seen and what the people probes saw (``people_*``, for :func:`person_check`). For a
+    test done lying (``kind``), the capture's second pass when the model followed someone upright
+    (:func:`capture.analyze.follow_person_lying`; ``retracked`` says whether it was kept)."""
+    from capture.analyze import follow_person_lying
     from vision.contour import outline_from_result
+    from vision.people import stack_people
     from vision.pipeline import track
     from vision.sources import open_source
 
-    outs: list = []
-    src = open_source(path)
-    try:
-        tr = track(src, segmentation=segmentation, probe_people=True,
-                   on_frame=(lambda small, res: outs.append(outline_from_result(res))) if segmentation else None)
-    finally:
-        src.close()
+    def once(hide=None):
+        outs: list = []
+        src = open_source(path)
+        try:
+            tr = track(src, segmentation=segmentation, probe_people=True, hide=hide,
+                       on_frame=(lambda small, res: outs.append(outline_from_result(res))) if segmentation else None)
+        finally:
+            src.close()
+        return tr, outs
+
+    tr, outs = once()
+    passes = []
+
+    def retrack(hide):
+        passes.append(once(hide))
+        return passes[-1][0]
+
+    again = follow_person_lying(tr, kind, retrack) if kind in LYING else None
+    if again is not None:
+        tr, outs = passes[-1]
     s = tr.sequence
+    people = stack_people(tr.people)
     d = {"timestamps": s.timestamps, "pixels": s.pixels.astype(np.float64), "visibility": s.visibility,
          "world": s.world, "landmarks": s.landmarks, "image_size": s.image_size, "outline": None,
-         "several_people_at": np.asarray(tr.several_people_at, dtype=np.float64)}
+         "several_people_at": np.asarray(tr.several_people_at, dtype=np.float64),
+         "retracked": np.array(again is not None), **{f"people_{k}": v for k, v in people.items()}}
     if segmentation and outs:
         k = next((len(o) for o in outs if o is not None), 256)
         ol = np.full((len(s), k, 2), np.nan)
@@ -188,19 +212,31 @@ def track_clip(path: Path, segmentation: bool = True) -> dict:
     return d
 
 
-def cached_track(key: str, path_fn, cache: Path | None) -> dict:
-    """:func:`track_clip` of ``path_fn()``, kept in ``cache/key.npz`` when a cache folder is given."""
+def cached_track(key: str, path_fn, cache: Path | None, kind: str | None = None) -> dict:
+    """:func:`track_clip` of ``path_fn()`` (for the test ``kind``), kept in ``cache/key.npz`` when a cache
+    folder is given."""
     f = None if cache is None else cache / f"{key}.npz"
     if f is not None and f.exists():
         z = np.load(f, allow_pickle=False)
         d = {k: z[k] for k in z.files}
         d["outline"] = d.get("outline") if "outline" in d and d["outline"].size else None
         return d
-    d = track_clip(path_fn())
+    d = track_clip(path_fn(), kind=kind)
     if f is not None:
         f.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(f, **{k: (v if v is not None else np.zeros(0)) for k, v in d.items()})
     return d
+
+
+def person_check(d: dict, kind: str) -> Check | None:
+    """The capture's ``"person"`` check (:func:`capture.analyze.person_check`) on a track's people probes; None
+    for a track cached before the probes were kept."""
+    from analysis.people import check_person
+
+    if "people_followed" not in d:
+        return None
+    return check_person(d["people_followed"], d["people_others"], d["people_image_size"], d["people_timestamps"],
+                        clip=True, helper_expected=kind in LYING)
 
 
 def true_track(truth: dict) -> dict:
@@ -250,7 +286,8 @@ def _cases(style: str, quick: bool) -> list[dict]:
     from vision.synthetic.body import APPEARANCES, BODIES
     from vision.synthetic.camera import Imaging
     from vision.synthetic.movements import (hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, standing,
-                                            thomas_test, trainer_screen)
+                                            thomas_test, trainer_screen, with_helper)
+    from vision.synthetic.props import Helper
 
     im = Imaging(blur=0.5, noise=1.5)
     cap = style != "mesh"  # the capsule's cases, in the capsule or the mannequin style
@@ -373,6 +410,15 @@ def _cases(style: str, quick: bool) -> list[dict]:
         out.append(dict(name=f"fps60_{n}", kind=kind, reps=2 if kind == "hip_extension" else 1, leg=leg, make=(
             lambda n=n, kind=kind, leg=leg, az=az, ch=ch, outfit=outfit, scene=scene, build=build, seed=seed: dress(
                 _fps60_clip(f"fps60_{n}", kind, leg, az, ch, im, seed), outfit=outfit, scene=scene, build=build))))
+    # the lying tests' set-ups have a helper beside the table (analysis.people: expected, not a second subject)
+    out += [dict(name="ely_with_helper", kind="ely", reps=1, leg="right",
+                 make=lambda: dress(with_helper(prone_knee_bend("ely_with_helper", imaging=im, seed=26),
+                                                Helper(x=-1.3, z=-0.2, arms_forward=50.0, appearance="red_top")),
+                                    outfit="teal_tracksuit", scene="white_studio")),
+            dict(name="thomas_with_helper", kind="thomas", reps=1, leg="left",
+                 make=lambda: dress(with_helper(thomas_test("thomas_with_helper", camera=_cam(
+                     90.0, target=(-0.35, 0.8, 0.0), height=1.1), imaging=im, seed=27), Helper(x=-0.6, z=0.8)),
+                                    outfit="white_kit", scene="outdoor"))]
     if cap:
         out.insert(4, dict(name="trainer_screen", kind="hip_extension", reps=4, leg="right",
                            make=lambda: dress(trainer_screen("trainer_screen", imaging=im, seed=25),
@@ -447,7 +493,7 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
     if case.get("sample"):
         path = SAMPLES / f"{case['sample']}.mp4"
         truth = json.loads(path.with_suffix(".json").read_text())
-        d = cached_track(f"{style}__{case['name'].replace(':', '_')}", lambda: path, cache)
+        d = cached_track(f"{style}__{case['name'].replace(':', '_')}", lambda: path, cache, case["kind"])
     else:
         key = f"{style}__{case['name']}"
         tfile = None if cache is None else cache / f"{key}.truth.json"
@@ -459,10 +505,13 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
             if tfile is not None:
                 tfile.parent.mkdir(parents=True, exist_ok=True)
                 tfile.write_text(json.dumps(truth))
-        d = cached_track(key, lambda: tmp / f"{key}.mp4", cache)
+        d = cached_track(key, lambda: tmp / f"{key}.mp4", cache, case["kind"])
     kind = case["kind"]
     res = run_movement_test(kind, d["timestamps"], d["pixels"], d["visibility"], outline=d["outline"],
                             world=d["world"], landmarks=d["landmarks"], image_size=d["image_size"])
+    person = person_check(d, kind)
+    if person is not None:  # the capture step's check before any test (capture.analyze)
+        gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
     row = {"style": style, "case": case["name"], "kind": kind, "ok": res["ok"], "side": res.get("side"),
            "leg": res.get("leg"), "source": res.get("thigh_source"),
            "failed": [c["name"] for c in res["checks"] if c["blocking"] and not c["passed"]],
