@@ -47,8 +47,7 @@ PROTOCOLS: dict[str, dict] = {
         "name": "Modified Thomas test (side view)",
         "view": "side", "position": "lying on the back",
         "camera": ("Camera at table height, 2.5-3.5 m away, square to the side of the table; the whole person "
-                   "and the table edge in view; level camera (the thigh angle is read against the picture's "
-                   "horizontal)."),
+                   "and the table's long edge in view (the thigh angle is read against it); level camera."),
         "side_to_film": "The side of the hanging (tested) leg, nearest the camera.",
         "person": ["Sit on the very end of a firm table, lie back while hugging both knees, then hold one knee "
                    "to the chest (just enough to flatten the low back on the table).",

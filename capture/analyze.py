@@ -22,6 +22,7 @@ from analysis.gates import settle
 from analysis.movement import run_movement_test
 from analysis.movement.checks import withhold
 from analysis.movement.run import LYING
+from analysis.movement.thomas import table_edge_reading
 from analysis.people import check_person, gate_result, people_table, upright_share
 from analysis.people_in_turn import split_people
 from analysis.quality import Check
@@ -31,6 +32,7 @@ from privacy.files import private_tempdir
 from vision.drawing import annotated_frame, draw_side_assessment, draw_skeleton
 from vision.errors import InputError
 from vision.estimator import DEFAULT_MAX_SIDE, ModelCache
+from vision.level import level_edge_angle
 from vision.people import hide_upper_body, stack_people
 from vision.pipeline import Progress, Tracked, VideoWriter, search_photo, track
 from vision.sequence import PoseSequence
@@ -132,6 +134,44 @@ def follow_person_lying(tracked: Tracked, test: str,
                                  f"{what} painted out of {len(where)} frames")
             return again, person
     return None
+
+
+TABLE_EDGE_FRAMES = 9  # frames read again for the Thomas test's table edge, spread over the clip
+
+
+def table_edge(path, seq: PoseSequence) -> float:
+    """For the Thomas test: the table top's edge in the picture, degrees, + = rising towards the image right
+    (:func:`analysis.movement.thomas.table_edge_reading`, NaN when not found or the file cannot be read again).
+
+    Read in :data:`TABLE_EDGE_FRAMES` frames spread over those with a person: the long level edges
+    (:func:`vision.level.level_edge_angle`) between 0.2 trunk lengths above and 1 below the hip midpoint, at
+    least 1.2 trunk lengths long (longer than a thigh, whose edges lie in the same band; the table's front edge
+    runs on in front of the body)."""
+    have = np.flatnonzero(seq.detected)
+    pick = have[np.unique(np.linspace(0, len(have) - 1, min(TABLE_EDGE_FRAMES, len(have))).round().astype(int))]
+    want = {int(seq.frame_index[k]): k for k in pick}
+    angles = []
+    try:
+        src = open_source(path)
+    except (InputError, OSError):
+        return float("nan")
+    try:
+        for frame in src:
+            k = want.get(frame.index)
+            if k is None:
+                continue
+            p = seq.pixels[k]
+            hip, shoulder = np.nanmean(p[[23, 24]], axis=0), np.nanmean(p[[11, 12]], axis=0)
+            trunk = float(np.linalg.norm(shoulder - hip))
+            if np.isfinite(trunk) and trunk > 0:
+                angles.append(level_edge_angle(frame.rgb, (hip[1] - 0.2 * trunk, hip[1] + trunk), 1.2 * trunk)[0])
+            if len(angles) == len(want):
+                break
+    except (InputError, OSError):
+        return float("nan")
+    finally:
+        src.close()
+    return table_edge_reading(angles + [float("nan")] * (len(want) - len(angles)))
 
 
 def problems_of(summary: dict, tracked: Tracked, person: Check | None = None,
@@ -384,7 +424,8 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     summary["notes"] = notes
     problems = problems_of(summary, tracked, person)
     if test and summary["frames_with_person"]:
-        assessment = movement_results(seq, test, intake, role, people_in_turn, person, leg=leg)
+        edge = table_edge(path, seq) if test == "thomas" and not is_image else None
+        assessment = movement_results(seq, test, intake, role, people_in_turn, person, leg=leg, table_edge=edge)
         if not person.passed:
             assessment["problems"].insert(0, problems[0])
         problems += assessment["problems"][0 if person.passed else 1:]
@@ -411,11 +452,12 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
 
 
 def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "client", people_in_turn: bool = False,
-                     person: Check | None = None, leg: str | None = None) -> dict:
+                     person: Check | None = None, leg: str | None = None, table_edge: float | None = None) -> dict:
     """The movement test ``test`` on a track, gated by the ``person`` check (:func:`analysis.people.gate_result`)
     when one is given, with its advice plan under ``"plan"`` (:func:`analysis.movement.run_movement_test`,
     :func:`analysis.advice.build_plan`; None when the test's gates failed). ``leg``: the tested leg as the
-    person states it (see :func:`analysis.movement.run_movement_test`).
+    person states it (see :func:`analysis.movement.run_movement_test`); ``table_edge``: the Thomas test's table
+    edge in the picture (:func:`table_edge`).
 
     With ``people_in_turn`` the track is cut into the people who did the test one after the other
     (:func:`analysis.people_in_turn.split_people`) and the test runs on each:
@@ -427,7 +469,8 @@ def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "cli
         sl = slice(a, b)
         res = run_movement_test(test, seq.timestamps[sl], seq.pixels[sl], seq.visibility[sl],
                                 outline=None if seq.outline is None else seq.outline[sl], world=seq.world[sl],
-                                landmarks=seq.landmarks[sl], image_size=seq.image_size[sl], leg=leg)
+                                landmarks=seq.landmarks[sl], image_size=seq.image_size[sl], leg=leg,
+                                table_edge=table_edge)
         if person is not None:
             gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
             if person.blocking and not person.passed:

@@ -481,3 +481,38 @@ def test_lying_face_up_or_down_goes_with_the_clearer_cue():
     # a clear face (nose below the ears in every frame) still decides against the model's depth
     px, vis, world = _lying_side_on([-6.0] * 30)
     assert lying_face(world, px, vis)[0] == "down"
+
+
+def _rolled(px: np.ndarray, deg: float, centre=(320.0, 240.0)) -> np.ndarray:
+    """Image points as a camera rolled by ``deg`` would see them: the picture turned counter-clockwise on
+    screen by ``deg`` (a level line then rises towards the image right)."""
+    a = np.radians(deg)
+    c = np.asarray(centre)
+    d = px - c
+    x, y = d[..., 0], d[..., 1]  # y down: a counter-clockwise turn on screen
+    return np.stack([x * np.cos(a) + y * np.sin(a), -x * np.sin(a) + y * np.cos(a)], axis=-1) + c
+
+
+def test_the_thomas_thigh_is_read_against_the_table_edge():
+    from analysis.movement.thomas import table_edge_reading
+
+    d, t, px, vis = truth_track("thomas_test")
+    level = thomas_test(t, px, vis)["repetitions"][0]["metrics"]["thigh_above_horizontal"]["value"]
+    rolled = _rolled(px, 5.0)
+    tilted = thomas_test(t, rolled, vis)["repetitions"][0]["metrics"]["thigh_above_horizontal"]["value"]
+    assert abs(tilted - level) == pytest.approx(5.0, abs=0.5)  # against the picture's horizontal: off by the roll
+    res = thomas_test(t, rolled, vis, table_edge=5.0)
+    assert res["level"] == {"reference": "table edge", "table_edge_deg": 5.0}
+    assert res["repetitions"][0]["metrics"]["thigh_above_horizontal"]["value"] == pytest.approx(level, abs=0.5)
+    assert thomas_test(t, px, vis, table_edge=float("nan"))["level"]["reference"] == "picture"
+    # the table edge is taken only from readings that agree, in most frames, within a camera's plausible roll
+    assert table_edge_reading([5.0, 5.1, 4.9, 5.0, np.nan]) == pytest.approx(5.0)
+    assert np.isnan(table_edge_reading([5.0, np.nan, np.nan, np.nan]))
+    assert np.isnan(table_edge_reading([0.0, 4.0, 8.0, 12.0]))
+    assert np.isnan(table_edge_reading([40.0, 40.0, 40.0]))
+    checks, _ = check_clip("thomas", rolled, vis, result=res)
+    level_check = [c for c in checks if c.name == "camera_level"]
+    assert level_check and level_check[0].passed and not level_check[0].blocking
+    res9 = thomas_test(t, _rolled(px, 9.0), vis, table_edge=9.0)
+    warn = [c for c in check_clip("thomas", px, vis, result=res9)[0] if c.name == "camera_level"][0]
+    assert not warn.passed and not warn.blocking and "9 degrees off level" in warn.reason

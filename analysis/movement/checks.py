@@ -318,11 +318,30 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
                          "the legs apart"))
     if result is not None and (c := check_leg_side(kind, result)) is not None:
         out.append(c)
+    if result is not None and (c := check_table_level(result)) is not None:
+        out.append(c)
     if image_size is not None and pr["position"] in ("standing", "walking"):
         p = mask_low_visibility(np.asarray(pixels, dtype=np.float64), visibility)
         out.append(check_person_size(p, np.asarray(image_size)[:, 1]))
     out.append(check_movement(kind, result))
     return out, seen
+
+
+def check_table_level(result: dict) -> Check | None:
+    """The Thomas test's ``camera_level``: how far the table top's edge runs from the picture's horizontal, where
+    it was found (``result["level"]``, :func:`analysis.movement.thomas.thomas_test`). Beyond
+    ``quality_camera_level_max`` the camera is tilted or not square to the table: a warning (the thigh's angle is
+    taken against the table's edge all the same). None when the edge was not found."""
+    a = (result.get("level") or {}).get("table_edge_deg")
+    if a is None:
+        return None
+    if abs(a) <= threshold("quality_camera_level_max"):
+        return Check("camera_level", True, a, "deg", f"the table's edge runs {abs(a):.1f} degrees from the picture's "
+                     "horizontal; the thigh is read against it")
+    return Check("camera_level", False, a, "deg",
+                 f"the table's edge runs {abs(a):.0f} degrees off level in the picture: the camera is tilted, or not "
+                 "square to the table (the thigh is read against the table's edge, not the picture's horizontal)",
+                 "set the camera level and square to the side of the table")
 
 
 def check_leg_side(kind: str, result: dict) -> Check | None:

@@ -31,7 +31,8 @@ LYING = ("thomas", "thomas_front", "ely")
 __all__ = ["KINDS", "STATED_LEG_KINDS", "near_side", "run_movement_test"]
 
 
-def _measure(kind: str, t, lab, lvis, outline, world, fc: int, side: str | None, info: dict) -> dict:
+def _measure(kind: str, t, lab, lvis, outline, world, fc: int, side: str | None, info: dict,
+             table_edge: float | None = None) -> dict:
     """The test of ``kind`` on consistently labelled landmarks (see :func:`run_movement_test`)."""
     if kind in ("hip_extension", "lunge"):
         return hip_extension_test(t, lab, lvis, kind=kind, outline=outline, facing=fc, side=side)
@@ -40,7 +41,7 @@ def _measure(kind: str, t, lab, lvis, outline, world, fc: int, side: str | None,
     if kind == "sit_to_stand":
         return sit_to_stand_test(t, lab, lvis, outline=outline, facing=fc, side=side)
     if kind == "thomas":
-        return thomas_test(t, lab, lvis, side=side, outline=outline)
+        return thomas_test(t, lab, lvis, side=side, outline=outline, table_edge=table_edge)
     if kind == "thomas_front":
         return thomas_front_test(t, lab, lvis, side=side)
     return ely_test(t, lab, lvis, side=side, outline=outline)
@@ -61,7 +62,7 @@ def near_side(kind: str, raw: np.ndarray, vis: np.ndarray, world, fc: int) -> st
 
 def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None, world=None, landmarks=None,
                       image_size=None, side: str | None = None, leg: str | None = None, facing=None,
-                      checks: bool = True) -> dict:
+                      table_edge: float | None = None, checks: bool = True) -> dict:
     """Run one movement test on a landmark track and return a JSON-ready dict.
 
     Parameters
@@ -97,6 +98,10 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         says so.
     facing : optional
         +1 / -1 / ``"image_right"`` ...; default from the face (else ``world``).
+    table_edge : float, optional
+        For the Thomas test: the table top's edge in the picture, degrees, + = rising towards the image right
+        (:func:`analysis.movement.thomas.table_edge_reading`); the thigh's angle is taken against it, and a
+        non-blocking ``camera_level`` check says how far it runs from the picture's horizontal.
     checks : bool
         Run the gates (:mod:`analysis.movement.checks`); False only for comparing analyses of the
         same landmarks (e.g. the renderer's true landmarks).
@@ -123,12 +128,12 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     lab, lvis, info = consistent_labels(raw, vis, None if kind in LYING else near)
     if leg is not None and leg not in SIDES:
         raise ValueError(f"leg must be 'left' or 'right', not {leg!r}")
-    res = _measure(kind, t, lab, lvis, outline, world, fc, side, info)
+    res = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge)
     exchanged = False
     if leg is not None and side is None and kind in STATED_LEG_KINDS and res.get("side") in SIDES \
             and res["side"] != leg:
         lab, lvis = exchange_legs(lab, lvis)
-        res, exchanged = _measure(kind, t, lab, lvis, outline, world, fc, side, info), True
+        res, exchanged = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge), True
     res["kind"] = kind
     res["protocol"] = protocols.protocol(kind)
     res["leg_labels"] = {"frames_swapped": info["label_swaps"], "near_far_exchanged": info["near_far_exchanged"],

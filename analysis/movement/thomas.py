@@ -10,9 +10,11 @@ to the chest, the tested leg hanging over the edge):
   ``thomas_release_fraction`` of the hug's rise above the resting level): the pose model's reading of a
   hugged hip can dip by 40 deg and rise again in a steady hold. The hip point is each side's own hip
   landmark (``leg_series(..., hip="side")``).
-* ``thigh_above_horizontal`` (deg): the tested thigh above the image horizontal, **+ = knee higher than
-  the hip** (the thigh does not drop to the table level: short hip flexors, iliopsoas). Assumes a level
-  camera and table. With the body outline (tracking with segmentation) the thigh is its midline in the
+* ``thigh_above_horizontal`` (deg): the tested thigh above the level of the table, **+ = knee higher than
+  the hip** (the thigh does not drop to the table level: short hip flexors, iliopsoas). The level is the table
+  top's edge where it was found in the picture (``table_edge``, :func:`table_edge_reading`), so that a tilted
+  camera does not tilt the reading; else the picture's horizontal (a level camera and table assumed). With the
+  body outline (tracking with segmentation) the thigh is its midline in the
   outline (:func:`analysis.movement.outline_limbs.thigh_midline_directions`) where that is found in at
   least ``movement_outline_coverage`` of the hold's frames, and not measured where it is not (the landmarks
   alone then read it up to 21 deg off); without an outline, the hip -> knee landmarks. Each repetition
@@ -45,10 +47,30 @@ from analysis.norms import norm, threshold
 from analysis.quality import quiet
 from analysis.segmentation import find_repetitions
 
-__all__ = ["thomas_test", "thomas_front_test", "thigh_abduction", "outline_knee_flexion"]
+__all__ = ["thomas_test", "thomas_front_test", "thigh_abduction", "outline_knee_flexion", "table_edge_reading"]
 
 
-def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outline=None) -> dict:
+def table_edge_reading(angles) -> float:
+    """The table top's edge in the picture from its readings in several frames
+    (:func:`vision.level.level_edge_angle`; degrees, + = rising towards the image right, NaN where not found).
+
+    Returns their median when the edge was found in at least half of the frames, the readings agree within
+    ``table_edge_spread_max`` (largest minus smallest of the middle half) and it lies within
+    ``camera_roll_plausible_max`` of level (beyond that it is something else, not a table seen by a tilted
+    camera); else NaN.
+    """
+    a = np.asarray(angles, dtype=np.float64).ravel()
+    ok = a[np.isfinite(a)]
+    if a.size == 0 or ok.size < 0.5 * a.size:
+        return float("nan")
+    lo, mid, hi = np.percentile(ok, [25, 50, 75])
+    if hi - lo > threshold("table_edge_spread_max") or abs(mid) > threshold("camera_roll_plausible_max"):
+        return float("nan")
+    return float(mid)
+
+
+def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outline=None,
+                table_edge: float | None = None) -> dict:
     """Modified Thomas test, side view (see the module docstring).
 
     Parameters
@@ -60,19 +82,26 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         The person's tested (hanging) leg; default the leg that is not hugged.
     outline : ndarray (T, K, 2), optional
         ``PoseSequence.outline``: the thigh's angle from its midline in the outline.
+    table_edge : float, optional
+        The table top's edge in the picture (:func:`table_edge_reading`), degrees, + = rising towards the image
+        right: the thigh's angle is taken against it. None or NaN: against the picture's horizontal.
 
     Returns
     -------
     dict (JSON-ready)
         ``side`` (tested leg), ``hugged_side``, ``repetitions`` (one per hug-and-hold: hold times,
         metrics, ``pelvis_moved``, ``reliable``, ``source`` of the thigh's angle), ``thigh_source``,
-        ``summary``, ``curve``, ``problems``.
+        ``level`` (what the thigh's angle is taken against: ``{"reference": "table edge" or "picture",
+        "table_edge_deg"}``), ``summary``, ``curve``, ``problems``.
     """
     t = np.asarray(timestamps, dtype=np.float64)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
     track = clean_landmarks(pixels, vis, t)
     p = track.p
-    res = {"kind": "thomas", "side": side, "repetitions": [], "summary": {}, "problems": []}
+    level = float(table_edge) if table_edge is not None and np.isfinite(table_edge) else float("nan")
+    res = {"kind": "thomas", "side": side, "repetitions": [], "summary": {}, "problems": [],
+           "level": {"reference": "table edge" if np.isfinite(level) else "picture",
+                     "table_edge_deg": round(level, 1) if np.isfinite(level) else None}}
     ser = {s: leg_series(p, s, 0, hip="side") for s in ("left", "right")}
     flex = {s: 180.0 - ser[s]["hip_angle"] for s in ("left", "right")}
     if side is None:
@@ -114,6 +143,10 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         knee_seen = hold[track.seen[np.ix_(hold, [i["hip"], i["knee"], i["ankle"]])].all(axis=1)]
         thigh, source = _thigh_in_hold(outline, p, side, thigh_seen, median_at(ser[side]["thigh_above_horizontal"],
                                                                                thigh_seen))
+        if np.isfinite(level) and len(thigh_seen):  # a thigh pointing the way the table's edge rises reads high
+            with quiet():
+                towards = np.sign(np.nanmedian(p[thigh_seen, i["knee"], 0] - p[thigh_seen, i["hip"], 0]))
+            thigh -= level * towards
         knee = median_at(ser[side]["knee_flexion"], knee_seen)
         unseen = f"the {side} (hanging) leg was not seen clearly during the hold: film it nearest the camera"
         thigh_why = unseen
@@ -136,9 +169,10 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         m = {
             "thigh_above_horizontal": rep_metric(
                 "thomas_thigh_above_horizontal", "Thigh angle to horizontal", thigh, "deg",
-                "Tested thigh above the horizontal of the picture during the hold (its midline in the body outline, "
+                "Tested thigh above the level of the table during the hold (its midline in the body outline, "
                 "or the hip -> knee landmarks: see source), degrees, + = knee higher than the hip (short hip "
-                "flexors), - = below. Assumes a level camera and table.",
+                "flexors), - = below. The level is the table top's edge where it was found in the picture, "
+                "else the picture's horizontal (see level).",
                 side=side, rep=r.index, norm_key="thomas_thigh_above_horizontal", confidence=c, reason=thigh_why,
                 extra={"source": source}),
             "knee_flexion": rep_metric(
