@@ -71,6 +71,13 @@ def torso_size_and_centre(points: np.ndarray, image_size: np.ndarray) -> tuple[n
     return torso, centre_x
 
 
+def torso_midpoint(points: np.ndarray, image_size: np.ndarray) -> np.ndarray:
+    """The midpoint of people's torsos (shoulder and hip midpoints), pixels (x right, y down), shape (..., 2);
+    ``points`` and ``image_size`` as :func:`torso_size_and_centre`."""
+    p = np.asarray(points, dtype=np.float64)[..., :2] * np.asarray(image_size, dtype=np.float64)[..., None, :]
+    return p[..., [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP], :].mean(axis=-2)
+
+
 def trunk_inclination(points: np.ndarray, image_size: np.ndarray) -> np.ndarray:
     """How far people's trunks are from upright in the picture, in degrees.
 
@@ -116,7 +123,8 @@ def people_table(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
         ``followed_size``, ``followed_x``, ``followed_prominence`` (P,) and ``other_size``, ``other_x``,
         ``other_prominence`` (P, K), NaN where nobody was found; ``size_ratio`` (P, K) = other size /
         followed size; ``followed_trunk`` (P,) and ``other_trunk`` (P, K), each trunk's inclination from
-        upright (:func:`trunk_inclination`).
+        upright (:func:`trunk_inclination`); ``torso_gap`` (P, K), how far the other's torso midpoint lies from
+        the followed one's, in the followed person's torso lengths.
     """
     f = np.asarray(followed, dtype=np.float64).reshape(-1, 33, np.shape(followed)[-1])
     o = np.asarray(others, dtype=np.float64)
@@ -124,11 +132,14 @@ def people_table(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
     size = np.asarray(image_size, dtype=np.float64).reshape(-1, 2)
     fs, fx = torso_size_and_centre(f, size)
     os_, ox = torso_size_and_centre(o, size[:, None, :])
+    gap = np.linalg.norm(torso_midpoint(o, size[:, None, :]) - torso_midpoint(f, size)[:, None, :], axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = os_ / fs[:, None]
+        gap = gap / (fs * size[:, 1])[:, None]
     return {"followed_size": fs, "followed_x": fx, "followed_prominence": prominence(fs, fx),
             "other_size": os_, "other_x": ox, "other_prominence": prominence(os_, ox), "size_ratio": ratio,
-            "followed_trunk": trunk_inclination(f, size), "other_trunk": trunk_inclination(o, size[:, None, :])}
+            "followed_trunk": trunk_inclination(f, size), "other_trunk": trunk_inclination(o, size[:, None, :]),
+            "torso_gap": gap}
 
 
 def upright_share(landmarks: np.ndarray, image_size: np.ndarray) -> tuple[np.ndarray, float, float]:
@@ -173,15 +184,33 @@ def helpers_seen(table: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         return (f >= down) & (o <= up), ((f <= up) & (o >= down)).any(axis=1)
 
 
+def echoes(table: dict[str, np.ndarray]) -> np.ndarray:
+    """(P, K) bool: another "person" lying where the followed person lies (both trunks lying, their torso
+    midpoints within ``person_echo_gap`` of the followed torso's length): the same body read again, end to end
+    (the detector, looking again once the followed person was hidden, found what was left of them: on rendered
+    Thomas tests a pose with its shoulders on the followed person's hips), not a second person."""
+    down = threshold("activity_lying_trunk_min")
+    with np.errstate(invalid="ignore"):
+        return ((table["followed_trunk"][:, None] >= down) & (table["other_trunk"] >= down)
+                & (table["torso_gap"] < threshold("person_echo_gap")))
+
+
+def ignored_others(table: dict[str, np.ndarray], helper_expected: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(P, K) bool each: the others that are no second subject: a helper (:func:`helpers_seen`, with
+    ``helper_expected``) and an echo of the followed person (:func:`echoes`)."""
+    helper = helpers_seen(table)[0] if helper_expected else np.zeros(table["size_ratio"].shape, bool)
+    return helper, echoes(table)
+
+
 def moment_outcomes(table: dict[str, np.ndarray], similar: float | None = None,
                     helper_expected: bool = False) -> np.ndarray:
-    """The outcome at each probed moment (one of the ``BLOCK_*``, ``BYSTANDER``, ``ALONE`` codes); with
-    ``helper_expected`` a helper (:func:`helpers_seen`) counts as nobody."""
+    """The outcome at each probed moment (one of the ``BLOCK_*``, ``BYSTANDER``, ``ALONE`` codes); a helper
+    (with ``helper_expected``) and an echo of the followed person count as nobody (:func:`ignored_others`)."""
     sim = threshold("person_similar_size") if similar is None else similar
     ratio = table["size_ratio"]
-    helper, followed_helper = helpers_seen(table) if helper_expected else (np.zeros(ratio.shape, bool),
-                                                                          np.zeros(len(ratio), bool))
-    seen = np.isfinite(ratio) & ~helper
+    helper, echo = ignored_others(table, helper_expected)
+    followed_helper = helpers_seen(table)[1] if helper_expected else np.zeros(len(ratio), bool)
+    seen = np.isfinite(ratio) & ~helper & ~echo
     out = np.full(len(ratio), ALONE)
     with np.errstate(invalid="ignore"):
         larger = (seen & (ratio >= 1.0 / sim)).any(axis=1)
@@ -241,8 +270,8 @@ def check_person(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
     clip = n > 1 if clip is None else clip
     table = people_table(followed, others, image_size)
     outcome = moment_outcomes(table, helper_expected=helper_expected)
-    helper = helpers_seen(table)[0] if helper_expected else np.zeros(table["size_ratio"].shape, bool)
-    ratio = np.where(helper, np.nan, table["size_ratio"])
+    helper, echo = ignored_others(table, helper_expected)
+    ratio = np.where(helper | echo, np.nan, table["size_ratio"])
     worst = int(outcome.max())
     value = float(np.nanmax(ratio)) if np.isfinite(ratio).any() else 0.0
     where = _moments(t, outcome == worst, clip)

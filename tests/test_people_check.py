@@ -172,3 +172,16 @@ def test_the_second_pass_is_kept_only_when_it_follows_the_person_lying():
         raise InputError("the file is gone")
 
     assert follow_person_lying(standing, "ely", broken) is None
+
+
+def test_the_person_lying_read_again_end_to_end_is_not_a_second_person():
+    """What the probe found once the person lying was hidden: a lying pose over the same body, shoulders where
+    their hips are (seen on rendered Thomas tests, where it blocked the test as "two people")."""
+    followed = lying(0.5, 0.18)
+    echo = lying(0.5, 0.24)
+    echo[[11, 12, 23, 24]] = echo[[23, 24, 11, 12]]  # end to end
+    c = check_person(*probes(followed, [echo]))
+    assert c.passed and c.value == 0.0, c
+    # a second person lying further along (a second table) is still one too many
+    far = check_person(*probes(followed, [lying(0.85, 0.17)]))
+    assert far.blocking and not far.passed
