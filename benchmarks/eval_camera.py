@@ -6,9 +6,11 @@ Rerun:  .venv/bin/python benchmarks/eval_camera.py [--only NAME] [--cache DIR]
 Each case is one of ``benchmarks/eval_movement.py``'s scripts filmed another way, in the mesh, capsule or
 mannequin style. It is tracked with MediaPipe and run through :func:`analysis.movement.run_movement_test`, and
 each repetition's values are printed against two truths: the renderer's true 2D landmarks (what a perfect pose
-model would give in this picture; a rolled camera turns it too) and, for the hip extension, the body's own
-thigh angle behind the vertical in 3D (what a clinician wants; a rolled camera does not change it). Prints
-figures only; no floor (the movement tests' floors are ``eval_movement.py``'s).
+model would give in this picture; a rolled camera turns it too, except the Thomas test's, taken against the
+table's true edge) and, for the hip extension, the body's own thigh angle behind the vertical in 3D (what a
+clinician wants; a rolled camera does not change it). The Thomas test is measured against the table edge the
+capture finds (:func:`capture.analyze.table_edge`). Prints figures only; no floor (the movement tests' floors
+are ``eval_movement.py``'s).
 
 Seen on 2026-12-01: the hip extension's thigh behind the vertical stayed within 2.1 degrees of the truth under
 compression, 320x240 and a portrait frame (a compressed lunge's within 4.4), and moved by about the roll with a
@@ -100,11 +102,14 @@ def main(argv=None) -> int:
                     tfile.parent.mkdir(parents=True, exist_ok=True)
                     tfile.write_text(json.dumps(truth))
             d = em.cached_track(f"camera__{name}", lambda: Path(tmp) / f"{name}.mp4", a.cache, kind)
+            edge = float(d["table_edge"]) if "table_edge" in d else None
             res = run_movement_test(kind, d["timestamps"], d["pixels"], d["visibility"], outline=d["outline"],
-                                    world=d["world"], landmarks=d["landmarks"], image_size=d["image_size"])
+                                    world=d["world"], landmarks=d["landmarks"], image_size=d["image_size"],
+                                    table_edge=edge)
             tt = em.true_track(truth)
+            # the truth against the true level: the table's edge runs at the camera's roll in the picture
             ref = run_movement_test(kind, tt["timestamps"], tt["pixels"], tt["visibility"], side=res.get("side"),
-                                    facing=res.get("facing") or None, checks=False)
+                                    facing=res.get("facing") or None, table_edge=roll, checks=False)
             truths = em._peak_truth(kind, ref.get("repetitions", []), truth, res, tt)
             failed = [c["name"] for c in res["checks"] if c["blocking"] and not c["passed"]]
             print(f"{name} ({kind}, camera roll {roll:+.0f} deg): ok {res['ok']}, {res.get('side')} leg (script: {leg}), "

@@ -14,7 +14,8 @@ through :func:`analysis.movement.run_movement_test`:
 * **measured cases**: the repetitions found against the script's (counted exactly), the moving leg named
   against the script's, and per repetition the peak error against the truth: the same definition on the
   renderer's true 2D landmarks (thigh behind vertical, hip extension behind the trunk line as it stood before
-  the repetition, Thomas and prone-knee-bend angles). Floors (issue 15): repetitions exact; hip-extension and
+  the repetition, Thomas and prone-knee-bend angles; the Thomas test's thigh against the table edge the capture
+  found, on both). Floors (issue 15): repetitions exact; hip-extension and
   lunge peaks within 3 deg median and 5 deg worst on each style; Thomas and prone-knee-bend angles within 3 deg
   median; the moving leg named right every time.
   Among them, :data:`FPS60`: each one-leg test at 60 frames/s, filmed as its set-up asks and from the other side,
@@ -169,8 +170,9 @@ def track_clip(path: Path, segmentation: bool = True, kind: str | None = None) -
     """Track a clip with MediaPipe: the PoseSequence arrays, the outline (with ``segmentation``), when
     several people were seen and what the people probes saw (``people_*``, for :func:`person_check`). For a
     test done lying (``kind``), the capture's second pass when the model followed someone upright
-    (:func:`capture.analyze.follow_person_lying`; ``retracked`` says whether it was kept)."""
-    from capture.analyze import follow_person_lying
+    (:func:`capture.analyze.follow_person_lying`; ``retracked`` says whether it was kept); for the Thomas test,
+    the table's edge (:func:`capture.analyze.table_edge`, ``table_edge``)."""
+    from capture.analyze import follow_person_lying, table_edge
     from vision.contour import outline_from_result
     from vision.people import stack_people
     from vision.pipeline import track
@@ -197,11 +199,13 @@ def track_clip(path: Path, segmentation: bool = True, kind: str | None = None) -
     if again is not None:
         tr, outs = passes[-1]
     s = tr.sequence
+    edge = table_edge(path, s) if kind == "thomas" else np.nan
     people = stack_people(tr.people)
     d = {"timestamps": s.timestamps, "pixels": s.pixels.astype(np.float64), "visibility": s.visibility,
          "world": s.world, "landmarks": s.landmarks, "image_size": s.image_size, "outline": None,
          "several_people_at": np.asarray(tr.several_people_at, dtype=np.float64),
-         "retracked": np.array(again is not None), **{f"people_{k}": v for k, v in people.items()}}
+         "retracked": np.array(again is not None), "table_edge": np.array(edge),
+         **{f"people_{k}": v for k, v in people.items()}}
     if segmentation and outs:
         k = next((len(o) for o in outs if o is not None), 256)
         ol = np.full((len(s), k, 2), np.nan)
@@ -507,8 +511,9 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
                 tfile.write_text(json.dumps(truth))
         d = cached_track(key, lambda: tmp / f"{key}.mp4", cache, case["kind"])
     kind = case["kind"]
+    edge = float(d["table_edge"]) if "table_edge" in d else None  # a track cached before it was kept: none
     res = run_movement_test(kind, d["timestamps"], d["pixels"], d["visibility"], outline=d["outline"],
-                            world=d["world"], landmarks=d["landmarks"], image_size=d["image_size"])
+                            world=d["world"], landmarks=d["landmarks"], image_size=d["image_size"], table_edge=edge)
     person = person_check(d, kind)
     if person is not None:  # the capture step's check before any test (capture.analyze)
         gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
@@ -542,7 +547,7 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
         return row
     tt = true_track(truth)
     ref = run_movement_test(kind, tt["timestamps"], tt["pixels"], tt["visibility"], side=res.get("side"),
-                            facing=res.get("facing") or None, checks=False)
+                            facing=res.get("facing") or None, table_edge=edge, checks=False)
     reps = res.get("repetitions", [])
     truths = _peak_truth(kind, ref.get("repetitions", []), truth, res, tt)
     rows = []
