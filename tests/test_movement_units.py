@@ -516,3 +516,26 @@ def test_the_thomas_thigh_is_read_against_the_table_edge():
     res9 = thomas_test(t, _rolled(px, 9.0), vis, table_edge=9.0)
     warn = [c for c in check_clip("thomas", px, vis, result=res9)[0] if c.name == "camera_level"][0]
     assert not warn.passed and not warn.blocking and "9 degrees off level" in warn.reason
+
+
+def test_a_lunge_back_knee_resting_further_away_is_named_for_the_far_side():
+    """The sample's back leg is the near one (its knee rests lower in the picture than the front heel). With the
+    back leg's knee and lower leg raised in the picture by 0.3 thigh lengths (as if a hip width further from a
+    camera above the floor), the same names would call the far leg the near one: it is renamed for the far side,
+    and the leg_side check asks to film from its side."""
+    from analysis.movement.legs import back_knee_depth
+
+    d, t, px, vis = truth_track("kneeling_lunge")
+    res = run_movement_test("lunge", t, px, vis)
+    assert res["side"] == "left" == res["leg_labels"]["near_side"] and not res["leg_labels"]["exchanged_for_depth"]
+    assert back_knee_depth(px, "left") < 0
+    far = px.copy()
+    i = mv.SIDE_IDX["left"]
+    far[:, [i["knee"], i["ankle"], i["heel"], i["toe"]], 1] -= 0.3 * mv.thigh_length(px)
+    assert back_knee_depth(far, "left") > 0.15
+    res = run_movement_test("lunge", t, far, vis)
+    assert res["side"] == "right" and res["leg_labels"]["exchanged_for_depth"], res["leg_labels"]
+    assert [c for c in res["checks"] if c["name"] == "leg_side"][0]["passed"] is False
+    # a stated leg is not overridden
+    stated = run_movement_test("lunge", t, far, vis, leg="left")
+    assert stated["side"] == "left" and not stated["leg_labels"]["exchanged_for_depth"]

@@ -17,11 +17,12 @@ from analysis.gates import rank_checks
 from analysis.movement.checks import check_clip, failed_blocking, lying_face, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
-from analysis.movement.legs import STATED_LEG_KINDS, consistent_labels, exchange_legs, leg_words
+from analysis.movement.legs import STATED_LEG_KINDS, back_knee_depth, consistent_labels, exchange_legs, leg_words
 from analysis.movement.series import SIDES, near_side_lying, near_side_of, resolve_facing
 from analysis.movement.sit_to_stand import sit_to_stand_test
 from analysis.movement.thomas import thomas_front_test, thomas_test
 from analysis.movement.walk import walk_test
+from analysis.norms import threshold
 
 KINDS = ("hip_extension", "lunge", "sit_to_stand", "thomas", "thomas_front", "ely", "walk")
 SYNONYMS = {"run": "walk", "running": "walk", "walking": "walk", "kneeling_lunge": "lunge",
@@ -95,7 +96,10 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         back, the back leg of the lunge, the hanging leg, the bending knee); when the pose model named that
         leg the other side, the two legs' labels are exchanged for the whole clip (in a side view the model
         can exchange them with nothing in the landmarks to show it) and ``leg_labels["exchanged_for_stated_leg"]``
-        says so.
+        says so. Unstated, a lunge's back leg named for the side the camera sees is renamed for the far side when
+        its knee rests clearly higher in the picture than the front heel (further from the camera:
+        :func:`analysis.movement.legs.back_knee_depth` over ``lunge_far_knee_depth_min``;
+        ``leg_labels["exchanged_for_depth"]``).
     facing : optional
         +1 / -1 / ``"image_right"`` ...; default from the face (else ``world``).
     table_edge : float, optional
@@ -130,14 +134,19 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         raise ValueError(f"leg must be 'left' or 'right', not {leg!r}")
     res = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge)
     exchanged = False
-    if leg is not None and side is None and kind in STATED_LEG_KINDS and res.get("side") in SIDES \
-            and res["side"] != leg:
+    depth = back_knee_depth(lab, res["side"]) if kind == "lunge" and res.get("side") in SIDES else float("nan")
+    by_depth = leg is None and side is None and res.get("side") == near \
+        and depth > threshold("lunge_far_knee_depth_min")
+    if by_depth or (leg is not None and side is None and kind in STATED_LEG_KINDS and res.get("side") in SIDES
+                    and res["side"] != leg):
         lab, lvis = exchange_legs(lab, lvis)
         res, exchanged = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge), True
     res["kind"] = kind
     res["protocol"] = protocols.protocol(kind)
     res["leg_labels"] = {"frames_swapped": info["label_swaps"], "near_far_exchanged": info["near_far_exchanged"],
-                         "near_side": near, "stated_leg": leg, "exchanged_for_stated_leg": exchanged}
+                         "near_side": near, "stated_leg": leg, "exchanged_for_stated_leg": exchanged and not by_depth,
+                         "back_knee_depth": None if not np.isfinite(depth) else round(depth, 3),
+                         "exchanged_for_depth": by_depth}
     if leg is not None and kind in STATED_LEG_KINDS and res.get("side") == leg:
         # the name comes from the person: which leg moved is no longer in doubt, only which landmarks are its
         res["leg"] = leg_words(leg, near) + " (as stated)"
