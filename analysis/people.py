@@ -142,6 +142,15 @@ def people_table(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
             "torso_gap": gap}
 
 
+def upright_or_lying(inclination) -> tuple[np.ndarray, np.ndarray]:
+    """Trunks upright (within ``activity_upright_trunk_max`` of the picture's vertical) and lying
+    (``activity_lying_trunk_min`` or more), from :func:`trunk_inclination`: two bool arrays of its shape, both
+    False where it is NaN."""
+    inc = np.asarray(inclination, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return inc <= threshold("activity_upright_trunk_max"), inc >= threshold("activity_lying_trunk_min")
+
+
 def upright_share(landmarks: np.ndarray, image_size: np.ndarray) -> tuple[np.ndarray, float, float]:
     """Which frames of a track show the followed person upright, and how much of it is upright or lying.
 
@@ -160,11 +169,8 @@ def upright_share(landmarks: np.ndarray, image_size: np.ndarray) -> tuple[np.nda
         or more); 0 when nobody was found.
     """
     inc = trunk_inclination(landmarks, image_size)
-    found = np.isfinite(inc)
-    with np.errstate(invalid="ignore"):
-        up = found & (inc <= threshold("activity_upright_trunk_max"))
-        down = found & (inc >= threshold("activity_lying_trunk_min"))
-    n = int(found.sum())
+    up, down = upright_or_lying(inc)
+    n = int(np.isfinite(inc).sum())
     return (up, float(up.sum()) / n, float(down.sum()) / n) if n else (up, 0.0, 0.0)
 
 
@@ -178,10 +184,9 @@ def helpers_seen(table: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     followed_helper : ndarray (P,) bool
         The followed person upright while another person lies: the model followed the helper.
     """
-    up, down = threshold("activity_upright_trunk_max"), threshold("activity_lying_trunk_min")
-    f, o = table["followed_trunk"][:, None], table["other_trunk"]
-    with np.errstate(invalid="ignore"):
-        return (f >= down) & (o <= up), ((f <= up) & (o >= down)).any(axis=1)
+    f_up, f_lying = upright_or_lying(table["followed_trunk"][:, None])
+    o_up, o_lying = upright_or_lying(table["other_trunk"])
+    return f_lying & o_up, (f_up & o_lying).any(axis=1)
 
 
 def echoes(table: dict[str, np.ndarray]) -> np.ndarray:
@@ -189,10 +194,9 @@ def echoes(table: dict[str, np.ndarray]) -> np.ndarray:
     midpoints within ``person_echo_gap`` of the followed torso's length): the same body read again, end to end
     (the detector, looking again once the followed person was hidden, found what was left of them: on rendered
     Thomas tests a pose with its shoulders on the followed person's hips), not a second person."""
-    down = threshold("activity_lying_trunk_min")
     with np.errstate(invalid="ignore"):
-        return ((table["followed_trunk"][:, None] >= down) & (table["other_trunk"] >= down)
-                & (table["torso_gap"] < threshold("person_echo_gap")))
+        near = table["torso_gap"] < threshold("person_echo_gap")
+    return upright_or_lying(table["followed_trunk"][:, None])[1] & upright_or_lying(table["other_trunk"])[1] & near
 
 
 def ignored_others(table: dict[str, np.ndarray], helper_expected: bool) -> tuple[np.ndarray, np.ndarray]:
