@@ -133,18 +133,20 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     if leg is not None and leg not in SIDES:
         raise ValueError(f"leg must be 'left' or 'right', not {leg!r}")
     res = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge)
-    exchanged = False
     depth = back_knee_depth(lab, res["side"]) if kind == "lunge" and res.get("side") in SIDES else float("nan")
+    # the legs' names exchanged for the whole clip: for the leg the person stated, or (unstated) for the lunge's
+    # back knee resting further from the camera than the model's names say
+    by_stated = leg is not None and side is None and kind in STATED_LEG_KINDS and res.get("side") in SIDES \
+        and res["side"] != leg
     by_depth = leg is None and side is None and res.get("side") == near \
         and depth > threshold("lunge_far_knee_depth_min")
-    if by_depth or (leg is not None and side is None and kind in STATED_LEG_KINDS and res.get("side") in SIDES
-                    and res["side"] != leg):
+    if by_stated or by_depth:
         lab, lvis = exchange_legs(lab, lvis)
-        res, exchanged = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge), True
+        res = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge)
     res["kind"] = kind
     res["protocol"] = protocols.protocol(kind)
     res["leg_labels"] = {"frames_swapped": info["label_swaps"], "near_far_exchanged": info["near_far_exchanged"],
-                         "near_side": near, "stated_leg": leg, "exchanged_for_stated_leg": exchanged and not by_depth,
+                         "near_side": near, "stated_leg": leg, "exchanged_for_stated_leg": by_stated,
                          "back_knee_depth": None if not np.isfinite(depth) else round(depth, 3),
                          "exchanged_for_depth": by_depth}
     if leg is not None and kind in STATED_LEG_KINDS and res.get("side") == leg:
