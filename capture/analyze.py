@@ -22,7 +22,7 @@ from analysis.gates import settle
 from analysis.movement import run_movement_test
 from analysis.movement.checks import withhold
 from analysis.movement.run import LYING
-from analysis.movement.thomas import table_edge_reading
+from analysis.movement.thomas import table_edge_reading, table_edge_search
 from analysis.people import check_person, gate_result, people_table, upright_share
 from analysis.people_in_turn import split_people
 from analysis.quality import Check
@@ -144,9 +144,7 @@ def table_edge(path, seq: PoseSequence) -> float:
     (:func:`analysis.movement.thomas.table_edge_reading`, NaN when not found or the file cannot be read again).
 
     Read in :data:`TABLE_EDGE_FRAMES` frames spread over those with a person: the long level edges
-    (:func:`vision.level.level_edge_angle`) between 0.2 trunk lengths above and 1 below the hip midpoint, at
-    least 1.2 trunk lengths long (longer than a thigh, whose edges lie in the same band; the table's front edge
-    runs on in front of the body)."""
+    (:func:`vision.level.level_edge_angle`) where :func:`analysis.movement.thomas.table_edge_search` says."""
     have = np.flatnonzero(seq.detected)
     pick = have[np.unique(np.linspace(0, len(have) - 1, min(TABLE_EDGE_FRAMES, len(have))).round().astype(int))]
     want = {int(seq.frame_index[k]): k for k in pick}
@@ -160,11 +158,8 @@ def table_edge(path, seq: PoseSequence) -> float:
             k = want.get(frame.index)
             if k is None:
                 continue
-            p = seq.pixels[k]
-            hip, shoulder = np.nanmean(p[[23, 24]], axis=0), np.nanmean(p[[11, 12]], axis=0)
-            trunk = float(np.linalg.norm(shoulder - hip))
-            if np.isfinite(trunk) and trunk > 0:
-                angles.append(level_edge_angle(frame.rgb, (hip[1] - 0.2 * trunk, hip[1] + trunk), 1.2 * trunk)[0])
+            where = table_edge_search(seq.pixels[k])
+            angles.append(float("nan") if where is None else level_edge_angle(frame.rgb, *where)[0])
             if len(angles) == len(want):
                 break
     except (InputError, OSError):

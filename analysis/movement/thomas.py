@@ -47,7 +47,21 @@ from analysis.norms import norm, threshold
 from analysis.quality import quiet
 from analysis.segmentation import find_repetitions
 
-__all__ = ["thomas_test", "thomas_front_test", "thigh_abduction", "outline_knee_flexion", "table_edge_reading"]
+__all__ = ["thomas_test", "thomas_front_test", "thigh_abduction", "outline_knee_flexion", "table_edge_search",
+           "table_edge_reading"]
+
+
+def table_edge_search(pixels: np.ndarray) -> tuple[tuple[float, float], float] | None:
+    """Where to look for the table top's edge in one frame (for :func:`vision.level.level_edge_angle`): the rows
+    from 0.2 trunk lengths above to 1 below the hip midpoint, and the shortest edge counted, 1.2 trunk lengths
+    (longer than a thigh, whose edges lie in the same band; the table's front edge runs on in front of the
+    body). ``pixels`` (33, 2) of the frame; None when the hips or shoulders are not found."""
+    p = np.asarray(pixels, dtype=np.float64).reshape(1, 33, 2)
+    hip, shoulder = midpoint(p, "hip")[0], midpoint(p, "shoulder")[0]
+    trunk = float(np.linalg.norm(shoulder - hip))
+    if not np.isfinite(trunk) or trunk <= 0:
+        return None
+    return (float(hip[1] - 0.2 * trunk), float(hip[1] + trunk)), 1.2 * trunk
 
 
 def table_edge_reading(angles) -> float:
