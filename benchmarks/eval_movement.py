@@ -491,6 +491,9 @@ def no_number_after_refusal(res: dict) -> bool:
 
 
 def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict:
+    """One rendered case (see :func:`_cases`) rendered, tracked and measured, against its truth: a row for the
+    report. The truth of a Thomas test is read against the table edge the capture found, or against
+    ``case["true_table_edge"]`` (degrees in the picture) when the case knows it (a camera rolled on purpose)."""
     from vision.synthetic.media_io import write_clip
 
     t0 = time.time()
@@ -547,7 +550,8 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
         return row
     tt = true_track(truth)
     ref = run_movement_test(kind, tt["timestamps"], tt["pixels"], tt["visibility"], side=res.get("side"),
-                            facing=res.get("facing") or None, table_edge=edge, checks=False)
+                            facing=res.get("facing") or None, table_edge=case.get("true_table_edge", edge),
+                            checks=False)
     reps = res.get("repetitions", [])
     truths = _peak_truth(kind, ref.get("repetitions", []), truth, res, tt)
     rows = []
