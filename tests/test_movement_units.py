@@ -539,3 +539,51 @@ def test_a_lunge_back_knee_resting_further_away_is_named_for_the_far_side():
     # a stated leg is not overridden
     stated = run_movement_test("lunge", t, far, vis, leg="left")
     assert stated["side"] == "left" and not stated["leg_labels"]["exchanged_for_depth"]
+
+
+def _hull_outlines(px: np.ndarray, k: int = 64) -> np.ndarray:
+    """A stand-in body outline per frame: the convex hull of the landmark points, resampled to ``k`` points."""
+    import cv2
+
+    out = np.full((len(px), k, 2), np.nan)
+    for f, p in enumerate(px):
+        h = cv2.convexHull(p[np.isfinite(p).all(1)].astype(np.float32))[:, 0].astype(np.float64)
+        ring = np.vstack([h, h[:1]])
+        s = np.concatenate([[0], np.cumsum(np.hypot(*np.diff(ring, axis=0).T))])
+        u = np.linspace(0, s[-1], k, endpoint=False)
+        out[f] = np.column_stack([np.interp(u, s, ring[:, 0]), np.interp(u, s, ring[:, 1])])
+    return out
+
+
+def test_a_hip_extension_standing_foot_further_away_names_the_moving_leg_near():
+    """The sample's moving leg (right) is the near one: at the peaks its standing (far) foot stands higher in the
+    picture than the near foot at rest, read from the outline and from the foot landmarks. With the two legs'
+    names exchanged (as the pose model does in some clips), the moving leg would be named for the far side: it is
+    renamed for the near side. With the standing foot lowered in the picture (the near one, as if filmed from the
+    other side) the far name stands, and without an outline (one reading only) nothing is renamed."""
+    from analysis.movement.legs import exchange_legs, standing_foot_depth
+
+    d, t, px, vis = truth_track("hip_extension")
+    res = run_movement_test("hip_extension", t, px, vis, outline=_hull_outlines(px))
+    assert res["side"] == "right" == res["leg_labels"]["near_side"] and not res["leg_labels"]["exchanged_for_depth"]
+    assert min(standing_foot_depth(px, _hull_outlines(px), res["repetitions"], res["facing"])) > 0.1
+
+    swapped, svis = exchange_legs(px, vis)
+    res = run_movement_test("hip_extension", t, swapped, svis, outline=_hull_outlines(swapped))
+    assert res["side"] == "right" and res["leg_labels"]["exchanged_for_depth"], res["leg_labels"]
+    assert [c for c in res["checks"] if c["name"] == "leg_side"][0]["passed"] is True
+    # one reading alone (no outline) renames nothing
+    res = run_movement_test("hip_extension", t, swapped, svis)
+    assert res["side"] == "left" and not res["leg_labels"]["exchanged_for_depth"]
+    # a stated leg is not overridden
+    res = run_movement_test("hip_extension", t, swapped, svis, outline=_hull_outlines(swapped), leg="left")
+    assert res["side"] == "left" and not res["leg_labels"]["exchanged_for_depth"]
+
+    # the standing foot lowered in the picture by 0.25 thigh lengths: the nearer foot, so the moving leg is the far
+    # one, and its far name stands
+    near_standing = swapped.copy()
+    i = mv.SIDE_IDX["right"]  # the standing leg's points, named right after the exchange
+    near_standing[:, [i["ankle"], i["heel"], i["toe"]], 1] += 0.25 * mv.thigh_length(px)
+    res = run_movement_test("hip_extension", t, near_standing, svis, outline=_hull_outlines(near_standing))
+    assert max(res["leg_labels"]["standing_foot_depth"]) < 0.07, res["leg_labels"]
+    assert res["side"] == "left" and not res["leg_labels"]["exchanged_for_depth"]

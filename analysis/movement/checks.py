@@ -36,7 +36,7 @@ import numpy as np
 
 from analysis import geometry as geo
 from analysis.activity import SEEN_WORDS, classify_activity
-from analysis.movement.legs import STATED_LEG_KINDS
+from analysis.movement.legs import STATED_LEG_KINDS, exchange_legs
 from analysis.movement.series import SIDE_IDX, hyperextended_knees, midpoint, thigh_length
 from analysis.norms import threshold
 from analysis.protocols import PROTOCOLS
@@ -283,8 +283,13 @@ def check_movement(kind: str, result: dict | None) -> Check:
 
 def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timestamps=None,
                landmarks: np.ndarray | None = None, world: np.ndarray | None = None,
-               image_size: np.ndarray | None = None, result: dict | None = None) -> tuple[list[Check], dict]:
+               image_size: np.ndarray | None = None, result: dict | None = None, legs_exchanged: bool = False
+               ) -> tuple[list[Check], dict]:
     """The checks of one movement test, in the order of the module docstring.
+
+    ``world`` is the pose model's own 3D body (the view, the face up or down). With ``legs_exchanged`` (the two
+    legs of ``pixels`` carry each other's names for the whole clip: :mod:`analysis.movement.legs`), the activity
+    check reads its legs exchanged the same way, so that each leg's picture and 3D points stay together.
 
     Returns
     -------
@@ -305,7 +310,8 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         out.append(check_tracking(pixels, fc))
     seen = {}
     if world is not None and image_size is not None and timestamps is not None:
-        c, seen = check_activity(kind, pixels, visibility, world, image_size, timestamps, result)
+        legs_3d = exchange_legs(world)[0] if legs_exchanged else world
+        c, seen = check_activity(kind, pixels, visibility, legs_3d, image_size, timestamps, result)
         out.append(c)
     elif kind != "thomas_front":
         out.append(check_position(pixels, visibility, pr["position"]))

@@ -17,7 +17,8 @@ from analysis.gates import rank_checks
 from analysis.movement.checks import check_clip, failed_blocking, lying_face, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
-from analysis.movement.legs import STATED_LEG_KINDS, back_knee_depth, consistent_labels, exchange_legs, leg_words
+from analysis.movement.legs import (STATED_LEG_KINDS, back_knee_depth, consistent_labels, exchange_legs, leg_words,
+                                    standing_foot_depth)
 from analysis.movement.series import SIDES, near_side_lying, near_side_of, resolve_facing
 from analysis.movement.sit_to_stand import sit_to_stand_test
 from analysis.movement.thomas import thomas_front_test, thomas_test
@@ -98,8 +99,11 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         can exchange them with nothing in the landmarks to show it) and ``leg_labels["exchanged_for_stated_leg"]``
         says so. Unstated, a lunge's back leg named for the side the camera sees is renamed for the far side when
         its knee rests clearly higher in the picture than the front heel (further from the camera:
-        :func:`analysis.movement.legs.back_knee_depth` over ``lunge_far_knee_depth_min``;
-        ``leg_labels["exchanged_for_depth"]``).
+        :func:`analysis.movement.legs.back_knee_depth` over ``lunge_far_knee_depth_min``), and a hip extension's
+        moving leg named for the far side is renamed for the near side when its standing foot stands clearly
+        higher in the picture at the peaks than the nearer foot at rest, read both from the outline and from the
+        foot landmarks (:func:`analysis.movement.legs.standing_foot_depth`, each over ``standing_foot_depth_min``):
+        ``leg_labels["exchanged_for_depth"]``.
     facing : optional
         +1 / -1 / ``"image_right"`` ...; default from the face (else ``world``).
     table_edge : float, optional
@@ -132,22 +136,29 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     lab, lvis, info = consistent_labels(raw, vis, None if kind in LYING else near)
     if leg is not None and leg not in SIDES:
         raise ValueError(f"leg must be 'left' or 'right', not {leg!r}")
+    exchanged = info["near_far_exchanged"]  # the legs' pixels named against the model's names for the whole clip
     res = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge)
-    depth = back_knee_depth(lab, res["side"]) if kind == "lunge" and res.get("side") in SIDES else float("nan")
-    # the legs' names exchanged for the whole clip: for the leg the person stated, or (unstated) for the lunge's
-    # back knee resting further from the camera than the model's names say
-    by_stated = leg is not None and side is None and kind in STATED_LEG_KINDS and res.get("side") in SIDES \
-        and res["side"] != leg
-    by_depth = leg is None and side is None and res.get("side") == near \
-        and depth > threshold("lunge_far_knee_depth_min")
+    named = res.get("side") in SIDES
+    depth = back_knee_depth(lab, res["side"]) if kind == "lunge" and named else float("nan")
+    feet = standing_foot_depth(lab, outline, res.get("repetitions", []), fc) \
+        if kind == "hip_extension" and named else (float("nan"), float("nan"))
+    # the legs' names exchanged for the whole clip: for the leg the person stated, or (unstated) where the
+    # camera's view of the floor says the model's names put the moving leg on the wrong side: a lunge's back knee
+    # resting further from the camera, a hip extension's standing foot standing further from it
+    by_stated = leg is not None and side is None and kind in STATED_LEG_KINDS and named and res["side"] != leg
+    by_depth = leg is None and side is None and named and (
+        (res["side"] == near and depth > threshold("lunge_far_knee_depth_min"))
+        or (res["side"] != near and bool(np.min(feet) > threshold("standing_foot_depth_min"))))
     if by_stated or by_depth:
         lab, lvis = exchange_legs(lab, lvis)
+        exchanged = not exchanged
         res = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge)
     res["kind"] = kind
     res["protocol"] = protocols.protocol(kind)
     res["leg_labels"] = {"frames_swapped": info["label_swaps"], "near_far_exchanged": info["near_far_exchanged"],
                          "near_side": near, "stated_leg": leg, "exchanged_for_stated_leg": by_stated,
                          "back_knee_depth": None if not np.isfinite(depth) else round(depth, 3),
+                         "standing_foot_depth": [None if not np.isfinite(v) else round(v, 3) for v in feet],
                          "exchanged_for_depth": by_depth}
     if leg is not None and kind in STATED_LEG_KINDS and res.get("side") == leg:
         # the name comes from the person: which leg moved is no longer in doubt, only which landmarks are its
@@ -155,7 +166,7 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     res["checks"], res["activity"] = [], {}
     if checks:
         found, seen = check_clip(kind, lab, lvis, timestamps=t, landmarks=landmarks, world=world,
-                                 image_size=image_size, result=res)
+                                 image_size=image_size, result=res, legs_exchanged=exchanged)
         res["checks"], res["activity"] = [c.to_dict() for c in found], seen
     blocking = failed_blocking(res["checks"])
     measured = bool((res.get("movement") or {}).get("found"))
