@@ -587,3 +587,28 @@ def test_a_hip_extension_standing_foot_further_away_names_the_moving_leg_near():
     res = run_movement_test("hip_extension", t, near_standing, svis, outline=_hull_outlines(near_standing))
     assert max(res["leg_labels"]["standing_foot_depth"]) < 0.07, res["leg_labels"]
     assert res["side"] == "left" and not res["leg_labels"]["exchanged_for_depth"]
+
+
+def test_a_gap_in_a_steady_hold_hides_no_peak_but_one_the_thigh_rose_into_may():
+    """peak_seen: an unseen stretch inside a hold is judged by the thigh's course either side of it. In a steady
+    hold (a lunge's glide held for seconds) it hides no higher value and the peak is measured; where the thigh was
+    rising into the gap and falls out of it, or the gap runs to the clip's end, the peak may lie in it."""
+    from analysis.movement.hip_extension import peak_seen
+    from analysis.segmentation import Repetition
+
+    def rep(x):
+        top = int(np.nanargmax(x))
+        hold = np.flatnonzero(np.nan_to_num(x, nan=0.0) >= 0.9 * np.nanmax(x))
+        return Repetition(index=1, side="left", start=0, peak=top, end=len(x) - 1, start_s=0.0, peak_s=0.0, end_s=0.0,
+                          peak_value=float(np.nanmax(x)), rest_value=0.0, amplitude=float(np.nanmax(x)),
+                          hold_start=int(hold[0]), hold_end=int(hold[-1]))
+
+    plateau = np.array([0, 8, 16, 22, 24.2, 24.6, 24.4, np.nan, np.nan, np.nan, 24.5, 24.3, 24.6, 24.4, 20, 10, 0.0])
+    assert peak_seen(plateau, rep(plateau))
+    rising = np.array([0, 8, 16, 20, 21.5, 22.5, 23.5, np.nan, np.nan, np.nan, 23.0, 21.0, 19.0, 10, 0.0])
+    assert not peak_seen(rising, rep(rising))  # up 1 deg a frame into the gap: the peak may be in it
+    cut = np.array([0, 8, 16, 22, 24.2, 24.6, 24.4, 24.5, np.nan, np.nan])
+    assert not peak_seen(cut, rep(cut))  # the gap runs to the clip's end
+    one = rising.copy()
+    one[[7, 9]] = [24.0, 23.5]
+    assert peak_seen(one, rep(one))  # a single unseen frame is bridged

@@ -243,15 +243,41 @@ def fastest_turn(angle: np.ndarray, t: np.ndarray, frames, window_s: float = 0.1
 
 
 def peak_seen(measured: np.ndarray, rep: Repetition) -> bool:
-    """Was the peak of a repetition seen, not only bridged? False when, around its hold (the frames within
-    10 % of the peak, one frame either side), the measured series has an unseen stretch longer than one
-    frame, or when nothing of it was seen: the true peak may lie in that gap."""
-    fr = np.arange(max(0, rep.hold_start - 1), min(len(measured), rep.hold_end + 2))
-    unseen = ~np.isfinite(measured[fr])
+    """Was the peak of a repetition seen, not only bridged? False when nothing of its hold (the frames within
+    10 % of the peak, one frame either side) was seen, or when an unseen stretch longer than one frame there may
+    hide a higher value: the thigh's course on either side of the gap (a straight line through up to 3 seen frames
+    next to it), continued across it towards the gap, rises more than ``movement_hidden_peak_margin`` above the
+    highest seen value of the hold. A gap in a steady hold, or where the thigh is still on its way out or back,
+    hides no peak; one where it was rising into the gap, or came down steeply out of it, may. A gap that runs to the
+    clip's start or end may hide anything."""
+    x = np.asarray(measured, dtype=np.float64)
+    fr = np.arange(max(0, rep.hold_start - 1), min(len(x), rep.hold_end + 2))
+    unseen = ~np.isfinite(x[fr])
     if unseen.all():
         return False
-    runs = np.diff(np.flatnonzero(np.diff(np.concatenate([[0], unseen.astype(int), [0]]))))[::2]
-    return not (runs > 1).any()
+    top = float(np.nanmax(x[fr])) + threshold("movement_hidden_peak_margin")
+    seen = np.flatnonzero(np.isfinite(x))
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], unseen.astype(int), [0]])))
+    for a, b in zip(fr[edges[::2]], fr[edges[1::2] - 1]):
+        before, after = seen[seen < a][-3:], seen[seen > b][:3]
+        if not before.size or not after.size:
+            return False
+        n = after[0] - before[-1] - 1  # the whole gap, also where it runs on beyond the hold
+        if n < 2:
+            continue  # one frame: bridged, never hides a peak
+        if _reach(x, before, n) > top or _reach(x, after[::-1], n) > top:
+            return False
+    return True
+
+
+def _reach(x: np.ndarray, frames: np.ndarray, n: int) -> float:
+    """The value reached by continuing the course of ``x`` over ``frames`` (seen, in order towards the gap)
+    for ``n`` more frames, if it rises; else the last seen value."""
+    last = float(x[frames[-1]])
+    if frames.size < 2:
+        return last
+    slope = float(np.polyfit(frames.astype(np.float64), x[frames], 1)[0]) * (1.0 if frames[-1] > frames[0] else -1.0)
+    return last + max(slope, 0.0) * n
 
 
 def _fill(x: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
