@@ -2,11 +2,11 @@
 
 The checks of a capture (:class:`analysis.quality.Check` dicts) are ranked so that the problem that
 explains the others comes first: **person** (one person, the right one) -> **clip** (a movement test: a video
-long enough to show the movement, not a photo) -> **activity** (standing quietly on
-both feet) -> **view** (side, front or back) -> **body in the picture / seen clearly** -> size in the picture
--> **camera level** -> **still** -> plausibility of the numbers. A failed check that follows from an earlier
-blocking failure (a camera tilt judged from a runner's feet, "you moved 57 % of your height" after "you seem
-to be running") is marked ``consequence_of`` that check and is not listed as a problem of its own.
+long enough to show the movement, not a photo) -> **found** (a movement test: the person found through the clip)
+-> **activity** (standing quietly on both feet) -> **view** (side, front or back) -> **body in the picture / seen
+clearly** -> size in the picture -> **camera level** -> **still** -> plausibility of the numbers. A failed check
+that follows from an earlier blocking failure (a camera tilt judged from a runner's feet, "you moved 57 % of your
+height" after "you seem to be running") is marked ``consequence_of`` that check and is not listed as a problem of its own.
 
 :func:`settle` applies the rule "a blocking check blocks": ``ok`` is False, no metric, curve or posture
 reading is kept as a result, and the checks still say what was seen. It is idempotent, so a caller that adds
@@ -15,13 +15,14 @@ a check later (the several-people check of :mod:`capture.analyze`) settles the r
 
 from __future__ import annotations
 
-ORDER = ("person", "clip", "tracking", "activity", "view", "whole_body", "visibility", "person_size", "camera_level",
-         "still", "plausibility")
+ORDER = ("person", "clip", "found", "tracking", "activity", "view", "whole_body", "visibility", "person_size",
+         "camera_level", "still", "plausibility")
 _ALL_LATER = object()
 # After a *blocking* failure of the key, which later failed checks are its consequences.
 DEPENDS = {
     "person": _ALL_LATER,  # every later check was judged on a person who may be the wrong one
     "clip": _ALL_LATER,  # one picture or a fragment: no start posture, no movement, no leg to name
+    "found": _ALL_LATER,  # the person found in a part of the clip only: the rest was not seen
     "tracking": _ALL_LATER,  # legs the pose model lost: the start posture, movement and leg were read from them
     "activity": _ALL_LATER,  # not standing: view, framing, feet, stillness all follow from what was done
     "view": ("visibility", "camera_level", "plausibility"),  # the far side hidden, the floor line read askew

@@ -612,3 +612,28 @@ def test_a_gap_in_a_steady_hold_hides_no_peak_but_one_the_thigh_rose_into_may():
     one = rising.copy()
     one[[7, 9]] = [24.0, 23.5]
     assert peak_seen(one, rep(one))  # a single unseen frame is bridged
+
+
+def test_a_person_found_in_a_small_part_of_the_clip_explains_a_missing_movement():
+    """The sample prone knee bend with the person lost (NaN) in its first three quarters, most of the bend among
+    them: the refusal says the model found the person in only a quarter of the frames, not "no knee bend found".
+    The whole bend seen, after 100 frames in which nobody was found (the clip started early), it is measured, with
+    a warning."""
+    d, t, px, vis = truth_track("prone_knee_bend")
+    res = run_movement_test("ely", t, px, vis)
+    assert res["ok"] and [c for c in res["checks"] if c["name"] == "found"][0]["passed"]
+    lost = px.copy()
+    lost[: int(0.75 * len(px))] = np.nan
+    res = run_movement_test("ely", t, lost, vis)
+    assert not res["ok"] and len(res["problems"]) == 1, res["problems"]
+    assert "found you in only 25 %" in res["problems"][0] and "lying side-on" in res["problems"][0]
+    assert [c for c in res["checks"] if c["name"] == "movement"][0]["passed"] is False  # its consequence
+
+    dt = float(np.median(np.diff(t)))
+    early = np.concatenate([t[0] - dt * np.arange(100, 0, -1), t])
+    late = np.concatenate([np.full((100, 33, 2), np.nan), px])
+    res = run_movement_test("ely", early, late, np.concatenate([np.zeros((100, 33)), vis]))
+    found = [c for c in res["checks"] if c["name"] == "found"][0]
+    assert res["ok"] and not found["passed"] and not found["blocking"], found
+    assert "43 %" in found["reason"] and "not counted" in found["reason"]
+    assert res["repetitions"][0]["metrics"]["max_knee_flexion"]["value"] == pytest.approx(116.0, abs=2.0)

@@ -122,7 +122,7 @@ def check_lines(checks: list[dict]) -> list[tuple[str, str]]:
 
 
 _CHECK_NAMES = {"person": "who is in the picture", "clip": "a video of the movement",
-                "tracking": "the legs followed", "activity": "what you were doing",
+                "found": "you found in the clip", "tracking": "the legs followed", "activity": "what you were doing",
                 "view": "the view", "whole_body": "body in the picture", "visibility": "body points seen clearly",
                 "person_size": "size in the picture", "camera_level": "camera level", "still": "standing still",
                 "plausibility": "plausible numbers", "position": "lying face up or down",

@@ -7,6 +7,9 @@ with a reason a person can act on (``../shared/DESIGN.md``, "Trust"):
    ``tracking``: in a side view of an upright test, the pose model followed the legs: no knee bent backwards
    further than a knee can in more than ``movement_legs_lost_max`` of the frames (:func:`check_tracking`).
    Blocking, and ranked before the start posture, which is read from the same legs.
+   ``found``: the pose model found the person in at least ``movement_person_found_min`` of the frames
+   (:func:`check_person_found`; not for the walk test, which may cross the picture). Blocking when the
+   movement was not found (it explains that failure), a warning when it was.
 1. ``view``: side-on (front-on for the front view of the Thomas test), from the world landmarks' body yaw.
    A hip moving in the side plane can only be measured in a side view. Blocking.
 2. ``whole_body``: the body parts the test needs are in the picture. Blocking.
@@ -246,6 +249,31 @@ def check_duration(timestamps) -> Check:
     return Check("clip", True, dur, "s", f"a clip of {dur:.1f} s")
 
 
+def check_person_found(pixels: np.ndarray, kind: str, result: dict | None) -> Check | None:
+    """Did the pose model find the person through the clip? A test done in place keeps the person in view from
+    start to end; found in fewer than ``movement_person_found_min`` of the frames, the movement may have happened
+    where the model saw nobody (rendered prone knee bends in a held-out figure style: the person lying was found
+    in 0-39 % of the frames, and the test said "no knee bend found"). Blocking when the movement was not found
+    (that failure follows from this one), a warning when repetitions were found in the frames seen. None for
+    the walk test (a walk may cross the picture) and for an empty track."""
+    p = np.asarray(pixels, dtype=np.float64)
+    if kind == "walk" or not len(p):
+        return None
+    share = float(np.isfinite(p).all(axis=-1).any(axis=-1).mean())
+    if share >= threshold("movement_person_found_min"):
+        return Check("found", True, share, "fraction of frames",
+                     f"the pose model found you in {100 * share:.0f} % of the frames")
+    found = bool(((result or {}).get("movement") or {}).get("found"))
+    lying = PROTOCOLS[kind]["position"].startswith("lying")
+    return Check("found", False, share, "fraction of frames",
+                 ("the pose model found no person in any frame" if share == 0 else
+                  f"the pose model found you in only {100 * share:.0f} % of the frames")
+                 + (": the repetitions of the rest of the clip are not counted" if found else ""),
+                 "film in good light, against a plain background that stands out from your clothes, with your whole "
+                 "body in the picture all through" + (", lying side-on to the camera" if lying else ""),
+                 blocking=not found)
+
+
 UPRIGHT = ("hip_extension", "lunge", "sit_to_stand")  # side-view tests of an upright body, done in place
 
 
@@ -298,6 +326,8 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
     """
     pr = PROTOCOLS[kind]
     out = [] if timestamps is None else [check_duration(timestamps)]
+    if (c := check_person_found(pixels, kind, result)) is not None:
+        out.append(c)
     if world is not None:
         with quiet():
             yaw = typical_yaw(body_yaw(np.asarray(world, dtype=np.float64)))
