@@ -571,6 +571,7 @@ def test_a_hip_extension_standing_foot_further_away_names_the_moving_leg_near():
     swapped, svis = exchange_legs(px, vis)
     res = run_movement_test("hip_extension", t, swapped, svis, outline=_hull_outlines(swapped))
     assert res["side"] == "right" and res["leg_labels"]["exchanged_for_depth"], res["leg_labels"]
+    assert res["leg"] == "right leg, near the camera (named from where the feet stand, not from the pose model's names)"
     assert [c for c in res["checks"] if c["name"] == "leg_side"][0]["passed"] is True
     # one reading alone (no outline) renames nothing
     res = run_movement_test("hip_extension", t, swapped, svis)

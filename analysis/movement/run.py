@@ -163,6 +163,9 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     if leg is not None and kind in STATED_LEG_KINDS and res.get("side") == leg:
         # the name comes from the person: which leg moved is no longer in doubt, only which landmarks are its
         res["leg"] = leg_words(leg, near) + " (as stated)"
+    elif by_depth:
+        res["leg"] += (" (named from where the back knee rests, not from the pose model's names)" if kind == "lunge"
+                       else " (named from where the feet stand, not from the pose model's names)")
     res["checks"], res["activity"] = [], {}
     if checks:
         found, seen = check_clip(kind, lab, lvis, timestamps=t, landmarks=landmarks, world=world,
