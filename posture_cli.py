@@ -92,11 +92,15 @@ def leg_fits_test(args: argparse.Namespace) -> bool:
     return True
 
 
-def add_leg_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--leg", choices=["left", "right"],
+def add_leg_argument(parser: argparse.ArgumentParser, per_file: bool = False) -> None:
+    """``--leg``; ``per_file`` (a batch) also offers ``from-name``: each clip's tested leg from its file name."""
+    parser.add_argument("--leg", choices=["left", "right"] + (["from-name"] if per_file else []),
                         help="with --test hip_extension, lunge, thomas or ely: the tested leg (the one that swings "
                              "back, the back leg, the hanging leg, the bending knee). The test still finds it from "
-                             "the movement; this names it when the pose model mixes up the legs' names in a side view")
+                             "the movement; this names it when the pose model mixes up the legs' names in a side view"
+                             + ("; from-name: each clip's from the word left or right in its file name "
+                                "(JS-01-left.mp4), found from the movement in a clip whose name has neither"
+                                if per_file else ""))
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -601,7 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--db", metavar="LOCATION",
                    help="also store each clip named after a client's code (JS-01.mp4) in this records database (a "
                    "SQLite file or a postgresql:// URL), when the client gave their records consent")
-    add_leg_argument(b)
+    add_leg_argument(b, per_file=True)
     b.add_argument("--segmentation", action="store_true", help="also the outline (low-back compensation; slower)")
     b.add_argument("--one-per-file", action="store_true", help="never split a clip into several people")
     b.add_argument("--redo-failed", action="store_true", help="try failed files again")

@@ -23,7 +23,7 @@ import streamlit as st
 
 from privacy.files import private_dir, private_tempdir, private_umask, write_private
 from privacy.text import NAME_RULE, md_escape, unique_names
-from records.batch import SCREEN_TESTS, batch_folder, run_batch
+from records.batch import LEG_FROM_NAME, SCREEN_TESTS, batch_folder, run_batch
 from ui import roster as ur_
 from records.db import default_location
 from records.errors import RecordsError
@@ -51,8 +51,11 @@ name = st.text_input(f"Batch name (a folder in your data folder; running it agai
 test = st.selectbox("Test", SCREEN_TESTS, key="test",
                     format_func=lambda k: {"hip_extension": "standing hip extension", "lunge": "half-kneeling lunge",
                                            "thomas": "modified Thomas test", "ely": "prone knee bend (Ely)"}[k])
-leg = st.radio("Tested leg of every person", list(LEG_CHOICES), format_func=LEG_CHOICES.get, key="leg",
-               horizontal=True, help=LEG_HELP + " A screen of one leg run again for the other starts a new roster.")
+legs = {**LEG_CHOICES, LEG_FROM_NAME: "From each clip's name"}
+leg = st.radio("Tested leg", list(legs), format_func=legs.get, key="leg", horizontal=True,
+               help=LEG_HELP + " From each clip's name: the word left or right in it (JS-01-left.mp4); a clip whose "
+               "name has neither gets the leg found from the movement. A screen run again with another choice starts "
+               "a new roster.")
 ups = st.file_uploader("Clips", accept_multiple_files=True, key="clips")
 in_turn = st.checkbox("Clips may hold several people in turn", value=True, key="in_turn")
 cluster = os.environ.get("POSTURE_CLUSTER") or None

@@ -32,6 +32,7 @@ import datetime
 import io
 import json
 import os
+import re
 import time
 from pathlib import Path
 from typing import Callable, Iterator
@@ -126,6 +127,18 @@ def list_inputs(src: Path) -> list[Path]:
 # ----------------------------------------------------------------------------------------------------
 # one file: the same function here and on every cluster worker
 # ----------------------------------------------------------------------------------------------------
+LEG_FROM_NAME = "from-name"
+
+
+def leg_from_name(name: str) -> str | None:
+    """The tested leg a clip's file name states: the word ``left`` or ``right`` in it, in any case, set apart by
+    anything but a letter (``JS-01-left.mp4``, ``anna_Right.mov``, ``left leg 2.mp4``); None when it has neither
+    word or both (the leg is then found from the movement)."""
+    words = {w.lower() for w in re.split(r"[^A-Za-z]+", Path(name).stem)}
+    said = words & {"left", "right"}
+    return said.pop() if len(said) == 1 else None
+
+
 def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = False, in_turn: bool = True,
                 leg: str | None = None, models=None) -> dict:
     """Screen one clip with the capture function and make its roster rows; raises
@@ -133,7 +146,8 @@ def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = 
 
     ``name`` is the clip's name in the batch (shown and stored instead of ``path``, which may be a worker's
     temporary copy); ``leg`` the tested leg as stated for every person of the screen
-    (:func:`analysis.movement.run.run_movement_test`), None to find it from the movement; ``models`` the
+    (:func:`analysis.movement.run.run_movement_test`), ``"from-name"`` for the one its name states
+    (:func:`leg_from_name`), None to find it from the movement; ``models`` the
     process's kept pose models (:class:`vision.estimator.ModelCache`).
     Returns ``{"file", "sha256", "frames", "stopped_early", "summary", "people", "rows", "track_npz",
     "seconds", "process"}``: ``people`` one entry per person (their track range, movement result and trainer
@@ -145,6 +159,7 @@ def screen_clip(path: str | Path, name: str, test: str, *, segmentation: bool = 
     from vision.errors import InputError
 
     t0, started = time.perf_counter(), time.time()
+    leg = leg_from_name(name) if leg == LEG_FROM_NAME else leg
     a, track = analyze_in_memory(path, display_name=name, test=test, segmentation=segmentation, leg=leg,
                                  people_in_turn=in_turn, probe_people=False, role="trainer", models=models)
     seq = a.sequence
@@ -324,7 +339,8 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
     :mod:`records.cluster`). ``db`` is a records database (a SQLite file or a ``postgresql://`` URL) to store
     the clips of known clients in. ``leg`` (``"left"``/``"right"``): the tested leg of every person, as the
     trainer states it (the leg is still found from the movement; the statement names it when the pose model
-    exchanged the legs' names); a batch folder screened with another stated leg starts again.
+    exchanged the legs' names); ``"from-name"``: each clip's as its file name states it (:func:`leg_from_name`;
+    found from the movement where it states none); a batch folder screened with another stated leg starts again.
 
     ``on_progress(name, entry, done, total, seconds_left)`` is called after each file (``seconds_left`` None
     until a file has finished in this run). Returns a summary: ``total``, ``done`` (finished now), ``skipped``
@@ -338,8 +354,8 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
     """
     if test not in SCREEN_TESTS:
         raise InvalidInput(f"the screen test must be one of {', '.join(SCREEN_TESTS)}, not {test!r}")
-    if leg not in (None, "left", "right"):
-        raise InvalidInput(f"--leg must be left or right, not {leg!r}")
+    if leg not in (None, "left", "right", LEG_FROM_NAME):
+        raise InvalidInput(f"--leg must be left, right or {LEG_FROM_NAME}, not {leg!r}")
     if send not in ("auto", "path", "bytes"):
         raise InvalidInput(f"--send must be auto, path or bytes, not {send!r}")
     if workers < 1:

@@ -224,3 +224,27 @@ def test_a_trainer_states_the_tested_leg_for_the_whole_screen(tmp_path):
     assert [r["side"] for r in s["rows"]] == ["right"]
     with pytest.raises(ValueError):
         run_batch(src, out, "hip_extension", leg="both")
+
+
+def test_each_clip_s_tested_leg_can_come_from_its_file_name(tmp_path):
+    """``posture batch --leg from-name``: a clip named for a leg is screened with that leg stated, one named for
+    neither gets the leg found from the movement (the sample's moving leg is the right one)."""
+    from records.batch import leg_from_name
+
+    assert [leg_from_name(n) for n in ("JS-01-left.mp4", "anna_Right.mov", "left leg 2.mp4", "leftover.mp4",
+                                       "left-right.mp4", "clip.mp4")] == ["left", "right", "left", None, None, None]
+    src = tmp_path / "clips"
+    src.mkdir()
+    shutil.copy(SAMPLES / "hip_extension.mp4", src / "a-left.mp4")
+    shutil.copy(SAMPLES / "hip_extension.mp4", src / "b.mp4")
+    out = tmp_path / "out"
+    p = _cli("batch", str(src), "-o", str(out), "-q", "--leg", "from-name")
+    o, e = p.communicate(timeout=300)
+    assert p.returncode == 0, e
+    rows = {r["file"]: r for r in csv.DictReader(open(out / "roster.csv"))}
+    assert rows["a-left.mp4"]["side"] == "left" and rows["b.mp4"]["side"] == "right", rows
+    st = json.loads((out / STATE_FILE).read_text())
+    (a,) = json.loads((out / st["files"]["a-left.mp4"]["result"]).read_text())["people"]
+    (b,) = json.loads((out / st["files"]["b.mp4"]["result"]).read_text())["people"]
+    assert a["result"]["leg_labels"]["stated_leg"] == "left" and a["result"]["leg"].endswith("(as stated)")
+    assert b["result"]["leg_labels"]["stated_leg"] is None

@@ -176,6 +176,22 @@ def test_trainer_page_states_the_tested_leg_of_every_person(tmp_path, monkeypatc
     assert json.loads(state.read_text())["leg"] == "left"  # screened again for the other leg, a new roster
 
 
+def test_trainer_page_takes_each_clip_s_tested_leg_from_its_name(tmp_path, monkeypatch):
+    """"From each clip's name" (as ``posture batch --leg from-name``): the clip named for the left leg is screened
+    with the left leg stated, the one named for neither gets the leg found from the movement (the right)."""
+    monkeypatch.setenv("POSTURE_BATCH_DIR", str(tmp_path / "batches"))
+    at = _app("pages/2_Trainer_screen.py", tmp_path / "r.sqlite", monkeypatch)
+    at.run()
+    at.radio(key="leg").set_value("from-name")
+    clip = (ROOT / "sample_media" / "hip_extension.mp4").read_bytes()
+    at.file_uploader(key="clips").set_value([("p1-left.mp4", clip, "video/mp4"), ("p2.mp4", clip, "video/mp4")])
+    at.run()
+    at.button(key="run").click().run()
+    assert not at.exception, at.exception
+    s = at.session_state["summary"]
+    assert {r["file"]: r["side"] for r in s["rows"]} == {"p1-left.mp4": "left", "p2.mp4": "right"}, s["rows"]
+
+
 # ---------------------------------------------------------------------------------------------- issue 16
 def test_therapist_page_deletes_only_after_confirmation(therapist_db, monkeypatch):
     at = _app("pages/1_Therapist.py", therapist_db["location"], monkeypatch)
