@@ -228,7 +228,8 @@ def test_a_trainer_states_the_tested_leg_for_the_whole_screen(tmp_path):
 
 def test_each_clip_s_tested_leg_can_come_from_its_file_name(tmp_path):
     """``posture batch --leg from-name``: a clip named for a leg is screened with that leg stated, one named for
-    neither gets the leg found from the movement (the sample's moving leg is the right one)."""
+    neither gets the leg found from the movement (the sample's moving leg is the right one). The thigh is read
+    from the body outline unless ``--no-segmentation``."""
     from records.batch import leg_from_name
 
     assert [leg_from_name(n) for n in ("JS-01-left.mp4", "anna_Right.mov", "left leg 2.mp4", "leftover.mp4",
@@ -248,3 +249,10 @@ def test_each_clip_s_tested_leg_can_come_from_its_file_name(tmp_path):
     (b,) = json.loads((out / st["files"]["b.mp4"]["result"]).read_text())["people"]
     assert a["result"]["leg_labels"]["stated_leg"] == "left" and a["result"]["leg"].endswith("(as stated)")
     assert b["result"]["leg_labels"]["stated_leg"] is None
+    # screened with the body outline by default, as `posture analyze`; --no-segmentation reads the landmarks alone
+    assert a["result"]["thigh_source"] == b["result"]["thigh_source"] == "outline"
+    p = _cli("batch", str(src), "-o", str(tmp_path / "fast"), "-q", "--no-segmentation")
+    assert p.wait(timeout=300) == 0, p.stderr.read()
+    st = json.loads((tmp_path / "fast" / STATE_FILE).read_text())
+    (b,) = json.loads((tmp_path / "fast" / st["files"]["b.mp4"]["result"]).read_text())["people"]
+    assert b["result"]["thigh_source"] == "landmarks"
