@@ -371,7 +371,10 @@ def test_trainer_roster(server, tmp_path):
         page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
         wait_for_app(page)
         text = main_text(page)
-        assert "5 people: 2 need stretching" in text and "1 to film again" in text, text[:2000]
+        # the four people in turn extend the hip (behind the trunk line) about 21, 7, 24 and 12 degrees (usual: 10 or
+        # more): read from the body outline, one needs stretching and the one at 12 is worth watching; the standing
+        # clip is the wrong test, to film again
+        assert "5 people: 1 needs stretching, 1 worth watching, 1 to film again, 2 fine" in text, text[:2000]
         grid = page.locator("[data-testid='stDataFrame']").first
         box = grid.bounding_box()
         assert box["x"] + box["width"] <= VIEWPORT["width"] + 1
