@@ -436,8 +436,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     try:
         s = run_batch(src, out, args.test, workers=workers, cluster=args.cluster, send=args.send, db=args.db,
-                      segmentation=not args.no_segmentation, in_turn=not args.one_per_file, redo_failed=args.redo_failed,
-                      leg=args.leg, on_progress=progress)
+                      segmentation=not args.no_segmentation, in_turn=not args.one_per_file,
+                      redo_failed=args.redo_failed, leg=args.leg, on_progress=progress)
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()

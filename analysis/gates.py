@@ -6,7 +6,8 @@ long enough to show the movement, not a photo) -> **found** (a movement test: th
 -> **activity** (standing quietly on both feet) -> **view** (side, front or back) -> **body in the picture / seen
 clearly** -> size in the picture -> **camera level** -> **still** -> plausibility of the numbers. A failed check
 that follows from an earlier blocking failure (a camera tilt judged from a runner's feet, "you moved 57 % of your
-height" after "you seem to be running") is marked ``consequence_of`` that check and is not listed as a problem of its own.
+height" after "you seem to be running") is marked ``consequence_of`` that check and is not listed as a problem of
+its own.
 
 :func:`settle` applies the rule "a blocking check blocks": ``ok`` is False, no metric, curve or posture
 reading is kept as a result, and the checks still say what was seen. It is idempotent, so a caller that adds

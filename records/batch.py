@@ -339,10 +339,11 @@ def run_batch(src: str | Path, out: str | Path, test: str = "hip_extension", *, 
     :mod:`records.cluster`). ``db`` is a records database (a SQLite file or a ``postgresql://`` URL) to store
     the clips of known clients in. ``segmentation`` (default): the body outline too, from which the movement
     tests read the moving thigh (the landmarks alone read far or poorly seen legs short) and the feet that name
-    the moving leg; without it about a fifth faster. ``leg`` (``"left"``/``"right"``): the tested leg of every person, as the
-    trainer states it (the leg is still found from the movement; the statement names it when the pose model
-    exchanged the legs' names); ``"from-name"``: each clip's as its file name states it (:func:`leg_from_name`;
-    found from the movement where it states none); a batch folder screened with another stated leg starts again.
+    the moving leg; without it about a fifth faster. ``leg`` (``"left"``/``"right"``): the tested leg of every
+    person, as the trainer states it (the leg is still found from the movement; the statement names it when the
+    pose model exchanged the legs' names); ``"from-name"``: each clip's as its file name states it
+    (:func:`leg_from_name`; found from the movement where it states none); a batch folder screened with another
+    stated leg starts again.
 
     ``on_progress(name, entry, done, total, seconds_left)`` is called after each file (``seconds_left`` None
     until a file has finished in this run). Returns a summary: ``total``, ``done`` (finished now), ``skipped``

@@ -32,10 +32,10 @@ NEAR_FAR_VISIBILITY_GAP = 0.25  # engineering choice: see consistent_labels
 # the tests of one leg, found from the movement, whose set-ups film that leg nearest the camera; its name can
 # be stated (analysis.movement.run.run_movement_test) and is checked against the side the camera sees
 STATED_LEG_KINDS = ("hip_extension", "lunge", "thomas", "ely")
+FOOT_POINTS = [SIDE_IDX[s][k] for s in SIDES for k in ("heel", "toe")]  # both legs' heels and toes
 
 __all__ = ["STATED_LEG_KINDS", "consistent_labels", "coherent_feet", "exchange_legs", "swapped_stretches", "moving_leg",
            "back_knee_depth", "standing_foot_depth", "leg_words", "LEG_PAIRS"]
-FOOT_POINTS = [SIDE_IDX[s][k] for s in SIDES for k in ("heel", "toe")]
 
 
 def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None
