@@ -61,21 +61,25 @@ def torso_size_and_centre(points: np.ndarray, image_size: np.ndarray) -> tuple[n
     centre_x : ndarray, shape (...)
         Horizontal position of the torso midpoint as a fraction of the frame width (0 = left edge).
     """
-    p = np.asarray(points, dtype=np.float64)[..., :2]
     size = np.asarray(image_size, dtype=np.float64)
-    px = p * size[..., None, :]
-    shoulders = px[..., [L_SHOULDER, R_SHOULDER], :].mean(axis=-2)
-    hips = px[..., [L_HIP, R_HIP], :].mean(axis=-2)
+    shoulders, hips = _shoulders_and_hips(points, size)
     torso = np.linalg.norm(shoulders - hips, axis=-1) / size[..., 1]
     centre_x = (shoulders[..., 0] + hips[..., 0]) / 2 / size[..., 0]
     return torso, centre_x
 
 
+def _shoulders_and_hips(points, image_size) -> tuple[np.ndarray, np.ndarray]:
+    """The shoulder midpoint and the hip midpoint of people, pixels (x right, y down), shape (..., 2) each;
+    ``points`` and ``image_size`` as :func:`torso_size_and_centre`."""
+    px = np.asarray(points, dtype=np.float64)[..., :2] * np.asarray(image_size, dtype=np.float64)[..., None, :]
+    return px[..., [L_SHOULDER, R_SHOULDER], :].mean(axis=-2), px[..., [L_HIP, R_HIP], :].mean(axis=-2)
+
+
 def torso_midpoint(points: np.ndarray, image_size: np.ndarray) -> np.ndarray:
     """The midpoint of people's torsos (shoulder and hip midpoints), pixels (x right, y down), shape (..., 2);
     ``points`` and ``image_size`` as :func:`torso_size_and_centre`."""
-    p = np.asarray(points, dtype=np.float64)[..., :2] * np.asarray(image_size, dtype=np.float64)[..., None, :]
-    return p[..., [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP], :].mean(axis=-2)
+    shoulders, hips = _shoulders_and_hips(points, image_size)
+    return (shoulders + hips) / 2
 
 
 def trunk_inclination(points: np.ndarray, image_size: np.ndarray) -> np.ndarray:
@@ -92,8 +96,8 @@ def trunk_inclination(points: np.ndarray, image_size: np.ndarray) -> np.ndarray:
         Angle of the hip-midpoint -> shoulder-midpoint line from the image vertical, folded to 0..90: 0 =
         upright (standing, sitting), 90 = horizontal (lying); NaN for a person not found.
     """
-    p = np.asarray(points, dtype=np.float64)[..., :2] * np.asarray(image_size, dtype=np.float64)[..., None, :]
-    d = p[..., [L_SHOULDER, R_SHOULDER], :].mean(axis=-2) - p[..., [L_HIP, R_HIP], :].mean(axis=-2)
+    shoulders, hips = _shoulders_and_hips(points, image_size)
+    d = shoulders - hips
     a = np.degrees(np.arctan2(np.abs(d[..., 0]), -d[..., 1]))
     return np.minimum(a, 180.0 - a)
 
