@@ -228,6 +228,33 @@ def test_an_outline_far_from_a_seen_knee_at_the_peak_is_not_taken(hip_ext):
         assert abs(m["extra"]["outline_landmark_gap_deg"]) > 15.0
 
 
+def test_outline_and_landmarks_far_apart_at_every_peak_doubt_the_side_view():
+    """As MediaPipe drew a mannequin filmed 45 degrees from side-on: it read a side view (70 degrees), and at all
+    four peaks its thigh lay 33-49 degrees from the body outline's. Here the knee landmark, seen clearly, is held
+    under the hip while the outline shows the thigh 32 degrees back: at both peaks, the view check fails (the
+    test is refused, before it passed with no number); at one peak only, that repetition alone goes unmeasured."""
+    clip = hip_extension(reps=2, rep_s=2.0, extension_deg=32.0, fps=FPS)
+    a = clip_landmarks(clip)
+    outline = _outlines(clip, range(len(clip.frames)))
+    px = a["pixels"].copy()
+    hip = (px[:, 23] + px[:, 24]) / 2
+    i = SIDE_IDX["right"]["knee"]
+    back = np.degrees(np.arctan2(hip[:, 0] - px[:, i, 0], px[:, i, 1] - hip[:, 1])) > 3.0
+    held = px.copy()
+    held[back, i, 0] = hip[back, 0]
+    res = _run("hip_extension", dict(a, pixels=held), outline=outline)
+    _assert_refused(res, "view", "degrees apart at every repetition")
+    view = next(c for c in res["checks"] if c["name"] == "view")
+    assert "side-on" in view["advice"]
+    first = back & (np.arange(len(back)) < len(back) // 2)
+    once = px.copy()
+    once[first, i, 0] = hip[first, 0]
+    res = _run("hip_extension", dict(a, pixels=once), outline=outline)
+    assert res["ok"] and len(res["repetitions"]) == 2
+    values = [r["metrics"]["thigh_behind_vertical"]["value"] for r in res["repetitions"]]
+    assert values[0] is None and values[1] == pytest.approx(_true_peak(clip), abs=3.0)
+
+
 def test_a_knee_landmark_thrown_forward_at_every_peak_leaves_the_thigh_to_the_outline(hip_ext):
     """As MediaPipe drew a held-out mannequin in shorts: at every peak the swinging knee, seen clearly, put 20-70
     degrees in front of the hip while the outline shows the thigh going back. The outline gives the peaks (before,

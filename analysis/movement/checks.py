@@ -11,7 +11,8 @@ with a reason a person can act on (``../shared/DESIGN.md``, "Trust"):
    (:func:`check_person_found`; not for the walk test, which may cross the picture). Blocking when the
    movement was not found (it explains that failure), a warning when it was.
 1. ``view``: side-on (front-on for the front view of the Thomas test), from the world landmarks' body yaw.
-   A hip moving in the side plane can only be measured in a side view. Blocking.
+   A hip moving in the side plane can only be measured in a side view. For the hip extension and the lunge the
+   body outline can doubt a side view the pose model read (:func:`check_view_outline`). Blocking.
 2. ``whole_body``: the body parts the test needs are in the picture. Blocking.
 3. ``activity``: the test's **start posture** (standing for the hip extension, half-kneeling for the
    lunge, seated for the sit-to-stand, lying for the Thomas test and the prone knee bend), and no other
@@ -47,7 +48,8 @@ from analysis.quality import Check, check_person_size, check_view, check_whole_b
 from analysis.view import body_yaw, typical_yaw
 
 __all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
-           "lying_face", "feet_alternate", "withhold", "failed_blocking", "presented_metrics"]
+           "check_view_outline", "outline_disagreement", "lying_face", "feet_alternate", "withhold", "failed_blocking",
+           "presented_metrics"]
 
 # The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
 # and the start position in full.
@@ -331,7 +333,7 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
     if world is not None:
         with quiet():
             yaw = typical_yaw(body_yaw(np.asarray(world, dtype=np.float64)))
-        out.append(check_view(yaw, "frontal" if pr["view"] == "front" else pr["view"]))
+        out.append(check_view_outline(check_view(yaw, "frontal" if pr["view"] == "front" else pr["view"]), result))
     if landmarks is not None:
         out.append(check_whole_body(np.asarray(landmarks), np.asarray(visibility)))
     fc = int((result or {}).get("facing") or 0)
@@ -361,6 +363,42 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         out.append(check_person_size(p, np.asarray(image_size)[:, 1]))
     out.append(check_movement(kind, result))
     return out, seen
+
+
+def outline_disagreement(result: dict | None) -> list[float]:
+    """How far apart the body outline and the pose model's points put the moving thigh at each repetition's
+    peak, in degrees (:mod:`analysis.movement.hip_extension`), when they disagree beyond
+    ``movement_outline_landmark_max`` at **every** repetition; otherwise an empty list."""
+    gaps = []
+    for rep in (result or {}).get("repetitions") or []:
+        m = (rep.get("metrics") or {}).get("thigh_behind_vertical") or {}
+        g = (m.get("extra") or {}).get("outline_landmark_gap_deg")
+        if g is None:
+            return []
+        gaps.append(abs(float(g)))
+    return gaps
+
+
+def check_view_outline(view: Check, result: dict | None) -> Check:
+    """The view check of a hip extension or lunge, doubted by the body outline.
+
+    Seen from an angle, the pose model can still read a side view: it lays the far shoulder and hip behind the
+    near ones, and its 3D body turns side-on with them (a rendered 45-degree view read 70 degrees). Its thigh
+    then does not lie where the body outline's does. When the two disagree by ``movement_view_outline_gap_min``
+    or more at every one of at least ``movement_view_outline_reps`` repetitions (a disagreement at a single
+    peak is a lost knee or mask, and that repetition alone goes unmeasured), a passed ``view`` check fails,
+    with the reason. Otherwise ``view`` is returned as it is.
+    """
+    gaps = outline_disagreement(result)
+    if not view.passed or len(gaps) < threshold("movement_view_outline_reps") \
+            or min(gaps) < threshold("movement_view_outline_gap_min"):
+        return view
+    return Check("view", False, view.value, "deg",
+                 f"the body outline and the pose model's points put the moving thigh {min(gaps):.0f}-"
+                 f"{max(gaps):.0f} degrees apart at every repetition, as when the camera sees you from an angle, "
+                 "though the pose model's points read a side view",
+                 "stand exactly side-on, the camera square to your side at hip height, in clothes that show the "
+                 "legs, against a plain background", blocking=True)
 
 
 def check_table_level(result: dict) -> Check | None:
