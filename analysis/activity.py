@@ -594,10 +594,12 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
     t = np.asarray(timestamps, dtype=np.float64) if is_clip else np.zeros(T)
     if is_clip:
         # steps are taken on the feet: legs that "take turns" while the body lies, kneels or sits (a hugged knee, a
-        # lunge's glide, landmarks jittering at 60 frames/s) are not walking
-        body = labels[det]
+        # lunge's glide, landmarks jittering at 60 frames/s) are not walking, nor while the hips stay at a kneeling
+        # height (a half-kneel whose legs the pose model named each other in turn)
+        body, height = labels[det], hip_height(px)[det]
         gait = [g for g in gait_segments(_take(feats, det), t[det])
-                if np.mean(np.isin(body[g.start:g.stop], OFF_FEET)) < 0.5]
+                if np.mean(np.isin(body[g.start:g.stop], OFF_FEET)) < 0.5
+                and not _median(height[g.start:g.stop]) < threshold("activity_gait_hip_height_min")]
         idx = np.flatnonzero(det)
         for g in gait:
             sl = idx[g.start:g.stop]
@@ -646,6 +648,41 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
         if gait:
             label = "running" if any(g.running for g in gait) else "walking"
     return ActivityReading(label, labels, quiet, quiet_s, shares, gait, legs_seen)
+
+
+def _median(x: np.ndarray) -> float:
+    """Median of the finite values, NaN when there is none."""
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else float("nan")
+
+
+def hip_height(pixels: np.ndarray) -> np.ndarray:
+    """How high the hips are above the lowest foot point in the picture, per frame, in trunk lengths.
+
+    The hip midpoint's height (image y, so a side view's vertical) above the lowest of the seen ankle, heel and
+    toe points, divided by the frame's trunk length (hip midpoint to shoulder midpoint) in pixels (a person
+    walking towards the camera grows in the picture). About
+    0.53 of stature over 0.29 (hip and shoulder joint heights, Winter 2009 fig. 4.1) standing, so 1.8; the
+    rendered and real walks and runs read 1.45-1.95 (median over a clip), half-kneels 0.9-1.25 (the hip a
+    thigh's length above the knee on the floor).
+
+    Parameters
+    ----------
+    pixels : ndarray (T, 33, 2)
+        Image landmarks in pixels (x right, y down), NaN where unseen.
+
+    Returns
+    -------
+    ndarray (T,)
+        NaN where the hips, the shoulders or every foot point are missing.
+    """
+    p = np.asarray(pixels, dtype=np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        hip = np.nanmean(p[:, [L_HIP, R_HIP]], axis=1)
+        trunk = np.linalg.norm(np.nanmean(p[:, [L_SH, R_SH]], axis=1) - hip, axis=1)
+        low = np.nanmax(p[:, [L_ANK, R_ANK, L_HEEL, R_HEEL, L_TOE, R_TOE], 1], axis=1)
+        return np.where(trunk > 0, (low - hip[:, 1]) / trunk, np.nan)
 
 
 def travel_speed(pixels: np.ndarray, timestamps: np.ndarray, smooth_s: float = 0.5) -> tuple[np.ndarray, float]:

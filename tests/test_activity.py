@@ -58,11 +58,14 @@ def test_a_camera_that_follows_the_person_does_not_hide_the_gait(name):
 
 
 @pytest.mark.parametrize("name,expected", [("lying", "lying"), ("half_kneeling", "kneeling"),
-                                           ("sitting_chair", "sitting"), ("standing", "running")])
+                                           ("sitting_chair", "sitting"), ("squat", "squatting"),
+                                           ("standing", "running")])
 def test_legs_taking_turns_are_steps_only_on_the_feet(name, expected):
     """Knees and feet swinging front and back in turn (1.5 Hz, 0.35 m each way) at 60 frames/s: standing, that
     is a gait; lying, kneeling or sitting it is not (a hugged knee, a lunge's glide or landmarks jittering at a
-    high frame rate made a Thomas test and a kneeling lunge read as running)."""
+    high frame rate made a Thomas test and a kneeling lunge read as running), nor with the hips held low (a
+    squat read as running; a mannequin's half-kneel whose legs the pose model named each other in turn, read as a
+    split stance and a squat, was refused for the lunge test as running)."""
     a = _arrays(name, -90.0, seconds=4.0, fps=60.0)
     swing = np.sin(2 * np.pi * 1.5 * a["timestamps"])[:, None]
     metres_px = np.ptp(a["pixels"][0, :, 1]) / 1.7
@@ -71,6 +74,19 @@ def test_legs_taking_turns_are_steps_only_on_the_feet(name, expected):
         a["pixels"][:, idx, 0] += sign * 0.35 * metres_px * swing
     r = _classify(a)
     assert r.label == expected and bool(r.gait) is (expected == "running"), (r.label, r.gait)
+
+
+@pytest.mark.parametrize("name,low,high", [("standing", 1.7, 1.95), ("walking", 1.6, 1.95), ("running", 1.5, 1.95),
+                                           ("half_kneeling", 0.9, 1.25), ("squat", 0.6, 1.1)])
+def test_hip_height_tells_a_gait_s_hips_from_a_kneel_s(name, low, high):
+    """The hips above the lowest foot point, in trunk lengths (median over the clip), against the norms file's
+    line between them."""
+    from analysis.activity import hip_height
+    from analysis.norms import threshold
+
+    h = float(np.nanmedian(hip_height(_arrays(name, -90.0)["pixels"])))
+    assert low <= h <= high
+    assert (h >= threshold("activity_gait_hip_height_min")) is (name in ("standing", "walking", "running"))
 
 
 def test_the_reading_is_json_ready():
