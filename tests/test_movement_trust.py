@@ -146,6 +146,27 @@ def test_swapped_leg_labels_do_not_change_the_leg_or_its_peak(hip_ext, frames):
             r0["metrics"]["thigh_behind_vertical"]["value"], abs=0.5)
 
 
+def test_a_half_kneel_s_labels_going_over_to_the_other_leg_are_read_from_the_kneeling_knee():
+    """As MediaPipe drew a mannequin's half-kneel: for 0.7 s of the hold its knee and foot labels went over to
+    the other leg, the knees meeting between the legs on the way. Continuity keeps such labels (before: two
+    repetitions, neither measured, the thigh "turning 1100 degrees a second"); the knee on the floor is the back
+    knee, whatever its name: one repetition, its peak the truth's."""
+    a = clip_landmarks(kneeling_lunge(fps=30.0))
+    t = a["timestamps"]
+    clean = _run("lunge", a)
+    px = a["pixels"].copy()
+    over = (t >= 2.2) & (t < 2.9)
+    for l_, r_ in ((25, 26), (27, 28), (29, 30), (31, 32)):
+        px[over, l_], px[over, r_] = a["pixels"][over, r_], a["pixels"][over, l_]
+    for i in (np.flatnonzero(over)[0] - 1, np.flatnonzero(over)[-1] + 1):
+        px[i, 25] = px[i, 26] = (a["pixels"][i, 25] + a["pixels"][i, 26]) / 2
+    res = _run("lunge", dict(a, pixels=px))
+    assert res["ok"] and res["side"] == clean["side"] == "left" and len(res["repetitions"]) == 1
+    assert res["leg_labels"]["frames_swapped"] >= over.sum()
+    peak = res["repetitions"][0]["metrics"]["thigh_behind_vertical"]["value"]
+    assert peak == pytest.approx(clean["repetitions"][0]["metrics"]["thigh_behind_vertical"]["value"], abs=1.0)
+
+
 def test_the_far_leg_moving_is_named_far(hip_ext):
     a = clip_landmarks(hip_extension(reps=2, side="left", extension_deg=20.0, fps=FPS))
     res = _run("hip_extension", a)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.movement.series import SIDE_IDX, SIDES, hyperextended_knees, midpoint, other_side, thigh_length
+from analysis.norms import threshold
 from analysis.quality import quiet
 from analysis.segmentation import FOOT_PAIRS, KNEE_PAIRS, leg_swaps, swap_legs
 
@@ -35,7 +36,7 @@ STATED_LEG_KINDS = ("hip_extension", "lunge", "thomas", "ely")
 FOOT_POINTS = [SIDE_IDX[s][k] for s in SIDES for k in ("heel", "toe")]  # both legs' heels and toes
 
 __all__ = ["STATED_LEG_KINDS", "consistent_labels", "coherent_feet", "exchange_legs", "swapped_stretches", "moving_leg",
-           "back_knee_depth", "standing_foot_depth", "leg_words", "LEG_PAIRS"]
+           "kneeling_knee_labels", "back_knee_depth", "standing_foot_depth", "leg_words", "LEG_PAIRS"]
 
 
 def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None
@@ -83,6 +84,55 @@ def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | No
             raw, vis = exchange_legs(raw, vis)
             exchanged = True
     return raw, vis, {"swapped_frames": swapped, "label_swaps": int(swapped.sum()), "near_far_exchanged": exchanged}
+
+
+def kneeling_knee_labels(pixels: np.ndarray, visibility: np.ndarray, facing: int
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A half-kneel's leg labels from where its knees and feet are, frame by frame.
+
+    In the lunge the back knee rests on the floor with its foot behind it, and the front knee stands a shank's
+    length above the floor over the front foot: the back knee is the lower one in the picture, and the back
+    foot the rear one, whatever the model calls them. The pose model sometimes moves its knee labels from one
+    leg to the other for a second or more, gradually, so that continuity (:func:`consistent_labels`) keeps them
+    (a rendered half-kneel read as three repetitions, its back thigh's "rest" the front thigh's -85 degrees).
+    Here the name whose knee is clearly lower (by ``lunge_knee_drop_min`` thigh lengths or more) in most frames
+    is the back leg's; every frame where the other knee is clearly lower has its knees exchanged, and every frame
+    where the other leg's ankle lies clearly further back (by as much, along the way the person faces) has its
+    feet exchanged. Frames with the knees at about one height, or the feet side by side, keep the model's
+    labels: getting into the position, or, held, the model's knees between the legs (its labels going over from
+    one leg to the other), where neither knee is where a half-kneel puts it (``knees_unsure``).
+
+    Parameters
+    ----------
+    pixels : ndarray (T, 33, 2)
+        Image landmarks (x right, y down), labels already made consistent.
+    visibility : ndarray (T, 33)
+    facing : int
+        +1 facing the image right, -1 left (0: the feet keep the model's labels).
+
+    Returns
+    -------
+    pixels, visibility : ndarray
+        Copies with the labels exchanged where the other leg kneels.
+    exchanged : ndarray (T,) bool
+        The frames whose knee or foot labels were exchanged.
+    knees_unsure : ndarray (T,) bool
+        The frames whose two knees lie less than ``lunge_knee_drop_min`` apart in height.
+    """
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    v = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)[..., None]
+    th = thigh_length(p)
+    drop = threshold("lunge_knee_drop_min")
+    L, R = SIDE_IDX["left"], SIDE_IDX["right"]
+    with quiet():
+        lower = (p[:, L["knee"], 1] - p[:, R["knee"], 1]) / th  # + = the left knee lower
+        behind = (p[:, R["ankle"], 0] - p[:, L["ankle"], 0]) * facing / th  # + = the left ankle further back
+    back_left = (lower >= drop).sum() >= (lower <= -drop).sum()
+    knees = lower <= -drop if back_left else lower >= drop
+    feet = (behind <= -drop if back_left else behind >= drop) if facing else np.zeros(len(p), bool)
+    for m, pairs in ((knees, KNEE_PAIRS), (feet, FOOT_PAIRS)):
+        p, v = swap_legs(p, m, pairs), swap_legs(v, m, pairs)
+    return p, v[..., 0], knees | feet, np.abs(lower) < drop
 
 
 def coherent_feet(pixels: np.ndarray, knees: np.ndarray, feet: np.ndarray, facing: int) -> np.ndarray:

@@ -17,9 +17,9 @@ from analysis.gates import rank_checks
 from analysis.movement.checks import check_clip, failed_blocking, lying_face, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
-from analysis.movement.legs import (STATED_LEG_KINDS, back_knee_depth, consistent_labels, exchange_legs, leg_words,
-                                    standing_foot_depth)
-from analysis.movement.series import SIDES, near_side_lying, near_side_of, resolve_facing
+from analysis.movement.legs import (STATED_LEG_KINDS, back_knee_depth, consistent_labels, exchange_legs,
+                                    kneeling_knee_labels, leg_words, standing_foot_depth)
+from analysis.movement.series import SIDE_IDX, SIDES, near_side_lying, near_side_of, resolve_facing
 from analysis.movement.sit_to_stand import sit_to_stand_test
 from analysis.movement.thomas import thomas_front_test, thomas_test
 from analysis.movement.walk import walk_test
@@ -37,6 +37,9 @@ def _measure(kind: str, t, lab, lvis, outline, world, fc: int, side: str | None,
              table_edge: float | None = None) -> dict:
     """The test of ``kind`` on consistently labelled landmarks (see :func:`run_movement_test`)."""
     if kind in ("hip_extension", "lunge"):
+        if info.get("knees_unsure") is not None:  # a half-kneel's knees where no half-kneel puts them: unseen
+            lab = lab.copy()
+            lab[np.ix_(info["knees_unsure"], [SIDE_IDX[s]["knee"] for s in SIDES])] = np.nan
         return hip_extension_test(t, lab, lvis, kind=kind, outline=outline, facing=fc, side=side)
     if kind == "walk":
         return walk_test(t, lab, lvis, world=world, facing=fc, side=side, label_swaps=info["swapped_frames"])
@@ -134,6 +137,10 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     near = near_side(kind, raw, vis, world, fc)
     # lying, the near leg may be the hidden one (a knee hugged to the chest): no near/far exchange then
     lab, lvis, info = consistent_labels(raw, vis, None if kind in LYING else near)
+    if kind == "lunge":  # the knee on the floor is the back knee, whatever the model calls it
+        lab, lvis, kneeling, info["knees_unsure"] = kneeling_knee_labels(lab, lvis, fc)
+        info["swapped_frames"] = info["swapped_frames"] | kneeling
+        info["label_swaps"] = int(info["swapped_frames"].sum())
     if leg is not None and leg not in SIDES:
         raise ValueError(f"leg must be 'left' or 'right', not {leg!r}")
     exchanged = info["near_far_exchanged"]  # the legs' pixels named against the model's names for the whole clip
