@@ -430,3 +430,22 @@ def test_a_raised_lower_leg_the_landmarks_lost_is_read_from_the_outline(ely_clip
     assert bare["value"] == pytest.approx(0.35 * 120.0, abs=4.0)
     m = _run("ely", short, outline=outline, checks=False)["repetitions"][0]["metrics"]["max_knee_flexion"]
     assert m["value"] == pytest.approx(120.0, abs=5.0) and m["extra"]["source"] == "outline"
+
+
+def test_a_raised_lower_leg_whose_knee_point_sits_at_its_back_edge_is_read_from_the_outline():
+    """As MediaPipe drew a held-out mannequin's prone knee bends: the knee point at the back edge of a lower leg
+    raised straight up (here a quarter of a lower leg's length towards the hip). The outline's lower-leg midline
+    is refined along itself, not from that point: the 90-degree bend is read (before: the refined vertical from
+    the knee point missed the leg, and only a lower bound of 75 was given)."""
+    clip = prone_knee_bend(fps=FPS, side="right", max_knee=90.0)
+    a = clip_landmarks(clip)
+    px = a["pixels"].copy()
+    i = SIDE_IDX["right"]
+    bent = leg_series(px, "right", 0, hip="side")["knee_flexion"] > 30.0
+    shank = np.nanmedian(np.linalg.norm(px[:, i["ankle"]] - px[:, i["knee"]], axis=1))
+    thigh = px[:, i["knee"]] - px[:, i["hip"]]
+    thigh /= np.linalg.norm(thigh, axis=1, keepdims=True)
+    px[bent, i["knee"]] -= 0.25 * shank * thigh[bent]
+    m = _run("ely", dict(a, pixels=px), outline=_outlines(clip, range(len(clip.frames))),
+             checks=False)["repetitions"][0]["metrics"]["max_knee_flexion"]
+    assert m["value"] == pytest.approx(90.0, abs=4.0) and m["extra"]["source"] == "outline"

@@ -89,6 +89,9 @@ def _outline_knee(outline, p: np.ndarray, side: str, frames: np.ndarray, guide: 
     the outline's highest point near the knee, the foot
     (:func:`analysis.movement.outline_limbs.raised_tip_flexion`): on the renders of three figure styles this
     read 9 more peaks, each within 4.2 degrees of the truth, and left one (a 140-degree bend) as a lower bound.
+    Where the lower leg's midline is not found from the knee landmark it is sought again refined along itself
+    (``recentre``): the knee landmark often sits at the back edge of a lower leg raised straight up, and the
+    midline refined from the landmark missed the leg.
     The thigh lying on the table is where the pose model errs least (median 2 deg on rendered prone knee bends
     of two figure styles, against 3 to 5 deg for the thigh's outline edge turned by its offset at rest, which
     does not follow the thigh when the hip rises)."""
@@ -103,10 +106,13 @@ def _outline_knee(outline, p: np.ndarray, side: str, frames: np.ndarray, guide: 
     shin = np.full(len(frames), np.nan)
     for k, f in enumerate(frames):
         if np.isfinite(outline[f]).all() and np.isfinite(thigh[k]):
-            u = lower_leg_direction(outline[f], hip[f], knee[f], shank, guide[f], upward=True)
-            if u is None:  # nothing near the landmarks' knee angle (they lost the lower leg): start from the foot
-                g = raised_tip_flexion(outline[f], hip[f], knee[f], shank)
-                u = lower_leg_direction(outline[f], hip[f], knee[f], shank, g, upward=True) if np.isfinite(g) else None
+            # near the landmarks' knee angle; else (they lost the lower leg) from the foot; else each again with the
+            # midline refined along itself (the knee landmark at the lower leg's back edge)
+            g = raised_tip_flexion(outline[f], hip[f], knee[f], shank)
+            starts = [guide[f]] + ([g] if np.isfinite(g) else [])
+            u = next((v for recentre in (False, True) for start in starts
+                      if (v := lower_leg_direction(outline[f], hip[f], knee[f], shank, start, upward=True,
+                                                   recentre=recentre)) is not None), None)
             if u is not None:  # a direction near the thigh's, away from the +/-180 wrap
                 shin[k] = thigh[k] + (np.degrees(np.arctan2(u[1], u[0])) - thigh[k] + 180.0) % 360.0 - 180.0
     # the outline's edges are a few pixels coarse: a running median over 5 frames of each direction
@@ -276,8 +282,10 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
         short = bool(np.isfinite(ol_peak) and np.isfinite(seen_max) and ol_peak < seen_max - ELY_OUTLINE_SHORT)
         use_outline = bool(np.isfinite(kf_ol).mean() >= 0.5 and agree and not short)
         mx, why, ex = np.nan, None, {}
-        held = ol_held or lm_held  # the hold seen in either reading (the outline's can have gaps)
-        if use_outline and held:
+        # the outline's value needs the outline's own hold: where it rose to its peak and fell straight back while
+        # the landmarks held (a held-out mannequin's 134- and 140-degree bends), it lost the foot at the top and
+        # read 16-17 degrees short
+        if use_outline and ol_held:
             mx, ex = ol_peak, {"source": "outline"}
             c_rep = max(c_rep, 0.6 * c)
         elif r.peak_trusted and outline is None and lm_held:
