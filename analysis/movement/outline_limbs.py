@@ -129,7 +129,7 @@ def limb_midline(poly: np.ndarray, origin: np.ndarray, direction: np.ndarray, le
     depend on where exactly the origin lies across the limb. With ``recentre`` each refinement takes its
     cross-sections along the line fitted before (the origin moved onto it), for an origin at the limb's edge:
     from a knee landmark at the back of a lower leg raised straight up, the refined vertical from the landmark
-    itself missed the leg (a held-out mannequin's prone knee bends, 25 of 45 peaks not read)."""
+    itself missed the leg (on a held-out mannequin's prone knee bends, 24 of 44 peaks)."""
     u = np.asarray(direction, dtype=np.float64)
     u = u / np.linalg.norm(u)
     o = np.asarray(origin, dtype=np.float64)

@@ -106,7 +106,8 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         moving leg named for the far side is renamed for the near side when its standing foot stands clearly
         higher in the picture at the peaks than the nearer foot at rest, read both from the outline and from the
         foot landmarks (:func:`analysis.movement.legs.standing_foot_depth`, each over ``standing_foot_depth_min``):
-        ``leg_labels["exchanged_for_depth"]``.
+        ``leg_labels["exchanged_for_depth"]``. Before any of this, a lunge's knee and foot names are put right frame
+        by frame from which knee rests on the floor (:func:`analysis.movement.legs.kneeling_knee_labels`).
     facing : optional
         +1 / -1 / ``"image_right"`` ...; default from the face (else ``world``).
     table_edge : float, optional
