@@ -404,9 +404,13 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                    "clothes that show the legs, against a plain background")
             tv = he = np.nan
         if why is None and source == "outline":
-            # NaN where the knee was not seen; a knee thrown in front of its rest is lost, not a second opinion
-            lm_at = median_at(tbv_lm, hold)
-            gap = median_at(tbv_ol, hold) - lm_at if lm_at >= lm_rest - amp else np.nan
+            # NaN where the knee was not seen; a knee thrown in front of its rest is lost, not a second opinion:
+            # the seen frames of the hold that are not, when they are most of them (a lunge's back knee point thrown
+            # forward for a third of its hold had put the landmarks' median 17 degrees from the outline's thigh)
+            lm_hold = np.asarray(tbv_lm, dtype=np.float64)[hold]
+            kept = lm_hold >= lm_rest - amp
+            gap = median_at(tbv_ol, hold) - float(np.median(lm_hold[kept])) \
+                if kept.any() and kept.sum() >= 0.5 * np.isfinite(lm_hold).sum() else np.nan
             if abs(gap) > threshold("movement_outline_landmark_max"):
                 why = (f"the body outline and the body points put the {side} thigh {abs(gap):.0f} degrees apart at the "
                        "peak of this repetition, so neither was taken: film again in clothes that show the legs, "
