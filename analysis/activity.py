@@ -597,9 +597,11 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
         # lunge's glide, landmarks jittering at 60 frames/s) are not walking, nor while the hips stay at a kneeling
         # height (a half-kneel whose legs the pose model named each other in turn)
         body, height = labels[det], hip_height(px)[det]
-        gait = [g for g in gait_segments(_take(feats, det), t[det])
-                if np.mean(np.isin(body[g.start:g.stop], OFF_FEET)) < 0.5
-                and not _median(height[g.start:g.stop]) < threshold("activity_gait_hip_height_min")]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN heights: kept, the hips not seen
+            gait = [g for g in gait_segments(_take(feats, det), t[det])
+                    if np.mean(np.isin(body[g.start:g.stop], OFF_FEET)) < 0.5
+                    and not np.nanmedian(height[g.start:g.stop]) < threshold("activity_gait_hip_height_min")]
         idx = np.flatnonzero(det)
         for g in gait:
             sl = idx[g.start:g.stop]
@@ -650,10 +652,13 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
     return ActivityReading(label, labels, quiet, quiet_s, shares, gait, legs_seen)
 
 
-def _median(x: np.ndarray) -> float:
-    """Median of the finite values, NaN when there is none."""
-    x = x[np.isfinite(x)]
-    return float(np.median(x)) if x.size else float("nan")
+def _hip_and_trunk(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hip midpoint (T, 2) and the trunk length, hip midpoint to shoulder midpoint (T,), in pixels; NaN where
+    unseen (warnings of all-NaN frames silenced)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        hip = np.nanmean(p[:, [L_HIP, R_HIP]], axis=1)
+        return hip, np.linalg.norm(np.nanmean(p[:, [L_SH, R_SH]], axis=1) - hip, axis=1)
 
 
 def hip_height(pixels: np.ndarray) -> np.ndarray:
@@ -677,10 +682,9 @@ def hip_height(pixels: np.ndarray) -> np.ndarray:
         NaN where the hips, the shoulders or every foot point are missing.
     """
     p = np.asarray(pixels, dtype=np.float64)
+    hip, trunk = _hip_and_trunk(p)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        hip = np.nanmean(p[:, [L_HIP, R_HIP]], axis=1)
-        trunk = np.linalg.norm(np.nanmean(p[:, [L_SH, R_SH]], axis=1) - hip, axis=1)
         low = np.nanmax(p[:, [L_ANK, R_ANK, L_HEEL, R_HEEL, L_TOE, R_TOE], 1], axis=1)
         return np.where(trunk > 0, (low - hip[:, 1]) / trunk, np.nan)
 
@@ -702,10 +706,10 @@ def travel_speed(pixels: np.ndarray, timestamps: np.ndarray, smooth_s: float = 0
     """
     p = np.asarray(pixels, dtype=np.float64)
     t = np.asarray(timestamps, dtype=np.float64)
+    hip, trunks = _hip_and_trunk(p)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        hip = np.nanmean(p[:, [L_HIP, R_HIP]], axis=1)
-        trunk = float(np.nanmedian(np.linalg.norm(np.nanmean(p[:, [L_SH, R_SH]], axis=1) - hip, axis=1)))
+        trunk = float(np.nanmedian(trunks))
     speed = np.full(len(t), np.nan)
     if len(t) < 3 or not trunk > 0:
         return speed, trunk

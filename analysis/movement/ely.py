@@ -108,11 +108,14 @@ def _outline_knee(outline, p: np.ndarray, side: str, frames: np.ndarray, guide: 
         if np.isfinite(outline[f]).all() and np.isfinite(thigh[k]):
             # near the landmarks' knee angle; else (they lost the lower leg) from the foot; else each again with the
             # midline refined along itself (the knee landmark at the lower leg's back edge)
-            g = raised_tip_flexion(outline[f], hip[f], knee[f], shank)
-            starts = [guide[f]] + ([g] if np.isfinite(g) else [])
-            u = next((v for recentre in (False, True) for start in starts
-                      if (v := lower_leg_direction(outline[f], hip[f], knee[f], shank, start, upward=True,
-                                                   recentre=recentre)) is not None), None)
+            u = lower_leg_direction(outline[f], hip[f], knee[f], shank, guide[f], upward=True)
+            if u is None:
+                g = raised_tip_flexion(outline[f], hip[f], knee[f], shank)
+                foot = [g] if np.isfinite(g) else []
+                tries = [(x, False) for x in foot] + [(x, True) for x in [guide[f], *foot]]
+                u = next((v for start, recentre in tries
+                          if (v := lower_leg_direction(outline[f], hip[f], knee[f], shank, start, upward=True,
+                                                       recentre=recentre)) is not None), None)
             if u is not None:  # a direction near the thigh's, away from the +/-180 wrap
                 shin[k] = thigh[k] + (np.degrees(np.arctan2(u[1], u[0])) - thigh[k] + 180.0) % 360.0 - 180.0
     # the outline's edges are a few pixels coarse: a running median over 5 frames of each direction

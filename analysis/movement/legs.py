@@ -36,7 +36,7 @@ STATED_LEG_KINDS = ("hip_extension", "lunge", "thomas", "ely")
 FOOT_POINTS = [SIDE_IDX[s][k] for s in SIDES for k in ("heel", "toe")]  # both legs' heels and toes
 
 __all__ = ["STATED_LEG_KINDS", "consistent_labels", "coherent_feet", "exchange_legs", "swapped_stretches", "moving_leg",
-           "kneeling_knee_labels", "back_knee_depth", "standing_foot_depth", "leg_words", "LEG_PAIRS"]
+           "kneeling_knee_labels", "swap_knees_and_feet", "back_knee_depth", "standing_foot_depth", "leg_words", "LEG_PAIRS"]
 
 
 def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None
@@ -69,9 +69,7 @@ def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | No
     knees, feet = masks
     if near in SIDES:  # side-on and upright (near_side_of): a knee must not get the other leg's foot
         feet = coherent_feet(raw, knees, feet, 1 if near == "right" else -1)
-    for m, pairs in ((knees, KNEE_PAIRS), (feet, FOOT_PAIRS)):
-        raw = swap_legs(raw, m, pairs)
-        vis = swap_legs(vis[..., None], m, pairs)[..., 0]
+    raw, vis = swap_knees_and_feet(raw, vis, knees, feet)
     swapped = knees | feet
     exchanged = False
     if near in SIDES:
@@ -120,7 +118,6 @@ def kneeling_knee_labels(pixels: np.ndarray, visibility: np.ndarray, facing: int
         The frames whose two knees lie less than ``lunge_knee_drop_min`` apart in height.
     """
     p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
-    v = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)[..., None]
     th = thigh_length(p)
     drop = threshold("lunge_knee_drop_min")
     L, R = SIDE_IDX["left"], SIDE_IDX["right"]
@@ -130,9 +127,18 @@ def kneeling_knee_labels(pixels: np.ndarray, visibility: np.ndarray, facing: int
     back_left = (lower >= drop).sum() >= (lower <= -drop).sum()
     knees = lower <= -drop if back_left else lower >= drop
     feet = (behind <= -drop if back_left else behind >= drop) if facing else np.zeros(len(p), bool)
+    return (*swap_knees_and_feet(p, visibility, knees, feet), knees | feet, np.abs(lower) < drop)
+
+
+def swap_knees_and_feet(pixels: np.ndarray, visibility: np.ndarray, knees: np.ndarray, feet: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Copies of ``pixels`` (T, 33, 2) and ``visibility`` (T, 33) with the two legs' knee labels exchanged in the
+    frames of ``knees`` and their ankle, heel and toe labels in those of ``feet`` (bool (T,) each)."""
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    v = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)[..., None]
     for m, pairs in ((knees, KNEE_PAIRS), (feet, FOOT_PAIRS)):
         p, v = swap_legs(p, m, pairs), swap_legs(v, m, pairs)
-    return p, v[..., 0], knees | feet, np.abs(lower) < drop
+    return p, v[..., 0]
 
 
 def coherent_feet(pixels: np.ndarray, knees: np.ndarray, feet: np.ndarray, facing: int) -> np.ndarray:
