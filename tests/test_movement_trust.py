@@ -276,6 +276,30 @@ def test_outline_and_landmarks_far_apart_at_every_peak_doubt_the_side_view():
     assert values[0] is None and values[1] == pytest.approx(_true_peak(clip), abs=3.0)
 
 
+def test_the_outline_s_thigh_is_corroborated_by_the_knee_point_of_either_leg_s_name():
+    """As MediaPipe drew a held-out mannequin (``trainer_screen``, ``hipext_held_out_y3``): at one peak it gave
+    the swinging knee the other leg's name, the named knee staying with the still leg, so the outline's thigh lay
+    17-20 degrees from the named knee point's and that peak was not measured. The lower legs' labels exchanged over
+    the first repetition here: both peaks measured, from the outline (before: the first one not measured). The view
+    check still weighs the named knee alone: the oblique view's refusal above is unchanged."""
+    clip = hip_extension(reps=2, rep_s=2.0, extension_deg=24.0, fps=FPS)
+    a = clip_landmarks(clip)
+    outline = _outlines(clip, range(len(clip.frames)))
+    px = a["pixels"].copy()
+    hip = (px[:, 23] + px[:, 24]) / 2
+    r = SIDE_IDX["right"]["knee"]
+    back = np.degrees(np.arctan2(hip[:, 0] - px[:, r, 0], px[:, r, 1] - hip[:, 1])) > 3.0
+    first = np.flatnonzero(back & (np.arange(len(back)) < len(back) // 2))
+    for k in ("knee", "ankle", "heel", "toe"):
+        r, l = SIDE_IDX["right"][k], SIDE_IDX["left"][k]
+        px[first, r], px[first, l] = a["pixels"][first, l], a["pixels"][first, r]
+    res = _run("hip_extension", dict(a, pixels=px), outline=outline)
+    assert res["ok"] and res["side"] == "right" and len(res["repetitions"]) == 2
+    for rep in res["repetitions"]:
+        m = rep["metrics"]["thigh_behind_vertical"]
+        assert m["value"] == pytest.approx(_true_peak(clip), abs=3.0), m["reason"]
+
+
 def test_a_knee_landmark_thrown_forward_at_every_peak_leaves_the_thigh_to_the_outline(hip_ext):
     """As MediaPipe drew a held-out mannequin in shorts: at every peak the swinging knee, seen clearly, put 20-70
     degrees in front of the hip while the outline shows the thigh going back. The outline gives the peaks (before,

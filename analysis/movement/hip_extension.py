@@ -60,7 +60,7 @@ import numpy as np
 from analysis.movement.legs import leg_words, moving_leg
 from analysis.movement.outline_limbs import outline_thigh_angle
 from analysis.movement.series import (SIDE_IDX, SIDES, clean_landmarks, curve, hyperextended_knees, leg_series,
-                                      lumbar_contour_angle, median_at, midpoint, near_side_of, rep_metric,
+                                      lumbar_contour_angle, median_at, midpoint, near_side_of, other_side, rep_metric,
                                       rest_level, seen_near, summarise, summary_dicts, thigh_length, trunk_lean,
                                       visibility_confidence)
 from analysis.norms import threshold
@@ -280,6 +280,21 @@ def _reach(x: np.ndarray, frames: np.ndarray, n: int) -> float:
     return last + max(slope, 0.0) * n
 
 
+def hold_gap(outline_thigh: np.ndarray, landmark_thigh: np.ndarray, hold: np.ndarray, landmark_rest: float,
+             amp: float) -> float:
+    """How far the outline's thigh lies behind the landmarks' over a repetition's hold (deg, + = the outline's
+    further back): the outline's median less the landmarks' over the hold's seen frames (NaN = not seen).
+
+    A knee point thrown in front of its rest (``landmark_rest - amp``) is lost, not a second opinion: the seen
+    frames that are not are taken when they are most of the hold (a lunge's back knee point thrown forward for
+    a third of its hold had put the landmarks' median 17 degrees from the outline's thigh); NaN otherwise."""
+    lm = np.asarray(landmark_thigh, dtype=np.float64)[hold]
+    kept = lm >= landmark_rest - amp
+    if not kept.any() or kept.sum() < 0.5 * np.isfinite(lm).sum():
+        return float("nan")
+    return median_at(outline_thigh, hold) - float(np.median(lm[kept]))
+
+
 def _fill(x: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
     """Linear interpolation over NaN runs up to ``max_gap_s`` (for finding repetitions, never for values)."""
     y = np.array(x, dtype=np.float64)
@@ -352,8 +367,13 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     ser = leg_series(p, side, fc)
     ser["trunk_lean"] = trunk_lean(p, fc)
     ser["lumbar_angle"] = lumbar_contour_angle(outline, p, fc)
-    knee_seen = track.seen[:, i["knee"]] & (track.seen[:, 23] | track.seen[:, 24])
-    tbv_lm = np.where(knee_seen, ser["thigh_behind_vertical"], np.nan)
+    hip_seen = track.seen[:, 23] | track.seen[:, 24]
+    tbv_lm = np.where(track.seen[:, i["knee"]] & hip_seen, ser["thigh_behind_vertical"], np.nan)
+    # the other leg's seen thigh, which may also corroborate the outline's: the pose model can give the moving
+    # thigh the other leg's name for a repetition (a held-out mannequin's knees kept together, labels crossed)
+    o = other_side(side)
+    tbv_other = np.where(track.seen[:, SIDE_IDX[o]["knee"]] & hip_seen, leg_series(p, o, fc)["thigh_behind_vertical"],
+                         np.nan)
     # where to look in the outline: the rear-most thigh of the landmarks in every frame, seen or not
     with quiet():
         guide = np.fmax(*(leg_series(raw, s, fc)["thigh_behind_vertical"] for s in SIDES))
@@ -367,7 +387,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     x = _fill(measured, t, threshold("movement_bridge_max"))  # one repetition stays one, never a value
     ser["thigh_behind_vertical"] = x
     amp = threshold("movement_min_amplitude")
-    rest, lm_rest = standing_level(x), standing_level(tbv_lm)
+    rest, lm_rest, other_rest = standing_level(x), standing_level(tbv_lm), standing_level(tbv_other)
     # the test's way: the thigh goes back, from its resting level, to behind the vertical
     reps = [r for r in find_repetitions(x, t, amp, side=side) if r.peak_value - rest >= amp and r.peak_value > 0]
     for j, r in enumerate(reps, 1):
@@ -404,18 +424,17 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                    "clothes that show the legs, against a plain background")
             tv = he = np.nan
         if why is None and source == "outline":
-            # NaN where the knee was not seen; a knee thrown in front of its rest is lost, not a second opinion:
-            # the seen frames of the hold that are not, when they are most of them (a lunge's back knee point thrown
-            # forward for a third of its hold had put the landmarks' median 17 degrees from the outline's thigh)
-            lm_hold = np.asarray(tbv_lm, dtype=np.float64)[hold]
-            kept = lm_hold >= lm_rest - amp
-            gap = median_at(tbv_ol, hold) - float(np.median(lm_hold[kept])) \
-                if kept.any() and kept.sum() >= 0.5 * np.isfinite(lm_hold).sum() else np.nan
-            if abs(gap) > threshold("movement_outline_landmark_max"):
+            # against the named knee point (NaN: not seen, no comparison), the gap the view check weighs
+            # (check_view_outline); where they disagree, the other name's knee point may corroborate the outline
+            gap = hold_gap(tbv_ol, tbv_lm, hold, lm_rest, amp)
+            gap_max = threshold("movement_outline_landmark_max")
+            if abs(gap) > gap_max:
+                extra["outline_landmark_gap_deg"] = round(gap, 1)
+                gap = min(abs(gap), abs(hold_gap(tbv_ol, tbv_other, hold, other_rest, amp)))  # NaN: the named's
+            if abs(gap) > gap_max:
                 why = (f"the body outline and the body points put the {side} thigh {abs(gap):.0f} degrees apart at the "
                        "peak of this repetition, so neither was taken: film again in clothes that show the legs, "
                        "against a plain background, with nothing held near the thigh")
-                extra["outline_landmark_gap_deg"] = round(gap, 1)
                 tv = he = np.nan
         # around the peak (its hold and a margin either side), where the value is read
         margin = threshold("movement_peak_margin_s")
