@@ -70,7 +70,8 @@ def _print_summary(analysis) -> None:
     print(f"{printable(src['name'])}: {src['width']}x{src['height']} {kind}, rotation {src['rotation_deg']} deg")
     analysed = f", analysed: {s['frames']}" if src["frames_read"] != s["frames"] else ""
     print(f"  frames read: {src['frames_read']}{analysed}, with a person: {s['frames_with_person']} ({s['person_fraction']:.0%})")
-    print(f"  view guess: {view['label']}{yaw}; mean landmark visibility: {vis}")
+    doubt = ", not accepted by the view check (see below)" if view.get("refused_by_check") else ""
+    print(f"  view guess: {view['label']}{yaw}{doubt}; mean landmark visibility: {vis}")
     search = s.get("person_search") or {}
     if search.get("used"):
         how = next(t["description"] for t in search["tried"] if t["name"] == search["used"])

@@ -169,20 +169,21 @@ FPS60 = [
 def track_clip(path: Path, segmentation: bool = True, kind: str | None = None) -> dict:
     """Track a clip with MediaPipe: the PoseSequence arrays, the outline (with ``segmentation``), when
     several people were seen and what the people probes saw (``people_*``, for :func:`person_check`). For a
-    test done lying (``kind``), the capture's second pass when the model followed someone upright
-    (:func:`capture.analyze.follow_person_lying`; ``retracked`` says whether it was kept); for the Thomas test,
+    test done lying (``kind``), the capture's further passes when the model followed someone upright
+    (:func:`capture.analyze.follow_person_lying`) or found the person in too few frames
+    (:func:`capture.analyze.turn_person_lying`; ``retracked`` says whether one was kept); for the Thomas test,
     the table's edge (:func:`capture.analyze.table_edge`, ``table_edge``)."""
-    from capture.analyze import follow_person_lying, table_edge
+    from capture.analyze import follow_person_lying, table_edge, turn_person_lying
     from vision.contour import outline_from_result
     from vision.people import stack_people
     from vision.pipeline import track
     from vision.sources import open_source
 
-    def once(hide=None):
+    def once(hide=None, turn=0):
         outs: list = []
         src = open_source(path)
         try:
-            tr = track(src, segmentation=segmentation, probe_people=True, hide=hide,
+            tr = track(src, segmentation=segmentation, probe_people=True, hide=hide, turn=turn,
                        on_frame=(lambda small, res: outs.append(outline_from_result(res))) if segmentation else None)
         finally:
             src.close()
@@ -191,13 +192,15 @@ def track_clip(path: Path, segmentation: bool = True, kind: str | None = None) -
     tr, outs = once()
     passes = []
 
-    def retrack(hide):
-        passes.append(once(hide))
+    def retrack(hide=None, turn=0):
+        passes.append(once(hide, turn))
         return passes[-1][0]
 
-    again = follow_person_lying(tr, kind, retrack) if kind in LYING else None
-    if again is not None:
-        tr, outs = passes[-1]
+    again = None
+    for again_with in (follow_person_lying, turn_person_lying) if kind in LYING else ():
+        if again_with(tr, kind, retrack) is not None:
+            again = True
+            tr, outs = passes[-1]
     s = tr.sequence
     edge = table_edge(path, s) if kind == "thomas" else np.nan
     people = stack_people(tr.people)

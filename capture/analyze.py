@@ -23,6 +23,7 @@ from analysis.movement import run_movement_test
 from analysis.movement.checks import withhold
 from analysis.movement.run import LYING
 from analysis.movement.thomas import table_edge_reading, table_edge_search
+from analysis.norms import threshold
 from analysis.people import check_person, gate_result, people_table, upright_share
 from analysis.people_in_turn import split_people
 from analysis.quality import Check
@@ -35,6 +36,7 @@ from vision.estimator import DEFAULT_MAX_SIDE, ModelCache
 from vision.level import level_edge_angle
 from vision.people import hide_upper_body, stack_people
 from vision.pipeline import Progress, Tracked, VideoWriter, search_photo, track
+from vision.turns import TURNS
 from vision.sequence import PoseSequence
 from vision.sources import ImageSource, open_source, read_frame
 
@@ -134,6 +136,51 @@ def follow_person_lying(tracked: Tracked, test: str,
                                  f"{what} painted out of {len(where)} frames")
             return again, person
     return None
+
+
+def turn_person_lying(tracked: Tracked, test: str,
+                      retrack: Callable[..., Tracked]) -> tuple[Tracked, Check] | None:
+    """For a test done lying: when the pose model found the person in fewer than ``movement_person_found_min`` of
+    the frames, track again with the frames turned a quarter each way (:mod:`vision.turns`), so that the person
+    lying side-on stands upright in them (or upside down: on a rendered prone knee bend the model found the
+    person in 67 % of the frames turned head up and in all of them turned head down, and read the knee bend
+    within 2.3 degrees there). The pass that found the person in the most frames, and in at least that share, is
+    kept; it is run again when it was not the last (the caller's annotated video is the last pass's).
+
+    Parameters
+    ----------
+    tracked : Tracked
+        The pass so far (after :func:`follow_person_lying`).
+    test : str
+        The movement test (one of :data:`analysis.movement.run.LYING`).
+    retrack : callable
+        ``retrack(turn=k)`` runs another pass with the frames turned ``k`` quarters clockwise.
+
+    Returns
+    -------
+    (Tracked, Check) or None
+        The turned pass and its person check (the reason says the frames were turned); None when no other pass
+        was needed or none found the person in enough frames, or the file could not be read again.
+    """
+    least = threshold("movement_person_found_min")
+    if (tracked.sequence.detected.mean() if len(tracked.sequence) else 0.0) >= least:
+        return None
+    passes = {}
+    try:
+        for k in TURNS:
+            passes[k] = retrack(turn=k)
+        found = {k: float(p.sequence.detected.mean()) if len(p.sequence) else 0.0 for k, p in passes.items()}
+        best = max(found, key=found.get)
+        if found[best] < least:
+            return None
+        kept = passes[best] if best == list(passes)[-1] else retrack(turn=best)
+    except (InputError, OSError):  # the file went or broke since the first pass: that pass stands
+        return None
+    person = person_check(kept, test)
+    if person.passed:
+        person = replace(person, reason=f"{person.reason}; found in {100 * found[best]:.0f} % of the frames once they "
+                         f"were shown to the pose model turned {TURNS[best]}")
+    return kept, person
 
 
 TABLE_EDGE_FRAMES = 9  # frames read again for the Thomas test's table edge, spread over the clip
@@ -357,7 +404,7 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     def draw_still(small: np.ndarray, res) -> None:
         last_drawn[:] = [annotated_frame((small, res))]
 
-    def run(src, hide=None, into: Path = video) -> Tracked:
+    def run(src, hide=None, into: Path = video, turn: int = 0) -> Tracked:
         writer = None if (is_image or not annotate) else VideoWriter(into, src.info.fps or 30.0, render=annotated_frame)
 
         def draw(small: np.ndarray, res) -> None:
@@ -369,7 +416,7 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
         try:
             return track(src, segmentation=segmentation, max_side=max_side, on_frame=draw if annotate else None,
                          progress=progress, still_stride=still_stride, probe_people=probe_people, models=models,
-                         hide=hide)
+                         hide=hide, turn=turn)
         finally:
             src.close()
             if writer:
@@ -382,12 +429,17 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     person = assessment = search = None
     if test in LYING and not is_image:
         second = video.with_name(f"{stem}.annotated.again.mp4")
-        again = follow_person_lying(tracked, test, lambda hide: run(reopen(path, source, max_side), hide, second))
-        if again is not None:
-            tracked, person = again
-            if second.exists():
-                second.replace(video)
-        second.unlink(missing_ok=True)
+
+        def retrack(hide=None, turn: int = 0) -> Tracked:
+            return run(reopen(path, source, max_side), hide, second, turn)
+
+        for again_with in (follow_person_lying, turn_person_lying):
+            again = again_with(tracked, test, retrack)
+            if again is not None:
+                tracked, person = again
+                if second.exists():
+                    second.replace(video)
+            second.unlink(missing_ok=True)
     if video.exists():
         outputs["annotated"] = str(video)
     if is_image and assess and not test and not tracked.sequence.detected.any():
@@ -439,6 +491,9 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
             p = out / f"{stem}.keyframe.png"
             write_key_frame(p, path, seq, assessment)
             outputs["keyframe"] = str(p)
+    view_check = next((c for c in (assessment or {}).get("checks") or [] if c.get("name") == "view"), None)
+    if view_check is not None and not view_check.get("passed"):  # the guess is the pose model's, the check refused it
+        summary["view"]["refused_by_check"] = view_check.get("reason")
     summary["problems"] = problems
     p = out / f"{stem}.summary.json"
     p.write_text(json.dumps(summary, indent=2))

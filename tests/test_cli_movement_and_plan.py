@@ -83,6 +83,27 @@ def test_a_failed_blocking_check_gives_no_number_no_stretch_and_exit_3(tmp_path)
     assert "kneeling" in proc.stderr  # the refusal is a problem the user can act on
 
 
+def test_the_view_guess_says_when_the_test_s_view_check_refused_it(tmp_path):
+    """A hip extension filmed from the front: the summary's view guess is the pose model's, and the movement
+    test's view check refuses it; the guess line says so (before, it read as a plain guess above the refusal)."""
+    from vision.synthetic.camera import Camera
+    from vision.synthetic.media_io import write_clip
+    from vision.synthetic.movements import hip_extension
+
+    cam = Camera(azimuth=0.0, distance=3.0, height=1.0, target=(0.0, 0.9, 0.0), width=640, height_px=480, vfov=50.0)
+    write_clip(tmp_path / "front.mp4", hip_extension("front", reps=2, camera=cam, seed=16))
+    proc = cli("analyze", "front.mp4", "--test", "hip_extension", "-q", "--no-annotate", cwd=tmp_path)
+    assert proc.returncode == 3, proc.stderr
+    summary = json.loads((tmp_path / "posture-output" / "front.summary.json").read_text())
+    assert summary["view"]["refused_by_check"], summary["view"]
+    guess = next(line for line in proc.stdout.splitlines() if "view guess" in line)
+    assert "not accepted by the view check" in guess, proc.stdout
+    # a view the check accepts reads as before
+    proc = cli("analyze", str(SAMPLES / "hip_extension.mp4"), "--test", "hip_extension", "-q", "--no-annotate",
+               cwd=tmp_path)
+    assert "view guess" in proc.stdout and "not accepted" not in proc.stdout, proc.stdout
+
+
 def test_a_photo_given_to_a_movement_test_is_refused_as_a_photo(tmp_path):
     """A single picture cannot show a movement: the refusal says so first, and the start posture and the
     missing movement (its consequences) are not listed as problems of their own."""
