@@ -37,8 +37,14 @@ within ``REST_WINDOW_S`` of each frame whose rear edge is lowest (so each person
 in turn, and each repetition, is compared with its own rest). A midline further than
 ``movement_midline_guide_max`` from the landmarks' thigh in the same frame is not the thigh's axis (a hand
 hanging at its front or a large buttock widened its cross-sections; on held-out renders of heavy builds it
-read the standing thigh 18 to 47 deg back); when the midline is not found or not the thigh in most rest
-frames, the landmarks' thigh at rest stands in for it (standing still, the pose model errs by 1 to 3 deg).
+read the standing thigh 18 to 47 deg back). When the midline is not found or not the thigh in most rest
+frames, it is taken lower down (0.6-0.95 thigh lengths, below the hand), leaving out the cross-sections wider
+than ``movement_midline_width_max`` times their median: on the renders of three styles this stood in for the
+pose model's thigh in 12 clips and lay 0.7-2.0 deg from the true thigh at rest, where the pose model's lay 0.5 to
+3.9 deg, mostly forward (the held-out mannequin's worst hip-extension peak went from 6.0 short to within 3.3; the
+mesh's, whose rear-edge change reads 1-2 degrees long, were read 2-4 long instead of 0-1 short). Only when that is
+not found either does the landmarks' thigh at rest stand in for it (standing still, the pose model errs by 1 to
+4 deg).
 Pure NumPy (point-in-polygon by ray crossing), for outlines of :mod:`vision.contour`.
 """
 
@@ -50,6 +56,10 @@ from analysis.norms import threshold
 from analysis.quality import quiet
 
 DISTANCES = np.linspace(0.5, 0.75, 6)  # fractions of the thigh length from the hip point
+# the standing thigh's midline where a hand hangs at its front: lower down, the cross-sections it still widens
+# left out (see outline_thigh_angle)
+LOWER_DISTANCES = np.linspace(0.6, 0.95, 8)
+WIDEST = threshold("movement_midline_width_max")  # see norms.toml
 REST_WINDOW_S = 3.0  # the rest a frame is compared with lies within this time of it
 ANGLE_STEP = 0.5  # deg
 MIDLINE_GUIDE_MAX = threshold("movement_midline_guide_max")  # see norms.toml
@@ -122,25 +132,31 @@ def _run_through(poly: np.ndarray, c: np.ndarray, n: np.ndarray, half: float) ->
 
 
 def limb_midline(poly: np.ndarray, origin: np.ndarray, direction: np.ndarray, length: float,
-                 distances=DISTANCES, iterations: int = 2, recentre: bool = False) -> np.ndarray | None:
+                 distances=DISTANCES, iterations: int = 2, recentre: bool = False,
+                 widest: float | None = None) -> np.ndarray | None:
     """Unit direction (2,) of a limb leaving ``origin``: the line through the middles of its cross-sections
     (perpendicular to it) at ``distances`` x ``length`` from the origin, starting from ``direction`` and
     refined ``iterations`` times; None when fewer than 4 cross-sections are found. The fitted line does not
     depend on where exactly the origin lies across the limb. With ``recentre`` each refinement takes its
     cross-sections along the line fitted before (the origin moved onto it), for an origin at the limb's edge:
     from a knee landmark at the back of a lower leg raised straight up, the refined vertical from the landmark
-    itself missed the leg (on a held-out mannequin's prone knee bends, 24 of 44 peaks)."""
+    itself missed the leg (on a held-out mannequin's prone knee bends, 24 of 44 peaks). With ``widest``, a
+    cross-section wider than ``widest`` times the median of them is left out (a hand hanging at the limb's
+    front widens a few of them)."""
     u = np.asarray(direction, dtype=np.float64)
     u = u / np.linalg.norm(u)
     o = np.asarray(origin, dtype=np.float64)
     for _ in range(iterations):
         n = np.array([-u[1], u[0]])
-        mids = []
+        mids, widths = [], []
         for d in distances:
             c = o + d * length * u
             r = _run_through(poly, c, n, 0.6 * length)
             if r is not None:
                 mids.append(c + n * (r[0] + r[1]) / 2)
+                widths.append(r[1] - r[0])
+        if widest is not None and mids:
+            mids = [m for m, w in zip(mids, widths) if w <= widest * np.median(widths)]
         if len(mids) < 4:
             return None
         centre = np.mean(mids, axis=0)
@@ -151,10 +167,13 @@ def limb_midline(poly: np.ndarray, origin: np.ndarray, direction: np.ndarray, le
     return u
 
 
-def thigh_midline_angle(poly: np.ndarray, hip: np.ndarray, length: float, facing: int, start: float) -> float:
+def thigh_midline_angle(poly: np.ndarray, hip: np.ndarray, length: float, facing: int, start: float,
+                        below_hand: bool = False) -> float:
     """Angle behind the vertical (deg) of the thigh's midline (:func:`limb_midline` from the hip point,
-    starting from ``start`` degrees behind the vertical); NaN when not found."""
-    u = limb_midline(poly, hip, _direction(np.array(start), facing), length)
+    starting from ``start`` degrees behind the vertical); NaN when not found. ``below_hand``: from the
+    cross-sections at :data:`LOWER_DISTANCES`, the wide ones left out (``widest`` :data:`WIDEST`)."""
+    u = limb_midline(poly, hip, _direction(np.array(start), facing), length,
+                     **(dict(distances=LOWER_DISTANCES, widest=WIDEST) if below_hand else {}))
     return float("nan") if u is None else float(np.degrees(np.arctan2(-facing * u[0], u[1])))
 
 
@@ -352,18 +371,27 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
     # thigh's front or a large buttock widened its cross-sections. When the midline is not found, or not the
     # thigh, in most rest frames, the landmarks' thigh at rest stands in for it in all of them
     found = rest & (np.abs(mids - g) <= MIDLINE_GUIDE_MAX)
+    reference = "outline midline"
+    if found.sum() < 0.5 * rest.sum():
+        # a hand hanging at the thigh's front widens the cross-sections below the buttock: lower down, the wide
+        # ones left out
+        for f in np.flatnonzero(rest):
+            mids[f] = thigh_midline_angle(ol[f], hip[f], length, facing, float(g[f]), below_hand=True)
+        found = rest & (np.abs(mids - g) <= MIDLINE_GUIDE_MAX)
+        reference = "outline midline below the hand"
     use_midline = bool(found.sum() >= 0.5 * rest.sum())
     if use_midline:
         mids[rest & ~found] = np.nan
     else:
         mids[rest] = np.asarray(guide, dtype=np.float64)[rest]
+        reference = "landmarks"
     angle = np.full(T, np.nan)
     for f in np.flatnonzero(ok):
         near = rest & np.isfinite(mids) & (np.abs(t - t[f]) <= REST_WINDOW_S)
         if near.any():
             angle[f] = np.median(mids[near]) + level[f] - np.median(level[near])
     info.update(rest_frames=np.flatnonzero(rest), coverage=float(np.isfinite(angle).mean()),
-                rest_reference="outline midline" if use_midline else "landmarks")
+                rest_reference=reference)
     return angle, info
 
 
