@@ -112,7 +112,8 @@ def test_hip_extension_on_true_landmarks():
 def test_hip_extension_is_taken_behind_the_standing_trunk_line():
     """The pose model's shoulder points sit a few degrees off the trunk's line, the same before and at the peak:
     such a constant offset (both shoulder landmarks 0.08 trunk lengths forward, about 4.6 degrees of lean) leaves
-    the hip extension where it was, while a forward lean added only during the repetitions is taken off it."""
+    the hip extension where it was, while a forward lean of the trunk (the shoulders and the head) added only
+    during the repetitions is taken off it."""
     d, t, px, vis = truth_track("hip_extension")
     run = lambda p: run_movement_test("hip_extension", t, p, vis, facing=1, checks=False)["repetitions"]
     base = run(px)
@@ -121,12 +122,14 @@ def test_hip_extension_is_taken_behind_the_standing_trunk_line():
     shifted[:, [11, 12], 0] += 0.08 * np.median(trunk)  # facing +1: forward is +x
     moved = run(shifted)
     leaned = px.copy()
+    hip_y = mv.midpoint(px, "hip")[:, 1]
     for r in base:
         ph = r["phases"]
         span = np.arange(ph["start"] + 1, ph["end"])
         lift = np.sin(np.pi * (span - ph["start"]) / (ph["end"] - ph["start"]))  # 0 at the ends, 1 mid-way
-        leaned[np.ix_(span, [11, 12])] += np.stack([np.tan(np.radians(6.0)) * trunk[span] * lift,
-                                                   np.zeros(len(span))], -1)[:, None, :]
+        upper = np.arange(13)  # the head and the shoulders, each forward by its height above the hips
+        height = hip_y[span, None] - px[np.ix_(span, upper, [1])][..., 0]
+        leaned[np.ix_(span, upper, [0])] += (np.tan(np.radians(6.0)) * height * lift[:, None])[..., None]
     tilted = run(leaned)
     for b, m, lt in zip(base, moved, tilted, strict=True):
         he = lambda r: r["metrics"]["hip_extension"]["value"]

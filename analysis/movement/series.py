@@ -14,7 +14,8 @@ Sign conventions (side view, image pixels x right / y down; "forward" = the way 
 * ``hip_flexion`` = ``-hip_extension``.
 * ``knee_flexion``: 180 minus the interior hip-knee-ankle angle, **0 = straight**, + = bent (unsigned:
   a hyperextended knee also reads as a small positive value).
-* ``trunk_lean``: hip-midpoint -> shoulder-midpoint from the vertical, **+ = forward**.
+* ``trunk_lean``: hip-midpoint -> shoulder-midpoint from the vertical, **+ = forward**; ``head_lean`` the same
+  for hip-midpoint -> ears.
 * ``thigh_above_horizontal``: hip -> knee above the image horizontal, **+ = knee higher than the hip**.
 * ``lumbar_angle`` (needs the silhouette outline): the bend of the back outline at the low back,
   **+ = hollow (lumbar extension / lordosis)**; see :func:`lumbar_contour_angle`. An estimate: soft
@@ -45,7 +46,8 @@ SIDES = ("left", "right")
 
 __all__ = ["SIDE_IDX", "SIDES", "other_side", "midpoint", "CleanTrack", "clean_landmarks",
            "resolve_facing", "facing_per_frame", "near_side_of", "near_side_lying", "trunk_length", "thigh_length",
-           "shank_length", "leg_series", "hyperextended_knees", "trunk_lean", "lumbar_contour_angle", "median_at",
+           "shank_length", "leg_series", "hyperextended_knees", "trunk_lean", "head_lean", "agreed_lean",
+           "lumbar_contour_angle", "median_at",
            "seen_near", "visibility_confidence", "curve", "rep_metric", "summarise", "summary_dicts", "movement_found",
            "rest_level"]
 
@@ -236,6 +238,23 @@ def near_side_lying(pixels: np.ndarray, face_up: bool) -> str | None:
 def trunk_lean(p: np.ndarray, facing) -> np.ndarray:
     """Trunk lean per frame (deg, + = forward of vertical; see the module docstring). (T,)"""
     return geo.inclination_to_vertical(midpoint(p, "hip"), midpoint(p, "shoulder")) * facing
+
+
+def head_lean(p: np.ndarray, facing) -> np.ndarray:
+    """The hip midpoint -> ears line per frame (deg from the vertical, + = forward; the ears' midpoint, or the one
+    ear seen). A second reading of how far the body leans, from points the shoulders' do not share. (T,)"""
+    with quiet():
+        ears = np.nanmean(np.asarray(p, dtype=np.float64)[:, [7, 8]], axis=1)
+    return geo.inclination_to_vertical(midpoint(p, "hip"), ears) * facing
+
+
+def agreed_lean(a, b):
+    """The lean two readings agree on (deg, elementwise): where both lean the same way, the smaller; where they
+    lean opposite ways, 0; where one is NaN, the other. A lean only one reading shows is that reading's own
+    movement (the shoulders drawn forward by the arms, the head nodding), not the trunk's."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    agreed = np.where(np.sign(a) == np.sign(b), np.where(np.abs(a) <= np.abs(b), a, b), 0.0)
+    return np.where(np.isnan(a), b, np.where(np.isnan(b), a, agreed))
 
 
 def leg_series(p: np.ndarray, side: str, facing, hip: str = "mid") -> dict[str, np.ndarray]:
