@@ -128,6 +128,9 @@ def test_summary_rows_video():
     assert "640 x 480" in rows["File"] and "video" in rows["File"]
     assert rows["Processing speed"].startswith("5.0 frames/s")
     assert all(isinstance(v, str) for v in rows.values())
+    assert "not accepted" not in rows["View guess"]
+    s["view"]["refused_by_check"] = "the camera sees you from an angle"  # a movement test's view check refused it
+    assert "not accepted by the view check" in dict(ur.summary_rows(s))["View guess"]
 
 
 def test_summary_rows_no_person_and_photo():

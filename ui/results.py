@@ -111,11 +111,12 @@ def summary_rows(summary: dict) -> list[tuple[str, str]]:
     rows.append(("Frames with a person", f"{summary['frames_with_person']} ({summary['person_fraction']:.0%})"))
     if summary["frames_with_person"]:
         rows.append(("Whole body in view", f"{summary['framing']['whole_body_fraction']:.0%} of those frames"))
+    doubt = "; not accepted by the view check, see the checks" if view.get("refused_by_check") else ""
     if view["yaw_deg"] is None:
-        rows.append(("View guess", view["label"]))
+        rows.append(("View guess", view["label"] + doubt))
     else:
         rows.append(("View guess", f"{view['label']} (body turned {view['yaw_deg']:+.0f} deg; "
-                                   "0 = facing the camera, +/-90 = side-on)"))
+                                   f"0 = facing the camera, +/-90 = side-on){doubt}"))
     vis = summary["mean_visibility"]
     rows.append(("Mean landmark visibility", "n/a (no person found)" if vis is None else f"{vis:.2f} (0 to 1)"))
     if proc.get("fps"):
