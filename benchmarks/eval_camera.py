@@ -9,12 +9,14 @@ and each repetition's values are printed against two truths: the renderer's true
 model would give in this picture; a rolled camera turns it too, except the Thomas test's, taken against the
 table's true edge) and, for the hip extension, the body's own thigh angle behind the vertical in 3D (what a
 clinician wants; a rolled camera does not change it). The Thomas test is measured against the table edge the
-capture finds (:func:`capture.analyze.table_edge`). Prints figures only; no floor (the movement tests' floors
+capture finds (:func:`capture.analyze.level_edge`). Prints figures only; no floor (the movement tests' floors
 are ``eval_movement.py``'s).
 
 Seen on 2026-12-01: the hip extension's thigh behind the vertical stayed within 2.1 degrees of the truth under
 compression, 320x240 and a portrait frame (a compressed lunge's within 4.4), and moved by about the roll with a
-rolled camera (5.1-5.7 degrees at 6), which nothing in the landmarks can tell from the person's own lean.
+rolled camera (5.1-5.7 degrees at 6), which nothing in the landmarks can tell from the person's own lean. Since
+2026-12-02 the room's level lines beside the person (``camera_level``, printed) read each rolled hip extension's
+and lunge's roll within 0.1 and warn of it; 0.0-0.3 on the level ones.
 """
 
 from __future__ import annotations
@@ -94,6 +96,8 @@ def main(argv=None) -> int:
             row = em.evaluate_case(case, "camera", Path(tmp), a.cache)
             print(f"{name} ({kind}, camera roll {roll:+.0f} deg): ok {row['ok']}, {row['side']} leg (script: {leg}), "
                   f"{row['reps']} of {reps} repetitions" + (f", refused by {row['failed']}" if row["failed"] else ""))
+            if row.get("camera_level"):
+                print(f"    camera_level: {row['camera_level']}")
             for k, cells in enumerate(row["rows"], 1):
                 out = []
                 for q, c in cells.items():

@@ -172,8 +172,11 @@ def track_clip(path: Path, segmentation: bool = True, kind: str | None = None) -
     test done lying (``kind``), the capture's further passes when the model followed someone upright
     (:func:`capture.analyze.follow_person_lying`) or found the person in too few frames
     (:func:`capture.analyze.turn_person_lying`; ``retracked`` says whether one was kept); for the Thomas test,
-    the table's edge (:func:`capture.analyze.table_edge`, ``table_edge``)."""
-    from capture.analyze import follow_person_lying, table_edge, turn_person_lying
+    the table's edge, for the hip extension and the lunge the room's level lines (:func:`capture.analyze.level_edge`,
+    ``table_edge``, ``scene_level``)."""
+    from analysis.movement.checks import scene_level_search
+    from analysis.movement.thomas import table_edge_search
+    from capture.analyze import follow_person_lying, level_edge, turn_person_lying
     from vision.contour import outline_from_result
     from vision.people import stack_people
     from vision.pipeline import track
@@ -202,12 +205,14 @@ def track_clip(path: Path, segmentation: bool = True, kind: str | None = None) -
             again = True
             tr, outs = passes[-1]
     s = tr.sequence
-    edge = table_edge(path, s) if kind == "thomas" else np.nan
+    edge = level_edge(path, s, table_edge_search) if kind == "thomas" else np.nan
+    scene = level_edge(path, s, scene_level_search) if kind in ("hip_extension", "lunge") else np.nan
     people = stack_people(tr.people)
     d = {"timestamps": s.timestamps, "pixels": s.pixels.astype(np.float64), "visibility": s.visibility,
          "world": s.world, "landmarks": s.landmarks, "image_size": s.image_size, "outline": None,
          "several_people_at": np.asarray(tr.several_people_at, dtype=np.float64),
          "retracked": np.array(again is not None), "table_edge": np.array(edge),
+         "scene_level": np.array(scene),
          **{f"people_{k}": v for k, v in people.items()}}
     if segmentation and outs:
         k = next((len(o) for o in outs if o is not None), 256)
@@ -517,9 +522,12 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
                 tfile.write_text(json.dumps(truth))
         d = cached_track(key, lambda: tmp / f"{key}.mp4", cache, case["kind"])
     kind = case["kind"]
-    edge = float(d["table_edge"]) if "table_edge" in d else None  # a track cached before it was kept: none
+    # a track cached before they were kept has none
+    edge = float(d["table_edge"]) if "table_edge" in d else None
+    scene = float(d["scene_level"]) if "scene_level" in d else None
     res = run_movement_test(kind, d["timestamps"], d["pixels"], d["visibility"], outline=d["outline"],
-                            world=d["world"], landmarks=d["landmarks"], image_size=d["image_size"], table_edge=edge)
+                            world=d["world"], landmarks=d["landmarks"], image_size=d["image_size"], table_edge=edge,
+                            scene_level=scene)
     person = person_check(d, kind)
     if person is not None:  # the capture step's check before any test (capture.analyze)
         gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
@@ -527,7 +535,8 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
            "leg": res.get("leg"), "source": res.get("thigh_source"),
            "failed": [c["name"] for c in res["checks"] if c["blocking"] and not c["passed"]],
            "reasons": [c["reason"] for c in res["checks"] if c["blocking"] and not c["passed"]],
-           "no_number_after_refusal": no_number_after_refusal(res), "seconds": round(time.time() - t0, 1)}
+           "no_number_after_refusal": no_number_after_refusal(res), "seconds": round(time.time() - t0, 1),
+           "camera_level": next((c["reason"] for c in res["checks"] if c["name"] == "camera_level"), None)}
     if "refused_by" in case:
         row["expect"] = "refused by " + "/".join(case["refused_by"])
         row["pass"] = (not res["ok"]) and bool(set(case["refused_by"]) & set(row["failed"])) \

@@ -20,9 +20,9 @@ from analysis.causation import normalize_findings
 from analysis.gates import problems as gate_problems
 from analysis.gates import settle
 from analysis.movement import run_movement_test
-from analysis.movement.checks import withhold
 from analysis.movement.run import LYING
-from analysis.movement.thomas import table_edge_reading, table_edge_search
+from analysis.movement.checks import level_edge_reading, scene_level_search, withhold
+from analysis.movement.thomas import table_edge_search
 from analysis.norms import threshold
 from analysis.people import check_person, gate_result, people_table, upright_share
 from analysis.people_in_turn import split_people
@@ -183,17 +183,19 @@ def turn_person_lying(tracked: Tracked, test: str,
     return kept, person
 
 
-TABLE_EDGE_FRAMES = 9  # frames read again for the Thomas test's table edge, spread over the clip
+LEVEL_EDGE_FRAMES = 9  # frames read again for a level edge in the picture, spread over the clip
 
 
-def table_edge(path, seq: PoseSequence) -> float:
-    """For the Thomas test: the table top's edge in the picture, degrees, + = rising towards the image right
-    (:func:`analysis.movement.thomas.table_edge_reading`, NaN when not found or the file cannot be read again).
+def level_edge(path, seq: PoseSequence, search: Callable[[np.ndarray], dict | None]) -> float:
+    """A level edge in the picture, degrees, + = rising towards the image right
+    (:func:`analysis.movement.checks.level_edge_reading`, NaN when not found or the file cannot be read again): the
+    Thomas test's table top (``search`` :func:`analysis.movement.thomas.table_edge_search`) or the room's level
+    lines beside a person standing or kneeling (:func:`analysis.movement.checks.scene_level_search`).
 
-    Read in :data:`TABLE_EDGE_FRAMES` frames spread over those with a person: the long level edges
-    (:func:`vision.level.level_edge_angle`) where :func:`analysis.movement.thomas.table_edge_search` says."""
+    Read in :data:`LEVEL_EDGE_FRAMES` frames spread over those with a person: the long level edges
+    (:func:`vision.level.level_edge_angle`) where ``search`` says, from the frame's landmarks."""
     have = np.flatnonzero(seq.detected)
-    pick = have[np.unique(np.linspace(0, len(have) - 1, min(TABLE_EDGE_FRAMES, len(have))).round().astype(int))]
+    pick = have[np.unique(np.linspace(0, len(have) - 1, min(LEVEL_EDGE_FRAMES, len(have))).round().astype(int))]
     want = {int(seq.frame_index[k]): k for k in pick}
     angles = []
     try:
@@ -205,15 +207,15 @@ def table_edge(path, seq: PoseSequence) -> float:
             k = want.get(frame.index)
             if k is None:
                 continue
-            where = table_edge_search(seq.pixels[k])
-            angles.append(float("nan") if where is None else level_edge_angle(frame.rgb, *where)[0])
+            where = search(seq.pixels[k])
+            angles.append(float("nan") if where is None else level_edge_angle(frame.rgb, **where)[0])
             if len(angles) == len(want):
                 break
     except (InputError, OSError):
         return float("nan")
     finally:
         src.close()
-    return table_edge_reading(angles + [float("nan")] * (len(want) - len(angles)))
+    return level_edge_reading(angles + [float("nan")] * (len(want) - len(angles)))
 
 
 def problems_of(summary: dict, tracked: Tracked, person: Check | None = None,
@@ -471,8 +473,11 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     summary["notes"] = notes
     problems = problems_of(summary, tracked, person)
     if test and summary["frames_with_person"]:
-        edge = table_edge(path, seq) if test == "thomas" and not is_image else None
-        assessment = movement_results(seq, test, intake, role, people_in_turn, person, leg=leg, table_edge=edge)
+        edge = level_edge(path, seq, table_edge_search) if test == "thomas" and not is_image else None
+        scene = level_edge(path, seq, scene_level_search) if test in ("hip_extension", "lunge") and not is_image \
+            else None
+        assessment = movement_results(seq, test, intake, role, people_in_turn, person, leg=leg, table_edge=edge,
+                                      scene_level=scene)
         if not person.passed:
             assessment["problems"].insert(0, problems[0])
         problems += assessment["problems"][0 if person.passed else 1:]
@@ -502,12 +507,14 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
 
 
 def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "client", people_in_turn: bool = False,
-                     person: Check | None = None, leg: str | None = None, table_edge: float | None = None) -> dict:
+                     person: Check | None = None, leg: str | None = None, table_edge: float | None = None,
+                     scene_level: float | None = None) -> dict:
     """The movement test ``test`` on a track, gated by the ``person`` check (:func:`analysis.people.gate_result`)
     when one is given, with its advice plan under ``"plan"`` (:func:`analysis.movement.run_movement_test`,
     :func:`analysis.advice.build_plan`; None when the test's gates failed). ``leg``: the tested leg as the
-    person states it (see :func:`analysis.movement.run_movement_test`); ``table_edge``: the Thomas test's table
-    edge in the picture (:func:`table_edge`).
+    person states it (see :func:`analysis.movement.run_movement_test`); ``table_edge``, ``scene_level``: the Thomas
+    test's table edge, and the room's level lines beside a hip extension or a lunge, in the picture
+    (:func:`level_edge`).
 
     With ``people_in_turn`` the track is cut into the people who did the test one after the other
     (:func:`analysis.people_in_turn.split_people`) and the test runs on each:
@@ -520,7 +527,7 @@ def movement_results(seq: PoseSequence, test: str, intake=None, role: str = "cli
         res = run_movement_test(test, seq.timestamps[sl], seq.pixels[sl], seq.visibility[sl],
                                 outline=None if seq.outline is None else seq.outline[sl], world=seq.world[sl],
                                 landmarks=seq.landmarks[sl], image_size=seq.image_size[sl], leg=leg,
-                                table_edge=table_edge)
+                                table_edge=table_edge, scene_level=scene_level)
         if person is not None:
             gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
             if person.blocking and not person.passed:

@@ -52,3 +52,35 @@ def test_a_thomas_test_filmed_with_a_tilted_camera_is_read_against_the_table(tmp
     thigh = res["repetitions"][0]["metrics"]["thigh_above_horizontal"]
     assert thigh["value"] == pytest.approx(8.0, abs=3.0), thigh
     assert any(c["name"] == "camera_level" for c in res["checks"])
+
+
+def test_edges_inside_the_person_s_box_are_not_counted():
+    img = picture(4.0)
+    angle, _ = level_edge_angle(img, (0.0, 480.0), 200.0, exclude=(0.0, 0.0, 640.0, 480.0))
+    assert np.isnan(angle)
+    cv2.line(img, (20, 80), (620, 80), (30, 30, 30), 4)  # a level line above the box around the table
+    angle, _ = level_edge_angle(img, (0.0, 480.0), 200.0, exclude=(0.0, 200.0, 640.0, 480.0))
+    assert angle == pytest.approx(0.0, abs=0.5)
+
+
+@pytest.mark.parametrize("roll", [0.0, 5.0])
+def test_a_hip_extension_filmed_with_a_tilted_camera_is_warned(roll, tmp_path):
+    """The room's level lines beside the person say when the camera is rolled: a hip extension rendered with the
+    camera rolled 5 degrees gets a ``camera_level`` warning (before, the thigh's angle moved by the roll with
+    nothing to say so); filmed level, the check passes. The warning blocks nothing."""
+    from capture.analyze import analyze_file
+    from vision.synthetic.camera import Camera
+    from vision.synthetic.media_io import write_clip
+    from vision.synthetic.movements import hip_extension
+
+    cam = Camera(azimuth=-90.0, distance=3.0, height=1.0, target=(0.0, 0.9, 0.0), width=640, height_px=480,
+                 roll=roll)
+    path = tmp_path / "hipext.mp4"
+    write_clip(path, hip_extension("hipext", reps=2, extension_deg=18.0, camera=cam, seed=31))
+    res = analyze_file(path, tmp_path / "out", annotate=False, test="hip_extension").assessment
+    assert res["level"]["scene_edge_deg"] == pytest.approx(roll, abs=0.5), res.get("level")
+    (level,) = [c for c in res["checks"] if c["name"] == "camera_level"]
+    assert level["passed"] is (roll == 0.0) and not level["blocking"]
+    assert res["ok"] and res["repetitions"][0]["metrics"]["thigh_behind_vertical"]["value"] is not None
+    if roll:
+        assert "tilted" in level["reason"] and "level" in level["advice"]

@@ -497,7 +497,7 @@ def _rolled(px: np.ndarray, deg: float, centre=(320.0, 240.0)) -> np.ndarray:
 
 
 def test_the_thomas_thigh_is_read_against_the_table_edge():
-    from analysis.movement.thomas import table_edge_reading
+    from analysis.movement.checks import level_edge_reading
 
     d, t, px, vis = truth_track("thomas_test")
     level = thomas_test(t, px, vis)["repetitions"][0]["metrics"]["thigh_above_horizontal"]["value"]
@@ -509,10 +509,10 @@ def test_the_thomas_thigh_is_read_against_the_table_edge():
     assert res["repetitions"][0]["metrics"]["thigh_above_horizontal"]["value"] == pytest.approx(level, abs=0.5)
     assert thomas_test(t, px, vis, table_edge=float("nan"))["level"]["reference"] == "picture"
     # the table edge is taken only from readings that agree, in most frames, within a camera's plausible roll
-    assert table_edge_reading([5.0, 5.1, 4.9, 5.0, np.nan]) == pytest.approx(5.0)
-    assert np.isnan(table_edge_reading([5.0, np.nan, np.nan, np.nan]))
-    assert np.isnan(table_edge_reading([0.0, 4.0, 8.0, 12.0]))
-    assert np.isnan(table_edge_reading([40.0, 40.0, 40.0]))
+    assert level_edge_reading([5.0, 5.1, 4.9, 5.0, np.nan]) == pytest.approx(5.0)
+    assert np.isnan(level_edge_reading([5.0, np.nan, np.nan, np.nan]))
+    assert np.isnan(level_edge_reading([0.0, 4.0, 8.0, 12.0]))
+    assert np.isnan(level_edge_reading([40.0, 40.0, 40.0]))
     checks, _ = check_clip("thomas", rolled, vis, result=res)
     level_check = [c for c in checks if c.name == "camera_level"]
     assert level_check and level_check[0].passed and not level_check[0].blocking
@@ -641,3 +641,20 @@ def test_a_person_found_in_a_small_part_of_the_clip_explains_a_missing_movement(
     assert res["ok"] and not found["passed"] and not found["blocking"], found
     assert "43 %" in found["reason"] and "not counted" in found["reason"]
     assert res["repetitions"][0]["metrics"]["max_knee_flexion"]["value"] == pytest.approx(116.0, abs=2.0)
+
+
+def test_the_room_s_lines_warn_of_a_tilted_camera_only_in_a_side_view():
+    """``camera_level`` from the room's level lines (``scene_level``): a warning beyond
+    ``movement_scene_level_max``, a passed check within it; none when the view check failed (seen from an angle,
+    the room's lines run in perspective) or for a test that is not a hip extension or a lunge."""
+    from analysis.movement.checks import check_camera_level
+
+    d, t, px, vis = truth_track("hip_extension")
+    for level, passed in ((6.0, False), (-1.0, True)):
+        res = run_movement_test("hip_extension", t, px, vis, facing=1, scene_level=level)
+        (c,) = [c for c in res["checks"] if c["name"] == "camera_level"]
+        assert c["passed"] is passed and not c["blocking"] and c["value"] == level
+        assert res["ok"]
+        assert check_camera_level(res, side_view=False) is None
+    res = run_movement_test("hip_extension", t, px, vis, facing=1, scene_level=float("nan"))
+    assert "level" not in res and not [c for c in res["checks"] if c["name"] == "camera_level"]

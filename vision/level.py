@@ -2,7 +2,8 @@
 
 Used for the treatment table's top edge in the Thomas test, whose thigh angle is taken against the table: a
 camera rolled by some degrees (or not square to the table) turns that edge, and every angle read against the
-picture's horizontal, by as much. Straight segments come from OpenCV's line segment detector.
+picture's horizontal, by as much; and for the room's level lines (floor, wall, skirting) beside a person standing
+or kneeling, which say when the camera is rolled. Straight segments come from OpenCV's line segment detector.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import numpy as np
 LEVEL_EDGE_MAX_DEG = 15.0  # a segment steeper than this is not taken for a level edge (engineering choice)
 
 
-def level_edge_angle(rgb: np.ndarray, rows: tuple[float, float], min_length: float) -> tuple[float, float]:
+def level_edge_angle(rgb: np.ndarray, rows: tuple[float, float], min_length: float,
+                     exclude: tuple[float, float, float, float] | None = None) -> tuple[float, float]:
     """The direction of the long near-horizontal straight edges in a band of rows.
 
     Parameters
@@ -23,6 +25,8 @@ def level_edge_angle(rgb: np.ndarray, rows: tuple[float, float], min_length: flo
         The band, image rows in pixels (y down): a segment counts when its midpoint lies in it.
     min_length : float
         Shortest segment counted, pixels.
+    exclude : (x0, y0, x1, y1), optional
+        A rectangle (pixels) whose segments are not counted (their midpoint inside it): the person.
 
     Returns
     -------
@@ -43,6 +47,9 @@ def level_edge_angle(rgb: np.ndarray, rows: tuple[float, float], min_length: flo
     angle = np.degrees(np.arctan2(-dy, dx))
     mid = (y0 + y1) / 2
     keep = (np.abs(angle) < LEVEL_EDGE_MAX_DEG) & (length >= min_length) & (mid >= rows[0]) & (mid <= rows[1])
+    if exclude is not None:
+        mx = (x0 + x1) / 2
+        keep &= ~((mx >= exclude[0]) & (mx <= exclude[2]) & (mid >= exclude[1]) & (mid <= exclude[3]))
     if not keep.any():
         return float("nan"), 0.0
     a, w = angle[keep], length[keep]

@@ -48,8 +48,8 @@ from analysis.quality import Check, check_person_size, check_view, check_whole_b
 from analysis.view import body_yaw, typical_yaw
 
 __all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
-           "check_view_outline", "outline_disagreement", "lying_face", "feet_alternate", "withhold", "failed_blocking",
-           "presented_metrics"]
+           "check_view_outline", "outline_disagreement", "check_camera_level", "level_edge_reading",
+           "scene_level_search", "lying_face", "feet_alternate", "withhold", "failed_blocking", "presented_metrics"]
 
 # The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
 # and the start position in full.
@@ -356,7 +356,7 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
                          "the legs apart"))
     if result is not None and (c := check_leg_side(kind, result)) is not None:
         out.append(c)
-    if result is not None and (c := check_table_level(result)) is not None:
+    if result is not None and (c := check_camera_level(result, side_view)) is not None:
         out.append(c)
     if image_size is not None and pr["position"] in ("standing", "walking"):
         p = mask_low_visibility(np.asarray(pixels, dtype=np.float64), visibility)
@@ -401,11 +401,64 @@ def check_view_outline(view: Check, result: dict | None) -> Check:
                  "legs, against a plain background", blocking=True)
 
 
-def check_table_level(result: dict) -> Check | None:
-    """The Thomas test's ``camera_level``: how far the table top's edge runs from the picture's horizontal, where
-    it was found (``result["level"]``, :func:`analysis.movement.thomas.thomas_test`). Beyond
-    ``quality_camera_level_max`` the camera is tilted or not square to the table: a warning (the thigh's angle is
-    taken against the table's edge all the same). None when the edge was not found."""
+def level_edge_reading(angles) -> float:
+    """A level edge in the picture (the Thomas test's table top, the room's floor and wall lines) from its readings
+    in several frames (:func:`vision.level.level_edge_angle`; degrees, + = rising towards the image right, NaN
+    where not found).
+
+    Returns their median when the edge was found in at least half of the frames, the readings agree within
+    ``table_edge_spread_max`` (largest minus smallest of the middle half) and it lies within
+    ``camera_roll_plausible_max`` of level (beyond that it is something else, not a level edge seen by a tilted
+    camera); else NaN.
+    """
+    a = np.asarray(angles, dtype=np.float64).ravel()
+    ok = a[np.isfinite(a)]
+    if a.size == 0 or ok.size < 0.5 * a.size:
+        return float("nan")
+    lo, mid, hi = np.percentile(ok, [25, 50, 75])
+    if hi - lo > threshold("table_edge_spread_max") or abs(mid) > threshold("camera_roll_plausible_max"):
+        return float("nan")
+    return float(mid)
+
+
+def scene_level_search(pixels: np.ndarray) -> dict | None:
+    """Where to look for the room's level lines (floor, wall, skirting) in one frame of a person standing or
+    kneeling side-on (the keyword arguments of :func:`vision.level.level_edge_angle`): every row, edges at least
+    a quarter of the body's height in the picture long, none inside the person's box (the landmarks' extent
+    widened by 0.15 of its height either side, 0.2 above, 0.1 below: the body's own edges lean with its
+    posture). ``pixels`` (33, 2) of the frame; None with fewer than 8 landmarks."""
+    p = np.asarray(pixels, dtype=np.float64).reshape(33, 2)
+    p = p[np.isfinite(p).all(axis=1)]
+    if len(p) < 8:
+        return None
+    (x0, y0), (x1, y1) = p.min(axis=0), p.max(axis=0)
+    h = y1 - y0
+    if not h > 0:
+        return None
+    return {"rows": (-np.inf, np.inf), "min_length": 0.25 * h,
+            "exclude": (x0 - 0.15 * h, y0 - 0.2 * h, x1 + 0.15 * h, y1 + 0.1 * h)}
+
+
+def check_camera_level(result: dict, side_view: bool = True) -> Check | None:
+    """``camera_level``, from a level edge found in the picture (``result["level"]``): the Thomas test's table top
+    (:func:`analysis.movement.thomas.thomas_test`), or the room's level lines beside a person doing a hip extension
+    or a lunge (:func:`scene_level_search`). A warning beyond ``quality_camera_level_max`` (the table) or
+    ``movement_scene_level_max`` (the room): the Thomas test's thigh is taken against the table's edge all the
+    same; a hip extension's or a lunge's thigh, against the picture's vertical, is off by about the tilt. None when
+    no edge was found, and for the room's lines when the view check failed (``side_view`` False): seen from an
+    angle they run in perspective (a real lab camera filming from behind read 6.6)."""
+    a = (result.get("level") or {}).get("scene_edge_deg")
+    if a is not None and not side_view:
+        return None
+    if a is not None:
+        if abs(a) <= threshold("movement_scene_level_max"):
+            return Check("camera_level", True, a, "deg", f"the room's level lines run {abs(a):.1f} degrees from the "
+                         "picture's horizontal")
+        return Check("camera_level", False, a, "deg",
+                     f"the room's level lines (floor, wall) run {abs(a):.0f} degrees off level in the picture: the "
+                     f"camera seems tilted, and the thigh's angle, read against the picture's vertical, is off by "
+                     "about as much", "set the camera level (a phone upright against something square, or a level "
+                     "app), square to your side")
     a = (result.get("level") or {}).get("table_edge_deg")
     if a is None:
         return None

@@ -67,7 +67,8 @@ def near_side(kind: str, raw: np.ndarray, vis: np.ndarray, world, fc: int) -> st
 
 def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None, world=None, landmarks=None,
                       image_size=None, side: str | None = None, leg: str | None = None, facing=None,
-                      table_edge: float | None = None, checks: bool = True) -> dict:
+                      table_edge: float | None = None, scene_level: float | None = None,
+                      checks: bool = True) -> dict:
     """Run one movement test on a landmark track and return a JSON-ready dict.
 
     Parameters
@@ -112,8 +113,13 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         +1 / -1 / ``"image_right"`` ...; default from the face (else ``world``).
     table_edge : float, optional
         For the Thomas test: the table top's edge in the picture, degrees, + = rising towards the image right
-        (:func:`analysis.movement.thomas.table_edge_reading`); the thigh's angle is taken against it, and a
+        (:func:`analysis.movement.checks.level_edge_reading`); the thigh's angle is taken against it, and a
         non-blocking ``camera_level`` check says how far it runs from the picture's horizontal.
+    scene_level : float, optional
+        For the hip extension and the lunge: the room's level lines beside the person in the picture, degrees, +
+        = rising towards the image right (:func:`analysis.movement.checks.scene_level_search`); a non-blocking
+        ``camera_level`` check warns when they run further than ``movement_scene_level_max`` from the picture's
+        horizontal (the thigh's angle, read against the picture's vertical, moves by about the camera's roll).
     checks : bool
         Run the gates (:mod:`analysis.movement.checks`); False only for comparing analyses of the
         same landmarks (e.g. the renderer's true landmarks).
@@ -161,6 +167,8 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         lab, lvis = exchange_legs(lab, lvis)
         exchanged = not exchanged
         res = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge)
+    if kind in ("hip_extension", "lunge") and scene_level is not None and np.isfinite(scene_level):
+        res["level"] = {"scene_edge_deg": round(float(scene_level), 1)}
     res["kind"] = kind
     res["protocol"] = protocols.protocol(kind)
     res["leg_labels"] = {"frames_swapped": info["label_swaps"], "near_far_exchanged": info["near_far_exchanged"],

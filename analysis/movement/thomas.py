@@ -12,7 +12,7 @@ to the chest, the tested leg hanging over the edge):
   landmark (``leg_series(..., hip="side")``).
 * ``thigh_above_horizontal`` (deg): the tested thigh above the level of the table, **+ = knee higher than
   the hip** (the thigh does not drop to the table level: short hip flexors, iliopsoas). The level is the table
-  top's edge where it was found in the picture (``table_edge``, :func:`table_edge_reading`), so that a tilted
+  top's edge where it was found in the picture (``table_edge``, :func:`analysis.movement.checks.level_edge_reading`), so that a tilted
   camera does not tilt the reading; else the picture's horizontal (a level camera and table assumed). With the
   body outline (tracking with segmentation) the thigh is its midline in the
   outline (:func:`analysis.movement.outline_limbs.thigh_midline_directions`) where that is found in at
@@ -47,40 +47,21 @@ from analysis.norms import norm, threshold
 from analysis.quality import quiet
 from analysis.segmentation import find_repetitions
 
-__all__ = ["thomas_test", "thomas_front_test", "thigh_abduction", "outline_knee_flexion", "table_edge_search",
-           "table_edge_reading"]
+__all__ = ["thomas_test", "thomas_front_test", "thigh_abduction", "outline_knee_flexion", "table_edge_search"]
 
 
-def table_edge_search(pixels: np.ndarray) -> tuple[tuple[float, float], float] | None:
-    """Where to look for the table top's edge in one frame (for :func:`vision.level.level_edge_angle`): the rows
-    from 0.2 trunk lengths above to 1 below the hip midpoint, and the shortest edge counted, 1.2 trunk lengths
-    (longer than a thigh, whose edges lie in the same band; the table's front edge runs on in front of the
-    body). ``pixels`` (33, 2) of the frame; None when the hips or shoulders are not found."""
+def table_edge_search(pixels: np.ndarray) -> dict | None:
+    """Where to look for the table top's edge in one frame (the keyword arguments of
+    :func:`vision.level.level_edge_angle`): the ``rows`` from 0.2 trunk lengths above to 1 below the hip midpoint,
+    and the shortest edge counted, ``min_length`` 1.2 trunk lengths (longer than a thigh, whose edges lie in the
+    same band; the table's front edge runs on in front of the body). ``pixels`` (33, 2) of the frame; None when
+    the hips or shoulders are not found."""
     p = np.asarray(pixels, dtype=np.float64).reshape(1, 33, 2)
     hip, shoulder = midpoint(p, "hip")[0], midpoint(p, "shoulder")[0]
     trunk = float(np.linalg.norm(shoulder - hip))
     if not np.isfinite(trunk) or trunk <= 0:
         return None
-    return (float(hip[1] - 0.2 * trunk), float(hip[1] + trunk)), 1.2 * trunk
-
-
-def table_edge_reading(angles) -> float:
-    """The table top's edge in the picture from its readings in several frames
-    (:func:`vision.level.level_edge_angle`; degrees, + = rising towards the image right, NaN where not found).
-
-    Returns their median when the edge was found in at least half of the frames, the readings agree within
-    ``table_edge_spread_max`` (largest minus smallest of the middle half) and it lies within
-    ``camera_roll_plausible_max`` of level (beyond that it is something else, not a table seen by a tilted
-    camera); else NaN.
-    """
-    a = np.asarray(angles, dtype=np.float64).ravel()
-    ok = a[np.isfinite(a)]
-    if a.size == 0 or ok.size < 0.5 * a.size:
-        return float("nan")
-    lo, mid, hi = np.percentile(ok, [25, 50, 75])
-    if hi - lo > threshold("table_edge_spread_max") or abs(mid) > threshold("camera_roll_plausible_max"):
-        return float("nan")
-    return float(mid)
+    return {"rows": (float(hip[1] - 0.2 * trunk), float(hip[1] + trunk)), "min_length": 1.2 * trunk}
 
 
 def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outline=None,
@@ -97,7 +78,7 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
     outline : ndarray (T, K, 2), optional
         ``PoseSequence.outline``: the thigh's angle from its midline in the outline.
     table_edge : float, optional
-        The table top's edge in the picture (:func:`table_edge_reading`), degrees, + = rising towards the image
+        The table top's edge in the picture (:func:`analysis.movement.checks.level_edge_reading`), degrees, + = rising towards the image
         right: the thigh's angle is taken against it. None or NaN: against the picture's horizontal.
 
     Returns
