@@ -176,6 +176,19 @@ def test_the_far_leg_moving_is_named_far(hip_ext):
 # ----------------------------------------------------------------------------------------------------
 # peaks that survive low visibility
 # ----------------------------------------------------------------------------------------------------
+def _knee_back(px: np.ndarray, above: float = 3.0) -> np.ndarray:
+    """The frames whose right knee lies more than ``above`` degrees behind the hips (facing the image right). (T,)"""
+    hip = (px[:, 23] + px[:, 24]) / 2
+    i = SIDE_IDX["right"]["knee"]
+    return np.degrees(np.arctan2(hip[:, 0] - px[:, i, 0], px[:, i, 1] - hip[:, 1])) > above
+
+
+def _swinging_clip(extension_deg: float):
+    """A right hip extension (two repetitions) with the figure's landmarks and outline (rendered mask)."""
+    clip = hip_extension(reps=2, rep_s=2.0, extension_deg=extension_deg, fps=FPS)
+    return clip, clip_landmarks(clip), _outlines(clip, range(len(clip.frames)))
+
+
 def _lost_knee(a: dict) -> dict:
     """The right knee near each peak seen poorly (visibility 0.3) and drawn back towards the hips, as the
     pose model does when the knee of a leg swung back is hidden."""
@@ -278,9 +291,7 @@ def test_a_lean_the_shoulder_points_alone_show_is_not_taken_off_the_hip_extensio
     upper body turned 4 degrees further forward is a trunk lean, and 4 more degrees come off."""
     clip, a = hip_ext
     px = a["pixels"]
-    hip = (px[:, 23] + px[:, 24]) / 2
-    i = SIDE_IDX["right"]["knee"]
-    back = np.flatnonzero(np.degrees(np.arctan2(hip[:, 0] - px[:, i, 0], px[:, i, 1] - hip[:, 1])) > 3.0)
+    back = np.flatnonzero(_knee_back(px))
     base = [r["metrics"]["trunk_lean"]["value"] for r in _run("hip_extension", a, checks=False)["repetitions"]]
     for points, added in (((11, 12), 0.0), (range(0, 23), 4.0)):
         res = _run("hip_extension", dict(a, pixels=_lean_forward(px, back, points, 4.0)), checks=False)
@@ -326,13 +337,11 @@ def test_outline_and_landmarks_far_apart_at_every_peak_doubt_the_side_view():
     four peaks its thigh lay 33-49 degrees from the body outline's. Here the knee landmark, seen clearly, is held
     under the hip while the outline shows the thigh 32 degrees back: at both peaks, the view check fails (the
     test is refused, before it passed with no number); at one peak only, that repetition alone goes unmeasured."""
-    clip = hip_extension(reps=2, rep_s=2.0, extension_deg=32.0, fps=FPS)
-    a = clip_landmarks(clip)
-    outline = _outlines(clip, range(len(clip.frames)))
+    clip, a, outline = _swinging_clip(32.0)
     px = a["pixels"].copy()
     hip = (px[:, 23] + px[:, 24]) / 2
     i = SIDE_IDX["right"]["knee"]
-    back = np.degrees(np.arctan2(hip[:, 0] - px[:, i, 0], px[:, i, 1] - hip[:, 1])) > 3.0
+    back = _knee_back(px)
     held = px.copy()
     held[back, i, 0] = hip[back, 0]
     res = _run("hip_extension", dict(a, pixels=held), outline=outline)
@@ -354,13 +363,9 @@ def test_the_outline_s_thigh_is_corroborated_by_the_knee_point_of_either_leg_s_n
     17-20 degrees from the named knee point's and that peak was not measured. The lower legs' labels exchanged over
     the first repetition here: both peaks measured, from the outline (before: the first one not measured). The view
     check still weighs the named knee alone: the oblique view's refusal above is unchanged."""
-    clip = hip_extension(reps=2, rep_s=2.0, extension_deg=24.0, fps=FPS)
-    a = clip_landmarks(clip)
-    outline = _outlines(clip, range(len(clip.frames)))
+    clip, a, outline = _swinging_clip(24.0)
     px = a["pixels"].copy()
-    hip = (px[:, 23] + px[:, 24]) / 2
-    r = SIDE_IDX["right"]["knee"]
-    back = np.degrees(np.arctan2(hip[:, 0] - px[:, r, 0], px[:, r, 1] - hip[:, 1])) > 3.0
+    back = _knee_back(px)
     first = np.flatnonzero(back & (np.arange(len(back)) < len(back) // 2))
     for k in ("knee", "ankle", "heel", "toe"):
         r, l = SIDE_IDX["right"][k], SIDE_IDX["left"][k]
