@@ -290,7 +290,7 @@ def _reach(x: np.ndarray, frames: np.ndarray, n: int) -> float:
     return last + max(slope, 0.0) * n
 
 
-def hold_gap(outline_thigh: np.ndarray, landmark_thigh: np.ndarray, hold: np.ndarray, landmark_rest: float,
+def _hold_gap(outline_thigh: np.ndarray, landmark_thigh: np.ndarray, hold: np.ndarray, landmark_rest: float,
              amp: float) -> float:
     """How far the outline's thigh lies behind the landmarks' over a repetition's hold (deg, + = the outline's
     further back): the outline's median less the landmarks' over the hold's seen frames (NaN = not seen).
@@ -438,11 +438,11 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         if why is None and source == "outline":
             # against the named knee point (NaN: not seen, no comparison), the gap the view check weighs
             # (check_view_outline); where they disagree, the other name's knee point may corroborate the outline
-            gap = hold_gap(tbv_ol, tbv_lm, hold, lm_rest, amp)
+            gap = _hold_gap(tbv_ol, tbv_lm, hold, lm_rest, amp)
             gap_max = threshold("movement_outline_landmark_max")
             if abs(gap) > gap_max:
                 extra["outline_landmark_gap_deg"] = round(gap, 1)
-                gap = min(abs(gap), abs(hold_gap(tbv_ol, tbv_other, hold, other_rest, amp)))  # NaN: the named's
+                gap = min(abs(gap), abs(_hold_gap(tbv_ol, tbv_other, hold, other_rest, amp)))  # not seen: the named
             if abs(gap) > gap_max:
                 why = (f"the body outline and the body points put the {side} thigh {abs(gap):.0f} degrees apart at the "
                        "peak of this repetition, so neither was taken: film again in clothes that show the legs, "

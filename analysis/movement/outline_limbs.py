@@ -41,10 +41,11 @@ read the standing thigh 18 to 47 deg back). When the midline is not found or not
 frames, it is taken lower down (0.6-0.95 thigh lengths, below the hand), leaving out the cross-sections wider
 than ``movement_midline_width_max`` times their median, where it lies within ``movement_lower_midline_guide_max``
 of the landmarks' thigh: on the renders of three styles this stood in for the pose model's thigh in 12 clips and
-lay 0.7-2.0 deg from the true thigh at rest, where the pose model's lay 0.5 to 3.9 deg, mostly forward (the held-out mannequin's worst hip-extension peak went from 6.0 short to within 3.3; the
-mesh's, whose rear-edge change reads 1-2 degrees long, were read 2-4 long instead of 0-1 short). Only when that is
-not found either does the landmarks' thigh at rest stand in for it (standing still, the pose model errs by 1 to
-4 deg).
+lay 0.7-2.0 deg from the true thigh at rest, where the pose model's lay 0.5 to 3.9 deg, mostly forward (the
+held-out mannequin's worst hip-extension peak went from 6.0 short to within 3.3; some of the mesh's, whose
+rear-edge change reads 1-2 degrees long there, were read 2-4 long instead of 0-1 short). Only when that is not
+found either does the landmarks' thigh at rest stand in for it (standing still, the pose model errs by 1 to 4
+deg).
 Pure NumPy (point-in-polygon by ray crossing), for outlines of :mod:`vision.contour`.
 """
 

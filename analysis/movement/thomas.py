@@ -12,8 +12,8 @@ to the chest, the tested leg hanging over the edge):
   landmark (``leg_series(..., hip="side")``).
 * ``thigh_above_horizontal`` (deg): the tested thigh above the level of the table, **+ = knee higher than
   the hip** (the thigh does not drop to the table level: short hip flexors, iliopsoas). The level is the table
-  top's edge where it was found in the picture (``table_edge``, :func:`analysis.movement.checks.level_edge_reading`), so that a tilted
-  camera does not tilt the reading; else the picture's horizontal (a level camera and table assumed). With the
+  top's edge where it was found in the picture (``table_edge``,
+  :func:`analysis.movement.checks.level_edge_reading`), so that a tilted camera does not tilt the reading; else the picture's horizontal (a level camera and table assumed). With the
   body outline (tracking with segmentation) the thigh is its midline in the
   outline (:func:`analysis.movement.outline_limbs.thigh_midline_directions`) where that is found in at
   least ``movement_outline_coverage`` of the hold's frames, and not measured where it is not (the landmarks
@@ -78,8 +78,8 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
     outline : ndarray (T, K, 2), optional
         ``PoseSequence.outline``: the thigh's angle from its midline in the outline.
     table_edge : float, optional
-        The table top's edge in the picture (:func:`analysis.movement.checks.level_edge_reading`), degrees, + = rising towards the image
-        right: the thigh's angle is taken against it. None or NaN: against the picture's horizontal.
+        The table top's edge in the picture (:func:`analysis.movement.checks.level_edge_reading`), degrees, + =
+        rising towards the image right: the thigh's angle is taken against it. None or NaN: against the picture's horizontal.
 
     Returns
     -------
