@@ -14,8 +14,9 @@ to the chest, the tested leg hanging over the edge):
   the hip** (the thigh does not drop to the table level: short hip flexors, iliopsoas). The level is the table
   top's edge where it was found in the picture (``table_edge``,
   :func:`analysis.movement.checks.level_edge_reading`), so that a tilted camera does not tilt the reading; else
-  the picture's horizontal (a level camera and table assumed). With the body outline (tracking with segmentation) the thigh is its midline in the
-  outline (:func:`analysis.movement.outline_limbs.thigh_midline_directions`) where that is found in at
+  the picture's horizontal (a level camera and table assumed). With the body outline (tracking with
+  segmentation) the thigh is its midline in the outline
+  (:func:`analysis.movement.outline_limbs.thigh_midline_directions`) where that is found in at
   least ``movement_outline_coverage`` of the hold's frames, and not measured where it is not (the landmarks
   alone then read it up to 21 deg off); without an outline, the hip -> knee landmarks. Each repetition
   names its ``source``.
