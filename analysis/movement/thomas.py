@@ -80,7 +80,8 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         ``PoseSequence.outline``: the thigh's angle from its midline in the outline.
     table_edge : float, optional
         The table top's edge in the picture (:func:`analysis.movement.checks.level_edge_reading`), degrees, + =
-        rising towards the image right: the thigh's angle is taken against it. None or NaN: against the picture's horizontal.
+        rising towards the image right: the thigh's angle is taken against it. None or NaN: against the
+        picture's horizontal.
 
     Returns
     -------
