@@ -168,7 +168,7 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         exchanged = not exchanged
         res = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge)
     if kind in ("hip_extension", "lunge") and scene_level is not None and np.isfinite(scene_level):
-        res["level"] = {"scene_edge_deg": round(float(scene_level), 1)}
+        res["level"] = {"scene_edge_deg": round(float(scene_level), 1) + 0.0}  # no -0.0
     res["kind"] = kind
     res["protocol"] = protocols.protocol(kind)
     res["leg_labels"] = {"frames_swapped": info["label_swaps"], "near_far_exchanged": info["near_far_exchanged"],
