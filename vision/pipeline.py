@@ -258,7 +258,7 @@ def track(
                 if hide is not None:
                     small = small.copy()  # the decoded frame may be shared
                     hide(frame.index, small)
-                res = unturn_result(est.process(turn_frame(small, turn)), turn) if turn else est.process(small)
+                res = unturn_result(est.process(turn_frame(small, turn)), turn)  # turn 0: as it is
                 w, h = frame.size
                 outline = helper.submit(_outline_in_frame, res, small.shape[1] / w) if segmentation else None
                 builder.append(frame.index, frame.timestamp, res, (w, h), outline)

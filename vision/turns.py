@@ -1,9 +1,9 @@
 """Show the pose model a frame turned a quarter, and map what it finds back to the frame.
 
 MediaPipe's person detector and landmark model are made for people upright in the picture. A person lying
-side-on to the camera lies across it, and the model often finds nobody: on rendered prone knee bends of a
-held-out mannequin it found the person lying in 0, 29 and 87 % of the frames, and in 95-100 % of the same
-frames turned a quarter so that the body stood upright in them (``benchmarks/eval_movement.py``). Turning
+side-on to the camera lies across it, and the model often finds nobody: on three rendered prone knee bends of
+a held-out mannequin it found the person lying in 0, 27 and 39 % of the frames, and in 99-100 % of the same
+frames turned a quarter (``benchmarks/eval_movement.py``). Turning
 does not mirror, so the person's left and right stay as they are; the result is mapped back exactly:
 
 * landmarks (normalised x, y; z in units of the frame width): for a clockwise turn, the turned frame's

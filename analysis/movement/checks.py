@@ -456,7 +456,7 @@ def check_camera_level(result: dict, side_view: bool = True) -> Check | None:
                          "picture's horizontal")
         return Check("camera_level", False, a, "deg",
                      f"the room's level lines (floor, wall) run {abs(a):.0f} degrees off level in the picture: the "
-                     f"camera seems tilted, and the thigh's angle, read against the picture's vertical, is off by "
+                     "camera seems tilted, and the thigh's angle, read against the picture's vertical, is off by "
                      "about as much", "set the camera level (a phone upright against something square, or a level "
                      "app), square to your side")
     a = (result.get("level") or {}).get("table_edge_deg")

@@ -36,7 +36,8 @@ STATED_LEG_KINDS = ("hip_extension", "lunge", "thomas", "ely")
 FOOT_POINTS = [SIDE_IDX[s][k] for s in SIDES for k in ("heel", "toe")]  # both legs' heels and toes
 
 __all__ = ["STATED_LEG_KINDS", "consistent_labels", "coherent_feet", "exchange_legs", "swapped_stretches", "moving_leg",
-           "kneeling_knee_labels", "swap_knees_and_feet", "back_knee_depth", "standing_foot_depth", "leg_words", "LEG_PAIRS"]
+           "kneeling_knee_labels", "swap_knees_and_feet", "back_knee_depth", "standing_foot_depth", "leg_words",
+           "LEG_PAIRS"]
 
 
 def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None
