@@ -8,7 +8,9 @@ to the chest, the tested leg hanging over the edge):
   5 % of its largest flexion (:func:`analysis.segmentation.find_repetitions` on its flexion). A second
   hug counts only when the hugged leg was let down in between (its hip flexion back to within
   ``thomas_release_fraction`` of the hug's rise above the resting level): the pose model's reading of a
-  hugged hip can dip by 40 deg and rise again in a steady hold. The hip point is each side's own hip
+  hugged hip can dip by 40 deg and rise again in a steady hold. Nor does one whose thighs were not both let
+  down (the higher of the two, whatever the pose model names them, stayed above that level): the model can
+  give the hugged knee the hanging leg's name for a while. The hip point is each side's own hip
   landmark (``leg_series(..., hip="side")``).
 * ``thigh_above_horizontal`` (deg): the tested thigh above the level of the table, **+ = knee higher than
   the hip** (the thigh does not drop to the table level: short hip flexors, iliopsoas). The level is the table
@@ -110,10 +112,17 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
     res["side"], res["hugged_side"] = side, hug
     reps = find_repetitions(flex[hug], t, threshold("thomas_min_hug"), side=side, min_gap_s=1.5)
     # a new hug starts only after the leg was let down again: a dip of the hugged hip's landmarks in the hold
-    # that stays well above the hanging level is the same hug (the pose model's reading wobbles there)
+    # that stays well above the hanging level is the same hug (the pose model's reading wobbles there), and so
+    # is one while the other name's thigh is up: a knee let down leaves both thighs low, whatever their names (a
+    # held-out render's one hold read as two when the model gave the hugged knee the hanging leg's name for a
+    # while)
     release = threshold("thomas_release_fraction")
+    top = np.fmax(flex["left"], flex["right"])
     for k in range(len(reps) - 1, 0, -1):
-        if reps[k].rest_value > min(r.rest_value for r in reps[:k]) + release * reps[k - 1].amplitude:
+        let_down = min(r.rest_value for r in reps[:k]) + release * reps[k - 1].amplitude
+        with quiet():
+            dip = float(np.nanmin(top[reps[k - 1].peak:reps[k].peak + 1]))
+        if reps[k].rest_value > let_down or dip > let_down:
             del reps[k]
     for j, r in enumerate(reps, 1):
         r.index = j
