@@ -506,6 +506,23 @@ def test_a_thomas_knee_the_outline_does_not_confirm_is_not_measured(thomas_clip)
     assert res["thigh_source"] == "unconfirmed"
 
 
+def test_a_thomas_knee_is_not_given_against_a_thigh_the_outline_did_not_show(thomas_clip, monkeypatch):
+    """Both readings of the knee's bend take the hip -> knee points as the thigh, so the outline's lower leg cannot
+    catch a thigh read wrong: a held-out mannequin's hanging thigh points lay 15 degrees high, the outline did not
+    show the thigh, and both readings put the knee 9 degrees more bent. Where the outline did not show the thigh
+    (here: its search made to find nothing), the knee is not given either; before, it was."""
+    import analysis.movement.thomas as thomas_module
+
+    _, a, outline = thomas_clip
+    assert _knee(_run("thomas", a, outline=outline, checks=False))["value"] is not None
+    monkeypatch.setattr(thomas_module, "thigh_midline_directions",
+                        lambda ol, hip, knee, length, frames: np.full((len(frames), 2), np.nan))
+    res = _run("thomas", a, outline=outline, checks=False)
+    assert res["thigh_source"] == "unconfirmed"
+    m = _knee(res)
+    assert m["value"] is None and "did not show the left hanging thigh" in m["reason"]
+
+
 @pytest.fixture(scope="module")
 def ely_clip():
     """A right prone knee bend to 120 degrees, seen from the right side, with its landmarks and rendered outlines."""

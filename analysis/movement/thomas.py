@@ -25,8 +25,10 @@ to the chest, the tested leg hanging over the edge):
 * ``knee_flexion`` (deg): 180 minus the hip-knee-ankle angle of the tested leg, **0 = straight**; under
   about 80 (clinical) or 67 (research cut-off) suggests a short rectus femoris (norms file). With the body
   outline it is given only where the outline's hanging lower leg confirms it within
-  ``thomas_knee_outline_max`` (:func:`outline_knee_flexion`); otherwise it is not measured, with the reason
-  (a knee read short would call a normal rectus femoris short).
+  ``thomas_knee_outline_max`` (:func:`outline_knee_flexion`) and the outline showed the thigh (both readings
+  take the hip -> knee points as the thigh: a held-out render's thigh points 15 deg high read the knee 9 deg
+  more bent in both); otherwise it is not measured, with the reason (a knee read short would call a normal
+  rectus femoris short).
 * ``pelvis_moved`` flag: during the hold, the trunk line (shoulder -> hip midpoints) turned by more than
   ``thomas_pelvis_max_rotation`` degrees, or the hip midpoint rose by more than ``thomas_pelvis_max_rise``
   % of the trunk length. Published work finds the test unreliable unless the pelvis is held still
@@ -162,7 +164,12 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
                                         "leg nearest the camera, in clothes that stand out from the table")
         knee_why, ol_knee = unseen, outline_knee_flexion(outline, p, side, knee_seen, ser[side]["knee_flexion"])
         if outline is not None and np.isfinite(knee):
-            if not np.isfinite(ol_knee):
+            if source == "unconfirmed":  # both readings of the knee bend take the hip -> knee points as the thigh
+                knee, knee_why = np.nan, (f"the body outline did not show the {side} hanging thigh through the hold, "
+                                          "and the knee's bend is read against the thigh, so it could not be "
+                                          "confirmed: film the hanging leg nearest the camera, in clothes that "
+                                          "stand out from the table")
+            elif not np.isfinite(ol_knee):
                 knee, knee_why = np.nan, (f"the body outline did not show the {side} hanging lower leg through the "
                                           "hold, so the knee's bend read from the body points could not be confirmed: "
                                           "film the hanging leg nearest the camera, in clothes that stand out from "
