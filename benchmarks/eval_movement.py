@@ -294,7 +294,7 @@ def _cases(style: str, quick: bool) -> list[dict]:
     ``steps`` for walking."""
     from vision.synthetic import capsule as cs
     from vision.synthetic import mannequin as mq
-    from vision.synthetic.activities import activity_clip
+    from vision.synthetic.activities import activity_clip, walked_into
     from vision.synthetic.body import APPEARANCES, BODIES
     from vision.synthetic.camera import Imaging
     from vision.synthetic.movements import (hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, standing,
@@ -378,6 +378,12 @@ def _cases(style: str, quick: bool) -> list[dict]:
         dict(name="leg_lifted_forward_as_hip_extension", kind="hip_extension", refused_by=["movement"],
              make=lambda: dress(hip_extension("leg_lifted_forward", reps=2, extension_deg=-60.0, compensation=0.0,
                                               imaging=im, seed=18))),
+        # a person filming themselves walks to their place first, and may walk away after (session 15)
+        dict(name="hipext_walked_in", kind="hip_extension", reps=2, leg="right",
+             make=lambda: dress(walked_into(hip_extension("hipext_walked_in", reps=2, extension_deg=16.0, imaging=im,
+                                                          seed=41), 2.0, 1.5), camera_height=1.0)),
+        dict(name="lunge_walked_in", kind="lunge", reps=1, leg="left",
+             make=lambda: dress(walked_into(kneeling_lunge("lunge_walked_in", imaging=im, seed=42), 2.0))),
         dict(name="standing_still_as_hip_extension", kind="hip_extension", refused_by=["movement"],
              make=lambda: dress(standing("standing_still", duration=4.0, imaging=im, seed=19))),
         dict(name="lunge_as_hip_extension", kind="hip_extension", refused_by=["activity"],

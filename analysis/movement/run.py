@@ -17,6 +17,7 @@ from analysis.gates import rank_checks
 from analysis.movement.checks import check_clip, failed_blocking, lying_face, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
+from analysis.movement.in_place import IN_PLACE_KINDS, in_place_span, shift_frames
 from analysis.movement.legs import (STATED_LEG_KINDS, back_knee_depth, consistent_labels, exchange_legs,
                                     kneeling_knee_labels, leg_words, standing_foot_depth)
 from analysis.movement.series import SIDE_IDX, SIDES, near_side_lying, near_side_of, resolve_facing
@@ -24,6 +25,7 @@ from analysis.movement.sit_to_stand import sit_to_stand_test
 from analysis.movement.thomas import thomas_front_test, thomas_test
 from analysis.movement.walk import walk_test
 from analysis.norms import threshold
+from analysis.quality import Check
 
 KINDS = ("hip_extension", "lunge", "sit_to_stand", "thomas", "thomas_front", "ely", "walk")
 SYNONYMS = {"run": "walk", "running": "walk", "walking": "walk", "kneeling_lunge": "lunge",
@@ -65,10 +67,30 @@ def near_side(kind: str, raw: np.ndarray, vis: np.ndarray, world, fc: int) -> st
     return near_side_lying(raw, face_up=face == "up")
 
 
+def _in_place(span: tuple[int, int], kind: str, t: np.ndarray, raw: np.ndarray, vis: np.ndarray, **kw) -> dict:
+    """:func:`run_movement_test` on the frames ``span`` where the person stayed in place, put back on the whole
+    clip's timeline, with what was left out."""
+    a, b = span
+    n = len(t)
+    for k in ("outline", "world", "landmarks", "image_size", "facing"):
+        v = kw[k]
+        if v is not None and np.ndim(v) >= 1 and len(v) == n:
+            kw[k] = np.asarray(v)[a:b]
+    res = shift_frames(run_movement_test(kind, t[a:b], raw[a:b], vis[a:b], in_place=False, **kw), a, n)
+    before, after = float(t[a] - t[0]), float(t[-1] - t[b - 1])
+    parts = ([f"the first {before:.1f} s (walking into place)"] if a > 0 else []) + \
+        ([f"the last {after:.1f} s (walking away)"] if b < n else [])
+    res["in_place"] = {"first_frame": a, "last_frame": b - 1, "from_s": round(float(t[a]), 3),
+                       "to_s": round(float(t[b - 1]), 3), "left_out_s": round(before + after, 2)}
+    res["checks"].insert(0, Check("in_place", True, round(before + after, 2), "s",
+                                  " and ".join(parts) + " were left out: the test is done in place").to_dict())
+    return res
+
+
 def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None, world=None, landmarks=None,
                       image_size=None, side: str | None = None, leg: str | None = None, facing=None,
                       table_edge: float | None = None, scene_level: float | None = None,
-                      checks: bool = True) -> dict:
+                      checks: bool = True, in_place: bool = True) -> dict:
     """Run one movement test on a landmark track and return a JSON-ready dict.
 
     Parameters
@@ -123,6 +145,11 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     checks : bool
         Run the gates (:mod:`analysis.movement.checks`); False only for comparing analyses of the
         same landmarks (e.g. the renderer's true landmarks).
+    in_place : bool
+        For the hip extension and the lunge (done in place): leave out walking into place before the test and
+        away after it (:func:`analysis.movement.in_place.in_place_span`); the result's frame numbers still count
+        from the clip's first frame, ``in_place`` says what was left out, and a passed ``in_place`` check says
+        so in words.
 
     Returns
     -------
@@ -140,6 +167,11 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     t = np.asarray(timestamps, dtype=np.float64)
     raw = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
+    span = in_place_span(t, raw) if in_place and kind in IN_PLACE_KINDS else None
+    if span is not None:
+        return _in_place(span, kind, t, raw, vis, outline=outline, world=world, landmarks=landmarks,
+                         image_size=image_size, side=side, leg=leg, facing=facing, table_edge=table_edge,
+                         scene_level=scene_level, checks=checks)
     fc = 0 if kind in LYING else resolve_facing(raw, vis, world, facing)
     near = near_side(kind, raw, vis, world, fc)
     # lying, the near leg may be the hidden one (a knee hugged to the chest): no near/far exchange then

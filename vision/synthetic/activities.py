@@ -187,3 +187,20 @@ def clip_landmarks(clip: Clip) -> dict[str, np.ndarray]:
     return {"pixels": np.array(pixels), "world": np.array(world), "visibility": np.ones((n, 33)),
             "image_size": np.tile([cam.width, cam.height_px], (n, 1)).astype(float),
             "timestamps": np.arange(n) / clip.fps}
+
+
+def walked_into(clip: Clip, seconds: float = 2.0, away_s: float = 0.0) -> Clip:
+    """``clip`` (a test done in place, standing) with the person walking into place before it, at 1.2 m/s along
+    their forward direction from ``seconds`` away, and (``away_s`` > 0) walking on and away after it, as a
+    person filming themselves does. The walking frames carry the label ``"walking"`` and the clip's own frames
+    keep theirs (the truth of the test is unchanged; its frames come ``seconds`` later)."""
+    first, last = clip.frames[0], clip.frames[-1]
+    n_in, n_out = int(round(seconds * clip.fps)), int(round(away_s * clip.fps))
+    walk_in = [activity_spec("walking", first.body, first.appearance, phase=i / clip.fps,
+                             x=-1.2 * (seconds - i / clip.fps)) for i in range(n_in)]
+    walk_out = [activity_spec("walking", last.body, last.appearance, phase=i / clip.fps, x=1.2 * (i + 1) / clip.fps)
+                for i in range(n_out)]
+    return Clip(f"{clip.name}_walked_in", clip.description + f" Walking into place for {seconds:.1f} s first"
+                + (f", and away for {away_s:.1f} s after." if n_out else "."), clip.fps,
+                walk_in + list(clip.frames) + walk_out, clip.shot, clip.seed, dict(clip.notes, walked_in=seconds,
+                                                                                   walked_away=away_s))

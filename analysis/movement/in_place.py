@@ -1,0 +1,125 @@
+"""The part of a clip where a test done in place was done: walking into place and away is left out.
+
+A person filming themselves starts the camera, walks to their place and only then does the test (and may walk
+back to stop it). The hip extension and the lunge are done in place, so the walk was read as the test's start
+posture and the whole clip was refused ("you seem to be walking at the start"). Here the frames before the
+person arrived and after they left are found from where the body is in the picture, without the pose model's
+left/right names:
+
+* the hip midpoint's horizontal place, in thigh lengths (:func:`analysis.movement.series.thigh_length`), its
+  running median over :data:`MEDIAN_S`;
+* the **in-place stretch** is the longest run of frames whose hip midpoint stays within
+  ``movement_in_place_travel_max`` thigh lengths (its range; the frames without a person do not break it);
+* its ends while the hip midpoint still moved faster than ``movement_in_place_speed_max`` thigh lengths a second
+  (the last step into place, the first step away), and ``movement_in_place_settle`` seconds after arriving and
+  before leaving, are left out too;
+* it is taken when it is shorter than the clip, lasts ``movement_in_place_min`` seconds or longer, and the body
+  travelled across the picture, by more than ``movement_in_place_travel_max``, in the frames left out before it
+  or after it. Otherwise the whole clip is kept (walking past the camera never stays in place long enough, and
+  walking filmed by a camera that follows the person never travels: either is refused by the activity check as
+  before).
+
+The test then runs on that stretch (:func:`analysis.movement.run.run_movement_test`), and its frame numbers are
+put back on the whole clip's timeline (:func:`shift_frames`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analysis.movement.series import midpoint, thigh_length
+from analysis.norms import threshold
+from analysis.quality import quiet
+
+__all__ = ["IN_PLACE_KINDS", "in_place_span", "shift_frames"]
+
+IN_PLACE_KINDS = ("hip_extension", "lunge")
+"""Tests done standing or kneeling in one place (the sit-to-stand moves the hip forward as it rises; the lying
+tests are not walked into)."""
+
+MEDIAN_S = 0.4
+"""Seconds over which the hip midpoint's place is taken as its running median (a glitch of a frame or two is not
+travel; a walking step lasts about 0.5 s)."""
+
+FRAME_KEYS = ("start", "peak", "end", "hold_start", "hold_end")
+"""The frame numbers of a repetition's ``phases``."""
+
+
+def in_place_span(timestamps, pixels) -> tuple[int, int] | None:
+    """The frames ``[a, b)`` of the clip where the person stayed in place, when walking into place or away was
+    left out of them; None when the whole clip is kept (see the module docstring).
+
+    Parameters
+    ----------
+    timestamps : ndarray (T,)
+        Seconds.
+    pixels : ndarray (T, 33, 2)
+        Landmark pixels (NaN where no person was found).
+    """
+    t = np.asarray(timestamps, dtype=np.float64)
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    n = len(t)
+    L = thigh_length(p)
+    if n < 3 or not np.isfinite(L) or L <= 0:
+        return None
+    x = _running_median(midpoint(p, "hip")[:, 0] / L, t, MEDIAN_S)
+    if np.isfinite(x).sum() < 3:
+        return None
+    travel = threshold("movement_in_place_travel_max")
+    best, a0, b0 = 0, 0, n
+    for a in range(n):
+        if not np.isfinite(x[a]):
+            continue
+        rng = np.fmax.accumulate(x[a:]) - np.fmin.accumulate(x[a:])  # NaN frames keep the range as it was
+        b = a + int(np.argmax(rng > travel)) if (rng > travel).any() else n
+        if b - a > best:
+            best, a0, b0 = b - a, a, b
+        if b == n:
+            break  # every later start ends at the clip's end too, and is shorter
+    while b0 > a0 and not np.isfinite(x[b0 - 1]):
+        b0 -= 1
+    # the stretch's ends while the body still moved at walking pace (the last step into place, the first away),
+    # and a moment to settle, are left out too
+    with quiet():
+        fast = np.abs(np.gradient(x, t)) > threshold("movement_in_place_speed_max")
+    mid = (a0 + b0) // 2
+    settle = threshold("movement_in_place_settle")
+    if a0 > 0 and fast[a0:mid].any():
+        arrived = t[a0 + int(np.flatnonzero(fast[a0:mid])[-1])]
+        a0 = int(np.searchsorted(t, arrived + settle))
+    if b0 < n and fast[mid:b0].any():
+        left = t[mid + int(np.flatnonzero(fast[mid:b0])[0])]
+        b0 = int(np.searchsorted(t, left - settle))
+    if (a0, b0) == (0, n) or b0 - a0 < 2 or t[b0 - 1] - t[a0] < threshold("movement_in_place_min"):
+        return None
+    with quiet():
+        moved = [np.nanmax(x[s]) - np.nanmin(x[s]) if np.isfinite(x[s]).any() else 0.0
+                 for s in (slice(0, a0 + 1), slice(b0 - 1, n))]
+    return (a0, b0) if max(moved) > travel else None
+
+
+def _running_median(x: np.ndarray, t: np.ndarray, seconds: float) -> np.ndarray:
+    """``x`` with each value replaced by the median of the seen values within ``seconds / 2`` of it (NaN where none
+    was seen): a frame or two where the pose model jumped to something else does not look like travel."""
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    h = int(round(seconds / 2 / dt)) if dt > 0 else 0
+    if h < 1:
+        return x
+    w = np.lib.stride_tricks.sliding_window_view(np.pad(x, h, constant_values=np.nan), 2 * h + 1)
+    with quiet():
+        return np.nanmedian(w, axis=1)
+
+
+def shift_frames(result: dict, offset: int, n_frames: int) -> dict:
+    """Put a result computed on frames ``offset ..`` of a clip back on the whole clip's timeline of ``n_frames``:
+    its repetitions' frame numbers moved by ``offset``, its per-frame ``phases`` labels padded with
+    ``"left out"``. In place; returns ``result``."""
+    for rep in result.get("repetitions") or []:
+        ph = rep.get("phases") or {}
+        for k in FRAME_KEYS:
+            if isinstance(ph.get(k), (int, np.integer)):
+                ph[k] = int(ph[k]) + offset
+    labels = result.get("phases")
+    if isinstance(labels, list):
+        result["phases"] = ["left out"] * offset + labels + ["left out"] * (n_frames - offset - len(labels))
+    return result

@@ -1,0 +1,80 @@
+"""Walking into place before a test done in place, and away after it, is left out (analysis.movement.in_place)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis.movement.run import run_movement_test
+from vision.synthetic.activities import activity_clip, clip_landmarks, walked_into
+from vision.synthetic.movements import hip_extension, kneeling_lunge
+
+
+def _run(kind: str, a: dict, **kw) -> dict:
+    return run_movement_test(kind, a["timestamps"], a["pixels"], a["visibility"], world=a["world"],
+                             image_size=a["image_size"], **kw)
+
+
+@pytest.mark.parametrize("away_s", [0.0, 2.0])
+def test_walking_into_place_and_away_is_left_out_of_a_hip_extension(away_s):
+    """A person filming themselves walks to their place first (and may walk away after): the whole clip was
+    refused ("you seem to be walking at the start"). Now the walking is left out, said so, and the test is
+    measured, its frame numbers still counting from the clip's first frame."""
+    clip = walked_into(hip_extension("h", reps=2, extension_deg=18.0), 2.0, away_s)
+    a = clip_landmarks(clip)
+    before = _run("hip_extension", a, in_place=False)
+    assert not before["ok"] and any(c["name"] == "activity" and not c["passed"] for c in before["checks"])
+    res = _run("hip_extension", a)
+    assert res["ok"], [c["reason"] for c in res["checks"] if not c["passed"]]
+    assert len(res["repetitions"]) == 2 and res["side"] == "right"
+    for rep in res["repetitions"]:
+        assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(18.0, abs=1.5)
+        assert clip.frames[rep["phases"]["peak"]].label == f"rep {rep['repetition']}"  # the whole clip's frames
+    (note,) = [c for c in res["checks"] if c["name"] == "in_place"]
+    assert note["passed"] and "walking into place" in note["reason"]
+    assert ("walking away" in note["reason"]) is (away_s > 0)
+    assert res["in_place"]["first_frame"] >= 30 and len(res["phases"]) == len(clip.frames)
+    assert res["phases"][0] == "left out"
+
+
+def test_a_lunge_walked_into_is_measured_from_the_half_kneel():
+    clip = walked_into(kneeling_lunge("l"), 2.0)
+    res = _run("lunge", clip_landmarks(clip))
+    assert res["ok"] and res["in_place"]["first_frame"] >= 30
+    assert [r["repetition"] for r in res["repetitions"]] == [1]
+
+
+@pytest.mark.parametrize("name", ["walking", "running"])
+def test_walking_past_the_camera_is_still_refused(name):
+    """Walking the whole clip never stays in place long enough to be a test: nothing is left out, and the
+    activity check refuses it as before."""
+    res = _run("hip_extension", clip_landmarks(activity_clip(name, seconds=6.0, fps=15.0, travel=True)))
+    assert not res["ok"] and "in_place" not in res
+    assert any(c["name"] == "activity" and not c["passed"] for c in res["checks"])
+
+
+def test_a_test_done_in_place_throughout_is_left_whole():
+    """Nothing is left out of a test done in place throughout, nor for two frames where the pose model jumped to
+    something else across the picture (not travel: the place is a running median)."""
+    a = clip_landmarks(hip_extension("h", reps=2, extension_deg=18.0))
+    res = _run("hip_extension", a)
+    assert res["ok"] and "in_place" not in res and not any(c["name"] == "in_place" for c in res["checks"])
+    a = clip_landmarks(hip_extension("h", reps=3, extension_deg=18.0))
+    jumped = dict(a, pixels=a["pixels"].copy())
+    jumped["pixels"][80:82, :, 0] += 300.0
+    res = _run("hip_extension", jumped)
+    assert "in_place" not in res and len(res["repetitions"]) == 3
+
+
+def test_a_walked_in_hip_extension_is_measured_end_to_end(tmp_path):
+    """Rendered (the real pose model, real video decoding): walking in, then two repetitions of 18 degrees."""
+    from capture.analyze import analyze_file
+    from vision.synthetic.media_io import write_clip
+
+    path = tmp_path / "walked_in.mp4"
+    write_clip(path, walked_into(hip_extension("h", reps=2, extension_deg=18.0, seed=5), 2.0))
+    res = analyze_file(path, tmp_path / "out", annotate=False, test="hip_extension").assessment
+    assert res["ok"], [c["reason"] for c in res["checks"] if not c["passed"]]
+    assert len(res["repetitions"]) == 2 and np.isfinite(res["in_place"]["from_s"])
+    for rep in res["repetitions"]:
+        assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(18.0, abs=4.0)
