@@ -7,6 +7,7 @@ One module per test, the shared parts beside them; :func:`run_movement_test` is 
   tested leg as the person states it, for :data:`STATED_LEG_KINDS`).
 * :mod:`.series` - the shared per-frame series (landmark cleaning, leg and trunk angles, the lumbar
   outline angle, facing), reading values and building Metrics over repetitions; sign conventions.
+* :mod:`.in_place` - the part of a clip done in place (walking into place and away left out).
 * :mod:`.legs` - leg identity: consistent left/right labels, near and far leg, the leg that moved.
 * :mod:`.outline_limbs` - the moving thigh from the body outline where the knee landmark is unsure.
 * :mod:`.checks` - the gates (view, whole body, start posture and activity, face up/down, movement) and
