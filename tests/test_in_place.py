@@ -7,7 +7,7 @@ import pytest
 
 from analysis.movement.run import run_movement_test
 from vision.synthetic.activities import activity_clip, clip_landmarks, walked_into
-from vision.synthetic.movements import hip_extension, kneeling_lunge
+from vision.synthetic.movements import hip_extension, kneeling_lunge, prone_knee_bend, thomas_test
 
 
 def _run(kind: str, a: dict, **kw) -> dict:
@@ -33,6 +33,8 @@ def test_walking_into_place_and_away_is_left_out_of_a_hip_extension(away_s):
     (note,) = [c for c in res["checks"] if c["name"] == "in_place"]
     assert note["passed"] and "walking into place" in note["reason"]
     assert ("walking away" in note["reason"]) is (away_s > 0)
+    (length,) = [c for c in res["checks"] if c["name"] == "clip"]
+    assert length["reason"].startswith(f"a clip of {a['timestamps'][-1]:.1f} s") and "of it measured" in length["reason"]
     assert res["in_place"]["first_frame"] >= 30 and len(res["phases"]) == len(clip.frames)
     assert res["phases"][0] == "left out"
 
@@ -42,6 +44,22 @@ def test_a_lunge_walked_into_is_measured_from_the_half_kneel():
     res = _run("lunge", clip_landmarks(clip))
     assert res["ok"] and res["in_place"]["first_frame"] >= 30
     assert [r["repetition"] for r in res["repetitions"]] == [1]
+
+
+@pytest.mark.parametrize("kind", ["thomas", "ely"])
+def test_the_time_before_lying_down_and_after_getting_up_is_left_out(kind):
+    """Walking to the table was counted as hug-and-holds of the Thomas test (a swinging thigh bends the hip as a
+    hug does): 4 s of walking before a Thomas test and 2 s after it made four holds of one.
+    Now only the part done lying is measured, and the note says what was left out."""
+    clip = walked_into(thomas_test("t") if kind == "thomas" else prone_knee_bend("e"), 4.0, 2.0)
+    a = clip_landmarks(clip)
+    if kind == "thomas":
+        assert len(_run(kind, a, in_place=False)["repetitions"]) > 1  # before: walking counted as holds
+    res = _run(kind, a)
+    assert len(res["repetitions"]) == 1 and res["in_place"]["first_frame"] >= 60
+    (note,) = [c for c in res["checks"] if c["name"] == "in_place"]
+    assert "before lying down" in note["reason"] and "after getting up" in note["reason"]
+    assert clip.frames[res["repetitions"][0]["phases"]["peak"]].label != "walking"
 
 
 @pytest.mark.parametrize("name", ["walking", "running"])

@@ -19,6 +19,14 @@ left/right names:
   walking filmed by a camera that follows the person never travels: either is refused by the activity check as
   before).
 
+The tests done lying (the Thomas test from the side, the prone knee bend) are trimmed the same way to the part
+done lying (:func:`lying_span`): the longest run of frames whose trunk line (hip -> shoulder midpoints, its running
+median) lies within ``movement_lying_trunk_max`` degrees of the horizontal, taken when it lasts
+``movement_in_place_min`` seconds or longer and the trunk stood upright (beyond ``movement_upright_trunk_min``) in
+the frames left out, ``movement_in_place_settle`` seconds after lying down and before getting up left out too.
+Before, walking to the table was counted as "hug-and-holds" of the Thomas test (a swinging thigh bends the hip as a
+hug does), and a test passed with three holds for one.
+
 The test then runs on that stretch (:func:`analysis.movement.run.run_movement_test`), and its frame numbers are
 put back on the whole clip's timeline (:func:`shift_frames`).
 """
@@ -27,15 +35,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis import geometry as geo
+from analysis.filtering import true_runs
 from analysis.movement.series import midpoint, thigh_length
 from analysis.norms import threshold
 from analysis.quality import quiet
 
-__all__ = ["IN_PLACE_KINDS", "in_place_span", "shift_frames"]
+__all__ = ["IN_PLACE_KINDS", "LYING_KINDS", "in_place_span", "lying_span", "shift_frames"]
 
 IN_PLACE_KINDS = ("hip_extension", "lunge")
-"""Tests done standing or kneeling in one place (the sit-to-stand moves the hip forward as it rises; the lying
-tests are not walked into)."""
+"""Tests done standing or kneeling in one place (the sit-to-stand moves the hip forward as it rises)."""
+
+LYING_KINDS = ("thomas", "ely")
+"""Tests done lying, filmed from the side (the front-view Thomas test sees the trunk end-on)."""
 
 MEDIAN_S = 0.4
 """Seconds over which the hip midpoint's place is taken as its running median (a glitch of a frame or two is not
@@ -96,6 +108,44 @@ def in_place_span(timestamps, pixels) -> tuple[int, int] | None:
         moved = [np.nanmax(x[s]) - np.nanmin(x[s]) if np.isfinite(x[s]).any() else 0.0
                  for s in (slice(0, a0 + 1), slice(b0 - 1, n))]
     return (a0, b0) if max(moved) > travel else None
+
+
+def lying_span(timestamps, pixels) -> tuple[int, int] | None:
+    """The frames ``[a, b)`` of the clip where the person lay, when the time before lying down or after getting
+    up was left out of them; None when the whole clip is kept (see the module docstring).
+
+    Parameters
+    ----------
+    timestamps : ndarray (T,)
+        Seconds.
+    pixels : ndarray (T, 33, 2)
+        Landmark pixels (NaN where no person was found).
+    """
+    t = np.asarray(timestamps, dtype=np.float64)
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    n = len(t)
+    with quiet():
+        inc = np.abs(geo.inclination_to_vertical(midpoint(p, "hip"), midpoint(p, "shoulder")))
+        flat = 90.0 - _running_median(np.minimum(inc, 180.0 - inc), t, MEDIAN_S)  # 0 = lying, 90 = upright
+    if n < 3 or np.isfinite(flat).sum() < 3:
+        return None
+    lying = flat <= threshold("movement_lying_trunk_max")
+    best, a0, b0 = 0, 0, 0
+    for a, b in true_runs(lying | ~np.isfinite(flat)):
+        if np.isfinite(flat[a:b]).any() and lying[a:b].any() and b - a > best:
+            best, a0, b0 = b - a, a, b
+    while b0 > a0 and not lying[a0]:
+        a0 += 1
+    while b0 > a0 and not lying[b0 - 1]:
+        b0 -= 1
+    settle = threshold("movement_in_place_settle")
+    a = int(np.searchsorted(t, t[a0] + settle)) if a0 > 0 else a0
+    b = int(np.searchsorted(t, t[b0 - 1] - settle)) if b0 < n else b0
+    if b - a < 2 or (a, b) == (0, n) or t[b - 1] - t[a] < threshold("movement_in_place_min"):
+        return None
+    with quiet():
+        upright = [np.nanmax(flat[s]) if np.isfinite(flat[s]).any() else 0.0 for s in (slice(0, a0), slice(b0, n))]
+    return (a, b) if max(upright) >= threshold("movement_upright_trunk_min") else None
 
 
 def _running_median(x: np.ndarray, t: np.ndarray, seconds: float) -> np.ndarray:

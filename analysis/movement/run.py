@@ -17,7 +17,7 @@ from analysis.gates import rank_checks
 from analysis.movement.checks import check_clip, failed_blocking, lying_face, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
-from analysis.movement.in_place import IN_PLACE_KINDS, in_place_span, shift_frames
+from analysis.movement.in_place import IN_PLACE_KINDS, LYING_KINDS, in_place_span, lying_span, shift_frames
 from analysis.movement.legs import (STATED_LEG_KINDS, back_knee_depth, consistent_labels, exchange_legs,
                                     kneeling_knee_labels, leg_words, standing_foot_depth)
 from analysis.movement.series import SIDE_IDX, SIDES, near_side_lying, near_side_of, resolve_facing
@@ -78,12 +78,18 @@ def _in_place(span: tuple[int, int], kind: str, t: np.ndarray, raw: np.ndarray, 
             kw[k] = np.asarray(v)[a:b]
     res = shift_frames(run_movement_test(kind, t[a:b], raw[a:b], vis[a:b], in_place=False, **kw), a, n)
     before, after = float(t[a] - t[0]), float(t[-1] - t[b - 1])
-    parts = ([f"the first {before:.1f} s (walking into place)"] if a > 0 else []) + \
-        ([f"the last {after:.1f} s (walking away)"] if b < n else [])
+    lying = kind in LYING_KINDS
+    parts = ([f"the first {before:.1f} s ({'before lying down' if lying else 'walking into place'})"] if a > 0
+             else []) + ([f"the last {after:.1f} s ({'after getting up' if lying else 'walking away'})"] if b < n
+                         else [])
     res["in_place"] = {"first_frame": a, "last_frame": b - 1, "from_s": round(float(t[a]), 3),
                        "to_s": round(float(t[b - 1]), 3), "left_out_s": round(before + after, 2)}
+    for c in res["checks"]:
+        if c["name"] == "clip" and c["passed"]:  # the clip as filmed, not only its measured part
+            c["reason"] = f"a clip of {t[-1] - t[0]:.1f} s, {t[b - 1] - t[a]:.1f} s of it measured"
     res["checks"].insert(0, Check("in_place", True, round(before + after, 2), "s",
-                                  " and ".join(parts) + " were left out: the test is done in place").to_dict())
+                                  " and ".join(parts) + " were left out: the test is done "
+                                  + ("lying" if lying else "in place")).to_dict())
     return res
 
 
@@ -147,9 +153,10 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         same landmarks (e.g. the renderer's true landmarks).
     in_place : bool
         For the hip extension and the lunge (done in place): leave out walking into place before the test and
-        away after it (:func:`analysis.movement.in_place.in_place_span`); the result's frame numbers still count
-        from the clip's first frame, ``in_place`` says what was left out, and a passed ``in_place`` check says
-        so in words.
+        away after it (:func:`analysis.movement.in_place.in_place_span`); for the Thomas test and the prone knee
+        bend, the time before lying down and after getting up (:func:`analysis.movement.in_place.lying_span`).
+        The result's frame numbers still count from the clip's first frame, ``in_place`` says what was left
+        out, and a passed ``in_place`` check says so in words.
 
     Returns
     -------
@@ -167,7 +174,8 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     t = np.asarray(timestamps, dtype=np.float64)
     raw = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
-    span = in_place_span(t, raw) if in_place and kind in IN_PLACE_KINDS else None
+    span = None if not in_place else in_place_span(t, raw) if kind in IN_PLACE_KINDS else \
+        lying_span(t, raw) if kind in LYING_KINDS else None
     if span is not None:
         return _in_place(span, kind, t, raw, vis, outline=outline, world=world, landmarks=landmarks,
                          image_size=image_size, side=side, leg=leg, facing=facing, table_edge=table_edge,
