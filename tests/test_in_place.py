@@ -7,7 +7,7 @@ import pytest
 
 from analysis.movement.run import run_movement_test
 from vision.synthetic.activities import activity_clip, clip_landmarks, walked_into
-from vision.synthetic.movements import hip_extension, kneeling_lunge, prone_knee_bend, thomas_test
+from vision.synthetic.movements import hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, thomas_test
 
 
 def _run(kind: str, a: dict, **kw) -> dict:
@@ -34,7 +34,8 @@ def test_walking_into_place_and_away_is_left_out_of_a_hip_extension(away_s):
     assert note["passed"] and "walking into place" in note["reason"]
     assert ("walking away" in note["reason"]) is (away_s > 0)
     (length,) = [c for c in res["checks"] if c["name"] == "clip"]
-    assert length["reason"].startswith(f"a clip of {a['timestamps'][-1]:.1f} s") and "of it measured" in length["reason"]
+    assert length["reason"].startswith(f"a clip of {a['timestamps'][-1]:.1f} s")
+    assert "of it measured" in length["reason"]
     assert res["in_place"]["first_frame"] >= 30 and len(res["phases"]) == len(clip.frames)
     assert res["phases"][0] == "left out"
 
@@ -44,6 +45,21 @@ def test_a_lunge_walked_into_is_measured_from_the_half_kneel():
     res = _run("lunge", clip_landmarks(clip))
     assert res["ok"] and res["in_place"]["first_frame"] >= 30
     assert [r["repetition"] for r in res["repetitions"]] == [1]
+
+
+def test_a_sit_to_stand_walked_into_and_away_from_is_measured():
+    """Walking in before sitting down was refused as running at the start; now left out, with the same values as
+    the clip without it, and the moment of standing up (the app's key frame) on the whole clip's timeline."""
+    plain = sit_to_stand("s")
+    clip = walked_into(plain, 2.0, 1.5)
+    a = clip_landmarks(clip)
+    assert not _run("sit_to_stand", a, in_place=False)["ok"]
+    res, ref = _run("sit_to_stand", a), _run("sit_to_stand", clip_landmarks(plain))
+    assert res["ok"] and len(res["repetitions"]) == 1 and res["in_place"]["first_frame"] >= 30
+    m, m0 = res["repetitions"][0]["metrics"], ref["repetitions"][0]["metrics"]
+    assert m["hip_extension_at_stand"]["value"] == pytest.approx(m0["hip_extension_at_stand"]["value"], abs=0.5)
+    stand, stand0 = res["repetitions"][0]["events"]["stand"], ref["repetitions"][0]["events"]["stand"]
+    assert stand == stand0 + 30 and clip.frames[stand].label == plain.frames[stand0].label
 
 
 @pytest.mark.parametrize("kind", ["thomas", "ely"])

@@ -1,10 +1,10 @@
 """The part of a clip where a test done in place was done: walking into place and away is left out.
 
 A person filming themselves starts the camera, walks to their place and only then does the test (and may walk
-back to stop it). The hip extension and the lunge are done in place, so the walk was read as the test's start
-posture and the whole clip was refused ("you seem to be walking at the start"). Here the frames before the
-person arrived and after they left are found from where the body is in the picture, without the pose model's
-left/right names:
+back to stop it). The hip extension, the lunge and the sit-to-stand are done in place, so the walk was read as the
+test's start posture and the whole clip was refused ("you seem to be walking at the start"). Here the frames
+before the person arrived and after they left are found from where the body is in the picture, without the pose
+model's left/right names:
 
 * the hip midpoint's horizontal place, in thigh lengths (:func:`analysis.movement.series.thigh_length`), its
   running median over :data:`MEDIAN_S`;
@@ -43,8 +43,9 @@ from analysis.quality import quiet
 
 __all__ = ["IN_PLACE_KINDS", "LYING_KINDS", "in_place_span", "lying_span", "shift_frames"]
 
-IN_PLACE_KINDS = ("hip_extension", "lunge")
-"""Tests done standing or kneeling in one place (the sit-to-stand moves the hip forward as it rises)."""
+IN_PLACE_KINDS = ("hip_extension", "lunge", "sit_to_stand")
+"""Tests done standing, kneeling or seated in one place (rising from a chair moves the hip forward by about 0.7
+thigh lengths, within the travel allowed)."""
 
 LYING_KINDS = ("thomas", "ely")
 """Tests done lying, filmed from the side (the front-view Thomas test sees the trunk end-on)."""
@@ -53,8 +54,8 @@ MEDIAN_S = 0.4
 """Seconds over which the hip midpoint's place is taken as its running median (a glitch of a frame or two is not
 travel; a walking step lasts about 0.5 s)."""
 
-FRAME_KEYS = ("start", "peak", "end", "hold_start", "hold_end")
-"""The frame numbers of a repetition's ``phases``."""
+FRAME_KEYS = ("start", "peak", "end", "hold_start", "hold_end", "onset", "lift_off", "stand")
+"""The frame numbers of a repetition's ``phases`` and (sit-to-stand) ``events``."""
 
 
 def in_place_span(timestamps, pixels) -> tuple[int, int] | None:
@@ -162,13 +163,13 @@ def _running_median(x: np.ndarray, t: np.ndarray, seconds: float) -> np.ndarray:
 
 def shift_frames(result: dict, offset: int, n_frames: int) -> dict:
     """Put a result computed on frames ``offset ..`` of a clip back on the whole clip's timeline of ``n_frames``:
-    its repetitions' frame numbers moved by ``offset``, its per-frame ``phases`` labels padded with
+    its repetitions' frame numbers (:data:`FRAME_KEYS`) moved by ``offset``, its per-frame ``phases`` labels padded with
     ``"left out"``. In place; returns ``result``."""
     for rep in result.get("repetitions") or []:
-        ph = rep.get("phases") or {}
-        for k in FRAME_KEYS:
-            if isinstance(ph.get(k), (int, np.integer)):
-                ph[k] = int(ph[k]) + offset
+        for ph in (rep.get("phases") or {}, rep.get("events") or {}):
+            for k in FRAME_KEYS:
+                if isinstance(ph.get(k), (int, np.integer)):
+                    ph[k] = int(ph[k]) + offset
     labels = result.get("phases")
     if isinstance(labels, list):
         result["phases"] = ["left out"] * offset + labels + ["left out"] * (n_frames - offset - len(labels))

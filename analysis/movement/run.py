@@ -152,9 +152,10 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         Run the gates (:mod:`analysis.movement.checks`); False only for comparing analyses of the
         same landmarks (e.g. the renderer's true landmarks).
     in_place : bool
-        For the hip extension and the lunge (done in place): leave out walking into place before the test and
-        away after it (:func:`analysis.movement.in_place.in_place_span`); for the Thomas test and the prone knee
-        bend, the time before lying down and after getting up (:func:`analysis.movement.in_place.lying_span`).
+        For the hip extension, the lunge and the sit-to-stand (done in place): leave out walking into place
+        before the test and away after it (:func:`analysis.movement.in_place.in_place_span`); for the Thomas test
+        and the prone knee bend, the time before lying down and after getting up
+        (:func:`analysis.movement.in_place.lying_span`).
         The result's frame numbers still count from the clip's first frame, ``in_place`` says what was left
         out, and a passed ``in_place`` check says so in words.
 
