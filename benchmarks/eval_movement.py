@@ -384,6 +384,8 @@ def _cases(style: str, quick: bool) -> list[dict]:
                                                           seed=41), 2.0, 1.5), camera_height=1.0)),
         dict(name="lunge_walked_in", kind="lunge", reps=1, leg="left",
              make=lambda: dress(walked_into(kneeling_lunge("lunge_walked_in", imaging=im, seed=42), 2.0))),
+        dict(name="sit_to_stand_walked_in", kind="sit_to_stand", reps=1, leg=None,
+             make=lambda: dress(walked_into(sit_to_stand("sit_to_stand_walked_in", imaging=im, seed=45), 2.0, 1.5))),
         dict(name="thomas_walked_in", kind="thomas", reps=1, leg="left",
              make=lambda: dress(walked_into(thomas_test("thomas_walked_in", hanging="left", thigh_deg=6.0, knee_deg=70.0,
                                                         imaging=im, seed=43), 3.0, 2.0), camera_height=1.2)),

@@ -113,15 +113,8 @@ def in_place_span(timestamps, pixels) -> tuple[int, int] | None:
 
 def lying_span(timestamps, pixels) -> tuple[int, int] | None:
     """The frames ``[a, b)`` of the clip where the person lay, when the time before lying down or after getting
-    up was left out of them; None when the whole clip is kept (see the module docstring).
-
-    Parameters
-    ----------
-    timestamps : ndarray (T,)
-        Seconds.
-    pixels : ndarray (T, 33, 2)
-        Landmark pixels (NaN where no person was found).
-    """
+    up was left out of them; None when the whole clip is kept (see the module docstring). Parameters as
+    :func:`in_place_span`."""
     t = np.asarray(timestamps, dtype=np.float64)
     p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     n = len(t)

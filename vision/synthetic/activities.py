@@ -190,10 +190,11 @@ def clip_landmarks(clip: Clip) -> dict[str, np.ndarray]:
 
 
 def walked_into(clip: Clip, seconds: float = 2.0, away_s: float = 0.0) -> Clip:
-    """``clip`` (a test done in place, standing) with the person walking into place before it, at 1.2 m/s along
-    their forward direction from ``seconds`` away, and (``away_s`` > 0) walking on and away after it, as a
-    person filming themselves does. The walking frames carry the label ``"walking"`` and the clip's own frames
-    keep theirs (the truth of the test is unchanged; its frames come ``seconds`` later)."""
+    """``clip`` (a scripted test) with the person walking into place before it, at 1.2 m/s along their forward
+    direction from ``seconds`` away, and (``away_s`` > 0) walking on and away after it, as a person filming
+    themselves does (the walk ends and starts where the test's feet stand; a lying test's person appears lying
+    at once, without lying down). The walking frames carry the label ``"walking"`` and the clip's own frames keep
+    theirs (the truth of the test is unchanged; its frames come ``seconds`` later)."""
     first, last = clip.frames[0], clip.frames[-1]
     n_in, n_out = int(round(seconds * clip.fps)), int(round(away_s * clip.fps))
     walk_in = [activity_spec("walking", first.body, first.appearance, phase=i / clip.fps,
