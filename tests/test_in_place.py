@@ -36,6 +36,8 @@ def test_walking_into_place_and_away_is_left_out_of_a_hip_extension(away_s):
     (length,) = [c for c in res["checks"] if c["name"] == "clip"]
     assert length["reason"].startswith(f"a clip of {a['timestamps'][-1]:.1f} s")
     assert "of it measured" in length["reason"]
+    assert [c["reason"] for c in res["checks"] if c["name"] == "found"] == ["the pose model found you in 100 % of "
+                                                                          "the frames measured"]
     assert res["in_place"]["first_frame"] >= 30 and len(res["phases"]) == len(clip.frames)
     assert res["phases"][0] == "left out"
 

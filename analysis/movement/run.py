@@ -87,6 +87,8 @@ def _in_place(span: tuple[int, int], kind: str, t: np.ndarray, raw: np.ndarray, 
     for c in res["checks"]:
         if c["name"] == "clip" and c["passed"]:  # the clip as filmed, not only its measured part
             c["reason"] = f"a clip of {t[-1] - t[0]:.1f} s, {t[b - 1] - t[a]:.1f} s of it measured"
+        elif c["name"] == "found" and c["reason"].endswith(" of the frames"):  # counted over the measured part
+            c["reason"] += " measured"
     res["checks"].insert(0, Check("in_place", True, round(before + after, 2), "s",
                                   " and ".join(parts) + " were left out: the test is done "
                                   + ("lying" if lying else "in place")).to_dict())
