@@ -13,6 +13,8 @@ adaptive low-pass filter that smooths strongly when still and follows fast movem
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
@@ -25,6 +27,22 @@ def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, stop) indices of each run of True in a 1-D bool array (stop exclusive)."""
     d = np.diff(np.concatenate([[0], np.asarray(mask, bool).astype(np.int8), [0]]))
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+
+
+def running_median(heights: np.ndarray, values: np.ndarray, span: float) -> np.ndarray:
+    """Running median of ``values`` over a window ``span`` wide in ``heights`` (evenly spaced: heights along a
+    profile, or timestamps), ignoring NaN; NaN stays NaN. A window of fewer than 3 samples returns the values
+    unchanged."""
+    v = np.asarray(values, dtype=float)
+    step = float(np.median(np.diff(heights))) if len(heights) > 1 else 0.0
+    k = int(round(span / step)) // 2 * 2 + 1 if step > 0 else 1
+    if k < 3 or len(v) < k:
+        return v.copy()
+    win = np.lib.stride_tricks.sliding_window_view(np.pad(v, k // 2, constant_values=np.nan), k)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
+        out = np.nanmedian(win, axis=1)
+    return np.where(np.isfinite(v), out, np.nan)
 
 
 def interpolate_gaps(values: np.ndarray, timestamps: np.ndarray, max_gap_s: float = DEFAULT_MAX_GAP_S) -> np.ndarray:

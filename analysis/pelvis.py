@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import math
 import tomllib
-import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from analysis.filtering import running_median
 from analysis.metric import Metric
 from analysis.norms import norm, threshold
 from analysis.silhouette import L_HIP, L_SHOULDER, R_HIP, R_SHOULDER, TrunkProfile, trunk_profile
@@ -196,21 +196,6 @@ def hollow_depth(profile: TrunkProfile, buttock: tuple[float, float] = BASELINE_
     d = chord - b[seg]
     j = int(np.nanargmax(d))
     return Hollow(float(d[j]), pb, pu, (float(h[seg][j]), float(b[seg][j])), cov)
-
-
-def running_median(heights: np.ndarray, values: np.ndarray, span: float) -> np.ndarray:
-    """Running median of ``values`` over a window ``span`` wide in ``heights`` (evenly spaced), ignoring
-    NaN; NaN stays NaN. A window of fewer than 3 samples returns the values unchanged."""
-    v = np.asarray(values, dtype=float)
-    step = float(np.median(np.diff(heights))) if len(heights) > 1 else 0.0
-    k = int(round(span / step)) // 2 * 2 + 1 if step > 0 else 1
-    if k < 3 or len(v) < k:
-        return v.copy()
-    win = np.lib.stride_tricks.sliding_window_view(np.pad(v, k // 2, constant_values=np.nan), k)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
-        out = np.nanmedian(win, axis=1)
-    return np.where(np.isfinite(v), out, np.nan)
 
 
 ARM_LANDMARKS = ((11, 13), (13, 15), (12, 14), (14, 16))  # shoulder-elbow, elbow-wrist, left and right

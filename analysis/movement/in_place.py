@@ -7,7 +7,7 @@ before the person arrived and after they left are found from where the body is i
 model's left/right names:
 
 * the hip midpoint's horizontal place, in thigh lengths (:func:`analysis.movement.series.thigh_length`), its
-  running median over :data:`MEDIAN_S`;
+  running median over :data:`MEDIAN_S` (:func:`analysis.filtering.running_median`);
 * the **in-place stretch** is the longest run of frames whose hip midpoint stays within
   ``movement_in_place_travel_max`` thigh lengths (its range; the frames without a person do not break it);
 * its ends while the hip midpoint still moved faster than ``movement_in_place_speed_max`` thigh lengths a second
@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis import geometry as geo
-from analysis.filtering import true_runs
+from analysis.filtering import running_median, true_runs
 from analysis.movement.series import midpoint, thigh_length
 from analysis.norms import threshold
 from analysis.quality import quiet
@@ -75,7 +75,7 @@ def in_place_span(timestamps, pixels) -> tuple[int, int] | None:
     L = thigh_length(p)
     if n < 3 or not np.isfinite(L) or L <= 0:
         return None
-    x = _running_median(midpoint(p, "hip")[:, 0] / L, t, MEDIAN_S)
+    x = running_median(t, midpoint(p, "hip")[:, 0] / L, MEDIAN_S)
     if np.isfinite(x).sum() < 3:
         return None
     travel = threshold("movement_in_place_travel_max")
@@ -120,7 +120,7 @@ def lying_span(timestamps, pixels) -> tuple[int, int] | None:
     n = len(t)
     with quiet():
         inc = np.abs(geo.inclination_to_vertical(midpoint(p, "hip"), midpoint(p, "shoulder")))
-        flat = 90.0 - _running_median(np.minimum(inc, 180.0 - inc), t, MEDIAN_S)  # 0 = lying, 90 = upright
+        flat = 90.0 - running_median(t, np.minimum(inc, 180.0 - inc), MEDIAN_S)  # 0 = lying, 90 = upright
     if n < 3 or np.isfinite(flat).sum() < 3:
         return None
     lying = flat <= threshold("movement_lying_trunk_max")
@@ -140,18 +140,6 @@ def lying_span(timestamps, pixels) -> tuple[int, int] | None:
     with quiet():
         upright = [np.nanmax(flat[s]) if np.isfinite(flat[s]).any() else 0.0 for s in (slice(0, a0), slice(b0, n))]
     return (a, b) if max(upright) >= threshold("movement_upright_trunk_min") else None
-
-
-def _running_median(x: np.ndarray, t: np.ndarray, seconds: float) -> np.ndarray:
-    """``x`` with each value replaced by the median of the seen values within ``seconds / 2`` of it (NaN where none
-    was seen): a frame or two where the pose model jumped to something else does not look like travel."""
-    dt = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
-    h = int(round(seconds / 2 / dt)) if dt > 0 else 0
-    if h < 1:
-        return x
-    w = np.lib.stride_tricks.sliding_window_view(np.pad(x, h, constant_values=np.nan), 2 * h + 1)
-    with quiet():
-        return np.nanmedian(w, axis=1)
 
 
 def shift_frames(result: dict, offset: int, n_frames: int) -> dict:

@@ -72,7 +72,7 @@ def _in_place(span: tuple[int, int], kind: str, t: np.ndarray, raw: np.ndarray, 
     clip's timeline, with what was left out."""
     a, b = span
     n = len(t)
-    for k in ("outline", "world", "landmarks", "image_size", "facing"):
+    for k in ("outline", "world", "landmarks", "image_size"):
         v = kw[k]
         if v is not None and np.ndim(v) >= 1 and len(v) == n:
             kw[k] = np.asarray(v)[a:b]
