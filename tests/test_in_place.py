@@ -114,3 +114,30 @@ def test_a_walked_in_hip_extension_is_measured_end_to_end(tmp_path):
     assert len(res["repetitions"]) == 2 and np.isfinite(res["in_place"]["from_s"])
     for rep in res["repetitions"]:
         assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(18.0, abs=4.0)
+
+
+def _longest_within_by_every_start(x, spread):
+    """The longest run by trying every start (the rule :func:`longest_within` computes in one pass)."""
+    best, a0, b0 = 0, 0, len(x)
+    for a in range(len(x)):
+        if not np.isfinite(x[a]):
+            continue
+        rng = np.fmax.accumulate(x[a:]) - np.fmin.accumulate(x[a:])
+        b = a + int(np.argmax(rng > spread)) if (rng > spread).any() else len(x)
+        if b - a > best:
+            best, a0, b0 = b - a, a, b
+    return a0, b0
+
+
+def test_the_longest_run_in_place_is_found_in_one_pass():
+    """The one-pass run (two monotonic queues) is the one found by trying every start, with frames lost
+    anywhere, on walks of every kind."""
+    from analysis.movement.in_place import longest_within
+    rng = np.random.default_rng(3)
+    for trial in range(300):
+        n = int(rng.integers(1, 120))
+        x = np.cumsum(rng.normal(0, rng.choice([0.05, 0.3, 1.0]), n))
+        x[rng.random(n) < rng.choice([0.0, 0.1, 0.5])] = np.nan
+        if not np.isfinite(x).any():
+            continue
+        assert longest_within(x, 1.5) == _longest_within_by_every_start(x, 1.5), trial

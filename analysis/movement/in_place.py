@@ -33,6 +33,8 @@ put back on the whole clip's timeline (:func:`shift_frames`).
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from analysis import geometry as geo
@@ -41,7 +43,7 @@ from analysis.movement.series import midpoint, thigh_length
 from analysis.norms import threshold
 from analysis.quality import quiet
 
-__all__ = ["IN_PLACE_KINDS", "LYING_KINDS", "in_place_span", "lying_span", "shift_frames"]
+__all__ = ["IN_PLACE_KINDS", "LYING_KINDS", "in_place_span", "longest_within", "lying_span", "shift_frames"]
 
 IN_PLACE_KINDS = ("hip_extension", "lunge", "sit_to_stand")
 """Tests done standing, kneeling or seated in one place (rising from a chair moves the hip forward by about 0.7
@@ -78,17 +80,7 @@ def in_place_span(timestamps, pixels) -> tuple[int, int] | None:
     x = running_median(t, midpoint(p, "hip")[:, 0] / L, MEDIAN_S)
     if np.isfinite(x).sum() < 3:
         return None
-    travel = threshold("movement_in_place_travel_max")
-    best, a0, b0 = 0, 0, n
-    for a in range(n):
-        if not np.isfinite(x[a]):
-            continue
-        rng = np.fmax.accumulate(x[a:]) - np.fmin.accumulate(x[a:])  # NaN frames keep the range as it was
-        b = a + int(np.argmax(rng > travel)) if (rng > travel).any() else n
-        if b - a > best:
-            best, a0, b0 = b - a, a, b
-        if b == n:
-            break  # every later start ends at the clip's end too, and is shorter
+    a0, b0 = longest_within(x, threshold("movement_in_place_travel_max"))
     while b0 > a0 and not np.isfinite(x[b0 - 1]):
         b0 -= 1
     # the stretch's ends while the body still moved at walking pace (the last step into place, the first away),
@@ -108,7 +100,45 @@ def in_place_span(timestamps, pixels) -> tuple[int, int] | None:
     with quiet():
         moved = [np.nanmax(x[s]) - np.nanmin(x[s]) if np.isfinite(x[s]).any() else 0.0
                  for s in (slice(0, a0 + 1), slice(b0 - 1, n))]
-    return (a0, b0) if max(moved) > travel else None
+    return (a0, b0) if max(moved) > threshold("movement_in_place_travel_max") else None
+
+
+def longest_within(x: np.ndarray, spread: float) -> tuple[int, int]:
+    """The longest run of frames ``[a, b)`` whose finite values of ``x`` lie within ``spread`` of each other
+    (their range; NaN frames do not break a run), starting at a finite value; the first such run when several are
+    as long. One pass with two monotonic queues (the largest and the smallest value in the run), so a clip of
+    minutes costs no more than its frames."""
+    n = len(x)
+    ok = np.isfinite(x)
+    hi: deque = deque()
+    lo: deque = deque()
+    best, a0, b0, b = 0, 0, n, 0
+    for a in range(n):
+        if not ok[a]:
+            continue
+        b = max(b, a)
+        while hi and hi[0] < a:
+            hi.popleft()
+        while lo and lo[0] < a:
+            lo.popleft()
+        while b < n:
+            if ok[b]:
+                top = max(x[hi[0]], x[b]) if hi else x[b]
+                bottom = min(x[lo[0]], x[b]) if lo else x[b]
+                if top - bottom > spread:
+                    break
+                while hi and x[hi[-1]] <= x[b]:
+                    hi.pop()
+                hi.append(b)
+                while lo and x[lo[-1]] >= x[b]:
+                    lo.pop()
+                lo.append(b)
+            b += 1
+        if b - a > best:
+            best, a0, b0 = b - a, a, b
+        if b == n:
+            break  # every later start ends at the clip's end too, and is shorter
+    return a0, b0
 
 
 def lying_span(timestamps, pixels) -> tuple[int, int] | None:
