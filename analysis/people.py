@@ -178,6 +178,36 @@ def upright_share(landmarks: np.ndarray, image_size: np.ndarray) -> tuple[np.nda
     return (up, float(up.sum()) / n, float(down.sum()) / n) if n else (up, 0.0, 0.0)
 
 
+def found_share_lying(detected: np.ndarray, landmarks: np.ndarray, image_size: np.ndarray) -> float:
+    """The share of a test done lying's frames in which the pose model found the person, leaving out the frames
+    where it found someone upright (walking to the table, getting up and away, the helper beside it).
+
+    A person filming themselves walks to the table first, and the model finds them well walking and poorly lying:
+    counted over the whole clip, a prone knee bend whose lying part was found in a third of its frames reached
+    the share that stops :func:`capture.analyze.turn_person_lying` from trying frames turned a quarter, and the
+    test named the other leg or found no bend. When no frame shows the person lying (someone standing offered
+    as a test done lying), the share over the whole clip, as before.
+
+    Parameters
+    ----------
+    detected : ndarray (T,) bool
+        ``PoseSequence.detected``.
+    landmarks, image_size
+        As :func:`upright_share`.
+
+    Returns
+    -------
+    float
+        0..1 (0 for an empty track).
+    """
+    found = np.asarray(detected, dtype=bool)
+    if not len(found):
+        return 0.0
+    up, down = upright_or_lying(trunk_inclination(landmarks, image_size))
+    keep = ~up if down.any() else np.ones_like(found)
+    return float(found[keep].mean())
+
+
 def helpers_seen(table: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Who is the helper of a test done lying (see the module docstring).
 

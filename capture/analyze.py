@@ -24,7 +24,7 @@ from analysis.movement.run import LYING
 from analysis.movement.checks import level_edge_reading, scene_level_search, withhold
 from analysis.movement.thomas import table_edge_search
 from analysis.norms import threshold
-from analysis.people import check_person, gate_result, people_table, upright_share
+from analysis.people import check_person, found_share_lying, gate_result, people_table, upright_share
 from analysis.people_in_turn import split_people
 from analysis.quality import Check
 from analysis.summary import track_summary
@@ -141,7 +141,8 @@ def follow_person_lying(tracked: Tracked, test: str,
 def turn_person_lying(tracked: Tracked, test: str,
                       retrack: Callable[..., Tracked]) -> tuple[Tracked, Check] | None:
     """For a test done lying: when the pose model found the person in fewer than ``movement_person_found_min`` of
-    the frames, track again with the frames turned a quarter each way (:mod:`vision.turns`), so that the person
+    the frames (not counting those where it found someone upright: walking to the table,
+    :func:`analysis.people.found_share_lying`), track again with the frames turned a quarter each way (:mod:`vision.turns`), so that the person
     lying side-on stands upright in them (or upside down: on a rendered prone knee bend the model found the
     person in 67 % of the frames turned head up and in all of them turned head down, and read the knee bend
     within 2.3 degrees there). The pass that found the person in the most frames, and in at least that share, is
@@ -162,14 +163,17 @@ def turn_person_lying(tracked: Tracked, test: str,
         The turned pass and its person check (the reason says the frames were turned); None when no other pass
         was needed or none found the person in enough frames, or the file could not be read again.
     """
+    def share(s: PoseSequence) -> float:
+        return found_share_lying(s.detected, s.landmarks, s.image_size)
+
     least = threshold("movement_person_found_min")
-    if (tracked.sequence.detected.mean() if len(tracked.sequence) else 0.0) >= least:
+    if share(tracked.sequence) >= least:
         return None
     passes = {}
     try:
         for k in TURNS:
             passes[k] = retrack(turn=k)
-        found = {k: float(p.sequence.detected.mean()) if len(p.sequence) else 0.0 for k, p in passes.items()}
+        found = {k: share(p.sequence) for k, p in passes.items()}
         best = max(found, key=found.get)
         if found[best] < least:
             return None

@@ -185,3 +185,36 @@ def test_the_person_lying_read_again_end_to_end_is_not_a_second_person():
     # a second person lying further along (a second table) is still one too many
     far = check_person(*probes(followed, [lying(0.85, 0.17)]))
     assert far.blocking and not far.passed
+
+
+def test_walking_to_the_table_does_not_count_towards_the_person_found_lying():
+    """A person filmed walking to the table, found well walking and in a third of the frames lying: counted over
+    the whole clip they were found in two thirds of the frames, which kept the frames turned a quarter from being
+    tried (:func:`capture.analyze.turn_person_lying`; a rendered prone knee bend walked into named the other leg
+    and read no angle). Counted without the frames found upright, a third: the turned pass is tried and kept. A
+    person standing offered as a test done lying is counted over the whole clip, as before (no pass tried)."""
+    from analysis.people import found_share_lying
+    from capture.analyze import turn_person_lying
+
+    def walker(cx):
+        p = person(cx, 0.16)
+        p[0, :2] = (cx, 0.15)  # the nose: a person found
+        return p
+
+    missed = np.full((33, 3), np.nan)
+    walk_then_lie = _tracked([walker(0.2 + 0.01 * i) for i in range(30)]
+                             + [lying(0.5, 0.17) if i % 3 == 0 else missed for i in range(30)])
+    s = walk_then_lie.sequence
+    assert s.detected.mean() > 0.6
+    assert found_share_lying(s.detected, s.landmarks, s.image_size) == pytest.approx(1 / 3)
+    turned = _tracked([lying(0.5, 0.17)] * 60)
+    got = turn_person_lying(walk_then_lie, "ely", lambda turn: turned)
+    assert got is not None and got[0] is turned and "turned" in got[1].reason
+
+    def no_pass(turn):
+        raise AssertionError("no turned pass is needed")
+
+    standing = _tracked([walker(0.5)] * 40 + [missed] * 20)
+    assert found_share_lying(standing.sequence.detected, standing.sequence.landmarks,
+                             standing.sequence.image_size) == pytest.approx(2 / 3)
+    assert turn_person_lying(standing, "ely", no_pass) is None
