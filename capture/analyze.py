@@ -20,7 +20,7 @@ from analysis.causation import normalize_findings
 from analysis.gates import problems as gate_problems
 from analysis.gates import settle
 from analysis.movement import run_movement_test
-from analysis.movement.run import LYING
+from analysis.movement.run import LYING, THIGH_BACK
 from analysis.movement.checks import level_edge_reading, scene_level_search, withhold
 from analysis.movement.thomas import table_edge_search
 from analysis.norms import threshold
@@ -478,7 +478,7 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     problems = problems_of(summary, tracked, person)
     if test and summary["frames_with_person"]:
         edge = level_edge(path, seq, table_edge_search) if test == "thomas" and not is_image else None
-        scene = level_edge(path, seq, scene_level_search) if test in ("hip_extension", "lunge") and not is_image \
+        scene = level_edge(path, seq, scene_level_search) if test in THIGH_BACK and not is_image \
             else None
         assessment = movement_results(seq, test, intake, role, people_in_turn, person, leg=leg, table_edge=edge,
                                       scene_level=scene)

@@ -141,3 +141,31 @@ def test_the_longest_run_in_place_is_found_in_one_pass():
         if not np.isfinite(x).any():
             continue
         assert longest_within(x, 1.5) == _longest_within_by_every_start(x, 1.5), trial
+
+
+def test_a_short_prone_knee_bend_after_walking_in_is_kept():
+    """One prone knee bend with its 2 s hold lies about 4 s. Walked into, with the person not found for a while
+    as they lay down (a rendered capsule-style clip: 1.3 s), its lying part lasted 3.6 s, and the settling time
+    left out at both ends (0.5 s each) took it under the 3 s a stretch must last: the whole clip was measured
+    and refused as walking. The 3 s are counted from the first frame found lying to the last."""
+    from analysis.movement.in_place import lying_span
+    from analysis.movement.series import SIDE_IDX
+
+    fps = 30.0
+    parts = [("upright", 3.0), ("unseen", 1.3), ("lying", 3.6), ("upright", 2.0)]
+    frames = []
+    for what, secs in parts:
+        for _ in range(int(round(secs * fps))):
+            p = np.full((33, 2), np.nan)
+            if what != "unseen":
+                for s, dy in (("left", 0.0), ("right", 4.0)):
+                    shoulder = (300.0, 150.0 + dy) if what == "upright" else (550.0, 400.0 + dy)
+                    p[SIDE_IDX[s]["hip"]], p[SIDE_IDX[s]["shoulder"]] = (300.0, 400.0 + dy), shoulder
+            frames.append(p)
+    px = np.stack(frames)
+    t = np.arange(len(px)) / fps
+    span = lying_span(t, px)
+    assert span is not None
+    a, b = span
+    first, last = int(4.3 * fps), int(7.9 * fps)  # the frames found lying
+    assert first < a <= first + 0.6 * fps and last - 0.6 * fps <= b < last

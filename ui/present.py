@@ -127,7 +127,8 @@ _CHECK_NAMES = {"person": "who is in the picture", "clip": "a video of the movem
                 "person_size": "size in the picture", "camera_level": "camera level", "still": "standing still",
                 "plausibility": "plausible numbers", "position": "lying face up or down",
                 "movement": "the test's movement", "leg": "which leg moved",
-                "leg_side": "tested leg towards the camera", "in_place": "the part measured"}
+                "leg_side": "tested leg towards the camera", "hidden_knee": "tested knee in view",
+                "in_place": "the part measured"}
 
 
 def shows_numbers(result: dict | None) -> bool:

@@ -24,7 +24,7 @@ from vision.contour import empty_outline, outline_from_result
 from vision.estimator import (DEFAULT_MAX_SIDE, MODEL_COMPLEXITY, MODEL_NAME, ModelCache, PoseEstimator, mediapipe_version,
                               scale_for_model)
 from vision.people import PeopleProbe, PeopleSeen
-from vision.sequence import SequenceBuilder
+from vision.sequence import PoseSequence, SequenceBuilder
 from vision.sources import AnimatedImageSource, ImageSource, VideoSource
 from vision.turns import TURNS, turn_frame, unturn_result
 from vision.variants import VARIANTS, Variant, VariantPose, agreeing, find_on_variants

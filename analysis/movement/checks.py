@@ -23,6 +23,8 @@ with a reason a person can act on (``../shared/DESIGN.md``, "Trust"):
 4. ``position``: lying **face up** for the Thomas test, **face down** for the prone knee bend
    (:func:`lying_face`, which :mod:`analysis.activity` does not tell). Blocking.
 5. ``leg``: which leg moved is certain (:mod:`analysis.movement.hip_extension`). A warning.
+   ``hidden_knee``: a prone knee bend read from a knee the pose model marked hidden, behind the other leg
+   (:func:`analysis.movement.ely.ely_test`). A warning.
    ``leg_side``: for a one-leg test, the tested leg is on the side the camera sees (:func:`check_leg_side`).
    A warning.
    ``person_size``: large enough in the picture (standing tests). A warning.
@@ -354,6 +356,11 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         out.append(Check("leg", False, None, "", "which leg moved is not certain: the pose model kept the two "
                          "knees together", "film with the moving leg nearest the camera, in clothes that show "
                          "the legs apart"))
+    if result is not None and result.get("hidden_knee"):
+        out.append(Check("hidden_knee", False, None, "",
+                         f"the {result.get('side')} knee was hidden from the camera (behind the other leg) through "
+                         "most of the bend: it was read from the body outline, with lower confidence",
+                         "film with the tested leg nearest the camera"))
     if result is not None and (c := check_leg_side(kind, result)) is not None:
         out.append(c)
     if result is not None and (c := check_camera_level(result, side_view)) is not None:

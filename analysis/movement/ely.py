@@ -182,6 +182,10 @@ def _peak_of(x: np.ndarray, steady_deg: float = 4.0) -> tuple[float, bool]:
     return float(np.median(v[v >= top - 0.05 * abs(top)])), held
 
 
+HIDDEN_LEG_POINTS = [SIDE_IDX[s][k] for s in ("left", "right") for k in ("knee", "ankle", "heel", "toe")]
+"""The landmarks of the lower legs, read once more when the bending knee was hidden (:func:`ely_test`)."""
+
+
 def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline=None) -> dict:
     """Prone knee bend (Ely's test), side view (see the module docstring).
 
@@ -189,15 +193,41 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
     it in most of the repetition and agrees with the seen landmarks (``source`` "outline"), so a peak the
     tracker lost is still measured.
 
+    **A knee hidden behind the other leg.** Filmed from the far side of the tested leg, its knee lies behind the
+    near leg on the table, and the pose model marks it not visible (below ``quality_visibility_min`` in most
+    frames) while still placing it: held-out rendered bends of 80 and 124 degrees read 78 and 119 from those
+    landmarks, and were refused as "no knee bend found" because unseen landmarks are not read. When no bend is
+    found and there is an outline, the lower legs' landmarks are read once more whatever their visibility; a
+    bend found so is kept only when the outline shows the lower leg raised and gives its peak (``source``
+    "outline"), its confidence taken from the true visibility and scaled by ``ely_hidden_knee_confidence``, and
+    ``hidden_knee`` says so (a warning check, :func:`analysis.movement.checks.check_clip`).
+
     Returns
     -------
     dict (JSON-ready)
         ``side``, ``repetitions`` (peak knee flexion with its ``source``, hip angle change, hip lift,
         ``hip_rose`` flag and the knee flexion at which the hip began to rise), ``summary``, ``curve``,
-        ``movement``, ``problems``.
+        ``movement``, ``problems``; ``hidden_knee`` True when the bend was read from landmarks the model marked
+        hidden.
     """
     t = np.asarray(timestamps, dtype=np.float64)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
+    res = _ely_pass(t, pixels, vis, vis, side, outline)
+    if res["movement"]["found"] or outline is None:
+        return res
+    shown = vis.copy()
+    shown[:, HIDDEN_LEG_POINTS] = np.fmax(shown[:, HIDDEN_LEG_POINTS], threshold("quality_visibility_min"))
+    again = _ely_pass(t, pixels, shown, vis, side, outline, threshold("ely_hidden_knee_confidence"))
+    if not any(r["source"] == "outline" and r["peak_trusted"] for r in again["repetitions"]):
+        return res
+    again["hidden_knee"] = True
+    return again
+
+
+def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side: str | None, outline,
+              conf_scale: float = 1.0) -> dict:
+    """One reading of :func:`ely_test`: landmarks seen where ``vis`` reaches ``quality_visibility_min``, the
+    repetitions' confidence from ``vis_conf`` times ``conf_scale``."""
     p = clean_landmarks(pixels, vis, t).p
     ser = {s: leg_series(p, s, 0, hip="side") for s in ("left", "right")}
     if side is None:
@@ -262,7 +292,8 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
         knee_at_rise = float(knee[fr[at[0]]]) if (rose and at.size) else np.nan
         span = np.arange(r.start, r.end + 1)
         frac_bad = float(bad[span].mean()) if span.size else 0.0
-        c = visibility_confidence(vis, (i["hip"], i["knee"], i["ankle"]), np.arange(r.hold_start, r.hold_end + 1))
+        c = conf_scale * visibility_confidence(vis_conf, (i["hip"], i["knee"], i["ankle"]),
+                                               np.arange(r.hold_start, r.hold_end + 1))
         c_rep = c * (1.0 - frac_bad)
         ok_fr = span[~bad[span]]
         with quiet():

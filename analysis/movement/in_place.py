@@ -22,7 +22,8 @@ model's left/right names:
 The tests done lying (the Thomas test from the side, the prone knee bend) are trimmed the same way to the part
 done lying (:func:`lying_span`): the longest run of frames whose trunk line (hip -> shoulder midpoints, its running
 median) lies within ``movement_lying_trunk_max`` degrees of the horizontal, taken when it lasts
-``movement_in_place_min`` seconds or longer and the trunk stood upright (beyond ``movement_upright_trunk_min``) in
+``movement_in_place_min`` seconds or longer (from the first frame found lying to the last: a single prone knee
+bend with its 2 s hold lies about 4 s) and the trunk stood upright (beyond ``movement_upright_trunk_min``) in
 the frames left out, ``movement_in_place_settle`` seconds after lying down and before getting up left out too.
 Before, walking to the table was counted as "hug-and-holds" of the Thomas test (a swinging thigh bends the hip as a
 hug does), and a test passed with three holds for one.
@@ -165,7 +166,7 @@ def lying_span(timestamps, pixels) -> tuple[int, int] | None:
     settle = threshold("movement_in_place_settle")
     a = int(np.searchsorted(t, t[a0] + settle)) if a0 > 0 else a0
     b = int(np.searchsorted(t, t[b0 - 1] - settle)) if b0 < n else b0
-    if b - a < 2 or (a, b) == (0, n) or t[b - 1] - t[a] < threshold("movement_in_place_min"):
+    if b - a < 2 or (a, b) == (0, n) or t[b0 - 1] - t[a0] < threshold("movement_in_place_min"):
         return None
     with quiet():
         upright = [np.nanmax(flat[s]) if np.isfinite(flat[s]).any() else 0.0 for s in (slice(0, a0), slice(b0, n))]

@@ -31,14 +31,16 @@ KINDS = ("hip_extension", "lunge", "sit_to_stand", "thomas", "thomas_front", "el
 SYNONYMS = {"run": "walk", "running": "walk", "walking": "walk", "kneeling_lunge": "lunge",
             "prone_knee_bend": "ely", "thomas_test": "thomas"}
 LYING = ("thomas", "thomas_front", "ely")
+THIGH_BACK = ("hip_extension", "lunge")
+"""The tests of a thigh swung back behind the body (:mod:`.hip_extension`), read against the room's level lines."""
 
-__all__ = ["KINDS", "STATED_LEG_KINDS", "near_side", "run_movement_test"]
+__all__ = ["KINDS", "LYING", "STATED_LEG_KINDS", "THIGH_BACK", "near_side", "run_movement_test"]
 
 
 def _measure(kind: str, t, lab, lvis, outline, world, fc: int, side: str | None, info: dict,
              table_edge: float | None = None) -> dict:
     """The test of ``kind`` on consistently labelled landmarks (see :func:`run_movement_test`)."""
-    if kind in ("hip_extension", "lunge"):
+    if kind in THIGH_BACK:
         if info.get("knees_unsure") is not None:  # a half-kneel's knees where no half-kneel puts them: unseen
             lab = lab.copy()
             lab[np.ix_(info["knees_unsure"], [SIDE_IDX[s]["knee"] for s in SIDES])] = np.nan
@@ -201,16 +203,18 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         if kind == "hip_extension" and named else (float("nan"), float("nan"))
     # the legs' names exchanged for the whole clip: for the leg the person stated, or (unstated) where the
     # camera's view of the floor says the model's names put the moving leg on the wrong side: a lunge's back knee
-    # resting further from the camera, a hip extension's standing foot standing further from it
+    # resting further from the camera than the front heel while named for the near side, or nearer while named
+    # for the far side; a hip extension's standing foot standing further from it
     by_stated = leg is not None and side is None and kind in STATED_LEG_KINDS and named and res["side"] != leg
-    by_depth = leg is None and side is None and named and (
-        (res["side"] == near and depth > threshold("lunge_far_knee_depth_min"))
+    knee_gap = threshold("lunge_far_knee_depth_min")
+    by_depth = leg is None and side is None and named and near is not None and (
+        (res["side"] == near and depth > knee_gap) or (res["side"] != near and depth < -knee_gap)
         or (res["side"] != near and bool(np.min(feet) > threshold("standing_foot_depth_min"))))
     if by_stated or by_depth:
         lab, lvis = exchange_legs(lab, lvis)
         exchanged = not exchanged
         res = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge)
-    if kind in ("hip_extension", "lunge") and scene_level is not None and np.isfinite(scene_level):
+    if kind in THIGH_BACK and scene_level is not None and np.isfinite(scene_level):
         res["level"] = {"scene_edge_deg": round(float(scene_level), 1) + 0.0}  # no -0.0
     res["kind"] = kind
     res["protocol"] = protocols.protocol(kind)
