@@ -503,13 +503,12 @@ def _cases(style: str, quick: bool) -> list[dict]:
 # ----------------------------------------------------------------------------------------------------
 # comparison
 # ----------------------------------------------------------------------------------------------------
-def _peak_truth(kind: str, ref_rows: list[dict], truth: dict, meas: dict, tt: dict) -> list[dict]:
-    """Truth per measured repetition: thigh behind vertical and hip extension from the true 2D landmarks at
-    their largest over the repetition's span (hip extension, lunge), else the same analysis on the true
-    landmarks (Thomas, prone knee bend, sit-to-stand)."""
+def _peak_truth(kind: str, ref_rows: list[dict], truth: dict, meas: dict, tt: dict, side: str | None) -> list[dict]:
+    """Truth per measured repetition: thigh behind vertical and hip extension of the leg ``side`` from the true 2D
+    landmarks at their largest over the repetition's span (hip extension, lunge), else the same analysis on the
+    true landmarks (Thomas, prone knee bend, sit-to-stand)."""
     out = []
     if kind in THIGH_BACK:
-        side = meas.get("side")
         fc = meas.get("facing") or 1
         ser = leg_series(tt["pixels"], side, fc)
         tbv = ser["thigh_behind_vertical"]
@@ -610,11 +609,14 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
         row["pass"] = res["ok"] and row["measured"] >= 2
         return row
     tt = true_track(truth)
-    ref = run_movement_test(kind, tt["timestamps"], tt["pixels"], tt["visibility"], side=res.get("side"),
+    # the truth of the leg named; where the result says which leg moved is not certain (a warning), its numbers
+    # are the moving leg's whatever its name, and are compared with that leg's truth (the name is counted apart)
+    named = case.get("leg") if res.get("leg_certain") is False and case.get("leg") else res.get("side")
+    ref = run_movement_test(kind, tt["timestamps"], tt["pixels"], tt["visibility"], side=named,
                             facing=res.get("facing") or None, table_edge=case.get("true_table_edge", edge),
                             checks=False)
     reps = res.get("repetitions", [])
-    truths = _peak_truth(kind, ref.get("repetitions", []), truth, res, tt)
+    truths = _peak_truth(kind, ref.get("repetitions", []), truth, res, tt, named)
     rows = []
     for k, r in enumerate(reps):
         tr = truths[k] if k < len(truths) else {}
