@@ -142,8 +142,8 @@ def turn_person_lying(tracked: Tracked, test: str,
                       retrack: Callable[..., Tracked]) -> tuple[Tracked, Check] | None:
     """For a test done lying: when the pose model found the person in fewer than ``movement_person_found_min`` of
     the frames (not counting those where it found someone upright: walking to the table,
-    :func:`analysis.people.found_share_lying`), track again with the frames turned a quarter each way (:mod:`vision.turns`), so that the person
-    lying side-on stands upright in them (or upside down: on a rendered prone knee bend the model found the
+    :func:`analysis.people.found_share_lying`), track again with the frames turned a quarter each way
+    (:mod:`vision.turns`), so that the person lying side-on stands upright in them (or upside down: on a rendered prone knee bend the model found the
     person in 67 % of the frames turned head up and in all of them turned head down, and read the knee bend
     within 2.3 degrees there). The pass that found the person in the most frames, and in at least that share, is
     kept; it is run again when it was not the last (the caller's annotated video is the last pass's).
