@@ -178,6 +178,15 @@ THOMAS_HELD_OUT = [
      15.0),
 ]
 
+# held-out sit-to-stands, drawn at random (numpy seed 202612021, session 16) after every method; nothing tuned on
+# them: (name, camera azimuth and height, body, appearance, capsule outfit, scene, build, seed, frames per second)
+SIT_HELD_OUT = [
+    ("s1", 87.0, 0.9, "short_heavy", "blue_shirt", "orange_hoodie", "outdoor", "long_legs", 1401, 30.0),
+    ("s2", 87.0, 0.79, "short_heavy", "blue_shirt", "dark_on_dark", "white_studio", "stocky", 1402, 25.0),
+    ("s3", 91.0, 1.25, "athletic", "striped", "white_kit", "white_studio", None, 1403, 25.0),
+    ("s4", 88.0, 1.1, "short_heavy", "gym", "dark_on_dark", "white_studio", "long_legs", 1404, 15.0),
+]
+
 # 60 frames/s (phones film at 60), chosen by hand in session 8 (not drawn at random): each one-leg test filmed
 # once with the tested leg nearest the camera, as its set-up asks ("near"), and once from the other side ("far").
 # (name, kind, tested leg, camera azimuth and height, capsule outfit, scene, build, seed)
@@ -467,6 +476,12 @@ def _cases(style: str, quick: bool) -> list[dict]:
                 f"thomas_held_out_{n}", fps=fps, hanging=side, thigh_deg=th, knee_deg=kn, body=BODIES[body],
                 appearance=APPEARANCES[app], camera=_cam(az, target=(-0.35, 0.8, 0.0), height=ch), imaging=im,
                 seed=seed), outfit=outfit, scene=scene, build=build))))
+    for (n, az, ch, body, app, outfit, scene, build, seed, fps) in SIT_HELD_OUT:
+        out.append(dict(name=f"sit_to_stand_held_out_{n}", kind="sit_to_stand", reps=1, leg=None, make=(
+            lambda n=n, az=az, ch=ch, body=body, app=app, outfit=outfit, scene=scene, build=build, seed=seed, fps=fps:
+            dress(sit_to_stand(f"sit_to_stand_held_out_{n}", fps=fps, body=BODIES[body], appearance=APPEARANCES[app],
+                               camera=_cam(az, target=(0.1, 0.75, 0.0), height=ch), imaging=im, seed=seed),
+                  outfit=outfit, scene=scene, build=build))))
     for (n, kind, leg, az, ch, outfit, scene, build, seed) in FPS60:
         out.append(dict(name=f"fps60_{n}", kind=kind, reps=2 if kind == "hip_extension" else 1, leg=leg, make=(
             lambda n=n, kind=kind, leg=leg, az=az, ch=ch, outfit=outfit, scene=scene, build=build, seed=seed: dress(

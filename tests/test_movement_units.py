@@ -745,3 +745,28 @@ def test_a_prone_knee_bend_hidden_behind_the_other_leg_is_read_from_the_outline(
     assert not ely_test(t, px, hidden_vis)["movement"]["found"]
     still = np.repeat(px[:1], len(px), axis=0)
     assert not ely_test(t, still, hidden_vis, outline=np.repeat(outline[:1], len(px), axis=0))["movement"]["found"]
+
+
+def test_a_knee_point_off_the_knee_at_full_stand_gives_no_hip_angle():
+    """A held-out capsule sit-to-stand: for a third of the first second of full stand the pose model put the near
+    knee point at the hand hanging by the thigh (the thigh's points 0.65-0.8 of its length apart), and the hip
+    extension at stand read -15.9 for a true 0.1. Frames whose thigh points lie further than 20 % from the thigh's
+    length are left out: the value is the one without them. With every frame off, no value, with the reason."""
+    d, t, px, vis = truth_track("sit_to_stand")
+    fc = 1
+    plain = sit_to_stand_test(t, px, vis, facing=fc)
+    side = plain["side"]
+    rep = plain["repetitions"][0]
+    value = rep["metrics"]["hip_extension_at_stand"]["value"]
+    i = mv.SIDE_IDX[side]
+    stand = rep["events"]["stand"]
+    off = px.copy()
+    hit = np.arange(stand, stand + 9)  # more than half of the second
+    off[hit, i["knee"]] = px[hit, i["hip"]] + 0.65 * (px[hit, i["knee"]] - px[hit, i["hip"]]) + [8.0 * fc, 0.0]
+    moved = sit_to_stand_test(t, off, vis, facing=fc)["repetitions"][0]["metrics"]["hip_extension_at_stand"]
+    assert moved["value"] == pytest.approx(value, abs=0.5)
+    every = px.copy()
+    hit = np.arange(stand, len(px))
+    every[hit, i["knee"]] = px[hit, i["hip"]] + 0.6 * (px[hit, i["knee"]] - px[hit, i["hip"]])
+    gone = sit_to_stand_test(t, every, vis, facing=fc)["repetitions"][0]["metrics"]["hip_extension_at_stand"]
+    assert gone["value"] is None and "knee point was not on the knee" in gone["reason"]

@@ -14,7 +14,8 @@ height above its seated level, as a fraction of the rise of that repetition (0 =
 * ``trunk_lean_at_lift_off`` (deg, + forward), ``peak_trunk_lean`` (deg).
 * ``hip_extension_at_stand``: thigh behind the trunk line (deg, + extension, - still flexed; see
   :mod:`analysis.movement`), median over the standing part (from ``stand`` to the end of the
-  repetition, at most 1 s).
+  repetition, at most 1 s), leaving out frames whose hip -> knee points lie further than
+  ``sts_thigh_length_tolerance`` from the thigh's length in the clip (a knee point off the knee).
 * ``hips_flexed_back_arched`` flag: at full stand the hip stays flexed by more than
   ``sts_hip_flexed_min`` degrees (thigh in front of the trunk line) while the trunk is upright or
   leaning back (trunk lean under ``sts_upright_max``): the trunk can only be upright over a bent hip if
@@ -84,7 +85,11 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
     i = SIDE_IDX[side]
     hip_y = midpoint(p, "hip")[:, 1]
     with quiet():
-        thigh = float(np.nanmedian(np.hypot(*(p[:, i["hip"]] - p[:, i["knee"]]).T)))
+        thigh_px = np.hypot(*(p[:, i["hip"]] - p[:, i["knee"]]).T)
+        thigh = float(np.nanmedian(thigh_px))
+        # a knee point far from a thigh's length below the hip is not on the knee (seen from the side, standing or
+        # seated, the thigh keeps its length in the picture): its frames give no hip angle
+        knee_on_knee = np.abs(thigh_px / thigh - 1.0) <= threshold("sts_thigh_length_tolerance")
     height = -clean_signal(hip_y, t) / thigh  # hip height in thigh lengths, + up
     reps = find_repetitions(height, t, threshold("sts_min_rise"), side=side, rest_fraction=0.05, smooth=False)
     lean_reps = find_repetitions(ser["trunk_lean"], t, threshold("movement_min_amplitude"), rest_fraction=0.05)
@@ -111,7 +116,7 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
         stand_fr = np.arange(st, min(nxt, st + int(round(1.0 / dt))) + 1)
         seat_fr = np.arange(max(0, onset - int(round(0.5 / dt))), onset + 1)
         c = visibility_confidence(vis, (i["shoulder"], i["hip"], i["knee"]), np.arange(onset, st + 1))
-        hip_ext = median_at(ser["hip_extension"], stand_fr)
+        hip_ext = median_at(ser["hip_extension"], stand_fr[knee_on_knee[stand_fr]])
         lean_stand = median_at(ser["trunk_lean"], stand_fr)
         lumbar_change = median_at(ser["lumbar_angle"], stand_fr) - median_at(ser["lumbar_angle"], seat_fr)
         flag = bool(np.isfinite(hip_ext) and np.isfinite(lean_stand) and -hip_ext > flexed_min
@@ -139,7 +144,9 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
                 "sts_hip_extension_at_stand", "Hip extension at full stand", hip_ext, "deg",
                 "Thigh behind the trunk line (shoulder -> hip extended) over the first second of full stand, "
                 "degrees, + = extension, - = hip still bent. 2D, side view.", side=side, rep=n,
-                norm_key="sts_hip_extension_at_stand", confidence=c),
+                norm_key="sts_hip_extension_at_stand", confidence=c,
+                reason="the knee point was not on the knee at full stand (the thigh's length in the picture "
+                       "changed): film side-on, in clothes that show the knee"),
             "trunk_lean_at_stand": rep_metric("sts_trunk_lean_at_stand", "Trunk lean at full stand", lean_stand,
                                               "deg", "Trunk lean over the first second of full stand, + = forward.",
                                               side=None, rep=n, confidence=c),
