@@ -130,7 +130,9 @@ def normalize_findings(*sources: Any) -> dict[str, Finding]:
     *sources
         Each a mapping ``key -> Metric | dict | number | bool | str``, a list of Metric dicts (with
         ``key``), a standing assessment dict (``metrics`` list and ``spinal_curve``), a movement-test result,
-        or None. An assessment or movement-test result with ``ok`` False (a gate blocked it) is skipped.
+        or None. An assessment or movement-test result with ``ok`` False (a gate blocked it) is skipped; a
+        movement-test result whose ``leg_in_doubt`` gives a reason has its findings stored without a side (no
+        ``KEY_<side>``, so no rule or side focus names the leg the pose model may have misnamed).
 
     Returns
     -------
@@ -162,10 +164,15 @@ def normalize_findings(*sources: Any) -> dict[str, Finding]:
                                      "confidence": None, "name": "posture type"})
             continue
         if isinstance(src, Mapping) and isinstance(src.get("summary"), Mapping):
-            # a movement-test result: {"summary": {name: {"best": Metric dict, ...} or bool}}
+            # a movement-test result: {"summary": {name: {"best": Metric dict, ...} or bool}}; where the tested
+            # leg's name is in doubt its numbers are kept without a side (they are the moving leg's, whichever)
+            doubt = bool(src.get("leg_in_doubt"))
             for k, v in src["summary"].items():
                 if isinstance(v, Mapping) and isinstance(v.get("best"), Mapping):
-                    put(v["best"].get("key", k), v["best"])
+                    best = v["best"]
+                    if doubt and best.get("side") is not None:
+                        best = {**best, "side": None, "name": f"{best.get('name') or k} (which leg: not certain)"}
+                    put(best.get("key", k), best)
                 elif isinstance(v, bool):
                     put(k, v)
             continue

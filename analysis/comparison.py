@@ -190,7 +190,8 @@ def noise_for(key: str, protocol: str, client: Mapping | None = None, defaults: 
 # comparability
 # ----------------------------------------------------------------------------------------------------
 def capture_signature(result: Mapping | None, protocol: str, program_version: str, model: Mapping | None) -> dict:
-    """What two captures must share to be compared: view, protocol (incl. the tested side), versions.
+    """What two captures must share to be compared: view, protocol (incl. the tested side, marked when its name is in
+    doubt: :func:`analysis.movement.checks.leg_name_doubt`), versions.
 
     ``protocol`` is ``"standing"`` or a movement-test kind; ``model`` is the track's model dict
     (name, mediapipe version, model complexity).
@@ -202,6 +203,8 @@ def capture_signature(result: Mapping | None, protocol: str, program_version: st
         view = v.get("label") if isinstance(v, Mapping) else v
         if protocol != "standing":
             side = result.get("side")
+            if side and result.get("leg_in_doubt"):  # the pose model's name for the leg, which may be the other
+                side = f"{side} (name in doubt)"
             fc = result.get("facing")
             view = view or ("side" if fc in (1, -1) else None)
     m = dict(model or {})

@@ -624,9 +624,11 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
         row["pass"] = res["ok"] and row["measured"] >= 2
         return row
     tt = true_track(truth)
-    # the truth of the leg named; where the result says which leg moved is not certain (a warning), its numbers
-    # are the moving leg's whatever its name, and are compared with that leg's truth (the name is counted apart)
-    named = case.get("leg") if res.get("leg_certain") is False and case.get("leg") else res.get("side")
+    # the truth of the leg named; where the result says which leg moved is not certain, or that its name is in
+    # doubt (warnings: leg_in_doubt), its numbers are the moving leg's whatever its name, and are compared with
+    # that leg's truth (the name is counted apart, a miss)
+    doubt = res.get("leg_certain") is False or bool(res.get("leg_in_doubt"))
+    named = case.get("leg") if doubt and case.get("leg") else res.get("side")
     ref = run_movement_test(kind, tt["timestamps"], tt["pixels"], tt["visibility"], side=named,
                             facing=res.get("facing") or None, table_edge=case.get("true_table_edge", edge),
                             checks=False)
@@ -648,7 +650,7 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
     row.update(expect=f"{case['reps']} repetition(s)" + (f", {case['leg']} leg" if case.get("leg") else ""),
                reps=len(reps), reps_truth=case["reps"], rows=rows,
                leg_right=(case.get("leg") is None or res.get("side") == case["leg"]),
-               leg_uncertain=res.get("leg_certain") is False)
+               leg_uncertain=res.get("leg_certain") is False, leg_in_doubt=bool(res.get("leg_in_doubt")))
     row["pass"] = res["ok"] and row["reps"] == case["reps"] and row["leg_right"] and not row["leg_uncertain"]
     return row
 
@@ -676,7 +678,8 @@ def floors(rows: list[dict], table: dict) -> list[tuple[str, bool, str]]:
         meas = [r for r in mine if "reps" in r]
         bad = [f"{r['case']} {r['reps']}/{r['reps_truth']}" for r in meas if r["reps"] != r["reps_truth"]]
         res.append((f"{style}: repetitions counted exactly", not bad, ", ".join(bad) or f"{len(meas)} clips"))
-        wrong = [f"{r['case']} said {r['side']}" for r in meas if not r["leg_right"] and not r["leg_uncertain"]]
+        wrong = [f"{r['case']} said {r['side']}" + (" (warned: name in doubt)" if r.get("leg_in_doubt") else "")
+                 for r in meas if not r["leg_right"] and not r["leg_uncertain"]]
         unsure = [r["case"] for r in meas if r["leg_uncertain"]]
         res.append((f"{style}: moving leg named right every time", not wrong and not unsure,
                     ", ".join(wrong) or (f"all named, except not certain: {', '.join(unsure)}" if unsure else "all")))

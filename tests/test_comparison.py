@@ -44,6 +44,19 @@ def test_verdicts_against_the_noise_and_not_comparable_rules():
         assert not c["comparable"] and c["reasons"] and {r["verdict"] for r in c["rows"]} == {"not comparable"}
 
 
+def test_a_tested_leg_whose_name_is_in_doubt_is_not_compared_with_a_named_one():
+    """A movement test whose leg name is in doubt (the pose model named it for the side the camera does not see)
+    may be the other leg: not comparable with a capture of the leg so named for certain."""
+    model = {"name": "m", "mediapipe": "0.10.21", "model_complexity": 1}
+    certain = {"side": "left", "facing": 1, "leg_in_doubt": None}
+    doubted = {"side": "left", "facing": 1, "leg_in_doubt": "the pose model names the tested leg the left one"}
+    ok, _ = cmp.comparability(*(cmp.capture_signature(r, "thomas", "1", model) for r in (certain, dict(certain))))
+    assert ok
+    ok, why = cmp.comparability(cmp.capture_signature(certain, "thomas", "1", model),
+                                cmp.capture_signature(doubted, "thomas", "1", model))
+    assert not ok and any("tested sides" in w and "name in doubt" in w for w in why)
+
+
 def test_defaults_file_has_provenance_and_the_key_metrics():
     d = cmp.load_defaults()
     assert "rendered" in d["_meta"] and "MDC95" in d["_meta"]["formula"]

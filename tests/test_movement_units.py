@@ -469,6 +469,33 @@ def test_a_tested_leg_named_for_the_side_the_camera_does_not_see_is_a_warning(na
             assert "away from the camera" in c["reason"] and f"from the {leg} side" in c["advice"]
 
 
+@pytest.mark.parametrize("name,kind", [("thomas_test", "thomas"), ("hip_extension", "hip_extension")])
+def test_a_leg_name_in_doubt_gives_the_plan_no_side(name, kind):
+    """A tested leg named for the side the camera does not see (no leg stated) is a name in doubt: the result
+    says why in ``leg_in_doubt`` and the advice plan keeps its numbers without a side, so no rule or side focus
+    names the leg the pose model may have misnamed. Named for the near side, or stated, the side stands."""
+    from analysis.causation import normalize_findings
+    from analysis.movement.legs import exchange_legs
+
+    d, t, px, vis = truth_track(name)
+    sided = lambda f: {k for k in f if k.endswith(("_left", "_right"))}  # noqa: E731
+    verdicts = {}
+    for track in (px, exchange_legs(px, vis)[0]):
+        res = run_movement_test(kind, t, track, vis)
+        side_ok = [c for c in res["checks"] if c["name"] == "leg_side"][0]["passed"]
+        found = normalize_findings(res)
+        assert found and res["ok"]
+        if side_ok:
+            assert res["leg_in_doubt"] is None and sided(found)
+        else:
+            assert "camera sees" in res["leg_in_doubt"] and not sided(found)
+            assert all(f.side is None and "not certain" in f.name for f in found.values() if f.unit == "deg")
+            stated = run_movement_test(kind, t, track, vis, leg=res["side"])
+            assert stated["leg_in_doubt"] is None and sided(normalize_findings(stated))
+        verdicts[side_ok] = True
+    assert set(verdicts) == {True, False}
+
+
 def _lying_side_on(face_lifts: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A person lying on the back, side-on, head at the image left, one frame per entry of ``face_lifts``
     (nose above the ears by that many pixels; the trunk is 100 px); world landmarks with the chest up."""

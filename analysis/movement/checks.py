@@ -51,7 +51,8 @@ from analysis.view import body_yaw, typical_yaw
 
 __all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
            "check_view_outline", "outline_disagreement", "check_camera_level", "level_edge_reading",
-           "scene_level_search", "lying_face", "feet_alternate", "withhold", "failed_blocking", "presented_metrics"]
+           "scene_level_search", "lying_face", "feet_alternate", "withhold", "failed_blocking", "presented_metrics",
+           "leg_name_doubt"]
 
 # The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
 # and the start position in full.
@@ -510,6 +511,20 @@ def check_leg_side(kind: str, result: dict) -> Check | None:
                  "test is filmed with the tested leg nearest the camera: the model may have given the two legs "
                  "each other's names",
                  f"say which leg was tested (Tested leg, or --leg); if it was the {side} leg, film again from its side")
+
+
+def leg_name_doubt(result: dict) -> str | None:
+    """Why the name the result gives the tested leg is in doubt, or None: a failed ``leg`` check (which leg
+    moved is not certain) or, with no leg stated, a failed ``leg_side`` check (the pose model named the tested
+    leg for the side the camera does not see, which its set-up films nearest it: either the model gave the two
+    legs each other's names, or the clip was filmed from the other side). The numbers still belong to the leg
+    that moved; only its name is in doubt, so the advice plan takes no side from them
+    (:func:`analysis.causation.normalize_findings`)."""
+    stated = (result.get("leg_labels") or {}).get("stated_leg")
+    for c in result.get("checks") or []:
+        if not c.get("passed") and (c.get("name") == "leg" or (c.get("name") == "leg_side" and not stated)):
+            return c["reason"]
+    return None
 
 
 def presented_metrics(result: dict) -> list[dict]:

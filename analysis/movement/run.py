@@ -14,7 +14,7 @@ import numpy as np
 
 from analysis import protocols
 from analysis.gates import rank_checks
-from analysis.movement.checks import check_clip, failed_blocking, lying_face, withhold
+from analysis.movement.checks import check_clip, failed_blocking, leg_name_doubt, lying_face, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
 from analysis.movement.in_place import IN_PLACE_KINDS, LYING_KINDS, in_place_span, lying_span, shift_frames
@@ -168,7 +168,8 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     dict
         Always: ``kind``, ``protocol`` (setup guidance), ``checks`` (list of Check dicts), ``problems``
         (list of str), ``ok`` (no blocking check failed and something was measured), ``leg_labels``
-        (swaps corrected) and ``activity`` (what the activity gate saw); plus the test's own keys. Every
+        (swaps corrected), ``activity`` (what the activity gate saw) and ``leg_in_doubt`` (why the tested leg's
+        name is in doubt, :func:`analysis.movement.checks.leg_name_doubt`, or None); plus the test's own keys. Every
         Metric is a dict (``Metric.to_dict``) naming its side and ``extra['repetition']``. With a failed
         blocking check the numbers are withheld (:func:`analysis.movement.checks.withhold`) and
         ``withheld`` says why.
@@ -234,6 +235,7 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         found, seen = check_clip(kind, lab, lvis, timestamps=t, landmarks=landmarks, world=world,
                                  image_size=image_size, result=res, legs_exchanged=exchanged)
         res["checks"], res["activity"] = [c.to_dict() for c in found], seen
+    res["leg_in_doubt"] = leg_name_doubt(res)
     blocking = failed_blocking(res["checks"])
     measured = bool((res.get("movement") or {}).get("found"))
     res["ok"] = measured and not blocking
