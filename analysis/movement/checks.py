@@ -376,12 +376,16 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
 def outline_disagreement(result: dict | None) -> list[float]:
     """How far apart the body outline and the pose model's points put the moving thigh at each repetition's
     peak, in degrees (:mod:`analysis.movement.hip_extension`), when they disagree beyond
-    ``movement_outline_landmark_max`` at **every** repetition; otherwise an empty list."""
+    ``movement_outline_landmark_max`` at **every** repetition, the other leg's knee point not following the
+    outline either; otherwise an empty list. (Where the other name's knee point follows the outline, the model
+    gave the moving knee the other leg's name or lost it: a mannequin filmed side-on whose knee points stayed
+    together read 27-28 degrees apart at both peaks, the outline within 2.6 degrees of the truth.)"""
     gaps = []
     for rep in (result or {}).get("repetitions") or []:
         m = (rep.get("metrics") or {}).get("thigh_behind_vertical") or {}
-        g = (m.get("extra") or {}).get("outline_landmark_gap_deg")
-        if g is None:
+        extra = m.get("extra") or {}
+        g = extra.get("outline_landmark_gap_deg")
+        if g is None or extra.get("outline_confirmed_by_other_knee"):
             return []
         gaps.append(abs(float(g)))
     return gaps
@@ -393,8 +397,9 @@ def check_view_outline(view: Check, result: dict | None) -> Check:
     Seen from an angle, the pose model can still read a side view: it lays the far shoulder and hip behind the
     near ones, and its 3D body turns side-on with them (a rendered 45-degree view read 70 degrees). Its thigh
     then does not lie where the body outline's does. When the two disagree by ``movement_view_outline_gap_min``
-    or more at every one of at least ``movement_view_outline_reps`` repetitions (a disagreement at a single
-    peak is a lost knee or mask, and that repetition alone goes unmeasured), a passed ``view`` check fails,
+    or more at every one of at least ``movement_view_outline_reps`` repetitions, the other leg's knee point not
+    following the outline either (:func:`outline_disagreement`; a disagreement at a single peak is a lost knee or
+    mask, and that repetition alone goes unmeasured), a passed ``view`` check fails,
     with the reason. Otherwise ``view`` is returned as it is.
     """
     gaps = outline_disagreement(result)

@@ -443,6 +443,8 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
             if abs(gap) > gap_max:
                 extra["outline_landmark_gap_deg"] = round(gap, 1)
                 gap = min(abs(gap), abs(_hold_gap(tbv_ol, tbv_other, hold, other_rest, amp)))  # not seen: the named
+                # the other name's knee point followed the outline: a knee the model misnamed or lost, not the view
+                extra["outline_confirmed_by_other_knee"] = bool(abs(gap) <= gap_max)
             if abs(gap) > gap_max:
                 why = (f"the body outline and the body points put the {side} thigh {abs(gap):.0f} degrees apart at the "
                        "peak of this repetition, so neither was taken: film again in clothes that show the legs, "
