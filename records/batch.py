@@ -254,7 +254,9 @@ def roster_row(person: str, name: str, test: str, timestamps: np.ndarray, rng: l
     rng_text = (f"{lo:g} to {hi:g}" if lo is not None and hi is not None else f">= {lo:g}" if lo is not None
                 else f"<= {hi:g}" if hi is not None else "")
     return {"person": person, "file": name, "segment_start_s": round(float(timestamps[a]), 2),
-            "segment_end_s": round(float(timestamps[b - 1]), 2), "test": test, "side": res.get("side"),
+            "segment_end_s": round(float(timestamps[b - 1]), 2), "test": test,
+            # the pose model's name for the leg, marked where it may be the other leg's (leg_in_doubt)
+            "side": f"{res['side']} (not certain)" if res.get("side") and res.get("leg_in_doubt") else res.get("side"),
             "measure": m.get("name", ""), "value": None if m.get("value") is None else round(m["value"], 1),
             "unit": m.get("unit", ""), "usual_range": rng_text, "status": m.get("status", "unknown"),
             "compensation_index": (res.get("summary") or {}).get("compensation_index_mean"),

@@ -256,3 +256,15 @@ def test_each_clip_s_tested_leg_can_come_from_its_file_name(tmp_path):
     st = json.loads((tmp_path / "fast" / STATE_FILE).read_text())
     (b,) = json.loads((tmp_path / "fast" / st["files"]["b.mp4"]["result"]).read_text())["people"]
     assert b["result"]["thigh_source"] == "landmarks"
+
+
+def test_a_roster_row_marks_a_leg_name_in_doubt():
+    """A screened person's tested leg named for the side the camera does not see (leg_in_doubt) is shown as not
+    certain on the roster: the trainer does not read the pose model's guess as the leg."""
+    from records.batch import roster_row
+
+    t = np.arange(10) / 10.0
+    res = {"side": "left", "summary": {}, "problems": []}
+    assert roster_row("p1", "a.mp4", "hip_extension", t, [0, 10], res, {})["side"] == "left"
+    doubted = dict(res, leg_in_doubt="the pose model names the tested leg the left one, but the camera sees the right")
+    assert roster_row("p1", "a.mp4", "hip_extension", t, [0, 10], doubted, {})["side"] == "left (not certain)"
