@@ -170,6 +170,43 @@ def test_a_thigh_that_turns_faster_than_a_test_movement_is_not_measured():
     assert clean["repetitions"][0]["metrics"]["thigh_behind_vertical"]["value"] is not None
 
 
+def test_no_lower_bound_from_readings_that_jump_faster_than_a_test_movement():
+    """A held-out mannequin lunge (its knee points traded between the legs) had its peak hidden, and the largest
+    seen reading of that repetition, among readings that jumped 35 degrees in a tenth of a second, was given as
+    "went back at least 38 degrees" for a true 25. Here the rendered hip extension at 60 frames/s with the moving
+    knee hidden around the first peak, and, on its way out, thrown 40 degrees forward for 0.1 s: the readings
+    that jumped give no bound (the control, without the throw, keeps a true lower bound)."""
+    from analysis.movement.series import SIDE_IDX
+
+    d, t15, px15, _ = truth_track("hip_extension")
+    t = np.arange(t15[0], t15[-1], 1 / 60)
+    px = np.stack([[np.interp(t, t15, px15[:, j, c]) for c in (0, 1)] for j in range(33)]).transpose(2, 0, 1)
+    vis = np.ones(px.shape[:2])
+    clean = run_movement_test("hip_extension", t, px, vis, facing=1, checks=False)
+    phases = clean["repetitions"][0]["phases"]
+    k, start = phases["peak"], phases["start"]
+    truth = clean["repetitions"][0]["metrics"]["thigh_behind_vertical"]["value"]
+    i = SIDE_IDX["right"]
+    hidden = vis.copy()
+    hidden[k - 10:k + 11, [i["knee"], i["ankle"]]] = 0.1
+    control = run_movement_test("hip_extension", t, px, hidden, facing=1, checks=False)
+    m = control["repetitions"][0]["metrics"]["thigh_behind_vertical"]
+    assert m["value"] is None and 0.0 < m["extra"]["at_least_deg"] <= truth
+
+    thrown = px.copy()
+    a = np.radians(-40.0)  # facing the image right, forward is towards the image right
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    f0 = start - 3
+    for f in range(f0, f0 + 6):
+        hip = thrown[f, i["hip"]]
+        for j in ("knee", "ankle"):
+            thrown[f, i[j]] = hip + rot @ (thrown[f, i[j]] - hip)
+    res = run_movement_test("hip_extension", t, thrown, hidden, facing=1, checks=False)
+    m = res["repetitions"][0]["metrics"]["thigh_behind_vertical"]
+    assert m["value"] is None and m["extra"]["at_least_deg"] is None
+    assert "jumped faster than a controlled movement" in m["reason"]
+
+
 def test_lunge_tests_the_back_leg():
     d, t, px, vis = truth_track("kneeling_lunge")
     res = run_movement_test("lunge", t, px, vis, checks=False)  # facing the image left, from the face

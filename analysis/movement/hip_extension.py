@@ -27,7 +27,9 @@ moving thigh's angle, whichever leg it is).
   repetition read as three). A value is read only where the knee was seen
   (:func:`analysis.movement.series.clean_landmarks`): when it was not seen around the peak
   (:func:`peak_seen`: the peak would only be bridged across a gap), the peak is not measured and the
-  largest seen angle of that repetition is given as a lower bound (``extra['at_least_deg']``). A knee landmark
+  largest seen angle of that repetition is given as a lower bound (``extra['at_least_deg']``), unless its seen
+  readings, over the repetition and ``movement_peak_margin_s`` either side, turn faster than
+  ``movement_thigh_rate_max`` (a knee the model lost and found again gives no bound). A knee landmark
   that bends its leg backwards further than a knee can is a lost leg, not seen
   (:func:`analysis.movement.series.hyperextended_knees`).
 
@@ -421,13 +423,21 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         tv = median_at(x, [r.peak])
         # behind the trunk line as it stood just before the repetition, turned with the trunk's lean since
         he = tv - comp["trunk_lean_change_deg"]
+        margin = threshold("movement_peak_margin_s")  # either side of a hold (or of a repetition) the turn is read
         if not seen_peak:
             with quiet():
                 lb = float(np.nanmax(measured[span])) if np.isfinite(measured[span]).any() else np.nan
+            # a reading reached by a turn faster than a controlled movement is the pose model losing the knee:
+            # no bound is taken from it (a mannequin lunge's thigh "went back at least 38 degrees" for a true 25)
+            around = np.flatnonzero((t >= t[r.start] - margin) & (t <= t[r.end] + margin))
+            jumped = fastest_turn(measured, t, around) > threshold("movement_thigh_rate_max")
+            lb = np.nan if jumped else lb
             extra["at_least_deg"] = None if not np.isfinite(lb) else round(lb, 1)
             why = (f"the {side} knee was not seen clearly at the peak of this repetition (hidden or poorly lit), so "
                    "the peak was not measured" + ("; the thigh went back at least "
                                                   f"{lb:.0f} degrees behind the vertical" if np.isfinite(lb) else "")
+                   + ("; its seen readings jumped faster than a controlled movement, so they give no bound either"
+                      if jumped else "")
                    + ": film with the tested leg nearest the camera, in good light, with tight clothes")
             tv = he = np.nan
         if why is None and outline is not None and source == "landmarks":
@@ -451,7 +461,6 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                        "against a plain background, with nothing held near the thigh")
                 tv = he = np.nan
         # around the peak (its hold and a margin either side), where the value is read
-        margin = threshold("movement_peak_margin_s")
         near_peak = span[(t[span] >= t[r.hold_start] - margin) & (t[span] <= t[r.hold_end] + margin)]
         rate = fastest_turn(measured, t, near_peak)
         if why is None and rate > threshold("movement_thigh_rate_max"):
