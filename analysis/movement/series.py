@@ -160,12 +160,12 @@ def clean_landmarks(pixels: np.ndarray, visibility: np.ndarray, timestamps: np.n
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
     with quiet():
         seen = (vis >= threshold("quality_visibility_min")) & np.isfinite(p).all(-1)
-    jumps = np.zeros(seen.shape, bool)
-    if timestamps is not None and len(p) > 2:
-        t = np.asarray(timestamps, dtype=np.float64)
+    t = np.asarray(timestamps, dtype=np.float64) if timestamps is not None and len(p) > 2 else None
+    if t is not None:
         seen &= ~sporadic_detections(np.isfinite(p).all(-1).any(-1), t)[:, None]
     p[~seen] = np.nan
-    if timestamps is not None and len(p) > 2:
+    jumps = np.zeros(seen.shape, bool)
+    if t is not None:
         scale = thigh_length(p)
         jumps = _jumps(p, scale, threshold("movement_jump_limit") if jump_limit is None else jump_limit)
         seen &= ~jumps
