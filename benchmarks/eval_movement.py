@@ -697,14 +697,12 @@ def floors(rows: list[dict], table: dict) -> list[tuple[str, bool, str]]:
                     res.append((f"{style}: {kind} {q} measured at every peak", False, ", ".join(unmeasured)))
         # a peak not measured may be given as a lower bound: it must not lie above the truth (beyond the pose
         # model's reading noise, BOUND_SLACK_DEG)
-        over = [f"{r['case']} rep {k + 1} {q} at least {c['at_least']} (truth {c['truth']})"
-                for r in meas for k, cells in enumerate(r["rows"]) for q, c in cells.items()
-                if isinstance(c, dict) and c.get("at_least") is not None and c.get("truth") is not None
-                and c["at_least"] > c["truth"] + BOUND_SLACK_DEG]
-        n_bounds = sum(1 for r in meas for cells in r["rows"] for c in cells.values()
-                       if isinstance(c, dict) and c.get("at_least") is not None)
+        bounds = [(r["case"], k, q, c) for r in meas for k, cells in enumerate(r["rows"]) for q, c in cells.items()
+                  if isinstance(c, dict) and c.get("at_least") is not None]
+        over = [f"{case} rep {k + 1} {q} at least {c['at_least']} (truth {c['truth']})" for case, k, q, c in bounds
+                if c.get("truth") is not None and c["at_least"] > c["truth"] + BOUND_SLACK_DEG]
         res.append((f"{style}: every lower bound at most {BOUND_SLACK_DEG:g} deg above the truth", not over,
-                    "; ".join(over) or f"{n_bounds} bounds"))
+                    "; ".join(over) or f"{len(bounds)} bounds"))
         for kind, qs in (("thomas", ("thigh_above_horizontal", "knee_flexion")), ("ely", ("max_knee_flexion",))):
             for q in qs:
                 t = table.get(f"{style}:{kind}:{q}")

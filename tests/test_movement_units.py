@@ -139,27 +139,39 @@ def test_hip_extension_is_taken_behind_the_standing_trunk_line():
             b["metrics"]["thigh_behind_vertical"]["value"], abs=0.01)
 
 
+def _hip_extension_at_60fps():
+    """The rendered hip extension's true landmarks resampled to 60 frames/s: t, px, visibility."""
+    _, t15, px15, _ = truth_track("hip_extension")
+    t = np.arange(t15[0], t15[-1], 1 / 60)
+    px = np.stack([[np.interp(t, t15, px15[:, j, c]) for c in (0, 1)] for j in range(33)]).transpose(2, 0, 1)
+    return t, px, np.ones(px.shape[:2])
+
+
+def _thrown(px: np.ndarray, frames, deg: float) -> np.ndarray:
+    """``px`` with the right knee and ankle turned ``deg`` about the right hip in ``frames`` (facing the image
+    right: + = further back, towards the image left)."""
+    from analysis.movement.series import SIDE_IDX
+
+    out = px.copy()
+    i = SIDE_IDX["right"]
+    a = np.radians(deg)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    for f in frames:
+        hip = out[f, i["hip"]]
+        for j in ("knee", "ankle"):
+            out[f, i[j]] = hip + rot @ (out[f, i[j]] - hip)
+    return out
+
+
 def test_a_thigh_that_turns_faster_than_a_test_movement_is_not_measured():
     """The pose model loses a knee for a moment and puts it far behind (a 60 frames/s capsule render read a
     standing thigh 56 degrees back): the rendered hip extension, resampled to 60 frames/s, with the moving knee
     thrown 35 degrees further back for 0.2 s at the first repetition's peak. That repetition is not measured
     (the thigh "turned" faster than a controlled test movement can); the other keeps its value."""
-    from analysis.movement.series import SIDE_IDX
-
-    d, t15, px15, _ = truth_track("hip_extension")
-    t = np.arange(t15[0], t15[-1], 1 / 60)
-    px = np.stack([[np.interp(t, t15, px15[:, j, c]) for c in (0, 1)] for j in range(33)]).transpose(2, 0, 1)
-    vis = np.ones(px.shape[:2])
+    t, px, vis = _hip_extension_at_60fps()
     clean = run_movement_test("hip_extension", t, px, vis, facing=1, checks=False)
     k = clean["repetitions"][0]["phases"]["peak"]
-    bad = px.copy()
-    i = SIDE_IDX["right"]
-    a = np.radians(35.0)  # facing the image right, further back is towards the image left
-    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    for f in range(k - 6, k + 6):
-        hip = bad[f, i["hip"]]
-        for j in ("knee", "ankle"):
-            bad[f, i[j]] = hip + rot @ (bad[f, i[j]] - hip)
+    bad = _thrown(px, range(k - 6, k + 6), 35.0)
     res = run_movement_test("hip_extension", t, bad, vis, facing=1, checks=False)
     first, second = res["repetitions"][0]["metrics"], res["repetitions"][1]["metrics"]
     assert first["thigh_behind_vertical"]["value"] is None and first["hip_extension"]["value"] is None
@@ -174,14 +186,11 @@ def test_no_lower_bound_from_readings_that_jump_faster_than_a_test_movement():
     """A held-out mannequin lunge (its knee points traded between the legs) had its peak hidden, and the largest
     seen reading of that repetition, among readings that jumped 35 degrees in a tenth of a second, was given as
     "went back at least 38 degrees" for a true 25. Here the rendered hip extension at 60 frames/s with the moving
-    knee hidden around the first peak, and, on its way out, thrown 40 degrees forward for 0.1 s: the readings
-    that jumped give no bound (the control, without the throw, keeps a true lower bound)."""
+    knee hidden around the first peak, and, just before it rises, thrown 40 degrees forward for 0.1 s: the
+    readings that jumped give no bound (the control, without the throw, keeps a true lower bound)."""
     from analysis.movement.series import SIDE_IDX
 
-    d, t15, px15, _ = truth_track("hip_extension")
-    t = np.arange(t15[0], t15[-1], 1 / 60)
-    px = np.stack([[np.interp(t, t15, px15[:, j, c]) for c in (0, 1)] for j in range(33)]).transpose(2, 0, 1)
-    vis = np.ones(px.shape[:2])
+    t, px, vis = _hip_extension_at_60fps()
     clean = run_movement_test("hip_extension", t, px, vis, facing=1, checks=False)
     phases = clean["repetitions"][0]["phases"]
     k, start = phases["peak"], phases["start"]
@@ -193,15 +202,8 @@ def test_no_lower_bound_from_readings_that_jump_faster_than_a_test_movement():
     m = control["repetitions"][0]["metrics"]["thigh_behind_vertical"]
     assert m["value"] is None and 0.0 < m["extra"]["at_least_deg"] <= truth
 
-    thrown = px.copy()
-    a = np.radians(-40.0)  # facing the image right, forward is towards the image right
-    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    f0 = start - 3
-    for f in range(f0, f0 + 6):
-        hip = thrown[f, i["hip"]]
-        for j in ("knee", "ankle"):
-            thrown[f, i[j]] = hip + rot @ (thrown[f, i[j]] - hip)
-    res = run_movement_test("hip_extension", t, thrown, hidden, facing=1, checks=False)
+    res = run_movement_test("hip_extension", t, _thrown(px, range(start - 3, start + 3), -40.0), hidden, facing=1,
+                            checks=False)
     m = res["repetitions"][0]["metrics"]["thigh_behind_vertical"]
     assert m["value"] is None and m["extra"]["at_least_deg"] is None
     assert "jumped faster than a controlled movement" in m["reason"]
