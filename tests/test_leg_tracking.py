@@ -1,6 +1,6 @@
 """Legs the pose model lost: a knee bent backwards further than a knee can, an outline without the legs, a
 knee relabelled with the other leg's foot (analysis.movement.series.hyperextended_knees,
-checks.check_tracking, outline_limbs.shows_legs, legs.coherent_feet)."""
+checks.check_tracking, outline_limbs.shows_legs, outline_limbs.legs_off_outline, legs.coherent_feet)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from analysis.gates import rank_checks
 from analysis.movement import run_movement_test
 from analysis.movement.checks import presented_metrics
 from analysis.movement.legs import coherent_feet
-from analysis.movement.outline_limbs import outline_thigh_angle, shows_legs
+from analysis.movement.outline_limbs import distance_outside, legs_off_outline, outline_thigh_angle, shows_legs
 from analysis.movement.series import SIDE_IDX, hyperextended_knees
 from analysis.norms import threshold
 from tests.test_movement_units import truth_track
@@ -133,3 +133,32 @@ def test_an_outline_that_lost_the_legs_gives_no_thigh_angle():
     assert legs.tolist() == [f % 3 != 0 for f in range(T)]
     ang, _ = outline_thigh_angle(outline, hips, L, 1, np.zeros(T), np.arange(T) / 15.0)
     assert np.isnan(ang[~legs]).all()
+
+
+def _box(x0, y0, x1, y1, n=64):
+    """A closed rectangle outline of ``n`` points (pixels)."""
+    side = n // 4
+    t = np.linspace(0.0, 1.0, side, endpoint=False)[:, None]
+    corners = np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)], float)
+    return np.concatenate([corners[k] + t * (corners[k + 1] - corners[k]) for k in range(4)])
+
+
+def test_distance_outside_an_outline():
+    box = _box(0.0, 0.0, 100.0, 50.0)
+    d = distance_outside(box, np.array([[50.0, 25.0], [130.0, 25.0], [50.0, -20.0], [103.0, 54.0]]))
+    assert d == pytest.approx([0.0, 30.0, 20.0, 5.0], abs=1e-6)
+
+
+@pytest.mark.parametrize("knee,ankle,body,flagged", [
+    ((300.0, 400.0), (300.0, 500.0), (260, 250, 340, 540), False),  # both legs inside the body
+    ((400.0, 300.0), (400.0, 400.0), (260, 250, 340, 540), True),   # the left leg lifted where no body is
+    ((315.0, 400.0), (345.0, 500.0), (260, 250, 340, 540), False),  # its ankle just over the edge: a mask's edge
+    ((400.0, 300.0), (400.0, 400.0), (260, 250, 340, 420), False),  # the outline lost the legs: it tells nothing
+])
+def test_a_leg_drawn_where_the_outline_shows_no_body_is_marked(knee, ankle, body, flagged):
+    """The thigh is 100 pixels long: 0.15 of it is 15 pixels."""
+    p = _leg(knee, ankle)
+    outline = _box(*body)[None]
+    assert legs_off_outline(outline, p, 100.0)[0] == flagged
+    assert not legs_off_outline(None, p, 100.0).any()
+    assert not legs_off_outline(np.full_like(outline, np.nan), p, 100.0).any()

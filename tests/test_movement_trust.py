@@ -113,6 +113,37 @@ def test_the_wrong_start_posture_is_refused(hip_ext):
     assert _run("lunge", kneeling)["ok"]
 
 
+def test_a_leg_the_model_drew_lifted_where_the_picture_shows_none_does_not_set_the_start_posture(hip_ext):
+    """A held-out mannequin hip extension: for its first 1.5 s the pose model drew the far leg lifted forward at hip
+    height (its knee 0.25-0.35 thigh lengths outside the body outline) while the person stood on both feet, and the
+    test was refused as "standing on one leg". Here the moving leg is drawn so, in its picture and its 3D points,
+    before the first repetition: without the outline, refused as before; with it, those frames do not vote for
+    the start posture, and the repetitions are measured."""
+    clip, a = hip_ext
+    start = _run("hip_extension", a, checks=False)["repetitions"][0]["phases"]["start"]
+    lifted = np.arange(1, start - 1)
+    px, w = a["pixels"].copy(), a["world"].copy()
+    L = SIDE_IDX["right"]
+    hip_px = (px[lifted, 23] + px[lifted, 24]) / 2
+    th = float(np.median(np.linalg.norm(px[:, L["knee"]] - px[:, L["hip"]], axis=1)))
+    px[lifted, L["knee"]] = hip_px + [th, 0.0]  # facing the image right: forward is +x
+    px[lifted, L["ankle"]] = px[lifted, L["knee"]] + [0.0, th]
+    hip_w = (w[lifted, 23] + w[lifted, 24]) / 2
+    left = (w[lifted, 11] - w[lifted, 12]) + (w[lifted, 23] - w[lifted, 24])
+    fwd = np.stack([left[:, 2], np.zeros(len(lifted)), -left[:, 0]], axis=1)
+    fwd /= np.linalg.norm(fwd, axis=1, keepdims=True)
+    w[lifted, L["knee"]] = hip_w + 0.45 * fwd
+    w[lifted, L["ankle"]] = w[lifted, L["knee"]] + [0.0, 0.42, 0.0]  # world y points down
+    b = dict(a, pixels=px, world=w)
+    _assert_refused(_run("hip_extension", b), "activity", "one leg")
+    res = _run("hip_extension", b, outline=_outlines(clip, range(len(clip.frames))))
+    act = next(c for c in res["checks"] if c["name"] == "activity")
+    assert act["passed"] and res["activity"]["start_frames_leg_off_outline"] >= len(lifted) - 1, res["activity"]
+    assert res["ok"] and len(res["repetitions"]) == 2
+    for rep in res["repetitions"]:
+        assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(_true_peak(clip), abs=3.0)
+
+
 def test_lying_the_wrong_way_up_is_refused():
     supine = clip_landmarks(thomas_test(fps=FPS))
     prone = clip_landmarks(prone_knee_bend(fps=FPS))

@@ -44,6 +44,7 @@ import numpy as np
 from analysis import geometry as geo
 from analysis.activity import SEEN_WORDS, classify_activity
 from analysis.movement.legs import STATED_LEG_KINDS, exchange_legs
+from analysis.movement.outline_limbs import legs_off_outline
 from analysis.movement.series import SIDE_IDX, hyperextended_knees, midpoint, thigh_length
 from analysis.norms import threshold
 from analysis.protocols import PROTOCOLS
@@ -163,9 +164,13 @@ def _start_frames(kind: str, result: dict | None, n: int) -> np.ndarray:
     return np.arange(n)
 
 
-def check_activity(kind: str, pixels, visibility, world, image_size, timestamps, result: dict | None = None
-                   ) -> tuple[Check, dict]:
+def check_activity(kind: str, pixels, visibility, world, image_size, timestamps, result: dict | None = None,
+                   outline=None) -> tuple[Check, dict]:
     """The start posture and the refusal of another activity (see the module docstring).
+
+    With ``outline`` (body outlines, (T, K, 2) pixels), the start frames of an upright test where the pose model
+    drew a leg where the picture shows no body (:func:`analysis.movement.outline_limbs.legs_off_outline`) do
+    not vote for the start posture: their posture is the model's, not the person's.
 
     Returns
     -------
@@ -189,9 +194,15 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     gait_share = float(np.isin(labels[det], _GAIT).mean()) if det.any() else 0.0
     start = _start_frames(kind, result, len(labels))
     lab = labels[start]
+    if kind in UPRIGHT:
+        off = legs_off_outline(outline, pixels, thigh_length(pixels))[start]
+        lab = np.where(off, "unclear", lab)
+    else:
+        off = np.zeros(len(start), bool)
     known = lab[~np.isin(lab, _NOT_KNOWN)]
     shares = {k: round(float(np.mean(known == k)), 3) for k in np.unique(known)} if known.size else {}
-    seen = {"label": reading.label, "start": shares, "gait_share": round(gait_share, 3), "feet_alternate": stepping}
+    seen = {"label": reading.label, "start": shares, "gait_share": round(gait_share, 3), "feet_alternate": stepping,
+            "start_frames_leg_off_outline": int(off.sum())}
     if kind == "walk":
         if reading.gait:
             g = "running" if any(s.running for s in reading.gait) else "walking"
@@ -325,8 +336,8 @@ def check_movement(kind: str, result: dict | None) -> Check:
 
 def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timestamps=None,
                landmarks: np.ndarray | None = None, world: np.ndarray | None = None,
-               image_size: np.ndarray | None = None, result: dict | None = None, legs_exchanged: bool = False
-               ) -> tuple[list[Check], dict]:
+               image_size: np.ndarray | None = None, result: dict | None = None, legs_exchanged: bool = False,
+               outline=None) -> tuple[list[Check], dict]:
     """The checks of one movement test, in the order of the module docstring.
 
     ``world`` is the pose model's own 3D body (the view, the face up or down). With ``legs_exchanged`` (the two
@@ -355,7 +366,7 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
     seen = {}
     if world is not None and image_size is not None and timestamps is not None:
         legs_3d = exchange_legs(world)[0] if legs_exchanged else world
-        c, seen = check_activity(kind, pixels, visibility, legs_3d, image_size, timestamps, result)
+        c, seen = check_activity(kind, pixels, visibility, legs_3d, image_size, timestamps, result, outline)
         out.append(c)
     elif kind != "thomas_front":
         out.append(check_position(pixels, visibility, pr["position"]))

@@ -233,7 +233,7 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     res["checks"], res["activity"] = [], {}
     if checks:
         found, seen = check_clip(kind, lab, lvis, timestamps=t, landmarks=landmarks, world=world,
-                                 image_size=image_size, result=res, legs_exchanged=exchanged)
+                                 image_size=image_size, result=res, legs_exchanged=exchanged, outline=outline)
         res["checks"], res["activity"] = [c.to_dict() for c in found], seen
     res["leg_in_doubt"] = leg_name_doubt(res)
     blocking = failed_blocking(res["checks"])
