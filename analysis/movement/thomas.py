@@ -70,7 +70,7 @@ def table_edge_search(pixels: np.ndarray) -> dict | None:
 
 
 def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outline=None,
-                table_edge: float | None = None) -> dict:
+                table_edge: float | None = None, knee_doubt: str | None = None) -> dict:
     """Modified Thomas test, side view (see the module docstring).
 
     Parameters
@@ -86,6 +86,9 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         The table top's edge in the picture (:func:`analysis.movement.checks.level_edge_reading`), degrees, + =
         rising towards the image right: the thigh's angle is taken against it. None or NaN: against the
         picture's horizontal.
+    knee_doubt : str, optional
+        Why the knee's bend is not to be given (the pose model named the hanging leg for the side away from the
+        camera: :func:`analysis.movement.run.run_movement_test`); the thigh's angle is still read.
 
     Returns
     -------
@@ -179,6 +182,8 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
                                           f"{abs(ol_knee - knee):.0f} degrees apart, so the knee's bend was not taken: "
                                           "film the hanging leg nearest the camera, in clothes that stand out from "
                                           "the table")
+        if knee_doubt and np.isfinite(knee):
+            knee, knee_why = np.nan, knee_doubt
         m = {
             "thigh_above_horizontal": rep_metric(
                 "thomas_thigh_above_horizontal", "Thigh angle to horizontal", thigh, "deg",
