@@ -247,6 +247,21 @@ def test_a_peak_seen_only_through_a_lost_knee_is_a_lower_bound(hip_ext):
     assert res["summary"]["thigh_behind_vertical"]["best"]["value"] is None
 
 
+def test_a_peak_the_outline_did_not_show_is_a_lower_bound_that_says_so(hip_ext):
+    """The body outline missing through the first repetition's hold (the mask lost the thigh there): that peak is
+    a lower bound, and the reason names the outline, not the knee point (which was seen)."""
+    clip, a = hip_ext
+    ph = _run("hip_extension", a, checks=False)["repetitions"][0]["phases"]
+    gone = set(range(ph["hold_start"] - 1, ph["hold_end"] + 2))
+    res = _run("hip_extension", a, outline=_outlines(clip, [f for f in range(len(clip.frames)) if f not in gone]),
+               checks=False)
+    assert res["thigh_source"] == "outline"
+    m = res["repetitions"][0]["metrics"]["thigh_behind_vertical"]
+    assert m["value"] is None and "thigh was not seen clearly in the body outline at the peak" in m["reason"]
+    assert 5.0 <= m["extra"]["at_least_deg"] <= _true_peak(clip)
+    assert res["repetitions"][1]["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(_true_peak(clip), abs=3)
+
+
 def _outlines(clip, frames) -> np.ndarray:
     """The figure's outline in the frames of ``clip`` (rendered mask, no pose model), NaN elsewhere."""
     from vision.contour import person_outline

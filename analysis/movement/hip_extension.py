@@ -433,7 +433,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
             jumped = fastest_turn(measured, t, around) > threshold("movement_thigh_rate_max")
             lb = np.nan if jumped else lb
             extra["at_least_deg"] = None if not np.isfinite(lb) else round(lb, 1)
-            why = (f"the {side} knee was not seen clearly at the peak of this repetition (hidden or poorly lit), so "
+            what = f"the {side} thigh was not seen clearly in the body outline" if source == "outline" else \
+                f"the {side} knee was not seen clearly"
+            why = (f"{what} at the peak of this repetition (hidden or poorly lit), so "
                    "the peak was not measured" + ("; the thigh went back at least "
                                                   f"{lb:.0f} degrees behind the vertical" if np.isfinite(lb) else "")
                    + ("; its seen readings jumped faster than a controlled movement, so they give no bound either"
