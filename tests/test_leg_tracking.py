@@ -117,30 +117,23 @@ def test_a_knee_is_not_given_the_other_legs_foot_where_that_bends_it_backwards()
     assert coherent_feet(px, knees, knees, 1).tolist() == [False, False]  # nothing mixed: unchanged
 
 
+def _box(x0, y0, x1, y1) -> np.ndarray:
+    """A rectangular outline (its four corners, pixels)."""
+    return np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1)], float)
+
+
 def test_an_outline_that_lost_the_legs_gives_no_thigh_angle():
     """A standing outline reaching 2.4 thigh lengths below the hip, and the same outline cut just below the hips
     (the segmentation mask lost the legs) in a third of the frames: those frames are not read."""
     L, hip = 60.0, np.array([320.0, 200.0])
-
-    def box(bottom):
-        x0, x1 = hip[0] - 25.0, hip[0] + 25.0
-        return np.array([[x0, hip[1] - 150.0], [x1, hip[1] - 150.0], [x1, bottom], [x0, bottom]])
-
     T = 30
-    outline = np.stack([box(hip[1] + (0.8 if f % 3 == 0 else 2.4) * L) for f in range(T)])
+    outline = np.stack([_box(hip[0] - 25.0, hip[1] - 150.0, hip[0] + 25.0, hip[1] + (0.8 if f % 3 == 0 else 2.4) * L)
+                        for f in range(T)])
     hips = np.tile(hip, (T, 1))
     legs = shows_legs(outline, hips, L)
     assert legs.tolist() == [f % 3 != 0 for f in range(T)]
     ang, _ = outline_thigh_angle(outline, hips, L, 1, np.zeros(T), np.arange(T) / 15.0)
     assert np.isnan(ang[~legs]).all()
-
-
-def _box(x0, y0, x1, y1, n=64):
-    """A closed rectangle outline of ``n`` points (pixels)."""
-    side = n // 4
-    t = np.linspace(0.0, 1.0, side, endpoint=False)[:, None]
-    corners = np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)], float)
-    return np.concatenate([corners[k] + t * (corners[k + 1] - corners[k]) for k in range(4)])
 
 
 def test_distance_outside_an_outline():

@@ -194,8 +194,9 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     gait_share = float(np.isin(labels[det], _GAIT).mean()) if det.any() else 0.0
     start = _start_frames(kind, result, len(labels))
     lab = labels[start]
-    off = legs_off_outline(outline, pixels, thigh_length(pixels))[start] if kind in UPRIGHT else \
-        np.zeros(len(start), bool)
+    px = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    off = legs_off_outline(None if outline is None else np.asarray(outline)[start], px[start], thigh_length(px)) \
+        if kind in UPRIGHT else np.zeros(len(start), bool)
     lab = np.where(off, "unclear", lab)
     known = lab[~np.isin(lab, _NOT_KNOWN)]
     shares = {k: round(float(np.mean(known == k)), 3) for k in np.unique(known)} if known.size else {}

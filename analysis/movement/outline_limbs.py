@@ -55,6 +55,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.norms import threshold
+from analysis.posture_side import SIDE_IDX
 
 DISTANCES = np.linspace(0.5, 0.75, 6)  # fractions of the thigh length from the hip point
 # the standing thigh's midline where a hand hangs at its front: lower down, the cross-sections it still widens
@@ -430,8 +431,7 @@ def distance_outside(poly: np.ndarray, pts: np.ndarray) -> np.ndarray:
     return np.where(inside_polygon(a, q), 0.0, d)
 
 
-def legs_off_outline(outline: np.ndarray | None, pixels: np.ndarray, length: float,
-                     legs: tuple[tuple[int, int], tuple[int, int]] = ((25, 27), (26, 28))) -> np.ndarray:
+def legs_off_outline(outline: np.ndarray | None, pixels: np.ndarray, length: float) -> np.ndarray:
     """Frames where the pose model drew one leg where the picture shows no body: its knee or ankle landmark lies
     more than ``movement_leg_off_outline_min`` thigh lengths outside the body outline while the other leg's
     knee and ankle lie inside it (so the outline does show the legs in that frame: a mask that lost the legs
@@ -449,8 +449,6 @@ def legs_off_outline(outline: np.ndarray | None, pixels: np.ndarray, length: flo
         Landmark pixels (x right, y down).
     length : float
         Thigh length in pixels.
-    legs : pair of (knee, ankle) landmark indices
-        MediaPipe's left and right leg.
 
     Returns
     -------
@@ -462,7 +460,7 @@ def legs_off_outline(outline: np.ndarray | None, pixels: np.ndarray, length: flo
     if outline is None or not np.isfinite(length) or length <= 0:
         return out
     ol = np.asarray(outline, dtype=np.float64)
-    idx = [i for leg in legs for i in leg]
+    idx = [SIDE_IDX[s][k] for s in ("left", "right") for k in ("knee", "ankle")]
     far = threshold("movement_leg_off_outline_min") * length
     for f in np.flatnonzero(np.isfinite(ol).all(axis=(1, 2)) & np.isfinite(p[:, idx]).all(axis=(1, 2))):
         d = distance_outside(ol[f], p[f, idx]).reshape(2, 2).max(axis=1)  # per leg: the further of knee, ankle
