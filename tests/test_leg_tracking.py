@@ -147,6 +147,8 @@ def test_distance_outside_an_outline():
     ((400.0, 300.0), (400.0, 400.0), (260, 250, 340, 540), True),   # the left leg lifted where no body is
     ((315.0, 400.0), (345.0, 500.0), (260, 250, 340, 540), False),  # its ankle just over the edge: a mask's edge
     ((400.0, 300.0), (400.0, 400.0), (260, 250, 340, 420), False),  # the outline lost the legs: it tells nothing
+    ((330.0, 500.0), (430.0, 505.0), (260, 250, 340, 540), False),  # a shin on the floor the mask left out
+    ((400.0, 380.0), (430.0, 505.0), (260, 250, 340, 540), True),   # ... but its knee drawn lifted: the model's
 ])
 def test_a_leg_drawn_where_the_outline_shows_no_body_is_marked(knee, ankle, body, flagged):
     """The thigh is 100 pixels long: 0.15 of it is 15 pixels."""
