@@ -44,6 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
+from analysis.metric import LEG_NOT_CERTAIN
 from analysis.norms import norm, threshold
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "causation_rules.toml"
@@ -171,7 +172,7 @@ def normalize_findings(*sources: Any) -> dict[str, Finding]:
                 if isinstance(v, Mapping) and isinstance(v.get("best"), Mapping):
                     best = v["best"]
                     if doubt and best.get("side") is not None:
-                        best = {**best, "side": None, "name": f"{best.get('name') or k} (which leg: not certain)"}
+                        best = {**best, "side": None, "name": f"{best.get('name') or k} {LEG_NOT_CERTAIN}"}
                     put(best.get("key", k), best)
                 elif isinstance(v, bool):
                     put(k, v)

@@ -30,6 +30,8 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
+from analysis.metric import LEG_NOT_CERTAIN
+
 MDC_FILE = Path(__file__).resolve().parent / "data" / "mdc_defaults.toml"
 Z95 = 1.96
 
@@ -204,7 +206,7 @@ def capture_signature(result: Mapping | None, protocol: str, program_version: st
         if protocol != "standing":
             side = result.get("side")
             if side and result.get("leg_in_doubt"):  # the pose model's name for the leg, which may be the other
-                side = f"{side} (name in doubt)"
+                side = f"{side} {LEG_NOT_CERTAIN}"
             fc = result.get("facing")
             view = view or ("side" if fc in (1, -1) else None)
     m = dict(model or {})

@@ -12,6 +12,11 @@ from dataclasses import asdict, dataclass, field
 
 from analysis.norms import Norm
 
+LEG_NOT_CERTAIN = "(which leg: not certain)"
+"""The mark a leg's name carries wherever it is shown (a movement test's leg, a session's tested side, a finding
+of the advice plan, a batch row) when the result says which leg moved, or its name, is in doubt: one wording
+everywhere, so a reader learns it once."""
+
 
 @dataclass
 class Metric:

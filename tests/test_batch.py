@@ -267,4 +267,4 @@ def test_a_roster_row_marks_a_leg_name_in_doubt():
     res = {"side": "left", "summary": {}, "problems": []}
     assert roster_row("p1", "a.mp4", "hip_extension", t, [0, 10], res, {})["side"] == "left"
     doubted = dict(res, leg_in_doubt="the pose model names the tested leg the left one, but the camera sees the right")
-    assert roster_row("p1", "a.mp4", "hip_extension", t, [0, 10], doubted, {})["side"] == "left (not certain)"
+    assert roster_row("p1", "a.mp4", "hip_extension", t, [0, 10], doubted, {})["side"] == "left (which leg: not certain)"

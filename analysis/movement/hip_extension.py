@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.metric import LEG_NOT_CERTAIN
 from analysis.movement.legs import leg_words, moving_leg
 from analysis.movement.outline_limbs import outline_thigh_angle
 from analysis.movement.series import (SIDE_IDX, SIDES, agreed_lean, clean_landmarks, curve, head_lean,
@@ -374,7 +375,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
             top = max(scores["left"], scores["right"])
             certain = scores["margin"] >= max(threshold("movement_leg_margin_min"), 0.3 * top)
     i = SIDE_IDX[side]
-    res.update(side=side, leg=leg_words(side, near) + ("" if certain else " (not certain)"), leg_scores=scores,
+    res.update(side=side, leg=leg_words(side, near) + ("" if certain else f" {LEG_NOT_CERTAIN}"), leg_scores=scores,
                leg_certain=certain)
     ser = leg_series(p, side, fc)
     ser["trunk_lean"] = trunk_lean(p, fc)
