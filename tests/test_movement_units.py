@@ -13,7 +13,7 @@ import pytest
 
 from analysis.movement import run_movement_test
 from analysis.movement import series as mv
-from analysis.movement.checks import check_clip
+from analysis.movement.checks import check_clip, start_frames
 from analysis.movement.ely import ely_test
 from analysis.movement.series import leg_series, lumbar_contour_angle
 from analysis.movement.sit_to_stand import sit_to_stand_test
@@ -167,7 +167,8 @@ def test_a_thigh_that_turns_faster_than_a_test_movement_is_not_measured():
     """The pose model loses a knee for a moment and puts it far behind (a 60 frames/s capsule render read a
     standing thigh 56 degrees back): the rendered hip extension, resampled to 60 frames/s, with the moving knee
     thrown 35 degrees further back for 0.2 s at the first repetition's peak. That repetition is not measured
-    (the thigh "turned" faster than a controlled test movement can); the other keeps its value."""
+    (the thigh "turned" faster than a controlled test movement can), nor is its knee's bend (the knee the model
+    lost); the other keeps its values."""
     t, px, vis = _hip_extension_at_60fps()
     clean = run_movement_test("hip_extension", t, px, vis, facing=1, checks=False)
     k = clean["repetitions"][0]["phases"]["peak"]
@@ -177,6 +178,9 @@ def test_a_thigh_that_turns_faster_than_a_test_movement_is_not_measured():
     assert first["thigh_behind_vertical"]["value"] is None and first["hip_extension"]["value"] is None
     assert "degrees a second" in first["thigh_behind_vertical"]["reason"]
     assert first["thigh_behind_vertical"]["extra"]["fastest_turn_deg_s"] > 300
+    assert first["knee_flexion"]["value"] is None and "lost the right knee" in first["knee_flexion"]["reason"]
+    assert second["knee_flexion"]["value"] is not None
+    assert clean["repetitions"][0]["metrics"]["knee_flexion"]["value"] is not None
     assert second["thigh_behind_vertical"]["value"] == pytest.approx(
         clean["repetitions"][1]["metrics"]["thigh_behind_vertical"]["value"], abs=0.5)
     assert clean["repetitions"][0]["metrics"]["thigh_behind_vertical"]["value"] is not None
@@ -866,3 +870,15 @@ def test_a_knee_point_off_the_knee_at_full_stand_gives_no_hip_angle():
     every[hit, i["knee"]] = px[hit, i["hip"]] + 0.6 * (px[hit, i["knee"]] - px[hit, i["hip"]])
     gone = sit_to_stand_test(t, every, vis, facing=fc)["repetitions"][0]["metrics"]["hip_extension_at_stand"]
     assert gone["value"] is None and "knee point was not on the knee" in gone["reason"]
+
+
+def test_a_lunge_start_posture_is_read_in_the_second_before_its_first_repetition():
+    """The hips glide forward in a lunge's repetition, where the pose model can lift the back knee in its depth:
+    its start posture is read in the second before the first repetition; with less than a second before it, or
+    no repetition, over the whole clip. A hip extension's is read before its first repetition."""
+    t = np.arange(75) / 15.0
+    rep = {"repetitions": [{"phases": {"start": 30}}]}  # 2 s in
+    assert start_frames("lunge", rep, t).tolist() == list(range(15, 31))
+    assert start_frames("lunge", {"repetitions": [{"phases": {"start": 10}}]}, t).tolist() == list(range(75))
+    assert start_frames("lunge", {"repetitions": []}, t).tolist() == list(range(75))
+    assert start_frames("hip_extension", rep, t).tolist() == list(range(31))
