@@ -425,6 +425,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         # behind the trunk line as it stood just before the repetition, turned with the trunk's lean since
         he = tv - comp["trunk_lean_change_deg"]
         margin = threshold("movement_peak_margin_s")  # either side of a hold (or of a repetition) the turn is read
+        knee_lost = False  # the thigh "turned" faster than a controlled movement: the model lost the knee
         if not seen_peak:
             with quiet():
                 lb = float(np.nanmax(measured[span])) if np.isfinite(measured[span]).any() else np.nan
@@ -433,6 +434,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
             around = np.flatnonzero((t >= t[r.start] - margin) & (t <= t[r.end] + margin))
             jumped = fastest_turn(measured, t, around) > threshold("movement_thigh_rate_max")
             lb = np.nan if jumped else lb
+            knee_lost = jumped
             extra["at_least_deg"] = None if not np.isfinite(lb) else round(lb, 1)
             what = f"the {side} thigh was not seen clearly in the body outline" if source == "outline" else \
                 f"the {side} knee was not seen clearly"
@@ -466,16 +468,19 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         # around the peak (its hold and a margin either side), where the value is read
         near_peak = span[(t[span] >= t[r.hold_start] - margin) & (t[span] <= t[r.hold_end] + margin)]
         rate = fastest_turn(measured, t, near_peak)
+        knee_lost = knee_lost or rate > threshold("movement_thigh_rate_max")
         if why is None and rate > threshold("movement_thigh_rate_max"):
             why = (f"the {side} thigh seemed to turn {rate:.0f} degrees a second at the peak of this repetition, "
                    "faster than a controlled test movement: the pose model lost the knee for a moment, so it was "
                    "not measured: film again with the tested leg nearest the camera, moving slowly")
             extra["fastest_turn_deg_s"] = round(rate)
             tv = he = np.nan
-        knee_ok = certain and seen_near(track.seen, (i["hip"], i["knee"], i["ankle"]), [r.peak])[0]
+        knee_ok = certain and not knee_lost and seen_near(track.seen, (i["hip"], i["knee"], i["ankle"]), [r.peak])[0]
         kf = median_at(ser["knee_flexion"], [r.peak]) if knee_ok else np.nan
-        knee_why = (f"the {side} knee and ankle were not seen clearly at the peak" if certain else
-                    "which leg moved is not certain, so neither knee's bend is given")
+        knee_why = ("which leg moved is not certain, so neither knee's bend is given" if not certain else
+                    f"the pose model lost the {side} knee for a moment at the peak (the thigh seemed to turn faster "
+                    "than a controlled movement), so its bend is not given" if knee_lost else
+                    f"the {side} knee and ankle were not seen clearly at the peak")
         he_why = why if why or np.isfinite(he) or not np.isfinite(tv) else \
             "the shoulders were not seen clearly before and at the peak, so the trunk line is not known"
         nk = "hip_extension_range" if kind == "hip_extension" else "lunge_hip_extension"
