@@ -1,7 +1,7 @@
-"""Accuracy and verdicts of the movement tests (issue 15): rendered movements in two figure styles, and real clips.
+"""Accuracy and verdicts of the movement tests (issue 15): rendered movements in three figure styles, and real clips.
 
 Rerun:  .venv/bin/python benchmarks/eval_movement.py [--quick] [--style mesh|capsule|mannequin] [--no-real]
-                                                      [--cache DIR] [--json out.json]
+                                                      [--no-rendered] [--only NAME] [--cache DIR] [--json out.json]
 
 Rendered part, on **three figure styles** (``mesh``: the 3D mesh figure the thresholds were developed on, the
 sample media's style; ``capsule``: :mod:`vision.synthetic.capsule`, another drawing of the body with loose
@@ -19,8 +19,10 @@ through :func:`analysis.movement.run_movement_test`:
   lunge peaks within 3 deg median and 5 deg worst on each style; Thomas and prone-knee-bend angles within 3 deg
   median; the moving leg named right every time.
   Among them, :data:`FPS60`: each one-leg test at 60 frames/s, filmed as its set-up asks and from the other side,
-  and the lying tests with the helper their set-ups have beside the table. Each case first passes the capture's
-  person check on what the people probes saw (:func:`person_check`), as in ``posture analyze``.
+  and the lying tests with the helper their set-ups have beside the table; :data:`PHONE`: one clip of each test as
+  a phone propped across a dim room sends it (further away, soft, noisy, strongly compressed). Each case first
+  passes the capture's person check on what the people probes saw (:func:`person_check`), as in
+  ``posture analyze``.
 * **walking and running**: toe-off thigh angles against the truth, with a fixed and a following camera.
 * **refusals**: another activity, the wrong view, the wrong movement or the wrong start posture offered
   as a test must be refused (``ok`` false) by the named check, with no number in the result or its text.
@@ -201,6 +203,19 @@ FPS60 = [
     ("ely_far", "ely", "right", 88.0, 1.0, "white_kit", "outdoor", "average", 614),
     ("ely_near", "ely", "right", -88.0, 1.0, "white_kit", "outdoor", "average", 614),
 ]
+# phone footage (session 20): each test filmed from further away (4.2 m: the person about 230 pixels tall in a
+# 640 x 480 picture), soft, noisy, dim and strongly compressed, as a phone propped across a room in the evening
+# sends it: (name, kind, leg, camera azimuth and height, capsule outfit, scene, build, seed). Rendered after every
+# method and threshold was set; nothing is tuned on them.
+PHONE_IMAGING = dict(blur=1.6, noise=7.0, jpeg_quality=35, exposure=0.8)
+PHONE_DISTANCE = 4.2
+PHONE = [
+    ("hipext", "hip_extension", "right", -88.0, 1.1, "teal_tracksuit", "dark_hall", None, 901),
+    ("lunge", "lunge", "left", 90.0, 0.9, "dark_on_dark", "outdoor", "stocky", 902),
+    ("thomas", "thomas", "right", -92.0, 1.0, "orange_hoodie", "white_studio", "long_legs", 903),
+    ("ely", "ely", "right", -88.0, 1.1, "white_kit", "dark_hall", "petite", 904),
+    ("sit_to_stand", "sit_to_stand", None, 90.0, 1.0, "teal_tracksuit", "outdoor", None, 905),
+]
 
 # ----------------------------------------------------------------------------------------------------
 # tracking and truth
@@ -310,21 +325,26 @@ def _cam(azimuth: float, **kw):
     return Camera(**base)
 
 
-def _fps60_clip(name: str, kind: str, leg: str, azimuth: float, height: float, im, seed: int):
-    """One clip of :data:`FPS60`: the test's script at 60 frames/s, its camera on the given side."""
-    from vision.synthetic.movements import hip_extension, kneeling_lunge, prone_knee_bend, thomas_test
+def _test_clip(name: str, kind: str, leg: str | None, azimuth: float, height: float, im, seed: int, fps: float = 60.0,
+               distance: float = 3.0):
+    """One clip of :data:`FPS60` or :data:`PHONE`: the test's script, its camera on the given side."""
+    from vision.synthetic.movements import hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, thomas_test
+
+    def cam(target):
+        return _cam(azimuth, target=target, height=height, distance=distance)
 
     if kind == "hip_extension":
-        return hip_extension(name, fps=60.0, reps=2, side=leg, extension_deg=17.0, compensation=0.3,
-                             camera=_cam(azimuth, height=height), imaging=im, seed=seed)
+        return hip_extension(name, fps=fps, reps=2, side=leg, extension_deg=17.0, compensation=0.3,
+                             camera=cam((0.0, 0.9, 0.0)), imaging=im, seed=seed)
     if kind == "lunge":  # the left knee down
-        return kneeling_lunge(name, fps=60.0, camera=_cam(azimuth, target=(0.1, 0.6, 0.0), height=height), imaging=im,
-                              seed=seed)
+        return kneeling_lunge(name, fps=fps, camera=cam((0.1, 0.6, 0.0)), imaging=im, seed=seed)
     if kind == "thomas":
-        return thomas_test(name, fps=60.0, hanging=leg, thigh_deg=6.0, knee_deg=70.0,
-                           camera=_cam(azimuth, target=(-0.35, 0.8, 0.0), height=height), imaging=im, seed=seed)
-    return prone_knee_bend(name, fps=60.0, side=leg, max_knee=115.0,
-                           camera=_cam(azimuth, target=(0.1, 0.85, 0.0), height=height), imaging=im, seed=seed)
+        return thomas_test(name, fps=fps, hanging=leg, thigh_deg=6.0, knee_deg=70.0, camera=cam((-0.35, 0.8, 0.0)),
+                           imaging=im, seed=seed)
+    if kind == "sit_to_stand":
+        return sit_to_stand(name, fps=fps, camera=cam((0.1, 0.75, 0.0)), imaging=im, seed=seed)
+    return prone_knee_bend(name, fps=fps, side=leg, max_knee=115.0, camera=cam((0.1, 0.85, 0.0)), imaging=im,
+                           seed=seed)
 
 
 def _cases(style: str, quick: bool) -> list[dict]:
@@ -486,7 +506,13 @@ def _cases(style: str, quick: bool) -> list[dict]:
     for (n, kind, leg, az, ch, outfit, scene, build, seed) in FPS60:
         out.append(dict(name=f"fps60_{n}", kind=kind, reps=2 if kind == "hip_extension" else 1, leg=leg, make=(
             lambda n=n, kind=kind, leg=leg, az=az, ch=ch, outfit=outfit, scene=scene, build=build, seed=seed: dress(
-                _fps60_clip(f"fps60_{n}", kind, leg, az, ch, im, seed), outfit=outfit, scene=scene, build=build))))
+                _test_clip(f"fps60_{n}", kind, leg, az, ch, im, seed), outfit=outfit, scene=scene, build=build))))
+    phone = Imaging(**PHONE_IMAGING)
+    for (n, kind, leg, az, ch, outfit, scene, build, seed) in PHONE:
+        out.append(dict(name=f"phone_{n}", kind=kind, reps=2 if kind == "hip_extension" else 1, leg=leg, make=(
+            lambda n=n, kind=kind, leg=leg, az=az, ch=ch, outfit=outfit, scene=scene, build=build, seed=seed: dress(
+                _test_clip(f"phone_{n}", kind, leg, az, ch, phone, seed, fps=30.0, distance=PHONE_DISTANCE),
+                outfit=outfit, scene=scene, build=build, imaging=phone, camera_distance=PHONE_DISTANCE))))
     # the lying tests' set-ups have a helper beside the table (analysis.people: expected, not a second subject)
     out += [dict(name="ely_with_helper", kind="ely", reps=1, leg="right",
                  make=lambda: dress(with_helper(prone_knee_bend("ely_with_helper", imaging=im, seed=26),
