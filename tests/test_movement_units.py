@@ -179,6 +179,7 @@ def test_a_thigh_that_turns_faster_than_a_test_movement_is_not_measured():
     assert "degrees a second" in first["thigh_behind_vertical"]["reason"]
     assert first["thigh_behind_vertical"]["extra"]["fastest_turn_deg_s"] > 300
     assert first["knee_flexion"]["value"] is None and "lost the right knee" in first["knee_flexion"]["reason"]
+    assert first["compensation_index"]["value"] is None and "not measured" in first["compensation_index"]["reason"]
     assert second["knee_flexion"]["value"] is not None
     assert clean["repetitions"][0]["metrics"]["knee_flexion"]["value"] is not None
     assert second["thigh_behind_vertical"]["value"] == pytest.approx(

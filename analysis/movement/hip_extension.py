@@ -62,6 +62,8 @@ peak) is reported beside it as ``pelvic_tilt_change_deg``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from analysis.metric import LEG_NOT_CERTAIN
@@ -502,7 +504,11 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                                      "the shoulders or the head alone show is theirs, not the trunk's); the hip "
                                      "extension is the thigh behind the vertical less this.",
                                      side=None, rep=r.index, confidence=c_vis),
-            "compensation_index": comp.pop("compensation_index"),
+            # a share of a rise that was not measured is not known either
+            "compensation_index": comp.pop("compensation_index") if why is None else replace(
+                comp.pop("compensation_index"), value=None, confidence=0.0, status="unknown", reading="",
+                reason="the thigh's peak in this repetition was not measured, so the share of it the low back and "
+                       "pelvis gave is not known"),
         }
         rows.append({"repetition": r.index, "side": side, "source": source, "peak_seen": seen_peak,
                      "phases": r.to_dict(), "metrics": {k: m.to_dict() for k, m in metrics.items()},
