@@ -257,7 +257,8 @@ def roster_row(person: str, name: str, test: str, timestamps: np.ndarray, rng: l
     return {"person": person, "file": name, "segment_start_s": round(float(timestamps[a]), 2),
             "segment_end_s": round(float(timestamps[b - 1]), 2), "test": test,
             # the pose model's name for the leg, marked where it may be the other leg's (leg_in_doubt)
-            "side": f"{res['side']} {LEG_NOT_CERTAIN}" if res.get("side") and res.get("leg_in_doubt") else res.get("side"),
+            "side": (f"{res['side']} {LEG_NOT_CERTAIN}" if res.get("side") and res.get("leg_in_doubt")
+                     else res.get("side")),
             "measure": m.get("name", ""), "value": None if m.get("value") is None else round(m["value"], 1),
             "unit": m.get("unit", ""), "usual_range": rng_text, "status": m.get("status", "unknown"),
             "compensation_index": (res.get("summary") or {}).get("compensation_index_mean"),

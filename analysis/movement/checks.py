@@ -161,9 +161,9 @@ def start_frames(kind: str, result: dict | None, t: np.ndarray) -> np.ndarray:
     n = len(t)
     reps = (result or {}).get("repetitions") or []
     if kind == "lunge" and reps:
-        first = (reps[0].get("phases") or {}).get("start")
-        if first is not None and 0 <= first < n and t[first] - t[0] >= threshold("movement_lunge_start_window"):
-            return np.flatnonzero((t >= t[first] - threshold("movement_lunge_start_window")) & (np.arange(n) <= first))
+        first, window = (reps[0].get("phases") or {}).get("start"), threshold("movement_lunge_start_window")
+        if first is not None and 0 <= first < n and t[first] - t[0] >= window:
+            return np.flatnonzero((t >= t[first] - window) & (np.arange(n) <= first))
     if kind in ("hip_extension", "sit_to_stand") and reps:
         first = reps[0]
         start = (first.get("events") or {}).get("lift_off") if kind == "sit_to_stand" else \
@@ -203,7 +203,7 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     if not stepping and kind != "walk":  # "steps" of legs that never changed places: the model lost them
         labels[np.isin(labels, _GAIT)] = "unclear"
     gait_share = float(np.isin(labels[det], _GAIT).mean()) if det.any() else 0.0
-    start = start_frames(kind, result, t if len(t) == len(labels) else np.arange(len(labels), dtype=np.float64))
+    start = start_frames(kind, result, t)
     lab = labels[start]
     px = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     off = legs_off_outline(None if outline is None else np.asarray(outline)[start], px[start], thigh_length(px)) \

@@ -470,8 +470,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         # around the peak (its hold and a margin either side), where the value is read
         near_peak = span[(t[span] >= t[r.hold_start] - margin) & (t[span] <= t[r.hold_end] + margin)]
         rate = fastest_turn(measured, t, near_peak)
-        knee_lost = knee_lost or rate > threshold("movement_thigh_rate_max")
-        if why is None and rate > threshold("movement_thigh_rate_max"):
+        fast = rate > threshold("movement_thigh_rate_max")
+        knee_lost = knee_lost or fast
+        if why is None and fast:
             why = (f"the {side} thigh seemed to turn {rate:.0f} degrees a second at the peak of this repetition, "
                    "faster than a controlled test movement: the pose model lost the knee for a moment, so it was "
                    "not measured: film again with the tested leg nearest the camera, moving slowly")
