@@ -348,7 +348,8 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
             why = ("the lower leg was lost by the tracker at the end of the bend (its landmarks jumped or "
                    "disappeared), so the largest knee bend was not seen" +
                    (f"; the knee bent at least {seen_max:.0f} degrees" if np.isfinite(seen_max) else "") +
-                   ": film again with the tested leg nearest the camera and nothing covering it")
+                   ": film again closer to the camera, in good light, with the tested leg nearest it and nothing "
+                   "covering it")
         if why is not None:
             ex = {"at_least_deg": None if not np.isfinite(low) else round(float(low), 1)}
         m = {"max_knee_flexion": rep_metric("ely_max_knee_flexion", "Knee flexion lying face down", mx, "deg",
