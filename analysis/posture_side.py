@@ -137,10 +137,13 @@ def _status_words(status: str, nrm: Norm | None) -> str:
             "below": f"below the usual range ({rng})"}[status]
 
 
-def deg_words(v: float, nd: int = 0) -> str:
-    """``"1 degree"``, ``"3 degrees"``, ``"2.5 degrees"`` for the magnitude of ``v``."""
-    t = f"{abs(v):.{nd}f}"
-    return f"{t} degree" if t == "1" else f"{t} degrees"
+def deg_words(v: float, nd: int = 0, signed: bool = False) -> str:
+    """``"1 degree"``, ``"3 degrees"``, ``"2.5 degrees"`` for the magnitude of ``v``; with ``signed``, for ``v``
+    itself (``"-2 degrees"``; a value that rounds to zero reads ``"0 degrees"``), for a reading whose words do
+    not say the direction."""
+    t = f"{(v if signed else abs(v)):.{nd}f}"
+    t = t[1:] if t.startswith("-") and float(t) == 0 else t
+    return f"{t} degree" if t.lstrip("-") == "1" else f"{t} degrees"
 
 
 def _fmt(v: float, unit: str) -> str:

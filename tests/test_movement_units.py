@@ -883,3 +883,20 @@ def test_a_lunge_start_posture_is_read_in_the_second_before_its_first_repetition
     assert start_frames("lunge", {"repetitions": [{"phases": {"start": 10}}]}, t).tolist() == list(range(75))
     assert start_frames("lunge", {"repetitions": []}, t).tolist() == list(range(75))
     assert start_frames("hip_extension", rep, t).tolist() == list(range(31))
+
+
+def test_a_negative_angle_reads_with_its_sign():
+    """A movement reading whose words give no direction keeps the value's sign: a sit-to-stand's hip extension at
+    full stand of -1.8 degrees (the hip still bent a little) read "2 degrees" beside its value of -1.76, and a
+    Thomas thigh 10 degrees below the horizontal would have read as 10 degrees above it."""
+    from analysis.movement.series import rep_metric
+    from analysis.posture_side import deg_words
+
+    m = rep_metric("sts_hip_extension_at_stand", "Hip extension at full stand", -1.76, "deg", "d", side="right", rep=1,
+                   norm_key="sts_hip_extension_at_stand")
+    assert m.value == pytest.approx(-1.76) and "-2 degrees," in m.reading
+    m = rep_metric("thomas_thigh_above_horizontal", "Thigh above horizontal", -10.0, "deg", "d", side="left", rep=1)
+    assert ": -10 degrees." in m.reading
+    assert ": 10 degrees." in rep_metric("x", "X", 10.0, "deg", "d", side=None, rep=None).reading
+    assert deg_words(-0.4, signed=True) == "0 degrees" and deg_words(-1.0, signed=True) == "-1 degree"
+    assert deg_words(-3.0) == "3 degrees"  # the magnitude, for readings whose words say the direction

@@ -528,7 +528,7 @@ def rep_metric(key: str, name: str, value: float, unit: str, definition: str, *,
     status = nrm.status(v) if (nrm is not None and v is not None) else "unknown"
     reading = ""
     if v is not None:
-        what = words if words is not None else (deg_words(v) if unit == "deg" else f"{v:.2f} {unit}")
+        what = words if words is not None else (deg_words(v, signed=True) if unit == "deg" else f"{v:.2f} {unit}")
         where = f" ({side} side" + (f", repetition {rep})" if rep else ")") if side else ""
         reading = f"{name}{where}: {what}"
         if nrm is not None:
