@@ -128,6 +128,29 @@ def test_ely(tracked):
     assert rep["hip_rose"] is True
 
 
+SAMPLE_TESTS = {"hip_extension": "hip_extension", "kneeling_lunge": "lunge", "sit_to_stand": "sit_to_stand",
+                "thomas_test": "thomas", "prone_knee_bend": "ely", "standing_side": None}
+
+
+@pytest.mark.parametrize("clip", sorted(SAMPLE_TESTS))
+def test_every_other_test_refuses_a_sample_clip_and_says_what_it_shows(tracked, clip):
+    """A user who picks the wrong test gets no number, and the first problem says what the clip shows (the start
+    posture, the position or the movement), not that the legs were lost: before the lying clips run as upright
+    tests read "the pose model lost your legs in 65 % of the frames" (a lying knee's bend read as an upright
+    one's), and the hip extension run as a lunge in 27 % (its swung-back foot given to the standing knee)."""
+    from analysis.gates import blocking_failure
+
+    seq, ol, _ = tracked(clip, segmentation=True)
+    for kind in ("hip_extension", "lunge", "sit_to_stand", "thomas", "ely", "walk"):
+        if kind == SAMPLE_TESTS[clip]:
+            continue
+        res = _run(kind, seq, ol)
+        first = blocking_failure(res["checks"])
+        assert not res["ok"] and not res["summary"], (clip, kind)
+        assert first is not None and first["name"] in ("activity", "position", "movement"), (clip, kind, first)
+        assert not any(r.get("metrics") for r in res.get("repetitions") or []), (clip, kind)
+
+
 @pytest.fixture(scope="module")
 def capsule_far_leg(tmp_path_factory):
     """A second figure style (capsule body, dark clothes in a dark hall, a pole in the far hand, a high

@@ -20,7 +20,7 @@ from analysis.norms import threshold
 from analysis.report_text import format_movement
 from vision.synthetic.activities import activity_clip, clip_landmarks
 from vision.synthetic.camera import Camera
-from vision.synthetic.movements import hip_extension, kneeling_lunge, prone_knee_bend, thomas_test
+from vision.synthetic.movements import hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, thomas_test
 
 FPS = 10.0
 
@@ -150,6 +150,28 @@ def test_lying_the_wrong_way_up_is_refused():
     _assert_refused(_run("ely", supine), "position", "face up")
     _assert_refused(_run("thomas", prone), "position", "face down")
     assert _run("thomas", supine)["ok"] and _run("ely", prone)["ok"]
+
+
+def test_a_start_posture_read_from_legs_out_of_the_picture_is_not_a_verdict():
+    """Knees and feet not seen (outside the picture, or unseen) at the start: the posture is the pose model's guess
+    (a real seated office worker filmed from the waist up read "standing" for four tests, "sitting" for the
+    fifth). The test is refused for that, with what to do, not for a posture the person may not have had."""
+    sit = clip_landmarks(sit_to_stand(fps=FPS))
+    assert _run("sit_to_stand", sit)["ok"]
+    for cut in ("out", "unseen"):
+        a = dict(sit)
+        a["visibility"] = sit["visibility"].copy()
+        if cut == "out":  # the picture ends at the hips: the legs' points lie below its bottom edge
+            a["pixels"] = sit["pixels"].copy()
+            a["pixels"][:, 25:33, 1] = sit["image_size"][:, None, 1] + 50.0
+        else:
+            a["visibility"][:, 25:33] = 0.1
+        for kind in ("sit_to_stand", "hip_extension", "lunge", "walk"):
+            res = _run(kind, a)
+            act = next(c for c in res["checks"] if c["name"] == "activity")
+            assert not res["ok"] and not act["passed"] and act["blocking"], (cut, kind, act)
+            assert "knees and feet were not seen" in act["reason"] and "whole body" in act["advice"], act
+            assert res["activity"]["start_frames_legs_unseen"] > 0
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ from analysis.movement.outline_limbs import legs_off_outline
 from analysis.movement.series import SIDE_IDX, hyperextended_knees, midpoint, thigh_length
 from analysis.norms import threshold
 from analysis.protocols import PROTOCOLS
-from analysis.quality import Check, check_person_size, check_view, check_whole_body, mask_low_visibility, quiet
+from analysis.quality import (Check, check_person_size, check_view, check_whole_body, mask_low_visibility, quiet,
+                              region_in_frame)
 from analysis.view import body_yaw, typical_yaw
 
 __all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
@@ -183,6 +184,11 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     drew a leg where the picture shows no body (:func:`analysis.movement.outline_limbs.legs_off_outline`) do
     not vote for the start posture: their posture is the model's, not the person's.
 
+    Start frames where neither knee nor foot was seen in the picture (:func:`analysis.quality.region_in_frame`) do
+    not vote either: the posture was the model's guess (a seated office worker filmed from the waist up read
+    "standing" for four tests and "sitting" for the fifth, 50 to 49 %). With more of them than
+    ``movement_start_legs_unseen_max``, the check fails: what the person did could not be read.
+
     Returns
     -------
     Check
@@ -208,11 +214,22 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     px = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     off = legs_off_outline(None if outline is None else np.asarray(outline)[start], px[start], thigh_length(px)) \
         if kind in UPRIGHT else np.zeros(len(start), bool)
-    lab = np.where(off, "unclear", lab)
+    size = np.broadcast_to(np.asarray(image_size, dtype=np.float64), (len(px), 2))
+    with quiet():
+        regions = region_in_frame(px / size[:, None, :], visibility)
+    unseen = ~(regions["knees"] | regions["feet"])[start]
+    lab = np.where(off | unseen, "unclear", lab)
     known = lab[~np.isin(lab, _NOT_KNOWN)]
     shares = {k: round(float(np.mean(known == k)), 3) for k in np.unique(known)} if known.size else {}
     seen = {"label": reading.label, "start": shares, "gait_share": round(gait_share, 3), "feet_alternate": stepping,
-            "start_frames_leg_off_outline": int(off.sum())}
+            "start_frames_leg_off_outline": int(off.sum()), "start_frames_legs_unseen": int(unseen.sum())}
+    person = np.isfinite(px[start, 0, 0])
+    unseen_share = float(unseen[person].mean()) if person.any() else 0.0
+    if unseen_share > threshold("movement_start_legs_unseen_max"):
+        return Check("activity", False, unseen_share, "fraction of start frames",
+                     f"your knees and feet were not seen in {100 * unseen_share:.0f} % of the "
+                     f"{'frames' if kind == 'walk' else 'start frames'}: what you were doing could not be read",
+                     "film again with your whole body in the picture, feet included", blocking=True), seen
     if kind == "walk":
         if reading.gait:
             g = "running" if any(s.running for s in reading.gait) else "walking"
@@ -316,15 +333,27 @@ def check_tracking(pixels: np.ndarray, facing: int, result: dict | None = None) 
     moving leg certain), the check fails as a warning, not blocking: no angle is read from a lost knee, and the
     start posture and the moving leg have their own checks (a held-out mannequin hip extension, the moving
     knee lost in 17 % of the frames, read 19.1 and 19.7 degrees for a true 19.2).
+
+    Only frames with the trunk upright (within ``movement_upright_trunk_max`` of the picture's vertical) are
+    judged: a knee's bend in the picture says which way it bends only for an upright body facing ``facing``
+    (a prone knee bend offered as a hip extension read "the pose model lost your legs in 65 % of the frames",
+    where the person lying was the problem: the activity check says so). None upright: not checked.
     """
-    share = float(hyperextended_knees(pixels, facing).any(axis=1).mean()) if len(pixels) else 0.0
+    p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    with quiet():
+        up = midpoint(p, "shoulder") - midpoint(p, "hip")
+        upright = np.degrees(np.arctan2(np.abs(up[:, 0]), -up[:, 1])) <= threshold("movement_upright_trunk_max")
+    if not upright.any():
+        return Check("tracking", True, None, "fraction of frames", "the trunk was not upright in any frame: the "
+                     "legs' tracking was not judged", checked=False)
+    share = float(hyperextended_knees(p, facing).any(axis=1)[upright].mean())
     if share <= threshold("movement_legs_lost_max"):
         return Check("tracking", True, share, "fraction of frames", "the pose model followed the legs")
     r = result or {}
     outline = r.get("thigh_source") == "outline" and r.get("leg_certain") is not False
     return Check("tracking", False, share, "fraction of frames",
-                 f"the pose model lost your legs in {100 * share:.0f} % of the frames (it bent a knee backwards "
-                 "further than a knee can bend)" + ("; the moving thigh was read from the body outline" if outline
+                 f"the pose model lost your legs in {100 * share:.0f} % of the upright frames (it bent a knee "
+                 "backwards further than a knee can bend)" + ("; the moving thigh was read from the body outline" if outline
                                                      else ""),
                  "film again in trousers that stand out from the floor and the background, in good light, with both "
                  "legs in the picture and nothing held near them", blocking=not outline)

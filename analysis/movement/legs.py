@@ -97,9 +97,12 @@ def kneeling_knee_labels(pixels: np.ndarray, visibility: np.ndarray, facing: int
     Here the name whose knee is clearly lower (by ``lunge_knee_drop_min`` thigh lengths or more) in most frames
     is the back leg's; every frame where the other knee is clearly lower has its knees exchanged, and every frame
     where the other leg's ankle lies clearly further back (by as much, along the way the person faces) has its
-    feet exchanged. Frames with the knees at about one height, or the feet side by side, keep the model's
-    labels: getting into the position, or, held, the model's knees between the legs (its labels going over from
-    one leg to the other), where neither knee is where a half-kneel puts it (``knees_unsure``).
+    feet exchanged, unless that would give a knee the other leg's foot (:func:`coherent_feet`: a standing hip
+    extension offered as a lunge had its swung-back foot given to the standing knee in 27 % of the frames, and
+    was refused as "the pose model lost your legs" rather than for standing). Frames with the knees at about
+    one height, or the feet side by side, keep the model's labels: getting into the position, or, held, the
+    model's knees between the legs (its labels going over from one leg to the other), where neither knee is
+    where a half-kneel puts it (``knees_unsure``).
 
     Parameters
     ----------
@@ -128,6 +131,7 @@ def kneeling_knee_labels(pixels: np.ndarray, visibility: np.ndarray, facing: int
     back_left = (lower >= drop).sum() >= (lower <= -drop).sum()
     knees = lower <= -drop if back_left else lower >= drop
     feet = (behind <= -drop if back_left else behind >= drop) if facing else np.zeros(len(p), bool)
+    feet = coherent_feet(p, knees, feet, facing)
     return (*swap_knees_and_feet(p, visibility, knees, feet), knees | feet, np.abs(lower) < drop)
 
 
