@@ -27,7 +27,6 @@ from analysis.metric import Metric
 from analysis.norms import norm
 from analysis.posture_side import scaled_norm, build_metric, deg_words
 from analysis.quality import body_height_px, seen_points, stature_px
-from analysis.steady import window_stats
 
 L_SH, R_SH, L_HIP, R_HIP, L_KNEE, R_KNEE, L_ANK, R_ANK = 11, 12, 23, 24, 25, 26, 27, 28
 L_EAR, R_EAR, L_EYE, R_EYE = 7, 8, 2, 5

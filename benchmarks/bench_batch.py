@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import glob
-import io
 import os
 import pickle
 import shutil

@@ -7,7 +7,6 @@ protocol names. No Streamlit here.
 from __future__ import annotations
 
 import datetime
-import math
 
 import numpy as np
 

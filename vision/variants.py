@@ -28,7 +28,6 @@ assessment on it passes its gates).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
 
 import cv2
 import numpy as np
