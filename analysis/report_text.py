@@ -5,6 +5,12 @@ from __future__ import annotations
 from analysis.gates import rank_checks
 
 
+FLAG_WORDS = {"hip_rose_any": "Hip lifted off the table during the knee bend (any repetition)",
+              "hips_flexed_back_arched_any": "Back arched while the hips were still bent on standing up (any "
+                                             "repetition)"}
+"""Plain words for a movement result's yes/no summary entries (their keys are not for people)."""
+
+
 def _value(m: dict) -> str:
     if m["value"] is None:
         return "-"
@@ -110,6 +116,6 @@ def format_movement(result: dict) -> str:
             usual = f" (usual {_range(b)}, {b['status']})" if _range(b) else ""
             lines.append(f"  {b['name']}: {_value(b)}{usual}{spread}")
         elif isinstance(s, bool):
-            lines.append(f"  {name.replace('_', ' ')}: {'yes' if s else 'no'}")
+            lines.append(f"  {FLAG_WORDS.get(name, name.replace('_', ' '))}: {'yes' if s else 'no'}")
     lines += [f"  problem: {p}" for p in result["problems"]]
     return "\n".join(lines)

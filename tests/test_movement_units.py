@@ -273,6 +273,11 @@ def test_sit_to_stand_events_and_flag():
                 bent[f, i[k]] = hip + (bent[f, i[k]] - hip) @ R.T
     r2 = sit_to_stand_test(t, bent, vis, facing=1)
     assert r2["repetitions"] and r2["repetitions"][0]["hips_flexed_back_arched"] is True
+    # the command line says it in words, not by its key
+    from analysis.report_text import format_movement
+    text = format_movement(dict(r2, kind="sit_to_stand", ok=True, checks=[], problems=[]))
+    assert "Back arched while the hips were still bent on standing up (any repetition): yes" in text
+    assert "hips flexed back arched any" not in text
 
 
 def test_thomas_on_true_landmarks_and_pelvis_flag():
