@@ -8,7 +8,8 @@ from analysis.gates import rank_checks
 FLAG_WORDS = {"hip_rose_any": "Hip lifted off the table during the knee bend (any repetition)",
               "hips_flexed_back_arched_any": "Back arched while the hips were still bent on standing up (any "
                                              "repetition)"}
-"""Plain words for a movement result's yes/no summary entries (their keys are not for people)."""
+"""Plain words for a movement result's yes/no summary entries (their keys are not for people), for the command line
+and the therapist's view of the app."""
 
 
 def _value(m: dict) -> str:

@@ -75,6 +75,8 @@ def test_movement_metrics_and_series():
               "curve": {"time_s": [0.0, 0.1, 0.2], "hip_extension": [1.0, None, 3.0], "empty": [None, None, None]}}
     assert [m["key"] for m in up.movement_metrics(result)] == ["hip_extension_best", "hip_extension_mean"]
     assert up.movement_flags(result) == ["Pelvis moved: yes"]
+    assert up.movement_flags({"summary": {"hips_flexed_back_arched_any": False}}) == [
+        "Back arched while the hips were still bent on standing up (any repetition): no"]
     df = up.movement_series(result)
     assert list(df.columns) == ["Hip extension (°)"] and np.isnan(df.iloc[1, 0]) and df.index.tolist() == [0.0, 0.1, 0.2]
 

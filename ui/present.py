@@ -19,6 +19,7 @@ import pandas as pd
 from analysis import geometry as geo
 from analysis.intake import Intake
 from analysis.quality import mask_low_visibility
+from analysis.report_text import FLAG_WORDS
 from privacy.text import csv_row
 
 ROLES = {"client": "Client (plain words)", "therapist": "Therapist (all numbers)", "trainer": "Trainer (all numbers)"}
@@ -166,7 +167,7 @@ def movement_flags(result: dict) -> list[str]:
     out = []
     for name, v in (result.get("summary") or {}).items():
         if isinstance(v, bool):
-            out.append(f"{name.replace('_', ' ').capitalize()}: {'yes' if v else 'no'}")
+            out.append(f"{FLAG_WORDS.get(name, name.replace('_', ' ').capitalize())}: {'yes' if v else 'no'}")
     return out
 
 
