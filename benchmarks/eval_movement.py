@@ -25,11 +25,14 @@ through :func:`analysis.movement.run_movement_test`:
   ``posture analyze``.
 * **walking and running**: toe-off thigh angles against the truth, with a fixed and a following camera.
 * **refusals**: another activity, the wrong view, the wrong movement or the wrong start posture offered
-  as a test must be refused (``ok`` false) by the named check, with no number in the result or its text.
+  as a test (another test's movement among them) must be refused (``ok`` false), the named check being the
+  failure the user reads first (:func:`analysis.gates.blocking_failure`), with no number in the result or its
+  text.
 
 Real part (``../shared/data`` or ``$POSTURE_SHARED_DATA``, skipped when absent): every clip of
 ``benchmarks/real_manifest_movement.toml`` through the tests it lists, each verdict against the expected one
-(measured, with the leg or side, or refused by a named check), and no number after a failed blocking check.
+(measured, with the leg or side, or refused by a named check, read first where the manifest says), and no
+number after a failed blocking check.
 The script exits 1 when a floor or an expected verdict is missed.
 """
 
@@ -50,6 +53,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from analysis.gates import blocking_failure  # noqa: E402
 from analysis.movement import run_movement_test  # noqa: E402
 from analysis.movement.checks import presented_metrics  # noqa: E402
 from analysis.movement.run import LYING, THIGH_BACK  # noqa: E402
@@ -467,6 +471,20 @@ def _cases(style: str, quick: bool) -> list[dict]:
              make=lambda: dress(thomas_test("supine_as_ely", imaging=im, seed=22))),
         dict(name="prone_as_thomas", kind="thomas", refused_by=["position"],
              make=lambda: dress(prone_knee_bend("prone_as_thomas", imaging=im, seed=23))),
+        # another test's movement, as a user who picked the wrong test films it (session 21): the problem read first
+        # says what the clip shows, not that the legs were lost (a lying knee's bend read as an upright one's)
+        dict(name="prone_knee_bend_as_hip_extension", kind="hip_extension", refused_by=["activity"],
+             make=lambda: dress(prone_knee_bend("prone_knee_bend_as_hip_extension", imaging=im, seed=46),
+                                outfit="teal_tracksuit", scene="dark_hall")),
+        dict(name="thomas_as_lunge", kind="lunge", refused_by=["activity"],
+             make=lambda: dress(thomas_test("thomas_as_lunge", imaging=im, seed=47), outfit="white_kit",
+                                scene="white_studio")),
+        dict(name="sit_to_stand_as_hip_extension", kind="hip_extension", refused_by=["activity"],
+             make=lambda: dress(sit_to_stand("sit_to_stand_as_hip_extension", imaging=im, seed=48),
+                                outfit="dark_on_dark", scene="outdoor")),
+        dict(name="walking_as_lunge", kind="lunge", refused_by=["activity"],
+             make=lambda: dress(activity_clip("walking", seconds=3.0, imaging=im, seed=49), outfit="teal_tracksuit",
+                                scene="white_studio")),
     ]
     # prone knee bends held out from the development of the prone-knee-bend test (other builds, clothes, sides,
     # depths, camera angles and numbers of bends; see ELY_HELD_OUT)
@@ -629,8 +647,9 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
            "camera_level": next((c["reason"] for c in res["checks"] if c["name"] == "camera_level"), None)}
     if "refused_by" in case:
         row["expect"] = "refused by " + "/".join(case["refused_by"])
-        row["pass"] = (not res["ok"]) and bool(set(case["refused_by"]) & set(row["failed"])) \
-            and row["no_number_after_refusal"]
+        # the failure the user reads first (the one that explains the others) must be one of those expected
+        row["first"] = (blocking_failure(res["checks"]) or {}).get("name")
+        row["pass"] = (not res["ok"]) and row["first"] in case["refused_by"] and row["no_number_after_refusal"]
         return row
     if case.get("steps"):
         tt = true_track(truth)
@@ -769,8 +788,9 @@ def real_verdicts(cache: Path | None) -> list[dict]:
                 reps = res.get("repetitions") or [s for s in res.get("steps", []) if not s.get("excluded")]
                 row["measured"] = len(reps)
             else:
+                row["first"] = "person" if people else (blocking_failure(res["checks"]) or {}).get("name")
                 row["pass"] = (not ok) and (not exp.get("because") or bool(set(exp["because"]) & set(failed))) \
-                    and row["no_number_after_refusal"]
+                    and row["no_number_after_refusal"] and exp.get("first", row["first"]) == row["first"]
             out.append(row)
     return out
 
@@ -809,7 +829,8 @@ def main(argv=None) -> int:
                           + (f"; excluded: {r['excluded']}" if r["excluded"] else "")
                           + (f"; refused by {r['failed']}: {r['reasons']}" if r["failed"] else ""))
                 else:
-                    print(head + (f"refused by {r['failed']}: {r['reasons']}" if r["failed"] else "MEASURED")
+                    print(head + (f"refused by {r['failed']} (read first: {r['first']}): {r['reasons']}" if r["failed"]
+                                  else "MEASURED")
                           + ("" if r["no_number_after_refusal"] else "; a number was shown after the refusal"))
     table = error_table(rows)
     met = floors(rows, table) if rows else []
@@ -826,7 +847,7 @@ def main(argv=None) -> int:
         print(f"\n== Real clips ({MANIFEST.name})")
         real = real_verdicts(a.cache)
         for r in real:
-            what = "measured" if r["ok"] else f"refused by {r['failed']}: {r['reasons']}"
+            what = "measured" if r["ok"] else f"refused by {r['failed']} (read first: {r.get('first')}): {r['reasons']}"
             print(f"  [{'pass' if r['pass'] else 'FAIL'}] {r['clip']} as {r['test']}: expected {r['expect']}; {what}"
                   + (f" ({r.get('measured')} measured, side {r['side']}, near side {r['near_side']})"
                      if r["ok"] else "")

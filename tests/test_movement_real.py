@@ -10,6 +10,7 @@ import tomllib
 
 import pytest
 
+from analysis.gates import blocking_failure
 from analysis.movement import run_movement_test
 from analysis.report_text import format_movement
 
@@ -53,5 +54,7 @@ def test_real_clip_gets_its_expected_verdict(tracks, rel, exp):
                 assert res[k] == exp[k]
     else:
         assert not res["ok"] and set(exp["because"]) & set(failed), failed
+        if "first" in exp:  # the problem the user reads first says what the clip shows
+            assert blocking_failure(res["checks"])["name"] == exp["first"], res["problems"]
         text = format_movement(res)
         assert "repetition 1 (" not in text and "step 1 (" not in text and ", best:" not in text
