@@ -149,6 +149,7 @@ def test_every_other_test_refuses_a_sample_clip_and_says_what_it_shows(tracked, 
         assert not res["ok"] and not res["summary"], (clip, kind)
         assert first is not None and first["name"] in ("activity", "position", "movement"), (clip, kind, first)
         assert not any(r.get("metrics") for r in res.get("repetitions") or []), (clip, kind)
+        assert ".;" not in " ".join(res["problems"]), res["problems"]  # the set-up steps read as sentences
 
 
 @pytest.fixture(scope="module")

@@ -74,9 +74,14 @@ MIN_START_SHARE = 0.5  # engineering choice: the start posture in at least half 
 MAX_GAIT_SHARE = 0.25  # engineering choice: walking or running in more frames than this is not a test in place
 # what the pose model sees when, in a test done lying, it followed someone upright (the helper by the table)
 UPRIGHT_LABELS = ("standing", "sitting", "kneeling", "lunge", "one_leg", "squatting", "walking", "running")
-FOLLOWED_HELPER = ("if someone stood by the table, the pose model may have followed them instead of the person lying "
+FOLLOWED_HELPER = ("If someone stood by the table, the pose model may have followed them instead of the person lying "
                    "down (it follows one person): the helper kneels or crouches on the far side of the table, lower "
-                   "than its top, or steps out of the picture once the position is set")
+                   "than its top, or steps out of the picture once the position is set.")
+
+
+def first_steps(kind: str, n: int = 2) -> str:
+    """The first ``n`` steps of test ``kind``'s instructions for the person, as one piece of advice (sentences)."""
+    return " ".join(PROTOCOLS[kind]["person"][:n])
 
 
 def lying_face(world: np.ndarray | None, pixels: np.ndarray, visibility: np.ndarray) -> tuple[str | None, dict]:
@@ -244,16 +249,16 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
         seen_as = reading.label if reading.label in _GAIT else "walking"
         return Check("activity", False, gait_share, "fraction of frames",
                      f"{SEEN[seen_as]}: {need}, and is done in place",
-                     "; ".join(PROTOCOLS[kind]["person"][:2]), blocking=True), seen
+                     first_steps(kind), blocking=True), seen
     if not known.size:
         return Check("activity", True, None, "", "could not tell your start posture", checked=False), seen
     share = shares.get(want, 0.0)
     if share >= MIN_START_SHARE:
         return Check("activity", True, share, "fraction of start frames", f"you started {short}"), seen
     other = max((k for k in shares if k != want), key=shares.get)
-    advice = "; ".join(PROTOCOLS[kind]["person"][:2])
+    advice = first_steps(kind)
     if want == "lying" and other in UPRIGHT_LABELS:  # the pose model follows one person: maybe the helper
-        advice += f"; {FOLLOWED_HELPER}"
+        advice += f" {FOLLOWED_HELPER}"
     return Check("activity", False, share, "fraction of start frames",
                  f"{SEEN.get(other, SEEN['unclear'])} at the start: {need}", advice, blocking=True), seen
 
@@ -370,7 +375,7 @@ def check_movement(kind: str, result: dict | None) -> Check:
         what = "steps" if kind == "walk" else "repetitions"
         return Check("movement", True, float(n), what, mv.get("reason") or f"{n} {what} found")
     why = mv.get("reason") or "; ".join(result.get("problems") or []) or "the movement was not found in the clip"
-    return Check("movement", False, 0.0, "repetitions", why, "; ".join(PROTOCOLS[kind]["person"][:2]), blocking=True)
+    return Check("movement", False, 0.0, "repetitions", why, first_steps(kind), blocking=True)
 
 
 def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timestamps=None,
