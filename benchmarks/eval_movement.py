@@ -30,7 +30,8 @@ through :func:`analysis.movement.run_movement_test`:
   text.
 
 Real part (``../shared/data`` or ``$POSTURE_SHARED_DATA``, skipped when absent): every clip of
-``benchmarks/real_manifest_movement.toml`` through the tests it lists, each verdict against the expected one
+``benchmarks/real_manifest_movement.toml`` through the tests it lists (after the capture's person check, as in
+``posture analyze``), each verdict against the expected one
 (measured, with the leg or side, or refused by a named check, read first where the manifest says), and no
 number after a failed blocking check.
 The script exits 1 when a floor or an expected verdict is missed.
@@ -774,9 +775,13 @@ def real_verdicts(cache: Path | None) -> list[dict]:
         for exp in clip["test"]:
             res = run_movement_test(exp["test"], d["timestamps"], d["pixels"], d["visibility"], outline=d["outline"],
                                     world=d["world"], landmarks=d["landmarks"], image_size=d["image_size"])
+            person = person_check(d, exp["test"])
+            if person is not None:  # the capture's check on what the people probes saw, as in posture analyze
+                gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
             failed = [c["name"] for c in res["checks"] if c["blocking"] and not c["passed"]]
-            people = len(d.get("several_people_at", [])) > 0
-            if people:  # the capture step refuses several people before any test (capture.analyze)
+            # a track cached before the probes were kept: any second person seen stands for the capture's refusal
+            people = person is None and len(d.get("several_people_at", [])) > 0
+            if people:
                 failed = ["person"] + failed
             ok = res["ok"] and not people
             row = {"clip": path.name, "test": exp["test"], "expect": exp["verdict"], "ok": ok, "failed": failed,
