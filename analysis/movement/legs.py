@@ -99,7 +99,9 @@ def kneeling_knee_labels(pixels: np.ndarray, visibility: np.ndarray, facing: int
     where the other leg's ankle lies clearly further back (by as much, along the way the person faces) has its
     feet exchanged, unless that would give a knee the other leg's foot (:func:`coherent_feet`: a standing hip
     extension offered as a lunge had its swung-back foot given to the standing knee in 27 % of the frames, and
-    was refused as "the pose model lost your legs" rather than for standing). Frames with the knees at about
+    was refused as "the pose model lost your legs" rather than for standing). With no frame whose knee is clearly
+    lower, nothing tells the back leg and no label is exchanged (a person kneeling upright on both knees, run as a
+    lunge, had their feet exchanged in every frame and read "sitting"). Frames with the knees at about
     one height, or the feet side by side, keep the model's labels: getting into the position, or, held, the
     model's knees between the legs (its labels going over from one leg to the other), where neither knee is
     where a half-kneel puts it (``knees_unsure``).
@@ -128,9 +130,11 @@ def kneeling_knee_labels(pixels: np.ndarray, visibility: np.ndarray, facing: int
     with quiet():
         lower = (p[:, L["knee"], 1] - p[:, R["knee"], 1]) / th  # + = the left knee lower
         behind = (p[:, R["ankle"], 0] - p[:, L["ankle"], 0]) * facing / th  # + = the left ankle further back
-    back_left = (lower >= drop).sum() >= (lower <= -drop).sum()
+    n_left, n_right = (lower >= drop).sum(), (lower <= -drop).sum()
+    back_left = n_left >= n_right
     knees = lower <= -drop if back_left else lower >= drop
-    feet = (behind <= -drop if back_left else behind >= drop) if facing else np.zeros(len(p), bool)
+    # no knee ever clearly lower: not a half-kneel, and nothing tells the back leg; the feet keep their labels
+    feet = (behind <= -drop if back_left else behind >= drop) if facing and n_left + n_right else np.zeros(len(p), bool)
     feet = coherent_feet(p, knees, feet, facing)
     return (*swap_knees_and_feet(p, visibility, knees, feet), knees | feet, np.abs(lower) < drop)
 
