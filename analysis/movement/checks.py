@@ -353,8 +353,8 @@ def check_tracking(pixels: np.ndarray, facing: int, result: dict | None = None) 
     """
     p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     with quiet():
-        up = midpoint(p, "shoulder") - midpoint(p, "hip")
-        upright = np.degrees(np.arctan2(np.abs(up[:, 0]), -up[:, 1])) <= threshold("movement_upright_trunk_max")
+        trunk = np.abs(geo.inclination_to_vertical(midpoint(p, "hip"), midpoint(p, "shoulder")))
+        upright = trunk <= threshold("movement_upright_trunk_max")
     if not upright.any():
         return Check("tracking", True, None, "fraction of frames", "the trunk was not upright in any frame: the "
                      "legs' tracking was not judged", checked=False)
