@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from analysis.balance import mass_ahead_of_heels
 from analysis.filtering import true_runs
 from analysis.norms import threshold
 
@@ -107,6 +108,10 @@ class PostureFeatures:
     feet_hidden : ndarray (T,) of bool
         Both ankles lie inside the picture but neither is seen while a knee is (feet tucked behind the
         body, as when kneeling facing the camera).
+    mass_ahead : ndarray (T,)
+        The body's mass centre in front of the heels along the facing direction, fraction of leg length
+        (:func:`analysis.balance.mass_ahead_of_heels`); NaN in front views, or where a hip, a shoulder or a
+        foot is not seen.
     """
 
     trunk_from_vertical: np.ndarray
@@ -124,6 +129,7 @@ class PostureFeatures:
     thigh_shank_ratio: np.ndarray | None = None
     ankle_rise_image: np.ndarray | None = None
     feet_hidden: np.ndarray | None = None
+    mass_ahead: np.ndarray | None = None
 
 
 def _angle(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -251,8 +257,14 @@ def posture_features(world: np.ndarray, seen: np.ndarray | None = None,
         hip_drop = (low - hip[:, 1]) / leg_len
         stride = np.sum((p[:, L_ANK] - p[:, R_ANK]) * fwd, axis=1) / leg_len
         feet_ahead = np.sum((np.nanmean(p[:, [L_ANK, R_ANK]], axis=1) - hip) * fwd, axis=1) / leg_len
+        # the feet seen, and below the knees (a seated person's feet hidden under a desk were placed above them)
+        feet_down = (np.nanmean(w[:, [L_ANK, R_ANK], 1], axis=1) - np.nanmean(w[:, [L_KNEE, R_KNEE], 1], axis=1)
+                     >= threshold("balance_feet_below_knees_min") * leg_len)
+        body_seen = (s[:, [L_HIP, R_HIP]].any(1) & s[:, [L_SH, R_SH]].any(1)
+                     & s[:, [L_ANK, R_ANK, L_HEEL, R_HEEL]].any(1))
+        mass_ahead = np.where(body_seen & feet_down, mass_ahead_of_heels(w, leg_len), np.nan)
     out = PostureFeatures(trunk_v, thigh_v, shank_v, knee, hipf, foot_lift, knee_drop, stride, hip_drop, feet_ahead,
-                          leg_len)
+                          leg_len, mass_ahead=mass_ahead)
     if pixels is not None:
         image_leg_features(out, np.asarray(pixels, dtype=np.float64).reshape(T, 33, 2), s, in_frame)
     return out
@@ -370,7 +382,7 @@ def frame_activity(f: PostureFeatures) -> np.ndarray:
             elif (np.nanmin(thigh) >= sit_thigh if legs_down.any() else False) or hiph < sit_hip:
                 # squatting: knees bent past a chair's right angle, or bent over feet that stay under the
                 # hips (a chair keeps them about half a leg ahead); on the floor the hips sit lower still
-                bent = np.nanmin(knee) if np.isfinite(knee).all() else np.nan
+                bent = np.nanmin(knee) if np.isfinite(knee).any() else np.nan  # side views hide the far knee
                 under = abs(f.feet_ahead[i]) < threshold("activity_squat_feet_ahead_max")
                 squat = bent >= threshold("activity_squat_deep_knee_min") or (bent >= squat_knee and under)
                 out[i] = "squatting" if squat and hiph > 0.25 else "sitting"
@@ -386,6 +398,44 @@ def frame_activity(f: PostureFeatures) -> np.ndarray:
                 out[i] = image_label(f, i) or "standing"
             elif np.isfinite(knee).any() and np.nanmax(knee) > straight_knee:
                 out[i] = "squatting" if np.nanmin(knee) > straight_knee else "unclear"
+    return out
+
+
+def seated_or_squatting(labels: np.ndarray, mass_ahead: np.ndarray | None,
+                        timestamps: np.ndarray | None = None) -> np.ndarray:
+    """``labels`` (from :func:`frame_activity`) with the ``"sitting"`` frames of each run of hips-low frames
+    (sitting or squatting) whose body mass stayed over the feet read ``"squatting"``: a person with nothing under
+    them keeps their mass centre over their feet, a seated one has it behind their heels. The run's 25th
+    percentile of ``mass_ahead`` (leg lengths in front of the heels, :class:`PostureFeatures`) is compared with
+    ``activity_seated_mass_behind_min``: the quarter of the run sat furthest back, so the moments of leaning
+    forward to rise from a chair do not count, nor, in a squat, the moments of going down and coming up (the
+    frames read sitting there, with the mass moving behind the heels for a moment). With ``timestamps``, runs
+    apart by at most ``activity_hips_low_gap_max_s`` are one run (a rendered sit-to-stand read kneeling for two
+    frames between sitting still and leaning forward to rise). Runs with no reading (front views) keep their
+    labels; squatting is never read as sitting.
+
+    On the pose model's world landmarks, the 25th percentile of a run read 0.21-0.34 leg lengths behind the
+    heels for rendered sit-to-stands (three figure styles, also filmed as by a phone) and chairs, 0.07-0.14 for
+    squats rising from and going to the bottom with the mass over the feet (the model puts the mass centre about
+    0.09 further back than the renderer's truth).
+    """
+    out = np.asarray(labels, dtype=object).copy()
+    if mass_ahead is None:
+        return out
+    behind = threshold("activity_seated_mass_behind_min")
+    runs = true_runs(np.isin(out, ("sitting", "squatting")))
+    if timestamps is not None and runs:
+        t, gap, joined = np.asarray(timestamps, dtype=np.float64), threshold("activity_hips_low_gap_max_s"), [runs[0]]
+        for a, b in runs[1:]:
+            if t[a] - t[joined[-1][1] - 1] <= gap:
+                joined[-1] = (joined[-1][0], b)
+            else:
+                joined.append((a, b))
+        runs = joined
+    for a, b in runs:
+        m = mass_ahead[a:b]
+        if np.isfinite(m).any() and np.nanpercentile(m, 25) > -behind:
+            out[a:b] = np.where(out[a:b] == "sitting", "squatting", out[a:b])
     return out
 
 
@@ -588,8 +638,9 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
     norm = px / size[:, None, :]
     seen = thighs_leaving_the_picture(norm, seen_mask(norm, visibility))
     feats = posture_features(np.asarray(world, dtype=np.float64), seen, px, in_frame_mask(norm))
-    labels[det] = frame_activity(_take(feats, det))
     is_clip = timestamps is not None and T > 1
+    labels[det] = seated_or_squatting(frame_activity(_take(feats, det)), feats.mass_ahead[det],
+                                      np.asarray(timestamps, dtype=np.float64)[det] if is_clip else None)
     gait: list[GaitSegment] = []
     t = np.asarray(timestamps, dtype=np.float64) if is_clip else np.zeros(T)
     if is_clip:

@@ -361,8 +361,8 @@ def _cases(style: str, quick: bool) -> list[dict]:
     from vision.synthetic.activities import activity_clip, walked_into
     from vision.synthetic.body import APPEARANCES, BODIES
     from vision.synthetic.camera import Imaging
-    from vision.synthetic.movements import (hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, standing,
-                                            thomas_test, trainer_screen, with_helper)
+    from vision.synthetic.movements import (hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, squat_rise,
+                                            standing, thomas_test, trainer_screen, with_helper)
     from vision.synthetic.props import Helper
 
     im = Imaging(blur=0.5, noise=1.5)
@@ -486,6 +486,14 @@ def _cases(style: str, quick: bool) -> list[dict]:
         dict(name="walking_as_lunge", kind="lunge", refused_by=["activity"],
              make=lambda: dress(activity_clip("walking", seconds=3.0, imaging=im, seed=49), outfit="teal_tracksuit",
                                 scene="white_studio")),
+        # a trainer filming bodyweight squats as a sit-to-stand (session 22): rising from a squat held at the bottom,
+        # no chair; with the far knee hidden and the thighs level, side-on squats read "sitting" and were measured
+        dict(name="deep_squat_rise_as_sit_to_stand", kind="sit_to_stand", refused_by=["activity"],
+             make=lambda: dress(squat_rise("deep_squat_rise_as_sit_to_stand", from_bottom=True, imaging=im, seed=50),
+                                outfit="orange_hoodie", scene="outdoor")),
+        dict(name="parallel_squat_rise_as_sit_to_stand", kind="sit_to_stand", refused_by=["activity"],
+             make=lambda: dress(squat_rise("parallel_squat_rise_as_sit_to_stand", from_bottom=True, depth="parallel",
+                                           imaging=im, seed=51), outfit="white_kit", scene="dark_hall")),
     ]
     # prone knee bends held out from the development of the prone-knee-bend test (other builds, clothes, sides,
     # depths, camera angles and numbers of bends; see ELY_HELD_OUT)

@@ -5,14 +5,16 @@ Rerun:  .venv/bin/python benchmarks/eval_wrong_test.py [--cache DIR]   (about 8 
 The clips: the sample clips of ``sample_media`` (each test's own movement, and quiet standing) and the still
 activities of :mod:`vision.synthetic.activities` (squatting, kneeling, sitting on the floor and on a chair,
 standing on one leg, bending forward, lying on the back, half-kneeling, a standing lunge; a runner crossing the
-picture, not run through the walk test, which ``eval_movement.py`` measures), rendered in the mesh and the capsule
-styles and tracked with MediaPipe and segmentation, as ``posture analyze`` does. Each goes through all six tests
+picture, not run through the walk test, which ``eval_movement.py`` measures) and bodyweight squats with no chair
+(rising from a deep or a parallel squat held at the bottom, and parallel squats from standing), rendered in the
+mesh and the capsule styles and tracked with MediaPipe and segmentation, as ``posture analyze`` does. Each goes through all six tests
 (hip extension, lunge, sit-to-stand, Thomas test, prone knee bend, walk). A pair passes when a clip of the
 test's own movement is measured and any other clip is refused with no number in the result or its text, the
 failure read first (:func:`analysis.gates.blocking_failure`) being one that says what the clip shows (activity,
 position, movement, view, whole body, clip length), never one that blames the filming for what the person did
 (``tracking``: "the pose model lost your legs", or ``found``: "the pose model found you in only N % of the
-frames"). The script exits 1 when a pair fails. Session 21: 154 pairs, none failed (12 with the session-20 code).
+frames"). The script exits 1 when a pair fails. Session 21: 154 pairs, none failed (12 with the session-20 code). Session 22: 190 pairs with the squats, none
+failed (4 with the session-21 code: the two squat rises from the bottom measured as sit-to-stands, in each style).
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ SAMPLE_TEST = {"hip_extension": "hip_extension", "kneeling_lunge": "lunge", "sit
                "thomas_test": "thomas", "prone_knee_bend": "ely", "standing_side": None}
 ACTIVITIES = ("squat", "kneeling", "sitting_floor", "one_leg", "bending", "lying", "sitting_chair", "half_kneeling",
               "lunge", "running")
+# bodyweight squats with no chair (:func:`vision.synthetic.movements.squat_rise`): name -> (depth, start at the bottom)
+SQUAT_RISES = {"deep_squat_rise": ("deep", True), "parallel_squat_rise": ("parallel", True),
+               "parallel_squats": ("parallel", False)}
 BLAMES_THE_FILMING = ("tracking", "found")
 
 
@@ -44,6 +49,7 @@ def clips(cache: Path | None, tmp: Path):
     from vision.synthetic import capsule as cs
     from vision.synthetic.activities import activity_clip
     from vision.synthetic.media_io import write_clip
+    from vision.synthetic.movements import squat_rise
 
     for name, own in SAMPLE_TEST.items():
         yield f"sample {name}", own, cached_track(f"wrongtest__sample__{name}", lambda n=name: SAMPLES / f"{n}.mp4",
@@ -58,6 +64,15 @@ def clips(cache: Path | None, tmp: Path):
                 write_clip(path, clip)
                 return path
             yield f"{style} {act}", None, cached_track(f"wrongtest__{style}__{act}", make, cache)
+        for name, (depth, bottom) in SQUAT_RISES.items():
+            def make(style=style, name=name, depth=depth, bottom=bottom):
+                clip = squat_rise(name, depth=depth, from_bottom=bottom, seed=78)
+                if style == "capsule":
+                    clip = cs.restyle(clip, outfit="orange_hoodie", scene="outdoor")
+                path = tmp / f"{style}_{name}.mp4"
+                write_clip(path, clip)
+                return path
+            yield f"{style} {name}", None, cached_track(f"wrongtest__{style}__{name}", make, cache)
 
 
 def main(argv=None) -> int:

@@ -76,6 +76,55 @@ def test_legs_taking_turns_are_steps_only_on_the_feet(name, expected):
     assert r.label == expected and bool(r.gait) is (expected == "running"), (r.label, r.gait)
 
 
+@pytest.mark.parametrize("depth", ["deep", "parallel"])
+def test_a_squat_is_told_from_sitting_by_where_the_body_s_mass_lies(depth):
+    """Side-on, squats rising from the bottom with no seat read squatting, not sitting (the parallel squat's
+    thighs level over feet half a leg ahead, as on a chair; the deep squat's far knee hidden in a side view), in
+    the clip and in a photo of the bottom; a sit-to-stand's seated start reads sitting. The mass centre lies over
+    the feet in a squat and behind the heels on a chair (:func:`analysis.balance.mass_ahead_of_heels`)."""
+    from vision.synthetic.movements import sit_to_stand, squat_rise
+
+    a = clip_landmarks(squat_rise(depth=depth, from_bottom=True))
+    a["visibility"][:, [25, 27, 29, 31]] = 0.1  # the far (left) leg hidden behind the near one, as side-on
+    r = _classify(a)
+    assert set(r.frames[:15]) == {"squatting"}, r.frames[:15]
+    assert _classify(a, photo=True, k=5).label == "squatting"
+    seated = clip_landmarks(sit_to_stand())
+    seated["visibility"][:, [25, 27, 29, 31]] = 0.1
+    r = _classify(seated)
+    assert set(r.frames[:15]) == {"sitting"}, r.frames[:15]
+    assert _classify(seated, photo=True, k=5).label == "sitting"
+
+
+def test_where_the_body_s_mass_lies_over_the_feet():
+    """Ahead of the heels standing (a foot is about 0.3 leg lengths long), behind them on a chair, over the feet in a
+    balanced squat; not read in a front view, where it lies along the camera's depth."""
+    from analysis.balance import mass_ahead_of_heels
+    from vision.synthetic.movements import squat_rise
+
+    def ahead(a):
+        w = a["world"]
+        leg = np.median(np.linalg.norm(w[:, 25] - w[:, 23], axis=1) + np.linalg.norm(w[:, 27] - w[:, 25], axis=1))
+        return np.median(mass_ahead_of_heels(w, leg))
+
+    assert 0.03 < ahead(_arrays("standing")) < 0.2
+    assert -0.3 < ahead(_arrays("sitting_chair")) < -0.17
+    assert -0.05 < ahead(clip_landmarks(squat_rise(from_bottom=True))) < 0.15
+    assert np.isnan(ahead(_arrays("sitting_chair", azimuth=0.0)))
+
+
+def test_feet_placed_above_the_knees_give_no_balance_reading():
+    """A seated worker filmed from the waist up: the pose model put her feet (hidden under the desk) above her knees,
+    inside the picture and half seen; a mass centre over those feet said nothing, and the frames stay sitting."""
+    from analysis.activity import posture_features, seen_mask
+
+    a = _arrays("sitting_chair")
+    for foot, knee in ((27, 25), (28, 26), (29, 25), (30, 26), (31, 25), (32, 26)):
+        a["world"][:, foot, 1] = a["world"][:, knee, 1] - 0.1  # y down: above the knee
+    f = posture_features(a["world"], seen_mask(a["pixels"] / a["image_size"][:, None, :], a["visibility"]))
+    assert np.isnan(f.mass_ahead).all()
+
+
 @pytest.mark.parametrize("name,low,high", [("standing", 1.7, 1.95), ("walking", 1.6, 1.95), ("running", 1.5, 1.95),
                                            ("half_kneeling", 0.9, 1.25), ("squat", 0.6, 1.1)])
 def test_hip_height_tells_a_gait_s_hips_from_a_kneel_s(name, low, high):

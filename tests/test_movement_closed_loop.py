@@ -152,6 +152,29 @@ def test_every_other_test_refuses_a_sample_clip_and_says_what_it_shows(tracked, 
         assert ".;" not in " ".join(res["problems"]), res["problems"]  # the set-up steps read as sentences
 
 
+@pytest.mark.parametrize("style,depth", [("mesh", "parallel"), ("capsule", "deep")])
+def test_rising_from_a_squat_is_not_a_sit_to_stand(style, depth, tmp_path):
+    """A trainer filming bodyweight squats as a sit-to-stand, side-on, rising from a squat held at the bottom with
+    no chair: refused, read first "you seem to be squatting ... this test starts sitting on a chair", no number.
+    Before, with the far knee hidden (deep) or the thighs level over feet half a leg ahead (parallel), the bottom
+    read "sitting" and the rise was measured as a sit-to-stand in both styles; where the body's mass lies over
+    the feet (:mod:`analysis.balance`) tells them apart. The sample sit-to-stand, from a chair, is measured
+    (:func:`test_sit_to_stand`)."""
+    from analysis.gates import blocking_failure
+    from vision.synthetic.capsule import restyle
+    from vision.synthetic.movements import squat_rise
+
+    clip = squat_rise(f"squat_rise_{depth}", depth=depth, from_bottom=True, seed=5)
+    if style == "capsule":
+        clip = restyle(clip, outfit="teal_tracksuit", scene="white_studio")
+    seq, ol, _ = render_and_track(clip, tmp_path)
+    res = _run("sit_to_stand", seq, ol)
+    first = blocking_failure(res["checks"])
+    assert not res["ok"] and not res["summary"], res["problems"]
+    assert first["name"] == "activity" and "squatting" in first["reason"] and "sitting on a chair" in first["reason"]
+    assert not any(r.get("metrics") for r in res.get("repetitions") or [])
+
+
 @pytest.fixture(scope="module")
 def capsule_far_leg(tmp_path_factory):
     """A second figure style (capsule body, dark clothes in a dark hall, a pole in the far hand, a high

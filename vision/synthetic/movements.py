@@ -140,6 +140,49 @@ def sit_to_stand(name: str = "sit_to_stand", fps: float = 15.0, body: Body | Non
                 notes={"chair": chair.to_dict()})
 
 
+def squat_rise(name: str = "squat_rise", fps: float = 15.0, reps: int = 2, from_bottom: bool = False,
+               depth: str = "deep", body: Body | None = None, appearance: Appearance | None = None,
+               camera: Camera | None = None, background: Background | None = None,
+               imaging: Imaging | None = None, seed: int = 0) -> Clip:
+    """Bodyweight squats with no seat: stand 1 s, squat down (1.2 s), hold 0.4 s, rise (1.2 s), ``reps`` times,
+    then stand 1 s. ``from_bottom`` starts held at the bottom for 1 s instead (the shape of a sit-to-stand
+    without the chair). ``depth``: ``"deep"`` (hips below the knees, heels down) or ``"parallel"`` (thighs
+    about horizontal). Feet stay put and the bottom postures hold the mass centre over the feet (0.02-0.08 leg
+    lengths in front of the heels, :func:`analysis.balance.mass_ahead_of_heels`), as a person with no seat must
+    (a seated one's lies about 0.2 behind them)."""
+    body = body or Body()
+    stand = Posture()
+    if depth == "deep":
+        low = Posture(lumbar_lordosis=20.0, trunk_lean=40.0, hip_flexion_l=112.0, hip_flexion_r=112.0,
+                      knee_flexion_l=135.0, knee_flexion_r=135.0, hip_abduction_l=12.0, hip_abduction_r=12.0,
+                      foot_pitch_l=0.0, foot_pitch_r=0.0, shoulder_flexion_l=70.0, shoulder_flexion_r=70.0,
+                      elbow_flexion_l=10.0, elbow_flexion_r=10.0)
+    else:
+        low = Posture(lumbar_lordosis=25.0, trunk_lean=40.0, hip_flexion_l=92.0, hip_flexion_r=92.0,
+                      knee_flexion_l=112.0, knee_flexion_r=112.0, hip_abduction_l=8.0, hip_abduction_r=8.0,
+                      foot_pitch_l=0.0, foot_pitch_r=0.0, shoulder_flexion_l=80.0, shoulder_flexion_r=80.0,
+                      elbow_flexion_l=5.0, elbow_flexion_r=5.0)
+    keys, t = [], 0.0
+    if from_bottom:
+        keys += [(0.0, low), (1.0, low)]
+        t = 1.0
+    else:
+        keys += [(0.0, stand), (1.0, stand)]
+        t = 1.0
+    for r in range(reps):
+        if r or not from_bottom:
+            keys += [(t + 1.2, low), (t + 1.6, low)]
+            t += 1.6
+        keys += [(t + 1.2, stand), (t + 1.2 + (1.0 if r == reps - 1 else 0.3), stand)]
+        t = keys[-1][0]
+    n = int(round(t * fps))
+    frames = [FrameSpec(_keyframes(i / fps, keys), body, appearance or Appearance(),
+                        Placement(feet_at=(0.0, 0.0)), label="squat") for i in range(n)]
+    shot = Shot(camera or _side_camera(target=(0.0, 0.75, 0.0)), background or Background(), imaging or Imaging())
+    start = "held at the bottom" if from_bottom else "standing"
+    return Clip(name, f"{reps} bodyweight {depth} squats with no seat, starting {start}.", fps, frames, shot, seed)
+
+
 def hip_extension(name: str = "hip_extension", fps: float = 15.0, reps: int = 3, rep_s: float = 2.0,
                   side: str = "right", extension_deg: float = 20.0, compensation: float = 0.5,
                   body: Body | None = None, appearance: Appearance | None = None, camera: Camera | None = None,
