@@ -401,28 +401,37 @@ def frame_activity(f: PostureFeatures) -> np.ndarray:
     return out
 
 
-def seated_or_squatting(labels: np.ndarray, mass_ahead: np.ndarray | None,
-                        timestamps: np.ndarray | None = None) -> np.ndarray:
-    """``labels`` (from :func:`frame_activity`) with the ``"sitting"`` frames of each run of hips-low frames
-    (sitting or squatting) whose body mass stayed over the feet read ``"squatting"``: a person with nothing under
-    them keeps their mass centre over their feet, a seated one has it behind their heels. The run's 25th
-    percentile of ``mass_ahead`` (leg lengths in front of the heels, :class:`PostureFeatures`) is compared with
-    ``activity_seated_mass_behind_min``: the quarter of the run sat furthest back, so the moments of leaning
-    forward to rise from a chair do not count, nor, in a squat, the moments of going down and coming up (the
-    frames read sitting there, with the mass moving behind the heels for a moment). With ``timestamps``, runs
-    apart by at most ``activity_hips_low_gap_max_s`` are one run (a rendered sit-to-stand read kneeling for two
-    frames between sitting still and leaning forward to rise). Runs with no reading (front views) keep their
-    labels; squatting is never read as sitting.
+def seated_or_squatting(labels: np.ndarray, f: PostureFeatures, timestamps: np.ndarray | None = None) -> np.ndarray:
+    """``labels`` (from :func:`frame_activity` on the features ``f``) with sitting and squatting told apart again,
+    over each run of frames read either, by whether the body held itself up over its feet: its mass stayed over
+    the feet and the trunk leant forward throughout, as a person with nothing under them must (with the hips
+    behind the feet, only a forward trunk keeps the mass over them). A seated person has the mass behind the heels,
+    or sits upright for a while. The knee rules of :func:`frame_activity` cannot tell a person sitting with the
+    feet drawn back under the chair (knees bent past 110 degrees) from a squat.
 
-    On the pose model's world landmarks, the 25th percentile of a run read 0.21-0.34 leg lengths behind the
-    heels for rendered sit-to-stands (three figure styles, also filmed as by a phone) and chairs, 0.07-0.14 for
-    squats rising from and going to the bottom with the mass over the feet (the model puts the mass centre about
-    0.09 further back than the renderer's truth).
+    A run holds itself up when its 25th percentile of ``f.mass_ahead`` (leg lengths in front of the heels) lies
+    less than ``activity_seated_mass_behind_min`` behind the heels and its 25th percentile of
+    ``f.trunk_from_vertical`` reaches ``activity_squat_trunk_lean_min``: the quarter of the run sat furthest back
+    and most upright, so the moments of leaning forward to rise from a chair do not count, nor, in a squat, the
+    moments of going down and coming up (the frames read sitting there, with the mass moving behind the heels for
+    a moment). Then its sitting frames read squatting; otherwise its squatting frames with the hips low (the
+    sitting rule's thighs or hip height) read sitting. With ``timestamps``, runs apart by at most
+    ``activity_hips_low_gap_max_s`` are one run (a rendered sit-to-stand read kneeling for two frames between
+    sitting still and leaning forward to rise). Runs with no mass reading (front views) keep their labels.
+
+    On the pose model's world landmarks, over rendered sit-to-stands (three figure styles, also filmed as by a
+    phone) and chairs, a run's 25th percentiles read 0.21-0.34 leg lengths behind the heels and 2-10 degrees of
+    trunk lean; over squats rising from and going to the bottom, 0.02-0.14 behind and 30-47 degrees (the model puts
+    the mass centre about 0.09 further back than the renderer's truth).
     """
     out = np.asarray(labels, dtype=object).copy()
-    if mass_ahead is None:
+    if f.mass_ahead is None:
         return out
-    behind = threshold("activity_seated_mass_behind_min")
+    behind, lean = threshold("activity_seated_mass_behind_min"), threshold("activity_squat_trunk_lean_min")
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        hips_low = (np.nanmin(f.thigh_from_vertical, axis=1) >= threshold("activity_sitting_thigh_min")) \
+            | (f.hip_drop < threshold("activity_sitting_hip_height_max"))
     runs = true_runs(np.isin(out, ("sitting", "squatting")))
     if timestamps is not None and runs:
         t, gap, joined = np.asarray(timestamps, dtype=np.float64), threshold("activity_hips_low_gap_max_s"), [runs[0]]
@@ -433,9 +442,13 @@ def seated_or_squatting(labels: np.ndarray, mass_ahead: np.ndarray | None,
                 joined.append((a, b))
         runs = joined
     for a, b in runs:
-        m = mass_ahead[a:b]
-        if np.isfinite(m).any() and np.nanpercentile(m, 25) > -behind:
+        m, tr = f.mass_ahead[a:b], f.trunk_from_vertical[a:b]
+        if not (np.isfinite(m).any() and np.isfinite(tr).any()):
+            continue
+        if np.nanpercentile(m, 25) > -behind and np.nanpercentile(tr, 25) >= lean:
             out[a:b] = np.where(out[a:b] == "sitting", "squatting", out[a:b])
+        else:
+            out[a:b] = np.where((out[a:b] == "squatting") & hips_low[a:b], "sitting", out[a:b])
     return out
 
 
@@ -639,7 +652,8 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
     seen = thighs_leaving_the_picture(norm, seen_mask(norm, visibility))
     feats = posture_features(np.asarray(world, dtype=np.float64), seen, px, in_frame_mask(norm))
     is_clip = timestamps is not None and T > 1
-    labels[det] = seated_or_squatting(frame_activity(_take(feats, det)), feats.mass_ahead[det],
+    seen_feats = _take(feats, det)
+    labels[det] = seated_or_squatting(frame_activity(seen_feats), seen_feats,
                                       np.asarray(timestamps, dtype=np.float64)[det] if is_clip else None)
     gait: list[GaitSegment] = []
     t = np.asarray(timestamps, dtype=np.float64) if is_clip else np.zeros(T)

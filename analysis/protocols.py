@@ -55,7 +55,8 @@ PROTOCOLS: dict[str, dict] = {
                    "A helper checks that the low back and pelvis stay on the table, then steps out of the "
                    "picture (the pose model may follow a person standing in view instead).",
                    "Repeat for the other leg."],
-        "needs": ["side view", "whole body", "lying", "a hug-and-hold of 3 s or more"],
+        "needs": ["side view", "whole body", "lying", "a hug-and-hold of 3 s or more",
+                  "the tested leg hanging over the end of a table (not on the floor)"],
     },
     "thomas_front": {
         "name": "Modified Thomas test (front view: thigh abduction)",

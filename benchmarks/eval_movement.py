@@ -361,8 +361,9 @@ def _cases(style: str, quick: bool) -> list[dict]:
     from vision.synthetic.activities import activity_clip, walked_into
     from vision.synthetic.body import APPEARANCES, BODIES
     from vision.synthetic.camera import Imaging
-    from vision.synthetic.movements import (hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, squat_rise,
-                                            standing, thomas_test, trainer_screen, with_helper)
+    from vision.synthetic.movements import (hip_extension, kneeling_lunge, knee_hug_on_floor, prone_knee_bend,
+                                            sit_to_stand, squat_rise, standing, thomas_test, trainer_screen,
+                                            with_helper)
     from vision.synthetic.props import Helper
 
     im = Imaging(blur=0.5, noise=1.5)
@@ -494,6 +495,21 @@ def _cases(style: str, quick: bool) -> list[dict]:
         dict(name="parallel_squat_rise_as_sit_to_stand", kind="sit_to_stand", refused_by=["activity"],
              make=lambda: dress(squat_rise("parallel_squat_rise_as_sit_to_stand", from_bottom=True, depth="parallel",
                                            imaging=im, seed=51), outfit="white_kit", scene="dark_hall")),
+        # the leg taken back with the foot pulled up behind, a standing thigh stretch (session 22): the knee bent where
+        # the test asks for it almost straight
+        dict(name="thigh_stretch_as_hip_extension", kind="hip_extension", refused_by=["movement"],
+             make=lambda: dress(hip_extension("thigh_stretch_as_hip_extension", reps=2, extension_deg=10.0,
+                                              knee_deg=130.0, compensation=0.2, imaging=im, seed=54),
+                                outfit="dark_on_dark", scene="white_studio")),
+        # a Thomas test done on the floor at home (session 22): nothing hangs, so neither angle says anything (a thigh
+        # lying flat read "above the usual range"); refused whether the other leg lies flat, bent or hugged too
+        dict(name="thomas_on_the_floor", kind="thomas", refused_by=["movement"],
+             make=lambda: dress(knee_hug_on_floor("thomas_on_the_floor", other="flat", imaging=im, seed=52),
+                                outfit="white_kit", scene="outdoor")),
+        dict(name="knee_hug_foot_down_as_thomas", kind="thomas", refused_by=["movement"],
+             make=lambda: dress(knee_hug_on_floor("knee_hug_foot_down_as_thomas", hugged="left", other="bent",
+                                                  camera=_cam(90.0, target=(-0.35, 0.35, 0.0), height=0.9),
+                                                  imaging=im, seed=53), outfit="teal_tracksuit", scene="dark_hall")),
     ]
     # prone knee bends held out from the development of the prone-knee-bend test (other builds, clothes, sides,
     # depths, camera angles and numbers of bends; see ELY_HELD_OUT)

@@ -5,16 +5,19 @@ Rerun:  .venv/bin/python benchmarks/eval_wrong_test.py [--cache DIR]   (about 8 
 The clips: the sample clips of ``sample_media`` (each test's own movement, and quiet standing) and the still
 activities of :mod:`vision.synthetic.activities` (squatting, kneeling, sitting on the floor and on a chair,
 standing on one leg, bending forward, lying on the back, half-kneeling, a standing lunge; a runner crossing the
-picture, not run through the walk test, which ``eval_movement.py`` measures) and bodyweight squats with no chair
-(rising from a deep or a parallel squat held at the bottom, and parallel squats from standing), rendered in the
-mesh and the capsule styles and tracked with MediaPipe and segmentation, as ``posture analyze`` does. Each goes through all six tests
-(hip extension, lunge, sit-to-stand, Thomas test, prone knee bend, walk). A pair passes when a clip of the
-test's own movement is measured and any other clip is refused with no number in the result or its text, the
-failure read first (:func:`analysis.gates.blocking_failure`) being one that says what the clip shows (activity,
-position, movement, view, whole body, clip length), never one that blames the filming for what the person did
-(``tracking``: "the pose model lost your legs", or ``found``: "the pose model found you in only N % of the
-frames"). The script exits 1 when a pair fails. Session 21: 154 pairs, none failed (12 with the session-20 code). Session 22: 190 pairs with the squats, none
-failed (4 with the session-21 code: the two squat rises from the bottom measured as sit-to-stands, in each style).
+picture, not run through the walk test, which ``eval_movement.py`` measures), bodyweight squats with no chair
+(rising from a deep or a parallel squat held at the bottom, and parallel squats from standing) and a knee hugged
+lying on the floor (the other leg flat, bent with the foot down, or hugged too: a Thomas test with nothing to hang
+from), rendered in the mesh and the capsule styles and tracked with MediaPipe and segmentation, as ``posture
+analyze`` does. Each goes through all six tests (hip extension, lunge, sit-to-stand, Thomas test, prone knee bend,
+walk). A pair passes when a clip of the test's own movement is measured and any other clip is refused with no
+number in the result or its text, the failure read first (:func:`analysis.gates.blocking_failure`) being one that
+says what the clip shows (activity, position, movement, view, whole body, clip length), never one that blames the
+filming for what the person did (``tracking``: "the pose model lost your legs", or ``found``: "the pose model found
+you in only N % of the frames"). The script exits 1 when a pair fails. Session 21: 154 pairs, none failed (12 with
+the session-20 code). Session 22: 226 pairs with the squats and the knee hugs on the floor, none failed (9 with the
+session-21 code: the squat rises from the bottom measured as sit-to-stands, and five of the six knee hugs on the
+floor as Thomas tests).
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ ACTIVITIES = ("squat", "kneeling", "sitting_floor", "one_leg", "bending", "lying
 # bodyweight squats with no chair (:func:`vision.synthetic.movements.squat_rise`): name -> (depth, start at the bottom)
 SQUAT_RISES = {"deep_squat_rise": ("deep", True), "parallel_squat_rise": ("parallel", True),
                "parallel_squats": ("parallel", False)}
+# lying on the floor hugging a knee (:func:`vision.synthetic.movements.knee_hug_on_floor`), the other leg so: no leg
+# hangs, so it is not a Thomas test either
+FLOOR_HUGS = ("flat", "bent", "hugged")
 BLAMES_THE_FILMING = ("tracking", "found")
 
 
@@ -49,7 +55,7 @@ def clips(cache: Path | None, tmp: Path):
     from vision.synthetic import capsule as cs
     from vision.synthetic.activities import activity_clip
     from vision.synthetic.media_io import write_clip
-    from vision.synthetic.movements import squat_rise
+    from vision.synthetic.movements import knee_hug_on_floor, squat_rise
 
     for name, own in SAMPLE_TEST.items():
         yield f"sample {name}", own, cached_track(f"wrongtest__sample__{name}", lambda n=name: SAMPLES / f"{n}.mp4",
@@ -73,6 +79,15 @@ def clips(cache: Path | None, tmp: Path):
                 write_clip(path, clip)
                 return path
             yield f"{style} {name}", None, cached_track(f"wrongtest__{style}__{name}", make, cache)
+        for other in FLOOR_HUGS:
+            def make(style=style, other=other):
+                clip = knee_hug_on_floor(f"knee_hug_{other}", other=other, seed=79)
+                if style == "capsule":
+                    clip = cs.restyle(clip, outfit="white_kit", scene="outdoor")
+                path = tmp / f"{style}_knee_hug_{other}.mp4"
+                write_clip(path, clip)
+                return path
+            yield f"{style} knee_hug_{other}", None, cached_track(f"wrongtest__{style}__knee_hug_{other}", make, cache)
 
 
 def main(argv=None) -> int:

@@ -96,6 +96,21 @@ def test_a_squat_is_told_from_sitting_by_where_the_body_s_mass_lies(depth):
     assert _classify(seated, photo=True, k=5).label == "sitting"
 
 
+@pytest.mark.parametrize("knee", [115.0, 125.0])
+def test_sitting_with_the_feet_drawn_back_under_the_chair_reads_sitting(knee):
+    """Knees bent past a chair's right angle (110 degrees: the knee rule's squat) and the mass near the heels, but
+    the trunk upright: sitting, in a clip and a photo, both knees seen or the far one hidden (a sit-to-stand's start
+    read as squatting would be refused)."""
+    clip = activity_clip("sitting_chair")
+    clip.frames[:] = [type(f)(f.posture.replace(knee_flexion_l=knee, knee_flexion_r=knee), f.body, f.appearance,
+                              f.placement, f.props, f.label) for f in clip.frames]
+    a = clip_landmarks(clip)
+    for hidden in (False, True):
+        if hidden:
+            a["visibility"][:, [25, 27, 29, 31]] = 0.1
+        assert _classify(a).label == "sitting" and _classify(a, photo=True).label == "sitting", hidden
+
+
 def test_where_the_body_s_mass_lies_over_the_feet():
     """Ahead of the heels standing (a foot is about 0.3 leg lengths long), behind them on a chair, over the feet in a
     balanced squat; not read in a front view, where it lies along the camera's depth."""

@@ -175,6 +175,35 @@ def test_rising_from_a_squat_is_not_a_sit_to_stand(style, depth, tmp_path):
     assert not any(r.get("metrics") for r in res.get("repetitions") or [])
 
 
+def test_a_knee_hugged_on_the_floor_is_not_a_thomas_test(tmp_path):
+    """A Thomas test done at home on the floor, the tested leg lying flat: the body outline's lowest point stays at
+    the back, nothing hangs below the hips, so the test is refused for its movement with no number (before, the
+    thigh lying flat read 1.7 degrees "above the usual range", a sign of tight hip flexors)."""
+    from analysis.gates import blocking_failure
+    from vision.synthetic.movements import knee_hug_on_floor
+
+    seq, ol, _ = render_and_track(knee_hug_on_floor("knee_hug_flat", other="flat", seed=5), tmp_path)
+    res = _run("thomas", seq, ol)
+    first = blocking_failure(res["checks"])
+    assert not res["ok"] and not res["summary"] and not res["repetitions"], res["problems"]
+    assert first["name"] == "movement" and "did not hang" in first["reason"]
+    assert res["hang"]["source"] == "outline" and res["hang"]["depth_trunk_lengths"] < res["hang"]["min"]
+
+
+def test_a_standing_thigh_stretch_is_not_a_hip_extension(tmp_path):
+    """The leg taken back 10 degrees with the foot pulled up behind (knee bent 130 degrees; the pose model reads
+    about 114): refused for the movement, with the knee's bend, and no number."""
+    from analysis.gates import blocking_failure
+    from vision.synthetic.movements import hip_extension
+
+    clip = hip_extension("thigh_stretch", reps=2, extension_deg=10.0, knee_deg=130.0, compensation=0.2, seed=5)
+    seq, ol, _ = render_and_track(clip, tmp_path)
+    res = _run("hip_extension", seq, ol)
+    first = blocking_failure(res["checks"])
+    assert not res["ok"] and not res["summary"], res["problems"]
+    assert first["name"] == "movement" and "knee was bent" in first["reason"], first
+
+
 @pytest.fixture(scope="module")
 def capsule_far_leg(tmp_path_factory):
     """A second figure style (capsule body, dark clothes in a dark hall, a pole in the far hand, a high

@@ -105,6 +105,17 @@ def test_a_knee_lifted_forward_is_not_a_hip_extension():
     _assert_refused(_run("hip_extension", a), "movement", "forward")
 
 
+@pytest.mark.parametrize("knee", [95.0, 130.0])
+def test_a_thigh_stretch_with_the_knee_bent_is_not_a_hip_extension(knee):
+    """The leg taken back with the foot pulled up behind (a standing thigh stretch): the knee bent 95 or 130 degrees
+    at the peaks, where the test asks for it almost straight. Refused for the movement, no number (before, the
+    thigh's angle was given as the hip's range, with the knee's bend beside it)."""
+    a = clip_landmarks(hip_extension(fps=FPS, reps=2, extension_deg=12.0, knee_deg=knee, compensation=0.2))
+    _assert_refused(_run("hip_extension", a), "movement", f"knee was bent {knee:.0f} degrees at the peak")
+    straight = clip_landmarks(hip_extension(fps=FPS, reps=2, extension_deg=12.0, knee_deg=25.0, compensation=0.2))
+    assert _run("hip_extension", straight)["ok"]
+
+
 def test_the_wrong_start_posture_is_refused(hip_ext):
     _, standing = hip_ext
     _assert_refused(_run("lunge", standing), "activity", "half-kneeling")
@@ -150,6 +161,25 @@ def test_lying_the_wrong_way_up_is_refused():
     _assert_refused(_run("ely", supine), "position", "face up")
     _assert_refused(_run("thomas", prone), "position", "face down")
     assert _run("thomas", supine)["ok"] and _run("ely", prone)["ok"]
+
+
+@pytest.mark.parametrize("other", ["flat", "bent", "hugged"])
+def test_a_thomas_test_with_no_leg_hanging_is_refused(other):
+    """A knee hugged lying on the floor (no table's edge): the other leg lying flat, bent with its foot on the floor,
+    or hugged too. Nothing hangs, so the thigh cannot drop below level nor the knee bend: refused for the movement,
+    with no number (before, a flat thigh read "above the usual range" and a knee bent with its foot down 44 degrees
+    above it, both as short hip flexors). The same test at a table's end is measured (the test above)."""
+    from analysis.movement.thomas import hang_depth
+    from vision.synthetic.movements import knee_hug_on_floor
+
+    a = clip_landmarks(knee_hug_on_floor(fps=FPS, other=other))
+    res = _run("thomas", a)
+    _assert_refused(res, "movement", "did not hang over the table's edge")
+    assert res["hang"]["source"] == "ankle" and res["hang"]["depth_trunk_lengths"] < res["hang"]["min"]
+    table = clip_landmarks(thomas_test(fps=FPS))
+    hold = np.arange(len(table["pixels"]) - 10, len(table["pixels"]))
+    depth, src = hang_depth(None, table["pixels"], hold, 1.0)
+    assert src == "ankle" and depth > 0  # the hanging foot lies below the hips
 
 
 def test_a_start_posture_read_from_legs_out_of_the_picture_is_not_a_verdict():

@@ -541,12 +541,22 @@ def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int,
                     confirmed: bool = True) -> dict:
     """Did the test's movement happen: a thigh going back, by enough, at least once? Not when the repetitions come
     from body points the outline did not confirm (``confirmed`` False: the outline did not follow the thigh): on
-    a held-out mannequin's lunge held once, the points' thrown knees made three "repetitions", none measurable."""
+    a held-out mannequin's lunge held once, the points' thrown knees made three "repetitions", none measurable.
+    Nor, in the standing hip extension, with the knee bent at the peaks (median over the repetitions whose knee was
+    read) by more than ``hip_extension_knee_bent_max``: the thigh stretch of a foot pulled up behind, not the
+    straight-leg swing the test asks for."""
     if reps and not confirmed:
         return {"found": False, "repetitions": len(reps),
                 "reason": f"the body outline did not follow the {side} thigh, so its movement, read from the body "
                           "points alone, could not be confirmed: film again in clothes that show the legs, against "
                           "a plain background"}
+    knees = [r["metrics"]["knee_flexion"]["value"] for r in rows]
+    knees = [k for k in knees if k is not None]
+    if kind == "hip_extension" and knees and np.median(knees) > threshold("hip_extension_knee_bent_max"):
+        return {"found": False, "repetitions": len(reps),
+                "reason": f"your {side} knee was bent {np.median(knees):.0f} degrees at the peak (as when pulling the "
+                          "foot up behind you to stretch the front thigh): this test swings the leg back with the "
+                          "knee almost straight, since a bent knee lets the front thigh's muscle stop the hip sooner"}
     if reps:
         seen = sum(1 for r in rows if r["peak_seen"])
         return {"found": True, "repetitions": len(reps), "peaks_seen": seen,

@@ -29,6 +29,12 @@ to the chest, the tested leg hanging over the edge):
   take the hip -> knee points as the thigh: a held-out render's thigh points 15 deg high read the knee 9 deg
   more bent in both); otherwise it is not measured, with the reason (a knee read short would call a normal
   rectus femoris short).
+* **The tested leg hangs.** A hold counts only when something of the body hangs below the table's level during
+  it: the body outline's lowest point at least ``thomas_hang_outline_min`` trunk lengths below the hip midpoint
+  (:func:`hang_depth`; without an outline, the lower ankle landmark ``thomas_hang_ankle_min`` below). Lying on the
+  floor, or on a table with both legs on it, the thigh cannot drop below level nor the knee bend to hang, so the
+  test's two angles say nothing about the hip flexors or the front thigh: a thigh lying flat read "above the
+  usual range" and a knee lying straight would read a short rectus femoris. Such a clip is refused (no movement).
 * ``pelvis_moved`` flag: during the hold, the trunk line (shoulder -> hip midpoints) turned by more than
   ``thomas_pelvis_max_rotation`` degrees, or the hip midpoint rose by more than ``thomas_pelvis_max_rise``
   % of the trunk length. Published work finds the test unreliable unless the pelvis is held still
@@ -52,7 +58,8 @@ from analysis.norms import norm, threshold
 from analysis.quality import quiet
 from analysis.segmentation import find_repetitions
 
-__all__ = ["thomas_test", "thomas_front_test", "thigh_abduction", "outline_knee_flexion", "table_edge_search"]
+__all__ = ["thomas_test", "thomas_front_test", "thigh_abduction", "outline_knee_flexion", "table_edge_search",
+           "hang_depth"]
 
 
 def table_edge_search(pixels: np.ndarray) -> dict | None:
@@ -96,7 +103,8 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         ``side`` (tested leg), ``hugged_side``, ``repetitions`` (one per hug-and-hold: hold times,
         metrics, ``pelvis_moved``, ``reliable``, ``source`` of the thigh's angle), ``thigh_source``,
         ``level`` (what the thigh's angle is taken against: ``{"reference": "table edge" or "picture",
-        "table_edge_deg"}``), ``summary``, ``curve``, ``problems``.
+        "table_edge_deg"}``), ``summary``, ``curve``, ``problems``; ``hang`` when holds were found but in none
+        did the tested leg hang (:func:`hang_depth`: ``depth_trunk_lengths``, ``source``, ``min``).
     """
     t = np.asarray(timestamps, dtype=np.float64)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
@@ -129,10 +137,14 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
             dip = float(np.nanmin(top[reps[k - 1].peak:reps[k].peak + 1]))
         if reps[k].rest_value > let_down or dip > let_down:
             del reps[k]
+    L = trunk_length(p)
+    depths = [hang_depth(outline, p, np.arange(r.hold_start, r.hold_end + 1), L) for r in reps]
+    hung = [r for r, (d, src) in zip(reps, depths) if not d < threshold(f"thomas_hang_{src}_min")]  # NaN: not seen
+    not_hung = None if hung or not reps else max(depths, key=lambda d: d[0])
+    reps = hung
     for j, r in enumerate(reps, 1):
         r.index = j
     i = SIDE_IDX[side]
-    L = trunk_length(p)
     trunk_ang = geo.line_angle_to_horizontal(midpoint(p, "hip"), midpoint(p, "shoulder"))
     hip_y = midpoint(p, "hip")[:, 1] / L * 100.0
     rows = []
@@ -224,9 +236,41 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
     res["curve"] = curve(t, {"hugged_hip_flexion": flex[hug],
                               "thigh_above_horizontal": ser[side]["thigh_above_horizontal"],
                               "knee_flexion": ser[side]["knee_flexion"], "trunk_line_angle": trunk_ang})
-    movement_found(res, len(rows), f"hug-and-hold(s) of the {hug} knee",
-                   "no hold found: hug one knee to the chest and hold it for a few seconds, side-on to the camera")
+    if not_hung is not None:
+        depth, src = not_hung
+        res["hang"] = {"depth_trunk_lengths": round(depth, 2) if np.isfinite(depth) else None, "source": src,
+                       "min": threshold(f"thomas_hang_{src}_min")}
+        why = (f"your {side} leg did not hang over the table's edge during the hold: lying on the floor, or with both "
+               "legs on the table, the thigh cannot drop below level nor the knee bend to hang, so neither would say "
+               "anything about tight hip flexors or front thighs")
+    else:
+        why = "no hold found: hug one knee to the chest and hold it for a few seconds, side-on to the camera"
+    movement_found(res, len(rows), f"hug-and-hold(s) of the {hug} knee", why)
     return res
+
+
+def hang_depth(outline, p: np.ndarray, frames: np.ndarray, trunk: float) -> tuple[float, str]:
+    """How far below the hips something of the body hangs over ``frames``, in trunk lengths (+ = lower in the
+    picture), and what gave it: the body outline's lowest point (``"outline"``, where the outline was found in
+    at least half of the frames) or the lower ankle landmark (``"ankle"``). Median over the frames; NaN where
+    neither was seen (the hold then counts: nothing says the leg did not hang).
+
+    On every rendered Thomas test at a table's end (three figure styles) the outline's lowest point lay
+    0.53-1.34 trunk lengths below the hip midpoint and the lower ankle 0.46-1.11 (three mannequin clips whose
+    hanging foot the pose model lost: 0.16 down to -0.64); lying on the floor, one knee hugged and the other leg
+    flat, bent with the foot down or hugged too: 0.28-0.33 (outline) and -0.56 to -0.06 (ankle)."""
+    hip_y = midpoint(p, "hip")[frames, 1]
+    if outline is not None and len(frames):
+        ol = np.asarray(outline, dtype=np.float64)[frames]
+        with quiet():
+            low = np.nanmax(ol[:, :, 1], axis=1)
+        ok = np.isfinite(low) & np.isfinite(hip_y)
+        if ok.mean() >= 0.5:
+            return float(np.median((low[ok] - hip_y[ok]) / trunk)), "outline"
+    with quiet():
+        d = (np.fmax(p[frames, SIDE_IDX["left"]["ankle"], 1], p[frames, SIDE_IDX["right"]["ankle"], 1]) - hip_y) / trunk
+    d = d[np.isfinite(d)]
+    return (float(np.median(d)) if d.size else float("nan")), "ankle"
 
 
 def _thigh_in_hold(outline, p: np.ndarray, side: str, frames: np.ndarray, landmarks_value: float

@@ -187,17 +187,18 @@ def hip_extension(name: str = "hip_extension", fps: float = 15.0, reps: int = 3,
                   side: str = "right", extension_deg: float = 20.0, compensation: float = 0.5,
                   body: Body | None = None, appearance: Appearance | None = None, camera: Camera | None = None,
                   background: Background | None = None, imaging: Imaging | None = None, seed: int = 0,
-                  base: Posture | None = None) -> Clip:
+                  base: Posture | None = None, knee_deg: float = 12.0) -> Clip:
     """Standing hip extension repetitions: one straight-ish leg swings back and returns.
 
     At end range the thigh is ``extension_deg`` behind the vertical; ``compensation`` (0..1) sets how
     much the low back joins in: anterior pelvic tilt + 12 x compensation deg and lordosis
-    + 10 x compensation deg at end range, trunk lean + 4 x compensation.
+    + 10 x compensation deg at end range, trunk lean + 4 x compensation. The knee bends to ``knee_deg`` at end
+    range (the test's almost straight knee; about 130 pulls the foot up behind, as in a standing thigh stretch).
     """
     base = base or Posture()
     tag = "r" if side == "right" else "l"
     stance = "left" if side == "right" else "right"
-    end = base.replace(**{f"hip_flexion_{tag}": -extension_deg, f"knee_flexion_{tag}": 12.0,
+    end = base.replace(**{f"hip_flexion_{tag}": -extension_deg, f"knee_flexion_{tag}": knee_deg,
                           "pelvic_tilt": base.pelvic_tilt + 12.0 * compensation,
                           "lumbar_lordosis": base.lumbar_lordosis + 10.0 * compensation,
                           "trunk_lean": base.trunk_lean + 4.0 * compensation,
@@ -313,6 +314,42 @@ def thomas_test(name: str = "thomas_test", fps: float = 15.0, hanging: str = "le
     shot = Shot(cam, background or Background(), imaging or Imaging())
     return Clip(name, f"Modified Thomas test, {hanging} leg tested: thigh {thigh_deg:+g} deg above horizontal, "
                       f"knee flexion {knee_deg:g} deg.", fps, frames, shot, seed)
+
+
+def knee_hug_on_floor(name: str = "knee_hug_on_floor", fps: float = 15.0, hugged: str = "right", other: str = "flat",
+                      body: Body | None = None, appearance: Appearance | None = None, camera: Camera | None = None,
+                      background: Background | None = None, imaging: Imaging | None = None, seed: int = 0) -> Clip:
+    """Lying on the back on the floor (no table: nothing for a leg to hang from), the ``hugged`` knee drawn to the
+    chest and held, as a user doing the Thomas test at home may film it. The ``other`` leg: ``"flat"`` (straight
+    along the floor), ``"bent"`` (knee bent, foot flat on the floor) or ``"hugged"`` (both knees to the chest)."""
+    body = body or Body()
+    k = body.height / 1.75
+    hug = "r" if hugged == "right" else "l"
+    oth = "l" if hugged == "right" else "r"
+    rest_other = {"flat": (0.0, 3.0), "bent": (45.0, 90.0), "hugged": (0.0, 3.0)}[other]
+    start = Posture(pelvic_tilt=6.0, lumbar_lordosis=35.0, thoracic_kyphosis=30.0, head_forward=-3.0,
+                    **{f"hip_flexion_{hug}": 0.0, f"knee_flexion_{hug}": 3.0, f"foot_pitch_{hug}": None,
+                       f"hip_flexion_{oth}": rest_other[0], f"knee_flexion_{oth}": rest_other[1],
+                       f"foot_pitch_{oth}": None})
+    end = start.replace(pelvic_tilt=-4.0, lumbar_lordosis=20.0,
+                        **{f"hip_flexion_{hug}": 125.0, f"knee_flexion_{hug}": 135.0})
+    if other == "hugged":
+        end = end.replace(**{f"hip_flexion_{oth}": 120.0, f"knee_flexion_{oth}": 135.0})
+    n = int(round(5.0 * fps))
+    frames = []
+    for i in range(n):
+        s = _smooth((i / fps - 0.8) / 2.0)
+        p = blend(start, end, s)
+        sk0 = pose_skeleton(p, body, Placement(position=(0.0, 0.0, 0.0)))
+        shin = sk0.points["right_knee" if hug == "r" else "left_knee"] + np.array([0.03, -0.07 * k, 0.0])
+        for tag in ("l", "r"):
+            q = _reach_arm(p, body, tag, shin if s > 0.3 else np.array([0.05, -0.05, 0.0]))
+            p = blend(p, q, min(1.0, s * 1.5)) if s > 0 else p
+        frames.append(FrameSpec(p, body, appearance or Appearance(), Placement(body_pitch=90.0,
+                                position=(0.0, 0.115 * k, 0.0)), label="hugging" if s > 0.5 else "lying"))
+    cam = camera or _side_camera(target=(-0.35, 0.35, 0.0), distance=3.0, height=0.9)
+    return Clip(name, f"Lying on the floor, {hugged} knee hugged to the chest, the other leg {other}.", fps, frames,
+                Shot(cam, background or Background(), imaging or Imaging()), seed)
 
 
 def prone_knee_bend(name: str = "prone_knee_bend", fps: float = 15.0, side: str = "right", max_knee: float = 115.0,
