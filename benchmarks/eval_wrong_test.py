@@ -60,35 +60,27 @@ def clips(cache: Path | None, tmp: Path):
     for name, own in SAMPLE_TEST.items():
         yield f"sample {name}", own, cached_track(f"wrongtest__sample__{name}", lambda n=name: SAMPLES / f"{n}.mp4",
                                                   cache)
+    def rendered(style: str, name: str, script, outfit: str, scene: str):
+        """(label, None, track) of the clip ``script()`` in ``style`` (the capsule in ``outfit`` and ``scene``)."""
+        def make():
+            clip = script()
+            if style == "capsule":
+                clip = cs.restyle(clip, outfit=outfit, scene=scene)
+            path = tmp / f"{style}_{name}.mp4"
+            write_clip(path, clip)
+            return path
+        return f"{style} {name}", None, cached_track(f"wrongtest__{style}__{name}", make, cache)
+
     for style in ("mesh", "capsule"):
         for act in ACTIVITIES:
-            def make(style=style, act=act):
-                clip = activity_clip(act, seconds=2.5, seed=77)
-                if style == "capsule":
-                    clip = cs.restyle(clip, outfit="teal_tracksuit", scene="white_studio")
-                path = tmp / f"{style}_{act}.mp4"
-                write_clip(path, clip)
-                return path
-            yield f"{style} {act}", None, cached_track(f"wrongtest__{style}__{act}", make, cache)
+            yield rendered(style, act, lambda act=act: activity_clip(act, seconds=2.5, seed=77), "teal_tracksuit",
+                           "white_studio")
         for name, (depth, bottom) in SQUAT_RISES.items():
-            def make(style=style, name=name, depth=depth, bottom=bottom):
-                clip = squat_rise(name, depth=depth, from_bottom=bottom, seed=78)
-                if style == "capsule":
-                    clip = cs.restyle(clip, outfit="orange_hoodie", scene="outdoor")
-                path = tmp / f"{style}_{name}.mp4"
-                write_clip(path, clip)
-                return path
-            yield f"{style} {name}", None, cached_track(f"wrongtest__{style}__{name}", make, cache)
+            yield rendered(style, name, lambda name=name, depth=depth, bottom=bottom: squat_rise(
+                name, depth=depth, from_bottom=bottom, seed=78), "orange_hoodie", "outdoor")
         for other in FLOOR_HUGS:
-            def make(style=style, other=other):
-                clip = knee_hug_on_floor(f"knee_hug_{other}", other=other, seed=79)
-                if style == "capsule":
-                    clip = cs.restyle(clip, outfit="white_kit", scene="outdoor")
-                path = tmp / f"{style}_knee_hug_{other}.mp4"
-                write_clip(path, clip)
-                return path
-            yield f"{style} knee_hug_{other}", None, cached_track(f"wrongtest__{style}__knee_hug_{other}", make, cache)
-
+            yield rendered(style, f"knee_hug_{other}", lambda other=other: knee_hug_on_floor(
+                f"knee_hug_{other}", other=other, seed=79), "white_kit", "outdoor")
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
