@@ -116,6 +116,27 @@ def test_a_thigh_stretch_with_the_knee_bent_is_not_a_hip_extension(knee):
     assert _run("hip_extension", straight)["ok"]
 
 
+@pytest.mark.parametrize("knee", [115.0, 125.0])
+@pytest.mark.parametrize("far_leg_hidden", [False, True])
+def test_a_sit_to_stand_with_the_feet_drawn_back_is_measured(knee, far_leg_hidden):
+    """Seated with the feet drawn back under the chair (knees bent 115-125 degrees, past the knee rule's squat), the
+    trunk upright until the lean to rise: the start reads sitting and the rise is measured (the knee rule alone
+    read the start as squatting and refused it)."""
+    def drawn_back(bend: float) -> float:  # the script's seated 98 degrees becomes ``knee``, standing stays straight
+        return bend + (knee - 98.0) * min(1.0, max(0.0, (bend - 10.0) / 88.0))
+
+    clip = sit_to_stand(fps=FPS)
+    clip.frames[:] = [type(f)(f.posture.replace(knee_flexion_l=drawn_back(f.posture.knee_flexion_l),
+                                                knee_flexion_r=drawn_back(f.posture.knee_flexion_r)),
+                              f.body, f.appearance, f.placement, f.props, f.label) for f in clip.frames]
+    a = clip_landmarks(clip)
+    if far_leg_hidden:
+        a["visibility"][:, [25, 27, 29, 31]] = 0.1
+    res = _run("sit_to_stand", a)
+    assert res["ok"], _failed(res)
+    assert next(c for c in res["checks"] if c["name"] == "activity")["reason"] == "you started sitting"
+
+
 def test_the_wrong_start_posture_is_refused(hip_ext):
     _, standing = hip_ext
     _assert_refused(_run("lunge", standing), "activity", "half-kneeling")
