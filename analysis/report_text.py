@@ -34,11 +34,11 @@ def _range(m: dict) -> str:
 
 
 def _check_lines(checks: list[dict]) -> list[str]:
-    """The failed checks, the one that explains the others first; consequences of it are not repeated."""
+    """The failed checks, the one that explains the others first and the warnings after the blocking ones;
+    consequences of it are not repeated."""
     out = []
-    for c in rank_checks(checks):
-        if c["passed"] or c.get("consequence_of"):
-            continue
+    failed = [c for c in rank_checks(checks) if not c["passed"] and not c.get("consequence_of")]
+    for c in sorted(failed, key=lambda c: not c.get("blocking")):
         kind = "cannot measure" if c.get("blocking") else "check"
         out.append(f"  [{kind}] {c['reason']}" + (f" - {c['advice']}" if c.get("advice") else ""))
     return out

@@ -197,6 +197,10 @@ def test_a_thomas_test_with_no_leg_hanging_is_refused(other):
     res = _run("thomas", a)
     _assert_refused(res, "movement", "did not hang over the table's edge")
     assert res["hang"]["source"] == "ankle" and res["hang"]["depth_trunk_lengths"] < res["hang"]["min"]
+    # read first: why nothing was measured, before any warning (with the hugged leg nearest the camera, the leg's name)
+    kinds = [ln.strip().split("]")[0] for ln in format_movement(res).splitlines() if ln.strip().startswith("[")]
+    assert kinds == sorted(kinds, key=lambda k: k != "[cannot measure") and kinds[0] == "[cannot measure", kinds
+    assert other == "hugged" or "[check" in kinds
     table = clip_landmarks(thomas_test(fps=FPS))
     hold = np.arange(len(table["pixels"]) - 10, len(table["pixels"]))
     depth, src = hang_depth(None, table["pixels"], hold, 1.0)

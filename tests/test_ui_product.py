@@ -75,6 +75,14 @@ def test_a_failed_capture_lists_each_problem_once_in_order_with_its_fix():
     none = ucl.failure(None, ["No person was found in the photo (also looked on 8 copies). Film one person."], "x")
     assert none.problems == [("No person was found in the photo (also looked on 8 copies).", "Film one person.")]
     assert ucl.failure({"ok": True, "checks": []}, [], "x") is None
+    # a warning the gate order puts first (a leg's name) is left out beside the blocking problem: nothing was measured
+    # (a Thomas test done on the floor read "the model may have given the two legs each other's names" first)
+    checks = [{"name": "leg_side", "passed": False, "blocking": False, "reason": "the model may have swapped the legs",
+               "advice": "say which leg was tested"},
+              {"name": "movement", "passed": False, "blocking": True, "reason": "your left leg did not hang",
+               "advice": "lie at the end of a table"}]
+    f = ucl.failure({"ok": False, "checks": checks}, [], "thomas")
+    assert f.problems == [("Your left leg did not hang.", "Lie at the end of a table.")]
 
 
 # ---------------------------------------------------------------------------------------------- compare

@@ -243,11 +243,12 @@ def failure(assessment: dict | None, problems: list[str], check: str) -> Failure
     if assessment is not None and shows_numbers(assessment):
         return None
     out: list[tuple[str, str]] = []
-    for c in rank_checks((assessment or {}).get("checks") or []):
-        if c["passed"] or c.get("consequence_of") or not c.get("checked", True):
-            continue
-        if not c.get("blocking") and out:
-            continue  # a warning after the blocking problem adds nothing to fix first
+    ranked = [c for c in rank_checks((assessment or {}).get("checks") or [])
+              if not c["passed"] and not c.get("consequence_of") and c.get("checked", True)]
+    blocked = any(c.get("blocking") for c in ranked)
+    for c in ranked:
+        if blocked and not c.get("blocking"):
+            continue  # beside a blocking problem a warning adds nothing to fix (a leg's name, nothing measured)
         item = (sentence(display_text(c["reason"])), sentence(display_text(c.get("advice") or "")))
         if item not in out:
             out.append(item)
