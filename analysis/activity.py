@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.balance import mass_ahead_of_heels
+from analysis.balance import facing_direction, mass_ahead_of_heels
 from analysis.filtering import true_runs
 from analysis.norms import threshold
 
@@ -216,10 +216,7 @@ def posture_features(world: np.ndarray, seen: np.ndarray | None = None,
         # the trunk needs both its ends; one shoulder or hip of a pair is enough (side views hide the other)
         trunk = sh - hip
         trunk_v = _angle(trunk, up)
-        # facing: the person's left-to-right line turned a quarter about the vertical (as analysis.view)
-        left = (w[:, L_SH] - w[:, R_SH]) + (w[:, L_HIP] - w[:, R_HIP])
-        fwd = np.stack([left[:, 2], np.zeros(T), -left[:, 0]], axis=1)
-        fwd /= np.linalg.norm(fwd, axis=1, keepdims=True)
+        fwd = facing_direction(w)
         legs = {}
         lengths = []
         for j, (side, (h, k, a, _, _)) in enumerate(LEGS.items()):
