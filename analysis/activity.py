@@ -335,6 +335,16 @@ def image_label(f: PostureFeatures, i: int) -> str | None:
     return None
 
 
+def hips_low(f: PostureFeatures) -> np.ndarray:
+    """Frames with the hips low, as when sitting or squatting: a seen thigh at least ``activity_sitting_thigh_min``
+    from hanging straight down, or the hips less than ``activity_sitting_hip_height_max`` leg lengths above the
+    lower ankle. (T,) bool; False where neither is seen."""
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return (np.nanmin(f.thigh_from_vertical, axis=1) >= threshold("activity_sitting_thigh_min")) \
+            | (f.hip_drop < threshold("activity_sitting_hip_height_max"))
+
+
 def frame_activity(f: PostureFeatures) -> np.ndarray:
     """The activity each frame's posture shows, from its features alone (no motion): one of
     :data:`ACTIVITIES` except ``walking``/``running`` (which need time, see :func:`classify_activity`).
@@ -353,12 +363,11 @@ def frame_activity(f: PostureFeatures) -> np.ndarray:
     upright = threshold("activity_upright_trunk_max")
     straight_knee = threshold("activity_straight_knee_max")
     straight_hip = threshold("activity_straight_hip_max")
-    sit_thigh = threshold("activity_sitting_thigh_min")
-    sit_hip = threshold("activity_sitting_hip_height_max")
     kneel_h = threshold("activity_kneeling_knee_height_max")
     lift_min = threshold("activity_foot_lift_min")
     split = threshold("activity_split_stride_min")
     squat_knee = threshold("activity_squat_knee_min")
+    low = hips_low(f)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for i in range(T):
@@ -376,7 +385,7 @@ def frame_activity(f: PostureFeatures) -> np.ndarray:
                 out[i] = "bending" if legs_down.any() and np.nanmax(thigh) < 90.0 - lying_trunk / 2 else "lying"
             elif np.any((kneeh < kneel_h) & (knee > 45.0)):
                 out[i] = "kneeling"
-            elif (np.nanmin(thigh) >= sit_thigh if legs_down.any() else False) or hiph < sit_hip:
+            elif low[i]:
                 # squatting: knees bent past a chair's right angle, or bent over feet that stay under the
                 # hips (a chair keeps them about half a leg ahead); on the floor the hips sit lower still
                 bent = np.nanmin(knee) if np.isfinite(knee).any() else np.nan  # side views hide the far knee
@@ -425,10 +434,7 @@ def seated_or_squatting(labels: np.ndarray, f: PostureFeatures, timestamps: np.n
     if f.mass_ahead is None:
         return out
     behind, lean = threshold("activity_seated_mass_behind_min"), threshold("activity_squat_trunk_lean_min")
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        hips_low = (np.nanmin(f.thigh_from_vertical, axis=1) >= threshold("activity_sitting_thigh_min")) \
-            | (f.hip_drop < threshold("activity_sitting_hip_height_max"))
+    low = hips_low(f)
     runs = true_runs(np.isin(out, ("sitting", "squatting")))
     if timestamps is not None and runs:
         t, gap, joined = np.asarray(timestamps, dtype=np.float64), threshold("activity_hips_low_gap_max_s"), [runs[0]]
@@ -445,7 +451,7 @@ def seated_or_squatting(labels: np.ndarray, f: PostureFeatures, timestamps: np.n
         if np.nanpercentile(m, 25) > -behind and np.nanpercentile(tr, 25) >= lean:
             out[a:b] = np.where(out[a:b] == "sitting", "squatting", out[a:b])
         else:
-            out[a:b] = np.where((out[a:b] == "squatting") & hips_low[a:b], "sitting", out[a:b])
+            out[a:b] = np.where((out[a:b] == "squatting") & low[a:b], "sitting", out[a:b])
     return out
 
 
