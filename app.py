@@ -248,7 +248,8 @@ def show_failure(fail: ucl.Failure, result: Result) -> None:
     left, right = st.columns([2, 3])
     with left:
         if result.key_frame is not None:
-            st.image(up.fit_image(result.key_frame, 360), caption="What the camera saw")
+            st.image(up.fit_image(result.key_frame, 360), caption="What the camera saw"
+                     + (f" ({result.key_note})" if result.key_note else ""))
     with right:
         st.markdown("#### What went wrong, and how to fix it")
         for i, (what, fix) in enumerate(fail.problems, 1):

@@ -6,7 +6,8 @@ tells apart, per frame and over a clip:
 
 ``standing`` (upright, hips and knees nearly straight, both feet at floor level, feet close together),
 ``sitting`` (on a chair or on the floor: thighs near horizontal under an upright trunk), ``kneeling``
-(one or both knees on the floor), ``lunge`` (split stance: feet far apart front to back, both down),
+(one or both knees on the floor, the trunk upright), ``all_fours`` (on hands and knees: the trunk near
+horizontal over thighs hanging down to bent knees on the floor), ``lunge`` (split stance: feet far apart front to back, both down),
 ``one_leg`` (one foot held off the floor while the other leg stands straight), ``squatting`` (hips and
 knees deeply bent, feet down), ``bending`` (the trunk tipped forward over the legs), ``lying`` (the trunk
 near horizontal), ``walking`` and ``running`` (the legs take turns in front, found over time), and
@@ -37,7 +38,7 @@ from analysis.balance import facing_direction, mass_ahead_of_heels
 from analysis.filtering import true_runs
 from analysis.norms import threshold
 
-ACTIVITIES = ("standing", "sitting", "kneeling", "lunge", "one_leg", "squatting", "bending", "lying",
+ACTIVITIES = ("standing", "sitting", "kneeling", "all_fours", "lunge", "one_leg", "squatting", "bending", "lying",
               "walking", "running", "unclear")
 
 # MediaPipe indices
@@ -49,6 +50,7 @@ LEGS = {"left": (L_HIP, L_KNEE, L_ANK, L_HEEL, L_TOE), "right": (R_HIP, R_KNEE, 
 SEEN_WORDS = {
     "sitting": "you seem to be sitting",
     "kneeling": "you seem to be kneeling",
+    "all_fours": "you seem to be on your hands and knees",
     "lunge": "you seem to be in a lunge or split stance (one foot far in front of the other)",
     "one_leg": "you seem to be standing on one leg",
     "squatting": "you seem to be squatting (hips and knees deeply bent)",
@@ -350,7 +352,8 @@ def frame_activity(f: PostureFeatures) -> np.ndarray:
     :data:`ACTIVITIES` except ``walking``/``running`` (which need time, see :func:`classify_activity`).
 
     Rules, in order (thresholds ``activity_*`` in the norms file): trunk near horizontal -> ``lying``
-    (or ``bending`` when the legs stand straight under it); a knee down at floor level and bent ->
+    (or ``all_fours`` when a thigh hangs under it to a knee down at floor level and bent, as on hands and
+    knees, else ``bending`` when the thighs hang under it); a knee down at floor level and bent ->
     ``kneeling``; hips low with the thighs near horizontal -> ``sitting`` (``squatting`` when the knees are
     bent deeply under the body with the feet down); the trunk tipped forward -> ``bending``; one foot well
     off the floor -> ``one_leg``; feet far apart front to back -> ``lunge``; hips and knees deeply bent ->
@@ -381,8 +384,12 @@ def frame_activity(f: PostureFeatures) -> np.ndarray:
             kneeh = f.knee_drop[i]
             hiph = f.hip_drop[i]
             legs_down = np.isfinite(thigh)
-            if tr >= lying_trunk:
-                out[i] = "bending" if legs_down.any() and np.nanmax(thigh) < 90.0 - lying_trunk / 2 else "lying"
+            if tr >= lying_trunk:  # thighs hanging under the hips: bending over, or on hands and knees
+                hanging = legs_down & (thigh < 90.0 - lying_trunk / 2)
+                if np.any(hanging & (kneeh < kneel_h) & (knee > 45.0)):  # a knee down (the other leg may kick)
+                    out[i] = "all_fours"
+                else:
+                    out[i] = "bending" if legs_down.any() and hanging[legs_down].all() else "lying"
             elif np.any((kneeh < kneel_h) & (knee > 45.0)):
                 out[i] = "kneeling"
             elif low[i]:
@@ -571,6 +578,10 @@ class ActivityReading:
     gait : list of GaitSegment
     legs_seen : bool
         Whether the thighs were seen at all (without them sitting and standing cannot be told apart).
+    hip_height : ndarray (T,) or None
+        Each frame's hip midpoint height above the lower ankle, fraction of leg length
+        (:attr:`PostureFeatures.hip_drop`: about 1 standing, 0.45-0.6 on a chair, under 0.1 on the floor); NaN
+        where no person was found.
     """
 
     label: str
@@ -580,6 +591,7 @@ class ActivityReading:
     shares: dict
     gait: list = field(default_factory=list)
     legs_seen: bool = True
+    hip_height: np.ndarray | None = None
 
     @property
     def standing(self) -> bool:
@@ -600,7 +612,7 @@ class ActivityReading:
         if self.label == "unclear" and not self.legs_seen:
             return "step back or lower the camera so your hips and thighs are in the picture, then " + TO_STANDING
         first = {"walking": "stop walking, then ", "running": "stop running, then ", "sitting": "stand up, then ",
-                 "kneeling": "stand up, then ", "lying": "stand up, then ", "lunge": "bring your feet side by side, then ",
+                 "kneeling": "stand up, then ", "all_fours": "stand up, then ", "lying": "stand up, then ", "lunge": "bring your feet side by side, then ",
                  "one_leg": "put both feet on the floor, then ", "squatting": "stand up straight, then ",
                  "bending": "stand up straight, then "}.get(self.label, "")
         return first + TO_STANDING
@@ -614,9 +626,10 @@ class ActivityReading:
 
 
 # postures whose frames cannot be steps of a walk or a run (see :func:`classify_activity`)
-OFF_FEET = ("lying", "kneeling", "sitting")
+OFF_FEET = ("lying", "kneeling", "all_fours", "sitting")
 # When the capture is not quiet standing, the specific postures name it before the generic ones.
-_SPECIFIC = ("running", "walking", "lying", "sitting", "kneeling", "one_leg", "lunge", "squatting", "bending")
+_SPECIFIC = ("running", "walking", "lying", "sitting", "kneeling", "all_fours", "one_leg", "lunge", "squatting",
+             "bending")
 
 
 def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndarray, image_size: np.ndarray,
@@ -717,7 +730,7 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
         label = specific[0] if specific else max(other, key=other.get) if other else "unclear"
         if gait:
             label = "running" if any(g.running for g in gait) else "walking"
-    return ActivityReading(label, labels, quiet, quiet_s, shares, gait, legs_seen)
+    return ActivityReading(label, labels, quiet, quiet_s, shares, gait, legs_seen, feats.hip_drop)
 
 
 def _hip_and_trunk(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -361,9 +361,9 @@ def _cases(style: str, quick: bool) -> list[dict]:
     from vision.synthetic.activities import activity_clip, walked_into
     from vision.synthetic.body import APPEARANCES, BODIES
     from vision.synthetic.camera import Imaging
-    from vision.synthetic.movements import (hip_extension, kneeling_lunge, knee_hug_on_floor, prone_knee_bend,
-                                            sit_to_stand, squat_rise, standing, thomas_test, trainer_screen,
-                                            with_helper)
+    from vision.synthetic.movements import (floor_rise, hip_extension, kneeling_lunge, knee_hug_on_floor,
+                                            prone_knee_bend, quadruped_kick, sit_to_stand, squat_rise, standing,
+                                            thomas_test, trainer_screen, with_helper)
     from vision.synthetic.props import Helper
 
     im = Imaging(blur=0.5, noise=1.5)
@@ -495,6 +495,17 @@ def _cases(style: str, quick: bool) -> list[dict]:
         dict(name="parallel_squat_rise_as_sit_to_stand", kind="sit_to_stand", refused_by=["activity"],
              make=lambda: dress(squat_rise("parallel_squat_rise_as_sit_to_stand", from_bottom=True, depth="parallel",
                                            imaging=im, seed=51), outfit="white_kit", scene="dark_hall")),
+        # a hip extension on hands and knees (session 23): read "bending forward" before; for the lunge, kneeling
+        dict(name="quadruped_kick_as_hip_extension", kind="hip_extension", refused_by=["activity"],
+             make=lambda: dress(quadruped_kick("quadruped_kick_as_hip_extension", imaging=im, seed=53),
+                                outfit="orange_hoodie", scene="dark_hall")),
+        dict(name="quadruped_kick_as_lunge", kind="lunge", refused_by=["activity"],
+             make=lambda: dress(quadruped_kick("quadruped_kick_as_lunge", side="left", imaging=im, seed=54),
+                                outfit="white_kit", scene="outdoor")),
+        # getting up from the floor, no chair (session 23): sitting, but not on a seat
+        dict(name="floor_rise_as_sit_to_stand", kind="sit_to_stand", refused_by=["activity"],
+             make=lambda: dress(floor_rise("floor_rise_as_sit_to_stand", imaging=im, seed=52), outfit="teal_tracksuit",
+                                scene="white_studio")),
         # the leg taken back with the foot pulled up behind, a standing thigh stretch (session 22): the knee bent where
         # the test asks for it almost straight
         dict(name="thigh_stretch_as_hip_extension", kind="hip_extension", refused_by=["movement"],

@@ -39,8 +39,8 @@ from eval_movement import SAMPLES, cached_track, no_number_after_refusal, person
 TESTS = ("hip_extension", "lunge", "sit_to_stand", "thomas", "ely", "walk")
 SAMPLE_TEST = {"hip_extension": "hip_extension", "kneeling_lunge": "lunge", "sit_to_stand": "sit_to_stand",
                "thomas_test": "thomas", "prone_knee_bend": "ely", "standing_side": None}
-ACTIVITIES = ("squat", "kneeling", "sitting_floor", "one_leg", "bending", "lying", "sitting_chair", "half_kneeling",
-              "lunge", "running")
+ACTIVITIES = ("squat", "kneeling", "all_fours", "sitting_floor", "one_leg", "bending", "lying", "sitting_chair",
+              "half_kneeling", "lunge", "running")
 # bodyweight squats with no chair (:func:`vision.synthetic.movements.squat_rise`): name -> (depth, start at the bottom)
 SQUAT_RISES = {"deep_squat_rise": ("deep", True), "parallel_squat_rise": ("parallel", True),
                "parallel_squats": ("parallel", False)}
@@ -55,7 +55,7 @@ def clips(cache: Path | None, tmp: Path):
     from vision.synthetic import capsule as cs
     from vision.synthetic.activities import activity_clip
     from vision.synthetic.media_io import write_clip
-    from vision.synthetic.movements import knee_hug_on_floor, squat_rise
+    from vision.synthetic.movements import floor_rise, knee_hug_on_floor, squat_rise
 
     for name, own in SAMPLE_TEST.items():
         yield f"sample {name}", own, cached_track(f"wrongtest__sample__{name}", lambda n=name: SAMPLES / f"{n}.mp4",
@@ -81,6 +81,8 @@ def clips(cache: Path | None, tmp: Path):
         for other in FLOOR_HUGS:
             yield rendered(style, f"knee_hug_{other}", lambda other=other: knee_hug_on_floor(
                 f"knee_hug_{other}", other=other, seed=79), "white_kit", "outdoor")
+        # getting up from the floor, no chair (session 23): not a sit-to-stand either
+        yield rendered(style, "floor_rise", lambda: floor_rise("floor_rise", seed=80), "teal_tracksuit", "dark_hall")
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

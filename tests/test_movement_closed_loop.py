@@ -175,6 +175,23 @@ def test_rising_from_a_squat_is_not_a_sit_to_stand(style, depth, tmp_path):
     assert not any(r.get("metrics") for r in res.get("repetitions") or [])
 
 
+def test_getting_up_from_the_floor_is_not_a_sit_to_stand(tmp_path):
+    """Getting up from sitting on the floor (no chair), filmed side-on as a sit-to-stand, capsule style: the pose
+    model reads the start as sitting (it was measured before), with the hips under 0.1 leg lengths above the
+    ankles; refused, read first "you seem to be sitting on the floor at the start", no number."""
+    from analysis.gates import blocking_failure
+    from vision.synthetic.capsule import restyle
+    from vision.synthetic.movements import floor_rise
+
+    clip = restyle(floor_rise("floor_rise", seed=5), outfit="teal_tracksuit", scene="white_studio")
+    seq, ol, _ = render_and_track(clip, tmp_path)
+    res = _run("sit_to_stand", seq, ol)
+    first = blocking_failure(res["checks"])
+    assert not res["ok"] and not res["summary"], res["problems"]
+    assert first["name"] == "activity" and "sitting on the floor" in first["reason"]
+    assert not any(r.get("metrics") for r in res.get("repetitions") or [])
+
+
 def test_a_knee_hugged_on_the_floor_is_not_a_thomas_test(tmp_path):
     """A Thomas test done at home on the floor, the tested leg lying flat: the body outline's lowest point stays at
     the back, nothing hangs below the hips, so the test is refused for its movement with no number (before, the

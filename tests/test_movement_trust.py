@@ -137,6 +137,33 @@ def test_a_sit_to_stand_with_the_feet_drawn_back_is_measured(knee, far_leg_hidde
     assert next(c for c in res["checks"] if c["name"] == "activity")["reason"] == "you started sitting"
 
 
+def test_getting_up_from_the_floor_is_not_a_sit_to_stand():
+    """Sitting on the floor (hip joints 0.1 m up, knees raised), rocking onto the feet and rising: it starts
+    sitting, but not on a seat, and was measured as a sit-to-stand (a trunk lean of -7.5 degrees "at lift-off").
+    Refused for the start, with the hips' height; a chair's sit-to-stand reads about 0.5 leg lengths and is
+    measured."""
+    from vision.synthetic.movements import floor_rise
+
+    res = _run("sit_to_stand", clip_landmarks(floor_rise(fps=FPS)))
+    _assert_refused(res, "activity", "sitting on the floor at the start")
+    assert res["activity"]["start_hip_height"] < threshold("sit_to_stand_seat_hip_height_min")
+    chair = _run("sit_to_stand", clip_landmarks(sit_to_stand(fps=FPS)))
+    assert chair["ok"] and 0.4 < chair["activity"]["start_hip_height"] < 0.7
+
+
+@pytest.mark.parametrize("kind", ["hip_extension", "lunge"])
+def test_a_hip_extension_on_hands_and_knees_is_refused_for_what_it_is(kind):
+    """A "donkey kick" (on hands and knees, one leg kicked back) offered as the standing hip extension or as the
+    half-kneeling lunge: refused, read first "you seem to be on your hands and knees" (it read "bending forward"
+    before; with the posture read as kneeling, the lunge would have measured it)."""
+    from analysis.gates import blocking_failure
+    from vision.synthetic.movements import quadruped_kick
+
+    res = _run(kind, clip_landmarks(quadruped_kick(fps=FPS)))
+    _assert_refused(res, "activity", "on your hands and knees at the start")
+    assert blocking_failure(res["checks"])["name"] == "activity"
+
+
 def test_the_wrong_start_posture_is_refused(hip_ext):
     _, standing = hip_ext
     _assert_refused(_run("lunge", standing), "activity", "half-kneeling")

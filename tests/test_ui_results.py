@@ -330,6 +330,25 @@ def test_a_movement_test_shows_the_frame_it_measured_at(name, kind):
     assert ur.measured_frame({"kind": None, "ok": True}) is None  # a standing assessment keeps its own key frame
 
 
+def test_a_test_refused_for_what_the_person_did_shows_the_frame_it_was_read_from():
+    """Getting up from the floor offered as a sit-to-stand is refused for its start (sitting on the floor): the key
+    frame is one of the start frames the person sat on the floor in, not the frame where the body is seen best
+    (which showed the squat on the way up); a refusal for another reason names no frame."""
+    from analysis.movement import run_movement_test
+    from vision.synthetic.activities import clip_landmarks
+    from vision.synthetic.movements import floor_rise
+
+    a = clip_landmarks(floor_rise(fps=10.0))
+    res = run_movement_test("sit_to_stand", a["timestamps"], a["pixels"], a["visibility"], world=a["world"],
+                            image_size=a["image_size"])
+    assert not res["ok"] and ur.measured_frame(res) is None
+    k, note = ur.refused_frame(res)
+    assert a["timestamps"][k] < 1.2 and "first problem" in note  # the floor sit lasts 1.2 s
+    t, px, vis = _sample_truth("sit_to_stand")
+    n = int(np.searchsorted(t, t[0] + 0.5))
+    assert ur.refused_frame(run_movement_test("sit_to_stand", t[:n], px[:n], vis[:n])) is None  # too short a clip
+
+
 def test_the_app_shows_a_lunge_at_its_peak():
     """End to end on the built-in lunge sample (MediaPipe): the key frame is the peak of the repetition."""
     result = analyse_path(ROOT / "sample_media" / "kneeling_lunge.mp4", check="lunge")

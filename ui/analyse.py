@@ -19,7 +19,7 @@ from typing import BinaryIO, Callable
 import numpy as np
 
 from privacy.files import private_tempdir
-from ui.results import best_frame_index, measured_frame, safe_filename
+from ui.results import best_frame_index, measured_frame, refused_frame, safe_filename
 from vision.sequence import PoseSequence
 
 Progress = Callable[[int, "int | None"], None]
@@ -124,8 +124,10 @@ def analyse_path(path: str | Path, *, progress: Progress | None = None, name: st
         summary_json = json.dumps(summary, indent=2).encode()
         kind = "photo" if summary["source"]["kind"] == "image" else "video"
         which = "assessment" if "assessment" in analysis.outputs else "movement"
-        # a movement test shows the frame it measured at; otherwise the frame where the body is seen best
-        measured = measured_frame(analysis.assessment) if which == "movement" else None
+        # a movement test shows the frame it measured at, or the one its refusal was read from; otherwise the
+        # frame where the body is seen best
+        measured = measured_frame(analysis.assessment) or refused_frame(analysis.assessment) \
+            if which == "movement" else None
         key_index, key_note = measured or (best_frame_index(seq.visibility, seq.detected), None)
         annotated = key_frame = None
         if "annotated" in analysis.outputs:

@@ -176,6 +176,20 @@ def measured_frame(result: dict | None) -> tuple[int, str] | None:
     return None
 
 
+def refused_frame(result: dict | None) -> tuple[int, str] | None:
+    """Where a movement test refused for what the person was doing saw it: the frame the activity check names
+    (the middle of the start frames read as another posture, or of the walking or running), and what it shows;
+    None when the test was not refused for that, or names no frame."""
+    if not result or not result.get("kind") or result.get("ok"):
+        return None
+    from analysis.gates import blocking_failure
+
+    frame = (result.get("activity") or {}).get("frame")
+    if frame is None or (blocking_failure(result.get("checks") or []) or {}).get("name") != "activity":
+        return None
+    return int(frame), "the frame the first problem was read from"
+
+
 def key_frame_caption(summary: dict, index: int | None, timestamp: float | None, note: str | None = None) -> str:
     """The key frame's caption; ``note`` says what happened in the frame (:func:`measured_frame`)."""
     if kind_of(summary) == "photo":

@@ -44,7 +44,7 @@ from dataclasses import replace
 import numpy as np
 
 from analysis import geometry as geo
-from analysis.activity import SEEN_WORDS, classify_activity
+from analysis.activity import SEEN_WORDS, ActivityReading, classify_activity
 from analysis.movement.legs import STATED_LEG_KINDS, exchange_legs
 from analysis.movement.outline_limbs import legs_off_outline
 from analysis.movement.series import SIDE_IDX, hyperextended_knees, midpoint, thigh_length
@@ -57,7 +57,7 @@ from analysis.view import body_yaw, typical_yaw
 __all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
            "check_view_outline", "outline_disagreement", "check_camera_level", "level_edge_reading",
            "scene_level_search", "lying_face", "feet_alternate", "withhold", "failed_blocking", "presented_metrics",
-           "leg_name_doubt", "start_frames"]
+           "leg_name_doubt", "start_frames", "seat_height", "middle_frame"]
 
 # The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
 # and the start position in full.
@@ -205,7 +205,9 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
         where the test needs standing, etc.); not checked (``checked=False``) without world landmarks.
     dict
         What the activity gate saw: ``label`` (whole clip), ``start`` (shares of the start frames' labels),
-        ``gait_share``.
+        ``gait_share``; when it fails for another activity, ``frame`` (a frame that shows it: the middle one of
+        the start frames read so, or of the walking or running frames), and for a sit-to-stand
+        ``start_hip_height`` (:func:`seat_height`).
     """
     if world is None or image_size is None:
         return Check("activity", True, None, "", "could not check what you were doing (no 3D landmarks)",
@@ -250,6 +252,7 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     want, short, words = START_POSTURE[kind]
     need = f"this test starts {words}"
     if gait_share > MAX_GAIT_SHARE and stepping:
+        seen["frame"] = middle_frame(np.flatnonzero(np.isin(labels, _GAIT)))
         seen_as = reading.label if reading.label in _GAIT else "walking"
         return Check("activity", False, gait_share, "fraction of frames",
                      f"{SEEN[seen_as]}: {need}, and is done in place",
@@ -258,13 +261,39 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
         return Check("activity", True, None, "", "could not tell your start posture", checked=False), seen
     share = shares.get(want, 0.0)
     if share >= MIN_START_SHARE:
+        if kind == "sit_to_stand":  # on a seat: a rise from the floor is another movement
+            seat = seat_height(reading, start[lab == want])
+            seen["start_hip_height"] = None if not np.isfinite(seat) else round(seat, 3)
+            if seat < threshold("sit_to_stand_seat_hip_height_min"):
+                seen["frame"] = middle_frame(start[lab == want])
+                return Check("activity", False, seat, "fraction of leg length",
+                             f"you seem to be sitting on the floor at the start (your hips {seat:.2f} leg lengths "
+                             f"above your ankles; on a chair about 0.5): {need}", first_steps(kind),
+                             blocking=True), seen
         return Check("activity", True, share, "fraction of start frames", f"you started {short}"), seen
     other = max((k for k in shares if k != want), key=shares.get)
+    seen["frame"] = middle_frame(start[lab == other])
     advice = first_steps(kind)
     if want == "lying" and other in UPRIGHT_LABELS:  # the pose model follows one person: maybe the helper
         advice += f" {FOLLOWED_HELPER}"
     return Check("activity", False, share, "fraction of start frames",
                  f"{SEEN.get(other, SEEN['unclear'])} at the start: {need}", advice, blocking=True), seen
+
+
+def middle_frame(frames: np.ndarray) -> int | None:
+    """The middle one of ``frames`` (frame numbers, in order): the frame to show for what they were read as."""
+    return int(frames[len(frames) // 2]) if len(frames) else None
+
+
+def seat_height(reading: ActivityReading, frames: np.ndarray) -> float:
+    """How high a seated person sits: the median over ``frames`` (seated start frames) of the hips' height above
+    the lower ankle (:attr:`analysis.activity.ActivityReading.hip_height`), fraction of leg length; about 0.5 on a
+    chair, under 0.1 on the floor; NaN when not read."""
+    h = reading.hip_height
+    if h is None or not len(frames):
+        return float("nan")
+    with quiet():
+        return float(np.nanmedian(np.asarray(h, dtype=np.float64)[frames]))
 
 
 def check_position(pixels: np.ndarray, visibility: np.ndarray, position: str) -> Check:

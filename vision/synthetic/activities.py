@@ -28,6 +28,7 @@ ACTIVITIES: dict[str, tuple[str, str]] = {
     "sitting_chair": ("sitting on a chair", "sitting"),
     "sitting_floor": ("sitting on the floor, legs straight and apart", "sitting"),
     "kneeling": ("kneeling upright on both knees", "kneeling"),
+    "all_fours": ("on hands and knees (a quadruped exercise's start)", "all_fours"),
     "half_kneeling": ("half-kneeling: left knee down, right foot forward", "kneeling"),
     "lunge": ("a standing lunge: right foot forward with the knee bent, left leg back", "lunge"),
     "one_leg": ("standing on the left leg, right knee raised", "one_leg"),
@@ -91,6 +92,12 @@ def activity_spec(name: str, body: Body | None = None, appearance: Appearance | 
         p = Posture(hip_flexion_l=0.0, hip_flexion_r=0.0, knee_flexion_l=90.0, knee_flexion_r=90.0,
                     foot_pitch_l=None, foot_pitch_r=None, **_ARMS)
         return FrameSpec(p, body, app, Placement(ground_contacts=True, feet_at=(x, 0.0)), label=label)
+    if name == "all_fours":  # thighs and arms about vertical under a near-horizontal trunk
+        p = Posture(pelvic_tilt=5.0, lumbar_lordosis=30.0, thoracic_kyphosis=30.0, head_pitch=-20.0, hip_flexion_l=85.0,
+                    hip_flexion_r=85.0, knee_flexion_l=90.0, knee_flexion_r=90.0, foot_pitch_l=None, foot_pitch_r=None,
+                    shoulder_flexion_l=75.0, shoulder_flexion_r=75.0)
+        return FrameSpec(p, body, app, Placement(body_pitch=-80.0, position=(x, 0.5 * body.height / 1.75, 0.0)),
+                         label=label)
     if name == "half_kneeling":
         p = Posture(trunk_lean=2.0, hip_flexion_r=80.0, knee_flexion_r=88.0, foot_pitch_r=0.0, hip_flexion_l=-5.0,
                     knee_flexion_l=85.0, foot_pitch_l=None, hip_abduction_r=6.0, **_ARMS)
@@ -158,7 +165,7 @@ def activity_clip(name: str, *, seconds: float = 2.0, fps: float = 15.0, azimuth
             spec = FrameSpec(spec.posture.replace(trunk_lean=spec.posture.trunk_lean + float(sway)), spec.body,
                              spec.appearance, spec.placement, spec.props, spec.label)
         frames.append(spec)
-    target_y = 0.5 if name in ("sitting_floor", "lying", "kneeling", "half_kneeling", "squat") else 0.85
+    target_y = 0.5 if name in ("sitting_floor", "lying", "kneeling", "all_fours", "half_kneeling", "squat") else 0.85
     cam = Camera(azimuth=azimuth, distance=3.0 if name != "lying" else 3.4, height=1.0, target=(0.0, target_y, 0.0),
                  width=width, height_px=height_px, vfov=50.0)
     return Clip(name, ACTIVITIES[name][0], fps, frames, Shot(cam, background or Background(), imaging or Imaging()), seed)

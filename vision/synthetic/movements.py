@@ -183,6 +183,60 @@ def squat_rise(name: str = "squat_rise", fps: float = 15.0, reps: int = 2, from_
     return Clip(name, f"{reps} bodyweight {depth} squats with no seat, starting {start}.", fps, frames, shot, seed)
 
 
+def floor_rise(name: str = "floor_rise", fps: float = 15.0, body: Body | None = None,
+               appearance: Appearance | None = None, camera: Camera | None = None,
+               background: Background | None = None, imaging: Imaging | None = None, seed: int = 0) -> Clip:
+    """Getting up from the floor with no chair: sit on the floor 1.2 s (knees up, feet flat, leaning back on the
+    hands, the hip joints about 0.1 m above the floor), rock forward onto the feet into a deep squat (1.5 s), rise
+    (1.3 s), stand 1.2 s. Feet stay put. What a person doing a sitting-rising test, or getting up off a mat, might
+    film as a sit-to-stand."""
+    body = body or Body()
+    sit = Posture(pelvic_tilt=-8.0, lumbar_lordosis=20.0, trunk_lean=-15.0, hip_flexion_l=130.0, hip_flexion_r=130.0,
+                  knee_flexion_l=84.0, knee_flexion_r=84.0, foot_pitch_l=0.0, foot_pitch_r=0.0, hip_abduction_l=10.0,
+                  hip_abduction_r=10.0, shoulder_flexion_l=-30.0, shoulder_flexion_r=-30.0, elbow_flexion_l=10.0,
+                  elbow_flexion_r=10.0)
+    rock = Posture(lumbar_lordosis=15.0, trunk_lean=35.0, hip_flexion_l=125.0, hip_flexion_r=125.0,
+                   knee_flexion_l=125.0, knee_flexion_r=125.0, hip_abduction_l=12.0, hip_abduction_r=12.0,
+                   foot_pitch_l=0.0, foot_pitch_r=0.0, shoulder_flexion_l=70.0, shoulder_flexion_r=70.0,
+                   elbow_flexion_l=10.0, elbow_flexion_r=10.0)
+    low = rock.replace(lumbar_lordosis=20.0, trunk_lean=40.0, hip_flexion_l=112.0, hip_flexion_r=112.0,
+                       knee_flexion_l=135.0, knee_flexion_r=135.0)
+    keys = [(0.0, sit), (1.2, sit), (2.2, rock), (2.7, low), (4.0, Posture()), (5.2, Posture())]
+    n = int(round(5.2 * fps))
+    frames = [FrameSpec(_keyframes(i / fps, keys), body, appearance or Appearance(), Placement(feet_at=(0.0, 0.0)),
+                        label="sitting" if i / fps < 1.2 else "rising" if i / fps < 4.0 else "standing")
+              for i in range(n)]
+    shot = Shot(camera or _side_camera(target=(-0.2, 0.6, 0.0)), background or Background(), imaging or Imaging())
+    return Clip(name, "Getting up from sitting on the floor (no chair): sit, rock onto the feet, rise, stand.", fps,
+                frames, shot, seed)
+
+
+def quadruped_kick(name: str = "quadruped_kick", fps: float = 15.0, side: str = "right", reps: int = 2,
+                   body: Body | None = None, appearance: Appearance | None = None, camera: Camera | None = None,
+                   background: Background | None = None, imaging: Imaging | None = None, seed: int = 0) -> Clip:
+    """A hip extension done on hands and knees (a "donkey kick" with the leg straightening): 1 s on all fours,
+    then ``reps`` times the ``side`` thigh swings from under the hip to 15 degrees above level behind, the knee
+    straightening from 90 to 10 degrees (0.9 s), and back (0.9 s), 2.5 s apart. What a person asked for a hip
+    extension might film instead of the standing test."""
+    body = body or Body()
+    tag = "r" if side == "right" else "l"
+    base = Posture(pelvic_tilt=5.0, lumbar_lordosis=30.0, thoracic_kyphosis=30.0, head_pitch=-20.0, hip_flexion_l=85.0,
+                   hip_flexion_r=85.0, knee_flexion_l=90.0, knee_flexion_r=90.0, foot_pitch_l=None, foot_pitch_r=None,
+                   shoulder_flexion_l=75.0, shoulder_flexion_r=75.0)
+    n = int(round((1.0 + 2.5 * reps) * fps))
+    frames = []
+    for i in range(n):
+        t = i / fps
+        s = sum(_smooth((t - 1.0 - 2.5 * r) / 0.9) - _smooth((t - 2.3 - 2.5 * r) / 0.9) for r in range(reps))
+        p = base.replace(**{f"hip_flexion_{tag}": 85.0 - 100.0 * s, f"knee_flexion_{tag}": 90.0 - 80.0 * s})
+        frames.append(FrameSpec(p, body, appearance or Appearance(),
+                                Placement(body_pitch=-80.0, position=(0.0, 0.5 * body.height / 1.75, 0.0)),
+                                label="kick" if s > 0.05 else "all_fours"))
+    shot = Shot(camera or _side_camera(target=(0.1, 0.5, 0.0)), background or Background(), imaging or Imaging())
+    return Clip(name, f"Hip extension on hands and knees, {side} leg kicked back {reps} times.", fps, frames, shot,
+                seed)
+
+
 def hip_extension(name: str = "hip_extension", fps: float = 15.0, reps: int = 3, rep_s: float = 2.0,
                   side: str = "right", extension_deg: float = 20.0, compensation: float = 0.5,
                   body: Body | None = None, appearance: Appearance | None = None, camera: Camera | None = None,
