@@ -7,9 +7,9 @@ tells apart, per frame and over a clip:
 ``standing`` (upright, hips and knees nearly straight, both feet at floor level, feet close together),
 ``sitting`` (on a chair or on the floor: thighs near horizontal under an upright trunk), ``kneeling``
 (one or both knees on the floor, the trunk upright), ``all_fours`` (on hands and knees: the trunk near
-horizontal over thighs hanging down to bent knees on the floor), ``lunge`` (split stance: feet far apart front to back, both down),
-``one_leg`` (one foot held off the floor while the other leg stands straight), ``squatting`` (hips and
-knees deeply bent, feet down), ``bending`` (the trunk tipped forward over the legs), ``lying`` (the trunk
+horizontal over thighs hanging down to bent knees on the floor), ``lunge`` (split stance: feet far apart front
+to back, both down), ``one_leg`` (one foot held off the floor while the other leg stands straight),
+``squatting`` (hips and knees deeply bent, feet down), ``bending`` (the trunk tipped forward over the legs), ``lying`` (the trunk
 near horizontal), ``walking`` and ``running`` (the legs take turns in front, found over time), and
 ``unclear`` (in between, or the parts needed are not seen).
 
@@ -612,9 +612,9 @@ class ActivityReading:
         if self.label == "unclear" and not self.legs_seen:
             return "step back or lower the camera so your hips and thighs are in the picture, then " + TO_STANDING
         first = {"walking": "stop walking, then ", "running": "stop running, then ", "sitting": "stand up, then ",
-                 "kneeling": "stand up, then ", "all_fours": "stand up, then ", "lying": "stand up, then ", "lunge": "bring your feet side by side, then ",
-                 "one_leg": "put both feet on the floor, then ", "squatting": "stand up straight, then ",
-                 "bending": "stand up straight, then "}.get(self.label, "")
+                 "kneeling": "stand up, then ", "all_fours": "stand up, then ", "lying": "stand up, then ",
+                 "lunge": "bring your feet side by side, then ", "one_leg": "put both feet on the floor, then ",
+                 "squatting": "stand up straight, then ", "bending": "stand up straight, then "}.get(self.label, "")
         return first + TO_STANDING
 
     def to_dict(self) -> dict:

@@ -178,7 +178,7 @@ def test_rising_from_a_squat_is_not_a_sit_to_stand(style, depth, tmp_path):
 def test_getting_up_from_the_floor_is_not_a_sit_to_stand(tmp_path):
     """Getting up from sitting on the floor (no chair), filmed side-on as a sit-to-stand, capsule style: the pose
     model reads the start as sitting (it was measured before), with the hips under 0.1 leg lengths above the
-    ankles; refused, read first "you seem to be sitting on the floor at the start", no number."""
+    ankles; refused, read first "you seem to be sitting on the floor or squatting at the start", no number."""
     from analysis.gates import blocking_failure
     from vision.synthetic.capsule import restyle
     from vision.synthetic.movements import floor_rise

@@ -187,6 +187,16 @@ def test_the_person_lying_read_again_end_to_end_is_not_a_second_person():
     assert far.blocking and not far.passed
 
 
+def test_a_pose_found_over_the_person_s_own_body_is_not_a_second_person():
+    """Upright, a pose found over the followed person's own chest and hips (0.2 torso lengths from them, larger:
+    seen on a rendered half-kneel filmed in portrait, refused as "two people of similar size") is the same body
+    read again; a second person standing side by side, torsos 0.9 torso lengths apart, still blocks."""
+    followed = person(0.5, 0.3)
+    assert check_person(*probes(followed, [person(0.5, 0.36, top=0.1)])).passed
+    side_by_side = check_person(*probes(followed, [person(0.5 + 0.9 * 0.3 * SIZE[1] / SIZE[0], 0.29)]))
+    assert side_by_side.blocking and not side_by_side.passed and "similar size" in side_by_side.reason
+
+
 def test_walking_to_the_table_does_not_count_towards_the_person_found_lying():
     """A person filmed walking to the table, found well walking and in a third of the frames lying: counted over
     the whole clip they were found in two thirds of the frames, which kept the frames turned a quarter from being

@@ -6,7 +6,6 @@ import io
 import json
 import sys
 import tomllib
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -335,15 +334,16 @@ def test_a_test_refused_for_what_the_person_did_shows_the_frame_it_was_read_from
     frame is one of the start frames the person sat on the floor in, not the frame where the body is seen best
     (which showed the squat on the way up); a refusal for another reason names no frame."""
     from analysis.movement import run_movement_test
-    from vision.synthetic.activities import clip_landmarks
+    from vision.synthetic.activities import clip_landmarks, walked_into
     from vision.synthetic.movements import floor_rise
 
-    a = clip_landmarks(floor_rise(fps=10.0))
-    res = run_movement_test("sit_to_stand", a["timestamps"], a["pixels"], a["visibility"], world=a["world"],
-                            image_size=a["image_size"])
-    assert not res["ok"] and ur.measured_frame(res) is None
-    k, note = ur.refused_frame(res)
-    assert a["timestamps"][k] < 1.2 and "first problem" in note  # the floor sit lasts 1.2 s
+    for clip in (floor_rise(fps=10.0), walked_into(floor_rise(fps=10.0), seconds=2.0)):  # walked in: frames shift
+        a = clip_landmarks(clip)
+        res = run_movement_test("sit_to_stand", a["timestamps"], a["pixels"], a["visibility"], world=a["world"],
+                                image_size=a["image_size"])
+        assert not res["ok"] and ur.measured_frame(res) is None
+        k, note = ur.refused_frame(res)
+        assert clip.frames[k].label == "sitting" and "first problem" in note  # on the floor, before rising
     t, px, vis = _sample_truth("sit_to_stand")
     n = int(np.searchsorted(t, t[0] + 0.5))
     assert ur.refused_frame(run_movement_test("sit_to_stand", t[:n], px[:n], vis[:n])) is None  # too short a clip

@@ -261,14 +261,14 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
         return Check("activity", True, None, "", "could not tell your start posture", checked=False), seen
     share = shares.get(want, 0.0)
     if share >= MIN_START_SHARE:
-        if kind == "sit_to_stand":  # on a seat: a rise from the floor is another movement
+        if kind == "sit_to_stand":  # on a seat: rising from the floor, or from a squat on the toes, is not this test
             seat = seat_height(reading, start[lab == want])
             seen["start_hip_height"] = None if not np.isfinite(seat) else round(seat, 3)
             if seat < threshold("sit_to_stand_seat_hip_height_min"):
                 seen["frame"] = middle_frame(start[lab == want])
                 return Check("activity", False, seat, "fraction of leg length",
-                             f"you seem to be sitting on the floor at the start (your hips {seat:.2f} leg lengths "
-                             f"above your ankles; on a chair about 0.5): {need}", first_steps(kind),
+                             f"you seem to be sitting on the floor or squatting at the start (your hips {seat:.2f} "
+                             f"leg lengths above your ankles; on a chair about 0.5): {need}", first_steps(kind),
                              blocking=True), seen
         return Check("activity", True, share, "fraction of start frames", f"you started {short}"), seen
     other = max((k for k in shares if k != want), key=shares.get)

@@ -175,13 +175,16 @@ def lying_span(timestamps, pixels) -> tuple[int, int] | None:
 
 def shift_frames(result: dict, offset: int, n_frames: int) -> dict:
     """Put a result computed on frames ``offset ..`` of a clip back on the whole clip's timeline of ``n_frames``:
-    its repetitions' frame numbers (:data:`FRAME_KEYS`) moved by ``offset``, its per-frame ``phases`` labels padded with
-    ``"left out"``. In place; returns ``result``."""
+    its repetitions' frame numbers (:data:`FRAME_KEYS`) and the frame the activity check shows (``activity["frame"]``)
+    moved by ``offset``, its per-frame ``phases`` labels padded with ``"left out"``. In place; returns ``result``."""
     for rep in result.get("repetitions") or []:
         for ph in (rep.get("phases") or {}, rep.get("events") or {}):
             for k in FRAME_KEYS:
                 if isinstance(ph.get(k), (int, np.integer)):
                     ph[k] = int(ph[k]) + offset
+    seen = result.get("activity") or {}
+    if isinstance(seen.get("frame"), (int, np.integer)):
+        seen["frame"] = int(seen["frame"]) + offset
     labels = result.get("phases")
     if isinstance(labels, list):
         result["phases"] = ["left out"] * offset + labels + ["left out"] * (n_frames - offset - len(labels))

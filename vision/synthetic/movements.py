@@ -146,8 +146,9 @@ def squat_rise(name: str = "squat_rise", fps: float = 15.0, reps: int = 2, from_
                imaging: Imaging | None = None, seed: int = 0) -> Clip:
     """Bodyweight squats with no seat: stand 1 s, squat down (1.2 s), hold 0.4 s, rise (1.2 s), ``reps`` times,
     then stand 1 s. ``from_bottom`` starts held at the bottom for 1 s instead (the shape of a sit-to-stand
-    without the chair). ``depth``: ``"deep"`` (hips below the knees, heels down) or ``"parallel"`` (thighs
-    about horizontal). Feet stay put and the bottom postures hold the mass centre over the feet (0.02-0.08 leg
+    without the chair). ``depth``: ``"deep"`` (hips below the knees, heels down), ``"parallel"`` (thighs
+    about horizontal) or ``"toes"`` (a catcher's squat: hips low over the heels raised off the floor, the trunk
+    upright). Feet stay put and the bottom postures hold the mass centre over the feet (0.02-0.08 leg
     lengths in front of the heels, :func:`analysis.balance.mass_ahead_of_heels`), as a person with no seat must
     (a seated one's lies about 0.2 behind them)."""
     body = body or Body()
@@ -157,6 +158,10 @@ def squat_rise(name: str = "squat_rise", fps: float = 15.0, reps: int = 2, from_
                       knee_flexion_l=135.0, knee_flexion_r=135.0, hip_abduction_l=12.0, hip_abduction_r=12.0,
                       foot_pitch_l=0.0, foot_pitch_r=0.0, shoulder_flexion_l=70.0, shoulder_flexion_r=70.0,
                       elbow_flexion_l=10.0, elbow_flexion_r=10.0)
+    elif depth == "toes":
+        low = Posture(lumbar_lordosis=15.0, trunk_lean=10.0, hip_flexion_l=125.0, hip_flexion_r=125.0,
+                      knee_flexion_l=150.0, knee_flexion_r=150.0, hip_abduction_l=15.0, hip_abduction_r=15.0,
+                      foot_pitch_l=-40.0, foot_pitch_r=-40.0, shoulder_flexion_l=60.0, shoulder_flexion_r=60.0)
     else:
         low = Posture(lumbar_lordosis=25.0, trunk_lean=40.0, hip_flexion_l=92.0, hip_flexion_r=92.0,
                       knee_flexion_l=112.0, knee_flexion_r=112.0, hip_abduction_l=8.0, hip_abduction_r=8.0,
