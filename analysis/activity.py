@@ -427,7 +427,9 @@ def seated_or_squatting(labels: np.ndarray, f: PostureFeatures, timestamps: np.n
     ``f.trunk_from_vertical`` reaches ``activity_squat_trunk_lean_min``: the quarter of the run sat furthest back
     and most upright, so the moments of leaning forward to rise from a chair do not count, nor, in a squat, the
     moments of going down and coming up (the frames read sitting there, with the mass moving behind the heels for
-    a moment). Then its sitting frames read squatting; otherwise its squatting frames with the hips low (the
+    a moment). An upright trunk also holds itself up when the run's lowest quarter of ``f.hip_drop`` lies lower
+    than any seat (``activity_seat_hip_height_min``): a catcher's squat on the toes, mass over the feet, which a
+    person seated with the feet drawn back has too, but on a chair's height. Then its sitting frames read squatting; otherwise its squatting frames with the hips low (the
     sitting rule's thighs or hip height) read sitting. With ``timestamps``, runs apart by at most
     ``activity_hips_low_gap_max_s`` are one run (a rendered sit-to-stand read kneeling for two frames between
     sitting still and leaning forward to rise). Runs with no mass reading (front views) keep their labels.
@@ -441,6 +443,7 @@ def seated_or_squatting(labels: np.ndarray, f: PostureFeatures, timestamps: np.n
     if f.mass_ahead is None:
         return out
     behind, lean = threshold("activity_seated_mass_behind_min"), threshold("activity_squat_trunk_lean_min")
+    seat = threshold("activity_seat_hip_height_min")
     low = hips_low(f)
     runs = true_runs(np.isin(out, ("sitting", "squatting")))
     if timestamps is not None and runs:
@@ -455,7 +458,9 @@ def seated_or_squatting(labels: np.ndarray, f: PostureFeatures, timestamps: np.n
         m, tr = f.mass_ahead[a:b], f.trunk_from_vertical[a:b]
         if not (np.isfinite(m).any() and np.isfinite(tr).any()):
             continue
-        if np.nanpercentile(m, 25) > -behind and np.nanpercentile(tr, 25) >= lean:
+        # over the feet, and leaning forward or lower than any seat (a squat on the toes keeps the trunk upright)
+        below_seat = np.isfinite(f.hip_drop[a:b]).any() and np.nanpercentile(f.hip_drop[a:b], 25) < seat
+        if np.nanpercentile(m, 25) > -behind and (np.nanpercentile(tr, 25) >= lean or below_seat):
             out[a:b] = np.where(out[a:b] == "sitting", "squatting", out[a:b])
         else:
             out[a:b] = np.where((out[a:b] == "squatting") & low[a:b], "sitting", out[a:b])

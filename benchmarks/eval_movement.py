@@ -532,6 +532,10 @@ def _cases(style: str, quick: bool) -> list[dict]:
         dict(name="quadruped_kick_as_lunge", kind="lunge", refused_by=["activity"],
              make=lambda: dress(quadruped_kick("quadruped_kick_as_lunge", side="left", imaging=im, seed=54),
                                 outfit="white_kit", scene="outdoor")),
+        # rising from a catcher's squat, heels up and trunk upright (session 23): reads sitting, but not on a seat
+        dict(name="toes_squat_rise_as_sit_to_stand", kind="sit_to_stand", refused_by=["activity"],
+             make=lambda: dress(squat_rise("toes_squat_rise_as_sit_to_stand", from_bottom=True, depth="toes", reps=1,
+                                           imaging=im, seed=55), outfit="dark_on_dark", scene="outdoor")),
         # getting up from the floor, no chair (session 23): sitting, but not on a seat
         dict(name="floor_rise_as_sit_to_stand", kind="sit_to_stand", refused_by=["activity"],
              make=lambda: dress(floor_rise("floor_rise_as_sit_to_stand", imaging=im, seed=52), outfit="teal_tracksuit",

@@ -3,12 +3,12 @@
 Rerun:  .venv/bin/python benchmarks/eval_wrong_test.py [--cache DIR]   (about 8 min; 30 s from the cache)
 
 The clips: the sample clips of ``sample_media`` (each test's own movement, and quiet standing) and the still
-activities of :mod:`vision.synthetic.activities` (squatting, kneeling, sitting on the floor and on a chair,
-standing on one leg, bending forward, lying on the back, half-kneeling, a standing lunge; a runner crossing the
-picture, not run through the walk test, which ``eval_movement.py`` measures), bodyweight squats with no chair
-(rising from a deep or a parallel squat held at the bottom, and parallel squats from standing) and a knee hugged
-lying on the floor (the other leg flat, bent with the foot down, or hugged too: a Thomas test with nothing to hang
-from), rendered in the mesh and the capsule styles and tracked with MediaPipe and segmentation, as ``posture
+activities of :mod:`vision.synthetic.activities` (squatting, kneeling, on hands and knees, sitting on the floor and
+on a chair, standing on one leg, bending forward, lying on the back, half-kneeling, a standing lunge; a runner
+crossing the picture, not run through the walk test, which ``eval_movement.py`` measures), bodyweight squats with no
+chair (rising from a deep or a parallel squat or a squat on the toes held at the bottom, and parallel squats from
+standing), a knee hugged lying on the floor (the other leg flat, bent with the foot down, or hugged too: a Thomas
+test with nothing to hang from) and getting up from the floor, rendered in the mesh and the capsule styles and tracked with MediaPipe and segmentation, as ``posture
 analyze`` does. Each goes through all six tests (hip extension, lunge, sit-to-stand, Thomas test, prone knee bend,
 walk). A pair passes when a clip of the test's own movement is measured and any other clip is refused with no
 number in the result or its text, the failure read first (:func:`analysis.gates.blocking_failure`) being one that
@@ -17,7 +17,8 @@ filming for what the person did (``tracking``: "the pose model lost your legs", 
 you in only N % of the frames"). The script exits 1 when a pair fails. Session 21: 154 pairs, none failed (12 with
 the session-20 code). Session 22: 226 pairs with the squats and the knee hugs on the floor, none failed (9 with the
 session-21 code: the squat rises from the bottom measured as sit-to-stands, and five of the six knee hugs on the
-floor as Thomas tests).
+floor as Thomas tests). Session 23: 262 pairs with all fours, the rise from the floor and from a squat on the toes,
+none failed.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ ACTIVITIES = ("squat", "kneeling", "all_fours", "sitting_floor", "one_leg", "ben
               "half_kneeling", "lunge", "running")
 # bodyweight squats with no chair (:func:`vision.synthetic.movements.squat_rise`): name -> (depth, start at the bottom)
 SQUAT_RISES = {"deep_squat_rise": ("deep", True), "parallel_squat_rise": ("parallel", True),
-               "parallel_squats": ("parallel", False)}
+               "parallel_squats": ("parallel", False), "toes_squat_rise": ("toes", True)}
 # lying on the floor hugging a knee (:func:`vision.synthetic.movements.knee_hug_on_floor`), the other leg so: no leg
 # hangs, so it is not a Thomas test either
 FLOOR_HUGS = ("flat", "bent", "hugged")

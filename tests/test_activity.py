@@ -111,6 +111,20 @@ def test_sitting_with_the_feet_drawn_back_under_the_chair_reads_sitting(knee):
         assert _classify(a).label == "sitting" and _classify(a, photo=True).label == "sitting", hidden
 
 
+def test_a_squat_on_the_toes_is_a_squat_not_a_seat():
+    """A catcher's squat, heels up and trunk upright: its mass lies over the feet as a person's seated with the feet
+    drawn back under the chair does, and the trunk does not lean; but the hips lie lower than any seat holds them
+    (``activity_seat_hip_height_min``), so it reads squatting. Sitting on the floor, the mass far behind the heels,
+    still reads sitting."""
+    from vision.synthetic.movements import squat_rise
+
+    a = clip_landmarks(squat_rise(depth="toes", from_bottom=True, reps=1))
+    bottom = slice(0, int(0.9 * 15))  # held at the bottom for the first second
+    labels = _classify(a).frames[bottom]
+    assert (labels == "squatting").all(), labels
+    assert _classify(_arrays("sitting_floor")).label == "sitting"
+
+
 def test_where_the_body_s_mass_lies_over_the_feet():
     """Ahead of the heels standing (a foot is about 0.3 leg lengths long), behind them on a chair, over the feet in a
     balanced squat; not read in a front view, where it lies along the camera's depth."""

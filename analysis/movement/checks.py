@@ -264,7 +264,7 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
         if kind == "sit_to_stand":  # on a seat: rising from the floor, or from a squat on the toes, is not this test
             seat = seat_height(reading, start[lab == want])
             seen["start_hip_height"] = None if not np.isfinite(seat) else round(seat, 3)
-            if seat < threshold("sit_to_stand_seat_hip_height_min"):
+            if seat < threshold("activity_seat_hip_height_min"):
                 seen["frame"] = middle_frame(start[lab == want])
                 return Check("activity", False, seat, "fraction of leg length",
                              f"you seem to be sitting on the floor or squatting at the start (your hips {seat:.2f} "
