@@ -15,7 +15,7 @@ from .body import Appearance, Body
 from .camera import Camera, Imaging
 from .frames import FrameSpec, Shot
 from .kinematics import pose_skeleton
-from .movements import Clip
+from .movements import ALL_FOURS, Clip, on_all_fours
 from .posture import Placement, Posture
 from .props import Chair
 from .scene import Background
@@ -92,12 +92,8 @@ def activity_spec(name: str, body: Body | None = None, appearance: Appearance | 
         p = Posture(hip_flexion_l=0.0, hip_flexion_r=0.0, knee_flexion_l=90.0, knee_flexion_r=90.0,
                     foot_pitch_l=None, foot_pitch_r=None, **_ARMS)
         return FrameSpec(p, body, app, Placement(ground_contacts=True, feet_at=(x, 0.0)), label=label)
-    if name == "all_fours":  # thighs and arms about vertical under a near-horizontal trunk
-        p = Posture(pelvic_tilt=5.0, lumbar_lordosis=30.0, thoracic_kyphosis=30.0, head_pitch=-20.0, hip_flexion_l=85.0,
-                    hip_flexion_r=85.0, knee_flexion_l=90.0, knee_flexion_r=90.0, foot_pitch_l=None, foot_pitch_r=None,
-                    shoulder_flexion_l=75.0, shoulder_flexion_r=75.0)
-        return FrameSpec(p, body, app, Placement(body_pitch=-80.0, position=(x, 0.5 * body.height / 1.75, 0.0)),
-                         label=label)
+    if name == "all_fours":
+        return FrameSpec(ALL_FOURS, body, app, on_all_fours(body, x), label=label)
     if name == "half_kneeling":
         p = Posture(trunk_lean=2.0, hip_flexion_r=80.0, knee_flexion_r=88.0, foot_pitch_r=0.0, hip_flexion_l=-5.0,
                     knee_flexion_l=85.0, foot_pitch_l=None, hip_abduction_r=6.0, **_ARMS)

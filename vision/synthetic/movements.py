@@ -140,6 +140,24 @@ def sit_to_stand(name: str = "sit_to_stand", fps: float = 15.0, body: Body | Non
                 notes={"chair": chair.to_dict()})
 
 
+DEEP_SQUAT = Posture(lumbar_lordosis=20.0, trunk_lean=40.0, hip_flexion_l=112.0, hip_flexion_r=112.0,
+                     knee_flexion_l=135.0, knee_flexion_r=135.0, hip_abduction_l=12.0, hip_abduction_r=12.0,
+                     foot_pitch_l=0.0, foot_pitch_r=0.0, shoulder_flexion_l=70.0, shoulder_flexion_r=70.0,
+                     elbow_flexion_l=10.0, elbow_flexion_r=10.0)
+"""The bottom of a deep bodyweight squat, heels down, balanced over the feet (:func:`squat_rise`,
+:func:`floor_rise`)."""
+ALL_FOURS = Posture(pelvic_tilt=5.0, lumbar_lordosis=30.0, thoracic_kyphosis=30.0, head_pitch=-20.0, hip_flexion_l=85.0,
+                    hip_flexion_r=85.0, knee_flexion_l=90.0, knee_flexion_r=90.0, foot_pitch_l=None, foot_pitch_r=None,
+                    shoulder_flexion_l=75.0, shoulder_flexion_r=75.0)
+"""On hands and knees: thighs and arms about vertical under a near-horizontal trunk (placed by :func:`on_all_fours`)."""
+
+
+def on_all_fours(body: Body, x: float = 0.0) -> Placement:
+    """Where :data:`ALL_FOURS` goes: the body pitched 80 degrees forward, the hips half a (1.75 m) body's metre up
+    at world ``x``, so that the knees and hands rest on the floor."""
+    return Placement(body_pitch=-80.0, position=(x, 0.5 * body.height / 1.75, 0.0))
+
+
 def squat_rise(name: str = "squat_rise", fps: float = 15.0, reps: int = 2, from_bottom: bool = False,
                depth: str = "deep", body: Body | None = None, appearance: Appearance | None = None,
                camera: Camera | None = None, background: Background | None = None,
@@ -154,10 +172,7 @@ def squat_rise(name: str = "squat_rise", fps: float = 15.0, reps: int = 2, from_
     body = body or Body()
     stand = Posture()
     if depth == "deep":
-        low = Posture(lumbar_lordosis=20.0, trunk_lean=40.0, hip_flexion_l=112.0, hip_flexion_r=112.0,
-                      knee_flexion_l=135.0, knee_flexion_r=135.0, hip_abduction_l=12.0, hip_abduction_r=12.0,
-                      foot_pitch_l=0.0, foot_pitch_r=0.0, shoulder_flexion_l=70.0, shoulder_flexion_r=70.0,
-                      elbow_flexion_l=10.0, elbow_flexion_r=10.0)
+        low = DEEP_SQUAT
     elif depth == "toes":
         low = Posture(lumbar_lordosis=15.0, trunk_lean=10.0, hip_flexion_l=125.0, hip_flexion_r=125.0,
                       knee_flexion_l=150.0, knee_flexion_r=150.0, hip_abduction_l=15.0, hip_abduction_r=15.0,
@@ -200,13 +215,9 @@ def floor_rise(name: str = "floor_rise", fps: float = 15.0, body: Body | None = 
                   knee_flexion_l=84.0, knee_flexion_r=84.0, foot_pitch_l=0.0, foot_pitch_r=0.0, hip_abduction_l=10.0,
                   hip_abduction_r=10.0, shoulder_flexion_l=-30.0, shoulder_flexion_r=-30.0, elbow_flexion_l=10.0,
                   elbow_flexion_r=10.0)
-    rock = Posture(lumbar_lordosis=15.0, trunk_lean=35.0, hip_flexion_l=125.0, hip_flexion_r=125.0,
-                   knee_flexion_l=125.0, knee_flexion_r=125.0, hip_abduction_l=12.0, hip_abduction_r=12.0,
-                   foot_pitch_l=0.0, foot_pitch_r=0.0, shoulder_flexion_l=70.0, shoulder_flexion_r=70.0,
-                   elbow_flexion_l=10.0, elbow_flexion_r=10.0)
-    low = rock.replace(lumbar_lordosis=20.0, trunk_lean=40.0, hip_flexion_l=112.0, hip_flexion_r=112.0,
-                       knee_flexion_l=135.0, knee_flexion_r=135.0)
-    keys = [(0.0, sit), (1.2, sit), (2.2, rock), (2.7, low), (4.0, Posture()), (5.2, Posture())]
+    rock = DEEP_SQUAT.replace(lumbar_lordosis=15.0, trunk_lean=35.0, hip_flexion_l=125.0, hip_flexion_r=125.0,
+                              knee_flexion_l=125.0, knee_flexion_r=125.0)
+    keys = [(0.0, sit), (1.2, sit), (2.2, rock), (2.7, DEEP_SQUAT), (4.0, Posture()), (5.2, Posture())]
     n = int(round(5.2 * fps))
     frames = [FrameSpec(_keyframes(i / fps, keys), body, appearance or Appearance(), Placement(feet_at=(0.0, 0.0)),
                         label="sitting" if i / fps < 1.2 else "rising" if i / fps < 4.0 else "standing")
@@ -225,17 +236,13 @@ def quadruped_kick(name: str = "quadruped_kick", fps: float = 15.0, side: str = 
     extension might film instead of the standing test."""
     body = body or Body()
     tag = "r" if side == "right" else "l"
-    base = Posture(pelvic_tilt=5.0, lumbar_lordosis=30.0, thoracic_kyphosis=30.0, head_pitch=-20.0, hip_flexion_l=85.0,
-                   hip_flexion_r=85.0, knee_flexion_l=90.0, knee_flexion_r=90.0, foot_pitch_l=None, foot_pitch_r=None,
-                   shoulder_flexion_l=75.0, shoulder_flexion_r=75.0)
     n = int(round((1.0 + 2.5 * reps) * fps))
     frames = []
     for i in range(n):
         t = i / fps
         s = sum(_smooth((t - 1.0 - 2.5 * r) / 0.9) - _smooth((t - 2.3 - 2.5 * r) / 0.9) for r in range(reps))
-        p = base.replace(**{f"hip_flexion_{tag}": 85.0 - 100.0 * s, f"knee_flexion_{tag}": 90.0 - 80.0 * s})
-        frames.append(FrameSpec(p, body, appearance or Appearance(),
-                                Placement(body_pitch=-80.0, position=(0.0, 0.5 * body.height / 1.75, 0.0)),
+        p = ALL_FOURS.replace(**{f"hip_flexion_{tag}": 85.0 - 100.0 * s, f"knee_flexion_{tag}": 90.0 - 80.0 * s})
+        frames.append(FrameSpec(p, body, appearance or Appearance(), on_all_fours(body),
                                 label="kick" if s > 0.05 else "all_fours"))
     shot = Shot(camera or _side_camera(target=(0.1, 0.5, 0.0)), background or Background(), imaging or Imaging())
     return Clip(name, f"Hip extension on hands and knees, {side} leg kicked back {reps} times.", fps, frames, shot,
