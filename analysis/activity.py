@@ -9,8 +9,8 @@ tells apart, per frame and over a clip:
 (one or both knees on the floor, the trunk upright), ``all_fours`` (on hands and knees: the trunk near
 horizontal over thighs hanging down to bent knees on the floor), ``lunge`` (split stance: feet far apart front
 to back, both down), ``one_leg`` (one foot held off the floor while the other leg stands straight),
-``squatting`` (hips and knees deeply bent, feet down), ``bending`` (the trunk tipped forward over the legs), ``lying`` (the trunk
-near horizontal), ``walking`` and ``running`` (the legs take turns in front, found over time), and
+``squatting`` (hips and knees deeply bent, feet down), ``bending`` (the trunk tipped forward over the legs),
+``lying`` (the trunk near horizontal), ``walking`` and ``running`` (the legs take turns in front, found over time), and
 ``unclear`` (in between, or the parts needed are not seen).
 
 Everything is read from MediaPipe's **world landmarks** (metres, x to the image right, y down, z away from
@@ -429,8 +429,9 @@ def seated_or_squatting(labels: np.ndarray, f: PostureFeatures, timestamps: np.n
     moments of going down and coming up (the frames read sitting there, with the mass moving behind the heels for
     a moment). An upright trunk also holds itself up when the run's lowest quarter of ``f.hip_drop`` lies lower
     than any seat (``activity_seat_hip_height_min``): a catcher's squat on the toes, mass over the feet, which a
-    person seated with the feet drawn back has too, but on a chair's height. Then its sitting frames read squatting; otherwise its squatting frames with the hips low (the
-    sitting rule's thighs or hip height) read sitting. With ``timestamps``, runs apart by at most
+    person seated with the feet drawn back has too, but on a chair's height. Then its sitting frames read
+    squatting; otherwise its squatting frames with the hips low (the sitting rule's thighs or hip height) read
+    sitting. With ``timestamps``, runs apart by at most
     ``activity_hips_low_gap_max_s`` are one run (a rendered sit-to-stand read kneeling for two frames between
     sitting still and leaning forward to rise). Runs with no mass reading (front views) keep their labels.
 

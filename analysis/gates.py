@@ -55,10 +55,15 @@ def rank_checks(checks: list[dict]) -> list[dict]:
     return ranked
 
 
+def open_failures(checks: list[dict]) -> list[dict]:
+    """The failed checks in gate order (:func:`rank_checks`), leaving out the consequences of an earlier blocking
+    failure: each problem to tell the user once."""
+    return [c for c in rank_checks(checks) if not c["passed"] and not c.get("consequence_of")]
+
+
 def blocking_failure(checks: list[dict]) -> dict | None:
     """The first failed blocking check that is not a consequence of another (None when nothing blocks)."""
-    return next((c for c in rank_checks(checks) if not c["passed"] and c.get("blocking")
-                 and not c.get("consequence_of")), None)
+    return next((c for c in open_failures(checks) if c.get("blocking")), None)
 
 
 def settle(result: dict) -> dict:
@@ -88,9 +93,7 @@ def problem_text(check: dict) -> str:
 def problems(checks: list[dict]) -> list[str]:
     """One sentence per problem to fix, in gate order, each once; consequences of an earlier failure left out."""
     out: list[str] = []
-    for c in rank_checks(checks):
-        if c["passed"] or c.get("consequence_of"):
-            continue
+    for c in open_failures(checks):
         t = problem_text(c)
         if t not in out:
             out.append(t)

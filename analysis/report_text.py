@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.gates import rank_checks
+from analysis.gates import open_failures
 
 
 FLAG_WORDS = {"hip_rose_any": "Hip lifted off the table during the knee bend (any repetition)",
@@ -37,8 +37,7 @@ def _check_lines(checks: list[dict]) -> list[str]:
     """The failed checks, the one that explains the others first and the warnings after the blocking ones;
     consequences of it are not repeated."""
     out = []
-    failed = [c for c in rank_checks(checks) if not c["passed"] and not c.get("consequence_of")]
-    for c in sorted(failed, key=lambda c: not c.get("blocking")):
+    for c in sorted(open_failures(checks), key=lambda c: not c.get("blocking")):
         kind = "cannot measure" if c.get("blocking") else "check"
         out.append(f"  [{kind}] {c['reason']}" + (f" - {c['advice']}" if c.get("advice") else ""))
     return out

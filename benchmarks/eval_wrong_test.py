@@ -8,9 +8,9 @@ on a chair, standing on one leg, bending forward, lying on the back, half-kneeli
 crossing the picture, not run through the walk test, which ``eval_movement.py`` measures), bodyweight squats with no
 chair (rising from a deep or a parallel squat or a squat on the toes held at the bottom, and parallel squats from
 standing), a knee hugged lying on the floor (the other leg flat, bent with the foot down, or hugged too: a Thomas
-test with nothing to hang from) and getting up from the floor, rendered in the mesh and the capsule styles and tracked with MediaPipe and segmentation, as ``posture
-analyze`` does. Each goes through all six tests (hip extension, lunge, sit-to-stand, Thomas test, prone knee bend,
-walk). A pair passes when a clip of the test's own movement is measured and any other clip is refused with no
+test with nothing to hang from) and getting up from the floor, rendered in the mesh and the capsule styles and
+tracked with MediaPipe and segmentation, as ``posture analyze`` does. Each goes through all six tests (hip
+extension, lunge, sit-to-stand, Thomas test, prone knee bend, walk). A pair passes when a clip of the test's own movement is measured and any other clip is refused with no
 number in the result or its text, the failure read first (:func:`analysis.gates.blocking_failure`) being one that
 says what the clip shows (activity, position, movement, view, whole body, clip length), never one that blames the
 filming for what the person did (``tracking``: "the pose model lost your legs", or ``found``: "the pose model found

@@ -112,9 +112,9 @@ def _capture_block(rec, cap: dict) -> dict:
                            "png": _png(crop_box(fr.annotated(pos, corr), fr.person_box(0.2)))})
     except Exception as e:  # noqa: BLE001 - a report without the picture still says why
         images.append({"caption": f"no picture: {e}", "png": None})
-    from analysis.gates import rank_checks
+    from analysis.gates import open_failures
 
-    checks = [c for c in rank_checks(res.get("checks", [])) if not c["passed"] and not c.get("consequence_of")]
+    checks = open_failures(res.get("checks", []))
     marked = any(m["key"] == "pelvic_tilt" and m.get("kind") == "measurement" and m.get("value") is not None
                  for m in res.get("metrics") or [])
     return {"id": cap["id"], "protocol": _protocol_text(cap), "source": one_line(cap["source_name"], NAME_CHARS),

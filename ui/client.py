@@ -237,14 +237,13 @@ def failure(assessment: dict | None, problems: list[str], check: str) -> Failure
     problems come from the ranked checks (each once, consequences of an earlier failure left out) or, when
     nothing was checked, from the result's own problem sentences.
     """
-    from analysis.gates import rank_checks
+    from analysis.gates import open_failures
     from ui.present import shows_numbers
 
     if assessment is not None and shows_numbers(assessment):
         return None
     out: list[tuple[str, str]] = []
-    ranked = [c for c in rank_checks((assessment or {}).get("checks") or [])
-              if not c["passed"] and not c.get("consequence_of") and c.get("checked", True)]
+    ranked = [c for c in open_failures((assessment or {}).get("checks") or []) if c.get("checked", True)]
     blocked = any(c.get("blocking") for c in ranked)
     for c in ranked:
         if blocked and not c.get("blocking"):

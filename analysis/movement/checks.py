@@ -262,10 +262,11 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     share = shares.get(want, 0.0)
     if share >= MIN_START_SHARE:
         if kind == "sit_to_stand":  # on a seat: rising from the floor, or from a squat on the toes, is not this test
-            seat = seat_height(reading, start[lab == want])
+            seated = start[lab == want]
+            seat = seat_height(reading, seated)
             seen["start_hip_height"] = None if not np.isfinite(seat) else round(seat, 3)
             if seat < threshold("activity_seat_hip_height_min"):
-                seen["frame"] = middle_frame(start[lab == want])
+                seen["frame"] = middle_frame(seated)
                 return Check("activity", False, seat, "fraction of leg length",
                              f"you seem to be sitting on the floor or squatting at the start (your hips {seat:.2f} "
                              f"leg lengths above your ankles; on a chair about 0.5): {need}", first_steps(kind),
