@@ -223,16 +223,17 @@ PHONE = [
     ("sit_to_stand", "sit_to_stand", None, 90.0, 1.0, "teal_tracksuit", "outdoor", None, 905),
 ]
 # a phone held upright (session 23): each test filmed in portrait, 480 x 854 pixels with a 62-degree vertical field
-# (a phone's), soft and compressed: (name, kind, leg, camera azimuth, height and target, capsule outfit, scene, seed).
-# Chosen by hand after every method was set (a capsule half-kneel was refused as "two people": a pose found over the
-# person's own chest); nothing else is tuned on them.
+# (a phone's), soft and compressed, at 30 frames/s: (name, kind, leg, camera azimuth and height, capsule outfit,
+# scene, seed). Chosen by hand after every method was set (a capsule half-kneel was refused as "two people": a pose
+# found over the person's own chest); nothing else is tuned on them.
 PORTRAIT_IMAGING = dict(blur=0.8, noise=3.0, jpeg_quality=60)
+PORTRAIT_PICTURE = dict(width=480, height_px=854, vfov=62.0)
 PORTRAIT = [
-    ("hipext", "hip_extension", "right", -88.0, 1.0, (0.0, 0.9, 0.0), "orange_hoodie", "outdoor", 31),
-    ("lunge", "lunge", "left", 90.0, 1.0, (0.1, 0.6, 0.0), "teal_tracksuit", "white_studio", 32),
-    ("sit", "sit_to_stand", None, 90.0, 1.0, (0.1, 0.75, 0.0), "white_kit", "dark_hall", 33),
-    ("ely", "ely", "right", -88.0, 1.0, (0.1, 0.85, 0.0), "dark_on_dark", "outdoor", 34),
-    ("thomas", "thomas", "right", -92.0, 0.9, (-0.35, 0.8, 0.0), "teal_tracksuit", "white_studio", 35),
+    ("hipext", "hip_extension", "right", -88.0, 1.0, "orange_hoodie", "outdoor", 31),
+    ("lunge", "lunge", "left", 90.0, 1.0, "teal_tracksuit", "white_studio", 32),
+    ("sit", "sit_to_stand", None, 90.0, 1.0, "white_kit", "dark_hall", 33),
+    ("ely", "ely", "right", -88.0, 1.0, "dark_on_dark", "outdoor", 34),
+    ("thomas", "thomas", "right", -92.0, 0.9, "teal_tracksuit", "white_studio", 35),
 ]
 
 # ----------------------------------------------------------------------------------------------------
@@ -344,12 +345,13 @@ def _cam(azimuth: float, **kw):
 
 
 def _test_clip(name: str, kind: str, leg: str | None, azimuth: float, height: float, im, seed: int, fps: float = 60.0,
-               distance: float = 3.0):
-    """One clip of :data:`FPS60` or :data:`PHONE`: the test's script, its camera on the given side."""
+               distance: float = 3.0, **picture):
+    """One clip of :data:`FPS60`, :data:`PHONE` or :data:`PORTRAIT`: the test's script, its camera on the given side
+    (``picture``: the camera's ``width``, ``height_px`` and ``vfov`` when not a 640 x 480 landscape one)."""
     from vision.synthetic.movements import hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, thomas_test
 
     def cam(target):
-        return _cam(azimuth, target=target, height=height, distance=distance)
+        return _cam(azimuth, target=target, height=height, distance=distance, **picture)
 
     if kind == "hip_extension":
         return hip_extension(name, fps=fps, reps=2, side=leg, extension_deg=17.0, compensation=0.3,
@@ -363,23 +365,6 @@ def _test_clip(name: str, kind: str, leg: str | None, azimuth: float, height: fl
         return sit_to_stand(name, fps=fps, camera=cam((0.1, 0.75, 0.0)), imaging=im, seed=seed)
     return prone_knee_bend(name, fps=fps, side=leg, max_knee=115.0, camera=cam((0.1, 0.85, 0.0)), imaging=im,
                            seed=seed)
-
-
-def _portrait_clip(name: str, kind: str, leg: str | None, cam, im, seed: int):
-    """One clip of :data:`PORTRAIT` at 30 frames/s through ``cam``."""
-    from vision.synthetic.movements import hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, thomas_test
-
-    if kind == "hip_extension":
-        return hip_extension(name, fps=30.0, reps=2, side=leg, extension_deg=17.0, compensation=0.3, camera=cam,
-                             imaging=im, seed=seed)
-    if kind == "lunge":
-        return kneeling_lunge(name, fps=30.0, camera=cam, imaging=im, seed=seed)
-    if kind == "sit_to_stand":
-        return sit_to_stand(name, fps=30.0, camera=cam, imaging=im, seed=seed)
-    if kind == "thomas":
-        return thomas_test(name, fps=30.0, hanging=leg, thigh_deg=6.0, knee_deg=70.0, camera=cam, imaging=im,
-                           seed=seed)
-    return prone_knee_bend(name, fps=30.0, side=leg, max_knee=115.0, camera=cam, imaging=im, seed=seed)
 
 
 def _cases(style: str, quick: bool) -> list[dict]:
@@ -602,11 +587,10 @@ def _cases(style: str, quick: bool) -> list[dict]:
                 _test_clip(f"phone_{n}", kind, leg, az, ch, phone, seed, fps=30.0, distance=PHONE_DISTANCE),
                 outfit=outfit, scene=scene, build=build, imaging=phone, camera_distance=PHONE_DISTANCE))))
     portrait = Imaging(**PORTRAIT_IMAGING)
-    for (n, kind, leg, az, ch, target, outfit, scene, seed) in PORTRAIT:
+    for (n, kind, leg, az, ch, outfit, scene, seed) in PORTRAIT:
         out.append(dict(name=f"portrait_{n}", kind=kind, reps=2 if kind == "hip_extension" else 1, leg=leg, make=(
-            lambda n=n, kind=kind, leg=leg, az=az, ch=ch, target=target, outfit=outfit, scene=scene, seed=seed: dress(
-                _portrait_clip(f"portrait_{n}", kind, leg, _cam(az, target=target, height=ch, width=480, height_px=854,
-                                                               vfov=62.0), portrait, seed),
+            lambda n=n, kind=kind, leg=leg, az=az, ch=ch, outfit=outfit, scene=scene, seed=seed: dress(
+                _test_clip(f"portrait_{n}", kind, leg, az, ch, portrait, seed, fps=30.0, **PORTRAIT_PICTURE),
                 outfit=outfit, scene=scene))))
     # the lying tests' set-ups have a helper beside the table (analysis.people: expected, not a second subject)
     out += [dict(name="ely_with_helper", kind="ely", reps=1, leg="right",
