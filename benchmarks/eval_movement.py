@@ -209,6 +209,17 @@ FPS60 = [
     ("ely_far", "ely", "right", 88.0, 1.0, "white_kit", "outdoor", "average", 614),
     ("ely_near", "ely", "right", -88.0, 1.0, "white_kit", "outdoor", "average", 614),
 ]
+# both legs tested in one clip (session 24): (name, repetitions' legs, their extension degrees, camera azimuth and
+# height, capsule outfit, scene, build, seed). Only the near leg is measured, the other's repetitions are left out
+# and said to be (the ``other_leg`` check); the far leg first, alternating, or swinging further than the near.
+BOTH_LEGS = [
+    ("rrll", ("right", "right", "left", "left"), (18.0, 18.0, 14.0, 14.0), -90.0, 1.0, "orange_hoodie", "outdoor",
+     None, 801),
+    ("lrlr_far_further", ("left", "right", "left", "right"), (24.0, 16.0, 24.0, 16.0), -88.0, 1.3, "teal_tracksuit",
+     "white_studio", "long_legs", 802),
+    ("rrll_facing_left", ("right", "right", "left", "left"), (14.0, 14.0, 20.0, 20.0), 90.0, 0.9, "white_kit",
+     "dark_hall", "stocky", 803),
+]
 # phone footage (session 20): each test filmed from further away (4.2 m: the person about 230 pixels tall in a
 # 640 x 480 picture), soft, noisy, dim and strongly compressed, as a phone propped across a room in the evening
 # sends it: (name, kind, leg, camera azimuth and height, capsule outfit, scene, build, seed). Rendered after every
@@ -580,6 +591,14 @@ def _cases(style: str, quick: bool) -> list[dict]:
         out.append(dict(name=f"fps60_{n}", kind=kind, reps=2 if kind == "hip_extension" else 1, leg=leg, make=(
             lambda n=n, kind=kind, leg=leg, az=az, ch=ch, outfit=outfit, scene=scene, build=build, seed=seed: dress(
                 _test_clip(f"fps60_{n}", kind, leg, az, ch, im, seed), outfit=outfit, scene=scene, build=build))))
+    for (n, sides, degs, az, ch, outfit, scene, build, seed) in BOTH_LEGS:
+        near = "right" if az < 0 else "left"
+        out.append(dict(name=f"hipext_both_legs_{n}", kind="hip_extension", reps=sides.count(near), leg=near,
+                        other_leg=len(sides) - sides.count(near), make=(
+            lambda n=n, sides=sides, degs=degs, az=az, ch=ch, outfit=outfit, scene=scene, build=build, seed=seed: dress(
+                hip_extension(f"hipext_both_legs_{n}", sides=sides, extension_degs=degs, compensation=0.3,
+                              camera=_cam(az, height=ch), imaging=im, seed=seed),
+                outfit=outfit, scene=scene, build=build))))
     phone = Imaging(**PHONE_IMAGING)
     for (n, kind, leg, az, ch, outfit, scene, build, seed) in PHONE:
         out.append(dict(name=f"phone_{n}", kind=kind, reps=2 if kind == "hip_extension" else 1, leg=leg, make=(
@@ -754,11 +773,16 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
         if "thigh_behind_vertical_3d" in tr:
             cells["thigh_behind_vertical_3d"] = round(tr["thigh_behind_vertical_3d"], 2)
         rows.append(cells)
-    row.update(expect=f"{case['reps']} repetition(s)" + (f", {case['leg']} leg" if case.get("leg") else ""),
-               reps=len(reps), reps_truth=case["reps"], rows=rows,
+    # another leg's repetitions left out (a clip of both legs in turn): as many as the case has, none in the others
+    other = next((c["value"] for c in res["checks"] if c["name"] == "other_leg"), 0)
+    row.update(expect=f"{case['reps']} repetition(s)" + (f", {case['leg']} leg" if case.get("leg") else "")
+               + (f", {case['other_leg']} of the other leg left out" if case.get("other_leg") else ""),
+               reps=len(reps), reps_truth=case["reps"], rows=rows, other_leg=other,
+               other_leg_truth=case.get("other_leg", 0),
                leg_right=(case.get("leg") is None or res.get("side") == case["leg"]),
                leg_uncertain=res.get("leg_certain") is False, leg_in_doubt=bool(res.get("leg_in_doubt")))
-    row["pass"] = res["ok"] and row["reps"] == case["reps"] and row["leg_right"] and not row["leg_uncertain"]
+    row["pass"] = (res["ok"] and row["reps"] == case["reps"] and row["leg_right"] and not row["leg_uncertain"]
+                   and other == row["other_leg_truth"])
     return row
 
 
@@ -788,6 +812,10 @@ def floors(rows: list[dict], table: dict) -> list[tuple[str, bool, str]]:
         wrong = [f"{r['case']} said {r['side']}" + (" (warned: name in doubt)" if r.get("leg_in_doubt") else "")
                  for r in meas if not r["leg_right"] and not r["leg_uncertain"]]
         unsure = [r["case"] for r in meas if r["leg_uncertain"]]
+        mixed = [f"{r['case']} {r.get('other_leg', 0)} left out (of {r.get('other_leg_truth', 0)})" for r in meas
+                 if r.get("other_leg", 0) != r.get("other_leg_truth", 0)]
+        res.append((f"{style}: another leg's repetitions never given to the tested leg (both legs in one clip)",
+                    not mixed, ", ".join(mixed) or "all"))
         res.append((f"{style}: moving leg named right every time", not wrong and not unsure,
                     ", ".join(wrong) or (f"all named, except not certain: {', '.join(unsure)}" if unsure else "all")))
         for kind in ("hip_extension", "lunge"):
@@ -882,6 +910,7 @@ def main(argv=None) -> int:
                 head = f"  [{'pass' if r['pass'] else 'FAIL'}] {r['case']} ({r['kind']}): expected {r['expect']}; "
                 if "reps" in r:
                     print(head + f"{r['reps']} repetition(s), {r['side']} leg, source {r['source']}, ok {r['ok']}"
+                          + (f", {r['other_leg']} of the other leg left out" if r.get("other_leg") else "")
                           + (f", refused by {r['failed']}: {r['reasons']}" if r["failed"] else ""))
                     for k, cells in enumerate(r["rows"], 1):
                         print("      rep", k, "; ".join(f"{q} {c['measured']} (truth {c['truth']}, err {c['error']}"

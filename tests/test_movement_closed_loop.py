@@ -221,6 +221,35 @@ def test_a_standing_thigh_stretch_is_not_a_hip_extension(tmp_path):
     assert first["name"] == "movement" and "knee was bent" in first["reason"], first
 
 
+@pytest.mark.parametrize("style", ["mesh", "capsule"])
+def test_both_legs_in_turn_give_the_near_leg_its_own_repetitions(style, tmp_path):
+    """Both legs tested in one clip, one after the other (the far leg first, further back): read through the pose
+    model and the body outline, the far leg's swings were counted as the near leg's (4 repetitions of the
+    "right leg", 12 and 20 degrees). The near leg's 2 are measured at their peak; the far leg's are left out and
+    the result says so."""
+    from analysis.movement.series import leg_series
+    from vision.synthetic.capsule import restyle
+    from vision.synthetic.movements import hip_extension
+    from vision.synthetic.truth import landmark_array
+
+    clip = hip_extension("both_legs", sides=("left", "right", "left", "right"), extension_degs=(22.0, 18.0, 22.0, 18.0),
+                         fps=10.0, seed=8)
+    if style == "capsule":
+        clip = restyle(clip, outfit="teal_tracksuit", scene="outdoor", camera_height=1.1, name="both_legs")
+    seq, ol, truth = render_and_track(clip, tmp_path)
+    res = _run("hip_extension", seq, ol)
+    assert res["ok"] and res["side"] == "right" and len(res["repetitions"]) == 2, res["problems"]
+    other = next(c for c in res["checks"] if c["name"] == "other_leg")
+    assert other["value"] == 2 and "your left leg (far from the camera) also swung back" in other["reason"]
+    true_tbv = leg_series(np.stack([landmark_array(f) for f in truth["frames"]]), "right", 1)["thigh_behind_vertical"]
+    right = [f for f, spec in enumerate(clip.frames) if spec.label.endswith("right")]
+    for rep in res["repetitions"]:
+        ph = rep["phases"]
+        assert ph["peak"] in right
+        peak = float(np.max(true_tbv[ph["start"]:ph["end"] + 1]))
+        assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(peak, abs=4.0)
+
+
 @pytest.fixture(scope="module")
 def capsule_far_leg(tmp_path_factory):
     """A second figure style (capsule body, dark clothes in a dark hall, a pole in the far hand, a high

@@ -364,6 +364,56 @@ def test_the_far_leg_moving_is_named_far(hip_ext):
     assert res["ok"] and res["side"] == "left" and res["leg"] == "left leg, far from the camera"
 
 
+@pytest.mark.parametrize("sides,near_deg,far_deg", [(("right", "right", "left", "left"), 20.0, 12.0),
+                                                     (("left", "right", "left", "right"), 12.0, 22.0)])
+def test_both_legs_in_turn_measure_the_near_leg_and_say_the_other_was_left_out(sides, near_deg, far_deg):
+    """Both legs tested in one clip, seen from the right: the body outline's rear-most thigh follows whichever leg
+    swings back, so the far (left) leg's repetitions were read as the right leg's (4 repetitions, spread 5
+    degrees, in the mesh style through the pose model). Each repetition's leg is told by where the standing foot
+    stood: the right leg's 2 repetitions are measured at their own peak, the left's are left out and said so,
+    even where the far leg swung further (the leg found from the motion)."""
+    degs = tuple(near_deg if s == "right" else far_deg for s in sides)
+    clip = hip_extension(sides=sides, extension_degs=degs, rep_s=2.0, fps=FPS)
+    a = clip_landmarks(clip)
+    res = _run("hip_extension", a, outline=_outlines(clip, range(len(clip.frames))))
+    assert res["ok"] and res["side"] == "right" and res["thigh_source"] == "outline"
+    assert len(res["repetitions"]) == 2
+    right = [f for f, spec in enumerate(clip.frames) if spec.label.endswith("right")]
+    for rep in res["repetitions"]:
+        assert rep["phases"]["peak"] in right
+        assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(_true_peak(clip), abs=3.0)
+    other = next(c for c in res["checks"] if c["name"] == "other_leg")
+    assert not other["passed"] and not other["blocking"] and other["value"] == 2
+    assert "your left leg (far from the camera) also swung back" in other["reason"]
+    assert "only the right leg was measured" in other["reason"] and "left side towards the camera" in other["advice"]
+    assert "your left leg (far from the camera) also swung back" in format_movement(res)
+
+
+def test_both_legs_in_turn_with_the_far_leg_stated_measure_the_far_leg():
+    """The person says the left leg (away from the camera) was tested: its repetitions are measured, the near
+    leg's left out, and the side warning asks for a clip from the left side."""
+    sides = ("right", "right", "left", "left")
+    clip = hip_extension(sides=sides, extension_degs=(12.0, 12.0, 20.0, 20.0), rep_s=2.0, fps=FPS)
+    a = clip_landmarks(clip)
+    res = _run("hip_extension", a, outline=_outlines(clip, range(len(clip.frames))), leg="left")
+    assert res["ok"] and res["side"] == "left" and len(res["repetitions"]) == 2
+    assert res["leg"] == "left leg, far from the camera (as stated)"
+    left = [f for f, spec in enumerate(clip.frames) if spec.label.endswith("left")]
+    for rep in res["repetitions"]:
+        assert rep["phases"]["peak"] in left
+        assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(_true_peak(clip, "left"), abs=3.0)
+    checks = {c["name"]: c for c in res["checks"]}
+    assert "your right leg (near the camera) also swung back" in checks["other_leg"]["reason"]
+    assert not checks["leg_side"]["passed"] and "film again from the left side" in checks["leg_side"]["advice"]
+
+
+def test_one_leg_s_repetitions_are_all_kept(hip_ext):
+    clip, a = hip_ext
+    res = _run("hip_extension", a, outline=_outlines(clip, range(len(clip.frames))))
+    assert res["ok"] and len(res["repetitions"]) == 2 and "other_leg" not in res
+    assert "other_leg" not in [c["name"] for c in res["checks"]]
+
+
 # ----------------------------------------------------------------------------------------------------
 # peaks that survive low visibility
 # ----------------------------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ with a reason a person can act on (``../shared/DESIGN.md``, "Trust"):
    (:func:`analysis.movement.ely.ely_test`). A warning.
    ``leg_side``: for a one-leg test, the tested leg is on the side the camera sees (:func:`check_leg_side`).
    A warning.
+   ``other_leg``: a standing hip extension of both legs in turn measures the tested leg only and says what was
+   left out (:func:`check_other_leg`). A warning.
    ``person_size``: large enough in the picture (standing tests). A warning.
 6. ``movement``: the test's movement happened, the expected joint going the expected way (from the
    test's result: repetitions of a thigh going back, a rise from the chair, a hug-and-hold, a knee bend,
@@ -55,7 +57,7 @@ from analysis.quality import (Check, check_person_size, check_view, check_whole_
 from analysis.view import body_yaw, typical_yaw
 
 __all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
-           "check_view_outline", "outline_disagreement", "check_camera_level", "level_edge_reading",
+           "check_view_outline", "check_other_leg", "outline_disagreement", "check_camera_level", "level_edge_reading",
            "scene_level_search", "lying_face", "feet_alternate", "withhold", "failed_blocking", "presented_metrics",
            "leg_name_doubt", "start_frames", "seat_height", "middle_frame"]
 
@@ -468,6 +470,8 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
                          "film with the tested leg nearest the camera"))
     if result is not None and (c := check_leg_side(kind, result)) is not None:
         out.append(c)
+    if result is not None and (c := check_other_leg(result)) is not None:
+        out.append(c)
     if result is not None and (c := check_camera_level(result, side_view)) is not None:
         out.append(c)
     if image_size is not None and pr["position"] in ("standing", "walking"):
@@ -620,6 +624,22 @@ def check_leg_side(kind: str, result: dict) -> Check | None:
                  "test is filmed with the tested leg nearest the camera: the model may have given the two legs "
                  "each other's names",
                  f"say which leg was tested (Tested leg, or --leg); if it was the {side} leg, film again from its side")
+
+
+def check_other_leg(result: dict) -> Check | None:
+    """A warning when the other leg was tested in the same clip (``result["other_leg"]``, from
+    :func:`analysis.movement.hip_extension.other_leg_repetitions`): its repetitions were left out, not given to the
+    tested leg; None otherwise."""
+    o = result.get("other_leg")
+    if not o:
+        return None
+    where = "near the camera" if o["near"] else "far from the camera"
+    return Check("other_leg", False, o["repetitions"], "repetitions",
+                 f"your {o['side']} leg ({where}) also swung back: {o['repetitions']} repetition(s) from "
+                 f"{o['from_s']:.1f} s to {o['to_s']:.1f} s were left out, and only the {result.get('side')} leg was "
+                 "measured",
+                 f"to measure the {o['side']} leg, film it in a clip of its own with the {o['side']} side towards "
+                 "the camera")
 
 
 def leg_name_doubt(result: dict) -> str | None:

@@ -9,7 +9,10 @@ back leg: the one whose thigh lies further back), and named with where it was (n
 When the two legs' motion scores lie close (the pose model kept the knees together, as it does when the
 far leg swings back behind the near one), which leg moved is **not certain** (``leg_certain`` False): the
 leg is named as "not certain" and a warning check says how to film it (the outline still gives the
-moving thigh's angle, whichever leg it is).
+moving thigh's angle, whichever leg it is). **Both legs tested in turn** in one standing clip: the outline's
+rear-most thigh follows either leg, so each repetition's leg is told from where the standing foot stood at its peak
+(:func:`other_leg_repetitions`); the tested leg's repetitions are measured (the near leg's, the set-up's, unless
+the person stated the other), the other leg's left out and reported in ``other_leg``.
 
 **The thigh's angle** comes from one of two sources, named in every repetition (``source``):
 
@@ -67,7 +70,7 @@ from dataclasses import replace
 import numpy as np
 
 from analysis.metric import LEG_NOT_CERTAIN
-from analysis.movement.legs import leg_words, moving_leg
+from analysis.movement.legs import leg_words, moving_leg, repetition_legs
 from analysis.movement.outline_limbs import outline_thigh_angle
 from analysis.movement.series import (SIDE_IDX, SIDES, agreed_lean, clean_landmarks, curve, head_lean,
                                       hyperextended_knees, leg_series, lumbar_contour_angle, median_at, midpoint,
@@ -77,7 +80,7 @@ from analysis.norms import threshold
 from analysis.quality import quiet
 from analysis.segmentation import Repetition, find_repetitions, phase_labels
 
-__all__ = ["hip_extension_test", "compensation", "standing_level", "standing_trunk_lean", "peak_seen", "fastest_turn",
+__all__ = ["hip_extension_test", "other_leg_repetitions", "compensation", "standing_level", "standing_trunk_lean", "peak_seen", "fastest_turn",
            "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
 
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition, degrees, + = knee behind the "
@@ -323,6 +326,32 @@ def _fill(x: np.ndarray, t: np.ndarray, max_gap_s: float) -> np.ndarray:
     return y
 
 
+def other_leg_repetitions(kind: str, reps: list[Repetition], raw: np.ndarray, outline, facing: int, side: str,
+                          near: str | None, given: bool) -> tuple[list[Repetition], list[Repetition], str]:
+    """Split a standing hip extension's repetitions between the two legs when both were tested in turn.
+
+    Each repetition's leg is read as near or far from the camera (:func:`analysis.movement.legs.repetition_legs`,
+    from where the standing foot stood at its peak, without the pose model's names). When some repetitions were
+    the near leg's and some the far leg's, the tested leg is ``side`` when the caller ``given`` it, else the near
+    leg (the set-up films the tested leg nearest the camera): its repetitions are kept; the other leg's, and any
+    whose leg could not be told, are returned apart (not measured). Otherwise nothing changes.
+
+    Returns
+    -------
+    kept, others : list of Repetition
+    tested : str
+        The tested leg's side (``side``, or the near side when both legs moved and none was given).
+    """
+    if kind != "hip_extension" or near is None or len(reps) < 2:
+        return reps, [], side
+    legs = repetition_legs(raw, outline, [{"phases": r.to_dict()} for r in reps], facing)
+    if "near" not in legs or "far" not in legs:
+        return reps, [], side
+    tested = side if given else near
+    want = "near" if tested == near else "far"
+    return ([r for r, g in zip(reps, legs) if g == want], [r for r, g in zip(reps, legs) if g != want], tested)
+
+
 def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_extension", outline=None,
                        facing: int = 0, side: str | None = None) -> dict:
     """Hip extension per repetition of a standing hip extension or a half-kneeling lunge glide.
@@ -367,7 +396,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     vis = np.where(bent_back, 0.0, vis)
     track = clean_landmarks(raw, vis, t)
     p = track.p
-    scores, certain = None, True
+    scores, certain, given = None, True, side is not None
     if side is None:
         if kind == "lunge":
             side = _back_leg(raw, fc)
@@ -406,6 +435,16 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     rest, lm_rest, other_rest = standing_level(x), standing_level(tbv_lm), standing_level(tbv_other)
     # the test's way: the thigh goes back, from its resting level, to behind the vertical
     reps = [r for r in find_repetitions(x, t, amp, side=side) if r.peak_value - rest >= amp and r.peak_value > 0]
+    # both legs tested in turn: the outline's rear-most thigh and the model's names follow either leg, so each
+    # repetition's leg is read from where the standing foot stood, and the other leg's are left out
+    reps, others, keep = other_leg_repetitions(kind, reps, raw, outline, fc, side, near, given)
+    if keep != side:  # the leg found from the motion was the far one: the test is the near leg's (its set-up)
+        return hip_extension_test(t, pixels, visibility, kind=kind, outline=outline, facing=fc, side=keep)
+    if others:
+        x = np.where(phase_labels(len(t), others) != "rest", np.nan, x)
+        ser["thigh_behind_vertical"] = x
+        res["other_leg"] = {"side": other_side(side), "near": other_side(side) == near, "repetitions": len(others),
+                            "from_s": round(float(t[others[0].start]), 2), "to_s": round(float(t[others[-1].end]), 2)}
     for j, r in enumerate(reps, 1):
         r.index = j
     # per frame (the curves): against the trunk as it stood between repetitions; each repetition's value below

@@ -36,7 +36,8 @@ STATED_LEG_KINDS = ("hip_extension", "lunge", "thomas", "ely")
 FOOT_POINTS = [SIDE_IDX[s][k] for s in SIDES for k in ("heel", "toe")]  # both legs' heels and toes
 
 __all__ = ["STATED_LEG_KINDS", "consistent_labels", "coherent_feet", "exchange_legs", "swapped_stretches", "moving_leg",
-           "kneeling_knee_labels", "swap_knees_and_feet", "back_knee_depth", "standing_foot_depth", "leg_words",
+           "kneeling_knee_labels", "swap_knees_and_feet", "back_knee_depth", "standing_foot_depth", "repetition_legs",
+           "leg_words",
            "LEG_PAIRS"]
 
 
@@ -289,7 +290,8 @@ def back_knee_depth(pixels: np.ndarray, back: str) -> float:
         return float(np.nanmedian(heel - knee) / thigh_length(p))
 
 
-def standing_foot_depth(pixels: np.ndarray, outline, repetitions: list[dict], facing: int) -> tuple[float, float]:
+def standing_foot_depth(pixels: np.ndarray, outline, repetitions: list[dict], facing: int,
+                        peak_of: int | None = None) -> tuple[float, float]:
     """How much higher in the picture a standing hip extension's standing foot stands at the peaks than the
     lower of the two feet at rest, in thigh lengths, read twice: from the body's outline and from the foot
     landmarks. **+ = higher**: the standing foot is the far one, so the leg that moved is the near one.
@@ -319,6 +321,9 @@ def standing_foot_depth(pixels: np.ndarray, outline, repetitions: list[dict], fa
         The test's repetitions, with ``phases`` (``start``, ``end``, ``hold_start``, ``hold_end``: frames).
     facing : int
         +1 facing the image right, -1 left.
+    peak_of : int, optional
+        Read the peak of this repetition only (an index into ``repetitions``); the rest is still every frame
+        outside all of them.
 
     Returns
     -------
@@ -334,7 +339,8 @@ def standing_foot_depth(pixels: np.ndarray, outline, repetitions: list[dict], fa
     for ph in reps:
         moving[max(0, ph["start"] - 3):ph["end"] + 4] = True
     rest = np.flatnonzero(~moving)
-    peaks = np.concatenate([np.arange(ph["hold_start"], ph["hold_end"] + 1) for ph in reps])
+    peaks = np.concatenate([np.arange(ph["hold_start"], ph["hold_end"] + 1)
+                            for ph in (reps if peak_of is None else [reps[peak_of]])])
     with quiet():
         feet = p[:, FOOT_POINTS, 1]
         rest_low = np.nanmax(feet[rest], axis=1) if rest.size else np.array([])
@@ -347,6 +353,34 @@ def standing_foot_depth(pixels: np.ndarray, outline, repetitions: list[dict], fa
     landmark = float((np.median(seen_rest) - np.median(seen_peak)) / th) \
         if seen_rest.size >= 3 and seen_peak.size >= 2 else float("nan")
     return _outline_foot_depth(outline, rest, peaks, facing, th), landmark
+
+
+def repetition_legs(pixels: np.ndarray, outline, repetitions: list[dict], facing: int) -> list[str | None]:
+    """Which leg swung back in each repetition of a standing hip extension, ``"near"`` or ``"far"`` (from the
+    camera), or None where it cannot be told, without the pose model's left/right names: from where the standing
+    foot stood at the repetition's peak (:func:`standing_foot_depth` of that peak, both readings).
+
+    A repetition is the near leg's when every reading that was seen lies over ``standing_foot_depth_min`` (the
+    standing foot is the far one, higher in the picture than the near foot at rest), the far leg's when every
+    one lies under it, and not told when the two readings disagree or none was seen (with the camera at the
+    floor's height, the cue vanishes).
+
+    Parameters
+    ----------
+    pixels, outline, repetitions, facing
+        As for :func:`standing_foot_depth`.
+
+    Returns
+    -------
+    list of str or None
+        One per repetition, in order.
+    """
+    thr = threshold("standing_foot_depth_min")
+    out: list[str | None] = []
+    for k in range(len(repetitions)):
+        seen = [v for v in standing_foot_depth(pixels, outline, repetitions, facing, peak_of=k) if np.isfinite(v)]
+        out.append(None if not seen else "near" if min(seen) > thr else "far" if max(seen) < thr else None)
+    return out
 
 
 def _outline_foot_depth(outline, rest: np.ndarray, peaks: np.ndarray, facing: int, th: float) -> float:

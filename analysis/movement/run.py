@@ -144,7 +144,10 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         back, the back leg of the lunge, the hanging leg, the bending knee); when the pose model named that
         leg the other side, the two legs' labels are exchanged for the whole clip (in a side view the model
         can exchange them with nothing in the landmarks to show it) and ``leg_labels["exchanged_for_stated_leg"]``
-        says so. Unstated, a lunge's back leg named for the side the camera sees is renamed for the far side when
+        says so. In a standing hip extension of both legs in turn (each repetition's leg told from where the
+        standing foot stood, :func:`analysis.movement.hip_extension.other_leg_repetitions`), the stated leg's
+        repetitions are the ones measured (unstated: the near leg's). Unstated, a lunge's back leg named for the
+        side the camera sees is renamed for the far side when
         its knee rests clearly higher in the picture than the front heel (further from the camera:
         :func:`analysis.movement.legs.back_knee_depth` over ``lunge_far_knee_depth_min``), and a hip extension's
         moving leg named for the far side is renamed for the near side when its standing foot stands clearly
@@ -209,6 +212,9 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         raise ValueError(f"leg must be 'left' or 'right', not {leg!r}")
     exchanged = info["near_far_exchanged"]  # the legs' pixels named against the model's names for the whole clip
     res = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge)
+    if leg is not None and side is None and res.get("other_leg") and res.get("side") != leg:
+        # both legs were tested in turn, each repetition's leg told apart: the stated leg's repetitions are measured
+        res = _measure(kind, t, lab, lvis, outline, world, fc, leg, info, table_edge)
     named = res.get("side") in SIDES
     depth = back_knee_depth(lab, res["side"]) if kind == "lunge" and named else float("nan")
     feet = standing_foot_depth(lab, outline, res.get("repetitions", []), fc) \

@@ -253,38 +253,58 @@ def hip_extension(name: str = "hip_extension", fps: float = 15.0, reps: int = 3,
                   side: str = "right", extension_deg: float = 20.0, compensation: float = 0.5,
                   body: Body | None = None, appearance: Appearance | None = None, camera: Camera | None = None,
                   background: Background | None = None, imaging: Imaging | None = None, seed: int = 0,
-                  base: Posture | None = None, knee_deg: float = 12.0) -> Clip:
+                  base: Posture | None = None, knee_deg: float = 12.0, sides: tuple[str, ...] | None = None,
+                  extension_degs: tuple[float, ...] | None = None) -> Clip:
     """Standing hip extension repetitions: one straight-ish leg swings back and returns.
 
     At end range the thigh is ``extension_deg`` behind the vertical; ``compensation`` (0..1) sets how
     much the low back joins in: anterior pelvic tilt + 12 x compensation deg and lordosis
     + 10 x compensation deg at end range, trunk lean + 4 x compensation. The knee bends to ``knee_deg`` at end
     range (the test's almost straight knee; about 130 pulls the foot up behind, as in a standing thigh stretch).
+    ``sides`` (one per repetition, default ``side`` for all) and ``extension_degs`` (likewise) make a clip of both
+    legs tested in turn: each stance foot then stays where it stood at rest, so the body does not move between
+    the legs' repetitions.
     """
     base = base or Posture()
-    tag = "r" if side == "right" else "l"
-    stance = "left" if side == "right" else "right"
-    end = base.replace(**{f"hip_flexion_{tag}": -extension_deg, f"knee_flexion_{tag}": knee_deg,
-                          "pelvic_tilt": base.pelvic_tilt + 12.0 * compensation,
-                          "lumbar_lordosis": base.lumbar_lordosis + 10.0 * compensation,
-                          "trunk_lean": base.trunk_lean + 4.0 * compensation,
-                          f"foot_pitch_{tag}": -25.0,
-                          "shoulder_flexion_l": 10.0, "shoulder_flexion_r": 10.0})
+    body = body or Body()
+    sides = tuple(sides or (side,) * reps)
+    reps = len(sides)
+    ends = tuple(extension_degs or (extension_deg,) * reps)
+
+    def end_range(leg: str, deg: float) -> Posture:
+        tag = "r" if leg == "right" else "l"
+        return base.replace(**{f"hip_flexion_{tag}": -deg, f"knee_flexion_{tag}": knee_deg,
+                               "pelvic_tilt": base.pelvic_tilt + 12.0 * compensation,
+                               "lumbar_lordosis": base.lumbar_lordosis + 10.0 * compensation,
+                               "trunk_lean": base.trunk_lean + 4.0 * compensation,
+                               f"foot_pitch_{tag}": -25.0,
+                               "shoulder_flexion_l": 10.0, "shoulder_flexion_r": 10.0})
+
+    both = len(set(sides)) > 1
+    rest = pose_skeleton(base, body, Placement()).points
+
+    def placement(leg: str) -> Placement:
+        stance = "left" if leg == "right" else "right"
+        at = (float(rest[f"{stance}_ankle"][0]), float(rest[f"{stance}_ankle"][2])) if both else (0.0, 0.0)
+        return Placement(contact_feet=(stance,), feet_at=at)
+
     n = int(round((reps * rep_s + 1.0) * fps))
     frames = []
     for i in range(n):
         t = i / fps - 0.5
+        j = min(max(int(t // rep_s), 0), reps - 1)
         if t < 0 or t >= reps * rep_s:
             s, label = 0.0, "standing"
         else:
             ph = (t % rep_s) / rep_s
             s = float(np.sin(np.pi * ph) ** 2)
-            label = f"rep {int(t // rep_s) + 1}"
-        frames.append(FrameSpec(blend(base, end, s), body or Body(), appearance or Appearance(),
-                                Placement(contact_feet=(stance,), feet_at=(0.0, 0.0)), label=label))
+            label = f"rep {j + 1}" + (f" {sides[j]}" if both else "")
+        frames.append(FrameSpec(blend(base, end_range(sides[j], ends[j]), s), body, appearance or Appearance(),
+                                placement(sides[j]), label=label))
     shot = Shot(camera or _side_camera(), background or Background(), imaging or Imaging())
-    return Clip(name, f"Standing {side} hip extension, {reps} repetitions to {extension_deg:g} deg.", fps, frames,
-                shot, seed)
+    what = (f"{side} hip extension, {reps} repetitions to {extension_deg:g} deg" if not both else
+            "hip extension of both legs in turn: " + ", ".join(f"{s} to {e:g} deg" for s, e in zip(sides, ends)))
+    return Clip(name, f"Standing {what}.", fps, frames, shot, seed)
 
 
 def kneeling_lunge(name: str = "kneeling_lunge", fps: float = 15.0, body: Body | None = None,
