@@ -239,6 +239,7 @@ def test_both_legs_in_turn_give_the_near_leg_its_own_repetitions(style, tmp_path
     seq, ol, truth = render_and_track(clip, tmp_path)
     res = _run("hip_extension", seq, ol)
     assert res["ok"] and res["side"] == "right" and len(res["repetitions"]) == 2, res["problems"]
+    assert res["leg"] == "right leg, near the camera"
     other = next(c for c in res["checks"] if c["name"] == "other_leg")
     assert other["value"] == 2 and "your left leg (far from the camera) also swung back" in other["reason"]
     true_tbv = leg_series(np.stack([landmark_array(f) for f in truth["frames"]]), "right", 1)["thigh_behind_vertical"]

@@ -365,7 +365,8 @@ def test_the_far_leg_moving_is_named_far(hip_ext):
 
 
 @pytest.mark.parametrize("sides,near_deg,far_deg", [(("right", "right", "left", "left"), 20.0, 12.0),
-                                                     (("left", "right", "left", "right"), 12.0, 22.0)])
+                                                     (("left", "right", "left", "right"), 12.0, 22.0),
+                                                     (("right", "left", "right", "left"), 17.0, 15.0)])
 def test_both_legs_in_turn_measure_the_near_leg_and_say_the_other_was_left_out(sides, near_deg, far_deg):
     """Both legs tested in one clip, seen from the right: the body outline's rear-most thigh follows whichever leg
     swings back, so the far (left) leg's repetitions were read as the right leg's (4 repetitions, spread 5
@@ -378,6 +379,9 @@ def test_both_legs_in_turn_measure_the_near_leg_and_say_the_other_was_left_out(s
     res = _run("hip_extension", a, outline=_outlines(clip, range(len(clip.frames))))
     assert res["ok"] and res["side"] == "right" and res["thigh_source"] == "outline"
     assert len(res["repetitions"]) == 2
+    # each repetition's leg was told apart, so which leg moved is certain (the legs' motion alike gave no margin)
+    assert res["leg_certain"] and res["leg"] == "right leg, near the camera"
+    assert all(rep["metrics"]["knee_flexion"]["value"] is not None for rep in res["repetitions"])
     right = [f for f, spec in enumerate(clip.frames) if spec.label.endswith("right")]
     for rep in res["repetitions"]:
         assert rep["phases"]["peak"] in right

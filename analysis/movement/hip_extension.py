@@ -440,7 +440,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     reps, others, keep = other_leg_repetitions(kind, reps, raw, outline, fc, side, near, given)
     if keep != side:  # the leg found from the motion was the far one: the test is the near leg's (its set-up)
         return hip_extension_test(t, pixels, visibility, kind=kind, outline=outline, facing=fc, side=keep)
-    if others:
+    if others:  # each repetition's leg was told apart: which leg moved is no longer in doubt
+        certain = True
+        res.update(leg=leg_words(side, near), leg_certain=True)
         x = np.where(phase_labels(len(t), others) != "rest", np.nan, x)
         ser["thigh_behind_vertical"] = x
         res["other_leg"] = {"side": other_side(side), "near": other_side(side) == near, "repetitions": len(others),
