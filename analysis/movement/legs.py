@@ -37,8 +37,7 @@ FOOT_POINTS = [SIDE_IDX[s][k] for s in SIDES for k in ("heel", "toe")]  # both l
 
 __all__ = ["STATED_LEG_KINDS", "consistent_labels", "coherent_feet", "exchange_legs", "swapped_stretches", "moving_leg",
            "kneeling_knee_labels", "swap_knees_and_feet", "back_knee_depth", "standing_foot_depth", "repetition_legs",
-           "leg_words",
-           "LEG_PAIRS"]
+           "leg_words", "LEG_PAIRS"]
 
 
 def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None
