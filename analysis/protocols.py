@@ -19,7 +19,7 @@ PROTOCOLS: dict[str, dict] = {
         "person": ["Stand side-on, hold a chair back or wall with the far hand for balance.",
                    "Keep the trunk upright and the tested knee almost straight.",
                    "Swing the near leg slowly back as far as it goes without arching the back, pause 1 s, return.",
-                   "Do 3 repetitions; then turn round and film the other leg."],
+                   "Do 3 repetitions; then turn round and film the other leg in a clip of its own."],
         "needs": ["side view", "whole body", "at least one repetition of 5 degrees or more"],
     },
     "lunge": {
@@ -54,7 +54,8 @@ PROTOCOLS: dict[str, dict] = {
                    "Let the tested leg hang relaxed over the edge; hold still 3-5 s.",
                    "A helper checks that the low back and pelvis stay on the table, then steps out of the "
                    "picture (the pose model may follow a person standing in view instead).",
-                   "Repeat for the other leg."],
+                   "Repeat for the other leg in a clip of its own, filmed from its side (lying side-on, the two "
+                   "legs cannot be told apart in one clip)."],
         "needs": ["side view", "whole body", "lying", "a hug-and-hold of 3 s or more",
                   "the tested leg hanging over the end of a table (not on the floor)"],
     },
@@ -76,7 +77,8 @@ PROTOCOLS: dict[str, dict] = {
                    "hip starts to lift; hold 2 s; back down. Never force it. The helper kneels or crouches on the far "
                    "side of the table, lower than its top (the pose model may follow a person standing in view "
                    "instead), and holds the ankle from behind, leaving the lower leg and foot in view.",
-                   "Repeat for the other leg."],
+                   "Repeat for the other leg in a clip of its own, filmed from its side (lying side-on, the two "
+                   "legs cannot be told apart in one clip)."],
         "needs": ["side view", "whole body", "lying", "a knee bend of 30 degrees or more"],
     },
     "walk": {

@@ -251,6 +251,29 @@ def test_both_legs_in_turn_give_the_near_leg_its_own_repetitions(style, tmp_path
         assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(peak, abs=4.0)
 
 
+def test_a_thomas_test_of_both_legs_in_turn_gives_no_number_under_the_wrong_leg(tmp_path):
+    """The right leg hanging (thigh 6 degrees above level, knee 70), let down, then the left (-8, 50), in one clip:
+    through the pose model both holds read as the right leg's ("best -9.8, within" hid the right side's raised
+    thigh). Lying side-on the legs cannot be told apart: readings further apart than one leg repeats are refused,
+    with no number; where the outline did not confirm the second hold's thigh,
+    only the first hold's reading is given (a render at 10 frames/s), and it is the right leg's."""
+    from analysis.gates import blocking_failure
+    from vision.synthetic.movements import Clip, thomas_test
+
+    first = thomas_test("first", hanging="right", thigh_deg=6.0, knee_deg=70.0)
+    second = thomas_test("second", hanging="left", thigh_deg=-8.0, knee_deg=50.0)
+    clip = Clip("thomas_both_legs", "", first.fps, first.frames + first.frames[::-1] + second.frames, first.shot, 0)
+    seq, ol, _ = render_and_track(clip, tmp_path)
+    res = _run("thomas", seq, ol)
+    if not res["ok"]:
+        problem = blocking_failure(res["checks"])
+        assert problem["name"] == "repeat" and "cannot be told apart" in problem["reason"], problem
+        assert not res["summary"]
+    else:
+        thighs = [r["metrics"]["thigh_above_horizontal"]["value"] for r in res["repetitions"]]
+        assert all(v is None or abs(v - 6.0) <= 4.0 for v in thighs), thighs
+
+
 @pytest.fixture(scope="module")
 def capsule_far_leg(tmp_path_factory):
     """A second figure style (capsule body, dark clothes in a dark hall, a pole in the far hand, a high

@@ -20,7 +20,8 @@ from analysis.norms import threshold
 from analysis.report_text import format_movement
 from vision.synthetic.activities import activity_clip, clip_landmarks
 from vision.synthetic.camera import Camera
-from vision.synthetic.movements import hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand, thomas_test
+from vision.synthetic.movements import (Clip, hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand,
+                                        thomas_test)
 
 FPS = 10.0
 
@@ -416,6 +417,53 @@ def test_one_leg_s_repetitions_are_all_kept(hip_ext):
     res = _run("hip_extension", a, outline=_outlines(clip, range(len(clip.frames))))
     assert res["ok"] and len(res["repetitions"]) == 2 and "other_leg" not in res
     assert "other_leg" not in [c["name"] for c in res["checks"]]
+
+
+def _in_turn(first, second) -> Clip:
+    """Two clips of a test done lying, one after the other; a Thomas test's first hold (its clip ends holding) is
+    played back to its start in between, as the leg is let down."""
+    back = first.frames[::-1] if first.frames[-1].label != first.frames[0].label else []
+    return Clip("both", "", first.fps, first.frames + back + second.frames, first.shot, first.seed)
+
+
+def _named_by_place(first, second) -> dict:
+    """:func:`_in_turn` with the second clip's left and right names exchanged: as the pose model names lying legs,
+    by where they lie, so that one leg's name is given to each leg in turn."""
+    clip = _in_turn(first, second)
+    a = clip_landmarks(clip)
+    px, vis = a["pixels"].copy(), a["visibility"].copy()
+    later = np.arange(len(clip.frames) - len(second.frames), len(clip.frames))
+    for l_ in range(11, 33, 2):  # every left/right pair of the body below the face
+        px[np.ix_(later, [l_, l_ + 1])] = px[np.ix_(later, [l_ + 1, l_])]
+        vis[np.ix_(later, [l_, l_ + 1])] = vis[np.ix_(later, [l_ + 1, l_])]
+    return {**a, "pixels": px, "visibility": vis}
+
+
+@pytest.mark.parametrize("kind", ["thomas", "ely"])
+def test_both_legs_lying_in_turn_under_one_name_are_refused(kind):
+    """Lying side-on, the pose model names the legs by where they lie: a Thomas test of both legs in turn read as
+    two holds of the right leg (mesh: thighs 5.5 and -9.8 degrees, knees 71 and 53, "best -9.8, within"), a prone
+    knee bend of both knees as two bends of the right knee (capsule: 115 and 94). Readings further apart than one
+    leg repeats are refused, with what to do, and no number."""
+    if kind == "thomas":
+        first = thomas_test(hanging="right", thigh_deg=6.0, knee_deg=70.0, fps=FPS)
+        second = thomas_test(hanging="left", thigh_deg=-8.0, knee_deg=50.0, fps=FPS)
+    else:
+        first = prone_knee_bend(side="right", max_knee=120.0, fps=FPS)
+        second = prone_knee_bend(side="left", max_knee=95.0, fps=FPS)
+    res = _run(kind, _named_by_place(first, second))
+    _assert_refused(res, "repeat", "the two legs cannot be told apart")
+    assert "film each leg in a clip of its own" in next(c["advice"] for c in res["checks"] if c["name"] == "repeat")
+
+
+@pytest.mark.parametrize("kind", ["thomas", "ely"])
+def test_one_leg_tested_twice_lying_is_measured(kind):
+    """The same leg twice (the same hold or bend again): measured, the repeat check passed."""
+    one = thomas_test(hanging="right", thigh_deg=6.0, knee_deg=70.0, fps=FPS) if kind == "thomas" else \
+        prone_knee_bend(side="right", max_knee=110.0, fps=FPS)
+    res = _run(kind, clip_landmarks(_in_turn(one, one)))
+    assert res["ok"] and len(res["repetitions"]) == 2
+    assert next(c for c in res["checks"] if c["name"] == "repeat")["passed"]
 
 
 # ----------------------------------------------------------------------------------------------------

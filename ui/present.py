@@ -129,7 +129,7 @@ _CHECK_NAMES = {"person": "who is in the picture", "clip": "a video of the movem
                 "plausibility": "plausible numbers", "position": "lying face up or down",
                 "movement": "the test's movement", "leg": "which leg moved",
                 "leg_side": "tested leg towards the camera", "hidden_knee": "tested knee in view",
-                "other_leg": "one leg per clip",
+                "other_leg": "one leg per clip", "repeat": "the repetitions agree",
                 "in_place": "the part measured"}
 
 
