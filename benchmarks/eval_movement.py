@@ -21,7 +21,9 @@ through :func:`analysis.movement.run_movement_test`:
   Among them, :data:`FPS60`: each one-leg test at 60 frames/s, filmed as its set-up asks and from the other side,
   and the lying tests with the helper their set-ups have beside the table; :data:`PHONE`: one clip of each test as
   a phone propped across a dim room sends it (further away, soft, noisy, strongly compressed); :data:`PORTRAIT`: one
-  clip of each test filmed by a phone held upright (portrait). Each case first
+  clip of each test filmed by a phone held upright (portrait); :data:`BOTH_LEGS`: a standing hip extension of both
+  legs in turn (the other leg's repetitions left out); :data:`BOTH_LEGS_LYING`: a Thomas test and a prone knee bend
+  of both legs in turn (refused, or no reading under the wrong leg's name). Each case first
   passes the capture's person check on what the people probes saw (:func:`person_check`), as in
   ``posture analyze``.
 * **walking and running**: toe-off thigh angles against the truth, with a fixed and a following camera.
@@ -220,6 +222,16 @@ BOTH_LEGS = [
     ("rrll_facing_left", ("right", "right", "left", "left"), (14.0, 14.0, 20.0, 20.0), 90.0, 0.9, "white_kit",
      "dark_hall", "stocky", 803),
 ]
+# both legs tested lying, one after the other (session 24): (name, kind, the two legs in order, each leg's reading:
+# the Thomas test's thigh above level or the prone knee bend's knee, degrees). Lying side-on the legs cannot be told
+# apart: a case passes when it is refused by the ``repeat`` check, or when every reading given lies nearer the
+# named leg's than the other leg's (no number under the wrong leg's name).
+BOTH_LEGS_LYING = [
+    ("thomas_rl", "thomas", ("right", "left"), (6.0, -8.0), 811),
+    ("thomas_lr", "thomas", ("left", "right"), (6.0, -8.0), 812),
+    ("ely_rl", "ely", ("right", "left"), (120.0, 100.0), 813),
+    ("ely_lr", "ely", ("left", "right"), (120.0, 100.0), 814),
+]
 # phone footage (session 20): each test filmed from further away (4.2 m: the person about 230 pixels tall in a
 # 640 x 480 picture), soft, noisy, dim and strongly compressed, as a phone propped across a room in the evening
 # sends it: (name, kind, leg, camera azimuth and height, capsule outfit, scene, build, seed). Rendered after every
@@ -376,6 +388,21 @@ def _test_clip(name: str, kind: str, leg: str | None, azimuth: float, height: fl
         return sit_to_stand(name, fps=fps, camera=cam((0.1, 0.75, 0.0)), imaging=im, seed=seed)
     return prone_knee_bend(name, fps=fps, side=leg, max_knee=115.0, camera=cam((0.1, 0.85, 0.0)), imaging=im,
                            seed=seed)
+
+
+def _lying_in_turn(name: str, kind: str, legs, readings, im, seed: int):
+    """One leg's Thomas test or prone knee bend, then the other's, in one clip (the first hold let down in
+    between): :data:`BOTH_LEGS_LYING`."""
+    from vision.synthetic.movements import Clip, prone_knee_bend, thomas_test
+
+    if kind == "thomas":
+        a, b = (thomas_test(name, hanging=leg, thigh_deg=deg, knee_deg=60.0, imaging=im, seed=seed)
+                for leg, deg in zip(legs, readings))
+        frames = a.frames + a.frames[::-1] + b.frames
+    else:
+        a, b = (prone_knee_bend(name, side=leg, max_knee=deg, imaging=im, seed=seed) for leg, deg in zip(legs, readings))
+        frames = a.frames + b.frames
+    return Clip(name, f"{a.description} Then: {b.description}", a.fps, frames, a.shot, seed)
 
 
 def _cases(style: str, quick: bool) -> list[dict]:
@@ -599,6 +626,10 @@ def _cases(style: str, quick: bool) -> list[dict]:
                 hip_extension(f"hipext_both_legs_{n}", sides=sides, extension_degs=degs, compensation=0.3,
                               camera=_cam(az, height=ch), imaging=im, seed=seed),
                 outfit=outfit, scene=scene, build=build))))
+    for (n, kind, legs, readings, seed) in BOTH_LEGS_LYING:
+        out.append(dict(name=f"both_legs_{n}", kind=kind, legs_in_turn=dict(zip(legs, readings)), make=(
+            lambda n=n, kind=kind, legs=legs, readings=readings, seed=seed: dress(
+                _lying_in_turn(f"both_legs_{n}", kind, legs, readings, im, seed)))))
     phone = Imaging(**PHONE_IMAGING)
     for (n, kind, leg, az, ch, outfit, scene, build, seed) in PHONE:
         out.append(dict(name=f"phone_{n}", kind=kind, reps=2 if kind == "hip_extension" else 1, leg=leg, make=(
@@ -725,6 +756,20 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
            "reasons": [c["reason"] for c in res["checks"] if c["blocking"] and not c["passed"]],
            "no_number_after_refusal": no_number_after_refusal(res), "seconds": round(time.time() - t0, 1),
            "camera_level": next((c["reason"] for c in res["checks"] if c["name"] == "camera_level"), None)}
+    if "legs_in_turn" in case:  # both legs lying in turn: refused, or every reading given nearer the named leg's
+        key = "thigh_above_horizontal" if kind == "thomas" else "max_knee_flexion"
+        truth_of = case["legs_in_turn"]
+        given = [(r.get("side"), ((r.get("metrics") or {}).get(key) or {}).get("value"))
+                 for r in res.get("repetitions") or []]
+        given = [(side, v) for side, v in given if v is not None and side in truth_of]
+        wrong = [f"{side} {v:.1f}" for side, v in given
+                 if abs(v - truth_of[side]) > min(abs(v - t) for t in truth_of.values())]
+        first = (blocking_failure(res["checks"]) or {}).get("name")
+        row.update(expect="no reading under the wrong leg's name (or refused by repeat)", first=first,
+                   given=[f"{side} {v:.1f}" for side, v in given], wrong=wrong)
+        row["pass"] = (not res["ok"] and first == "repeat" and row["no_number_after_refusal"]) or \
+            (res["ok"] and not wrong)
+        return row
     if "refused_by" in case:
         row["expect"] = "refused by " + "/".join(case["refused_by"])
         # the failure the user reads first (the one that explains the others) must be one of those expected
@@ -843,6 +888,11 @@ def floors(rows: list[dict], table: dict) -> list[tuple[str, bool, str]]:
                 if t:
                     res.append((f"{style}: {kind} {q} within 3 median", t["median"] <= FLOORS["lying_median"],
                                 f"median {t['median']}, worst {t['worst']} (n={t['n']})"))
+        lying = [r for r in mine if "given" in r]
+        if lying:
+            res.append((f"{style}: both legs lying in turn refused, or no reading under the wrong leg's name",
+                        all(r["pass"] for r in lying), ", ".join(r["case"] for r in lying if not r["pass"])
+                        or f"{len(lying)} clips"))
         refusals = [r for r in mine if r.get("expect", "").startswith("refused")]
         missed = [r["case"] for r in refusals if not r["pass"]]
         res.append((f"{style}: every wrong activity, view, movement or start refused", not missed,
@@ -922,6 +972,10 @@ def main(argv=None) -> int:
                     print(head + f"{r['measured']}/{r['steps']} steps measured, toe-off errors {r['toe_off_errors']}"
                           + (f"; excluded: {r['excluded']}" if r["excluded"] else "")
                           + (f"; refused by {r['failed']}: {r['reasons']}" if r["failed"] else ""))
+                elif "given" in r:
+                    print(head + (f"refused by {r['failed']} (read first: {r['first']}): {r['reasons']}" if r["failed"]
+                                  else f"measured: {r['given']}" + (f"; under the wrong leg: {r['wrong']}"
+                                                                    if r["wrong"] else "")))
                 else:
                     print(head + (f"refused by {r['failed']} (read first: {r['first']}): {r['reasons']}" if r["failed"]
                                   else "MEASURED")
