@@ -405,7 +405,7 @@ def show_result(result: Result, ck: uc.CheckKind, role: str, plan: dict | None) 
             st.image(up.fit_image(result.key_frame, 430), caption=cap)
     with right:
         show_lead(ucl.lead_lines(a, plan))
-        warnings = [ucl.sentence(p) for p in result.problems]
+        warnings = ucl.warnings(a, result.problems)
         if warnings:
             st.markdown("**Worth fixing next time:** " + " ".join(md_escape(w) for w in warnings))
         st.download_button("Printable summary (PDF)", summary_pdf(result, plan, ck), f"{result.stem}.summary.pdf",

@@ -85,6 +85,26 @@ def test_a_failed_capture_lists_each_problem_once_in_order_with_its_fix():
     assert f.problems == [("Your left leg did not hang.", "Lie at the end of a table.")]
 
 
+def test_a_measured_movement_test_tells_its_warnings_beside_the_numbers():
+    """A hip extension of both legs in turn, measured for the near leg: the client saw "in the usual range" and
+    nothing about the other leg (its check is a warning, not among the result's problems); now it is worth fixing
+    next time, once, beside the standing result's own problems."""
+    other = {"name": "other_leg", "passed": False, "blocking": False,
+             "reason": "your left leg (far from the camera) also swung back: 2 repetition(s) from 0.7 s to 4.2 s were "
+                       "left out, and only the right leg was measured",
+             "advice": "to measure the left leg, film it in a clip of its own with the left side towards the camera"}
+    checks = [{"name": "view", "passed": True, "blocking": True, "reason": "side view"}, other]
+    said = ucl.warnings({"ok": True, "checks": checks}, [])
+    assert said == ["Your left leg (far from the camera) also swung back: 2 repetition(s) from 0.7 s to 4.2 s were left "
+                    "out, and only the right leg was measured: to measure the left leg, film it in a clip of its own "
+                    "with the left side towards the camera."]
+    # a standing result's problems already hold its failed checks: each sentence once
+    level = {"name": "camera_level", "passed": False, "blocking": False, "reason": "the picture looks tilted",
+             "advice": "level the camera"}
+    assert ucl.warnings({"ok": True, "checks": [level]}, ["the picture looks tilted: level the camera"]) == [
+        "The picture looks tilted: level the camera."]
+
+
 # ---------------------------------------------------------------------------------------------- compare
 def test_clinical_direction_follows_the_usual_range():
     assert distance_to_range(25.0, NORM) == 5.0 and distance_to_range(10.0, NORM) == 0.0

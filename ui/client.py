@@ -230,6 +230,20 @@ class Failure:
     setup_check: str
 
 
+def warnings(assessment: dict | None, problems: list[str]) -> list[str]:
+    """The sentences "worth fixing next time" beside a result that shows its numbers: its problems, and the warnings
+    among its checks (a movement test's checks, such as the other leg's repetitions left out or the tested leg on the
+    far side, are not among its problems: they do not stop the numbers), each once."""
+    from analysis.gates import problems as check_problems
+
+    out: list[str] = []
+    for p in list(problems) + check_problems((assessment or {}).get("checks") or []):
+        s = sentence(p)
+        if s not in out:
+            out.append(s)
+    return out
+
+
 def failure(assessment: dict | None, problems: list[str], check: str) -> Failure | None:
     """The failed-capture view of a result, or None when it may show its numbers.
 
