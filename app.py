@@ -380,13 +380,6 @@ def summary_pdf(result: Result, plan: dict | None, ck: uc.CheckKind):
     return make
 
 
-def what_was_measured(a: dict) -> str:
-    if a.get("kind"):
-        who = a.get("leg") or (f"{a['side']} side" if a.get("side") else "")
-        return a["protocol"]["name"] + (f" - {who}" if who else "")
-    return f"Standing posture, {a['view']['label']} view" if a.get("view") else "Standing posture"
-
-
 def show_result(result: Result, ck: uc.CheckKind, role: str, plan: dict | None) -> bool:
     """The result sections; returns whether the result may show numbers and advice."""
     a = result.assessment
@@ -395,7 +388,7 @@ def show_result(result: Result, ck: uc.CheckKind, role: str, plan: dict | None) 
     if fail is not None:
         show_failure(fail, result)
         return False
-    st.markdown(f"#### {what_was_measured(a)}")
+    st.markdown(f"#### {ucl.what_was_measured(a)}")
     left, right = st.columns([2, 3])
     with left:
         if result.key_frame is not None:

@@ -37,7 +37,7 @@ def _png(rgb: np.ndarray) -> bytes:
 def summary_data(result, plan: dict | None, check_title: str) -> dict:
     """What the page holds, from an app result (:class:`ui.analyse.Result` whose gates passed) and the advice
     plan (None while the safety questions are unanswered)."""
-    from ui.client import client_metrics, lead_lines, plain_line
+    from ui.client import client_metrics, lead_lines, plain_line, warnings, what_was_measured
     from ui.present import movement_metrics
 
     a = result.assessment or {}
@@ -57,7 +57,8 @@ def summary_data(result, plan: dict | None, check_title: str) -> dict:
     else:
         advice = plan.get("findings_headline") or plan["headline"]
     return {"title": "Posture check", "date": datetime.date.today().strftime("%d %B %Y").lstrip("0"),
-            "check": check_title, "file": one_line(result.name, 80),
+            "check": what_was_measured(a) if a.get("kind") else check_title, "file": one_line(result.name, 80),
+            "notes": warnings(a, list(getattr(result, "problems", None) or [])),
             "key_frame": result.key_frame, "key_note": result.key_note,
             "lines": [(ln.level, ln.text) for ln in lead_lines(a, plan)],
             "plain": [plain_line(m) for m in client_metrics(metrics)], "advice": advice, "stretches": stretches,
@@ -97,6 +98,8 @@ def client_summary_pdf(data: dict) -> bytes:
                                ("LEFTPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 4),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]))
         lines += [t, Spacer(1, 2 * mm)]
+    if data.get("notes"):
+        lines += [P("Worth fixing next time: " + " ".join(data["notes"]), small), Spacer(1, 2 * mm)]
     right = lines + [P("Each measure in everyday words", h3)] + [P(f"• {t}", small) for t in data["plain"]]
     left = []
     if data.get("key_frame") is not None:

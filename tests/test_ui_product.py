@@ -235,6 +235,36 @@ def test_client_summary_is_one_page_with_the_stretches(tmp_path):
     assert "Answer the safety questions" in none["advice"] and none["stretches"] == []
 
 
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed (apt-get install poppler-utils)")
+def test_a_movement_test_s_summary_names_the_leg_and_what_was_left_out(tmp_path):
+    """The printed summary of a one-leg test said only "Movement test: standing hip extension" and nothing of the
+    other leg left out (a clip of both legs in turn): it now names the leg measured and the warnings, as the page
+    does."""
+    from reports.client_summary import client_summary_pdf, summary_data
+
+    other = {"name": "other_leg", "passed": False, "blocking": False,
+             "reason": "your left leg (far from the camera) also swung back: 2 repetition(s) from 0.7 s to 4.2 s were "
+                       "left out, and only the right leg was measured",
+             "advice": "to measure the left leg, film it in a clip of its own with the left side towards the camera"}
+
+    class R:
+        name = "both legs.mp4"
+        key_frame = np.full((480, 640, 3), 180, np.uint8)
+        key_note = "the peak of repetition 2"
+        problems: list = []
+        assessment = {"kind": "hip_extension", "ok": True, "protocol": {"name": "Standing hip extension"},
+                      "leg": "right leg, near the camera", "side": "right", "checks": [other], "repetitions": [],
+                      "summary": {}}
+
+    data = summary_data(R, None, "Movement test: standing hip extension")
+    assert data["check"] == "Standing hip extension - right leg, near the camera"
+    assert data["notes"] == [ucl.sentence(other["reason"] + ": " + other["advice"])]
+    pdf = tmp_path / "summary.pdf"
+    pdf.write_bytes(client_summary_pdf(data))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    assert "right leg, near the camera" in text and "Worth fixing next time: Your left leg" in text
+
+
 # ---------------------------------------------------------------------------------------------- corrections
 def test_corrections_at_rest_and_peak_are_interpolated_not_one_offset():
     from records.workflow import corrected_track

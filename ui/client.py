@@ -230,6 +230,15 @@ class Failure:
     setup_check: str
 
 
+def what_was_measured(a: dict) -> str:
+    """The result's heading: the test and the leg or side measured (``"Standing hip extension - right leg, near the
+    camera"``), or the standing view."""
+    if a.get("kind"):
+        who = a.get("leg") or (f"{a['side']} side" if a.get("side") else "")
+        return a["protocol"]["name"] + (f" - {who}" if who else "")
+    return f"Standing posture, {a['view']['label']} view" if a.get("view") else "Standing posture"
+
+
 def warnings(assessment: dict | None, problems: list[str]) -> list[str]:
     """The sentences "worth fixing next time" beside a result that shows its numbers: its problems, and the warnings
     among its checks (a movement test's checks, such as the other leg's repetitions left out or the tested leg on the
