@@ -391,18 +391,16 @@ def _test_clip(name: str, kind: str, leg: str | None, azimuth: float, height: fl
 
 
 def _lying_in_turn(name: str, kind: str, legs, readings, im, seed: int):
-    """One leg's Thomas test or prone knee bend, then the other's, in one clip (the first hold let down in
-    between): :data:`BOTH_LEGS_LYING`."""
-    from vision.synthetic.movements import Clip, prone_knee_bend, thomas_test
+    """One leg's Thomas test or prone knee bend, then the other's, in one clip (:func:`movements.in_turn`):
+    :data:`BOTH_LEGS_LYING`."""
+    from vision.synthetic.movements import in_turn, prone_knee_bend, thomas_test
 
     if kind == "thomas":
         a, b = (thomas_test(name, hanging=leg, thigh_deg=deg, knee_deg=60.0, imaging=im, seed=seed)
                 for leg, deg in zip(legs, readings))
-        frames = a.frames + a.frames[::-1] + b.frames
     else:
         a, b = (prone_knee_bend(name, side=leg, max_knee=deg, imaging=im, seed=seed) for leg, deg in zip(legs, readings))
-        frames = a.frames + b.frames
-    return Clip(name, f"{a.description} Then: {b.description}", a.fps, frames, a.shot, seed)
+    return in_turn(a, b, name)
 
 
 def _cases(style: str, quick: bool) -> list[dict]:

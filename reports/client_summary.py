@@ -58,7 +58,7 @@ def summary_data(result, plan: dict | None, check_title: str) -> dict:
         advice = plan.get("findings_headline") or plan["headline"]
     return {"title": "Posture check", "date": datetime.date.today().strftime("%d %B %Y").lstrip("0"),
             "check": what_was_measured(a) if a.get("kind") else check_title, "file": one_line(result.name, 80),
-            "notes": warnings(a, list(getattr(result, "problems", None) or [])),
+            "notes": warnings(a, result.problems),
             "key_frame": result.key_frame, "key_note": result.key_note,
             "lines": [(ln.level, ln.text) for ln in lead_lines(a, plan)],
             "plain": [plain_line(m) for m in client_metrics(metrics)], "advice": advice, "stretches": stretches,

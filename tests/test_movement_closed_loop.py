@@ -258,11 +258,11 @@ def test_a_thomas_test_of_both_legs_in_turn_gives_no_number_under_the_wrong_leg(
     with no number; where the outline did not confirm the second hold's thigh,
     only the first hold's reading is given (a render at 10 frames/s), and it is the right leg's."""
     from analysis.gates import blocking_failure
-    from vision.synthetic.movements import Clip, thomas_test
+    from vision.synthetic.movements import in_turn, thomas_test
 
     first = thomas_test("first", hanging="right", thigh_deg=6.0, knee_deg=70.0)
     second = thomas_test("second", hanging="left", thigh_deg=-8.0, knee_deg=50.0)
-    clip = Clip("thomas_both_legs", "", first.fps, first.frames + first.frames[::-1] + second.frames, first.shot, 0)
+    clip = in_turn(first, second, "thomas_both_legs")
     seq, ol, _ = render_and_track(clip, tmp_path)
     res = _run("thomas", seq, ol)
     if not res["ok"]:

@@ -20,7 +20,7 @@ from analysis.norms import threshold
 from analysis.report_text import format_movement
 from vision.synthetic.activities import activity_clip, clip_landmarks
 from vision.synthetic.camera import Camera
-from vision.synthetic.movements import (Clip, hip_extension, kneeling_lunge, prone_knee_bend, sit_to_stand,
+from vision.synthetic.movements import (hip_extension, in_turn, kneeling_lunge, prone_knee_bend, sit_to_stand,
                                         thomas_test)
 
 FPS = 10.0
@@ -419,17 +419,10 @@ def test_one_leg_s_repetitions_are_all_kept(hip_ext):
     assert "other_leg" not in [c["name"] for c in res["checks"]]
 
 
-def _in_turn(first, second) -> Clip:
-    """Two clips of a test done lying, one after the other; a Thomas test's first hold (its clip ends holding) is
-    played back to its start in between, as the leg is let down."""
-    back = first.frames[::-1] if first.frames[-1].label != first.frames[0].label else []
-    return Clip("both", "", first.fps, first.frames + back + second.frames, first.shot, first.seed)
-
-
 def _named_by_place(first, second) -> dict:
-    """:func:`_in_turn` with the second clip's left and right names exchanged: as the pose model names lying legs,
-    by where they lie, so that one leg's name is given to each leg in turn."""
-    clip = _in_turn(first, second)
+    """:func:`movements.in_turn` with the second clip's left and right names exchanged: as the pose model names
+    lying legs, by where they lie, so that one leg's name is given to each leg in turn."""
+    clip = in_turn(first, second)
     a = clip_landmarks(clip)
     px, vis = a["pixels"].copy(), a["visibility"].copy()
     later = np.arange(len(clip.frames) - len(second.frames), len(clip.frames))
@@ -461,7 +454,7 @@ def test_one_leg_tested_twice_lying_is_measured(kind):
     """The same leg twice (the same hold or bend again): measured, the repeat check passed."""
     one = thomas_test(hanging="right", thigh_deg=6.0, knee_deg=70.0, fps=FPS) if kind == "thomas" else \
         prone_knee_bend(side="right", max_knee=110.0, fps=FPS)
-    res = _run(kind, clip_landmarks(_in_turn(one, one)))
+    res = _run(kind, clip_landmarks(in_turn(one, one)))
     assert res["ok"] and len(res["repetitions"]) == 2
     assert next(c for c in res["checks"] if c["name"] == "repeat")["passed"]
 

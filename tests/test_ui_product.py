@@ -211,6 +211,7 @@ def test_client_summary_is_one_page_with_the_stretches(tmp_path):
         name = "my clip.mp4"
         key_frame = np.full((480, 640, 3), 180, np.uint8)
         key_note = None
+        problems: list = []
         assessment = {"ok": True, "metrics": [metric("pelvic_tilt", 24.0, "above", kind="estimate"),
                                               metric("hip_angle", 178.0)]}
 

@@ -60,9 +60,9 @@ from analysis.quality import (Check, check_person_size, check_view, check_whole_
 from analysis.view import body_yaw, typical_yaw
 
 __all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
-           "check_view_outline", "check_other_leg", "check_repeat", "outline_disagreement", "check_camera_level", "level_edge_reading",
-           "scene_level_search", "lying_face", "feet_alternate", "withhold", "failed_blocking", "presented_metrics",
-           "leg_name_doubt", "start_frames", "seat_height", "middle_frame"]
+           "check_view_outline", "check_other_leg", "check_repeat", "outline_disagreement", "check_camera_level",
+           "level_edge_reading", "scene_level_search", "lying_face", "feet_alternate", "withhold", "failed_blocking",
+           "presented_metrics", "leg_name_doubt", "start_frames", "seat_height", "middle_frame"]
 
 # The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
 # and the start position in full.
@@ -638,7 +638,7 @@ def check_other_leg(result: dict) -> Check | None:
     o = result.get("other_leg")
     if not o:
         return None
-    where = "near the camera" if o["near"] else "far from the camera"
+    where = "near the camera" if o["side"] == result.get("near_side") else "far from the camera"
     return Check("other_leg", False, o["repetitions"], "repetitions",
                  f"your {o['side']} leg ({where}) also swung back: {o['repetitions']} repetition(s) from "
                  f"{o['from_s']:.1f} s to {o['to_s']:.1f} s were left out, and only the {result.get('side')} leg was "

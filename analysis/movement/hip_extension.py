@@ -445,7 +445,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         res.update(leg=leg_words(side, near), leg_certain=True)
         x = np.where(phase_labels(len(t), others) != "rest", np.nan, x)
         ser["thigh_behind_vertical"] = x
-        res["other_leg"] = {"side": other_side(side), "near": other_side(side) == near, "repetitions": len(others),
+        res["other_leg"] = {"side": other_side(side), "repetitions": len(others),
                             "from_s": round(float(t[others[0].start]), 2), "to_s": round(float(t[others[-1].end]), 2)}
     for j, r in enumerate(reps, 1):
         r.index = j

@@ -495,6 +495,15 @@ def trainer_screen(name: str = "trainer_screen", fps: float = 15.0, camera: Came
                                                             "compensation": p[4]} for p in people]})
 
 
+def in_turn(first: Clip, second: Clip, name: str | None = None) -> Clip:
+    """Two clips of one test one after the other, as a person films both legs without stopping the camera: a first
+    clip that ends away from its start (a Thomas test ends holding the knee) is played back to its start before the
+    second begins (the leg let down). The first clip's shot, frame rate and seed."""
+    back = first.frames[::-1] if first.frames[-1].label != first.frames[0].label else []
+    return Clip(name or f"{first.name}_then_{second.name}", f"{first.description} Then: {second.description}",
+                first.fps, first.frames + back + second.frames, first.shot, first.seed)
+
+
 def with_helper(clip: Clip, helper: Helper | None = None) -> Clip:
     """``clip`` with a helper (:class:`.props.Helper`, default: standing on the far side of the table by the
     tested person's feet, as the lying tests' set-ups have it) in every frame."""
