@@ -169,11 +169,22 @@ def chromium(fake_video: Path | None = None, headless: bool = True):
 
 
 def wait_for_app(page, timeout_ms: int = 120_000) -> None:
-    """Wait until Streamlit finished running the script (no 'Running...' status widget)."""
+    """Wait until Streamlit finished running the script and cleared what the run before left on the page.
+
+    Streamlit marks its app root with the script's state (``data-test-script-state``: ``running``,
+    ``notRunning``, ...) and the elements a run has not redrawn yet with ``data-stale="true"``; the status
+    widget's "Running..." appears only after a delay, so on a slow machine the page could be read while the
+    last run's sections were still on it. A short wait first lets a rerun that was just asked for begin.
+    """
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    page.wait_for_timeout(300)
     page.wait_for_function(
-        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
-        " || !document.querySelector(\"[data-testid='stStatusWidget']\").innerText.includes('Running')",
+        "() => { const app = document.querySelector(\"[data-testid='stApp']\");"
+        " const state = app && app.getAttribute('data-test-script-state');"
+        " const widget = document.querySelector(\"[data-testid='stStatusWidget']\");"
+        " return state !== 'running' && state !== 'rerunRequested'"
+        " && !(widget && widget.innerText.includes('Running'))"
+        " && !document.querySelector(\"[data-stale='true']\"); }",
         timeout=timeout_ms)
 
 
