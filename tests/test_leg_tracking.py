@@ -136,6 +136,23 @@ def test_an_outline_that_lost_the_legs_gives_no_thigh_angle():
     assert np.isnan(ang[~legs]).all()
 
 
+@pytest.mark.parametrize("wander,read", [(0.0, True), (4.0, True), (30.0, False)])
+def test_a_rest_taken_from_wandering_knee_points_gives_no_thigh_angle(wander, read):
+    """An outline whose thigh midline is not the landmarks' thigh at rest (a plain column, its midline vertical,
+    the landmarks' thigh 30 degrees back), so the landmarks' thigh at rest stands in for it. Held steady (or
+    within a few degrees) it gives the angle; wandering 30 degrees from frame to frame (the pose model's knee
+    points crossing between the legs) it gives none, and says how far it wandered."""
+    L, hip, T = 60.0, np.array([320.0, 200.0]), 30
+    outline = np.stack([_box(hip[0] - 25.0, hip[1] - 150.0, hip[0] + 25.0, hip[1] + 2.4 * L)] * T)
+    guide = 30.0 + wander * (np.arange(T) % 2 - 0.5)
+    ang, info = outline_thigh_angle(outline, np.tile(hip, (T, 1)), L, 1, guide, np.arange(T) / 15.0)
+    assert info["rest_reference"] == "landmarks"
+    if read:
+        assert info["rest_wander_deg"] is None and ang == pytest.approx(np.full(T, 30.0), abs=wander / 2 + 0.1)
+    else:
+        assert np.isnan(ang).all() and info["coverage"] == 0.0 and info["rest_wander_deg"] == pytest.approx(wander)
+
+
 def test_distance_outside_an_outline():
     box = _box(0.0, 0.0, 100.0, 50.0)
     d = distance_outside(box, np.array([[50.0, 25.0], [130.0, 25.0], [50.0, -20.0], [103.0, 54.0]]))

@@ -359,6 +359,26 @@ def test_a_half_kneel_s_labels_going_over_to_the_other_leg_are_read_from_the_kne
     assert peak == pytest.approx(clean["repetitions"][0]["metrics"]["thigh_behind_vertical"]["value"], abs=1.0)
 
 
+def test_a_lunge_whose_back_knee_point_wanders_at_rest_is_refused_for_it():
+    """As MediaPipe drew a held-out mannequin's half-kneel (its knee points crossing between the legs through the
+    clip): in two rest frames of three the back knee's point thrown 20-30 degrees forward about the hip. The
+    thigh's midline in the outline is then not where the points put the thigh, so the points' thigh at rest would
+    stand in for it, and it wanders: the thigh's angle at rest is not known, and the test says so (on the
+    mannequin that rest read 10 degrees forward and the back thigh 9.5 degrees for a true 25)."""
+    clip = kneeling_lunge(fps=FPS)
+    a = clip_landmarks(clip)
+    outline = _outlines(clip, range(len(clip.frames)))
+    assert _run("lunge", a, outline=outline)["ok"]
+    px = a["pixels"].copy()
+    hip = px[:, [23, 24]].mean(axis=1)
+    for f in (f for f, spec in enumerate(clip.frames) if spec.label == "kneeling" and f % 3):
+        turn = np.radians(-20.0 if f % 2 else -30.0)
+        v = px[f, 25] - hip[f]
+        px[f, 25] = hip[f] + [v[0] * np.cos(turn) - v[1] * np.sin(turn), v[0] * np.sin(turn) + v[1] * np.cos(turn)]
+    res = _run("lunge", dict(a, pixels=px), outline=outline)
+    _assert_refused(res, "movement", "thigh at rest wandered over")
+
+
 def test_the_far_leg_moving_is_named_far(hip_ext):
     a = clip_landmarks(hip_extension(reps=2, side="left", extension_deg=20.0, fps=FPS))
     res = _run("hip_extension", a)

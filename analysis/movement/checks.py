@@ -165,17 +165,19 @@ def feet_alternate(pixels: np.ndarray, facing: int, min_apart: float = 0.5, min_
 
 def start_frames(kind: str, result: dict | None, t: np.ndarray) -> np.ndarray:
     """Frames of the start posture: before the first repetition (hip extension, sit-to-stand); a lunge's in the
-    ``movement_lunge_start_window`` seconds before its first repetition, when the clip has them; else all.
+    ``movement_lunge_start_window`` seconds before its first repetition (as many of them as the clip has, at least
+    three frames); else all.
 
     The lunge is half-kneeling throughout, but with the hips glided forward the pose model can lift the back
     knee off the floor in its depth: two held-out rendered half-kneels read as "squatting" or "a lunge or split
     stance" from their repetition frames (34 and 48 % of the frames read kneeling) were kneeling in 80 and 77 %
-    of the second before it."""
+    of the second before it (a third, whose first "repetition" the pose model's crossing knees began 0.6 s into
+    the clip, read kneeling in only 39 % of all its frames)."""
     n = len(t)
     reps = (result or {}).get("repetitions") or []
     if kind == "lunge" and reps:
         first, window = (reps[0].get("phases") or {}).get("start"), threshold("movement_lunge_start_window")
-        if first is not None and 0 <= first < n and t[first] - t[0] >= window:
+        if first is not None and 3 <= first < n:
             return np.flatnonzero((t >= t[first] - window) & (np.arange(n) <= first))
     if kind in ("hip_extension", "sit_to_stand") and reps:
         first = reps[0]

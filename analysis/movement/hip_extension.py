@@ -426,6 +426,14 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     tbv_ol, ol_info = outline_thigh_angle(outline, midpoint(p, "hip"), L, fc, guide, t)
     source = _thigh_source(tbv_lm, tbv_ol, ol_info) if outline is not None else "landmarks"
     res["thigh_source"] = source
+    # the outline showed the thigh's movement, but its angle at rest was not known: why, in each repetition's words
+    # and the movement check's
+    wander = ol_info.get("rest_wander_deg") if source == "landmarks" else None
+    unread = None if wander is None else (
+        f"the body outline showed the {side} thigh's movement but not its axis at rest, and the pose model's thigh "
+        f"at rest wandered over {wander:.0f} degrees (its knee points crossed between the legs), so the thigh's angle "
+        "could not be read: film again with the tested leg nearest the camera, in clothes that show the legs, "
+        "against a plain background")
     if source == "outline":
         res["thigh_rest_reference"] = ol_info.get("rest_reference")
     measured = tbv_ol if source == "outline" else tbv_lm
@@ -489,9 +497,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                    + ": film with the tested leg nearest the camera, in good light, with tight clothes")
             tv = he = np.nan
         if why is None and outline is not None and source == "landmarks":
-            why = (f"the body outline did not follow the {side} thigh through the clip, so its angle from the body "
-                   "points could not be confirmed (alone, they read peaks up to 13 degrees short): film again in "
-                   "clothes that show the legs, against a plain background")
+            why = unread or (f"the body outline did not follow the {side} thigh through the clip, so its angle from "
+                             "the body points could not be confirmed (alone, they read peaks up to 13 degrees short): "
+                             "film again in clothes that show the legs, against a plain background")
             tv = he = np.nan
         if why is None and source == "outline":
             # against the named knee point (NaN: not seen, no comparison), the gap the view check weighs
@@ -572,20 +580,24 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     res["curve"] = curve(t, {k: ser[k] for k in ("hip_extension", "thigh_behind_vertical", "knee_flexion",
                                                   "trunk_lean", "lumbar_angle")})
     res["movement"] = _movement_found(kind, reps, rows, raw, fc, side,
-                                      confirmed=outline is None or source == "outline")
+                                      confirmed=outline is None or source == "outline", unread=unread)
     if not reps:
         res["problems"].append(res["movement"]["reason"])
     return res
 
 
 def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int, side: str,
-                    confirmed: bool = True) -> dict:
+                    confirmed: bool = True, unread: str | None = None) -> dict:
     """Did the test's movement happen: a thigh going back, by enough, at least once? Not when the repetitions come
     from body points the outline did not confirm (``confirmed`` False: the outline did not follow the thigh): on
     a held-out mannequin's lunge held once, the points' thrown knees made three "repetitions", none measurable.
+    Nor, whatever the body points show, when the outline showed the thigh moving but its angle at rest could not
+    be read (``unread``: why, in words).
     Nor, in the standing hip extension, with the knee bent at the peaks (median over the repetitions whose knee was
     read) by more than ``hip_extension_knee_bent_max``: the thigh stretch of a foot pulled up behind, not the
     straight-leg swing the test asks for."""
+    if unread is not None:
+        return {"found": False, "repetitions": len(reps), "reason": unread}
     if reps and not confirmed:
         return {"found": False, "repetitions": len(reps),
                 "reason": f"the body outline did not follow the {side} thigh, so its movement, read from the body "

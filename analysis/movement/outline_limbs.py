@@ -46,7 +46,11 @@ lay 0.7-2.0 deg from the true thigh at rest, where the pose model's lay 0.5 to 3
 held-out mannequin's worst hip-extension peak went from 6.0 short to within 3.3; some of the mesh's, whose
 rear-edge change reads 1-2 degrees long there, were read 2-4 long instead of 0-1 short). Only when that is not
 found either does the landmarks' thigh at rest stand in for it (standing still, the pose model errs by 1 to 4
-deg).
+deg), and only where it held steady: where its readings over the rest frames near a frame spread (10th to 90th
+percentile) wider than ``movement_rest_landmark_spread_max``, the pose model's knees wandered or crossed between
+the legs at rest, the thigh's angle at rest is not known and that frame gets no angle (``rest_wander_deg`` in the
+info says how far they wandered). A held-out mannequin's lunge whose knee points crossed through the clip had its
+back thigh read 9.5 degrees for a true 25 that way, its rest taken 10 degrees forward.
 Pure NumPy (point-in-polygon by ray crossing), for outlines of :mod:`vision.contour`.
 """
 
@@ -65,6 +69,7 @@ WIDEST = threshold("movement_midline_width_max")  # see norms.toml
 REST_WINDOW_S = 3.0  # the rest a frame is compared with lies within this time of it
 ANGLE_STEP = 0.5  # deg
 MIDLINE_GUIDE_MAX = threshold("movement_midline_guide_max")  # see norms.toml
+REST_SPREAD_MAX = threshold("movement_rest_landmark_spread_max")  # see norms.toml
 
 __all__ = ["inside_polygon", "shows_legs", "rear_edge_angle", "limb_midline", "thigh_midline_angle",
            "thigh_midline_directions", "lower_leg_direction", "raised_tip_flexion", "outline_thigh_angle",
@@ -329,8 +334,10 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
     angle : ndarray (T,)
         Degrees behind the vertical; NaN where the outline does not show the thigh.
     info : dict
-        ``rest_frames`` (int array), ``coverage`` (share of frames with a value) and ``rest_reference``
-        (``"outline midline"`` or ``"landmarks"``: what gave the thigh's angle at rest).
+        ``rest_frames`` (int array), ``coverage`` (share of frames with a value), ``rest_reference``
+        (``"outline midline"``, ``"outline midline below the hand"`` or ``"landmarks"``: what gave the thigh's
+        angle at rest) and ``rest_wander_deg`` (the landmarks' thigh at rest spread wider than allowed: by how many
+        degrees, at most; None otherwise).
     """
     T = len(hip)
     nan = np.full(T, np.nan)
@@ -390,12 +397,19 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
         mids[rest] = np.asarray(guide, dtype=np.float64)[rest]
         reference = "landmarks"
     angle = np.full(T, np.nan)
+    wander = []  # the landmarks' thigh at rest, where it stands in for the midline: how far it wandered
     for f in np.flatnonzero(ok):
         near = rest & np.isfinite(mids) & (np.abs(t - t[f]) <= REST_WINDOW_S)
-        if near.any():
-            angle[f] = np.median(mids[near]) + level[f] - np.median(level[near])
+        if not near.any():
+            continue
+        if not use_midline and near.sum() >= 3:
+            spread = float(np.percentile(mids[near], 90) - np.percentile(mids[near], 10))
+            if spread > REST_SPREAD_MAX:  # no steady rest: the thigh's angle is not known, only its change
+                wander.append(spread)
+                continue
+        angle[f] = np.median(mids[near]) + level[f] - np.median(level[near])
     info.update(rest_frames=np.flatnonzero(rest), coverage=float(np.isfinite(angle).mean()),
-                rest_reference=reference)
+                rest_reference=reference, rest_wander_deg=round(max(wander), 1) if wander else None)
     return angle, info
 
 
