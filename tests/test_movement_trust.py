@@ -375,8 +375,12 @@ def test_a_lunge_whose_back_knee_point_wanders_at_rest_is_refused_for_it():
         turn = np.radians(-20.0 if f % 2 else -30.0)
         v = px[f, 25] - hip[f]
         px[f, 25] = hip[f] + [v[0] * np.cos(turn) - v[1] * np.sin(turn), v[0] * np.sin(turn) + v[1] * np.cos(turn)]
+    from analysis.gates import blocking_failure
+
     res = _run("lunge", dict(a, pixels=px), outline=outline)
-    _assert_refused(res, "movement", "thigh at rest wandered over")
+    _assert_refused(res, "tracking", "knee points wandered over")
+    assert blocking_failure(res["checks"])["name"] == "tracking"  # read first: not "you seem to be in a lunge"
+    assert "thigh at rest wandered" in next(c["reason"] for c in res["checks"] if c["name"] == "movement")
 
 
 def test_the_far_leg_moving_is_named_far(hip_ext):

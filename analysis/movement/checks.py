@@ -165,19 +165,17 @@ def feet_alternate(pixels: np.ndarray, facing: int, min_apart: float = 0.5, min_
 
 def start_frames(kind: str, result: dict | None, t: np.ndarray) -> np.ndarray:
     """Frames of the start posture: before the first repetition (hip extension, sit-to-stand); a lunge's in the
-    ``movement_lunge_start_window`` seconds before its first repetition (as many of them as the clip has, at least
-    three frames); else all.
+    ``movement_lunge_start_window`` seconds before its first repetition, when the clip has them; else all.
 
     The lunge is half-kneeling throughout, but with the hips glided forward the pose model can lift the back
     knee off the floor in its depth: two held-out rendered half-kneels read as "squatting" or "a lunge or split
     stance" from their repetition frames (34 and 48 % of the frames read kneeling) were kneeling in 80 and 77 %
-    of the second before it (a third, whose first "repetition" the pose model's crossing knees began 0.6 s into
-    the clip, read kneeling in only 39 % of all its frames)."""
+    of the second before it."""
     n = len(t)
     reps = (result or {}).get("repetitions") or []
     if kind == "lunge" and reps:
         first, window = (reps[0].get("phases") or {}).get("start"), threshold("movement_lunge_start_window")
-        if first is not None and 3 <= first < n:
+        if first is not None and 0 <= first < n and t[first] - t[0] >= window:
             return np.flatnonzero((t >= t[first] - window) & (np.arange(n) <= first))
     if kind in ("hip_extension", "sit_to_stand") and reps:
         first = reps[0]
@@ -387,7 +385,21 @@ def check_tracking(pixels: np.ndarray, facing: int, result: dict | None = None) 
     judged: a knee's bend in the picture says which way it bends only for an upright body facing ``facing``
     (a prone knee bend offered as a hip extension read "the pose model lost your legs in 65 % of the frames",
     where the person lying was the problem: the activity check says so). None upright: not checked.
+
+    It also fails, blocking, when the moving thigh's angle at rest could only be taken from knee points that
+    wandered (``thigh_rest_wander_deg`` in ``result``: :func:`analysis.movement.outline_limbs.outline_thigh_angle`):
+    a held-out mannequin's half-kneel whose knee points crossed between the legs through the clip read its back
+    thigh 9.5 degrees for a true 25, and the same lost points read its start posture as "a lunge or split stance".
     """
+    r = result or {}
+    wander = r.get("thigh_rest_wander_deg")
+    if wander is not None:
+        return Check("tracking", False, wander, "deg",
+                     f"the pose model's knee points wandered over {wander:.0f} degrees while your thigh was at rest "
+                     "(they crossed between the legs), and the body outline did not show the thigh's line at rest, so "
+                     "the thigh's angle could not be read",
+                     "film again with the tested leg nearest the camera, in trousers that stand out from the floor "
+                     "and the background, in good light", blocking=True)
     p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     with quiet():
         trunk = np.abs(geo.inclination_to_vertical(midpoint(p, "hip"), midpoint(p, "shoulder")))
@@ -398,7 +410,6 @@ def check_tracking(pixels: np.ndarray, facing: int, result: dict | None = None) 
     share = float(hyperextended_knees(p, facing).any(axis=1)[upright].mean())
     if share <= threshold("movement_legs_lost_max"):
         return Check("tracking", True, share, "fraction of frames", "the pose model followed the legs")
-    r = result or {}
     outline = r.get("thigh_source") == "outline" and r.get("leg_certain") is not False
     return Check("tracking", False, share, "fraction of frames",
                  f"the pose model lost your legs in {100 * share:.0f} % of the upright frames (it bent a knee "

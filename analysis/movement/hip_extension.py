@@ -429,6 +429,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     # the outline showed the thigh's movement, but its angle at rest was not known: why, in each repetition's words
     # and the movement check's
     wander = ol_info.get("rest_wander_deg") if source == "landmarks" else None
+    res["thigh_rest_wander_deg"] = wander  # the tracking check's (analysis.movement.checks.check_tracking)
     unread = None if wander is None else (
         f"the body outline showed the {side} thigh's movement but not its axis at rest, and the pose model's thigh "
         f"at rest wandered over {wander:.0f} degrees (its knee points crossed between the legs), so the thigh's angle "
