@@ -392,22 +392,21 @@ def check_tracking(pixels: np.ndarray, facing: int, result: dict | None = None) 
     thigh 9.5 degrees for a true 25, and the same lost points read its start posture as "a lunge or split stance".
     """
     r = result or {}
-    wander = r.get("thigh_rest_wander_deg")
-    if wander is not None:
-        return Check("tracking", False, wander, "deg",
-                     f"the pose model's knee points wandered over {wander:.0f} degrees while your thigh was at rest "
-                     "(they crossed between the legs), and the body outline did not show the thigh's line at rest, so "
-                     "the thigh's angle could not be read",
-                     "film again with the tested leg nearest the camera, in trousers that stand out from the floor "
-                     "and the background, in good light", blocking=True)
     p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     with quiet():
         trunk = np.abs(geo.inclination_to_vertical(midpoint(p, "hip"), midpoint(p, "shoulder")))
         upright = trunk <= threshold("movement_upright_trunk_max")
+    share = float(hyperextended_knees(p, facing).any(axis=1)[upright].mean()) if upright.any() else 0.0
+    wander = r.get("thigh_rest_wander_deg")
+    if share <= threshold("movement_legs_lost_max") and wander is not None:
+        return Check("tracking", False, wander, "deg",
+                     f"the pose model's knee points wandered over {wander:.0f} degrees while your thigh was at rest, "
+                     "and the body outline did not show the thigh's line at rest, so the thigh's angle could not be "
+                     "read", "film again with the tested leg nearest the camera, in trousers that stand out from the "
+                     "floor and the background, in good light", blocking=True)
     if not upright.any():
         return Check("tracking", True, None, "fraction of frames", "the trunk was not upright in any frame: the "
                      "legs' tracking was not judged", checked=False)
-    share = float(hyperextended_knees(p, facing).any(axis=1)[upright].mean())
     if share <= threshold("movement_legs_lost_max"):
         return Check("tracking", True, share, "fraction of frames", "the pose model followed the legs")
     outline = r.get("thigh_source") == "outline" and r.get("leg_certain") is not False

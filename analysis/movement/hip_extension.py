@@ -432,9 +432,8 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     res["thigh_rest_wander_deg"] = wander  # the tracking check's (analysis.movement.checks.check_tracking)
     unread = None if wander is None else (
         f"the body outline showed the {side} thigh's movement but not its axis at rest, and the pose model's thigh "
-        f"at rest wandered over {wander:.0f} degrees (its knee points crossed between the legs), so the thigh's angle "
-        "could not be read: film again with the tested leg nearest the camera, in clothes that show the legs, "
-        "against a plain background")
+        f"at rest wandered over {wander:.0f} degrees, so the thigh's angle could not be read: film again with the "
+        "tested leg nearest the camera, in clothes that show the legs, against a plain background")
     if source == "outline":
         res["thigh_rest_reference"] = ol_info.get("rest_reference")
     measured = tbv_ol if source == "outline" else tbv_lm
