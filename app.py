@@ -389,6 +389,8 @@ def show_result(result: Result, ck: uc.CheckKind, role: str, plan: dict | None) 
         show_failure(fail, result)
         return False
     st.markdown(f"#### {ucl.what_was_measured(a)}")
+    if a.get("leg_note"):
+        st.caption(ucl.sentence(a["leg_note"]))
     left, right = st.columns([2, 3])
     with left:
         if result.key_frame is not None:

@@ -95,6 +95,7 @@ def format_movement(result: dict) -> str:
         who = result.get("leg") or (f"{result['side']} side" if result.get("side") else "leg not found")
     lines = [f"{proto.get('name', result['kind'])}" + (f": {who}" if result["ok"] else "")]
     lines += [f"  [note] {c['reason']}" for c in result["checks"] if c["name"] == "in_place"]
+    lines += [f"  [note] {result['leg_note']}"] if result["ok"] and result.get("leg_note") else []
     lines += _check_lines(result["checks"])
     if not result["ok"]:
         lines.append("  Not measured: no numbers are given when the clip does not show the test (see above).")

@@ -483,6 +483,24 @@ def test_one_leg_tested_twice_lying_is_measured(kind):
     assert next(c for c in res["checks"] if c["name"] == "repeat")["passed"]
 
 
+@pytest.mark.parametrize("kind", ["thomas", "ely"])
+def test_a_lying_leg_s_name_says_it_comes_from_the_set_up(kind):
+    """Lying side-on, the legs lie one behind the other and the pose model names them by where they lie: a far leg
+    tested (filmed from the other side) was named the near one, unwarned (held-out mannequin prone knee bends, a
+    Thomas test walked into). With no leg stated, the near leg's name says it is the set-up's, and how to change it;
+    stated, it is the person's."""
+    clip = thomas_test(hanging="right", thigh_deg=6.0, knee_deg=70.0, fps=FPS) if kind == "thomas" else \
+        prone_knee_bend(side="right", max_knee=110.0, fps=FPS)
+    a = clip_landmarks(clip)
+    res = _run(kind, a)
+    assert res["ok"] and res["side"] == res["leg_labels"]["near_side"] == "right"
+    assert res["leg"] == "right leg, near the camera (as the set-up films the tested leg)"
+    assert "does not show which of the two legs was tested" in res["leg_note"]
+    assert "[note] lying side-on, the picture does not show" in format_movement(res)
+    stated = _run(kind, a, leg="right")
+    assert stated["leg"] == "right leg, near the camera (as stated)" and "leg_note" not in stated
+
+
 # ----------------------------------------------------------------------------------------------------
 # peaks that survive low visibility
 # ----------------------------------------------------------------------------------------------------

@@ -32,6 +32,10 @@ SYNONYMS = {"run": "walk", "running": "walk", "walking": "walk", "kneeling_lunge
             "prone_knee_bend": "ely", "thomas_test": "thomas"}
 LYING = ("thomas", "thomas_front", "ely")
 THIGH_BACK = ("hip_extension", "lunge")
+LYING_NAME_NOTE = ("lying side-on, the picture does not show which of the two legs was tested: it is named as the leg "
+                   "nearest the camera, as the set-up films it; if it was the other one, say so (Tested leg, or --leg on the "
+                   "command line)")
+"""A lying test's ``leg_note`` when the leg was not stated and the pose model named the near leg."""
 """The tests of a thigh swung back behind the body (:mod:`.hip_extension`), read against the room's level lines."""
 
 __all__ = ["KINDS", "LYING", "STATED_LEG_KINDS", "THIGH_BACK", "near_side", "run_movement_test"]
@@ -251,6 +255,12 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     elif by_depth:
         res["leg"] += (" (named from where the back knee rests, not from the pose model's names)" if kind == "lunge"
                        else " (named from where the feet stand, not from the pose model's names)")
+    elif kind in LYING_KINDS and named and near in SIDES and res["side"] == near:
+        # lying side-on the two legs lie one behind the other: nothing in the picture says which of them moved (on
+        # renders of three styles the pose model named a far leg's bend or hang for the near side, unwarned), so the
+        # name is the set-up's, and says so
+        res["leg"] = leg_words(res["side"], near) + " (as the set-up films the tested leg)"
+        res["leg_note"] = LYING_NAME_NOTE
     res["checks"], res["activity"] = [], {}
     if checks:
         found, seen = check_clip(kind, lab, lvis, timestamps=t, landmarks=landmarks, world=world,
