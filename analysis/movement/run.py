@@ -32,11 +32,11 @@ SYNONYMS = {"run": "walk", "running": "walk", "walking": "walk", "kneeling_lunge
             "prone_knee_bend": "ely", "thomas_test": "thomas"}
 LYING = ("thomas", "thomas_front", "ely")
 THIGH_BACK = ("hip_extension", "lunge")
-LYING_NAME_NOTE = ("lying side-on, the picture does not show which of the two legs was tested: it is named as the leg "
-                   "nearest the camera, as the set-up films it; if it was the other one, say so (Tested leg, or --leg on the "
-                   "command line)")
-"""A lying test's ``leg_note`` when the leg was not stated and the pose model named the near leg."""
 """The tests of a thigh swung back behind the body (:mod:`.hip_extension`), read against the room's level lines."""
+LYING_NAME_NOTE = ("lying side-on, the picture does not show which of the two legs was tested: it is named as the leg "
+                   "nearest the camera, as the set-up films it; if it was the other one, say so (Tested leg, or "
+                   "--leg on the command line)")
+"""A lying test's ``leg_note`` when the leg was not stated and the pose model named the near leg."""
 
 __all__ = ["KINDS", "LYING", "STATED_LEG_KINDS", "THIGH_BACK", "near_side", "run_movement_test"]
 
