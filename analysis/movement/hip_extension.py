@@ -23,7 +23,10 @@ the person stated the other), the other leg's left out and reported in ``other_l
   landmarks where they were seen. A frame whose outline does not reach below the hips (the mask lost the
   legs) gives no reading; a peak where the outline and a seen knee landmark behind its rest put the thigh
   more than ``movement_outline_landmark_max`` apart is not measured (one of them is not the thigh). A knee
-  landmark thrown in front of its rest while the outline's rear-most thigh goes back is the one lost.
+  landmark thrown in front of its rest while the outline's rear-most thigh goes back is the one lost. Where the
+  outline showed the thigh's movement but not its line at rest, and the knee landmarks that stood in for it at rest
+  wandered (``rest_wander_deg`` of :func:`analysis.movement.outline_limbs.outline_thigh_angle`), no angle is read
+  (``thigh_rest_wander_deg``; the tracking check refuses the clip).
 * ``"landmarks"``: the hip midpoint -> knee landmark line, **without an outline only**: where there is an
   outline that does not follow the thigh, the landmarks' reading is not confirmed and no peak is measured (on
   the renders of three figure styles every landmark-only peak was wrong: 7-13 degrees short, or one
