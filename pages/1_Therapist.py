@@ -167,6 +167,8 @@ def show_stored(capture_ids: list[int]) -> None:
             c2.warning("Worth fixing next time: " + "; ".join(md_escape(w) for w in warn) + ".")
         if rows:
             c2.table(pd.DataFrame(rows), hide_index=True)
+            if res.get("leg_note"):  # lying, the leg's name is the set-up's
+                c2.caption(md_escape(res["leg_note"][0].upper() + res["leg_note"][1:]) + ".")
         else:
             from analysis.gates import problems
 

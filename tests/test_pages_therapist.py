@@ -296,3 +296,20 @@ def test_therapist_states_the_tested_leg_of_a_movement_test(therapist_db, monkey
         assert len(caps) == 1
         res = rec.capture(caps[0]["id"], blobs=False)["results"]
     assert res["side"] == "left" and res["leg_labels"]["stated_leg"] == "left" and res["leg"].endswith("(as stated)")
+
+
+def test_therapist_sees_that_a_lying_leg_s_name_is_the_set_up_s(therapist_db, monkeypatch):
+    """No leg stated for a Thomas test: the stored result names the near leg as the set-up's, and the page says that
+    the picture does not show which leg was tested, and how to state it."""
+    at = _app("pages/1_Therapist.py", therapist_db["location"], monkeypatch)
+    at.run()
+    at.file_uploader(key="uploads").set_value([("thomas.mp4", (ROOT / "sample_media" / "thomas_test.mp4").read_bytes(),
+                                                "video/mp4")])
+    at.selectbox(key="protocol").set_value("thomas")
+    at.button(key="store").click().run()
+    assert not at.exception, at.exception
+    with Records(therapist_db["location"]) as rec:
+        cap = next(c for c in rec.captures(client_id=therapist_db["client_id"]) if c["protocol"] == "thomas")
+        res = rec.capture(cap["id"], blobs=False)["results"]
+    assert res["leg"] == "left leg, near the camera (as the set-up films the tested leg)"
+    assert any("does not show which of the two legs was tested" in c.value for c in at.caption)
