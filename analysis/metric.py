@@ -16,6 +16,9 @@ LEG_NOT_CERTAIN = "(which leg: not certain)"
 """The mark a leg's name carries wherever it is shown (a movement test's leg, a session's tested side, a finding
 of the advice plan, a batch row) when the result says which leg moved, or its name, is in doubt: one wording
 everywhere, so a reader learns it once."""
+LEG_FROM_SET_UP = "(as the set-up films the tested leg)"
+"""The mark of a lying test's leg named, with no leg stated, for the side nearest the camera: the picture does not
+show which of the two legs was tested, so the name is the set-up's (``leg_note`` in the result says so in full)."""
 
 
 @dataclass

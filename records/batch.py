@@ -39,7 +39,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from analysis.metric import LEG_NOT_CERTAIN
+from analysis.metric import LEG_FROM_SET_UP, LEG_NOT_CERTAIN
 from privacy.files import private_dir, write_private
 from privacy.text import contained, csv_row
 from records.errors import InUse, InvalidInput
@@ -256,8 +256,10 @@ def roster_row(person: str, name: str, test: str, timestamps: np.ndarray, rng: l
                 else f"<= {hi:g}" if hi is not None else "")
     return {"person": person, "file": name, "segment_start_s": round(float(timestamps[a]), 2),
             "segment_end_s": round(float(timestamps[b - 1]), 2), "test": test,
-            # the pose model's name for the leg, marked where it may be the other leg's (leg_in_doubt)
+            # the pose model's name for the leg, marked where it may be the other leg's (leg_in_doubt), or where
+            # it is the set-up's (lying, no leg stated: leg_note)
             "side": (f"{res['side']} {LEG_NOT_CERTAIN}" if res.get("side") and res.get("leg_in_doubt")
+                     else f"{res['side']} {LEG_FROM_SET_UP}" if res.get("side") and res.get("leg_note")
                      else res.get("side")),
             "measure": m.get("name", ""), "value": None if m.get("value") is None else round(m["value"], 1),
             "unit": m.get("unit", ""), "usual_range": rng_text, "status": m.get("status", "unknown"),

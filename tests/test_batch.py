@@ -268,3 +268,5 @@ def test_a_roster_row_marks_a_leg_name_in_doubt():
     assert roster_row("p1", "a.mp4", "hip_extension", t, [0, 10], res, {})["side"] == "left"
     doubted = dict(res, leg_in_doubt="the pose model names the tested leg the left one, but the camera sees the right")
     assert roster_row("p1", "a.mp4", "hip_extension", t, [0, 10], doubted, {})["side"] == "left (which leg: not certain)"
+    lying = dict(res, leg_note="lying side-on, the picture does not show which of the two legs was tested")
+    assert roster_row("p1", "a.mp4", "ely", t, [0, 10], lying, {})["side"] == "left (as the set-up films the tested leg)"

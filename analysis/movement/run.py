@@ -14,6 +14,7 @@ import numpy as np
 
 from analysis import protocols
 from analysis.gates import rank_checks
+from analysis.metric import LEG_FROM_SET_UP
 from analysis.movement.checks import check_clip, failed_blocking, leg_name_doubt, lying_face, withhold
 from analysis.movement.ely import ely_test
 from analysis.movement.hip_extension import hip_extension_test
@@ -259,7 +260,7 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         # lying side-on the two legs lie one behind the other: nothing in the picture says which of them moved (on
         # renders of three styles the pose model named a far leg's bend or hang for the near side, unwarned), so the
         # name is the set-up's, and says so
-        res["leg"] = leg_words(res["side"], near) + " (as the set-up films the tested leg)"
+        res["leg"] = f"{leg_words(res['side'], near)} {LEG_FROM_SET_UP}"
         res["leg_note"] = LYING_NAME_NOTE
     res["checks"], res["activity"] = [], {}
     if checks:
