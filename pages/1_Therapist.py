@@ -31,6 +31,7 @@ from ui import compare as ucmp
 from ui import landmarks as ul
 from ui.analyse import save_upload
 from ui.checks import LEG_CHOICES, LEG_HELP
+from ui.client import sentence
 from ui.present import STATUS_WORDS, fmt_range, fmt_value, intake_from_answers
 from ui.results import safe_filename
 
@@ -168,7 +169,7 @@ def show_stored(capture_ids: list[int]) -> None:
         if rows:
             c2.table(pd.DataFrame(rows), hide_index=True)
             if res.get("leg_note"):  # lying, the leg's name is the set-up's
-                c2.caption(md_escape(res["leg_note"][0].upper() + res["leg_note"][1:]) + ".")
+                c2.caption(md_escape(sentence(res["leg_note"])))
         else:
             from analysis.gates import problems
 
