@@ -823,7 +823,8 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
                reps=len(reps), reps_truth=case["reps"], rows=rows, other_leg=other,
                other_leg_truth=case.get("other_leg", 0),
                leg_right=(case.get("leg") is None or res.get("side") == case["leg"]),
-               leg_uncertain=res.get("leg_certain") is False, leg_in_doubt=bool(res.get("leg_in_doubt")))
+               leg_uncertain=res.get("leg_certain") is False, leg_in_doubt=bool(res.get("leg_in_doubt")),
+               leg_from_set_up=bool(res.get("leg_note")))
     row["pass"] = (res["ok"] and row["reps"] == case["reps"] and row["leg_right"] and not row["leg_uncertain"]
                    and other == row["other_leg_truth"])
     return row
@@ -852,7 +853,8 @@ def floors(rows: list[dict], table: dict) -> list[tuple[str, bool, str]]:
         meas = [r for r in mine if "reps" in r]
         bad = [f"{r['case']} {r['reps']}/{r['reps_truth']}" for r in meas if r["reps"] != r["reps_truth"]]
         res.append((f"{style}: repetitions counted exactly", not bad, ", ".join(bad) or f"{len(meas)} clips"))
-        wrong = [f"{r['case']} said {r['side']}" + (" (warned: name in doubt)" if r.get("leg_in_doubt") else "")
+        wrong = [f"{r['case']} said {r['side']}" + (" (warned: name in doubt)" if r.get("leg_in_doubt") else
+                                                    " (named from the set-up)" if r.get("leg_from_set_up") else "")
                  for r in meas if not r["leg_right"] and not r["leg_uncertain"]]
         unsure = [r["case"] for r in meas if r["leg_uncertain"]]
         mixed = [f"{r['case']} {r.get('other_leg', 0)} left out (of {r.get('other_leg_truth', 0)})" for r in meas
