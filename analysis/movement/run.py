@@ -158,10 +158,13 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         moving leg named for the far side is renamed for the near side when its standing foot stands clearly
         higher in the picture at the peaks than the nearer foot at rest, read both from the outline and from the
         foot landmarks (:func:`analysis.movement.legs.standing_foot_depth`, each over ``standing_foot_depth_min``):
-        ``leg_labels["exchanged_for_depth"]``. Unstated, a prone knee bend's bent leg that the model saw and named
-        for the far side is named for the near side, as the set-up films it (``leg_labels["exchanged_for_set_up"]``,
-        with ``leg_note``). Before any of this, a lunge's knee and foot names are put right frame
-        by frame from which knee rests on the floor (:func:`analysis.movement.legs.kneeling_knee_labels`).
+        ``leg_labels["exchanged_for_depth"]``; where both readings show it while the model's legs left which leg
+        moved not certain, the test is read for the near leg, named with certainty
+        (``leg_labels["settled_by_feet"]``). Unstated, a prone knee bend's bent leg that the model saw and named
+        for the far side is named for the near side, as the set-up films it
+        (``leg_labels["exchanged_for_set_up"]``, with ``leg_note``). Before any of this, a lunge's knee and foot
+        names are put right frame by frame from which knee rests on the floor
+        (:func:`analysis.movement.legs.kneeling_knee_labels`).
     facing : optional
         +1 / -1 / ``"image_right"`` ...; default from the face (else ``world``).
     table_edge : float, optional
@@ -232,9 +235,14 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     # for the far side; a hip extension's standing foot standing further from it
     by_stated = leg is not None and side is None and kind in STATED_LEG_KINDS and named and res["side"] != leg
     knee_gap = threshold("lunge_far_knee_depth_min")
+    feet_far = bool(np.min(feet) > threshold("standing_foot_depth_min"))  # the standing foot was the far one
     by_depth = leg is None and side is None and named and near is not None and (
         (res["side"] == near and depth > knee_gap) or (res["side"] != near and depth < -knee_gap)
-        or (res["side"] != near and bool(np.min(feet) > threshold("standing_foot_depth_min"))))
+        or (res["side"] != near and feet_far))
+    # which leg moved, not certain from the model's legs (its knees kept together), is settled by the feet: both
+    # readings put the standing foot on the far side in all 56 rendered hip extensions of three styles where they
+    # did, each with the near leg moving; the test is then read for the near leg, whose name is certain
+    by_feet = leg is None and side is None and near in SIDES and feet_far and res.get("leg_certain") is False
     # the hanging leg of a Thomas test the pose model named for the side away from the camera: its knee and ankle
     # points are placed less surely, whichever leg it is (see THOMAS_FAR_KNEE)
     knee_doubt = THOMAS_FAR_KNEE if kind == "thomas" and named and near in SIDES and res["side"] != near else None
@@ -251,8 +259,9 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     if by_stated or by_depth or by_set_up:
         lab, lvis = exchange_legs(lab, lvis)
         exchanged = not exchanged
-    if by_stated or by_depth or by_set_up or knee_doubt:
-        res = _measure(kind, t, lab, lvis, outline, world, fc, side, info, table_edge, knee_doubt)
+    if by_stated or by_depth or by_set_up or by_feet or knee_doubt:
+        res = _measure(kind, t, lab, lvis, outline, world, fc, near if by_feet else side, info, table_edge,
+                       knee_doubt)
     if kind in THIGH_BACK and scene_level is not None and np.isfinite(scene_level):
         res["level"] = {"scene_edge_deg": round(float(scene_level), 1) + 0.0}  # no -0.0
     res["kind"] = kind
@@ -261,7 +270,8 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
                          "near_side": near, "stated_leg": leg, "exchanged_for_stated_leg": by_stated,
                          "back_knee_depth": None if not np.isfinite(depth) else round(depth, 3),
                          "standing_foot_depth": [None if not np.isfinite(v) else round(v, 3) for v in feet],
-                         "exchanged_for_depth": by_depth, "exchanged_for_set_up": by_set_up}
+                         "exchanged_for_depth": by_depth, "exchanged_for_set_up": by_set_up,
+                         "settled_by_feet": by_feet}
     if leg is not None and kind in STATED_LEG_KINDS and res.get("side") == leg:
         # the name comes from the person: which leg moved is no longer in doubt, only which landmarks are its
         res["leg"] = leg_words(leg, near) + " (as stated)"
