@@ -558,6 +558,21 @@ def test_which_leg_moved_is_settled_by_the_feet():
     assert "not certain" in unsettled["leg"] and "leg" in [c["name"] for c in unsettled["checks"]]
 
 
+def test_a_knee_bend_the_pose_model_did_not_see_says_so():
+    """A held-out wooden mannequin's 90-degree prone knee bend against a beige wall: the pose model and the body
+    outline both kept the lower legs lying on the table, and the refusal told the person to bend the knee, which
+    they had done. The refusal now also says what to do when it was bent."""
+    a = clip_landmarks(prone_knee_bend(side="right", max_knee=90.0, fps=FPS))
+    px = a["pixels"].copy()
+    for k in ("knee", "ankle", "heel", "toe"):  # the bending leg's points left where they lay at the start
+        px[:, SIDE_IDX["right"][k]] = px[0, SIDE_IDX["right"][k]]
+    res = _run("ely", {**a, "pixels": px})
+    assert not res["ok"] and "movement" in _failed(res) and not _metric_values(res)
+    reason = next(c["reason"] for c in res["checks"] if c["name"] == "movement")
+    assert reason.startswith("no knee bend found") and "if it was bent, the pose model did not see the lower leg" \
+        in reason
+
+
 # ----------------------------------------------------------------------------------------------------
 # peaks that survive low visibility
 # ----------------------------------------------------------------------------------------------------
