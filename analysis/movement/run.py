@@ -236,13 +236,14 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     by_stated = leg is not None and side is None and kind in STATED_LEG_KINDS and named and res["side"] != leg
     knee_gap = threshold("lunge_far_knee_depth_min")
     feet_far = bool(np.min(feet) > threshold("standing_foot_depth_min"))  # the standing foot was the far one
-    by_depth = leg is None and side is None and named and near is not None and (
+    unstated = leg is None and side is None and named and near in SIDES  # no leg stated or asked for, a side seen
+    by_depth = unstated and (
         (res["side"] == near and depth > knee_gap) or (res["side"] != near and depth < -knee_gap)
         or (res["side"] != near and feet_far))
     # which leg moved, not certain from the model's legs (its knees kept together), is settled by the feet: both
     # readings put the standing foot on the far side in all 56 rendered hip extensions of three styles where they
     # did, each with the near leg moving; the test is then read for the near leg, whose name is certain
-    by_feet = leg is None and side is None and near in SIDES and feet_far and res.get("leg_certain") is False
+    by_feet = unstated and feet_far and res.get("leg_certain") is False
     # the hanging leg of a Thomas test the pose model named for the side away from the camera: its knee and ankle
     # points are placed less surely, whichever leg it is (see THOMAS_FAR_KNEE)
     knee_doubt = THOMAS_FAR_KNEE if kind == "thomas" and named and near in SIDES and res["side"] != near else None
@@ -254,8 +255,7 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     # behind the other leg: its far name is kept, with the leg_side warning (of two such, one was the far leg). A
     # Thomas test's far name is kept too, with its warning and its knee bend withheld: there it was right in 4 of
     # 9 mannequin clips
-    by_set_up = kind == "ely" and leg is None and side is None and named and near in SIDES and res["side"] != near \
-        and not res.get("hidden_knee")
+    by_set_up = unstated and kind == "ely" and res["side"] != near and not res.get("hidden_knee")
     if by_stated or by_depth or by_set_up:
         lab, lvis = exchange_legs(lab, lvis)
         exchanged = not exchanged
