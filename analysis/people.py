@@ -33,6 +33,8 @@ activity gate's bounds (``activity_upright_trunk_max``, ``activity_lying_trunk_m
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from analysis.norms import threshold
@@ -128,7 +130,9 @@ def people_table(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
         ``other_prominence`` (P, K), NaN where nobody was found; ``size_ratio`` (P, K) = other size /
         followed size; ``followed_trunk`` (P,) and ``other_trunk`` (P, K), each trunk's inclination from
         upright (:func:`trunk_inclination`); ``torso_gap`` (P, K), how far the other's torso midpoint lies from
-        the followed one's, in the followed person's torso lengths.
+        the followed one's, in the followed person's torso lengths; ``other_head_down`` (P, K) bool, the other's
+        shoulder midpoint lower in the picture than its hip midpoint; ``other_within`` (P, K) bool, the other's
+        torso midpoint inside the box of the followed person's landmarks.
     """
     f = np.asarray(followed, dtype=np.float64).reshape(-1, 33, np.shape(followed)[-1])
     o = np.asarray(others, dtype=np.float64)
@@ -136,14 +140,20 @@ def people_table(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
     size = np.asarray(image_size, dtype=np.float64).reshape(-1, 2)
     fs, fx = torso_size_and_centre(f, size)
     os_, ox = torso_size_and_centre(o, size[:, None, :])
-    gap = np.linalg.norm(torso_midpoint(o, size[:, None, :]) - torso_midpoint(f, size)[:, None, :], axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    o_mid = torso_midpoint(o, size[:, None, :])
+    gap = np.linalg.norm(o_mid - torso_midpoint(f, size)[:, None, :], axis=-1)
+    o_shoulders, o_hips = _shoulders_and_hips(o, size[:, None, :])
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a probe without the followed person: an all-NaN box
         ratio = os_ / fs[:, None]
         gap = gap / (fs * size[:, 1])[:, None]
+        box = [(np.nanmin(f[..., :2], axis=1) * size)[:, None, :], (np.nanmax(f[..., :2], axis=1) * size)[:, None, :]]
+        within = ((o_mid >= box[0]) & (o_mid <= box[1])).all(axis=-1)
+        head_down = o_shoulders[..., 1] > o_hips[..., 1]
     return {"followed_size": fs, "followed_x": fx, "followed_prominence": prominence(fs, fx),
             "other_size": os_, "other_x": ox, "other_prominence": prominence(os_, ox), "size_ratio": ratio,
             "followed_trunk": trunk_inclination(f, size), "other_trunk": trunk_inclination(o, size[:, None, :]),
-            "torso_gap": gap}
+            "torso_gap": gap, "other_head_down": head_down, "other_within": within}
 
 
 def upright_or_lying(inclination) -> tuple[np.ndarray, np.ndarray]:
@@ -233,12 +243,19 @@ def echoes(table: dict[str, np.ndarray]) -> np.ndarray:
       rendered half-kneel filmed upright, as a phone held portrait films, had a pose found over its own chest
       and hips, 0.2 torso lengths away, and was refused as "two people of similar size"; real second people in
       ``../shared/data`` stood 1.1 or more away).
+    * The followed person upright and another pose upright but head down, its torso midpoint inside the box of
+      the followed person's landmarks: the same body read upside down (a rendered mannequin filmed in portrait
+      had a pose found over its own body with the nose at its feet and the ankles at its shoulders, 1.5 torso
+      lengths away, and was refused as "two people of similar size"); nobody stands on their head inside
+      another person's outline.
     """
     gap = table["torso_gap"]
+    f_up, f_lying = upright_or_lying(table["followed_trunk"][:, None])
+    o_up, o_lying = upright_or_lying(table["other_trunk"])
     with np.errstate(invalid="ignore"):
-        lying = upright_or_lying(table["followed_trunk"][:, None])[1] & upright_or_lying(table["other_trunk"])[1] \
-            & (gap < threshold("person_echo_gap"))
-        return lying | (gap < threshold("person_echo_gap_any"))
+        lying = f_lying & o_lying & (gap < threshold("person_echo_gap"))
+        upside_down = f_up & o_up & table["other_head_down"] & table["other_within"]
+        return lying | upside_down | (gap < threshold("person_echo_gap_any"))
 
 
 def ignored_others(table: dict[str, np.ndarray], helper_expected: bool) -> tuple[np.ndarray, np.ndarray]:

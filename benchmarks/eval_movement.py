@@ -273,33 +273,29 @@ def track_clip(path: Path, segmentation: bool = True, kind: str | None = None) -
     from analysis.movement.checks import scene_level_search
     from analysis.movement.thomas import table_edge_search
     from capture.analyze import follow_person_lying, level_edge, turn_person_lying
-    from vision.contour import outline_from_result
     from vision.people import stack_people
     from vision.pipeline import track
     from vision.sources import open_source
 
     def once(hide=None, turn=0):
-        outs: list = []
         src = open_source(path)
         try:
-            tr = track(src, segmentation=segmentation, probe_people=True, hide=hide, turn=turn,
-                       on_frame=(lambda small, res: outs.append(outline_from_result(res))) if segmentation else None)
+            return track(src, segmentation=segmentation, probe_people=True, hide=hide, turn=turn)
         finally:
             src.close()
-        return tr, outs
 
-    tr, outs = once()
+    tr = once()
     passes = []
 
     def retrack(hide=None, turn=0):
         passes.append(once(hide, turn))
-        return passes[-1][0]
+        return passes[-1]
 
     again = None
     for again_with in (follow_person_lying, turn_person_lying) if kind in LYING else ():
         if again_with(tr, kind, retrack) is not None:
             again = True
-            tr, outs = passes[-1]
+            tr = passes[-1]
     s = tr.sequence
     edge = level_edge(path, s, table_edge_search) if kind == "thomas" else np.nan
     scene = level_edge(path, s, scene_level_search) if kind in THIGH_BACK else np.nan
@@ -310,13 +306,10 @@ def track_clip(path: Path, segmentation: bool = True, kind: str | None = None) -
          "retracked": np.array(again is not None), "table_edge": np.array(edge),
          "scene_level": np.array(scene),
          **{f"people_{k}": v for k, v in people.items()}}
-    if segmentation and outs:
-        k = next((len(o) for o in outs if o is not None), 256)
-        ol = np.full((len(s), k, 2), np.nan)
-        for i, o in enumerate(outs[:len(s)]):
-            if o is not None:
-                ol[i] = o
-        d["outline"] = ol
+    if segmentation and s.outline is not None:
+        # the capture's outlines, in the source frame's pixels (traced on the model's frame and scaled back up:
+        # session 27 found clips wider than the model's 960 pixels given outlines at the model's scale)
+        d["outline"] = s.outline.astype(np.float64)
     return d
 
 
@@ -797,7 +790,8 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
     # doubt (warnings: leg_in_doubt), its numbers are the moving leg's whatever its name, and are compared with
     # that leg's truth (the name is counted apart, a miss)
     doubt = res.get("leg_certain") is False or bool(res.get("leg_in_doubt"))
-    named = case.get("leg") if doubt and case.get("leg") else res.get("side")
+    named = case.get("leg") if (doubt or not res.get("side")) and case.get("leg") else res.get("side")  # no side: a
+    # refusal before any leg was named (its repetitions, if any, are the tested leg's)
     ref = run_movement_test(kind, tt["timestamps"], tt["pixels"], tt["visibility"], side=named,
                             facing=res.get("facing") or None, table_edge=case.get("true_table_edge", edge),
                             checks=False)

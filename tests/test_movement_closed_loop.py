@@ -19,26 +19,17 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_media"
 
 
 def track_path(path: Path, segmentation: bool = True):
-    """Track a clip with MediaPipe: (sequence, outlines (T, 256, 2) with NaN where none, or None without
-    segmentation)."""
-    from vision.contour import outline_from_result
+    """Track a clip with MediaPipe: (sequence, outlines (T, 256, 2) in source-frame pixels with NaN where none,
+    or None without segmentation): the outlines the product's capture stores (``PoseSequence.outline``)."""
     from vision.pipeline import track
     from vision.sources import open_source
 
-    outs = []
     src = open_source(path)
     try:
-        seq = track(src, segmentation=segmentation, probe_people=False,
-                    on_frame=(lambda s, r: outs.append(outline_from_result(r))) if segmentation else None).sequence
+        seq = track(src, segmentation=segmentation, probe_people=False).sequence
     finally:
         src.close()
-    if not segmentation:
-        return seq, None
-    ol = np.full((len(seq), 256, 2), np.nan)
-    for i, o in enumerate(outs[:len(seq)]):
-        if o is not None:
-            ol[i] = o
-    return seq, ol
+    return seq, (seq.outline.astype(np.float64) if segmentation and seq.outline is not None else None)
 
 
 def render_and_track(clip, folder: Path):
@@ -219,6 +210,29 @@ def test_a_standing_thigh_stretch_is_not_a_hip_extension(tmp_path):
     first = blocking_failure(res["checks"])
     assert not res["ok"] and not res["summary"], res["problems"]
     assert first["name"] == "movement" and "knee was bent" in first["reason"], first
+
+
+def test_a_hip_extension_filmed_larger_than_the_model_sees_is_read_from_its_outline(tmp_path):
+    """A 1280 x 720 clip (phones film at least that), which the capture scales to the model's 960 pixels: the
+    outline is traced on the model's frame and stored in the source frame's pixels, where the landmarks are, so
+    the thigh is read from it (session 27: an evaluation that kept the outline at the model's scale refused such
+    clips, "the body outline did not follow the right thigh")."""
+    from vision.synthetic.camera import Camera
+    from vision.synthetic.movements import hip_extension
+
+    cam = Camera(azimuth=-90.0, distance=3.0, height=1.0, target=(0.0, 0.9, 0.0), width=1280, height_px=720, vfov=50.0)
+    clip = hip_extension("hip_extension_720p", reps=2, extension_deg=20.0, camera=cam, seed=7)
+    seq, ol, truth = render_and_track(clip, tmp_path)
+    assert tuple(seq.image_size[0]) == (1280, 720)
+    hips = seq.pixels[:, [23, 24]].reshape(-1, 2)
+    assert np.nanmin(ol[..., 0]) < np.nanmedian(hips[:, 0]) < np.nanmax(ol[..., 0])  # around the body points
+    res = _run("hip_extension", seq, ol)
+    assert res["ok"] and res["thigh_source"] == "outline" and res["side"] == "right", res["problems"]
+    assert len(res["repetitions"]) == 2
+    for rep in res["repetitions"]:
+        true_peak = max(-f["angles_body"]["hip_flexion_right"] for f in truth["frames"]
+                        if f["label"] == f"rep {rep['repetition']}")
+        assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(true_peak, abs=3.0)
 
 
 @pytest.mark.parametrize("style", ["mesh", "capsule"])

@@ -774,6 +774,7 @@ def test_a_person_found_in_a_small_part_of_the_clip_explains_a_missing_movement(
     res = run_movement_test("ely", t, lost, vis)
     assert not res["ok"] and len(res["problems"]) == 1, res["problems"]
     assert "found you in only 25 %" in res["problems"][0] and "lying side-on" in res["problems"][0]
+    assert "close enough to fill at least 45% of the picture's height" in res["problems"][0]  # filmed small: not found
     assert [c for c in res["checks"] if c["name"] == "movement"][0]["passed"] is False  # its consequence
 
     dt = float(np.median(np.diff(t)))

@@ -197,6 +197,25 @@ def test_a_pose_found_over_the_person_s_own_body_is_not_a_second_person():
     assert side_by_side.blocking and not side_by_side.passed and "similar size" in side_by_side.reason
 
 
+def test_a_pose_found_upside_down_over_the_person_s_own_body_is_not_a_second_person():
+    """A pose read head down over the followed person's own body (seen on a rendered mannequin filmed in
+    portrait: its nose at the feet, its ankles at the shoulders, the torso midpoints 1.5 torso lengths apart,
+    refused as "two people of similar size") is the same body read again. The same pose beside the body, or a
+    second person upright over it at that distance, still blocks."""
+    followed = person(0.5, 0.13, top=0.36)
+    followed[[0, 27, 28], :2] = [(0.56, 0.31), (0.5, 0.69), (0.36, 0.69)]  # nose and ankles: the body's box
+    ghost = person(0.5, -0.15, top=0.69)  # shoulders at 0.69, hips at 0.54: head down
+    ghost[[0, 27, 28], :2] = [(0.42, 0.72), (0.55, 0.38), (0.51, 0.35)]
+    tab = people_table(*probes(followed, [ghost])[:2], np.array([SIZE]))
+    assert tab["other_head_down"][0, 0] and tab["other_within"][0, 0] and tab["torso_gap"][0, 0] > 1.0
+    assert check_person(*probes(followed, [ghost])).passed
+    beside = ghost.copy()
+    beside[:, 0] += 0.35  # the same pose, out beside the body
+    assert not check_person(*probes(followed, [beside])).passed
+    upright = person(0.5, 0.15, top=0.54)  # upright, torso midpoint where the ghost's is
+    assert not check_person(*probes(followed, [upright])).passed
+
+
 def test_walking_to_the_table_does_not_count_towards_the_person_found_lying():
     """A person filmed walking to the table, found well walking and in a third of the frames lying: counted over
     the whole clip they were found in two thirds of the frames, which kept the frames turned a quarter from being

@@ -361,8 +361,11 @@ def check_person_found(pixels: np.ndarray, kind: str, result: dict | None) -> Ch
                   f"the pose model found you in only {100 * share:.0f} % of the frames")
                  + (": the repetitions of the rest of the clip are not counted" if found else ""),
                  "film in good light, against a plain background that stands out from your clothes, with your whole "
-                 "body in the picture all through" + (", lying side-on to the camera" if lying else ""),
-                 blocking=not found)
+                 "body in the picture all through" + (", lying side-on to the camera" if lying else "")
+                 # a person filmed small is not found either (a rendered figure 6 m from a 1280 x 720 camera, a
+                 # fifth of the picture's height: the pose model found nobody in any frame)
+                 + f", close enough to fill at least {threshold('quality_person_height_min'):.0%} of the picture's "
+                 "height", blocking=not found)
 
 
 UPRIGHT = ("hip_extension", "lunge", "sit_to_stand")  # side-view tests of an upright body, done in place
