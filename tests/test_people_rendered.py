@@ -66,3 +66,35 @@ def test_movement_test_is_blocked_by_the_person_check(pictures, tmp_path):
     assert a.assessment["ok"] is False and a.assessment["repetitions"] == []
     assert a.assessment["checks"][0]["name"] == "person" and a.assessment["checks"][0]["blocking"]
     assert "similar size" in a.problems[0] and a.assessment["problems"][0] == a.problems[0]
+
+
+def test_a_pose_read_off_the_paint_is_not_a_second_person():
+    """The people probe paints the followed person over and looks again. On a rendered half-kneel (capsule style,
+    1280 x 720) the detector then read a pose off the paint and the person's leftovers: shoulders on their hips,
+    hips below their feet, larger than them: "two people of similar size". A pose whose trunk lies on the paint
+    is not counted; one whose trunk is on pixels left as they were is."""
+    from vision.estimator import PoseEstimator, scale_for_model
+    from vision.people import PeopleProbe, on_paint
+    from vision.synthetic import capsule
+    from vision.synthetic.camera import Imaging
+    from vision.synthetic.movements import kneeling_lunge
+
+    painted = np.zeros((100, 100), bool)
+    painted[20:80, 30:70] = True
+    pose = np.full((33, 2), np.nan)
+    pose[[11, 12, 23, 24]] = [(40, 30), (60, 30), (42, 70), (58, 85)]  # one hip off the paint
+    assert on_paint(pose, painted)
+    pose[[11, 12]] += (40, 0)  # both shoulders off it: the torso midpoint too
+    assert not on_paint(pose, painted)
+
+    cam = Camera(azimuth=90.0, distance=3.0, height=1.0, target=(0.1, 0.6, 0.0), width=1280, height_px=720, vfov=50.0)
+    clip = capsule.restyle(kneeling_lunge("lunge_720p", camera=cam, imaging=Imaging(blur=0.8, noise=2.0,
+                                                                                     jpeg_quality=85), seed=301))
+    small = scale_for_model(render_frame(clip.frames[0], clip.shot, seed=clip.seed)[0], 960)[0]
+    with PoseEstimator(static=True, segmentation=True, max_side=None) as est:
+        res = est.process(small)
+        probe = PeopleProbe(None)
+        try:
+            assert res.found and not probe.check(small, res, 0.0) and len(probe.seen[0].others) == 0
+        finally:
+            probe.close()

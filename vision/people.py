@@ -4,7 +4,8 @@ The check hides the person the model found (their landmark box, widened, is fill
 median colour) and runs the person detector again on what is left; when that finds nobody and the
 track has a segmentation mask, it hides only their silhouette instead (so that someone standing right
 beside them, inside their box, can be found) and looks again. Another confident full pose means a
-second person; they are hidden in turn and the detector looks again, up to :data:`MAX_OTHERS` others.
+second person, unless its trunk lies on the paint (:func:`on_paint`: the detector reading the hidden person's
+leftovers); they are hidden in turn and the detector looks again, up to :data:`MAX_OTHERS` others.
 Each probe records where every person was (:class:`PeopleSeen`), so that
 :func:`analysis.people.check_person` can tell whether the followed person is the subject. A probe costs
 one or two model calls, plus one for each other person found.
@@ -146,6 +147,24 @@ def hide_upper_body(rgb: np.ndarray, pixels: np.ndarray, fill: np.ndarray, arms_
     return True
 
 
+def on_paint(pixels: np.ndarray, painted: np.ndarray) -> bool:
+    """Whether a pose's trunk lies on pixels the probe painted over: its torso midpoint and at least three of its
+    shoulders and hips. Paint is flat, so no one can be seen there: such a pose is the detector reading the hidden
+    person's leftovers with the paint (a rendered half-kneel filmed at 1280 x 720 gave a pose whose shoulders lay
+    on the person's hips and whose hips lay below their feet, larger than them, and was refused as "two people of
+    similar size"). ``pixels`` (33, 2) and ``painted`` (H, W) bool in the probed frame's pixels."""
+    h, w = painted.shape
+    core = np.asarray(pixels, dtype=np.float64)[_CORE]
+    pts = np.vstack([core, core.mean(axis=0)])
+    if not np.isfinite(pts).all():
+        return False
+    ij = np.round(pts).astype(int)
+    inside = (ij[:, 0] >= 0) & (ij[:, 0] < w) & (ij[:, 1] >= 0) & (ij[:, 1] < h)
+    hit = np.zeros(len(ij), bool)
+    hit[inside] = painted[ij[inside, 1], ij[inside, 0]]
+    return bool(hit[-1] and hit[:4].sum() >= 3)
+
+
 def same_person(a: np.ndarray, b: np.ndarray, tolerance: float = SAME_PERSON) -> bool:
     """Whether two poses (33, 2) pixels are one person: each shoulder and hip of ``a`` within ``tolerance``
     torso lengths of the same point of ``b`` (or of its mirror twin, as left and right may swap)."""
@@ -189,7 +208,9 @@ class PeopleProbe:
             other = self._estimator.process(img)
             if not (other.found and float(np.mean(other.visibility[_CORE])) >= MIN_CORE_VISIBILITY):
                 return None
-            return None if any(same_person(other.pixels, f.pixels) for f in found) else other  # a part left unhidden
+            if any(same_person(other.pixels, f.pixels) for f in found):
+                return None  # a part left unhidden
+            return None if on_paint(other.pixels, (img != rgb).any(axis=2)) else other  # read off the paint
 
         # First the widened box: a hole in the shape of a person draws the detector to itself (seen on a real
         # photo: the catcher beside a batter was found only with the box). When the box leaves nobody, the
