@@ -140,15 +140,15 @@ def people_table(followed: np.ndarray, others: np.ndarray, image_size: np.ndarra
     size = np.asarray(image_size, dtype=np.float64).reshape(-1, 2)
     fs, fx = torso_size_and_centre(f, size)
     os_, ox = torso_size_and_centre(o, size[:, None, :])
-    o_mid = torso_midpoint(o, size[:, None, :])
-    gap = np.linalg.norm(o_mid - torso_midpoint(f, size)[:, None, :], axis=-1)
     o_shoulders, o_hips = _shoulders_and_hips(o, size[:, None, :])
+    o_mid = (o_shoulders + o_hips) / 2  # torso_midpoint's, from the points already found
+    gap = np.linalg.norm(o_mid - torso_midpoint(f, size)[:, None, :], axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a probe without the followed person: an all-NaN box
         ratio = os_ / fs[:, None]
         gap = gap / (fs * size[:, 1])[:, None]
-        box = [(np.nanmin(f[..., :2], axis=1) * size)[:, None, :], (np.nanmax(f[..., :2], axis=1) * size)[:, None, :]]
-        within = ((o_mid >= box[0]) & (o_mid <= box[1])).all(axis=-1)
+        lo, hi = (np.nanmin(f[..., :2], axis=1) * size)[:, None, :], (np.nanmax(f[..., :2], axis=1) * size)[:, None, :]
+        within = ((o_mid >= lo) & (o_mid <= hi)).all(axis=-1)
         head_down = o_shoulders[..., 1] > o_hips[..., 1]
     return {"followed_size": fs, "followed_x": fx, "followed_prominence": prominence(fs, fx),
             "other_size": os_, "other_x": ox, "other_prominence": prominence(os_, ox), "size_ratio": ratio,

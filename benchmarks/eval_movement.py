@@ -824,8 +824,8 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
     # doubt (warnings: leg_in_doubt), its numbers are the moving leg's whatever its name, and are compared with
     # that leg's truth (the name is counted apart, a miss)
     doubt = res.get("leg_certain") is False or bool(res.get("leg_in_doubt"))
-    named = case.get("leg") if (doubt or not res.get("side")) and case.get("leg") else res.get("side")  # no side: a
-    # refusal before any leg was named (its repetitions, if any, are the tested leg's)
+    # (no side: a refusal before any leg was named; its repetitions, if any, are the tested leg's)
+    named = case.get("leg") if (doubt or not res.get("side")) and case.get("leg") else res.get("side")
     ref = run_movement_test(kind, tt["timestamps"], tt["pixels"], tt["visibility"], side=named,
                             facing=res.get("facing") or None, table_edge=case.get("true_table_edge", edge),
                             checks=False)
