@@ -3,7 +3,8 @@ the "hips still bent, back arched" finish, and the compensation curve.
 
 Events per repetition (a repetition = one rise; several rises in a clip, e.g. a five-times
 sit-to-stand, are numbered 1, 2, ...). The driving signal is the **hip height**: the hip midpoint's
-height above its seated level, as a fraction of the rise of that repetition (0 = seated, 1 = standing).
+height above its seated level, as a fraction of the rise of that repetition (0 = seated, 1 = standing; both
+levels are medians over the seated frames and the standing hold, :func:`rise_levels`).
 
 * ``onset``: start of the forward trunk lean before the rise (the trunk lean's repetition start, see
   :func:`analysis.segmentation.find_repetitions`, here at 5 % of its rise from the seated lean).
@@ -35,12 +36,61 @@ from analysis.posture_side import near_side
 from analysis.quality import quiet
 from analysis.segmentation import clean_signal, find_repetitions
 
-__all__ = ["sit_to_stand_test"]
+__all__ = ["lean_onset", "rise_levels", "sit_to_stand_test"]
 
 
 def _first_at_or_above(x: np.ndarray, lo: int, hi: int, level: float) -> int | None:
     idx = np.flatnonzero(x[lo:hi + 1] >= level)
     return lo + int(idx[0]) if idx.size else None
+
+
+STANDING_LEVEL_S = 0.5  # the standing level is read over the first half second at the top of the rise
+
+
+def rise_levels(height: np.ndarray, t: np.ndarray, rep, since: int) -> tuple[float, float]:
+    """The seated and the standing hip height of one rise (thigh lengths, + up), read robustly.
+
+    Parameters
+    ----------
+    height : ndarray (T,)
+        Hip height, thigh lengths, + up.
+    t : ndarray (T,)
+        Seconds.
+    rep : Repetition
+        The rise (:func:`analysis.segmentation.find_repetitions` of ``height``).
+    since : int
+        The previous rise's end, or 0: where this rise's seated frames begin.
+
+    Returns
+    -------
+    (seated, standing) : tuple of float
+        The median height over the seated frames (``since`` to the rise's start) and over the first
+        :data:`STANDING_LEVEL_S` seconds of the hold at the top (frames within 10 % of the rise from its highest
+        point); the repetition's lowest and highest values when either is missing. One noisy frame, or a hip
+        point creeping upwards while the person stands on, moved the repetition's own extremes: at 10 frames/s a
+        highest frame 5 % of the rise above the standing level put full stand 0.9 s late.
+    """
+    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    top = np.arange(rep.hold_start, min(rep.hold_end, rep.hold_start + int(round(STANDING_LEVEL_S / dt))) + 1)
+    with quiet():
+        seated = float(np.nanmedian(height[since:rep.start + 1]))
+        standing = float(np.nanmedian(height[top]))
+    if not (np.isfinite(seated) and np.isfinite(standing) and standing - seated > 0.5 * rep.amplitude):
+        return rep.rest_value, rep.peak_value
+    return seated, standing
+
+
+def lean_onset(lean: np.ndarray, rep, since: int) -> int:
+    """The frame the forward trunk lean of a rise starts: the last frame before the lean's peak within 5 % of its
+    rise from the seated lean, the seated lean being the median of ``lean`` (degrees, + forward) from ``since``
+    (the previous rise's end, or 0) to the lean repetition's start (:func:`analysis.segmentation.find_repetitions`,
+    whose own start is reckoned from the lowest frame: one frame read 2 degrees low moved it 0.4 s early)."""
+    with quiet():
+        seated = float(np.nanmedian(lean[since:rep.start + 1]))
+    if not np.isfinite(seated) or rep.peak_value - seated <= 0:
+        return rep.start
+    below = np.flatnonzero(lean[since:rep.peak + 1] <= seated + 0.05 * (rep.peak_value - seated))
+    return since + int(below[-1]) if below.size else rep.start
 
 
 def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: int = 0,
@@ -70,6 +120,8 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
     raw = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
     track = clean_landmarks(raw, vis, t)
+    found = np.isfinite(raw).all(-1).any(-1)  # frames in which the pose model found the person
+    first_seen = int(np.argmax(found)) if found.any() else 0
     p = track.p
     fc = int(facing)
     res = {"kind": "sit_to_stand", "facing": fc, "side": side, "repetitions": [], "summary": {}, "problems": [],
@@ -98,9 +150,9 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
     rows = []
     for j, r in enumerate(reps):
-        seated = r.rest_value
         nxt = reps[j + 1].start if j + 1 < len(reps) else len(t) - 1
-        frac = (height - seated) / r.amplitude
+        seated, standing = rise_levels(height, t, r, reps[j - 1].end if j else 0)
+        frac = (height - seated) / (standing - seated)
         # the rise: from the last seated frame before the peak; the stand level is the height reached
         lo = _first_at_or_above(frac, r.start, r.peak, f_lo)
         st = _first_at_or_above(frac, r.start, r.peak, f_st)
@@ -110,11 +162,15 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
         onset = None
         for lr in lean_reps:
             if lr.start <= lo + 2 and lr.end >= lo - 2:  # the lean that carries this rise
-                onset = lr.start
+                onset = lean_onset(ser["trunk_lean"], lr, reps[j - 1].end if j else 0)
         onset = r.start if onset is None else min(onset, lo)
         # standing values: the second after full stand, before the next repetition starts
         stand_fr = np.arange(st, min(nxt, st + int(round(1.0 / dt))) + 1)
         seat_fr = np.arange(max(0, onset - int(round(0.5 / dt))), onset + 1)
+        # the lean's start is only known where the person was seen seated before it: a person the pose model found
+        # only once they leaned (or a clip started mid-lean) would have the time counted from the first frame seen
+        seen_seated = found[seat_fr[:-1]].mean() >= 0.5 if len(seat_fr) > 1 else False
+        to_stand = t[st] - t[onset] if seen_seated else np.nan
         c = visibility_confidence(vis, (i["shoulder"], i["hip"], i["knee"]), np.arange(onset, st + 1))
         hip_ext = median_at(ser["hip_extension"], stand_fr[knee_on_knee[stand_fr]])
         lean_stand = median_at(ser["trunk_lean"], stand_fr)
@@ -126,10 +182,13 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
                 ser["trunk_lean"][onset:st + 1]).any() else np.nan
         n = r.index
         m = {
-            "time_to_stand": rep_metric("sts_time_to_stand", "Time to stand", t[st] - t[onset], "s",
+            "time_to_stand": rep_metric("sts_time_to_stand", "Time to stand", to_stand, "s",
                                         "From the start of the forward trunk lean to full stand (hip height at "
                                         "98% of its rise), seconds.", side=None, rep=n, norm_key="sts_time_to_stand",
-                                        confidence=c, words=f"{t[st] - t[onset]:.1f} s"),
+                                        confidence=c, words=f"{to_stand:.1f} s",
+                                        reason=f"you were not seen seated before the forward lean began (found from "
+                                               f"{t[first_seen]:.1f} s): start filming while seated, whole body in "
+                                               "the picture, in good light"),
             "rise_time": rep_metric("sts_rise_time", "Rise time", t[st] - t[lo], "s",
                                     "From lift-off (hip height at 5% of its rise) to full stand, seconds.",
                                     side=None, rep=n, confidence=c, words=f"{t[st] - t[lo]:.1f} s"),
