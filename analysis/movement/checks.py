@@ -79,6 +79,7 @@ _GAIT = ("walking", "running")
 _NOT_KNOWN = ("unclear", "none")
 MIN_START_SHARE = 0.5  # engineering choice: the start posture in at least half of the start frames it can label
 MAX_GAIT_SHARE = 0.25  # engineering choice: walking or running in more frames than this is not a test in place
+MIN_START_FOUND = 0.5  # engineering choice: the person found in fewer of the start frames: their posture is not read
 # what the pose model sees when, in a test done lying, it followed someone upright (the helper by the table)
 UPRIGHT_LABELS = ("standing", "sitting", "kneeling", "lunge", "one_leg", "squatting", "walking", "running")
 FOLLOWED_HELPER = ("If someone stood by the table, the pose model may have followed them instead of the person lying "
@@ -279,6 +280,12 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
         return Check("activity", True, share, "fraction of start frames", f"you started {short}"), seen
     other = max((k for k in shares if k != want), key=shares.get)
     seen["frame"] = middle_frame(start[lab == other])
+    found_share = float(person.mean())
+    if found_share < MIN_START_FOUND:  # the few frames seen may be the movement under way, not the start posture
+        return Check("activity", False, found_share, "fraction of start frames",
+                     f"the pose model found you in only {100 * found_share:.0f} % of the frames before the movement, "
+                     f"so your start posture could not be read ({SEEN.get(other, SEEN['unclear'])} in those): {need}",
+                     f"{film_to_be_found(kind)}; {first_steps(kind)}", blocking=True), seen
     advice = first_steps(kind)
     if want == "lying" and other in UPRIGHT_LABELS:  # the pose model follows one person: maybe the helper
         advice += f" {FOLLOWED_HELPER}"
@@ -355,17 +362,21 @@ def check_person_found(pixels: np.ndarray, kind: str, result: dict | None) -> Ch
         return Check("found", True, share, "fraction of frames",
                      f"the pose model found you in {100 * share:.0f} % of the frames")
     found = bool(((result or {}).get("movement") or {}).get("found"))
-    lying = PROTOCOLS[kind]["position"].startswith("lying")
     return Check("found", False, share, "fraction of frames",
                  ("the pose model found no person in any frame" if share == 0 else
                   f"the pose model found you in only {100 * share:.0f} % of the frames")
                  + (": the repetitions of the rest of the clip are not counted" if found else ""),
-                 "film in good light, against a plain background that stands out from your clothes, with your whole "
-                 "body in the picture all through" + (", lying side-on to the camera" if lying else "")
-                 # a person filmed small is not found either (a rendered figure 6 m from a 1280 x 720 camera, a
-                 # fifth of the picture's height: the pose model found nobody in any frame)
-                 + f", close enough to fill at least {threshold('quality_person_height_min'):.0%} of the picture's "
-                 "height", blocking=not found)
+                 film_to_be_found(kind), blocking=not found)
+
+
+def film_to_be_found(kind: str) -> str:
+    """What to do when the pose model did not find the person in (part of) a clip of test ``kind``."""
+    lying = PROTOCOLS[kind]["position"].startswith("lying")
+    return ("film in good light, against a plain background that stands out from your clothes, with your whole "
+            "body in the picture all through" + (", lying side-on to the camera" if lying else "")
+            # a person filmed small is not found either (a rendered figure 6 m from a 1280 x 720 camera, a third of
+            # the picture's height: the pose model found nobody in any frame)
+            + f", close enough to fill at least {threshold('quality_person_height_min'):.0%} of the picture's height")
 
 
 UPRIGHT = ("hip_extension", "lunge", "sit_to_stand")  # side-view tests of an upright body, done in place
