@@ -26,17 +26,18 @@ from analysis.movement.thomas import table_edge_search
 from analysis.norms import threshold
 from analysis.people import check_person, found_share_lying, gate_result, people_table, upright_share
 from analysis.people_in_turn import split_people
-from analysis.quality import Check
+from analysis.quality import Check, check_person_size
 from analysis.summary import track_summary
 from capture.outputs import claim_output_name
 from privacy.files import private_tempdir
 from vision.drawing import annotated_frame, draw_side_assessment, draw_skeleton
 from vision.errors import InputError
-from vision.estimator import DEFAULT_MAX_SIDE, ModelCache
+from vision.estimator import DEFAULT_MAX_SIDE, ModelCache, PoseEstimator, scale_for_model
 from vision.level import level_edge_angle
 from vision.people import hide_upper_body, stack_people
 from vision.pipeline import Progress, Tracked, VideoWriter, search_photo, track
 from vision.turns import TURNS
+from vision.zoom import person_region
 from vision.sequence import PoseSequence
 from vision.sources import ImageSource, open_source, read_frame
 
@@ -187,6 +188,93 @@ def turn_person_lying(tracked: Tracked, test: str,
     return kept, person
 
 
+ZOOM_FRAMES = 6  # frames searched on tiles for a person filmed small (each costs about 20 model calls)
+
+
+def zoom_person_small(tracked: Tracked, test: str | None, path,
+                      retrack: Callable[..., Tracked]) -> tuple[Tracked, Check] | None:
+    """For a clip whose person the pose model found in fewer than :data:`MIN_PERSON_FRACTION` of the frames, and
+    found small (under ``quality_person_height_min`` of the picture's height, their points all through the clip too)
+    or not at all: look for them on tiles
+    of :data:`ZOOM_FRAMES` frames it found nobody in (:func:`vision.zoom.person_region`) and track again showing
+    the model only that part of the picture (a rendered figure filling a third of a 1280 x 720 picture's height was
+    found in no frame standing, and seated only once they stood up). The new pass is kept when it found the
+    person in at least ``movement_person_found_min`` of the frames and in a tenth of them more than the first.
+    Not for a walk (a walk crosses the picture) nor a test done lying (:func:`turn_person_lying` turns its frames).
+
+    Parameters
+    ----------
+    tracked : Tracked
+        The pass so far.
+    test : str or None
+        The movement test, or None for the standing assessment.
+    path
+        The clip, read again for the search.
+    retrack : callable
+        ``retrack(crop=box)`` runs another pass showing the model only ``box`` of each frame.
+
+    Returns
+    -------
+    (Tracked, Check) or None
+        The new pass and its person check (the reason says the picture was cut); None when none was needed or
+        it found the person in no more frames, or the file could not be read again.
+    """
+    seq = tracked.sequence
+    if test == "walk" or test in LYING or not len(seq):
+        return None
+    share = float(np.mean(seq.detected))
+    if share >= MIN_PERSON_FRACTION:
+        return None
+    size = check_person_size(seq.pixels, np.asarray(seq.image_size, dtype=np.float64)[..., 1])
+    seen = landmark_extent(seq)
+    # a person the model found large enough was not missed for their size (nor one whose points span as much of the
+    # picture's height: a mannequin filmed so close that head and feet were cut off, whose stature could not be
+    # read, was "found" on a tile as a small pose drawn over its own legs)
+    large = threshold("quality_person_height_min")
+    if (size.checked and size.passed) or (seen is not None and seen[3] - seen[1] >= large):
+        return None
+    missing = seq.frame_index[~np.asarray(seq.detected, bool)]
+    want = set(missing[np.unique(np.linspace(0, len(missing) - 1, min(ZOOM_FRAMES, len(missing))).round()
+                                 .astype(int))].tolist()) if len(missing) else set()
+    try:
+        frames = []
+        src = open_source(path, DEFAULT_MAX_SIDE)
+        try:
+            for frame in src:
+                if frame.index in want:
+                    frames.append(frame.rgb)
+                    if len(frames) == len(want):
+                        break
+        finally:
+            src.close()
+        with PoseEstimator(static=True, segmentation=False, max_side=None) as est:
+            region = person_region(frames, est, landmark_extent(seq))
+        if region is None:
+            return None
+        kept = retrack(crop=region)
+    except (InputError, OSError):  # the file went or broke since the first pass: that pass stands
+        return None
+    found = float(np.mean(kept.sequence.detected))
+    if found < max(threshold("movement_person_found_min"), share + 0.1):
+        return None
+    person = person_check(kept, test)
+    if person.passed:
+        person = replace(person, reason=f"{person.reason}; found in {100 * found:.0f} % of the frames once the pose "
+                         "model was shown only the part of the picture around you (you are small in the picture)")
+    return kept, person
+
+
+def landmark_extent(seq: PoseSequence) -> tuple[float, float, float, float] | None:
+    """The box ``(x0, y0, x1, y1)`` holding every landmark the pose model found in the clip, as fractions of the
+    frame's width and height; None when it found none."""
+    lm = np.asarray(seq.landmarks, dtype=np.float64)[..., :2].reshape(-1, 2)
+    lm = lm[np.isfinite(lm).all(axis=1)]
+    if not len(lm):
+        return None
+    (x0, y0), (x1, y1) = lm.min(axis=0), lm.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
 LEVEL_EDGE_FRAMES = 9  # frames read again for a level edge in the picture, spread over the clip
 
 
@@ -260,7 +348,10 @@ def _search_words(search: dict | None) -> str:
     """What the search on copies of a photo tried and why nothing was kept, in words (empty without one)."""
     if not search:
         return ""
-    words = f" (also looked on {len(search['tried'])} altered copies of it: padded, mirrored, scaled down"
+    copies = [t for t in search["tried"] if t["name"] != PHOTO_TILES]
+    words = f" (also looked on {len(copies)} altered copies of it: padded, mirrored, scaled down"
+    if len(copies) < len(search["tried"]):
+        words += ", and on parts of it"
     reasons = [t["rejected"] for t in search["tried"] if t.get("rejected")]
     gate = [r for r in reasons if r != "the other copies did not give the same pose"]
     if gate:
@@ -313,7 +404,26 @@ def _search_photo(source: ImageSource, draw, *, segmentation: bool, max_side: in
             record["used"] = pose.variant.name
             return tracked, person, assessment, record
         tried[pose.variant.name]["rejected"] = block or "nothing could be measured"
+    # a person small in the picture: found on tiles of it, then read on the part around them (vision.zoom)
+    frame = next(iter(source))
+    with PoseEstimator(static=True, segmentation=False, max_side=None) as est:
+        region = person_region([scale_for_model(frame.rgb, max_side)[0]], est)
+    entry = {"name": PHOTO_TILES, "description": "a part of the photo cut around where its tiles showed a person",
+             "found": region is not None}
+    record["tried"].append(entry)
+    if region is not None:
+        tracked = track(source, segmentation=segmentation, max_side=max_side, crop=region, on_frame=draw)
+        person = person_check(tracked)
+        assessment = _assess_standing(tracked, person, True, **standing)
+        block = _first_block(assessment)
+        if tracked.sequence.detected.any() and block is None and assessment["ok"]:
+            record["used"] = PHOTO_TILES
+            return tracked, person, assessment, record
+        entry["rejected"] = block or "nothing could be measured"
     return None, None, None, record
+
+
+PHOTO_TILES = "tiles"  # the photo search's last try: the part of the photo around a person found on its tiles
 
 
 def analyze_file(
@@ -410,7 +520,7 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
     def draw_still(small: np.ndarray, res) -> None:
         last_drawn[:] = [annotated_frame((small, res))]
 
-    def run(src, hide=None, into: Path = video, turn: int = 0) -> Tracked:
+    def run(src, hide=None, into: Path = video, turn: int = 0, crop=None) -> Tracked:
         writer = None if (is_image or not annotate) else VideoWriter(into, src.info.fps or 30.0, render=annotated_frame)
 
         def draw(small: np.ndarray, res) -> None:
@@ -422,7 +532,7 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
         try:
             return track(src, segmentation=segmentation, max_side=max_side, on_frame=draw if annotate else None,
                          progress=progress, still_stride=still_stride, probe_people=probe_people, models=models,
-                         hide=hide, turn=turn)
+                         hide=hide, turn=turn, crop=crop)
         finally:
             src.close()
             if writer:
@@ -433,13 +543,14 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
         raise InputError(f"{source.info.name}: {source.info.stopped_early or 'no frames could be read'}. "
                          "Copy or export the video again; nothing was written.")
     person = assessment = search = None
-    if test in LYING and not is_image:
+    if not is_image:
         second = video.with_name(f"{stem}.annotated.again.mp4")
 
-        def retrack(hide=None, turn: int = 0) -> Tracked:
-            return run(reopen(path, source, max_side), hide, second, turn)
+        def retrack(hide=None, turn: int = 0, crop=None) -> Tracked:
+            return run(reopen(path, source, max_side), hide, second, turn, crop)
 
-        for again_with in (follow_person_lying, turn_person_lying):
+        passes = (follow_person_lying, turn_person_lying) if test in LYING else ()
+        for again_with in passes + (lambda tr, kind, again: zoom_person_small(tr, kind, path, again),):
             again = again_with(tracked, test, retrack)
             if again is not None:
                 tracked, person = again

@@ -28,6 +28,7 @@ from vision.sequence import PoseSequence, SequenceBuilder
 from vision.sources import AnimatedImageSource, ImageSource, VideoSource
 from vision.turns import TURNS, turn_frame, unturn_result
 from vision.variants import VARIANTS, Variant, VariantPose, agreeing, find_on_variants
+from vision.zoom import Box, crop_frame, uncrop_result
 
 PEOPLE_PROBE_EVERY_S = 5.0  # look for a second person this often when a clip's length is unknown (seconds)
 STILL_MOTION = 0.004  # engineering choice: hips and shoulders moved less than this share of the body height
@@ -184,6 +185,7 @@ def track(
     models: ModelCache | None = None,
     hide: Callable[[int, np.ndarray], None] | None = None,
     turn: int = 0,
+    crop: Box | None = None,
 ) -> Tracked:
     """Run the pose model over every frame of ``source``.
 
@@ -222,6 +224,10 @@ def track(
         its poses back to the frame (:mod:`vision.turns`): a person lying side-on stands upright in the turned
         frame, where the model finds them far more often. The track, outlines and ``on_frame`` are in the
         frame's own coordinates.
+    crop : Box, optional
+        Show the model only this part of each frame (fractions of its width and height, :mod:`vision.zoom`: a
+        person filmed small, found by :func:`vision.zoom.person_region`) and map its poses back to the frame. The
+        track, outlines, people probes and ``on_frame`` are in the frame's own coordinates.
 
     Returns
     -------
@@ -258,7 +264,10 @@ def track(
                 if hide is not None:
                     small = small.copy()  # the decoded frame may be shared
                     hide(frame.index, small)
-                res = unturn_result(est.process(turn_frame(small, turn)), turn)  # turn 0: as it is
+                view = small if crop is None else crop_frame(small, crop)
+                res = unturn_result(est.process(turn_frame(view, turn)), turn)  # turn 0: as it is
+                if crop is not None:
+                    res = uncrop_result(res, crop, (small.shape[1], small.shape[0]))
                 w, h = frame.size
                 outline = helper.submit(_outline_in_frame, res, small.shape[1] / w) if segmentation else None
                 builder.append(frame.index, frame.timestamp, res, (w, h), outline)
@@ -284,6 +293,8 @@ def track(
     info = model_info(static, segmentation, max_side)
     if turn % 4:
         info["input_turn"] = TURNS[turn % 4]
+    if crop is not None:
+        info["input_crop"] = [round(float(c), 4) for c in crop]
     seq = builder.build(source.info, info)
     return Tracked(seq, sorted(probe.seen_at) if probe else [], probe.probed if probe else 0, time.perf_counter() - t0,
                    sorted(probe.seen, key=lambda s: s.timestamp) if probe else [])
