@@ -195,12 +195,13 @@ def zoom_person_small(tracked: Tracked, test: str | None, path,
                       retrack: Callable[..., Tracked]) -> tuple[Tracked, Check] | None:
     """For a clip whose person the pose model found in fewer than :data:`MIN_PERSON_FRACTION` of the frames, and
     found small (under ``quality_person_height_min`` of the picture's height, their points all through the clip too)
-    or not at all: look for them on tiles
-    of :data:`ZOOM_FRAMES` frames it found nobody in (:func:`vision.zoom.person_region`) and track again showing
-    the model only that part of the picture (a rendered figure filling a third of a 1280 x 720 picture's height was
-    found in no frame standing, and seated only once they stood up). The new pass is kept when it found the
-    person in at least ``movement_person_found_min`` of the frames and in a tenth of them more than the first.
-    Not for a walk (a walk crosses the picture) nor a test done lying (:func:`turn_person_lying` turns its frames).
+    or not at all: look for them on tiles of :data:`ZOOM_FRAMES` frames it found nobody in
+    (:func:`vision.zoom.person_region`) and track again showing the model only that part of the picture (a rendered
+    figure filling a third of a 1280 x 720 picture's height was found in no frame standing, and seated only once
+    they stood up). For a test done lying, the tiles and the new pass are of the frames turned a quarter
+    (:mod:`vision.turns`, as in :func:`turn_person_lying`; a lying person's length is measured against the picture's
+    height). The new pass is kept when it found the person in at least ``movement_person_found_min`` of the frames
+    and in a tenth of them more than the first. Not for a walk (a walk crosses the picture).
 
     Parameters
     ----------
@@ -211,7 +212,8 @@ def zoom_person_small(tracked: Tracked, test: str | None, path,
     path
         The clip, read again for the search.
     retrack : callable
-        ``retrack(crop=box)`` runs another pass showing the model only ``box`` of each frame.
+        ``retrack(crop=box, turn=k)`` runs another pass showing the model only ``box`` of each frame, turned ``k``
+        quarters clockwise.
 
     Returns
     -------
@@ -220,7 +222,7 @@ def zoom_person_small(tracked: Tracked, test: str | None, path,
         it found the person in no more frames, or the file could not be read again.
     """
     seq = tracked.sequence
-    if test == "walk" or test in LYING or not len(seq):
+    if test == "walk" or not len(seq):
         return None
     share = float(np.mean(seq.detected))
     if share >= MIN_PERSON_FRACTION:
@@ -231,7 +233,9 @@ def zoom_person_small(tracked: Tracked, test: str | None, path,
     # picture's height: a mannequin filmed so close that head and feet were cut off, whose stature could not be
     # read, was "found" on a tile as a small pose drawn over its own legs)
     large = threshold("quality_person_height_min")
-    if (size.checked and size.passed) or (seen is not None and seen[3] - seen[1] >= large):
+    w, h = np.asarray(seq.image_size, dtype=np.float64).reshape(-1, 2)[0]
+    span = None if seen is None else max(seen[3] - seen[1], (seen[2] - seen[0]) * w / h if test in LYING else 0.0)
+    if (size.checked and size.passed) or (span is not None and span >= large):
         return None
     missing = seq.frame_index[~np.asarray(seq.detected, bool)]
     want = set(missing[np.unique(np.linspace(0, len(missing) - 1, min(ZOOM_FRAMES, len(missing))).round()
@@ -248,10 +252,13 @@ def zoom_person_small(tracked: Tracked, test: str | None, path,
         finally:
             src.close()
         with PoseEstimator(static=True, segmentation=False, max_side=None) as est:
-            region = person_region(frames, est, landmark_extent(seq))
+            for turn in (*TURNS, 0) if test in LYING else (0,):
+                region = person_region(frames, est, seen, turn)
+                if region is not None:
+                    break
         if region is None:
             return None
-        kept = retrack(crop=region)
+        kept = retrack(crop=region, turn=turn)
     except (InputError, OSError):  # the file went or broke since the first pass: that pass stands
         return None
     found = float(np.mean(kept.sequence.detected))

@@ -21,7 +21,7 @@ import numpy as np
 
 from vision.estimator import PoseResult
 
-__all__ = ["TURNS", "turn_frame", "unturn_result"]
+__all__ = ["TURNS", "turn_frame", "unturn_result", "turn_box", "unturn_box"]
 
 TURNS = {1: "a quarter turn clockwise", 3: "a quarter turn counter-clockwise"}  # np.rot90's k = -turn
 
@@ -60,3 +60,26 @@ def unturn_result(res: PoseResult, turn: int) -> PoseResult:
     lm[:, 2] = res.landmarks[:, 2] * np.float32(w_t / h_t)  # z in the frame's width: the turned frame's height
     mask = None if res.segmentation is None else np.ascontiguousarray(np.rot90(res.segmentation, k=turn))
     return replace(res, landmarks=lm, world=world, image_size=size, segmentation=mask)
+
+
+def turn_box(box: tuple[float, float, float, float], turn: int) -> tuple[float, float, float, float]:
+    """A box ``(x0, y0, x1, y1)`` (fractions of the frame's width and height) in the frame turned ``turn`` quarters
+    clockwise (:func:`turn_frame`), as fractions of the turned frame's."""
+    x0, y0, x1, y1 = box
+    turn %= 4
+    if turn == 1:  # frame (u, v) -> turned (1 - v, u)
+        return 1.0 - y1, x0, 1.0 - y0, x1
+    if turn == 3:  # frame (u, v) -> turned (v, 1 - u)
+        return y0, 1.0 - x1, y1, 1.0 - x0
+    return box
+
+
+def unturn_box(box: tuple[float, float, float, float], turn: int) -> tuple[float, float, float, float]:
+    """The inverse of :func:`turn_box`: a box in the turned frame back in the frame's own fractions."""
+    a0, b0, a1, b1 = box
+    turn %= 4
+    if turn == 1:  # turned (a, b) -> frame (b, 1 - a)
+        return b0, 1.0 - a1, b1, 1.0 - a0
+    if turn == 3:  # turned (a, b) -> frame (1 - b, a)
+        return 1.0 - b1, a0, 1.0 - b0, a1
+    return box

@@ -28,6 +28,7 @@ from dataclasses import replace
 import numpy as np
 
 from vision.estimator import PoseEstimator, PoseResult
+from vision.turns import turn_box, turn_frame, unturn_box
 
 __all__ = ["TILE_SIDES", "TILE_EDGE", "TILE_PERSON_MIN", "REGION_FOUND_MIN", "Box", "tiles", "found_in_tiles",
            "person_region", "crop_box", "crop_frame", "uncrop_result"]
@@ -84,11 +85,13 @@ def found_in_tiles(rgb: np.ndarray, est: PoseEstimator) -> Box | None:
     return box
 
 
-def person_region(frames: list[np.ndarray], est: PoseEstimator, seen: Box | None = None) -> Box | None:
+def person_region(frames: list[np.ndarray], est: PoseEstimator, seen: Box | None = None, turn: int = 0) -> Box | None:
     """Where in the picture a person filmed small is: the union of :func:`found_in_tiles` over ``frames`` (RGB, a
     few spread over the clip) and of ``seen`` (where the pose model found them in the other frames, if it did),
     padded by :data:`REGION_PAD` of the person's height and kept inside the frame. (A person found seated on tiles
-    stands up later: a region around the seated body alone cut off the head of the standing one.)
+    stands up later: a region around the seated body alone cut off the head of the standing one.) With ``turn``,
+    the tiles are those of the frames turned that many quarters clockwise (:mod:`vision.turns`: a person lying
+    side-on stands upright there); the region is the frame's own.
 
     Returns
     -------
@@ -98,19 +101,19 @@ def person_region(frames: list[np.ndarray], est: PoseEstimator, seen: Box | None
         more than :data:`REGION_MAX_AREA` of the frame (cutting it would not show the detector the person any
         larger).
     """
-    boxes = [b for b in (found_in_tiles(f, est) for f in frames) if b is not None]
+    boxes = [b for b in (found_in_tiles(turn_frame(f, turn), est) for f in frames) if b is not None]
     if not frames or len(boxes) < REGION_FOUND_MIN * len(frames):
         return None
-    b = np.array(boxes + ([seen] if seen is not None else []))
+    b = np.array(boxes + ([turn_box(seen, turn)] if seen is not None else []))
     x0, y0 = b[:, 0].min(), b[:, 1].min()
     x1, y1 = b[:, 2].max(), b[:, 3].max()
-    h, w = frames[0].shape[:2]
+    h, w = turn_frame(frames[0], turn).shape[:2]
     tall = float(np.median(np.array(boxes)[:, 3] - np.array(boxes)[:, 1]))  # the person's height, share of the frame's
     px, py = REGION_PAD[0] * tall * h / w, REGION_PAD[1] * tall
     region = (max(0.0, x0 - px), max(0.0, y0 - py), min(1.0, x1 + px), min(1.0, y1 + py))
     if (region[2] - region[0]) * (region[3] - region[1]) > REGION_MAX_AREA:
         return None
-    return region
+    return unturn_box(region, turn)
 
 
 def crop_box(box: Box, width: int, height: int) -> tuple[int, int, int, int]:
