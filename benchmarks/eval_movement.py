@@ -283,14 +283,16 @@ CAMERAS = [
     ("feet_cut_hipext", "hip_extension", "right", -90.0, {}, 15.0, "teal_tracksuit", "outdoor", 48,
      ["whole_body", "found"]),
     # session 28: a sit-to-stand at 10 frames/s (its full stand read 0.9 s late: the standing level was the
-    # highest frame) and two tests filmed 6 m away at 1280 x 720 (the person a third of the picture's height: the
-    # capsule was found in no frame standing, and seated only once they stood up, until the search on tiles,
-    # capture.analyze.zoom_person_small)
+    # highest frame) and three tests filmed 6 m away at 1280 x 720 (the person a third of the picture's height: the
+    # capsule was found in no frame standing, and seated only once they stood up, the mannequin lying face down in
+    # none, until the search on tiles, capture.analyze.zoom_person_small)
     ("fps10_sit", "sit_to_stand", None, 90.0, {}, 10.0, "white_kit", "outdoor", 49, None),
     ("far_hipext", "hip_extension", "right", -90.0, dict(width=1280, height_px=720, distance=6.0), 30.0,
      "orange_hoodie", "outdoor", 50, None),
     ("far_sit", "sit_to_stand", None, 90.0, dict(width=1280, height_px=720, distance=6.0), 30.0, "teal_tracksuit",
      "dark_hall", 51, None),
+    ("far_ely", "ely", "right", -88.0, dict(width=1280, height_px=720, distance=6.0), 15.0, "orange_hoodie", "outdoor",
+     52, None),
 ]
 CAMERAS_CLOSE = 1.5  # metres: feet_cut_hipext's camera distance
 

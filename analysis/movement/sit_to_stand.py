@@ -82,11 +82,14 @@ def rise_levels(height: np.ndarray, t: np.ndarray, rep, since: int) -> tuple[flo
 
 def lean_onset(lean: np.ndarray, rep, since: int) -> int:
     """The frame the forward trunk lean of a rise starts: the last frame before the lean's peak within 5 % of its
-    rise from the seated lean, the seated lean being the median of ``lean`` (degrees, + forward) from ``since``
-    (the previous rise's end, or 0) to the lean repetition's start (:func:`analysis.segmentation.find_repetitions`,
-    whose own start is reckoned from the lowest frame: one frame read 2 degrees low moved it 0.4 s early)."""
+    rise from the seated lean. The seated lean is the median of ``lean`` (degrees, + forward) from ``since`` (the
+    previous rise's end, or 0) to the last frame before the peak below half the lean's rise: the frames seated and
+    the first, lower half of the lean, most of them seated. The lean repetition's own start
+    (:func:`analysis.segmentation.find_repetitions`) is reckoned from its lowest frame: one frame read 2 degrees low
+    moved it 0.4 s early, and the pose model's first frames read 3 degrees low, 1 s early."""
+    half = np.flatnonzero(lean[since:rep.peak + 1] < 0.5 * (rep.rest_value + rep.peak_value))
     with quiet():
-        seated = float(np.nanmedian(lean[since:rep.start + 1]))
+        seated = float(np.nanmedian(lean[since:since + int(half[-1]) + 1])) if half.size else np.nan
     if not np.isfinite(seated) or rep.peak_value - seated <= 0:
         return rep.start
     below = np.flatnonzero(lean[since:rep.peak + 1] <= seated + 0.05 * (rep.peak_value - seated))
