@@ -79,7 +79,6 @@ _GAIT = ("walking", "running")
 _NOT_KNOWN = ("unclear", "none")
 MIN_START_SHARE = 0.5  # engineering choice: the start posture in at least half of the start frames it can label
 MAX_GAIT_SHARE = 0.25  # engineering choice: walking or running in more frames than this is not a test in place
-MIN_START_FOUND = 0.5  # engineering choice: the person found in fewer of the start frames: their posture is not read
 # what the pose model sees when, in a test done lying, it followed someone upright (the helper by the table)
 UPRIGHT_LABELS = ("standing", "sitting", "kneeling", "lunge", "one_leg", "squatting", "walking", "running")
 FOLLOWED_HELPER = ("If someone stood by the table, the pose model may have followed them instead of the person lying "
@@ -281,7 +280,7 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     other = max((k for k in shares if k != want), key=shares.get)
     seen["frame"] = middle_frame(start[lab == other])
     found_share = float(person.mean())
-    if found_share < MIN_START_FOUND:  # the few frames seen may be the movement under way, not the start posture
+    if found_share < threshold("movement_start_found_min"):  # the few frames seen may be the movement under way, not the start posture
         return Check("activity", False, found_share, "fraction of start frames",
                      f"the pose model found you in only {100 * found_share:.0f} % of the frames before the movement, "
                      f"so your start posture could not be read ({SEEN.get(other, SEEN['unclear'])} in those): {need}",

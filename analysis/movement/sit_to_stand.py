@@ -44,9 +44,6 @@ def _first_at_or_above(x: np.ndarray, lo: int, hi: int, level: float) -> int | N
     return lo + int(idx[0]) if idx.size else None
 
 
-STANDING_LEVEL_S = 0.5  # the standing level is read over the first half second at the top of the rise
-
-
 def rise_levels(height: np.ndarray, t: np.ndarray, rep, since: int) -> tuple[float, float]:
     """The seated and the standing hip height of one rise (thigh lengths, + up), read robustly.
 
@@ -65,13 +62,14 @@ def rise_levels(height: np.ndarray, t: np.ndarray, rep, since: int) -> tuple[flo
     -------
     (seated, standing) : tuple of float
         The median height over the seated frames (``since`` to the rise's start) and over the first
-        :data:`STANDING_LEVEL_S` seconds of the hold at the top (frames within 10 % of the rise from its highest
+        ``sts_standing_level_s`` seconds of the hold at the top (frames within 10 % of the rise from its highest
         point); the repetition's lowest and highest values when either is missing. One noisy frame, or a hip
         point creeping upwards while the person stands on, moved the repetition's own extremes: at 10 frames/s a
         highest frame 5 % of the rise above the standing level put full stand 0.9 s late.
     """
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
-    top = np.arange(rep.hold_start, min(rep.hold_end, rep.hold_start + int(round(STANDING_LEVEL_S / dt))) + 1)
+    top = np.arange(rep.hold_start,
+                    min(rep.hold_end, rep.hold_start + int(round(threshold("sts_standing_level_s") / dt))) + 1)
     with quiet():
         seated = float(np.nanmedian(height[since:rep.start + 1]))
         standing = float(np.nanmedian(height[top]))
