@@ -22,6 +22,7 @@ from analysis.plausibility import screen, screen_all
 from analysis.posture_front import front_metrics
 from analysis.posture_side import side_metrics
 from analysis.quality import capture_checks, seen_in_frame
+from analysis.segmentation import spread_frames
 from analysis.silhouette import trunk_profile
 from analysis.spine import depth_reading, posture_type, spinal_curve
 from analysis.steady import steadiest_window
@@ -56,12 +57,6 @@ def aggregate(per_frame: list[Metric]) -> Metric:
     return replace(rep, value=med, spread=spread, confidence=conf, status="unknown", extra=extra)
 
 
-def _spread_frames(indices: np.ndarray, n: int) -> np.ndarray:
-    if len(indices) <= n:
-        return indices
-    return indices[np.linspace(0, len(indices) - 1, n).round().astype(int)]
-
-
 def silhouette_estimates(pixels: np.ndarray, visibility: np.ndarray, outline: np.ndarray | None,
                          frames: np.ndarray, facing: int, base_confidence: float) -> tuple[list[Metric], dict]:
     """Pelvic-tilt estimate, lordosis and kyphosis depths and the spinal curve over the given frames.
@@ -79,7 +74,7 @@ def silhouette_estimates(pixels: np.ndarray, visibility: np.ndarray, outline: np
     tilts, lords, kyphs, offsets = [], [], [], []
     heights, back_edge = None, None
     key = frames[len(frames) // 2]
-    for i in np.union1d(_spread_frames(frames, MAX_OUTLINE_FRAMES), [key]):
+    for i in np.union1d(spread_frames(frames, MAX_OUTLINE_FRAMES), [key]):
         o = outline[i] if np.all(np.isfinite(outline[i])) else None
         prof, why = None, "no body outline for this frame"
         if o is not None:

@@ -32,8 +32,8 @@ from scipy.signal import find_peaks
 
 from analysis.filtering import smooth_track
 
-__all__ = ["Repetition", "find_repetitions", "phase_labels", "gait_events", "clean_signal", "untrusted_frames",
-           "leg_swaps", "swap_legs", "travel_direction", "steady_travel", "LEFT_LEG", "RIGHT_LEG",
+__all__ = ["Repetition", "spread_frames", "find_repetitions", "phase_labels", "gait_events", "clean_signal",
+           "untrusted_frames", "leg_swaps", "swap_legs", "travel_direction", "steady_travel", "LEFT_LEG", "RIGHT_LEG",
            "KNEE_PAIRS", "FOOT_PAIRS"]
 
 # MediaPipe indices of one leg (hip, knee, ankle, heel, foot index), left and right.
@@ -191,6 +191,15 @@ def _bridge(x: np.ndarray, t: np.ndarray, untrusted: np.ndarray, max_s: float) -
             continue
         y[a:b] = np.interp(t[a:b], [t[a - 1], t[b]], [y[a - 1], y[b]])
     return y
+
+
+def spread_frames(indices, n: int) -> np.ndarray:
+    """At most ``n`` of ``indices`` (frame numbers, in order), spread evenly from the first to the last; all of them
+    when there are no more than ``n``."""
+    indices = np.asarray(indices)
+    if len(indices) <= n:
+        return indices
+    return indices[np.linspace(0, len(indices) - 1, n).round().astype(int)]
 
 
 def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: float = 5.0, side: str | None = None,

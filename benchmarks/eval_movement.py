@@ -262,10 +262,10 @@ PORTRAIT = [
 # cameras an outside renderer or a phone may use (session 27): (name, kind, leg, camera azimuth, the picture's
 # camera fields (``distance``: metres, 3 unless said), frames per second, capsule outfit, scene, seed; refused_by for a
 # refusal). Frames larger than the model's 960 pixels (the capture scales them down and maps the outline back up: the
-# evaluation kept it at the model's scale and refused every such clip until session 27), 10 frames/s, a camera rolled 5 degrees (measured
-# against the picture's vertical, with the camera-level warning; the truth is read the same way) and one so close
-# that the feet and the head are cut off (refused: whole body, or nobody found where the pose model finds no one so
-# cut: the capsule). Chosen by hand after every method was set.
+# evaluation kept it at the model's scale and refused every such clip until session 27), 10 frames/s, a camera
+# rolled 5 degrees (measured against the picture's vertical, with the camera-level warning; the truth is read the
+# same way) and one so close that the feet and the head are cut off (refused: whole body, or nobody found where the
+# pose model finds no one so cut: the capsule). Chosen by hand after every method was set.
 CAMERAS = [
     ("hd_hipext", "hip_extension", "right", -90.0, dict(width=1280, height_px=720), 30.0, "orange_hoodie", "outdoor",
      41, None),

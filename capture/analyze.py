@@ -8,7 +8,7 @@ assessment or a movement test (:mod:`analysis`), build the advice plan and write
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -27,12 +27,13 @@ from analysis.norms import threshold
 from analysis.people import check_person, found_share_lying, gate_result, people_table, upright_share
 from analysis.people_in_turn import split_people
 from analysis.quality import Check, check_person_size
+from analysis.segmentation import spread_frames
 from analysis.summary import track_summary
 from capture.outputs import claim_output_name
 from privacy.files import private_tempdir
 from vision.drawing import annotated_frame, draw_side_assessment, draw_skeleton
 from vision.errors import InputError
-from vision.estimator import DEFAULT_MAX_SIDE, ModelCache, PoseEstimator, scale_for_model
+from vision.estimator import DEFAULT_MAX_SIDE, ModelCache, PoseEstimator
 from vision.level import level_edge_angle
 from vision.people import hide_upper_body, stack_people
 from vision.pipeline import Progress, Tracked, VideoWriter, search_photo, track
@@ -238,19 +239,8 @@ def zoom_person_small(tracked: Tracked, test: str | None, path,
     if (size.checked and size.passed) or (span is not None and span >= large):
         return None
     missing = seq.frame_index[~np.asarray(seq.detected, bool)]
-    want = set(missing[np.unique(np.linspace(0, len(missing) - 1, min(ZOOM_FRAMES, len(missing))).round()
-                                 .astype(int))].tolist()) if len(missing) else set()
     try:
-        frames = []
-        src = open_source(path, DEFAULT_MAX_SIDE)
-        try:
-            for frame in src:
-                if frame.index in want:
-                    frames.append(frame.rgb)
-                    if len(frames) == len(want):
-                        break
-        finally:
-            src.close()
+        frames = [rgb for _, rgb in frames_at(path, spread_frames(missing, ZOOM_FRAMES), DEFAULT_MAX_SIDE)]
         with PoseEstimator(static=True, segmentation=False, max_side=None) as est:
             for turn in (*TURNS, 0) if test in LYING else (0,):
                 region = person_region(frames, est, seen, turn)
@@ -282,6 +272,25 @@ def landmark_extent(seq: PoseSequence) -> tuple[float, float, float, float] | No
     return float(x0), float(y0), float(x1), float(y1)
 
 
+def frames_at(path, indices, max_side: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """``(index, rgb)`` of the frames of ``path`` at the decode positions ``indices``, in order, read in one pass that
+    stops after the last of them (frames scaled to ``max_side`` when given). Raises what opening or decoding raises
+    (:class:`vision.errors.InputError`, :class:`OSError`)."""
+    want = {int(i) for i in indices}
+    if not want:
+        return
+    src = open_source(path, max_side)
+    try:
+        for frame in src:
+            if frame.index in want:
+                yield frame.index, frame.rgb
+                want.discard(frame.index)
+                if not want:
+                    return
+    finally:
+        src.close()
+
+
 LEVEL_EDGE_FRAMES = 9  # frames read again for a level edge in the picture, spread over the clip
 
 
@@ -293,27 +302,15 @@ def level_edge(path, seq: PoseSequence, search: Callable[[np.ndarray], dict | No
 
     Read in :data:`LEVEL_EDGE_FRAMES` frames spread over those with a person: the long level edges
     (:func:`vision.level.level_edge_angle`) where ``search`` says, from the frame's landmarks."""
-    have = np.flatnonzero(seq.detected)
-    pick = have[np.unique(np.linspace(0, len(have) - 1, min(LEVEL_EDGE_FRAMES, len(have))).round().astype(int))]
+    pick = spread_frames(np.flatnonzero(seq.detected), LEVEL_EDGE_FRAMES)
     want = {int(seq.frame_index[k]): k for k in pick}
     angles = []
     try:
-        src = open_source(path)
+        for index, rgb in frames_at(path, want):
+            where = search(seq.pixels[want[index]])
+            angles.append(float("nan") if where is None else level_edge_angle(rgb, **where)[0])
     except (InputError, OSError):
         return float("nan")
-    try:
-        for frame in src:
-            k = want.get(frame.index)
-            if k is None:
-                continue
-            where = search(seq.pixels[k])
-            angles.append(float("nan") if where is None else level_edge_angle(frame.rgb, **where)[0])
-            if len(angles) == len(want):
-                break
-    except (InputError, OSError):
-        return float("nan")
-    finally:
-        src.close()
     return level_edge_reading(angles + [float("nan")] * (len(want) - len(angles)))
 
 
@@ -412,9 +409,8 @@ def _search_photo(source: ImageSource, draw, *, segmentation: bool, max_side: in
             return tracked, person, assessment, record
         tried[pose.variant.name]["rejected"] = block or "nothing could be measured"
     # a person small in the picture: found on tiles of it, then read on the part around them (vision.zoom)
-    frame = next(iter(source))
     with PoseEstimator(static=True, segmentation=False, max_side=None) as est:
-        region = person_region([scale_for_model(frame.rgb, max_side)[0]], est)
+        region = person_region([search.model_rgb], est)
     entry = {"name": PHOTO_TILES, "description": "a part of the photo cut around where its tiles showed a person",
              "found": region is not None}
     record["tried"].append(entry)

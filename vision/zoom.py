@@ -101,14 +101,16 @@ def person_region(frames: list[np.ndarray], est: PoseEstimator, seen: Box | None
         more than :data:`REGION_MAX_AREA` of the frame (cutting it would not show the detector the person any
         larger).
     """
-    boxes = [b for b in (found_in_tiles(turn_frame(f, turn), est) for f in frames) if b is not None]
-    if not frames or len(boxes) < REGION_FOUND_MIN * len(frames):
+    found = [b for b in (found_in_tiles(turn_frame(f, turn), est) for f in frames) if b is not None]
+    if not frames or len(found) < REGION_FOUND_MIN * len(frames):
         return None
-    b = np.array(boxes + ([turn_box(seen, turn)] if seen is not None else []))
-    x0, y0 = b[:, 0].min(), b[:, 1].min()
-    x1, y1 = b[:, 2].max(), b[:, 3].max()
+    boxes = np.array(found)
+    tall = float(np.median(boxes[:, 3] - boxes[:, 1]))  # the person's height on the tiles, share of the frame's
+    if seen is not None:
+        boxes = np.vstack([boxes, turn_box(seen, turn)])
+    x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
+    x1, y1 = boxes[:, 2].max(), boxes[:, 3].max()
     h, w = turn_frame(frames[0], turn).shape[:2]
-    tall = float(np.median(np.array(boxes)[:, 3] - np.array(boxes)[:, 1]))  # the person's height, share of the frame's
     px, py = REGION_PAD[0] * tall * h / w, REGION_PAD[1] * tall
     region = (max(0.0, x0 - px), max(0.0, y0 - py), min(1.0, x1 + px), min(1.0, y1 + py))
     if (region[2] - region[0]) * (region[3] - region[1]) > REGION_MAX_AREA:

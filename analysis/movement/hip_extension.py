@@ -81,7 +81,7 @@ from analysis.movement.series import (SIDE_IDX, SIDES, agreed_lean, clean_landma
                                       summary_dicts, thigh_length, trunk_lean, visibility_confidence)
 from analysis.norms import threshold
 from analysis.quality import quiet
-from analysis.segmentation import Repetition, find_repetitions, phase_labels
+from analysis.segmentation import Repetition, find_repetitions, phase_labels, spread_frames
 
 __all__ = ["hip_extension_test", "other_leg_repetitions", "compensation", "standing_level", "standing_trunk_lean",
            "peak_seen", "fastest_turn", "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
@@ -99,20 +99,13 @@ THIGH_VERT_DEF = ("Thigh angle behind the vertical at the peak of the repetition
 KNEE_DEF = "Knee flexion: 180 minus the hip-knee-ankle angle, degrees, 0 = straight, + = bent. 2D."
 
 
-def _pick(frames: np.ndarray, n: int = 5) -> np.ndarray:
-    frames = np.asarray(frames, dtype=int)
-    if len(frames) <= n:
-        return frames
-    return frames[np.unique(np.round(np.linspace(0, len(frames) - 1, n)).astype(int))]
-
-
 def _tilt_estimates(outline, px_raw, vis, frames, facing) -> np.ndarray:
     """Silhouette pelvic-tilt estimates (deg, + anterior) at a few frames (at most 5 per call; NaN where
     no estimate). Called on rest and peak frames of a repetition only, never on every frame."""
     from analysis.pelvis import estimate_pelvic_tilt  # local: only needed with an outline
 
     out = []
-    for f in _pick(frames):
+    for f in spread_frames(np.asarray(frames, dtype=int), 5):
         ol = outline[f]
         if not np.isfinite(ol).all():
             out.append(np.nan)
