@@ -53,8 +53,8 @@ class Shot:
     imaging : Imaging
     figure : str
         How the body is drawn: ``"mesh"`` (:mod:`.figure`, the sample media's style), ``"capsule"``
-        (:mod:`.capsule`, a second style for closed-loop tests) or ``"mannequin"`` (:mod:`.mannequin`, a
-        third, held-out style).
+        (:mod:`.capsule`, a second style for closed-loop tests), ``"mannequin"`` (:mod:`.mannequin`, a
+        third, held-out style) or ``"loose"`` (:mod:`.loose`, a fourth, held-out style: loose clothes).
     lighting : Lighting or None
         None: the default lighting of :func:`~.render.render_parts`.
     """
@@ -87,6 +87,10 @@ class Renderer:
             from .mannequin import mannequin_parts
 
             parts = mannequin_parts(sk, spec.appearance)
+        elif self.shot.figure == "loose":
+            from .loose import loose_parts
+
+            parts = loose_parts(sk, spec.appearance)
         else:
             parts = figure_parts(sk, spec.appearance)
         for prop in spec.props:

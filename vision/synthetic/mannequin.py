@@ -28,7 +28,7 @@ import numpy as np
 from .body import BODIES, Appearance, Body
 from .camera import Imaging
 from .capsule import BUILDS as CAPSULE_BUILDS
-from .capsule import restage
+from .capsule import restyled
 from .kinematics import Skeleton
 from .mesh import Part, ellipsoid, limb, ring_points, shade
 from .render import Lighting
@@ -301,14 +301,7 @@ def restyle(clip, *, outfit: str = "wood", build: str | None = None, scene: str 
         Drawn with :func:`mannequin_parts` under :data:`SIDE_KEY`; its notes record the style, outfit, scene,
         build and pole.
     """
-    from .frames import Shot
-    from .movements import Clip
-
     body = None if build is None else BUILDS[build]
-    app = OUTFITS[outfit]
-    frames, cam = restage(clip, body, app, pole, camera_height, camera_distance)
-    shot = Shot(cam, SCENES[scene], imaging or Imaging(blur=0.6, noise=3.5, jpeg_quality=78), figure=STYLE,
-                lighting=SIDE_KEY)
-    return Clip(name or f"{clip.name}_{STYLE}", clip.description + f" Mannequin style ({outfit}, {scene}).",
-                clip.fps, frames, shot, clip.seed + 200, dict(clip.notes, style=STYLE, outfit=outfit, scene=scene,
-                                                              build=build, pole=pole))
+    return restyled(clip, STYLE, "Mannequin", 200, OUTFITS[outfit], outfit, body, build, SCENES[scene], scene,
+                    imaging or Imaging(blur=0.6, noise=3.5, jpeg_quality=78), SIDE_KEY, pole, camera_height,
+                    camera_distance, name)
