@@ -62,7 +62,7 @@ from analysis.view import body_yaw, typical_yaw
 __all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
            "check_view_outline", "check_other_leg", "check_repeat", "outline_disagreement", "check_camera_level",
            "level_edge_reading", "scene_level_search", "lying_face", "feet_alternate", "withhold", "failed_blocking",
-           "presented_metrics", "leg_name_doubt", "start_frames", "seat_height", "middle_frame"]
+           "presented_metrics", "leg_name_doubt", "start_frames", "seat_height", "middle_frame", "shank_foreshortened"]
 
 # The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
 # and the start position in full.
@@ -189,12 +189,18 @@ def start_frames(kind: str, result: dict | None, t: np.ndarray) -> np.ndarray:
 
 
 def check_activity(kind: str, pixels, visibility, world, image_size, timestamps, result: dict | None = None,
-                   outline=None) -> tuple[Check, dict]:
+                   outline=None, side_view: bool = False) -> tuple[Check, dict]:
     """The start posture and the refusal of another activity (see the module docstring).
 
     With ``outline`` (body outlines, (T, K, 2) pixels), the start frames of an upright test where the pose model
     drew a leg where the picture shows no body (:func:`analysis.movement.outline_limbs.legs_off_outline`) do
     not vote for the start posture: their posture is the model's, not the person's.
+
+    Nor, with ``side_view`` (the view check passed), do the start frames of a side-view test where the pose model
+    drew a lower leg shorter than ``1 / activity_thigh_shank_ratio_max`` of its thigh (:func:`shank_foreshortened`):
+    in a side view the lower leg lies across the picture, standing, sitting or kneeling, and cannot look short; the
+    model had put the foot up the shin (a held-out figure in wide trousers standing on both feet read "standing on
+    one leg" at the start). Seen from an angle it can (a real one-leg balance filmed 50 degrees off a side view).
 
     Start frames where neither knee nor foot was seen in the picture (:func:`analysis.quality.region_in_frame`) do
     not vote either, unless they read lying (from the trunk): standing, sitting or kneeling was the model's guess
@@ -234,11 +240,13 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     with quiet():
         regions = region_in_frame(px / size[:, None, :], visibility)
     unseen = ~(regions["knees"] | regions["feet"])[start] & (lab != "lying")  # lying is read from the trunk
-    lab = np.where(off | unseen, "unclear", lab)
+    short = shank_foreshortened(px[start]) if kind in UPRIGHT and side_view else np.zeros(len(start), bool)
+    lab = np.where(off | unseen | short, "unclear", lab)
     known = lab[~np.isin(lab, _NOT_KNOWN)]
     shares = {k: round(float(np.mean(known == k)), 3) for k in np.unique(known)} if known.size else {}
     seen = {"label": reading.label, "start": shares, "gait_share": round(gait_share, 3), "feet_alternate": stepping,
-            "start_frames_leg_off_outline": int(off.sum()), "start_frames_legs_unseen": int(unseen.sum())}
+            "start_frames_leg_off_outline": int(off.sum()), "start_frames_legs_unseen": int(unseen.sum()),
+            "start_frames_shank_foreshortened": int(short.sum())}
     person = np.isfinite(px[start, 0, 0])
     unseen_share = float(unseen[person].mean()) if person.any() else 0.0
     if unseen_share > threshold("movement_start_legs_unseen_max"):
@@ -290,6 +298,26 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
         advice += f" {FOLLOWED_HELPER}"
     return Check("activity", False, share, "fraction of start frames",
                  f"{SEEN.get(other, SEEN['unclear'])} at the start: {need}", advice, blocking=True), seen
+
+
+def shank_foreshortened(pixels: np.ndarray) -> np.ndarray:
+    """Frames where a leg's thigh looks longer than ``activity_thigh_shank_ratio_max`` times its lower leg in the
+    picture (hip -> knee over knee -> ankle landmarks): in a side view a landmark error (the lower leg cannot point
+    at the camera). (T,) bool; False where a leg's points are missing.
+
+    Parameters
+    ----------
+    pixels : ndarray (T, 33, 2)
+        Landmark pixels.
+    """
+    px = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    out = np.zeros(len(px), bool)
+    for i in SIDE_IDX.values():
+        thigh = np.linalg.norm(px[:, i["knee"]] - px[:, i["hip"]], axis=1)
+        shank = np.linalg.norm(px[:, i["ankle"]] - px[:, i["knee"]], axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out |= thigh > threshold("activity_thigh_shank_ratio_max") * shank
+    return out
 
 
 def middle_frame(frames: np.ndarray) -> int | None:
@@ -477,7 +505,8 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
     seen = {}
     if world is not None and image_size is not None and timestamps is not None:
         legs_3d = exchange_legs(world)[0] if legs_exchanged else world
-        c, seen = check_activity(kind, pixels, visibility, legs_3d, image_size, timestamps, result, outline)
+        c, seen = check_activity(kind, pixels, visibility, legs_3d, image_size, timestamps, result, outline,
+                                 side_view=side_view)
         if not c.passed and seen.get("gait_share", 0.0) > MAX_GAIT_SHARE and seen.get("feet_alternate"):
             # walking or running through the picture explains a person found in part of the clip
             out = [replace(f, blocking=False) if f.name == "found" and not f.passed else f for f in out]

@@ -72,6 +72,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from analysis.filtering import running_median
 from analysis.metric import LEG_NOT_CERTAIN
 from analysis.movement.legs import leg_words, moving_leg, repetition_legs
 from analysis.movement.outline_limbs import outline_thigh_angle
@@ -84,7 +85,7 @@ from analysis.quality import quiet
 from analysis.segmentation import Repetition, find_repetitions, phase_labels, spread_frames
 
 __all__ = ["hip_extension_test", "other_leg_repetitions", "compensation", "standing_level", "standing_trunk_lean",
-           "peak_seen", "fastest_turn", "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
+           "lifted_forward", "peak_seen", "fastest_turn", "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
 
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition, degrees, + = knee behind the "
                "line (extension), - = in front (flexion): the thigh's angle behind the vertical less the forward "
@@ -433,7 +434,11 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     if source == "outline":
         res["thigh_rest_reference"] = ol_info.get("rest_reference")
     measured = tbv_ol if source == "outline" else tbv_lm
-    x = _fill(measured, t, threshold("movement_bridge_max"))  # one repetition stays one, never a value
+    # one repetition stays one, never a value; a single frame's reading is no peak: the outline's thigh can jump for
+    # one frame (a held-out figure in a long top: a lunge held once read as two repetitions, each peak a one-frame
+    # spike 6-9 degrees above its neighbours), so the series is the median of consecutive frames
+    x = running_median(np.arange(len(t)), _fill(measured, t, threshold("movement_bridge_max")),
+                       threshold("movement_despike_frames"))
     ser["thigh_behind_vertical"] = x
     amp = threshold("movement_min_amplitude")
     rest, lm_rest, other_rest = standing_level(x), standing_level(tbv_lm), standing_level(tbv_other)
@@ -582,6 +587,40 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     return res
 
 
+def lifted_forward(raw: np.ndarray, fc: int, rep) -> bool:
+    """Was a repetition a thigh lifted forward, not swung back? True when, over its hold (the frames around the
+    peak), the body points put one thigh at least ``3 x movement_min_amplitude`` degrees forward of its standing
+    level (median over the hold) and neither thigh ``movement_min_amplitude`` behind its own.
+
+    The outline's rear-most thigh is read for the swing back; under loose trousers the two legs' outlines merge, and
+    a leg kicked forward moved the merged outline's rear edge (a held-out figure in wide trousers and a long top:
+    three "repetitions" of 12 degrees read while the body points showed the thigh 27-60 degrees forward).
+    The body points need not be accurate for this, only tell forward from back.
+
+    Parameters
+    ----------
+    raw : ndarray (T, 33, 2)
+        Landmark pixels.
+    fc : int
+        +1 facing the picture's right, -1 its left.
+    rep : Repetition
+
+    Returns
+    -------
+    bool
+    """
+    amp = threshold("movement_min_amplitude")
+    hold = slice(rep.hold_start, rep.hold_end + 1)
+    fwd, back = 0.0, -np.inf
+    for s in SIDES:
+        x = leg_series(raw, s, fc)["thigh_behind_vertical"]
+        with quiet():
+            at_peak = float(np.nanmedian(x[hold])) - standing_level(x) if np.isfinite(x[hold]).any() else np.nan
+        if np.isfinite(at_peak):
+            fwd, back = min(fwd, at_peak), max(back, at_peak)
+    return fwd <= -3 * amp and back < amp
+
+
 def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int, side: str,
                     confirmed: bool = True, unread: str | None = None) -> dict:
     """Did the test's movement happen: a thigh going back, by enough, at least once? Not when the repetitions come
@@ -606,18 +645,22 @@ def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int,
                 "reason": f"your {side} knee was bent {np.median(knees):.0f} degrees at the peak (as when pulling the "
                           "foot up behind you to stretch the front thigh): this test swings the leg back with the "
                           "knee almost straight, since a bent knee lets the front thigh's muscle stop the hip sooner"}
+    amp = threshold("movement_min_amplitude")
+    what = "the back thigh never moved back" if kind == "lunge" else "no leg swung back"
+    if reps and kind == "hip_extension" and all(lifted_forward(raw, fc, r) for r in reps):
+        return {"found": False, "repetitions": len(reps),
+                "reason": f"{what}: at every peak the body points show a thigh lifted forward (the hip bent, as when "
+                          "lifting a knee or kicking forward) and none behind you, which is not a hip extension"}
     if reps:
         seen = sum(1 for r in rows if r["peak_seen"])
         return {"found": True, "repetitions": len(reps), "peaks_seen": seen,
                 "reason": f"{len(reps)} repetition(s) of the {side} thigh moving back"}
-    amp = threshold("movement_min_amplitude")
     fwd = False
     for s in SIDES:
         x = leg_series(raw, s, fc)["thigh_behind_vertical"]
         with quiet():
             if np.isfinite(x).sum() >= 3 and standing_level(x) - np.nanpercentile(x, 5) >= 3 * amp:
                 fwd = True
-    what = "the back thigh never moved back" if kind == "lunge" else "no leg swung back"
     if fwd:
         return {"found": False, "reason": f"{what}: a thigh moved forward (the hip bent, as when lifting a knee), "
                 "which is not a hip extension"}

@@ -30,8 +30,8 @@ to the chest, the tested leg hanging over the edge):
   more bent in both); otherwise it is not measured, with the reason (a knee read short would call a normal
   rectus femoris short).
 * **The tested leg hangs.** A hold counts only when something of the body hangs below the table's level during
-  it: the body outline's lowest point at least ``thomas_hang_outline_min`` trunk lengths below the hip midpoint
-  (:func:`hang_depth`; without an outline, the lower ankle landmark ``thomas_hang_ankle_min`` below). Lying on the
+  it: the body outline's lowest point at least ``thomas_hang_outline_min`` trunk lengths below its lowest point
+  under the trunk, where the back lies (:func:`hang_depth`; without an outline, the lower ankle landmark ``thomas_hang_ankle_min`` below). Lying on the
   floor, or on a table with both legs on it, the thigh cannot drop below level nor the knee bend to hang, so the
   test's two angles say nothing about the hip flexors or the front thigh: a thigh lying flat read "above the
   usual range" and a knee lying straight would read a short rectus femoris. Such a clip is refused (no movement).
@@ -240,9 +240,11 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         depth, src = not_hung
         res["hang"] = {"depth_trunk_lengths": round(depth, 2) if np.isfinite(depth) else None, "source": src,
                        "min": threshold(f"thomas_hang_{src}_min")}
-        why = (f"your {side} leg did not hang over the table's edge during the hold: lying on the floor, or with both "
-               "legs on the table, the thigh cannot drop below level nor the knee bend to hang, so neither would say "
-               "anything about tight hip flexors or front thighs")
+        why = (f"your {side} leg did not hang over the table's edge during the hold, as far as the picture shows: "
+               "lying on the floor, or with both legs on the table, the thigh cannot drop below level nor the knee "
+               "bend to hang, so neither would say anything about tight hip flexors or front thighs (if it did hang, "
+               "the pose model and the body outline both lost the hanging lower leg: film again in good light, in "
+               "clothes that stand out from the floor and the wall behind)")
     else:
         why = "no hold found: hug one knee to the chest and hold it for a few seconds, side-on to the camera"
     movement_found(res, len(rows), f"hug-and-hold(s) of the {hug} knee", why)
@@ -250,25 +252,39 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
 
 
 def hang_depth(outline, p: np.ndarray, frames: np.ndarray, trunk: float) -> tuple[float, str]:
-    """How far below the hips something of the body hangs over ``frames``, in trunk lengths (+ = lower in the
-    picture), and what gave it: the body outline's lowest point (``"outline"``, where the outline was found in
-    at least half of the frames) or the lower ankle landmark (``"ankle"``). Median over the frames; NaN where
-    neither was seen (the hold then counts: nothing says the leg did not hang).
+    """How far below the lying back something of the body hangs over ``frames``, in trunk lengths (+ = lower in
+    the picture), and what gave it: the body outline (``"outline"``, where it was found in at least half of the
+    frames) or the lower ankle landmark (``"ankle"``). Median over the frames; NaN where neither was seen (the hold
+    then counts: nothing says the leg did not hang).
 
-    On every rendered Thomas test at a table's end (three figure styles) the outline's lowest point lay
-    0.53-1.34 trunk lengths below the hip midpoint and the lower ankle 0.46-1.11 (three mannequin clips whose
-    hanging foot the pose model lost: 0.16 down to -0.64); lying on the floor, one knee hugged and the other leg
-    flat, bent with the foot down or hugged too: 0.28-0.33 (outline) and -0.56 to -0.06 (ankle)."""
-    hip_y = midpoint(p, "hip")[frames, 1]
-    if outline is not None and len(frames):
-        ol = np.asarray(outline, dtype=np.float64)[frames]
-        with quiet():
-            low = np.nanmax(ol[:, :, 1], axis=1)
-        ok = np.isfinite(low) & np.isfinite(hip_y)
-        if ok.mean() >= 0.5:
-            return float(np.median((low[ok] - hip_y[ok]) / trunk)), "outline"
+    From the outline: its lowest point, or the lower ankle landmark where that lies lower (the outline can lose a
+    hanging lower leg against a floor of its colour: a wooden mannequin's read 0.12), below the lowest point of
+    the outline's stretch under the trunk (between the hip and shoulder midpoints, the middle three fifths of it):
+    what the back lies on is the table's (or the floor's) level, whatever the clothes' thickness. The outline's lowest point below the hip midpoint, the reading before,
+    lay 0.28-0.33 trunk lengths down lying on the floor in three figure styles but 0.54 in loose clothes (a long top
+    hangs below the back), where a table's end gave 0.53-1.34. Without an outline (or no stretch under the trunk):
+    the lower ankle landmark below the hip midpoint (renders at a table's end 0.46-1.11; three mannequin clips whose
+    hanging foot the pose model lost: 0.16 down to -0.64; on the floor -0.56 to -0.06)."""
+    hip = midpoint(p, "hip")[frames]
     with quiet():
-        d = (np.fmax(p[frames, SIDE_IDX["left"]["ankle"], 1], p[frames, SIDE_IDX["right"]["ankle"], 1]) - hip_y) / trunk
+        ankle = np.fmax(p[frames, SIDE_IDX["left"]["ankle"], 1], p[frames, SIDE_IDX["right"]["ankle"], 1])
+    if outline is not None and len(frames):
+        sh = midpoint(p, "shoulder")[frames]
+        ol = np.asarray(outline, dtype=np.float64)[frames]
+        depth = np.full(len(frames), np.nan)
+        for j in range(len(frames)):
+            x, y = ol[j, :, 0], ol[j, :, 1]
+            if not (np.isfinite(hip[j]).all() and np.isfinite(sh[j]).all() and np.isfinite(y).any()):
+                continue
+            a, b = sorted((hip[j, 0], sh[j, 0]))
+            under = np.isfinite(y) & (x >= a + 0.2 * (b - a)) & (x <= b - 0.2 * (b - a))
+            if under.any():
+                low = np.nanmax(y) if not np.isfinite(ankle[j]) else max(np.nanmax(y), ankle[j])
+                depth[j] = (low - np.max(y[under])) / trunk
+        ok = np.isfinite(depth)
+        if ok.mean() >= 0.5:
+            return float(np.median(depth[ok])), "outline"
+    d = (ankle - hip[:, 1]) / trunk
     d = d[np.isfinite(d)]
     return (float(np.median(d)) if d.size else float("nan")), "ankle"
 
