@@ -93,6 +93,15 @@ PROTOCOLS: dict[str, dict] = {
 }
 
 
+CLOTHES = ("Wear fitted clothes (shorts or leggings, a top tucked in or ending above the hips) that stand out from "
+           "the wall behind you: wide trousers and a long top hide the hips and thighs the test reads.")
+"""The last step of every set-up: on rendered figures in wide trousers and a long top over the hips, the hip
+extension read 2-5 degrees high and a lunge 4, and a lunge held once counted two or three times
+(``benchmarks/eval_movement.py --style loose``)."""
+for _pr in PROTOCOLS.values():
+    _pr["person"].append(CLOTHES)
+
+
 def protocol(kind: str) -> dict:
     """The setup guidance of one test (a copy; see :data:`PROTOCOLS`)."""
     return {k: (list(v) if isinstance(v, list) else v) for k, v in PROTOCOLS[kind].items()}
