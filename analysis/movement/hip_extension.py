@@ -435,10 +435,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         res["thigh_rest_reference"] = ol_info.get("rest_reference")
     measured = tbv_ol if source == "outline" else tbv_lm
     # one repetition stays one, never a value; a single frame's reading is no peak: the outline's thigh can jump for
-    # one frame (a held-out figure in a long top: a lunge held once read as two repetitions, each peak a one-frame
-    # spike 6-9 degrees above its neighbours), so the series is the median of consecutive frames
-    x = running_median(np.arange(len(t)), _fill(measured, t, threshold("movement_bridge_max")),
-                       threshold("movement_despike_frames"))
+    # one frame (a held-out figure in a long top: a lunge's peaks were one-frame spikes 6-9 degrees above their
+    # neighbours), so the series is the running median over a short time (at 10 frames/s or fewer, none)
+    x = running_median(t, _fill(measured, t, threshold("movement_bridge_max")), threshold("movement_despike_s"))
     ser["thigh_behind_vertical"] = x
     amp = threshold("movement_min_amplitude")
     rest, lm_rest, other_rest = standing_level(x), standing_level(tbv_lm), standing_level(tbv_other)
