@@ -163,30 +163,14 @@ def restyle(clip, *, outfit: str = "grey_joggers", build: str | None = None, sce
     """The same scripted clip drawn in the loose-clothes style (same postures, placements and props, so the
     same truth for a given build).
 
-    Parameters
-    ----------
-    clip : Clip
-        From :mod:`.movements` or :mod:`.activities`.
-    outfit : str
-        A key of :data:`OUTFITS`.
-    build : str, optional
-        A key of :data:`.capsule.BUILDS` or :data:`.body.BODIES`; default the clip's own build.
-    scene : str
-        A key of :data:`SCENES`.
-    camera_height, camera_distance : float, optional
-        Metres; default the clip's camera.
-    pole : str, optional
-        ``"left"``/``"right"``: that hand holds a pole for balance (reaching forward).
-    imaging : Imaging, optional
-        Default: a little blur, sensor noise and JPEG-like softness.
-    name : str, optional
-        The new clip's name; default the clip's name with ``_loose`` appended.
+    The parameters are :func:`.capsule.restyle`'s, with ``outfit`` a key of :data:`OUTFITS` and ``scene`` one of
+    :data:`SCENES` (default imaging: a little blur, sensor noise and JPEG-like softness).
 
     Returns
     -------
     Clip
-        Drawn with :func:`loose_parts` under :data:`BACKLIGHT`; its notes record the style, outfit, scene,
-        build and pole.
+        Drawn with :func:`loose_parts` under :data:`BACKLIGHT`, named with ``_loose`` appended; its notes record
+        the style, outfit, scene, build and pole.
     """
     from .body import BODIES
 
