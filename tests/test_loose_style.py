@@ -98,11 +98,14 @@ def test_lifted_forward_tells_a_forward_lift_from_a_swing_back():
 
     from analysis.movement.series import leg_series
 
+    def thighs(px):
+        return [leg_series(px, s, 1)["thigh_behind_vertical"] for s in ("left", "right")]
+
     assert leg_series(turn(raw, "right", 30.0), "right", 1)["thigh_behind_vertical"][6] == pytest.approx(-30, abs=3)
-    assert lifted_forward(turn(raw, "right", 30.0), 1, rep)
-    assert not lifted_forward(turn(raw, "right", -15.0), 1, rep)
-    assert not lifted_forward(turn(turn(raw, "right", 30.0), "left", -15.0), 1, rep)
-    assert not lifted_forward(raw, 1, rep)
+    assert lifted_forward(thighs(turn(raw, "right", 30.0)), rep)
+    assert not lifted_forward(thighs(turn(raw, "right", -15.0)), rep)
+    assert not lifted_forward(thighs(turn(turn(raw, "right", 30.0), "left", -15.0)), rep)
+    assert not lifted_forward(thighs(raw), rep)
 
 
 def test_a_knee_hugged_lying_on_the_floor_in_a_long_top_is_not_a_thomas_test(tmp_path):

@@ -586,7 +586,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     return res
 
 
-def lifted_forward(raw: np.ndarray, fc: int, rep) -> bool:
+def lifted_forward(thighs, rep) -> bool:
     """Was a repetition a thigh lifted forward, not swung back? True when, over its hold (the frames around the
     peak), the body points put one thigh at least ``3 x movement_min_amplitude`` degrees forward of its standing
     level (median over the hold) and neither thigh ``movement_min_amplitude`` behind its own.
@@ -598,10 +598,8 @@ def lifted_forward(raw: np.ndarray, fc: int, rep) -> bool:
 
     Parameters
     ----------
-    raw : ndarray (T, 33, 2)
-        Landmark pixels.
-    fc : int
-        +1 facing the picture's right, -1 its left.
+    thighs : sequence of ndarray (T,)
+        Each leg's ``thigh_behind_vertical`` from the body points (:func:`analysis.movement.series.leg_series`).
     rep : Repetition
 
     Returns
@@ -611,8 +609,7 @@ def lifted_forward(raw: np.ndarray, fc: int, rep) -> bool:
     amp = threshold("movement_min_amplitude")
     hold = slice(rep.hold_start, rep.hold_end + 1)
     fwd, back = 0.0, -np.inf
-    for s in SIDES:
-        x = leg_series(raw, s, fc)["thigh_behind_vertical"]
+    for x in thighs:
         with quiet():
             at_peak = float(np.nanmedian(x[hold])) - standing_level(x) if np.isfinite(x[hold]).any() else np.nan
         if np.isfinite(at_peak):
@@ -646,7 +643,8 @@ def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int,
                           "knee almost straight, since a bent knee lets the front thigh's muscle stop the hip sooner"}
     amp = threshold("movement_min_amplitude")
     what = "the back thigh never moved back" if kind == "lunge" else "no leg swung back"
-    if reps and kind == "hip_extension" and all(lifted_forward(raw, fc, r) for r in reps):
+    thighs = [leg_series(raw, s, fc)["thigh_behind_vertical"] for s in SIDES]
+    if reps and kind == "hip_extension" and all(lifted_forward(thighs, r) for r in reps):
         return {"found": False, "repetitions": len(reps),
                 "reason": f"{what}: at every peak the body points show a thigh lifted forward (the hip bent, as when "
                           "lifting a knee or kicking forward) and none behind you, which is not a hip extension"}
@@ -655,8 +653,7 @@ def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int,
         return {"found": True, "repetitions": len(reps), "peaks_seen": seen,
                 "reason": f"{len(reps)} repetition(s) of the {side} thigh moving back"}
     fwd = False
-    for s in SIDES:
-        x = leg_series(raw, s, fc)["thigh_behind_vertical"]
+    for x in thighs:
         with quiet():
             if np.isfinite(x).sum() >= 3 and standing_level(x) - np.nanpercentile(x, 5) >= 3 * amp:
                 fwd = True

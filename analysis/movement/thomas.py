@@ -31,7 +31,8 @@ to the chest, the tested leg hanging over the edge):
   rectus femoris short).
 * **The tested leg hangs.** A hold counts only when something of the body hangs below the table's level during
   it: the body outline's lowest point at least ``thomas_hang_outline_min`` trunk lengths below its lowest point
-  under the trunk, where the back lies (:func:`hang_depth`; without an outline, the lower ankle landmark ``thomas_hang_ankle_min`` below). Lying on the
+  under the trunk, where the back lies (:func:`hang_depth`; without an outline, the lower ankle landmark
+  ``thomas_hang_ankle_min`` below the hip midpoint). Lying on the
   floor, or on a table with both legs on it, the thigh cannot drop below level nor the knee bend to hang, so the
   test's two angles say nothing about the hip flexors or the front thigh: a thigh lying flat read "above the
   usual range" and a knee lying straight would read a short rectus femoris. Such a clip is refused (no movement).
@@ -260,9 +261,10 @@ def hang_depth(outline, p: np.ndarray, frames: np.ndarray, trunk: float) -> tupl
     From the outline: its lowest point, or the lower ankle landmark where that lies lower (the outline can lose a
     hanging lower leg against a floor of its colour: a wooden mannequin's read 0.12), below the lowest point of
     the outline's stretch under the trunk (between the hip and shoulder midpoints, the middle three fifths of it):
-    what the back lies on is the table's (or the floor's) level, whatever the clothes' thickness. The outline's lowest point below the hip midpoint, the reading before,
-    lay 0.28-0.33 trunk lengths down lying on the floor in three figure styles but 0.54 in loose clothes (a long top
-    hangs below the back), where a table's end gave 0.53-1.34. Without an outline (or no stretch under the trunk):
+    what the back lies on is the table's (or the floor's) level, whatever the clothes' thickness. The outline's
+    lowest point below the hip midpoint, the reading before, lay 0.28-0.33 trunk lengths down lying on the floor in
+    three figure styles but 0.54 in loose clothes (a long top hangs below the back), where a table's end gave
+    0.53-1.34. Without an outline (or no stretch under the trunk):
     the lower ankle landmark below the hip midpoint (renders at a table's end 0.46-1.11; three mannequin clips whose
     hanging foot the pose model lost: 0.16 down to -0.64; on the floor -0.56 to -0.06)."""
     hip = midpoint(p, "hip")[frames]
@@ -279,8 +281,7 @@ def hang_depth(outline, p: np.ndarray, frames: np.ndarray, trunk: float) -> tupl
             a, b = sorted((hip[j, 0], sh[j, 0]))
             under = np.isfinite(y) & (x >= a + 0.2 * (b - a)) & (x <= b - 0.2 * (b - a))
             if under.any():
-                low = np.nanmax(y) if not np.isfinite(ankle[j]) else max(np.nanmax(y), ankle[j])
-                depth[j] = (low - np.max(y[under])) / trunk
+                depth[j] = (np.fmax(np.nanmax(y), ankle[j]) - np.max(y[under])) / trunk
         ok = np.isfinite(depth)
         if ok.mean() >= 0.5:
             return float(np.median(depth[ok])), "outline"
