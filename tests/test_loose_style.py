@@ -162,3 +162,30 @@ def test_shank_foreshortened_flags_only_a_short_lower_leg():
     p[1, 27] = [0, 130]  # the left foot drawn up the shin
     p[2, 28] = [90, 100]  # a lower leg across the picture (a knee bent): full length
     assert shank_foreshortened(p).tolist() == [False, True, False]
+
+
+def test_a_far_legs_swing_named_for_the_near_leg_is_renamed_from_where_the_feet_stood(tmp_path):
+    """In wide trousers the pose model named the far (right) leg's swing for the near (left) leg, with nothing in its
+    points to show it: the result said "left leg, near the camera" and measured the right thigh's 19-degree swings
+    under the left leg's name. The standing foot stood at the peaks where the near foot stood at rest (both readings
+    of standing_foot_depth about 0), so it was the near leg that stood and the far one that moved: named so now, with
+    the reason, and the leg_side warning asks for the tested leg nearest the camera (the held-out y3 case of
+    benchmarks/eval_movement.py)."""
+    from vision.synthetic.body import APPEARANCES, BODIES
+
+    clip = loose.restyle(hip_extension("far_leg_loose", fps=25.0, reps=3, side="right", extension_deg=19.0,
+                                       compensation=0.28, body=BODIES["average"], appearance=APPEARANCES["red_top"],
+                                       camera=_cam(90.0, height=1.06), imaging=IM, seed=903),
+                         outfit="grey_joggers", scene="window_wall", pole="left")
+    res = _analyze(clip, tmp_path, "hip_extension")
+    labels = res["leg_labels"]
+    assert labels["near_side"] == "left"
+    assert max(labels["standing_foot_depth"]) < 0.05
+    assert res["ok"] and res["side"] == "right" and labels["exchanged_for_depth"]
+    assert "far from the camera" in res["leg"] and "where the feet stand" in res["leg"]
+    side = _check(res, "leg_side")
+    assert not side["passed"] and not side["blocking"] and "where the feet stood" in side["reason"]
+    assert res["leg_in_doubt"] is None
+    # the swings measured are the moving leg's (truth 19 degrees; the first reads low in a long top: see the note)
+    peaks = [r["metrics"]["thigh_behind_vertical"]["value"] for r in res["repetitions"]]
+    assert len(peaks) == 3 and 14.0 < max(v for v in peaks if v is not None) < 24.0

@@ -574,6 +574,42 @@ def test_which_leg_moved_is_settled_by_the_feet():
     assert "not certain" in unsettled["leg"] and "leg" in [c["name"] for c in unsettled["checks"]]
 
 
+def test_a_far_leg_named_for_the_near_side_is_renamed_from_where_the_feet_stood():
+    """The far (left) leg swings back; the pose model names it for the near (right) side in every frame (a held-out
+    render in wide trousers did). At the peaks the standing foot stands where the nearer foot stood at rest, on the
+    outline and on the foot points, so the standing leg is the near one: the moving leg is named the far one, with
+    the reason, not in doubt, and the leg_side warning asks for the tested leg nearest the camera. With a foot
+    point misplaced far below the floor the feet say nothing, and the model's name stands."""
+    clip = hip_extension(side="left", reps=2, rep_s=2.0, extension_deg=18.0, fps=FPS)
+    a = clip_landmarks(clip)
+    outline = _outlines(clip, range(len(clip.frames)))
+    px, vis = a["pixels"].copy(), a["visibility"].copy()
+    for l_ in range(23, 33, 2):  # the legs' names exchanged in every frame
+        px[:, [l_, l_ + 1]], vis[:, [l_, l_ + 1]] = px[:, [l_ + 1, l_]], vis[:, [l_ + 1, l_]]
+
+    def run(p):
+        return run_movement_test("hip_extension", a["timestamps"], p, vis, outline=outline, world=a["world"],
+                                 image_size=a["image_size"])
+
+    res = run(px)
+    labels = res["leg_labels"]
+    assert labels["near_side"] == "right" and max(labels["standing_foot_depth"]) < 0.05
+    assert res["ok"] and res["side"] == "left" and labels["exchanged_for_depth"] and res["leg_in_doubt"] is None
+    assert res["leg"] == ("left leg, far from the camera (named from where the feet stand, not from the pose "
+                          "model's names)")
+    side = next(c for c in res["checks"] if c["name"] == "leg_side")
+    assert not side["passed"] and "where the feet stood" in side["reason"] and "from the left side" in side["advice"]
+    lost = px.copy()
+    holds = np.concatenate([np.arange(r["phases"]["hold_start"], r["phases"]["hold_end"] + 1)
+                            for r in res["repetitions"]])
+    heels = [SIDE_IDX[s]["heel"] for s in ("left", "right")]
+    thigh = np.nanmedian(np.linalg.norm(px[:, 25] - px[:, 23], axis=-1))
+    lost[np.ix_(holds, heels, [1])] += thigh  # both heels drawn a thigh length below the floor at the peaks
+    kept = run(lost)
+    assert min(kept["leg_labels"]["standing_foot_depth"]) < -0.3
+    assert kept["side"] == "right" and not kept["leg_labels"]["exchanged_for_depth"]
+
+
 def test_a_knee_bend_the_pose_model_did_not_see_says_so():
     """A held-out wooden mannequin's 90-degree prone knee bend against a beige wall: the pose model and the body
     outline both kept the lower legs lying on the table, and the refusal told the person to bend the knee, which

@@ -157,11 +157,14 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         :func:`analysis.movement.legs.back_knee_depth` over ``lunge_far_knee_depth_min``), and a hip extension's
         moving leg named for the far side is renamed for the near side when its standing foot stands clearly
         higher in the picture at the peaks than the nearer foot at rest, read both from the outline and from the
-        foot landmarks (:func:`analysis.movement.legs.standing_foot_depth`, each over ``standing_foot_depth_min``):
-        ``leg_labels["exchanged_for_depth"]``; where both readings show it while the model's legs left which leg
-        moved not certain, the test is read for the near leg, named with certainty
-        (``leg_labels["settled_by_feet"]``). Unstated, a prone knee bend's bent leg that the model saw and named
-        for the far side is named for the near side, as the set-up films it
+        foot landmarks (:func:`analysis.movement.legs.standing_foot_depth`, each over ``standing_foot_depth_min``),
+        and one named for the near side is renamed for the far side when both readings put the standing foot where
+        the nearer foot stood at rest (each under ``standing_foot_depth_far_max``):
+        ``leg_labels["exchanged_for_depth"]`` (a hip extension's leg so named is not in doubt:
+        :func:`analysis.movement.checks.named_from_feet`); where both readings put the standing foot on the far side
+        while the model's legs left which leg moved not certain, the test is read for the near leg, named with
+        certainty (``leg_labels["settled_by_feet"]``). Unstated, a prone knee bend's bent leg that the model saw and
+        named for the far side is named for the near side, as the set-up films it
         (``leg_labels["exchanged_for_set_up"]``, with ``leg_note``). Before any of this, a lunge's knee and foot
         names are put right frame by frame from which knee rests on the floor
         (:func:`analysis.movement.legs.kneeling_knee_labels`).
@@ -232,14 +235,18 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
     # the legs' names exchanged for the whole clip: for the leg the person stated, or (unstated) where the
     # camera's view of the floor says the model's names put the moving leg on the wrong side: a lunge's back knee
     # resting further from the camera than the front heel while named for the near side, or nearer while named
-    # for the far side; a hip extension's standing foot standing further from it
+    # for the far side; a hip extension's standing foot standing further from it while named for the far side, or
+    # where the nearer foot stood at rest while named for the near side
     by_stated = leg is not None and side is None and kind in STATED_LEG_KINDS and named and res["side"] != leg
     knee_gap = threshold("lunge_far_knee_depth_min")
     feet_far = bool(np.min(feet) > threshold("standing_foot_depth_min"))  # the standing foot was the far one
+    # ... the near one, on both readings (one far lower than the nearer foot at rest is a point misplaced, no foot)
+    feet_near = bool(np.max(feet) < threshold("standing_foot_depth_far_max")
+                     and np.min(feet) > threshold("standing_foot_depth_plausible_min"))
     unstated = leg is None and side is None and named and near in SIDES  # no leg stated or asked for, a side seen
     by_depth = unstated and (
         (res["side"] == near and depth > knee_gap) or (res["side"] != near and depth < -knee_gap)
-        or (res["side"] != near and feet_far))
+        or (res["side"] != near and feet_far) or (res["side"] == near and feet_near))
     # which leg moved, not certain from the model's legs (its knees kept together), is settled by the feet: both
     # readings put the standing foot on the far side in all 56 rendered hip extensions of three styles where they
     # did, each with the near leg moving; the test is then read for the near leg, whose name is certain
