@@ -68,12 +68,16 @@ def test_draws_loose_clothes_over_the_hips_and_thighs():
 def test_a_leg_kicked_forward_is_not_a_hip_extension_whatever_the_outline_shows(tmp_path):
     """In wide trousers the two legs' outlines merge, and a leg lifted forward moved the merged outline's rear edge:
     three "repetitions of the right thigh moving back" of 12 degrees were measured (and the hip called "within" the
-    usual range) while the body points showed the thigh 27-60 degrees forward. Refused now, for the movement."""
+    usual range) while the body points showed the thigh 27-60 degrees forward. Refused now, for the movement: by
+    ``lifted_forward`` ("at every peak the body points show a thigh lifted forward"), or, since the rear edge's
+    outlying points are left out (session 30) and the outline shows no swing back, "no leg swung back: a thigh moved
+    forward"."""
     clip = loose.restyle(hip_extension("lifted_forward", reps=2, extension_deg=-60.0, compensation=0.0, imaging=IM,
                                        seed=18))
     res = _analyze(clip, tmp_path, "hip_extension")
     assert not res["ok"] and not _check(res, "movement")["passed"]
-    assert "lifted forward" in _check(res, "movement")["reason"]
+    reason = _check(res, "movement")["reason"]
+    assert "lifted forward" in reason or reason.startswith("no leg swung back: a thigh moved forward")
     assert all(m["value"] is None for m in presented_metrics(res))
 
 

@@ -17,7 +17,11 @@ axis, both in degrees behind the downward vertical (+ = knee behind the hip, the
   points (which turns a little with the buttock's outline when the pelvis tilts); on rendered clips in two
   figure styles their mean erred less than either (three styles since: 0.6-0.9 degrees median against
   1.1-1.7 for either alone). (Below 0.75 thigh lengths the rays stay off a bent knee's shank, which lies on the
-  floor behind the knee in a lunge.) The rear-most thigh is the one swung back (the moving leg of a hip
+  floor behind the knee in a lunge.) An edge point further than ``movement_edge_outlier_max`` from its frame's
+  median is something else the outline holds there (a long top's hem, a hand) and is left out: a thigh's rear
+  edge turns a few degrees from one distance to the next. Where that leaves too few points in too many frames
+  (a long top over a kneeling lunge's back thigh), the outline does not show the thigh and no angle is read from
+  it. The rear-most thigh is the one swung back (the moving leg of a hip
   extension, the back leg of a lunge).
 * **Midline** (rest frames): the middle of the thigh's cross-sections at the same distances, a line fitted
   through them: the thigh's axis without using the knee landmark or the hip point.
@@ -59,6 +63,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.norms import threshold
+from analysis.quality import quiet
 from analysis.posture_side import SIDE_IDX
 
 DISTANCES = np.linspace(0.5, 0.75, 6)  # fractions of the thigh length from the hip point
@@ -353,8 +358,13 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
             edges[f] = rear_edge_angle(ol[f], hip[f], length, facing, float(g[f]))
     # two readings of the rear edge, with opposite weak points, averaged: the rays' median angle from the hip
     # point (which moves forward when the pelvis tilts) and the direction of a line through the edge points
-    # (which turns with the buttock's outline when the pelvis tilts)
+    # (which turns with the buttock's outline when the pelvis tilts). A thigh's rear edge is smooth: a point further
+    # than movement_edge_outlier_max from the frame's median edge angle is something else the outline holds there
+    # (the corner of a long top's hem, a hand), which would turn the line
     level = np.full(T, np.nan)
+    with quiet():
+        edges[np.abs(edges - np.nanmedian(edges, axis=1, keepdims=True)) > threshold("movement_edge_outlier_max")] \
+            = np.nan
     for f in range(T):
         k = np.isfinite(edges[f])
         if k.sum() >= max(4, len(DISTANCES) // 2):
