@@ -20,8 +20,8 @@ axis, both in degrees behind the downward vertical (+ = knee behind the hip, the
   floor behind the knee in a lunge.) An edge point further than ``movement_edge_outlier_max`` from its frame's
   median is something else the outline holds there (a long top's hem, a hand) and is left out: a thigh's rear
   edge turns a few degrees from one distance to the next. Where that leaves too few points in too many frames
-  (a long top over a kneeling lunge's back thigh), the outline does not show the thigh and no angle is read from
-  it. The rear-most thigh is the one swung back (the moving leg of a hip
+  (a long top over a kneeling lunge's back thigh), the outline is not taken as showing the thigh. The rear-most
+  thigh is the one swung back (the moving leg of a hip
   extension, the back leg of a lunge).
 * **Midline** (rest frames): the middle of the thigh's cross-sections at the same distances, a line fitted
   through them: the thigh's axis without using the knee landmark or the hip point.
@@ -63,8 +63,8 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.norms import threshold
-from analysis.quality import quiet
 from analysis.posture_side import SIDE_IDX
+from analysis.quality import quiet
 
 DISTANCES = np.linspace(0.5, 0.75, 6)  # fractions of the thigh length from the hip point
 # the standing thigh's midline where a hand hangs at its front: lower down, the cross-sections it still widens
