@@ -205,7 +205,7 @@ def spread_frames(indices, n: int) -> np.ndarray:
 def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: float = 5.0, side: str | None = None,
                      min_gap_s: float = 0.6, rest_fraction: float = 0.2, hold_fraction: float = 0.1,
                      smooth: bool = True, untrusted: np.ndarray | None = None, max_dropout_s: float = 2.0,
-                     peak_margin_s: float = 0.2, min_return: float = 0.0) -> list[Repetition]:
+                     peak_margin_s: float = 0.2) -> list[Repetition]:
     """Find the repetitions of a movement in one signal whose peaks are the movement's end range.
 
     Parameters
@@ -232,10 +232,6 @@ def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: 
         signal falling to a wrong "rest" and jumping back) does not split it into two repetitions.
         A repetition whose hold lies within ``peak_margin_s`` of an untrusted frame gets
         ``peak_trusted=False``.
-    min_return : float
-        A peak is a repetition of its own only when the signal falls, between it and a higher peak, by at least
-        this share of its rise from the rest before it (its prominence); otherwise it is part of the higher peak's
-        repetition (a reading that dipped in the middle of one hold). 0: any fall of ``min_amplitude``.
 
     Returns
     -------
@@ -255,13 +251,9 @@ def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: 
     low = np.nanmin(x) - 10.0 * max(min_amplitude, 1.0)
     xf = np.where(ok, x, low)
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
-    peaks, props = find_peaks(np.concatenate([[low], xf, [low]]), prominence=min_amplitude,
-                              distance=max(1, int(round(min_gap_s / dt))))
+    peaks, _ = find_peaks(np.concatenate([[low], xf, [low]]), prominence=min_amplitude,
+                          distance=max(1, int(round(min_gap_s / dt))))
     peaks = peaks - 1
-    if min_return > 0 and len(peaks) > 1:
-        starts = np.concatenate([[0], peaks[:-1]])
-        rises = np.array([xf[p] - np.min(xf[a:p + 1][ok[a:p + 1]]) for a, p in zip(starts, peaks)])  # seen frames
-        peaks = peaks[props["prominences"] >= min_return * rises]
     reps: list[Repetition] = []
     bounds = np.concatenate([[0], peaks, [len(x) - 1]])
     for j, p in enumerate(peaks):

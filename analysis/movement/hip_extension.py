@@ -98,6 +98,10 @@ THIGH_VERT_DEF = ("Thigh angle behind the vertical at the peak of the repetition
                   "the downward vertical of the picture, degrees, + = knee behind the hip (extension). The "
                   "'apparent' extension: pelvic tilt and low-back arching add to it. 2D, side view.")
 KNEE_DEF = "Knee flexion: 180 minus the hip-knee-ankle angle, degrees, 0 = straight, + = bent. 2D."
+# what to wear and where when the body outline did not show the thigh (a long top over the hips hides it: most
+# half-kneeling lunges of the held-out loose style were refused so, session 30)
+SHOW_THE_THIGHS = ("in clothes that show the thighs (shorts or leggings, a top tucked in or ending above the hips), "
+                   "against a plain background")
 
 
 def _tilt_estimates(outline, px_raw, vis, frames, facing) -> np.ndarray:
@@ -430,7 +434,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     unread = None if wander is None else (
         f"the body outline showed the {side} thigh's movement but not its axis at rest, and the pose model's thigh "
         f"at rest wandered over {wander:.0f} degrees, so the thigh's angle could not be read: film again with the "
-        "tested leg nearest the camera, in clothes that show the legs, against a plain background")
+        f"tested leg nearest the camera, {SHOW_THE_THIGHS}")
     if source == "outline":
         res["thigh_rest_reference"] = ol_info.get("rest_reference")
     measured = tbv_ol if source == "outline" else tbv_lm
@@ -442,8 +446,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     amp = threshold("movement_min_amplitude")
     rest, lm_rest, other_rest = standing_level(x), standing_level(tbv_lm), standing_level(tbv_other)
     # the test's way: the thigh goes back, from its resting level, to behind the vertical
-    reps = [r for r in find_repetitions(x, t, amp, side=side, min_return=threshold("movement_rep_return_min"))
-            if r.peak_value - rest >= amp and r.peak_value > 0]
+    reps = [r for r in find_repetitions(x, t, amp, side=side) if r.peak_value - rest >= amp and r.peak_value > 0]
     # both legs tested in turn: the outline's rear-most thigh and the model's names follow either leg, so each
     # repetition's leg is read from where the standing foot stood, and the other leg's are left out
     reps, others, keep = other_leg_repetitions(kind, reps, raw, outline, fc, side, near, given)
@@ -500,7 +503,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         if why is None and outline is not None and source == "landmarks":
             why = unread or (f"the body outline did not follow the {side} thigh through the clip, so its angle from "
                              "the body points could not be confirmed (alone, they read peaks up to 13 degrees short): "
-                             "film again in clothes that show the legs, against a plain background")
+                             f"film again {SHOW_THE_THIGHS}")
             tv = he = np.nan
         if why is None and source == "outline":
             # against the named knee point (NaN: not seen, no comparison), the gap the view check weighs
@@ -514,8 +517,8 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                 extra["outline_confirmed_by_other_knee"] = bool(abs(gap) <= gap_max)
             if abs(gap) > gap_max:
                 why = (f"the body outline and the body points put the {side} thigh {abs(gap):.0f} degrees apart at the "
-                       "peak of this repetition, so neither was taken: film again in clothes that show the legs, "
-                       "against a plain background, with nothing held near the thigh")
+                       f"peak of this repetition, so neither was taken: film again {SHOW_THE_THIGHS}, with nothing "
+                       "held near the thigh")
                 tv = he = np.nan
         # around the peak (its hold and a margin either side), where the value is read
         near_peak = span[(t[span] >= t[r.hold_start] - margin) & (t[span] <= t[r.hold_end] + margin)]
@@ -633,8 +636,7 @@ def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int,
     if reps and not confirmed:
         return {"found": False, "repetitions": len(reps),
                 "reason": f"the body outline did not follow the {side} thigh, so its movement, read from the body "
-                          "points alone, could not be confirmed: film again in clothes that show the legs, against "
-                          "a plain background"}
+                          f"points alone, could not be confirmed: film again {SHOW_THE_THIGHS}"}
     knees = [r["metrics"]["knee_flexion"]["value"] for r in rows]
     knees = [k for k in knees if k is not None]
     if kind == "hip_extension" and knees and np.median(knees) > threshold("hip_extension_knee_bent_max"):
