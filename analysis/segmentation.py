@@ -205,7 +205,8 @@ def spread_frames(indices, n: int) -> np.ndarray:
 def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: float = 5.0, side: str | None = None,
                      min_gap_s: float = 0.6, rest_fraction: float = 0.2, hold_fraction: float = 0.1,
                      smooth: bool = True, untrusted: np.ndarray | None = None, max_dropout_s: float = 2.0,
-                     peak_margin_s: float = 0.2) -> list[Repetition]:
+                     peak_margin_s: float = 0.2, rest_level: float | None = None,
+                     min_return: float = 0.0) -> list[Repetition]:
     """Find the repetitions of a movement in one signal whose peaks are the movement's end range.
 
     Parameters
@@ -232,6 +233,14 @@ def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: 
         signal falling to a wrong "rest" and jumping back) does not split it into two repetitions.
         A repetition whose hold lies within ``peak_margin_s`` of an untrusted frame gets
         ``peak_trusted=False``.
+    rest_level : float, optional
+        The signal's resting level, read robustly by the caller (e.g. the median of the lower half of the
+        frames, never one frame's reading), for ``min_return``.
+    min_return : float
+        With ``rest_level``: a peak is a repetition of its own only when the signal falls, between it and a
+        higher peak (or the clip's end), by at least this share of its rise above ``rest_level`` (its prominence);
+        otherwise it is part of the higher peak's repetition (a reading that dipped in the middle of one hold).
+        0: any fall of ``min_amplitude`` separates two peaks.
 
     Returns
     -------
@@ -251,9 +260,13 @@ def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: 
     low = np.nanmin(x) - 10.0 * max(min_amplitude, 1.0)
     xf = np.where(ok, x, low)
     dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
-    peaks, _ = find_peaks(np.concatenate([[low], xf, [low]]), prominence=min_amplitude,
-                          distance=max(1, int(round(min_gap_s / dt))))
+    peaks, props = find_peaks(np.concatenate([[low], xf, [low]]), prominence=min_amplitude,
+                              distance=max(1, int(round(min_gap_s / dt))))
     peaks = peaks - 1
+    if min_return > 0 and rest_level is not None and np.isfinite(rest_level) and len(peaks) > 1:
+        # the rise from the robust rest, not from the lowest reading before the peak: one frame's outlier (a knee
+        # point thrown forward) would make every rise large and merge real repetitions
+        peaks = peaks[props["prominences"] >= min_return * (xf[peaks] - rest_level)]
     reps: list[Repetition] = []
     bounds = np.concatenate([[0], peaks, [len(x) - 1]])
     for j, p in enumerate(peaks):

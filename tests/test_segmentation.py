@@ -43,6 +43,26 @@ def test_gaps_do_not_create_or_join_repetitions():
     assert len(reps) == 2
 
 
+def test_a_reading_that_dips_in_the_middle_of_one_hold_is_one_repetition():
+    """One glide held for 2.5 s whose reading dips 7 degrees in the middle (rest 0, hold 22: a long top hid the back
+    thigh for a moment in a held-out render) was two repetitions. With ``min_return`` 0.5 a peak must come back by
+    half its rise above the resting level before a higher one to count apart; two repetitions with a full return
+    between stay two, also with unseen frames before them, and a single frame read far below rest (a knee point thrown
+    forward) between two repetitions that come back only to rest does not merge them."""
+    t = np.arange(0, 8, 1 / 30.0)
+    held = np.clip((t - 1.5) * 20.0, 0, 22.0) * np.clip((6.0 - t) * 20.0, 0, 1.0)
+    held[(t > 3.0) & (t < 4.0)] -= 7.0 * np.sin(np.pi * (t[(t > 3.0) & (t < 4.0)] - 3.0))
+    assert len(find_repetitions(held, t, min_amplitude=5.0)) == 2  # the dip splits it without min_return
+    one = find_repetitions(held, t, min_amplitude=5.0, rest_level=0.0, min_return=0.5)
+    assert len(one) == 1 and one[0].start_s < 2.0 and one[0].end_s > 5.5 and one[0].peak_value > 20.0
+    t2, two = _bumps([2.0, 5.0], [12.0, 13.0])
+    two[t2 < 0.8] = np.nan
+    assert len(find_repetitions(two, t2, min_amplitude=5.0, rest_level=0.0, min_return=0.5)) == 2
+    t3, three = _bumps([2.0, 4.5, 7.0], [14.0, 15.0, 14.0])
+    three[np.argmin(np.abs(t3 - 3.25))] = -40.0
+    assert len(find_repetitions(three, t3, min_amplitude=5.0, rest_level=0.0, min_return=0.5, smooth=False)) == 3
+
+
 def test_minimum_gap_merges_close_peaks():
     t, x = _bumps([2.0, 2.3], [20.0, 18.0], width=0.3)
     assert len(find_repetitions(x, t, min_amplitude=5.0, min_gap_s=0.6)) == 1

@@ -446,7 +446,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     amp = threshold("movement_min_amplitude")
     rest, lm_rest, other_rest = standing_level(x), standing_level(tbv_lm), standing_level(tbv_other)
     # the test's way: the thigh goes back, from its resting level, to behind the vertical
-    reps = [r for r in find_repetitions(x, t, amp, side=side) if r.peak_value - rest >= amp and r.peak_value > 0]
+    reps = [r for r in find_repetitions(x, t, amp, side=side, rest_level=rest,
+                                        min_return=threshold("movement_rep_return_min"))
+            if r.peak_value - rest >= amp and r.peak_value > 0]
     # both legs tested in turn: the outline's rear-most thigh and the model's names follow either leg, so each
     # repetition's leg is read from where the standing foot stood, and the other leg's are left out
     reps, others, keep = other_leg_repetitions(kind, reps, raw, outline, fc, side, near, given)
