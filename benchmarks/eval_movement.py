@@ -1,15 +1,17 @@
-"""Accuracy and verdicts of the movement tests (issue 15): rendered movements in four figure styles, and real clips.
+"""Accuracy and verdicts of the movement tests (issue 15): rendered movements in five figure styles, and real clips.
 
-Rerun:  .venv/bin/python benchmarks/eval_movement.py [--quick] [--style mesh|capsule|mannequin|loose] [--no-real]
+Rerun:  .venv/bin/python benchmarks/eval_movement.py [--quick] [--style mesh|capsule|mannequin|loose|ink] [--no-real]
                                                       [--no-rendered] [--only NAME] [--cache DIR] [--json out.json]
 
-Rendered part, on **four figure styles** (``mesh``: the 3D mesh figure the thresholds were developed on, the
+Rendered part, on **five figure styles** (``mesh``: the 3D mesh figure the thresholds were developed on, the
 sample media's style; ``capsule``: :mod:`vision.synthetic.capsule`, another drawing of the body with loose
 clothes, toon lighting, outdoor and dark scenes, a pole held for balance, cameras from knee to head height;
 ``mannequin``: :mod:`vision.synthetic.mannequin`, a jointed mannequin in shorts or bare wood under a hard side
 light, the capsule's cases in it, held out: added after every threshold was set and never tuned on; ``loose``:
 :mod:`vision.synthetic.loose`, the mesh body in wide trousers and a long top hiding the hips, lit from behind, the
-capsule's cases in it, held out the same way, added in session 29).
+capsule's cases in it, held out the same way, added in session 29; ``ink``: :mod:`vision.synthetic.ink`, the mesh
+body as a flat-coloured cartoon with black ink outlines in plain pastel rooms, the capsule's cases in it, held out
+the same way, added in session 31).
 Every movement script is rendered with its truth, tracked with MediaPipe (with segmentation) and run
 through :func:`analysis.movement.run_movement_test`:
 
@@ -72,7 +74,7 @@ from analysis.report_text import format_movement  # noqa: E402
 SAMPLES = ROOT / "sample_media"
 SHARED = Path(os.environ.get("POSTURE_SHARED_DATA") or ROOT.parent / "shared" / "data")
 MANIFEST = ROOT / "benchmarks" / "real_manifest_movement.toml"
-STYLES = ("mesh", "capsule", "mannequin", "loose")
+STYLES = ("mesh", "capsule", "mannequin", "loose", "ink")
 # the held-out style (vision.synthetic.mannequin, added in session 9 after every threshold was set; nothing is
 # tuned on it): each capsule outfit and scene of a case stands for one of the mannequin's
 MANNEQUIN_OUTFIT = {"orange_hoodie": "shorts_vest", "dark_on_dark": "black_red", "teal_tracksuit": "striped",
@@ -82,6 +84,10 @@ MANNEQUIN_SCENE = {"outdoor": "gym", "dark_hall": "living_room", "white_studio":
 LOOSE_OUTFIT = {"orange_hoodie": "grey_joggers", "dark_on_dark": "black_all", "teal_tracksuit": "navy_tunic",
                 "white_kit": "red_check"}
 LOOSE_SCENE = {"outdoor": "window_wall", "dark_hall": "bedroom", "white_studio": "window_wall"}
+# a third held-out style (vision.synthetic.ink, added in session 31: a flat-coloured cartoon with ink outlines)
+INK_OUTFIT = {"orange_hoodie": "cartoon_kid", "dark_on_dark": "green_suit", "teal_tracksuit": "hero",
+              "white_kit": "pale"}
+INK_SCENE = {"outdoor": "pastel", "dark_hall": "pastel", "white_studio": "paper"}
 FLOORS = {"peak_median": 3.0, "peak_worst": 5.0, "lying_median": 3.0}
 BOUND_SLACK_DEG = 3.0  # a lower bound ("at least") further above the truth than this is a broken promise
 # held-out prone knee bends: (name, side, max knee flexion, hip lift, body, appearance, camera azimuth and height,
@@ -447,6 +453,7 @@ def _cases(style: str, quick: bool) -> list[dict]:
     expected: ``reps`` (int) and ``leg`` for a measured case, ``refused_by`` (check names) for a refusal,
     ``steps`` for walking."""
     from vision.synthetic import capsule as cs
+    from vision.synthetic import ink
     from vision.synthetic import loose as lo
     from vision.synthetic import mannequin as mq
     from vision.synthetic.activities import activity_clip, walked_into
@@ -458,13 +465,15 @@ def _cases(style: str, quick: bool) -> list[dict]:
     from vision.synthetic.props import Helper
 
     im = Imaging(blur=0.5, noise=1.5)
-    cap = style != "mesh"  # the capsule's cases, in the capsule, mannequin or loose style
+    cap = style != "mesh"  # the capsule's cases, in the capsule, mannequin, loose or ink style
 
     def dress(clip, outfit="orange_hoodie", scene="outdoor", **kw):
         if style == "mannequin":
             return mq.restyle(clip, outfit=MANNEQUIN_OUTFIT[outfit], scene=MANNEQUIN_SCENE[scene], **kw)
         if style == "loose":
             return lo.restyle(clip, outfit=LOOSE_OUTFIT[outfit], scene=LOOSE_SCENE[scene], **kw)
+        if style == "ink":
+            return ink.restyle(clip, outfit=INK_OUTFIT[outfit], scene=INK_SCENE[scene], **kw)
         return cs.restyle(clip, outfit=outfit, scene=scene, **kw) if cap else clip
 
     out = [

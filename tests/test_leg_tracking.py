@@ -210,3 +210,47 @@ def test_a_point_sticking_out_behind_the_thigh_does_not_turn_its_rear_edge():
         readings.append(ang[25:35])
     assert readings[0] == pytest.approx(np.full(10, 18.0), abs=1.5)
     assert readings[1] == pytest.approx(readings[0], abs=0.5)
+
+
+def _kneeling_thigh(deg_back: float, hip: np.ndarray, L: float, notch: bool) -> np.ndarray:
+    """A half-kneel's back thigh in a side view facing the image right: a trunk above the hip point, the thigh 0.3 L
+    wide hanging ``deg_back`` behind the vertical down to the knee on the floor, its lower leg lying on the floor
+    behind. With ``notch``, the floor between the thigh and the lower leg is filled (the segmentation mask of a
+    held-out cartoon style): the outline runs straight from the thigh's back at 0.65 L to the lower leg's top."""
+    a = np.radians(deg_back)
+    down, back = np.array([-np.sin(a), np.cos(a)]), np.array([-np.cos(a), -np.sin(a)])
+    w = 0.15 * L
+
+    def at(d, side):
+        return hip + d * L * down + side * w * back
+
+    knee = at(1.0, 0)
+    floor = knee[1] + w
+    near, far = knee + np.array([-0.3 * L, -w]), knee + np.array([-1.0 * L, -w])  # the lower leg's top
+    front = [hip + (-25, -150), hip + (25, -150), hip + (25, 0), at(0.0, -1), at(1.0, -1),
+             np.array([knee[0] + w, floor]), np.array([knee[0] - 1.0 * L, floor]), far]
+    rear = [at(0.65, 1)] * 4 if notch else [near, at(0.95, 1), at(0.75, 1), at(0.65, 1)]  # as many points
+    pts = front + rear + [at(0.3, 1), at(0.0, 1) + (0, -5), hip + (-25, -5)]
+    return np.array(pts, float)
+
+
+def test_the_floor_filled_between_a_kneeling_thigh_and_its_lower_leg_is_not_its_rear_edge():
+    """The body outline of a held-out cartoon style filled the floor between a half-kneel's back thigh and its lower
+    leg: the rear edge rose away from the thigh towards the knee (27, 28, 33, 35, 35.5, 37 degrees for a thigh at 6)
+    and lunges read 38-42 degrees for a true 6-25. A kneeling thigh's edge points from where it turns away are left
+    out: the thigh 25 degrees back reads 25 with the notch filled as without; a standing thigh's are kept (there an
+    edge turning away is the other leg of an oblique view, which the view check needs to see)."""
+    L, hip, T = 60.0, np.array([320.0, 200.0]), 60
+    t = np.arange(T) / 15.0
+    deg = np.where((np.arange(T) >= 20) & (np.arange(T) < 40), 25.0, 5.0)  # rest, 25 back for 20 frames, rest
+    hips = np.tile(hip, (T, 1))
+    readings = {}
+    for notch in (False, True):
+        outline = np.stack([_kneeling_thigh(d, hip, L, notch and d > 10) for d in deg])
+        for kneeling in (False, True):
+            ang, _ = outline_thigh_angle(outline, hips, L, 1, deg, t, kneeling=kneeling)
+            readings[notch, kneeling] = ang[25:35]
+    assert readings[False, True] == pytest.approx(np.full(10, 25.0), abs=1.5)
+    assert readings[False, False] == pytest.approx(readings[False, True], abs=0.1)  # nothing to leave out
+    assert readings[True, True] == pytest.approx(readings[False, True], abs=1.5)
+    assert (readings[True, False] > 29.0).all()  # kept, the filled floor turns the edge

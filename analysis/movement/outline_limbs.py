@@ -19,7 +19,11 @@ axis, both in degrees behind the downward vertical (+ = knee behind the hip, the
   1.1-1.7 for either alone). (Below 0.75 thigh lengths the rays stay off a bent knee's shank, which lies on the
   floor behind the knee in a lunge.) An edge point further than ``movement_edge_outlier_max`` from its frame's
   median is something else the outline holds there (a long top's hem, a hand) and is left out: a thigh's rear
-  edge turns a few degrees from one distance to the next. Where that leaves too few points in too many frames
+  edge turns a few degrees from one distance to the next. Followed down from the buttock, the rear edge of a
+  kneeling thigh (a lunge's back thigh) turns ever closer to its axis; from where it turns away again by more than
+  ``movement_edge_rise_max`` the mask has filled the floor between the thigh and the lower leg lying behind the
+  knee (a held-out cartoon style read such lunges 38-42 degrees for a true 6-25), and those points are left out.
+  Where that leaves too few points in too many frames
   (a long top over a kneeling lunge's back thigh), the outline is not taken as showing the thigh. The rear-most
   thigh is the one swung back (the moving leg of a hip
   extension, the back leg of a lunge).
@@ -315,7 +319,7 @@ def shows_legs(outline: np.ndarray, hip: np.ndarray, length: float) -> np.ndarra
 
 
 def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: float, facing: int,
-                        guide: np.ndarray, timestamps: np.ndarray) -> tuple[np.ndarray, dict]:
+                        guide: np.ndarray, timestamps: np.ndarray, kneeling: bool = False) -> tuple[np.ndarray, dict]:
     """The rear-most thigh's angle behind the vertical per frame from the outline (module docstring).
 
     Parameters
@@ -333,6 +337,9 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
         the thigh at rest where the outline's midline is not the thigh.
     timestamps : ndarray (T,)
         Seconds.
+    kneeling : bool
+        The rear-most thigh is a half-kneel's back thigh (a lunge), its lower leg on the floor behind the knee: the
+        edge's points from where it turns away from the thigh down are left out (the module docstring).
 
     Returns
     -------
@@ -365,6 +372,17 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
     with quiet():
         edges[np.abs(edges - np.nanmedian(edges, axis=1, keepdims=True)) > threshold("movement_edge_outlier_max")] \
             = np.nan
+    if kneeling:
+        # followed down from the buttock towards the knee, a thigh's rear edge turns ever closer to the thigh's axis
+        # (its half-width behind the axis shrinks or stays while the distance grows): where a kneeling thigh's turns
+        # away again by more than movement_edge_rise_max, the outline holds the floor between the thigh and its
+        # lower leg, which the mask filled, from the lowest point before that on, and the points below are left out
+        high = np.where(np.isfinite(edges), edges, np.inf)
+        with quiet():  # a frame without edge points: inf - inf
+            risen = high - np.minimum.accumulate(high, axis=1) > threshold("movement_edge_rise_max")
+        for f in np.flatnonzero(risen.any(axis=1)):
+            k = int(np.argmax(risen[f]))
+            edges[f, k - int(np.argmin(high[f, :k][::-1])):] = np.nan
     for f in range(T):
         k = np.isfinite(edges[f])
         if k.sum() >= max(4, len(DISTANCES) // 2):

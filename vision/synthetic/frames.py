@@ -54,7 +54,8 @@ class Shot:
     figure : str
         How the body is drawn: ``"mesh"`` (:mod:`.figure`, the sample media's style), ``"capsule"``
         (:mod:`.capsule`, a second style for closed-loop tests), ``"mannequin"`` (:mod:`.mannequin`, a
-        third, held-out style) or ``"loose"`` (:mod:`.loose`, a fourth, held-out style: loose clothes).
+        third, held-out style), ``"loose"`` (:mod:`.loose`, a fourth, held-out style: loose clothes) or
+        ``"ink"`` (:mod:`.ink`, a fifth, held-out style: a flat-coloured cartoon with ink outlines).
     lighting : Lighting or None
         None: the default lighting of :func:`~.render.render_parts`.
     """
@@ -91,6 +92,10 @@ class Renderer:
             from .loose import loose_parts
 
             parts = loose_parts(sk, spec.appearance)
+        elif self.shot.figure == "ink":
+            from .ink import ink_parts
+
+            parts = ink_parts(sk, spec.appearance)
         else:
             parts = figure_parts(sk, spec.appearance)
         for prop in spec.props:
@@ -101,6 +106,10 @@ class Renderer:
         if near:
             bg = contact_shadow(bg, cam, near, [0.14 * sk.scale] * len(near), self.scale)
         img, _ = render_parts(parts, cam, bg, self.scale, lighting=self.shot.lighting)
+        if self.shot.figure == "ink":
+            from .ink import ink_lines
+
+            img = ink_lines(img, parts, cam, self.scale)
         out = finish(img, cam, self.shot.imaging, self.scale, self.rng)
         truth = frame_truth(sk, cam)
         truth["label"] = spec.label
