@@ -68,19 +68,8 @@ SCENES: dict[str, Background] = {
 
 
 def ink_parts(sk: Skeleton, app: Appearance | None = None) -> list[Part]:
-    """The mesh figure's parts (:func:`.figure.figure_parts`) without highlights, for flat colour.
-
-    Parameters
-    ----------
-    sk : Skeleton
-        The posed skeleton.
-    app : Appearance, optional
-        Colours (see :data:`OUTFITS`).
-
-    Returns
-    -------
-    list of Part
-    """
+    """The mesh figure's parts (:func:`.figure.figure_parts`) of the posed skeleton ``sk`` in the colours ``app``
+    (see :data:`OUTFITS`), without highlights, for flat colour."""
     return [replace(p, shine=0.0) for p in figure_parts(sk, app or Appearance())]
 
 
