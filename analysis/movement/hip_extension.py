@@ -547,9 +547,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         if why is None and abs(tv - fits) > drop_gap:
             what = ("the body outline showed something else behind the thigh (the floor between it and the lower "
                     "leg, or clothes)" if source == "outline" else "the pose model's knee point was not on the thigh")
-            why = (f"the {side} thigh read {tv:.0f} degrees behind the vertical at the peak of this repetition, but the "
-                   f"hips came down as far as for about {fits:.0f} degrees (the back knee rests on the floor, so the "
-                   f"hips' height follows the thigh's angle): {what}, so it was not measured: film again "
+            why = (f"the {side} thigh read {tv:.0f} degrees behind the vertical at the peak of this repetition, but "
+                   f"the hips came down as far as for about {fits:.0f} degrees (the back knee rests on the floor, so "
+                   f"the hips' height follows the thigh's angle): {what}, so it was not measured: film again "
                    f"{SHOW_THE_THIGHS}")
             extra["thigh_from_hip_drop_deg"] = round(fits, 1)
             tv = he = np.nan
