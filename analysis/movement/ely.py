@@ -35,6 +35,10 @@ only as a lower bound (``at_least_deg``, with the reason): on every rendered cli
 read short, never long (by 2 to 26 deg). Without an outline (tracking without segmentation) it is
 reported as the value.
 
+The outline must also see the top of the bend: where it lost the lower leg for longer than
+``ely_outline_gap_max`` between its first and last readings near its peak, its largest reading is a lower bound (a
+held-out cartoon's lower leg, lost by the mask and the pose model through most of a 2-s hold, read 62 for 83).
+
 A value needs a **hold**: the test holds the end of the bend for 2 s. When neither the outline's reading
 nor the trusted landmarks stay steady near the top (:func:`_peak_of`), the knee angle turned back at full
 speed, which on rendered clips was a lower leg lost by the tracker and its outline together on the way
@@ -63,6 +67,7 @@ ELY_LEG_DOWN = threshold("ely_leg_down")  # see norms.toml
 ELY_LEG_UP = threshold("ely_leg_up")  # see norms.toml
 ELY_MIN_REST_S = threshold("ely_min_rest")  # see norms.toml
 ELY_MAX_RAISE_RATE = threshold("ely_max_raise_rate")  # see norms.toml
+ELY_OUTLINE_GAP = threshold("ely_outline_gap_max")  # see norms.toml
 
 __all__ = ["ely_test", "hip_lift", "leg_raise"]
 
@@ -180,6 +185,17 @@ def _peak_of(x: np.ndarray, steady_deg: float = 4.0) -> tuple[float, bool]:
     v = x[np.isfinite(x)]
     top = v.max()
     return float(np.median(v[v >= top - 0.05 * abs(top)])), held
+
+
+def _top_unseen_s(t: np.ndarray, reading: np.ndarray, smooth: np.ndarray) -> float:
+    """The longest stretch (s) without a ``reading`` (the outline's knee flexion over a repetition's frames at times
+    ``t``) between the first and the last frame where its running median ``smooth`` lies within 10 % of its
+    largest value: how long the top of the bend went unseen. 0 when there is no such stretch."""
+    if not np.isfinite(smooth).any():
+        return 0.0
+    top = np.flatnonzero(smooth >= 0.9 * np.nanmax(smooth))
+    gaps = [t[b] - t[a - 1] for a, b in true_runs(~np.isfinite(reading)) if top[0] < a and b <= top[-1]]
+    return float(max(gaps, default=0.0))
 
 
 HIDDEN_LEG_POINTS = [SIDE_IDX[s][k] for s in ("left", "right") for k in ("knee", "ankle", "heel", "toe")]
@@ -309,6 +325,10 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
             both[top[0] + 1:top[-1]] = False
         agree = both.sum() < 5 or float(np.corrcoef(smooth[both], knee[span][both])[0, 1]) >= ELY_OUTLINE_AGREE
         ol_peak, ol_held = _peak_of(smooth)
+        # the outline's reading must see the bend's top: a stretch it did not show, between its first and last
+        # readings near its peak, longer than ely_outline_gap_max, is where the top may have been (a cartoon's
+        # lower leg lost by the mask and the pose model through a 2-s hold: 62 degrees read for a true 83)
+        unseen = _top_unseen_s(t[span], kf_ol, smooth)
         lm_peak = median_at(knee, [r.peak])
         lm_held = _peak_of(_running_median(np.where(bad[span], np.nan, knee[span]), 3))[1]
         # the outline is there because the pose model reads deep bends short: an outline peak well below what
@@ -319,7 +339,14 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
         # the outline's value needs the outline's own hold: where it rose to its peak and fell straight back while
         # the landmarks held (a held-out mannequin's 134- and 140-degree bends), it lost the foot at the top and
         # read 16-17 degrees short
-        if use_outline and ol_held:
+        if use_outline and unseen > ELY_OUTLINE_GAP:
+            with quiet():
+                low = np.nanmax([seen_max, ol_peak])
+            why = (f"the body outline lost the lower leg for {unseen:.1f} s at the top of the bend, so the end of the "
+                   "bend was not seen" + (f"; the knee bent at least {low:.0f} degrees" if np.isfinite(low) else "")
+                   + ": film again side-on with the tested leg nearest the camera, in clothes that stand out from the "
+                   "table and the background")
+        elif use_outline and ol_held:
             mx, ex = ol_peak, {"source": "outline"}
             c_rep = max(c_rep, 0.6 * c)
         elif r.peak_trusted and outline is None and lm_held:
