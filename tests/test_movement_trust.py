@@ -489,6 +489,18 @@ def test_both_legs_lying_in_turn_under_one_name_are_refused(kind):
     assert "film each leg in a clip of its own" in next(c["advice"] for c in res["checks"] if c["name"] == "repeat")
 
 
+def test_both_knees_bent_in_turn_under_their_own_names_are_refused():
+    """The pose model can name both lying legs right: in a cartoon of the far left knee bent to 120 degrees, then the
+    near right to 100, the larger bend (the far leg's) was taken as the tested one and named for the near side as
+    the set-up films it, the near leg's own bend left out ("right 112.8"). Each knee bending on its own, one after
+    the other, is both legs tested: refused (repeat), with no number."""
+    first = prone_knee_bend(side="left", max_knee=120.0, fps=FPS)
+    second = prone_knee_bend(side="right", max_knee=100.0, fps=FPS)
+    res = _run("ely", clip_landmarks(in_turn(first, second)))
+    _assert_refused(res, "repeat", "both knees bent, one after the other")
+    assert "film each leg in a clip of its own" in next(c["advice"] for c in res["checks"] if c["name"] == "repeat")
+
+
 @pytest.mark.parametrize("kind", ["thomas", "ely"])
 def test_one_leg_tested_twice_lying_is_measured(kind):
     """The same leg twice (the same hold or bend again): measured, the repeat check passed."""

@@ -717,7 +717,18 @@ def check_repeat(kind: str, result: dict) -> Check | None:
     from the far one (see the closing notes of issue 15): a Thomas test of both legs in turn read as two holds
     of one leg (mesh: thighs 5.5 and -9.8 degrees, knees 71 and 53, summed up as "best -9.8, within"), and so did a
     prone knee bend of both knees (capsule: 115 and 94). Readings of one leg further apart than
-    :data:`REPEAT_SPREAD`'s thresholds (``norms.toml``) are not taken as that leg's."""
+    :data:`REPEAT_SPREAD`'s thresholds (``norms.toml``) are not taken as that leg's. Nor is a prone knee bend after
+    or before which the other knee bent on its own (``other_leg_bends``, :mod:`analysis.movement.ely`): both legs were
+    tested, and the set-up's naming of a bent leg (the one nearest the camera) cannot hold for both (a cartoon's far
+    leg bent to 120 degrees was read as the near leg's, whose own bend was left out)."""
+    apart = result.get("other_leg_bends") or []
+    if kind == "ely" and apart and result.get("repetitions"):
+        spans = sorted([(r["phases"]["start_s"], r["phases"]["end_s"]) for r in result["repetitions"]]
+                       + [(b["from_s"], b["to_s"]) for b in apart])
+        return Check("repeat", False, len(apart), "bends",
+                     "both knees bent, one after the other (" + ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in spans)
+                     + "): lying side-on, the two legs cannot be told apart, so no bend can be named for its leg",
+                     "film each leg in a clip of its own, the tested leg nearest the camera", blocking=True)
     for key, what, norm_key in REPEAT_SPREAD.get(kind, ()):
         vals = [((r.get("metrics") or {}).get(key) or {}).get("value") for r in result.get("repetitions") or []]
         vals = [float(v) for v in vals if v is not None]

@@ -39,6 +39,15 @@ The outline must also see the top of the bend: where it lost the lower leg for l
 ``ely_outline_gap_max`` between its first and last readings near its peak, its largest reading is a lower bound (a
 held-out cartoon's lower leg, lost by the mask and the pose model through most of a 2-s hold, read 62 for 83).
 
+**Both knees bent in turn.** The other leg's knee angle is read too: a bend of it (at least ``ely_min_knee_range``)
+that begins after every repetition of the tested knee ends, or ends before one begins, is the other leg tested in
+the same clip (``other_leg_bends``). Lying side-on, the two legs cannot be told apart, so the set-up's naming (the
+bent leg is the one nearest the camera) cannot hold for both: the ``repeat`` check
+(:func:`analysis.movement.checks.check_repeat`) then fails. On the renders of five figure styles this flagged 5 of
+the 10 clips of both knees bent in turn (a cartoon's first bend, the far leg's, had been read under the near leg's
+name) and none of the single-leg bends, whose other knee's readings overlap their bend when the pose model swaps
+the legs' names for a while.
+
 A value needs a **hold**: the test holds the end of the bend for 2 s. When neither the outline's reading
 nor the trusted landmarks stay steady near the top (:func:`_peak_of`), the knee angle turned back at full
 speed, which on rendered clips was a lower leg lost by the tracker and its outline together on the way
@@ -52,6 +61,7 @@ import numpy as np
 from analysis.filtering import true_runs
 from analysis.movement.outline_limbs import lower_leg_direction, raised_height, raised_tip_flexion
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, movement_found,
+                                      other_side,
                                       rep_metric, shank_length, summarise, summary_dicts, thigh_length,
                                       trunk_length, visibility_confidence)
 from analysis.norms import norm, threshold
@@ -198,6 +208,22 @@ def _top_unseen_s(t: np.ndarray, reading: np.ndarray, smooth: np.ndarray) -> flo
     return float(max(gaps, default=0.0))
 
 
+def _bends_apart(t: np.ndarray, p: np.ndarray, raw_p: np.ndarray, side: str, reps) -> list[dict]:
+    """The bends of ``side``'s knee (the leg not tested) that lie wholly outside every repetition in ``reps`` (the
+    tested knee's): each a dict ``side``, ``from_s``, ``to_s``, ``rise_deg``. Found as the tested knee's are
+    (:func:`analysis.segmentation.find_repetitions` of the knee flexion of the cleaned landmarks ``p``, the raw
+    ones ``raw_p`` giving the untrusted frames); none when no repetition of the tested knee was found."""
+    if not reps:
+        return []
+    knee = leg_series(p, side, 0, hip="side")["knee_flexion"]
+    bad = untrusted_frames(leg_series(raw_p, side, 0, hip="side")["knee_flexion"], t, ELY_MAX_RATE, ELY_MAX_DROPOUT_S)
+    found = find_repetitions(knee, t, threshold("ely_min_knee_range"), side=side, untrusted=bad,
+                             max_dropout_s=ELY_MAX_DROPOUT_S)
+    return [{"side": side, "from_s": round(float(t[b.start]), 2), "to_s": round(float(t[b.end]), 2),
+             "rise_deg": round(float(b.amplitude), 1)}
+            for b in found if all(b.start > r.end or b.end < r.start for r in reps)]
+
+
 HIDDEN_LEG_POINTS = [SIDE_IDX[s][k] for s in ("left", "right") for k in ("knee", "ankle", "heel", "toe")]
 """The landmarks of the lower legs, read once more when the bending knee was hidden (:func:`ely_test`)."""
 
@@ -293,7 +319,7 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
     lim = norm("ely_hip_rise_max").high
     rows = []
     res = {"kind": "ely", "side": side, "repetitions": [], "summary": {}, "problems": [],
-           "untrusted_frames": int(bad.sum())}
+           "untrusted_frames": int(bad.sum()), "other_leg_bends": _bends_apart(t, p, raw_p, other_side(side), reps)}
     for r in reps:
         rest = np.arange(max(0, r.start - 2), r.start + 1)
         fr = np.arange(r.start, r.peak + 1)
