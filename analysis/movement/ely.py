@@ -43,10 +43,10 @@ held-out cartoon's lower leg, lost by the mask and the pose model through most o
 that begins after every repetition of the tested knee ends, or ends before one begins, is the other leg tested in
 the same clip (``other_leg_bends``). Lying side-on, the two legs cannot be told apart, so the set-up's naming (the
 bent leg is the one nearest the camera) cannot hold for both: the ``repeat`` check
-(:func:`analysis.movement.checks.check_repeat`) then fails. On the renders of five figure styles this flagged 5 of
-the 10 clips of both knees bent in turn (a cartoon's first bend, the far leg's, had been read under the near leg's
-name) and none of the single-leg bends, whose other knee's readings overlap their bend when the pose model swaps
-the legs' names for a while.
+(:func:`analysis.movement.checks.check_repeat`) then fails. On the renders of five figure styles this flagged 4 of
+the 10 clips of both knees bent in turn, which had given one reading each (a cartoon's far leg's bend under the near
+leg's name), and none of the 240 single-leg clips, whose other knee's readings overlap their bend when the pose model
+swaps the legs' names for a while.
 
 A value needs a **hold**: the test holds the end of the bend for 2 s. When neither the outline's reading
 nor the trusted landmarks stay steady near the top (:func:`_peak_of`), the knee angle turned back at full
@@ -249,8 +249,8 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
     dict (JSON-ready)
         ``side``, ``repetitions`` (peak knee flexion with its ``source``, hip angle change, hip lift,
         ``hip_rose`` flag and the knee flexion at which the hip began to rise), ``summary``, ``curve``,
-        ``movement``, ``problems``; ``hidden_knee`` True when the bend was read from landmarks the model marked
-        hidden.
+        ``movement``, ``problems``, ``other_leg_bends`` (see the module docstring); ``hidden_knee`` True when the bend
+        was read from landmarks the model marked hidden.
     """
     t = np.asarray(timestamps, dtype=np.float64)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
