@@ -1015,6 +1015,32 @@ def test_a_knee_point_off_the_knee_moves_the_thomas_knee_half_as_far(thomas_clip
     assert shift == pytest.approx(lm_shift / 2, abs=1.0), (shift, lm_shift)
 
 
+def test_a_standing_thigh_read_forward_moves_the_hip_extension_at_stand_half_as_far():
+    """Standing up from a chair in a long top, the pose model read the standing thigh up to 8 degrees forward
+    (rendered loose clothes: hip extension at stand -10.4 for a true 0.1, which called a straight hip still bent and
+    gave the "hips flexed, back arched" finish). With the outline, the thigh at stand is the mean of the points' and
+    its midline's: the knee point moved across by a tenth of the thigh's length wherever the thigh stands moves the
+    landmarks' reading by several degrees and the result by half as much."""
+    clip = sit_to_stand(fps=FPS)
+    a = clip_landmarks(clip)
+    outline = _outlines(clip, range(len(clip.frames)))
+
+    def at_stand(b: dict, **kw) -> float:
+        res = _run("sit_to_stand", b, checks=False, **kw)
+        return res["repetitions"][0]["metrics"]["hip_extension_at_stand"]["value"]
+
+    i = SIDE_IDX[_run("sit_to_stand", a, checks=False)["side"]]
+    px = a["pixels"].copy()
+    thigh = px[:, i["knee"]] - px[:, i["hip"]]
+    standing = np.abs(thigh[:, 0]) < 0.5 * np.linalg.norm(thigh, axis=1)
+    px[standing, i["knee"], 0] += 0.1 * np.linalg.norm(thigh[standing], axis=1)
+    moved = {**a, "pixels": px}
+    lm_shift = at_stand(moved) - at_stand(a)
+    shift = at_stand(moved, outline=outline) - at_stand(a, outline=outline)
+    assert abs(lm_shift) >= 3.0, lm_shift
+    assert shift == pytest.approx(lm_shift / 2, abs=1.0), (shift, lm_shift)
+
+
 def test_a_thomas_knee_the_outline_does_not_confirm_is_not_measured(thomas_clip):
     """The hanging ankle landmark drawn 20 degrees less bent (as MediaPipe read a held-out mannequin's knee, which
     would call a normal rectus femoris short): the outline's lower leg disagrees, so no knee value. An outline that
