@@ -35,7 +35,9 @@ the person stated the other), the other leg's left out and reported in ``other_l
   (:func:`peak_seen`: the peak would only be bridged across a gap), the peak is not measured and the
   largest seen angle of that repetition is given as a lower bound (``extra['at_least_deg']``), unless its seen
   readings, over the repetition and ``movement_peak_margin_s`` either side, turn faster than
-  ``movement_thigh_rate_max`` (a knee the model lost and found again gives no bound). A knee landmark
+  ``movement_thigh_rate_max`` (a knee the model lost and found again gives no bound), or, in a lunge, it lies
+  more than ``movement_lunge_bound_drop_max`` above the angle the hips' drop gives (:func:`thigh_from_hip_drop`:
+  a bound is a promise that the thigh went back at least that far). A knee landmark
   that bends its leg backwards further than a knee can is a lost leg, not seen
   (:func:`analysis.movement.series.hyperextended_knees`).
 
@@ -500,8 +502,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
             # no bound is taken from it (a mannequin lunge's thigh "went back at least 38 degrees" for a true 25)
             around = np.flatnonzero((t >= t[r.start] - margin) & (t <= t[r.end] + margin))
             jumped = fastest_turn(measured, t, around) > threshold("movement_thigh_rate_max")
-            # nor from a reading the hips' drop rules out (the body outline filled the floor behind a kneeling thigh)
-            lb = np.nan if jumped or lb - fits > drop_gap else lb
+            # nor from a reading above what the hips' drop allows (the body outline filled the floor behind a kneeling
+            # thigh): a bound is a promise, so it stays within the drop's own scatter of it
+            lb = np.nan if jumped or lb - fits > threshold("movement_lunge_bound_drop_max") else lb
             knee_lost = jumped
             extra["at_least_deg"] = None if not np.isfinite(lb) else round(lb, 1)
             what = f"the {side} thigh was not seen clearly in the body outline" if source == "outline" else \
