@@ -61,8 +61,7 @@ import numpy as np
 from analysis.filtering import true_runs
 from analysis.movement.outline_limbs import lower_leg_direction, raised_height, raised_tip_flexion
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, movement_found,
-                                      other_side,
-                                      rep_metric, shank_length, summarise, summary_dicts, thigh_length,
+                                      other_side, rep_metric, shank_length, summarise, summary_dicts, thigh_length,
                                       trunk_length, visibility_confidence)
 from analysis.norms import norm, threshold
 from analysis.quality import mask_low_visibility, quiet
