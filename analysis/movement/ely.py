@@ -207,14 +207,13 @@ def _top_unseen_s(t: np.ndarray, reading: np.ndarray, smooth: np.ndarray) -> flo
     return float(max(gaps, default=0.0))
 
 
-def _bends_apart(t: np.ndarray, p: np.ndarray, raw_p: np.ndarray, side: str, reps) -> list[dict]:
-    """The bends of ``side``'s knee (the leg not tested) that lie wholly outside every repetition in ``reps`` (the
-    tested knee's): each a dict ``side``, ``from_s``, ``to_s``, ``rise_deg``. Found as the tested knee's are
-    (:func:`analysis.segmentation.find_repetitions` of the knee flexion of the cleaned landmarks ``p``, the raw
-    ones ``raw_p`` giving the untrusted frames); none when no repetition of the tested knee was found."""
+def _bends_apart(t: np.ndarray, knee: np.ndarray, raw_p: np.ndarray, side: str, reps) -> list[dict]:
+    """The bends of ``side``'s knee (the leg not tested; ``knee`` its flexion from the cleaned landmarks) that lie
+    wholly outside every repetition in ``reps`` (the tested knee's): each a dict ``side``, ``from_s``, ``to_s``,
+    ``rise_deg``. Found as the tested knee's are (:func:`analysis.segmentation.find_repetitions`, the raw landmarks
+    ``raw_p`` giving the untrusted frames); none when no repetition of the tested knee was found."""
     if not reps:
         return []
-    knee = leg_series(p, side, 0, hip="side")["knee_flexion"]
     bad = untrusted_frames(leg_series(raw_p, side, 0, hip="side")["knee_flexion"], t, ELY_MAX_RATE, ELY_MAX_DROPOUT_S)
     found = find_repetitions(knee, t, threshold("ely_min_knee_range"), side=side, untrusted=bad,
                              max_dropout_s=ELY_MAX_DROPOUT_S)
@@ -317,8 +316,10 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
         reps = find_repetitions(knee, t, min_range, side=side, untrusted=bad, max_dropout_s=ELY_MAX_DROPOUT_S)
     lim = norm("ely_hip_rise_max").high
     rows = []
+    other = other_side(side)
     res = {"kind": "ely", "side": side, "repetitions": [], "summary": {}, "problems": [],
-           "untrusted_frames": int(bad.sum()), "other_leg_bends": _bends_apart(t, p, raw_p, other_side(side), reps)}
+           "untrusted_frames": int(bad.sum()),
+           "other_leg_bends": _bends_apart(t, ser[other]["knee_flexion"], raw_p, other, reps)}
     for r in reps:
         rest = np.arange(max(0, r.start - 2), r.start + 1)
         fr = np.arange(r.start, r.peak + 1)

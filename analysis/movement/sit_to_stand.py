@@ -110,10 +110,9 @@ def standing_hip_extension(ser: dict, p: np.ndarray, outline, facing: int, frame
     under the top and read the standing thigh up to 8 degrees forward (rendered loose clothes: hip extension at
     stand -10.4 for a true 0.1, which calls a straight hip still bent), where the midline lay within 1.6 of the
     truth; on a close-fitting figure the midline read 3 to 4 degrees back where the points read 1 to 2."""
-    x = ser["hip_extension"][frames]
     if outline is None or not len(frames):
         return median_at(ser["hip_extension"], frames)
-    lm = ser["thigh_behind_vertical"][frames]
+    x, lm = ser["hip_extension"][frames], ser["thigh_behind_vertical"][frames]
     hip, L = midpoint(p, "hip"), thigh_length(p)
     ol = np.asarray(outline, dtype=np.float64)
     mid = np.array([thigh_midline_angle(ol[f], hip[f], L, facing, float(g), below_hand=True)

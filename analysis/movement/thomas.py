@@ -29,10 +29,10 @@ to the chest, the tested leg hanging over the edge):
   take the hip -> knee points as the thigh: a held-out render's thigh points 15 deg high read the knee 9 deg
   more bent in both); otherwise it is not measured, with the reason (a knee read short would call a normal
   rectus femoris short). The value given is then the mean of the landmarks' reading and the outline's own (the
-  angle between the thigh's and the lower leg's midlines, :func:`outline_knee_flexion` with
-  ``thigh_from_outline``), two readings with opposite weak points: in wide trousers the pose model put the knee
-  point at the front of the knee and read it 6 to 8 degrees too bent (6 of 10 rendered clips), while the midlines
-  use no knee point but read a lower leg with a calf 3 to 4 degrees straighter. On the rendered Thomas tests of five
+  angle between the thigh's and the lower leg's midlines, :func:`outline_knee_flexion`'s second reading), two
+  readings with opposite weak points: in wide trousers the pose model put the knee point at the front of the knee
+  and read it 6 to 8 degrees too bent (6 of 10 rendered clips), while the midlines use no knee point but read a
+  lower leg with a calf 3 to 4 degrees straighter. On the rendered Thomas tests of five
   figure styles (benchmarks/eval_movement.py) the median / worst error went from 0.5/1.3, 1.7/4.6, 0.2/2.9, 5.8/8.0
   and 3.0/3.2 degrees (mesh, capsule, mannequin, loose clothes, ink cartoon) to 1.5/2.6, 1.4/2.4, 1.2/1.3, 3.1/4.2
   and 0.9/3.5.
@@ -185,7 +185,8 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
             thigh, thigh_why = np.nan, (f"the body outline did not show the {side} hanging thigh through the hold, so "
                                         "its angle read from the body points could not be confirmed: film the hanging "
                                         "leg nearest the camera, in clothes that stand out from the table")
-        knee_why, ol_knee = unseen, outline_knee_flexion(outline, p, side, knee_seen, ser[side]["knee_flexion"])
+        knee_why = unseen
+        ol_knee, ol_both = outline_knee_flexion(outline, p, side, knee_seen, ser[side]["knee_flexion"])
         if outline is not None and np.isfinite(knee):
             if source == "unconfirmed":  # both readings of the knee bend take the hip -> knee points as the thigh
                 knee, knee_why = np.nan, (f"the body outline did not show the {side} hanging thigh through the hold, "
@@ -206,7 +207,6 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         # knee in wide trousers: 6 to 8 degrees too bent in 6 of 10 rendered clips) and the outline's two midlines
         # (which use no knee point, but a calf's bulge tilts the lower leg's: 3 to 4 degrees short on a figure with
         # calves)
-        ol_both = outline_knee_flexion(outline, p, side, knee_seen, ser[side]["knee_flexion"], thigh_from_outline=True)
         lm_knee = knee
         if np.isfinite(knee) and np.isfinite(ol_both):
             knee = 0.5 * (knee + ol_both)
@@ -330,32 +330,36 @@ def _thigh_in_hold(outline, p: np.ndarray, side: str, frames: np.ndarray, landma
     return float(np.median(-geo.angle_below_horizontal(h, h + u[found]))), "outline"
 
 
-def outline_knee_flexion(outline, p: np.ndarray, side: str, frames: np.ndarray, guide: np.ndarray,
-                         thigh_from_outline: bool = False) -> float:
-    """The hanging knee's bend from the outline over ``frames`` (deg, 0 = straight): the angle between the thigh and
-    the lower leg's midline in the outline (:func:`analysis.movement.outline_limbs.lower_leg_direction`, hanging
-    down, without the ankle landmark), median over the frames where it is found; NaN without an outline or when it
-    is found in fewer than half of them. The thigh is the hip -> knee line (a second reading of the landmarks' knee,
-    to confirm it), or with ``thigh_from_outline`` the thigh's midline in the outline
-    (:func:`analysis.movement.outline_limbs.thigh_midline_directions`): a reading that uses no knee point at all."""
+def outline_knee_flexion(outline, p: np.ndarray, side: str, frames: np.ndarray, guide: np.ndarray
+                         ) -> tuple[float, float]:
+    """The hanging knee's bend from the outline over ``frames`` (deg, 0 = straight), read two ways against the lower
+    leg's midline in the outline (:func:`analysis.movement.outline_limbs.lower_leg_direction`, hanging down, without
+    the ankle landmark, found once per frame): against the hip -> knee line (a second reading of the landmarks' knee,
+    to confirm it), and against the thigh's midline in the outline
+    (:func:`analysis.movement.outline_limbs.thigh_midline_directions`: a reading that uses no knee point at all).
+    Each is the median over the frames where its two directions are found; NaN without an outline or when they are
+    found in fewer than half of the frames."""
+    nan = (float("nan"), float("nan"))
     if outline is None or len(frames) == 0:
-        return float("nan")
+        return nan
     i = SIDE_IDX[side]
     ol = np.asarray(outline, dtype=np.float64)
     L = shank_length(p, side)
     frames = np.asarray(frames, dtype=int)
-    thighs = thigh_midline_directions(ol, p[:, i["hip"]], p[:, i["knee"]], thigh_length(p, side), frames) \
-        if thigh_from_outline else None
-    vals = []
+    midlines = thigh_midline_directions(ol, p[:, i["hip"]], p[:, i["knee"]], thigh_length(p, side), frames)
+    on_points, on_midline = [], []
     for j, f in enumerate(frames):
         hip, knee = p[f, i["hip"]], p[f, i["knee"]]
-        th = thighs[j] if thighs is not None else (knee - hip) / np.linalg.norm(knee - hip)
-        if not (np.isfinite(ol[f]).all() and np.isfinite(th).all()):
+        if not np.isfinite(ol[f]).all():
             continue
         u = lower_leg_direction(ol[f], hip, knee, L, guide=float(guide[f]), upward=False)
-        if u is not None:
-            vals.append(float(np.degrees(np.arccos(np.clip(th @ u, -1.0, 1.0)))))
-    return float(np.median(vals)) if len(vals) >= 0.5 * len(frames) else float("nan")
+        if u is None:
+            continue
+        for th, vals in (((knee - hip) / np.linalg.norm(knee - hip), on_points), (midlines[j], on_midline)):
+            if np.isfinite(th).all():
+                vals.append(float(np.degrees(np.arccos(np.clip(th @ u, -1.0, 1.0)))))
+    return tuple(float(np.median(v)) if len(v) >= 0.5 * len(frames) else float("nan")
+                 for v in (on_points, on_midline))
 
 
 def thigh_abduction(p: np.ndarray, side: str) -> np.ndarray:
