@@ -54,8 +54,9 @@ class Shot:
     figure : str
         How the body is drawn: ``"mesh"`` (:mod:`.figure`, the sample media's style), ``"capsule"``
         (:mod:`.capsule`, a second style for closed-loop tests), ``"mannequin"`` (:mod:`.mannequin`, a
-        third, held-out style), ``"loose"`` (:mod:`.loose`, a fourth, held-out style: loose clothes) or
-        ``"ink"`` (:mod:`.ink`, a fifth, held-out style: a flat-coloured cartoon with ink outlines).
+        third, held-out style), ``"loose"`` (:mod:`.loose`, a fourth, held-out style: loose clothes),
+        ``"ink"`` (:mod:`.ink`, a fifth, held-out style: a flat-coloured cartoon with ink outlines) or ``"pixel"``
+        (:mod:`.pixel`, a sixth, held-out style: pixel art).
     lighting : Lighting or None
         None: the default lighting of :func:`~.render.render_parts`.
     """
@@ -96,7 +97,8 @@ class Renderer:
             from .ink import ink_parts
 
             parts = ink_parts(sk, spec.appearance)
-        else:
+        else:  # the mesh figure, also drawn by the pixel-art style
+
             parts = figure_parts(sk, spec.appearance)
         for prop in spec.props:
             parts += prop.parts()
@@ -110,6 +112,10 @@ class Renderer:
             from .ink import ink_lines
 
             img = ink_lines(img, parts, cam, self.scale)
+        elif self.shot.figure == "pixel":
+            from .pixel import BLOCK_PX, pixelate
+
+            img = pixelate(img, BLOCK_PX * self.scale)
         out = finish(img, cam, self.shot.imaging, self.scale, self.rng)
         truth = frame_truth(sk, cam)
         truth["label"] = spec.label
