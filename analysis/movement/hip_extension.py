@@ -87,8 +87,8 @@ from analysis.quality import quiet
 from analysis.segmentation import Repetition, find_repetitions, phase_labels, spread_frames
 
 __all__ = ["hip_extension_test", "other_leg_repetitions", "compensation", "standing_level", "standing_trunk_lean",
-           "thigh_from_hip_drop", "lifted_forward", "peak_seen", "fastest_turn", "HIP_EXT_DEF", "THIGH_VERT_DEF",
-           "KNEE_DEF"]
+           "thigh_from_hip_drop", "lifted_forward", "points_went_back", "bent_knee", "peak_seen", "fastest_turn",
+           "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
 
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition, degrees, + = knee behind the "
                "line (extension), - = in front (flexion): the thigh's angle behind the vertical less the forward "
@@ -424,8 +424,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     tbv_other = np.where(track.seen[:, SIDE_IDX[o]["knee"]] & hip_seen, leg_series(p, o, fc)["thigh_behind_vertical"],
                          np.nan)
     # where to look in the outline: the rear-most thigh of the landmarks in every frame, seen or not
+    raw_thighs = [leg_series(raw, s, fc)["thigh_behind_vertical"] for s in SIDES]
     with quiet():
-        guide = np.fmax(*(leg_series(raw, s, fc)["thigh_behind_vertical"] for s in SIDES))
+        guide = np.fmax(*raw_thighs)
     L = thigh_length(raw)
     tbv_ol, ol_info = outline_thigh_angle(outline, midpoint(p, "hip"), L, fc, guide, t, kneeling=kind == "lunge")
     source = _thigh_source(tbv_lm, tbv_ol, ol_info) if outline is not None else "landmarks"
@@ -451,7 +452,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     # the test's way: the thigh goes back, from its resting level, to behind the vertical
     reps = [r for r in find_repetitions(x, t, amp, side=side, rest_level=rest,
                                         min_return=threshold("movement_rep_return_min"))
-            if r.peak_value - rest >= amp and r.peak_value > 0]
+            if r.peak_value - rest >= amp and r.peak_value > 0
+            and (kind != "hip_extension" or source != "outline" or r.peak_value - rest >= 2 * amp
+                 or points_went_back(raw_thighs, r))]
     # both legs tested in turn: the outline's rear-most thigh and the model's names follow either leg, so each
     # repetition's leg is read from where the standing foot stood, and the other leg's are left out
     reps, others, keep = other_leg_repetitions(kind, reps, raw, outline, fc, side, near, given)
@@ -536,6 +539,13 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                        f"peak of this repetition, so neither was taken: film again {SHOW_THE_THIGHS}, with nothing "
                        "held near the thigh")
                 tv = he = np.nan
+            elif kind == "hip_extension" and -gap > threshold("movement_outline_short_of_points_max"):
+                # the seen knee points put the thigh further back than the outline's: both read a swing short when
+                # they fail (the points' knee lags; the outline's rear edge held by the seat and hem of shorts),
+                # so the further one is taken
+                points = median_at(tbv_ol, hold) - gap
+                extra.update(source="landmarks", outline_deg=round(tv, 1))
+                he, tv = he + points - tv, points
         # around the peak (its hold and a margin either side), where the value is read
         near_peak = span[(t[span] >= t[r.hold_start] - margin) & (t[span] <= t[r.hold_end] + margin)]
         rate = fastest_turn(measured, t, near_peak)
@@ -657,6 +667,46 @@ def lifted_forward(thighs, rep) -> bool:
     return fwd <= -3 * amp and back < amp
 
 
+def points_went_back(thighs, rep) -> bool:
+    """Did the body points show a thigh going back, and none lifted forward, over a small repetition found in the
+    outline? Over its hold, with ``thighs`` each leg's ``thigh_behind_vertical`` from the body points (deg): True
+    when either leg was not read there (the unread one may be the leg that moved: a knee point thrown or bent
+    backwards is dropped); else False when a thigh lay ``3 x movement_min_amplitude`` or more in front of its
+    standing level (median over the hold, as :func:`lifted_forward`); else True when a thigh went at least
+    ``movement_outline_rep_points_min`` behind its standing level (the farthest frame).
+
+    The outline's rear-most thigh wobbles by a few degrees where the outline is coarse (a held-out pixel-art figure
+    standing still gave "repetitions" of 6-9 degrees, the body points within 2.6 of rest), and the standing leg's
+    outline moves a little when the other knee is lifted forward (the same figure: 6 degrees, the lifted thigh 24
+    forward); in every rendered swing of six styles the points put a thigh 4.8 degrees or more behind its rest,
+    and none whose outline rose under 10 degrees a thigh 10 or more forward. Asked only of a rise under twice
+    ``movement_min_amplitude``: a larger one is no wobble, and where the points stayed at rest through it, the
+    outline and the points put the thigh too far apart for its peak to be taken (``movement_outline_landmark_max``)."""
+    hold = slice(rep.hold_start, rep.hold_end + 1)
+    if not all(np.isfinite(x[hold]).any() for x in thighs):
+        return True
+    with quiet():
+        if any(float(np.nanmedian(x[hold])) - standing_level(x) <= -3 * threshold("movement_min_amplitude")
+               for x in thighs):
+            return False
+    return any(float(np.nanmax(x[hold])) - standing_level(x) >= threshold("movement_outline_rep_points_min")
+               for x in thighs)
+
+
+def bent_knee(raw: np.ndarray, facing: int, rep) -> float:
+    """The more bent of the two knees over a repetition's hold (deg, median over the hold of each knee's flexion
+    from the body points ``raw`` (T, 33, 2), :func:`analysis.movement.series.leg_series`); NaN when neither knee
+    was read there. For when the tested leg is not known: in a straight-leg swing both knees stay nearly straight
+    (rendered swings in six figure styles: at most 34 degrees), in a thigh stretch one is bent far (60-122)."""
+    hold = slice(rep.hold_start, rep.hold_end + 1)
+    bends = []
+    for s in SIDES:
+        k = leg_series(raw, s, facing)["knee_flexion"][hold]
+        if np.isfinite(k).any():
+            bends.append(float(np.nanmedian(k)))
+    return max(bends) if bends else float("nan")
+
+
 def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int, side: str,
                     confirmed: bool = True, unread: str | None = None) -> dict:
     """Did the test's movement happen: a thigh going back, by enough, at least once? Not when the repetitions come
@@ -675,9 +725,16 @@ def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int,
                           f"points alone, could not be confirmed: film again {SHOW_THE_THIGHS}"}
     knees = [r["metrics"]["knee_flexion"]["value"] for r in rows]
     knees = [k for k in knees if k is not None]
+    whose = f"your {side} knee was"
+    if kind == "hip_extension" and not knees and reps:
+        whose = "a knee was"
+        # no knee of the named leg was given (which leg moved was not certain, or its knee was not seen): the more
+        # bent of the two knees at each peak, as the body points show it (a pixel-art figure's thigh stretch, the
+        # leg not certain, went through as two "repetitions" of 13 and 10 degrees, its knee bent 60-90)
+        knees = [k for k in (bent_knee(raw, fc, r) for r in reps) if np.isfinite(k)]
     if kind == "hip_extension" and knees and np.median(knees) > threshold("hip_extension_knee_bent_max"):
         return {"found": False, "repetitions": len(reps),
-                "reason": f"your {side} knee was bent {np.median(knees):.0f} degrees at the peak (as when pulling the "
+                "reason": f"{whose} bent {np.median(knees):.0f} degrees at the peak (as when pulling the "
                           "foot up behind you to stretch the front thigh): this test swings the leg back with the "
                           "knee almost straight, since a bent knee lets the front thigh's muscle stop the hip sooner"}
     amp = threshold("movement_min_amplitude")

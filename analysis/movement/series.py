@@ -24,7 +24,8 @@ Sign conventions (side view, image pixels x right / y down; "forward" = the way 
 Landmarks are read through :func:`clean_landmarks`: a landmark counts as **seen** in a frame when its
 visibility reaches ``quality_visibility_min`` and it does not jump away from where its neighbours in time
 put it (a knee cannot move half a thigh's length relative to the hips in one frame and come back: a
-tracking error, not a movement), nor in a frame where the person was found only now and then
+tracking error, not a movement), nor, for the shoulders and hips, in a frame where the trunk between them
+stretched or shrank (:func:`trunk_jumps`), nor in a frame where the person was found only now and then
 (:func:`sporadic_detections`). Unseen stretches up to ``movement_max_gap`` are bridged for finding
 repetitions, but a value is only ever read where the landmarks it needs were seen (see
 :func:`seen_near`); a peak that was only bridged is a lower bound, not a measurement.
@@ -141,6 +142,31 @@ def _jumps(p: np.ndarray, scale: float, limit: float) -> np.ndarray:
     return (n >= 2) & (d > limit * scale)
 
 
+TRUNK_POINTS = (11, 12, 23, 24)
+"""The shoulders and hips: the trunk's ends."""
+
+
+def trunk_jumps(p: np.ndarray, t: np.ndarray, limit: float, window_s: float) -> np.ndarray:
+    """Frames where the trunk (hip midpoint -> shoulder midpoint, pixels) is longer or shorter than the median of
+    the other frames within ``window_s`` seconds either side by more than the fraction ``limit``. A trunk does not
+    stretch or shrink that fast: the pose model put the hips or the shoulders somewhere else for a moment (on a
+    held-out pixel-art figure it put the hips halfway down the thighs for two frames of a swing, and the thigh's
+    axis drawn from there read 36 degrees for 15). A person walking towards the camera grows by a few per cent
+    in half a second. (T,) bool."""
+    T = len(p)
+    out = np.zeros(T, bool)
+    if T < 3:
+        return out
+    with quiet():
+        L = np.hypot(*(midpoint(p, "shoulder") - midpoint(p, "hip")).T)
+    for f in np.flatnonzero(np.isfinite(L)):
+        near = np.abs(t - t[f]) <= window_s
+        near[f] = False
+        ref = L[near][np.isfinite(L[near])]
+        out[f] = ref.size >= 3 and abs(L[f] / np.median(ref) - 1.0) > limit
+    return out
+
+
 def clean_landmarks(pixels: np.ndarray, visibility: np.ndarray, timestamps: np.ndarray | None,
                     jump_limit: float | None = None) -> CleanTrack:
     """What was seen of each landmark, and the smoothed track (see :class:`CleanTrack`).
@@ -168,6 +194,9 @@ def clean_landmarks(pixels: np.ndarray, visibility: np.ndarray, timestamps: np.n
     if t is not None:
         scale = thigh_length(p)
         jumps = _jumps(p, scale, threshold("movement_jump_limit") if jump_limit is None else jump_limit)
+        p[jumps] = np.nan
+        jumps[:, TRUNK_POINTS] |= trunk_jumps(p, t, threshold("movement_trunk_jump_max"),
+                                              threshold("movement_trunk_jump_window_s"))[:, None]
         seen &= ~jumps
         p[jumps] = np.nan
         p = smooth_track(p, t, max_gap_s=threshold("movement_max_gap"))
