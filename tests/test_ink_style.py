@@ -3,12 +3,11 @@ extension, a lunge and a prone knee bend drawn in it through the real pose model
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import numpy as np
 
-from analysis.movement import run_movement_test
+from style_support import analyze_with_truth
 from vision.synthetic import ink
 from vision.synthetic.camera import Camera, Imaging
 from vision.synthetic.frames import Renderer
@@ -19,23 +18,6 @@ from vision.synthetic.render import render_parts
 def _cam(azimuth: float, **kw) -> Camera:
     return Camera(**{**dict(azimuth=azimuth, distance=3.0, height=1.0, target=(0.0, 0.9, 0.0), width=640,
                             height_px=480, vfov=50.0), **kw})
-
-
-def _analyze(clip, tmp_path, test: str, side: str) -> tuple[dict, dict]:
-    """``clip`` written to a video and run through ``capture.analyze.analyze_file`` (the real pose model), and the same
-    test on the renderer's true landmarks of ``side`` (the truth, same definitions): (result, truth result)."""
-    from capture.analyze import analyze_file
-    from vision.synthetic.media_io import write_clip
-    from vision.synthetic.truth import landmark_array
-
-    path = tmp_path / f"{clip.name}.mp4"
-    truth = write_clip(path, clip)
-    res = analyze_file(path, tmp_path / "out", annotate=False, test=test).assessment
-    json.dumps(res)
-    px = np.stack([landmark_array(f) for f in truth["frames"]])
-    ref = run_movement_test(test, np.array([f["time_s"] for f in truth["frames"]]), px, np.ones(px.shape[:2]),
-                            side=side, facing=res.get("facing") or 1, checks=False)
-    return res, ref
 
 
 def _values(res: dict, key: str) -> list:
@@ -95,7 +77,7 @@ def test_two_swings_of_the_near_leg_in_a_cartoon_are_both_measured(tmp_path):
     clip = ink.restyle(hip_extension("ink_two_swings", fps=25.0, reps=2, side="right", extension_degs=(18.0, 12.0),
                                      compensation=0.2, camera=_cam(-90.0), seed=31), outfit="cartoon_kid",
                        scene="pastel")
-    res, ref = _analyze(clip, tmp_path, "hip_extension", "right")
+    res, ref = analyze_with_truth(clip, tmp_path, "hip_extension", "right")
     assert res["ok"], [c["reason"] for c in res["checks"] if not c["passed"]]
     assert res["side"] == "right" and "near the camera" in res["leg"]
     want, got = _values(ref, "thigh_behind_vertical"), _values(res, "thigh_behind_vertical")
@@ -116,7 +98,7 @@ def test_a_lunge_whose_outline_filled_the_floor_behind_the_thigh_gives_no_wrong_
                                       camera=_cam(87.0, target=(0.1, 0.6, 0.0), height=0.98),
                                       imaging=Imaging(blur=0.5, noise=1.5), seed=1103),
                        outfit="green_suit", scene="pastel", build="stocky")
-    res, ref = _analyze(clip, tmp_path, "lunge", "left")
+    res, ref = analyze_with_truth(clip, tmp_path, "lunge", "left")
     peak = max(_values(ref, "thigh_behind_vertical"))
     assert 20.0 < peak < 30.0
     _no_wrong_number(res, "thigh_behind_vertical", peak)
@@ -135,7 +117,7 @@ def test_a_knee_bend_whose_top_the_outline_lost_gives_no_short_number(tmp_path):
                                        camera=_cam(91.0, target=(0.1, 0.85, 0.0), height=0.98),
                                        imaging=Imaging(blur=0.5, noise=1.5), seed=701, reps=2),
                        outfit="green_suit", scene="pastel", build="long_legs")
-    res, ref = _analyze(clip, tmp_path, "ely", "left")
+    res, ref = analyze_with_truth(clip, tmp_path, "ely", "left")
     peak = max(_values(ref, "max_knee_flexion"))
     assert 78.0 < peak < 88.0
     assert res["repetitions"]

@@ -3,35 +3,15 @@ drawn in it through the real pose model (``capture.analyze.analyze_file``)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
-import numpy as np
-
-from analysis.movement import run_movement_test
 from analysis.movement.checks import presented_metrics
+from style_support import analyze_with_truth
 from vision.synthetic import pixel
 from vision.synthetic.body import APPEARANCES, BODIES
 from vision.synthetic.camera import Imaging
 from vision.synthetic.frames import Renderer
 from vision.synthetic.movements import hip_extension
-
-
-def _analyze(clip, tmp_path, test: str, side: str) -> tuple[dict, dict]:
-    """``clip`` written to a video and run through ``capture.analyze.analyze_file`` (the real pose model), and the same
-    test on the renderer's true landmarks of ``side`` (the truth, same definitions): (result, truth result)."""
-    from capture.analyze import analyze_file
-    from vision.synthetic.media_io import write_clip
-    from vision.synthetic.truth import landmark_array
-
-    path = tmp_path / f"{clip.name}.mp4"
-    truth = write_clip(path, clip)
-    res = analyze_file(path, tmp_path / "out", annotate=False, test=test).assessment
-    json.dumps(res)
-    px = np.stack([landmark_array(f) for f in truth["frames"]])
-    ref = run_movement_test(test, np.array([f["time_s"] for f in truth["frames"]]), px, np.ones(px.shape[:2]),
-                            side=side, facing=res.get("facing") or 1, checks=False)
-    return res, ref
 
 
 def test_draws_square_blocks_in_sixteen_colours_on_the_mesh_figures_skeleton():
@@ -59,7 +39,7 @@ def test_a_swing_whose_hips_the_model_put_on_the_thighs_is_not_read_from_there(t
                                        body=BODIES["female"], appearance=APPEARANCES["red_top"],
                                        imaging=Imaging(blur=0.5, noise=1.5), seed=2),
                          outfit="knight", scene="dungeon", build="stocky", pole="right", camera_height=1.45)
-    res, ref = _analyze(clip, tmp_path, "hip_extension", "left")
+    res, ref = analyze_with_truth(clip, tmp_path, "hip_extension", "left")
     want = [r["metrics"]["thigh_behind_vertical"]["value"] for r in ref["repetitions"]]
     got = [r["metrics"]["thigh_behind_vertical"]["value"] for r in res.get("repetitions") or []]
     assert got, [c["reason"] for c in res["checks"] if not c["passed"]]
@@ -74,7 +54,7 @@ def test_a_pixel_art_thigh_stretch_is_not_a_hip_extension(tmp_path):
     clip = pixel.restyle(hip_extension("pixel_thigh_stretch", reps=2, extension_deg=10.0, knee_deg=130.0,
                                        compensation=0.2, imaging=Imaging(blur=0.5, noise=1.5), seed=54),
                          outfit="knight", scene="sand")
-    res, _ = _analyze(clip, tmp_path, "hip_extension", "right")
+    res, _ = analyze_with_truth(clip, tmp_path, "hip_extension", "right")
     assert res["ok"] is False
     movement = next(c for c in res["checks"] if c["name"] == "movement")
     assert not movement["passed"] and "bent" in movement["reason"], movement

@@ -1,0 +1,26 @@
+"""A rendered clip of a held-out figure style through the real pose model, beside the same test on its truth."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from analysis.movement import run_movement_test
+
+
+def analyze_with_truth(clip, tmp_path, test: str, side: str) -> tuple[dict, dict]:
+    """``clip`` written to a video and run through ``capture.analyze.analyze_file`` (the real pose model), and the same
+    test on the renderer's true landmarks of ``side`` (the truth, same definitions): (result, truth result)."""
+    from capture.analyze import analyze_file
+    from vision.synthetic.media_io import write_clip
+    from vision.synthetic.truth import landmark_array
+
+    path = tmp_path / f"{clip.name}.mp4"
+    truth = write_clip(path, clip)
+    res = analyze_file(path, tmp_path / "out", annotate=False, test=test).assessment
+    json.dumps(res)
+    px = np.stack([landmark_array(f) for f in truth["frames"]])
+    ref = run_movement_test(test, np.array([f["time_s"] for f in truth["frames"]]), px, np.ones(px.shape[:2]),
+                            side=side, facing=res.get("facing") or 1, checks=False)
+    return res, ref
