@@ -1308,3 +1308,22 @@ def test_a_knee_lifted_forward_whose_standing_thigh_leant_back_is_no_hip_extensi
     swing = hip_extension(fps=FPS, reps=2, extension_deg=8.0, compensation=0.0)
     res = _run("hip_extension", {**a, "pixels": px}, outline=_outlines(swing, range(len(swing.frames))))
     _assert_refused(res, "movement", "forward")
+
+
+def test_a_swing_already_under_way_when_the_clip_starts_is_not_counted(hip_ext):
+    """A held-out pixel-art clip's outline read the thigh 13-21 degrees back over its first half second while no leg
+    moved, and that "repetition" gave "at least 26 degrees" for a swing that never happened. A repetition whose rise
+    from rest was not seen (it starts within ``movement_rep_under_way_s`` of the first reading, already well behind
+    rest) is not counted. Here the right thigh reads 12 rising to 20 degrees back over the first 0.6 s."""
+    clip, a = hip_ext
+    px = a["pixels"].copy()
+    i = SIDE_IDX["right"]
+    for f, deg in enumerate([12.0, 14.0, 16.0, 18.0, 20.0, 20.0, 10.0]):
+        hip = (px[f, 23] + px[f, 24]) / 2
+        r = np.radians(deg)  # facing the image right: the knee goes back (left in the picture) about the hip
+        rot = np.array([[np.cos(r), -np.sin(r)], [np.sin(r), np.cos(r)]])
+        for part in ("knee", "ankle", "heel", "toe"):
+            px[f, i[part]] = hip + (px[f, i[part]] - hip) @ rot.T
+    res = _run("hip_extension", {**a, "pixels": px}, checks=False)
+    assert len(res["repetitions"]) == 2, [r["phases"]["start_s"] for r in res["repetitions"]]
+    assert all(r["phases"]["start_s"] > 0.5 for r in res["repetitions"])

