@@ -87,8 +87,8 @@ from analysis.quality import quiet
 from analysis.segmentation import Repetition, find_repetitions, phase_labels, spread_frames
 
 __all__ = ["hip_extension_test", "other_leg_repetitions", "compensation", "standing_level", "standing_trunk_lean",
-           "thigh_from_hip_drop", "lifted_forward", "cut_by_clip", "points_went_back", "bent_knee", "peak_seen", "fastest_turn",
-           "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
+           "thigh_from_hip_drop", "lifted_forward", "cut_by_clip", "points_went_back", "bent_knee", "peak_seen",
+           "fastest_turn", "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
 
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition, degrees, + = knee behind the "
                "line (extension), - = in front (flexion): the thigh's angle behind the vertical less the forward "
