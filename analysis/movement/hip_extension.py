@@ -711,17 +711,13 @@ def points_went_back(thighs, rep) -> bool:
                for x in thighs)
 
 
-def bent_knee(raw: np.ndarray, facing: int, rep) -> float:
-    """The more bent of the two knees over a repetition's hold (deg, median over the hold of each knee's flexion
-    from the body points ``raw`` (T, 33, 2), :func:`analysis.movement.series.leg_series`); NaN when neither knee
+def bent_knee(knees, rep) -> float:
+    """The more bent of the two knees over a repetition's hold (deg, median over the hold of each of ``knees``, each
+    leg's ``knee_flexion`` from the body points, :func:`analysis.movement.series.leg_series`); NaN when neither knee
     was read there. For when the tested leg is not known: in a straight-leg swing both knees stay nearly straight
     (rendered swings in six figure styles: at most 34 degrees), in a thigh stretch one is bent far (60-122)."""
     hold = slice(rep.hold_start, rep.hold_end + 1)
-    bends = []
-    for s in SIDES:
-        k = leg_series(raw, s, facing)["knee_flexion"][hold]
-        if np.isfinite(k).any():
-            bends.append(float(np.nanmedian(k)))
+    bends = [float(np.nanmedian(k[hold])) for k in knees if np.isfinite(k[hold]).any()]
     return max(bends) if bends else float("nan")
 
 
@@ -741,6 +737,7 @@ def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int,
         return {"found": False, "repetitions": len(reps),
                 "reason": f"the body outline did not follow the {side} thigh, so its movement, read from the body "
                           f"points alone, could not be confirmed: film again {SHOW_THE_THIGHS}"}
+    legs = [leg_series(raw, s, fc) for s in SIDES]
     knees = [r["metrics"]["knee_flexion"]["value"] for r in rows]
     knees = [k for k in knees if k is not None]
     whose = f"your {side} knee was"
@@ -749,7 +746,7 @@ def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int,
         # no knee of the named leg was given (which leg moved was not certain, or its knee was not seen): the more
         # bent of the two knees at each peak, as the body points show it (a pixel-art figure's thigh stretch, the
         # leg not certain, went through as two "repetitions" of 13 and 10 degrees, its knee bent 60-90)
-        knees = [k for k in (bent_knee(raw, fc, r) for r in reps) if np.isfinite(k)]
+        knees = [k for k in (bent_knee([leg["knee_flexion"] for leg in legs], r) for r in reps) if np.isfinite(k)]
     if kind == "hip_extension" and knees and np.median(knees) > threshold("hip_extension_knee_bent_max"):
         return {"found": False, "repetitions": len(reps),
                 "reason": f"{whose} bent {np.median(knees):.0f} degrees at the peak (as when pulling the "
@@ -757,7 +754,7 @@ def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int,
                           "knee almost straight, since a bent knee lets the front thigh's muscle stop the hip sooner"}
     amp = threshold("movement_min_amplitude")
     what = "the back thigh never moved back" if kind == "lunge" else "no leg swung back"
-    thighs = [leg_series(raw, s, fc)["thigh_behind_vertical"] for s in SIDES]
+    thighs = [leg["thigh_behind_vertical"] for leg in legs]
     if reps and kind == "hip_extension" and all(lifted_forward(thighs, r) for r in reps):
         return {"found": False, "repetitions": len(reps),
                 "reason": f"{what}: at every peak the body points show a thigh lifted forward (the hip bent, as when "
