@@ -1,10 +1,10 @@
-"""Accuracy and verdicts of the movement tests (issue 15): rendered movements in six figure styles, and real clips.
+"""Accuracy and verdicts of the movement tests (issue 15): rendered movements in seven figure styles, and real clips.
 
-Rerun:  .venv/bin/python benchmarks/eval_movement.py [--quick] [--style mesh|capsule|mannequin|loose|ink|pixel]
+Rerun:  .venv/bin/python benchmarks/eval_movement.py [--quick] [--style mesh|capsule|mannequin|loose|ink|pixel|dusk]
                                                       [--no-real] [--no-rendered] [--only NAME] [--cache DIR]
                                                       [--json out.json]
 
-Rendered part, on **six figure styles** (``mesh``: the 3D mesh figure the thresholds were developed on, the
+Rendered part, on **seven figure styles** (``mesh``: the 3D mesh figure the thresholds were developed on, the
 sample media's style; ``capsule``: :mod:`vision.synthetic.capsule`, another drawing of the body with loose
 clothes, toon lighting, outdoor and dark scenes, a pole held for balance, cameras from knee to head height;
 ``mannequin``: :mod:`vision.synthetic.mannequin`, a jointed mannequin in shorts or bare wood under a hard side
@@ -14,7 +14,9 @@ capsule's cases in it, held out the same way, added in session 29; ``ink``: :mod
 body as a flat-coloured cartoon with black ink outlines in plain pastel rooms, the capsule's cases in it, held out
 the same way, added in session 31; ``pixel``: :mod:`vision.synthetic.pixel`, the mesh body as pixel art (4-pixel
 blocks in a 16-colour palette, toon light, plain game rooms), the capsule's cases in it, held out the same way,
-added in session 33).
+added in session 33; ``dusk``: :mod:`vision.synthetic.dusk`, the mesh body in home clothes filmed as a phone films
+at dusk: a dim warm lamp behind, a bright window or a dark room, grain, blur, strong compression and motion trails,
+the capsule's cases in it, held out the same way, added in session 34).
 Every movement script is rendered with its truth, tracked with MediaPipe (with segmentation) and run
 through :func:`analysis.movement.run_movement_test`:
 
@@ -77,7 +79,7 @@ from analysis.report_text import format_movement  # noqa: E402
 SAMPLES = ROOT / "sample_media"
 SHARED = Path(os.environ.get("POSTURE_SHARED_DATA") or ROOT.parent / "shared" / "data")
 MANIFEST = ROOT / "benchmarks" / "real_manifest_movement.toml"
-STYLES = ("mesh", "capsule", "mannequin", "loose", "ink", "pixel")
+STYLES = ("mesh", "capsule", "mannequin", "loose", "ink", "pixel", "dusk")
 # the held-out style (vision.synthetic.mannequin, added in session 9 after every threshold was set; nothing is
 # tuned on it): each capsule outfit and scene of a case stands for one of the mannequin's
 MANNEQUIN_OUTFIT = {"orange_hoodie": "shorts_vest", "dark_on_dark": "black_red", "teal_tracksuit": "striped",
@@ -94,6 +96,10 @@ INK_SCENE = {"outdoor": "pastel", "dark_hall": "pastel", "white_studio": "paper"
 # a fourth held-out style (vision.synthetic.pixel, added in session 33: pixel art in a 16-colour palette)
 PIXEL_OUTFIT = {"orange_hoodie": "runner", "dark_on_dark": "knight", "teal_tracksuit": "forest", "white_kit": "plum"}
 PIXEL_SCENE = {"outdoor": "sky", "dark_hall": "dungeon", "white_studio": "sand"}
+# a fifth held-out style (vision.synthetic.dusk, added in session 34: a phone video at dusk, with motion trails)
+DUSK_OUTFIT = {"orange_hoodie": "gym_shorts", "dark_on_dark": "black_jeans", "teal_tracksuit": "sweats",
+               "white_kit": "pyjamas"}
+DUSK_SCENE = {"outdoor": "window", "dark_hall": "tv_room", "white_studio": "lamp_room"}
 FLOORS = {"peak_median": 3.0, "peak_worst": 5.0, "lying_median": 3.0}
 BOUND_SLACK_DEG = 3.0  # a lower bound ("at least") further above the truth than this is a broken promise
 # held-out prone knee bends: (name, side, max knee flexion, hip lift, body, appearance, camera azimuth and height,
@@ -462,7 +468,7 @@ def _cases(style: str, quick: bool) -> list[dict]:
     from vision.synthetic import ink
     from vision.synthetic import loose as lo
     from vision.synthetic import mannequin as mq
-    from vision.synthetic import pixel
+    from vision.synthetic import dusk, pixel
     from vision.synthetic.activities import activity_clip, walked_into
     from vision.synthetic.body import APPEARANCES, BODIES
     from vision.synthetic.camera import Imaging
@@ -472,7 +478,7 @@ def _cases(style: str, quick: bool) -> list[dict]:
     from vision.synthetic.props import Helper
 
     im = Imaging(blur=0.5, noise=1.5)
-    cap = style != "mesh"  # the capsule's cases, in the capsule, mannequin, loose, ink or pixel style
+    cap = style != "mesh"  # the capsule's cases, in the capsule, mannequin, loose, ink, pixel or dusk style
 
     def dress(clip, outfit="orange_hoodie", scene="outdoor", **kw):
         if style == "mannequin":
@@ -483,6 +489,8 @@ def _cases(style: str, quick: bool) -> list[dict]:
             return ink.restyle(clip, outfit=INK_OUTFIT[outfit], scene=INK_SCENE[scene], **kw)
         if style == "pixel":
             return pixel.restyle(clip, outfit=PIXEL_OUTFIT[outfit], scene=PIXEL_SCENE[scene], **kw)
+        if style == "dusk":
+            return dusk.restyle(clip, outfit=DUSK_OUTFIT[outfit], scene=DUSK_SCENE[scene], **kw)
         return cs.restyle(clip, outfit=outfit, scene=scene, **kw) if cap else clip
 
     out = [

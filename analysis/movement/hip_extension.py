@@ -45,7 +45,9 @@ the person stated the other), the other leg's left out and reported in ``other_l
 ``movement_min_amplitude`` above the resting level (:func:`standing_level`: the median over the frames
 where the thigh hangs near the vertical, so no single outlying frame sets it) and go the test's way: the
 thigh **back** (extension), to behind the vertical. A thigh that only moved forward (a knee lifted, hip
-flexion) is not a hip extension, and the result says so.
+flexion) is not a hip extension, and the result says so. A standing hip extension's rise under twice
+``movement_min_amplitude`` must also stand out from the reading's wander at rest (:func:`rest_spread`, at least
+``movement_rep_over_rest_spread_min`` times it): a coarse outline of a person standing still wanders too.
 
 **Behind the trunk line** (``hip_extension``): the thigh's angle behind the vertical at the peak, less the
 forward lean the trunk (hip midpoint -> shoulder midpoint) added from just before the repetition to its hold;
@@ -87,8 +89,8 @@ from analysis.quality import quiet
 from analysis.segmentation import Repetition, find_repetitions, phase_labels, spread_frames
 
 __all__ = ["hip_extension_test", "other_leg_repetitions", "compensation", "standing_level", "standing_trunk_lean",
-           "thigh_from_hip_drop", "lifted_forward", "cut_by_clip", "points_went_back", "bent_knee", "peak_seen",
-           "fastest_turn", "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
+           "thigh_from_hip_drop", "lifted_forward", "cut_by_clip", "points_went_back", "bent_knee", "rest_spread",
+           "peak_seen", "fastest_turn", "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
 
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition, degrees, + = knee behind the "
                "line (extension), - = in front (flexion): the thigh's angle behind the vertical less the forward "
@@ -455,6 +457,12 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
             if r.peak_value - rest >= amp and r.peak_value > 0 and not cut_by_clip(r, x, t, rest)
             and (kind != "hip_extension" or source != "outline" or r.peak_value - rest >= 2 * amp
                  or points_went_back(raw_thighs, r))]
+    # a small rise must stand out from how far the thigh's reading wanders at rest, between the repetitions kept (a
+    # held-out pixel-art figure standing still: the outline wandered over 8 degrees, and a 'repetition' of 6 gave a
+    # hip extension of 4)
+    noise = threshold("movement_rep_over_rest_spread_min") * rest_spread(x, t, reps)
+    reps = [r for r in reps if kind != "hip_extension" or r.peak_value - rest >= 2 * amp
+            or not r.peak_value - rest < noise]
     # both legs tested in turn: the outline's rear-most thigh and the model's names follow either leg, so each
     # repetition's leg is read from where the standing foot stood, and the other leg's are left out
     reps, others, keep = other_leg_repetitions(kind, reps, raw, outline, fc, side, near, given)
@@ -539,10 +547,13 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                        f"peak of this repetition, so neither was taken: film again {SHOW_THE_THIGHS}, with nothing "
                        "held near the thigh")
                 tv = he = np.nan
-            elif kind == "hip_extension" and -gap > threshold("movement_outline_short_of_points_max"):
+            elif kind == "hip_extension" and -gap > threshold("movement_outline_short_of_points_max") \
+                    and abs(lm_rest - rest) <= gap_max:
                 # the seen knee points put the thigh further back than the outline's: both read a swing short when
                 # they fail (the points' knee lags; the outline's rear edge held by the seat and hem of shorts),
-                # so the further one is taken
+                # so the further one is taken; not when the points' thigh at rest was not where the outline's stood
+                # (a held-out figure at dusk: the model folded the knee up to the hip at rest, 105 degrees forward,
+                # and put it 9 degrees too far back at a peak)
                 points = median_at(tbv_ol, hold) - gap
                 extra.update(source="landmarks", outline_deg=round(tv, 1))
                 he, tv = he + points - tv, points
@@ -709,6 +720,17 @@ def points_went_back(thighs, rep) -> bool:
             return False
     return any(float(np.nanmax(x[hold])) - standing_level(x) >= threshold("movement_outline_rep_points_min")
                for x in thighs)
+
+
+def rest_spread(x: np.ndarray, t: np.ndarray, reps) -> float:
+    """How far the thigh's angle ``x`` (deg, T; times ``t``, s) wanders at rest: the spread between its 10th and 90th
+    percentiles over the frames further than ``movement_rest_spread_margin_s`` from every repetition of ``reps``. NaN
+    with fewer than 5 such frames read."""
+    margin = threshold("movement_rest_spread_margin_s")
+    rest = np.isfinite(x)
+    for r in reps:
+        rest &= (t < t[r.start] - margin) | (t > t[r.end] + margin)
+    return float(np.ptp(np.percentile(x[rest], [10, 90]))) if rest.sum() >= 5 else float("nan")
 
 
 def bent_knee(knees, rep) -> float:

@@ -56,7 +56,8 @@ class Shot:
         (:mod:`.capsule`, a second style for closed-loop tests), ``"mannequin"`` (:mod:`.mannequin`, a
         third, held-out style), ``"loose"`` (:mod:`.loose`, a fourth, held-out style: loose clothes),
         ``"ink"`` (:mod:`.ink`, a fifth, held-out style: a flat-coloured cartoon with ink outlines) or ``"pixel"``
-        (:mod:`.pixel`, a sixth, held-out style: pixel art).
+        (:mod:`.pixel`, a sixth, held-out style: pixel art) or ``"dusk"`` (:mod:`.dusk`, a seventh, held-out
+        style: the mesh figure in a phone video at dusk, with motion trails).
     lighting : Lighting or None
         None: the default lighting of :func:`~.render.render_parts`.
     """
@@ -69,13 +70,15 @@ class Shot:
 
 
 class Renderer:
-    """Renders frames of one shot, caching the background (camera and room do not move)."""
+    """Renders frames of one shot, caching the background (camera and room do not move); the dusk style's trails
+    follow the frames in the order they are rendered."""
 
     def __init__(self, shot: Shot, seed: int = 0, scale: int = SUPERSAMPLE) -> None:
         self.shot = shot
         self.scale = scale
         self.rng = np.random.default_rng(seed)
         self._bg = render_background(shot.camera, shot.background, scale)
+        self._trail = None  # the last frame before finishing, for the dusk style's motion trails
 
     def render(self, spec: FrameSpec) -> tuple[np.ndarray, dict, Skeleton]:
         """Return the RGB uint8 image, its truth record and the posed skeleton."""
@@ -97,7 +100,7 @@ class Renderer:
             from .ink import ink_parts
 
             parts = ink_parts(sk, spec.appearance)
-        else:  # the mesh figure, also drawn by the pixel-art style
+        else:  # the mesh figure, also drawn by the pixel-art and dusk styles
 
             parts = figure_parts(sk, spec.appearance)
         for prop in spec.props:
@@ -116,6 +119,10 @@ class Renderer:
             from .pixel import BLOCK_PX, pixelate
 
             img = pixelate(img, BLOCK_PX * self.scale)
+        elif self.shot.figure == "dusk":
+            from .dusk import smear
+
+            img = self._trail = smear(img, self._trail)
         out = finish(img, cam, self.shot.imaging, self.scale, self.rng)
         truth = frame_truth(sk, cam)
         truth["label"] = spec.label
