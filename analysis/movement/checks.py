@@ -320,14 +320,9 @@ def shank_foreshortened(pixels: np.ndarray) -> np.ndarray:
     pixels : ndarray (T, 33, 2)
         Landmark pixels.
     """
-    px = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
-    out = np.zeros(len(px), bool)
-    for i in SIDE_IDX.values():
-        thigh = np.linalg.norm(px[:, i["knee"]] - px[:, i["hip"]], axis=1)
-        shank = np.linalg.norm(px[:, i["ankle"]] - px[:, i["knee"]], axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out |= thigh > threshold("activity_thigh_shank_ratio_max") * shank
-    return out
+    with np.errstate(invalid="ignore"):
+        return np.any([thigh > threshold("activity_thigh_shank_ratio_max") * shank
+                       for thigh, shank in _leg_parts(pixels)], axis=0)
 
 
 def thigh_foreshortened(pixels: np.ndarray) -> np.ndarray:
@@ -341,14 +336,17 @@ def thigh_foreshortened(pixels: np.ndarray) -> np.ndarray:
     pixels : ndarray (T, 33, 2)
         Landmark pixels.
     """
+    length = thigh_length(np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2))
+    with np.errstate(invalid="ignore"):
+        return np.any([thigh < threshold("activity_thigh_short_min") * length for thigh, _ in _leg_parts(pixels)],
+                      axis=0)
+
+
+def _leg_parts(pixels) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each leg's thigh (hip -> knee) and lower leg (knee -> ankle) lengths in the picture per frame, pixels (T,)."""
     px = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
-    out = np.zeros(len(px), bool)
-    length = thigh_length(px)
-    for i in SIDE_IDX.values():
-        with np.errstate(invalid="ignore"):
-            out |= np.linalg.norm(px[:, i["knee"]] - px[:, i["hip"]], axis=1) < threshold("activity_thigh_short_min") \
-                * length
-    return out
+    return [(np.linalg.norm(px[:, i["knee"]] - px[:, i["hip"]], axis=1),
+             np.linalg.norm(px[:, i["ankle"]] - px[:, i["knee"]], axis=1)) for i in SIDE_IDX.values()]
 
 
 def middle_frame(frames: np.ndarray) -> int | None:
