@@ -49,9 +49,9 @@ leg's name), and none of the 240 single-leg clips, whose other knee's readings o
 swaps the legs' names for a while.
 
 A value needs a **hold**: the test holds the end of the bend for 2 s. When neither the outline's reading
-nor the trusted landmarks stay steady near the top (:func:`_peak_of`), the knee angle turned back at full
-speed, which on rendered clips was a lower leg lost by the tracker and its outline together on the way
-up: the largest reading is then a lower bound.
+nor the trusted landmarks stay steady near the top for ``ely_min_hold`` (0.15 s) in all (:func:`_peak_of`), the
+knee angle turned back at full speed, which on rendered clips was a lower leg lost by the tracker and its outline
+together on the way up: the largest reading is then a lower bound.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ ELY_LEG_UP = threshold("ely_leg_up")  # see norms.toml
 ELY_MIN_REST_S = threshold("ely_min_rest")  # see norms.toml
 ELY_MAX_RAISE_RATE = threshold("ely_max_raise_rate")  # see norms.toml
 ELY_OUTLINE_GAP = threshold("ely_outline_gap_max")  # see norms.toml
+ELY_MIN_HOLD_S = threshold("ely_min_hold")  # see norms.toml
 
 __all__ = ["ely_test", "hip_lift", "leg_raise"]
 
@@ -174,22 +175,24 @@ def _running_median(x: np.ndarray, half: int = 2) -> np.ndarray:
     return out
 
 
-def _peak_of(x: np.ndarray, steady_deg: float = 4.0) -> tuple[float, bool]:
+def _peak_of(x: np.ndarray, frame_s: float, steady_deg: float = 4.0) -> tuple[float, bool]:
     """The plateau of a peak (the hold) in ``x``, a reading smoothed by a running median over 7 frames
-    (``_running_median(reading, 3)``): the median of the values within 5 % of the largest among the
-    **steady** frames (within ``steady_deg`` of every frame up to 3
-    either side: the lower leg held still, not swinging up fast). NaN when none.
+    (``_running_median(reading, 3)``), ``frame_s`` seconds apart: the median of the values within 5 % of the
+    largest among the **steady** frames (within ``steady_deg`` of every frame up to 3 either side: the lower leg
+    held still, not swinging up fast). NaN when none.
 
-    Also whether the peak was **held**: a steady frame within 10 % of the largest value at all. The test
-    holds the end of the bend for 2 s; a reading that turns back at full speed without a hold is a leg the
-    tracker lost on its way up, not the end of the range."""
+    Also whether the peak was **held**: steady frames within 10 % of the largest value for ``ely_min_hold`` seconds
+    or more in all. The test holds the end of the bend for 2 s; a reading that turns back at full speed without a
+    hold is a leg the tracker lost on its way up, not the end of the range (held-out figures at dusk and in pixel
+    art: one or two steady frames at 41-83 degrees for true bends of 95-135, the pose model and the outline then
+    losing the lower leg together)."""
     steady = np.zeros(len(x), bool)
     for k in range(len(x)):
         w = x[max(0, k - 3):k + 4]
         steady[k] = bool(np.isfinite(w).all() and np.ptp(w) <= steady_deg) if np.isfinite(x[k]) else False
     if not np.isfinite(x).any():
         return float("nan"), False
-    held = bool(steady.any() and np.max(x[steady]) >= 0.9 * np.nanmax(x))
+    held = bool((steady & (x >= 0.9 * np.nanmax(x))).sum() * frame_s >= ELY_MIN_HOLD_S)
     x = np.where(steady, x, np.nan) if steady.any() else x
     v = x[np.isfinite(x)]
     top = v.max()
@@ -315,6 +318,7 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
     if joined:
         reps = find_repetitions(knee, t, min_range, side=side, untrusted=bad, max_dropout_s=ELY_MAX_DROPOUT_S)
     lim = norm("ely_hip_rise_max").high
+    frame_s = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
     rows = []
     other = other_side(side)
     res = {"kind": "ely", "side": side, "repetitions": [], "summary": {}, "problems": [],
@@ -350,13 +354,13 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
             top = np.flatnonzero(smooth >= 0.9 * np.nanmax(smooth))
             both[top[0] + 1:top[-1]] = False
         agree = both.sum() < 5 or float(np.corrcoef(smooth[both], knee[span][both])[0, 1]) >= ELY_OUTLINE_AGREE
-        ol_peak, ol_held = _peak_of(smooth)
+        ol_peak, ol_held = _peak_of(smooth, frame_s)
         # the outline's reading must see the bend's top: a stretch it did not show, between its first and last
         # readings near its peak, longer than ely_outline_gap_max, is where the top may have been (a cartoon's
         # lower leg lost by the mask and the pose model through a 2-s hold: 62 degrees read for a true 83)
         unseen = _top_unseen_s(t[span], kf_ol, smooth)
         lm_peak = median_at(knee, [r.peak])
-        lm_held = _peak_of(_running_median(np.where(bad[span], np.nan, knee[span]), 3))[1]
+        lm_held = _peak_of(_running_median(np.where(bad[span], np.nan, knee[span]), 3), frame_s)[1]
         # the outline is there because the pose model reads deep bends short: an outline peak well below what
         # the landmarks saw is another limb (the other leg on the table), not the lower leg
         short = bool(np.isfinite(ol_peak) and np.isfinite(seen_max) and ol_peak < seen_max - ELY_OUTLINE_SHORT)
