@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from analysis.balance import facing_direction, mass_ahead_of_heels
-from analysis.filtering import true_runs
+from analysis.filtering import frame_interval, true_runs
 from analysis.norms import threshold
 
 ACTIVITIES = ("standing", "sitting", "kneeling", "all_fours", "lunge", "one_leg", "squatting", "bending", "lying",
@@ -540,7 +540,7 @@ def _step_segments(f: PostureFeatures, t: np.ndarray, signal: np.ndarray, height
     ok = np.isfinite(x)
     if ok.sum() < 5:
         return []
-    dt = float(np.median(np.diff(t)))
+    dt = frame_interval(t)
     lo, hi = threshold("activity_gait_step_min_s"), threshold("activity_gait_step_max_s")
     peaks, _ = find_peaks(np.where(ok, x, 0.0), height=height, prominence=height / 2,
                           distance=max(1, int(round(lo / dt))))
@@ -817,13 +817,62 @@ def _take(f: PostureFeatures, rows: np.ndarray) -> PostureFeatures:
     return PostureFeatures(**{k: v if k == "leg_length" or v is None else v[rows] for k, v in vars(f).items()})
 
 
-def activity_check(reading: ActivityReading, is_clip: bool):
+def leg_lengths(pixels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each leg's (left, right) thigh (hip -> knee) and lower leg (knee -> ankle) lengths in the picture per frame,
+    pixels (T,) each; ``pixels`` (T, 33, 2)."""
+    px = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    return [(np.linalg.norm(px[:, k] - px[:, h], axis=1), np.linalg.norm(px[:, a] - px[:, k], axis=1))
+            for h, k, a, _, _ in LEGS.values()]
+
+
+def leg_foreshortened(pixels: np.ndarray) -> np.ndarray:
+    """Frames where one ankle stands higher in the picture than the other mostly because its leg was drawn short:
+    it hangs less far below its hip than the other by ``activity_leg_short_min`` or more of the other leg's hip ->
+    knee -> ankle path, and its own path falls short of the other's by as much and by at least
+    ``activity_rise_from_short_leg_min`` of that rise. In a side view a leg bent in the side plane keeps its path's
+    length: a foot raised behind or a knee lifted raises the ankle by bending, the path stays; a leg that is
+    shorter in the picture is a landmark error (the pose model drew a knee at the hand, or an ankle up the shin,
+    while both feet stood on the floor). Not for other views (a knee raised towards the camera shortens its leg in
+    the picture). (T,) bool; False where a leg's points are missing.
+
+    Parameters
+    ----------
+    pixels : ndarray (T, 33, 2)
+        Landmark pixels (image y down).
+    """
+    px = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
+    path = np.array([thigh + shank for thigh, shank in leg_lengths(px)])  # (2, T)
+    drop = np.array([px[:, a, 1] - px[:, h, 1] for h, _, a, _, _ in LEGS.values()])  # ankle below hip
+    high = np.argmin(np.where(np.isfinite(drop), drop, np.inf), axis=0)  # the leg whose ankle hangs less far
+    cols = np.arange(px.shape[0])
+    path_short = path[1 - high, cols] - path[high, cols]
+    rise = drop[1 - high, cols] - drop[high, cols]
+    least = threshold("activity_leg_short_min") * path[1 - high, cols]
+    share = threshold("activity_rise_from_short_leg_min")
+    with np.errstate(invalid="ignore"):
+        return (rise >= least) & (path_short >= least) & (path_short >= share * rise)
+
+
+def activity_check(reading: ActivityReading, is_clip: bool, legs_drawn_short: float = 0.0):
     """The activity gate as a capture check (:class:`analysis.quality.Check`, name ``"activity"``).
 
     Passes when the capture holds quiet standing; otherwise blocking, with what the person seemed to do
-    and how to get to quiet standing.
+    and how to get to quiet standing. ``legs_drawn_short``: in a side view, the share of the frames read as
+    standing on one leg where the raised ankle's leg was drawn short (:func:`leg_foreshortened`); from
+    ``activity_legs_drawn_short_share_min`` of them on, the check says that the pose model drew a leg short, not
+    that the person stood on one leg (a held-out rendered person standing still in a white top against a pale
+    wall: the near knee put at the hand; measuring the frames would have read that leg, hip 150 and knee 32
+    degrees for a straight leg).
     """
     from analysis.quality import Check
+
+    if not reading.standing and reading.label == "one_leg" \
+            and legs_drawn_short >= threshold("activity_legs_drawn_short_share_min"):
+        return Check("activity", False, reading.shares.get("standing", 0.0), "fraction of frames standing",
+                     "the pose model drew one leg short (a knee or an ankle placed up the other leg), so whether you "
+                     "stood on both feet could not be read",
+                     "film again side-on in good light, in clothes that stand out from the wall behind you (not "
+                     "white or skin-coloured against a pale wall); " + TO_STANDING, blocking=True)
 
     if reading.standing:
         if is_clip:

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from analysis.activity import activity_check, classify_activity
+from analysis.activity import activity_check, classify_activity, leg_foreshortened
 from analysis.gates import settle
 from analysis.metric import Metric
 from analysis.pelvis import apply_calibration, estimate_pelvic_tilt, estimate_reading
@@ -167,8 +167,11 @@ def assess_standing(pixels: np.ndarray, visibility: np.ndarray, world: np.ndarra
     result["window"] = win.to_dict()
     frames = win.indices
     result["key_frame"] = int(frames[len(frames) // 2])  # track position of the frame to show
-    checks = [activity_check(activity, is_clip)] + capture_checks(landmarks_norm[frames], visibility[frames],
-                                                                 image_size[frames], yaw, want, win.motion)
+    one_leg = activity.frames == "one_leg"
+    drawn_short = float(leg_foreshortened(pixels)[one_leg].mean()) \
+        if one_leg.any() and label in ("left side", "right side") else 0.0
+    checks = [activity_check(activity, is_clip, drawn_short)] + capture_checks(
+        landmarks_norm[frames], visibility[frames], image_size[frames], yaw, want, win.motion)
     result["checks"] = [c.to_dict() for c in checks]
     if settle(result)["blocked_by"]:
         return result

@@ -29,6 +29,13 @@ def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
 
 
+def frame_interval(timestamps, default: float = float("nan")) -> float:
+    """The typical time between frames: the median interval of ``timestamps`` (T,) in seconds, ``default`` when
+    there are fewer than two."""
+    t = np.asarray(timestamps, dtype=np.float64)
+    return float(np.median(np.diff(t))) if len(t) > 1 else float(default)
+
+
 def running_median(heights: np.ndarray, values: np.ndarray, span: float) -> np.ndarray:
     """Running median of ``values`` over a window ``span`` wide in ``heights`` (evenly spaced: heights along a
     profile, or timestamps), ignoring NaN; NaN stays NaN. A window of fewer than 3 samples returns the values
@@ -89,7 +96,7 @@ def lowpass(values: np.ndarray, timestamps: np.ndarray, cutoff_hz: float = DEFAU
     t = np.asarray(timestamps, dtype=np.float64)
     if len(t) < 2:
         return x
-    fs = 1.0 / np.median(np.diff(t))
+    fs = 1.0 / frame_interval(t)
     if not np.isfinite(fs) or cutoff_hz >= fs / 2:
         return x
     sos = butter(BUTTER_ORDER, cutoff_hz, fs=fs, output="sos")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.filtering import frame_interval
+
 PERSON_JUMP = 0.07  # engineering choice: relative trunk-length jump taken as a new person
 MIN_GAP_S = 0.5  # engineering choice: seconds with nobody in view that end a person
 MIN_PERSON_S = 1.0  # engineering choice: a shorter stretch is merged into its neighbour (seconds)
@@ -42,7 +44,7 @@ def split_people(pixels: np.ndarray, timestamps: np.ndarray) -> list[tuple[int, 
     hp = (p[:, 23] + p[:, 24]) / 2
     tl = np.hypot(*(sh - hp).T)
     det = np.isfinite(tl)
-    dt = float(np.median(np.diff(t))) if n > 1 else 1.0
+    dt = frame_interval(t, 1.0)
     cuts = set()
     # gaps: no person for MIN_GAP_S or more
     idx = np.flatnonzero(det)

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy.signal import find_peaks
 
-from analysis.filtering import smooth_track
+from analysis.filtering import frame_interval, smooth_track
 
 __all__ = ["Repetition", "spread_frames", "find_repetitions", "phase_labels", "gait_events", "clean_signal",
            "untrusted_frames", "leg_swaps", "swap_legs", "travel_direction", "steady_travel", "LEFT_LEG", "RIGHT_LEG",
@@ -259,7 +259,7 @@ def find_repetitions(signal: np.ndarray, timestamps: np.ndarray, min_amplitude: 
     # NaN (long gaps) cannot be part of a repetition: put them far below everything
     low = np.nanmin(x) - 10.0 * max(min_amplitude, 1.0)
     xf = np.where(ok, x, low)
-    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    dt = frame_interval(t, 1.0)
     peaks, props = find_peaks(np.concatenate([[low], xf, [low]]), prominence=min_amplitude,
                               distance=max(1, int(round(min_gap_s / dt))))
     peaks = peaks - 1
@@ -329,7 +329,7 @@ def gait_events(toe_rel: np.ndarray, heel_rel: np.ndarray, timestamps: np.ndarra
         module docstring).
     """
     t = np.asarray(timestamps, dtype=np.float64)
-    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    dt = frame_interval(t, 1.0)
     dist = max(1, int(round(min_step_s / dt)))
     out = {}
     for key, x, sign in (("toe_off", toe_rel, -1.0), ("heel_strike", heel_rel, 1.0)):
@@ -442,7 +442,7 @@ def steady_travel(direction: np.ndarray, timestamps: np.ndarray, frame: int, mar
     # (or a person entering the picture): ignored
     edges = np.flatnonzero(np.diff(np.nan_to_num(d, nan=9.0))) + 1
     bounds = np.concatenate([[0], edges, [len(d)]])
-    step = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    step = frame_interval(t, 0.0)
     for a, b in zip(bounds[:-1], bounds[1:]):
         if np.isfinite(d[a]) and t[b - 1] - t[a] + step < min_stop_s:
             d[a:b] = np.nan

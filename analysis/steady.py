@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.filtering import DEFAULT_CUTOFF_HZ, smooth_track
+from analysis.filtering import DEFAULT_CUTOFF_HZ, frame_interval, smooth_track
 from analysis.norms import threshold
 from analysis.quality import quiet, mask_low_visibility, stature_px, torso_stature_px
 
@@ -135,7 +135,7 @@ def steadiest_window(pixels: np.ndarray, visibility: np.ndarray, timestamps: np.
     valid = ok & np.isfinite(key).all(axis=1)
     if not valid.any():
         return SteadyWindow(np.array([], int), 0, 0, None, 0.0, False)
-    dt = float(np.median(np.diff(t))) if n > 1 else 0.0
+    dt = frame_interval(t, 0.0)
     scale = _scale_px(sm[valid])
     # window [i, end_i): frames with t < t_i + win (a frame covers one step dt)
     ends = np.searchsorted(t, t + win - dt / 2, side="right")

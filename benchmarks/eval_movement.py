@@ -1,10 +1,11 @@
-"""Accuracy and verdicts of the movement tests (issue 15): rendered movements in seven figure styles, and real clips.
+"""Accuracy and verdicts of the movement tests (issue 15): rendered movements in eight figure styles, and real clips.
 
-Rerun:  .venv/bin/python benchmarks/eval_movement.py [--quick] [--style mesh|capsule|mannequin|loose|ink|pixel|dusk]
+Rerun:  .venv/bin/python benchmarks/eval_movement.py [--quick]
+                                                      [--style mesh|capsule|mannequin|loose|ink|pixel|dusk|clinic]
                                                       [--no-real] [--no-rendered] [--only NAME] [--cache DIR]
                                                       [--json out.json]
 
-Rendered part, on **seven figure styles** (``mesh``: the 3D mesh figure the thresholds were developed on, the
+Rendered part, on **eight figure styles** (``mesh``: the 3D mesh figure the thresholds were developed on, the
 sample media's style; ``capsule``: :mod:`vision.synthetic.capsule`, another drawing of the body with loose
 clothes, toon lighting, outdoor and dark scenes, a pole held for balance, cameras from knee to head height;
 ``mannequin``: :mod:`vision.synthetic.mannequin`, a jointed mannequin in shorts or bare wood under a hard side
@@ -16,7 +17,10 @@ the same way, added in session 31; ``pixel``: :mod:`vision.synthetic.pixel`, the
 blocks in a 16-colour palette, toon light, plain game rooms), the capsule's cases in it, held out the same way,
 added in session 33; ``dusk``: :mod:`vision.synthetic.dusk`, the mesh body in home clothes filmed as a phone films
 at dusk: a dim warm lamp behind, a bright window or a dark room, grain, blur, strong compression and motion trails,
-the capsule's cases in it, held out the same way, added in session 34).
+the capsule's cases in it, held out the same way, added in session 34; ``clinic``: :mod:`vision.synthetic.clinic`,
+the mesh body in clinic clothes (scrubs, a black motion-capture suit, beige leggings near the skin's colour) under flat
+overhead light, over-exposed, through a wide-angle wall camera and exported shrunk inside dark bars with a burned-in
+stamp, the capsule's cases in it, held out the same way, added in session 35).
 Every movement script is rendered with its truth, tracked with MediaPipe (with segmentation) and run
 through :func:`analysis.movement.run_movement_test`:
 
@@ -79,7 +83,7 @@ from analysis.report_text import format_movement  # noqa: E402
 SAMPLES = ROOT / "sample_media"
 SHARED = Path(os.environ.get("POSTURE_SHARED_DATA") or ROOT.parent / "shared" / "data")
 MANIFEST = ROOT / "benchmarks" / "real_manifest_movement.toml"
-STYLES = ("mesh", "capsule", "mannequin", "loose", "ink", "pixel", "dusk")
+STYLES = ("mesh", "capsule", "mannequin", "loose", "ink", "pixel", "dusk", "clinic")
 # the held-out style (vision.synthetic.mannequin, added in session 9 after every threshold was set; nothing is
 # tuned on it): each capsule outfit and scene of a case stands for one of the mannequin's
 MANNEQUIN_OUTFIT = {"orange_hoodie": "shorts_vest", "dark_on_dark": "black_red", "teal_tracksuit": "striped",
@@ -100,6 +104,10 @@ PIXEL_SCENE = {"outdoor": "sky", "dark_hall": "dungeon", "white_studio": "sand"}
 DUSK_OUTFIT = {"orange_hoodie": "gym_shorts", "dark_on_dark": "black_jeans", "teal_tracksuit": "sweats",
                "white_kit": "pyjamas"}
 DUSK_SCENE = {"outdoor": "window", "dark_hall": "tv_room", "white_studio": "lamp_room"}
+# a sixth held-out style (vision.synthetic.clinic, added in session 35: a wide-angle wall camera, exported in bars)
+CLINIC_OUTFIT = {"orange_hoodie": "beige_leggings", "dark_on_dark": "mocap", "teal_tracksuit": "white_top",
+                 "white_kit": "scrubs"}
+CLINIC_SCENE = {"outdoor": "ward", "dark_hall": "gait_lab", "white_studio": "treatment_room"}
 FLOORS = {"peak_median": 3.0, "peak_worst": 5.0, "lying_median": 3.0}
 BOUND_SLACK_DEG = 3.0  # a lower bound ("at least") further above the truth than this is a broken promise
 # held-out prone knee bends: (name, side, max knee flexion, hip lift, body, appearance, camera azimuth and height,
@@ -468,7 +476,7 @@ def _cases(style: str, quick: bool) -> list[dict]:
     from vision.synthetic import ink
     from vision.synthetic import loose as lo
     from vision.synthetic import mannequin as mq
-    from vision.synthetic import dusk, pixel
+    from vision.synthetic import clinic, dusk, pixel
     from vision.synthetic.activities import activity_clip, walked_into
     from vision.synthetic.body import APPEARANCES, BODIES
     from vision.synthetic.camera import Imaging
@@ -478,19 +486,17 @@ def _cases(style: str, quick: bool) -> list[dict]:
     from vision.synthetic.props import Helper
 
     im = Imaging(blur=0.5, noise=1.5)
-    cap = style != "mesh"  # the capsule's cases, in the capsule, mannequin, loose, ink, pixel or dusk style
+    cap = style != "mesh"  # the capsule's cases, in the capsule, mannequin, loose, ink, pixel, dusk or clinic style
+
+    # each held-out style's outfit and scene standing for the capsule's
+    held_out = {"mannequin": (mq, MANNEQUIN_OUTFIT, MANNEQUIN_SCENE), "loose": (lo, LOOSE_OUTFIT, LOOSE_SCENE),
+                "ink": (ink, INK_OUTFIT, INK_SCENE), "pixel": (pixel, PIXEL_OUTFIT, PIXEL_SCENE),
+                "dusk": (dusk, DUSK_OUTFIT, DUSK_SCENE), "clinic": (clinic, CLINIC_OUTFIT, CLINIC_SCENE)}
 
     def dress(clip, outfit="orange_hoodie", scene="outdoor", **kw):
-        if style == "mannequin":
-            return mq.restyle(clip, outfit=MANNEQUIN_OUTFIT[outfit], scene=MANNEQUIN_SCENE[scene], **kw)
-        if style == "loose":
-            return lo.restyle(clip, outfit=LOOSE_OUTFIT[outfit], scene=LOOSE_SCENE[scene], **kw)
-        if style == "ink":
-            return ink.restyle(clip, outfit=INK_OUTFIT[outfit], scene=INK_SCENE[scene], **kw)
-        if style == "pixel":
-            return pixel.restyle(clip, outfit=PIXEL_OUTFIT[outfit], scene=PIXEL_SCENE[scene], **kw)
-        if style == "dusk":
-            return dusk.restyle(clip, outfit=DUSK_OUTFIT[outfit], scene=DUSK_SCENE[scene], **kw)
+        if style in held_out:
+            module, outfits, scenes = held_out[style]
+            return module.restyle(clip, outfit=outfits[outfit], scene=scenes[scene], **kw)
         return cs.restyle(clip, outfit=outfit, scene=scene, **kw) if cap else clip
 
     out = [

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.filtering import OneEuroFilter, interpolate_gaps, lowpass, smooth_track
+from analysis.filtering import OneEuroFilter, frame_interval, interpolate_gaps, lowpass, smooth_track
+
+
+def test_frame_interval_is_the_typical_step_not_thrown_by_a_dropped_frame():
+    t = np.r_[np.arange(10) / 30, 10 / 30 + 0.5 + np.arange(5) / 30]  # a phone's half-second stall
+    assert np.isclose(frame_interval(t), 1 / 30)
+    assert frame_interval(t[:1], 1.0) == 1.0 and np.isnan(frame_interval([]))
 
 
 def test_short_gaps_filled_linearly_long_gaps_and_edges_kept():

@@ -350,7 +350,7 @@ def test_a_leg_the_model_folded_up_to_the_hip_at_rest_is_not_read_as_walking():
             pts[rest, i[k]] = hip + length * (0.8 * np.array(fwd) + 0.3 * np.array(down))
     res = _run("hip_extension", dict(a, pixels=px, world=world))
     act = next(c for c in res["checks"] if c["name"] == "activity")
-    assert act["passed"] and res["activity"]["frames_thigh_foreshortened"] >= rest.sum() - 2, (act, res["activity"])
+    assert act["passed"] and res["activity"]["frames_legs_foreshortened"] >= rest.sum() - 2, (act, res["activity"])
     assert res["ok"] and res["side"] == "left" and len(res["repetitions"]) == 2, res["problems"]
     for rep in res["repetitions"]:
         assert rep["metrics"]["thigh_behind_vertical"]["value"] == pytest.approx(_true_peak(clip, "left"), abs=3.0)

@@ -17,7 +17,7 @@ from analysis.movement.checks import check_clip, start_frames
 from analysis.movement.ely import ely_test
 from analysis.movement.series import leg_series, lumbar_contour_angle
 from analysis.movement.sit_to_stand import sit_to_stand_test
-from analysis.movement.thomas import thigh_abduction, thomas_test
+from analysis.movement.thomas import held_for, thigh_abduction, thomas_test, unseen_lying_with
 from analysis.protocols import PROTOCOLS, protocol
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_media"
@@ -963,3 +963,19 @@ def test_a_sit_to_stand_whose_seated_start_was_not_seen_gives_no_time_to_stand()
     early[:max(0, onset - int(round(0.5 / float(np.median(np.diff(t))))) - 1)] = np.nan
     again = sit_to_stand_test(t, early, vis, facing=1)["repetitions"][0]["metrics"]["time_to_stand"]["value"]
     assert again == pytest.approx(plain["metrics"]["time_to_stand"]["value"], abs=0.15)
+
+
+def test_a_hugged_leg_unseen_before_its_hug_lies_with_the_other_and_only_a_held_hug_counts():
+    """The far leg, not seen until it is drawn up, is read at the tested leg's level before and after (not in a gap
+    inside the hold); a reading that stays up 3 s is held, a 0.3-s blip is not."""
+    t = np.arange(60) / 15.0
+    tested = np.full(60, 12.0)
+    hugged = np.full(60, np.nan)
+    hugged[20:55] = 124.0
+    hugged[30:33] = np.nan  # lost for a moment in the hold
+    x = unseen_lying_with(hugged, tested)
+    assert np.all(x[:20] == 12.0) and np.all(x[55:] == 12.0) and np.isnan(x[30:33]).all()
+    assert held_for(hugged, t, 40, 70.0) == pytest.approx(t[54] - t[33])
+    blip = np.full(60, np.nan)
+    blip[10:15] = 100.0
+    assert held_for(blip, t, 12, 56.0) == pytest.approx(4 / 15.0) and held_for(blip, t, 20, 56.0) == 0.0

@@ -52,7 +52,8 @@ from dataclasses import replace
 import numpy as np
 
 from analysis import geometry as geo
-from analysis.activity import SEEN_WORDS, ActivityReading, classify_activity
+from analysis.activity import (SEEN_WORDS, ActivityReading, classify_activity, leg_foreshortened,
+                               leg_lengths)
 from analysis.movement.legs import STATED_LEG_KINDS, exchange_legs
 from analysis.movement.outline_limbs import legs_off_outline
 from analysis.movement.series import SIDE_IDX, hyperextended_knees, midpoint, thigh_length
@@ -208,7 +209,12 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     Nor does any frame of such a test, for the start posture or for walking and running, where the model drew a
     thigh shorter than ``activity_thigh_short_min`` of the clip's (:func:`thigh_foreshortened`): in a side view the
     thigh cannot look short either (a held-out figure in black jeans in a dim room, its near knee folded up to the
-    hip by the model in most frames, read "running" through a hip extension).
+    hip by the model in most frames, read "running" through a hip extension); nor a frame where one ankle stands
+    higher than the other because its leg was drawn short (:func:`analysis.activity.leg_foreshortened`: held-out
+    figures in the clinic style, standing on both feet, a knee put at the hand or an ankle up the shin, read
+    "standing on one leg"); nor, for walking and running, a frame whose leg points lie off the body outline
+    (:func:`analysis.movement.outline_limbs.legs_off_outline`: a black suit's far leg drawn in the air in front of
+    the body read "walking").
 
     Start frames where neither knee nor foot was seen in the picture (:func:`analysis.quality.region_in_frame`) do
     not vote either, unless they read lying (from the trunk): standing, sitting or kneeling was the model's guess
@@ -236,16 +242,18 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     labels = reading.frames.copy()
     det = labels != "none"
     px = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
-    folded = thigh_foreshortened(px) if kind in UPRIGHT and side_view else np.zeros(len(px), bool)
-    labels[det & folded] = "unclear"
-    stepping = feet_alternate(np.where(folded[:, None, None], np.nan, px), int((result or {}).get("facing") or 0))
+    off = legs_off_outline(outline, px, thigh_length(px)) if kind in UPRIGHT else np.zeros(len(px), bool)
+    folded = thigh_foreshortened(px) | leg_foreshortened(px) if kind in UPRIGHT and side_view \
+        else np.zeros(len(px), bool)
+    drawn = folded | off  # the model's posture, not the person's
+    labels[det & drawn] = "unclear"
+    stepping = feet_alternate(np.where(drawn[:, None, None], np.nan, px), int((result or {}).get("facing") or 0))
     if not stepping and kind != "walk":  # "steps" of legs that never changed places: the model lost them
         labels[np.isin(labels, _GAIT)] = "unclear"
     gait_share = float(np.isin(labels[det], _GAIT).mean()) if det.any() else 0.0
     start = start_frames(kind, result, t)
     lab = labels[start]
-    off = legs_off_outline(None if outline is None else np.asarray(outline)[start], px[start], thigh_length(px)) \
-        if kind in UPRIGHT else np.zeros(len(start), bool)
+    off = off[start]
     size = np.broadcast_to(np.asarray(image_size, dtype=np.float64), (len(px), 2))
     with quiet():
         regions = region_in_frame(px / size[:, None, :], visibility)
@@ -256,7 +264,7 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     shares = {k: round(float(np.mean(known == k)), 3) for k in np.unique(known)} if known.size else {}
     seen = {"label": reading.label, "start": shares, "gait_share": round(gait_share, 3), "feet_alternate": stepping,
             "start_frames_leg_off_outline": int(off.sum()), "start_frames_legs_unseen": int(unseen.sum()),
-            "start_frames_shank_foreshortened": int(short.sum()), "frames_thigh_foreshortened": int(folded.sum())}
+            "start_frames_shank_foreshortened": int(short.sum()), "frames_legs_foreshortened": int(folded.sum())}
     person = np.isfinite(px[start, 0, 0])
     unseen_share = float(unseen[person].mean()) if person.any() else 0.0
     if unseen_share > threshold("movement_start_legs_unseen_max"):
@@ -298,7 +306,8 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     other = max((k for k in shares if k != want), key=shares.get)
     seen["frame"] = middle_frame(start[lab == other])
     found_share = float(person.mean())
-    if found_share < threshold("movement_start_found_min"):  # the few frames seen may be the movement under way, not the start posture
+    # the few frames seen may be the movement under way, not the start posture
+    if found_share < threshold("movement_start_found_min"):
         return Check("activity", False, found_share, "fraction of start frames",
                      f"the pose model found you in only {100 * found_share:.0f} % of the frames before the movement, "
                      f"so your start posture could not be read ({SEEN.get(other, SEEN['unclear'])} in those): {need}",
@@ -322,7 +331,7 @@ def shank_foreshortened(pixels: np.ndarray) -> np.ndarray:
     """
     with np.errstate(invalid="ignore"):
         return np.any([thigh > threshold("activity_thigh_shank_ratio_max") * shank
-                       for thigh, shank in _leg_parts(pixels)], axis=0)
+                       for thigh, shank in leg_lengths(pixels)], axis=0)
 
 
 def thigh_foreshortened(pixels: np.ndarray) -> np.ndarray:
@@ -338,15 +347,8 @@ def thigh_foreshortened(pixels: np.ndarray) -> np.ndarray:
     """
     length = thigh_length(np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2))
     with np.errstate(invalid="ignore"):
-        return np.any([thigh < threshold("activity_thigh_short_min") * length for thigh, _ in _leg_parts(pixels)],
+        return np.any([thigh < threshold("activity_thigh_short_min") * length for thigh, _ in leg_lengths(pixels)],
                       axis=0)
-
-
-def _leg_parts(pixels) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each leg's thigh (hip -> knee) and lower leg (knee -> ankle) lengths in the picture per frame, pixels (T,)."""
-    px = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
-    return [(np.linalg.norm(px[:, i["knee"]] - px[:, i["hip"]], axis=1),
-             np.linalg.norm(px[:, i["ankle"]] - px[:, i["knee"]], axis=1)) for i in SIDE_IDX.values()]
 
 
 def middle_frame(frames: np.ndarray) -> int | None:

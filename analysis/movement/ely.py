@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.filtering import true_runs
+from analysis.filtering import frame_interval, true_runs
 from analysis.movement.outline_limbs import lower_leg_direction, raised_height, raised_tip_flexion
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, movement_found,
                                       other_side, rep_metric, shank_length, summarise, summary_dicts, thigh_length,
@@ -318,7 +318,7 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
     if joined:
         reps = find_repetitions(knee, t, min_range, side=side, untrusted=bad, max_dropout_s=ELY_MAX_DROPOUT_S)
     lim = norm("ely_hip_rise_max").high
-    frame_s = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    frame_s = frame_interval(t, 0.0)
     rows = []
     other = other_side(side)
     res = {"kind": "ely", "side": side, "repetitions": [], "summary": {}, "problems": [],

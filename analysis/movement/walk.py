@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from analysis.filtering import frame_interval
 from analysis.movement.hip_extension import HIP_EXT_DEF, THIGH_VERT_DEF
 from analysis.movement.series import (SIDE_IDX, SIDES, clean_landmarks, curve, facing_per_frame, leg_series,
                                       midpoint, near_side_of, other_side, rep_metric, summarise, summary_dicts,
@@ -72,7 +73,7 @@ def feet_together(p: np.ndarray, t: np.ndarray, scale: float) -> np.ndarray:
     close = np.isfinite(gap) & (gap < threshold("walk_stop_gap"))
     out = np.zeros(len(t), bool)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], close.astype(int), [0]])))
-    step = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    step = frame_interval(t, 0.0)
     for a, b in zip(edges[::2], edges[1::2]):
         if t[b - 1] - t[a] + step >= threshold("walk_stop_min"):
             out[a:b] = True
@@ -134,7 +135,7 @@ def walk_test(timestamps, pixels, visibility, *, world=None, facing: int = 0, si
         rear = np.fmin(rel["left"][0], rel["right"][0])
         front = np.fmax(rel["left"][1], rel["right"][1])
     toe_offs = gait_events(rear, front, t, min_step_s=0.25)["toe_off"]
-    dt = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    dt = frame_interval(t, 1.0)
     back = max(1, int(round(0.3 / dt)))
     stopped = feet_together(p, t, L)
     # past a fixed camera the hips also travel through the picture: slowing to a stop or turning round shows

@@ -25,7 +25,7 @@ import numpy as np
 
 from .body import Appearance
 from .camera import Imaging
-from .capsule import BUILDS, restyled
+from .capsule import restyled
 from .render import Lighting
 from .scene import Background
 
@@ -96,8 +96,5 @@ def restyle(clip, *, outfit: str = "sweats", build: str | None = None, scene: st
         The mesh figure under :data:`LAMP` with motion trails (:func:`smear`), named with ``_dusk`` appended; its
         notes record the style, outfit, scene, build and pole.
     """
-    from .body import BODIES
-
-    body = None if build is None else (BUILDS.get(build) or BODIES[build])
-    return restyled(clip, STYLE, "Dusk phone-video", 700, OUTFITS[outfit], outfit, body, build, SCENES[scene],
+    return restyled(clip, STYLE, "Dusk phone-video", 700, OUTFITS[outfit], outfit, build, SCENES[scene],
                     scene, imaging or IMAGING, LAMP, pole, camera_height, camera_distance, name)

@@ -57,7 +57,8 @@ class Shot:
         third, held-out style), ``"loose"`` (:mod:`.loose`, a fourth, held-out style: loose clothes),
         ``"ink"`` (:mod:`.ink`, a fifth, held-out style: a flat-coloured cartoon with ink outlines) or ``"pixel"``
         (:mod:`.pixel`, a sixth, held-out style: pixel art) or ``"dusk"`` (:mod:`.dusk`, a seventh, held-out
-        style: the mesh figure in a phone video at dusk, with motion trails).
+        style: the mesh figure in a phone video at dusk, with motion trails) or ``"clinic"`` (:mod:`.clinic`, an
+        eighth, held-out style: the mesh figure through a clinic's wide-angle wall camera, exported in dark bars).
     lighting : Lighting or None
         None: the default lighting of :func:`~.render.render_parts`.
     """
@@ -79,6 +80,7 @@ class Renderer:
         self.rng = np.random.default_rng(seed)
         self._bg = render_background(shot.camera, shot.background, scale)
         self._trail = None  # the last frame before finishing, for the dusk style's motion trails
+        self._count = 0  # frames rendered, for the clinic style's burned-in stamp
 
     def render(self, spec: FrameSpec) -> tuple[np.ndarray, dict, Skeleton]:
         """Return the RGB uint8 image, its truth record and the posed skeleton."""
@@ -100,7 +102,7 @@ class Renderer:
             from .ink import ink_parts
 
             parts = ink_parts(sk, spec.appearance)
-        else:  # the mesh figure, also drawn by the pixel-art and dusk styles
+        else:  # the mesh figure, also drawn by the pixel-art, dusk and clinic styles
 
             parts = figure_parts(sk, spec.appearance)
         for prop in spec.props:
@@ -126,6 +128,11 @@ class Renderer:
         out = finish(img, cam, self.shot.imaging, self.scale, self.rng)
         truth = frame_truth(sk, cam)
         truth["label"] = spec.label
+        if self.shot.figure == "clinic":
+            from .clinic import finish_export
+
+            out = finish_export(out, truth, self._count)
+        self._count += 1
         return out, truth, sk
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from .body import Appearance
 from .camera import Camera, Imaging
-from .capsule import BUILDS, restyled
+from .capsule import restyled
 from .figure import figure_parts
 from .kinematics import Skeleton
 from .mesh import Part
@@ -122,9 +122,6 @@ def restyle(clip, *, outfit: str = "hero", build: str | None = None, scene: str 
         Drawn with :func:`ink_parts` under :data:`FLAT` and inked (:func:`ink_lines`), named with ``_ink``
         appended; its notes record the style, outfit, scene, build and pole.
     """
-    from .body import BODIES
-
-    body = None if build is None else (BUILDS.get(build) or BODIES[build])
-    return restyled(clip, STYLE, "Ink-cartoon", 400, OUTFITS[outfit], outfit, body, build, SCENES[scene], scene,
+    return restyled(clip, STYLE, "Ink-cartoon", 400, OUTFITS[outfit], outfit, build, SCENES[scene], scene,
                     imaging or Imaging(blur=0.3, noise=0.0, jpeg_quality=90), FLAT, pole, camera_height,
                     camera_distance, name)

@@ -23,7 +23,7 @@ import numpy as np
 
 from .body import Appearance
 from .camera import Imaging
-from .capsule import BUILDS, restyled
+from .capsule import restyled
 from .figure import arms, head, legs, torso
 from .kinematics import Skeleton
 from .mesh import Part, limb, ring_points, shade
@@ -172,9 +172,6 @@ def restyle(clip, *, outfit: str = "grey_joggers", build: str | None = None, sce
         Drawn with :func:`loose_parts` under :data:`BACKLIGHT`, named with ``_loose`` appended; its notes record
         the style, outfit, scene, build and pole.
     """
-    from .body import BODIES
-
-    body = None if build is None else (BUILDS.get(build) or BODIES[build])
-    return restyled(clip, STYLE, "Loose-clothes", 300, OUTFITS[outfit], outfit, body, build, SCENES[scene], scene,
+    return restyled(clip, STYLE, "Loose-clothes", 300, OUTFITS[outfit], outfit, build, SCENES[scene], scene,
                     imaging or Imaging(blur=0.6, noise=2.0, jpeg_quality=82), BACKLIGHT, pole, camera_height,
                     camera_distance, name)

@@ -301,7 +301,6 @@ def restyle(clip, *, outfit: str = "wood", build: str | None = None, scene: str 
         Drawn with :func:`mannequin_parts` under :data:`SIDE_KEY`; its notes record the style, outfit, scene,
         build and pole.
     """
-    body = None if build is None else BUILDS[build]
-    return restyled(clip, STYLE, "Mannequin", 200, OUTFITS[outfit], outfit, body, build, SCENES[scene], scene,
+    return restyled(clip, STYLE, "Mannequin", 200, OUTFITS[outfit], outfit, build, SCENES[scene], scene,
                     imaging or Imaging(blur=0.6, noise=3.5, jpeg_quality=78), SIDE_KEY, pole, camera_height,
                     camera_distance, name)

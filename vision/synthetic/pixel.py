@@ -24,7 +24,7 @@ import numpy as np
 
 from .body import Appearance
 from .camera import Imaging
-from .capsule import BUILDS, restyled
+from .capsule import restyled
 from .render import Lighting
 from .scene import Background
 
@@ -105,9 +105,6 @@ def restyle(clip, *, outfit: str = "knight", build: str | None = None, scene: st
         The mesh figure under :data:`TOON`, pixelated (:func:`pixelate`), named with ``_pixel`` appended; its
         notes record the style, outfit, scene, build and pole.
     """
-    from .body import BODIES
-
-    body = None if build is None else (BUILDS.get(build) or BODIES[build])
-    return restyled(clip, STYLE, "Pixel-art", 500, OUTFITS[outfit], outfit, body, build, SCENES[scene], scene,
+    return restyled(clip, STYLE, "Pixel-art", 500, OUTFITS[outfit], outfit, build, SCENES[scene], scene,
                     imaging or Imaging(blur=0.0, noise=0.0, jpeg_quality=92), TOON, pole, camera_height,
                     camera_distance, name)
