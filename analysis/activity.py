@@ -832,7 +832,11 @@ def leg_foreshortened(pixels: np.ndarray) -> np.ndarray:
     ``activity_rise_from_short_leg_min`` of that rise. In a side view a leg bent in the side plane keeps its path's
     length: a foot raised behind or a knee lifted raises the ankle by bending, the path stays; a leg that is
     shorter in the picture is a landmark error (the pose model drew a knee at the hand, or an ankle up the shin,
-    while both feet stood on the floor). Not for other views (a knee raised towards the camera shortens its leg in
+    while both feet stood on the floor). So is a raised leg whose thigh is drawn shorter than
+    ``activity_raised_thigh_short_max`` of the other leg's thigh in the same frame, whatever its path: a thigh
+    raised forward or swung back in the side plane keeps its length (on held-out renders of heavier bodies the
+    model drew the near leg lifted in front, its knee at the hand against a deep belly, bent so that its path
+    nearly kept its length, the thigh at 0.46-0.65 of the other's). Not for other views (a knee raised towards the camera shortens its leg in
     the picture). (T,) bool; False where a leg's points are missing.
 
     Parameters
@@ -841,7 +845,9 @@ def leg_foreshortened(pixels: np.ndarray) -> np.ndarray:
         Landmark pixels (image y down).
     """
     px = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
-    path = np.array([thigh + shank for thigh, shank in leg_lengths(px)])  # (2, T)
+    lengths = leg_lengths(px)
+    thigh = np.array([t for t, _ in lengths])  # (2, T)
+    path = np.array([t + s for t, s in lengths])
     drop = np.array([px[:, a, 1] - px[:, h, 1] for h, _, a, _, _ in LEGS.values()])  # ankle below hip
     high = np.argmin(np.where(np.isfinite(drop), drop, np.inf), axis=0)  # the leg whose ankle hangs less far
     cols = np.arange(px.shape[0])
@@ -850,7 +856,8 @@ def leg_foreshortened(pixels: np.ndarray) -> np.ndarray:
     least = threshold("activity_leg_short_min") * path[1 - high, cols]
     share = threshold("activity_rise_from_short_leg_min")
     with np.errstate(invalid="ignore"):
-        return (rise >= least) & (path_short >= least) & (path_short >= share * rise)
+        folded = thigh[high, cols] < threshold("activity_raised_thigh_short_max") * thigh[1 - high, cols]
+        return (rise >= least) & (((path_short >= least) & (path_short >= share * rise)) | folded)
 
 
 def activity_check(reading: ActivityReading, is_clip: bool, legs_drawn_short: float = 0.0):

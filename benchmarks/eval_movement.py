@@ -1,11 +1,11 @@
-"""Accuracy and verdicts of the movement tests (issue 15): rendered movements in eight figure styles, and real clips.
+"""Accuracy and verdicts of the movement tests (issue 15): rendered movements in nine figure styles, and real clips.
 
 Rerun:  .venv/bin/python benchmarks/eval_movement.py [--quick]
-                                                      [--style mesh|capsule|mannequin|loose|ink|pixel|dusk|clinic]
+                                                      [--style mesh|capsule|...|clinic|larger]
                                                       [--no-real] [--no-rendered] [--only NAME] [--cache DIR]
                                                       [--json out.json]
 
-Rendered part, on **eight figure styles** (``mesh``: the 3D mesh figure the thresholds were developed on, the
+Rendered part, on **nine figure styles** (``mesh``: the 3D mesh figure the thresholds were developed on, the
 sample media's style; ``capsule``: :mod:`vision.synthetic.capsule`, another drawing of the body with loose
 clothes, toon lighting, outdoor and dark scenes, a pole held for balance, cameras from knee to head height;
 ``mannequin``: :mod:`vision.synthetic.mannequin`, a jointed mannequin in shorts or bare wood under a hard side
@@ -20,7 +20,10 @@ at dusk: a dim warm lamp behind, a bright window or a dark room, grain, blur, st
 the capsule's cases in it, held out the same way, added in session 34; ``clinic``: :mod:`vision.synthetic.clinic`,
 the mesh body in clinic clothes (scrubs, a black motion-capture suit, beige leggings near the skin's colour) under flat
 overhead light, over-exposed, through a wide-angle wall camera and exported shrunk inside dark bars with a burned-in
-stamp, the capsule's cases in it, held out the same way, added in session 35).
+stamp, the capsule's cases in it, held out the same way, added in session 35; ``larger``:
+:mod:`vision.synthetic.larger`, the mesh drawing on heavier bodies (girth 1.38 to 1.5, a deep belly, wide buttocks,
+thick thighs) in home clothes filmed with a phone at home, the capsule's cases in it with each build standing for
+one of its own, held out the same way, added in session 36).
 Every movement script is rendered with its truth, tracked with MediaPipe (with segmentation) and run
 through :func:`analysis.movement.run_movement_test`:
 
@@ -83,7 +86,7 @@ from analysis.report_text import format_movement  # noqa: E402
 SAMPLES = ROOT / "sample_media"
 SHARED = Path(os.environ.get("POSTURE_SHARED_DATA") or ROOT.parent / "shared" / "data")
 MANIFEST = ROOT / "benchmarks" / "real_manifest_movement.toml"
-STYLES = ("mesh", "capsule", "mannequin", "loose", "ink", "pixel", "dusk", "clinic")
+STYLES = ("mesh", "capsule", "mannequin", "loose", "ink", "pixel", "dusk", "clinic", "larger")
 # the held-out style (vision.synthetic.mannequin, added in session 9 after every threshold was set; nothing is
 # tuned on it): each capsule outfit and scene of a case stands for one of the mannequin's
 MANNEQUIN_OUTFIT = {"orange_hoodie": "shorts_vest", "dark_on_dark": "black_red", "teal_tracksuit": "striped",
@@ -108,6 +111,12 @@ DUSK_SCENE = {"outdoor": "window", "dark_hall": "tv_room", "white_studio": "lamp
 CLINIC_OUTFIT = {"orange_hoodie": "beige_leggings", "dark_on_dark": "mocap", "teal_tracksuit": "white_top",
                  "white_kit": "scrubs"}
 CLINIC_SCENE = {"outdoor": "ward", "dark_hall": "gait_lab", "white_studio": "treatment_room"}
+# a seventh held-out style (vision.synthetic.larger, added in session 36: heavier bodies filmed at home); each
+# capsule build (None: the clip's own) stands for one of its larger builds too
+LARGER_OUTFIT = {"orange_hoodie": "long_tee", "dark_on_dark": "navy_tracksuit", "teal_tracksuit": "patterned",
+                 "white_kit": "vest_shorts"}
+LARGER_SCENE = {"outdoor": "kitchen", "dark_hall": "hallway", "white_studio": "living_room"}
+LARGER_BUILD = {None: "apple", "average": "apple", "stocky": "pear", "long_legs": "tall_heavy", "petite": "older"}
 FLOORS = {"peak_median": 3.0, "peak_worst": 5.0, "lying_median": 3.0}
 BOUND_SLACK_DEG = 3.0  # a lower bound ("at least") further above the truth than this is a broken promise
 # held-out prone knee bends: (name, side, max knee flexion, hip lift, body, appearance, camera azimuth and height,
@@ -476,7 +485,7 @@ def _cases(style: str, quick: bool) -> list[dict]:
     from vision.synthetic import ink
     from vision.synthetic import loose as lo
     from vision.synthetic import mannequin as mq
-    from vision.synthetic import clinic, dusk, pixel
+    from vision.synthetic import clinic, dusk, larger, pixel
     from vision.synthetic.activities import activity_clip, walked_into
     from vision.synthetic.body import APPEARANCES, BODIES
     from vision.synthetic.camera import Imaging
@@ -486,16 +495,19 @@ def _cases(style: str, quick: bool) -> list[dict]:
     from vision.synthetic.props import Helper
 
     im = Imaging(blur=0.5, noise=1.5)
-    cap = style != "mesh"  # the capsule's cases, in the capsule, mannequin, loose, ink, pixel, dusk or clinic style
+    cap = style != "mesh"  # the capsule's cases, in the capsule style or a held-out one
 
     # each held-out style's outfit and scene standing for the capsule's
     held_out = {"mannequin": (mq, MANNEQUIN_OUTFIT, MANNEQUIN_SCENE), "loose": (lo, LOOSE_OUTFIT, LOOSE_SCENE),
                 "ink": (ink, INK_OUTFIT, INK_SCENE), "pixel": (pixel, PIXEL_OUTFIT, PIXEL_SCENE),
-                "dusk": (dusk, DUSK_OUTFIT, DUSK_SCENE), "clinic": (clinic, CLINIC_OUTFIT, CLINIC_SCENE)}
+                "dusk": (dusk, DUSK_OUTFIT, DUSK_SCENE), "clinic": (clinic, CLINIC_OUTFIT, CLINIC_SCENE),
+                "larger": (larger, LARGER_OUTFIT, LARGER_SCENE)}
 
     def dress(clip, outfit="orange_hoodie", scene="outdoor", **kw):
         if style in held_out:
             module, outfits, scenes = held_out[style]
+            if style == "larger":
+                kw["build"] = LARGER_BUILD[kw.get("build")]
             return module.restyle(clip, outfit=outfits[outfit], scene=scenes[scene], **kw)
         return cs.restyle(clip, outfit=outfit, scene=scene, **kw) if cap else clip
 

@@ -320,3 +320,30 @@ def _track(path):
 def test_real_people(rel, label):
     r = _track(SHARED_DATA / rel)
     assert r.label == label, (r.label, r.shares)
+
+
+@pytest.mark.parametrize("name", ["one_leg", "walking", "running"])
+def test_a_leg_raised_in_the_side_plane_is_not_a_leg_drawn_short_but_a_thigh_drawn_short_is(name):
+    """Side view, exact landmarks: a raised foot (standing on one leg, a walking or running stride) keeps its thigh's
+    and its path's length in the picture, so no frame is a leg the model drew short
+    (:func:`analysis.activity.leg_foreshortened`). The same frames with the raised leg's knee put at 0.55 of its thigh
+    from the hip, the ankle moved with it (the pose model's knee at the hand of a heavy body), are: a thigh in the
+    side plane cannot look that short (``activity_raised_thigh_short_max``)."""
+    from analysis.activity import LEGS, leg_foreshortened
+    from analysis.norms import threshold
+
+    a = _arrays(name, -90.0)
+    px = np.array(a["pixels"], dtype=float)
+    assert not leg_foreshortened(px).any()
+    drop = np.array([px[:, ank, 1] - px[:, hip, 1] for hip, _, ank, _, _ in LEGS.values()])
+    high = np.argmin(drop, axis=0)
+    rows = np.arange(len(px))
+    raised = drop[1 - high, rows] - drop[high, rows] >= threshold("activity_leg_short_min") * 2 * np.abs(
+        drop[1 - high, rows])
+    assert raised.sum() >= 3
+    hip, knee, ank = (np.array([LEGS[s][j] for s in ("left", "right")])[high] for j in range(3))
+    short = px.copy()
+    new_knee = px[rows, hip] + 0.55 * (px[rows, knee] - px[rows, hip])
+    short[rows, ank] = px[rows, ank] - (px[rows, knee] - new_knee)
+    short[rows, knee] = new_knee
+    assert leg_foreshortened(short)[raised].mean() >= 0.9

@@ -263,17 +263,17 @@ def restyle(clip, *, outfit: str = "orange_hoodie", build: str | None = None, sc
 
 def restyled(clip, style: str, words: str, seed_offset: int, app: Appearance, outfit: str, build: str | None,
              background, scene: str, imaging: Imaging, lighting, pole: str | None, camera_height: float | None,
-             camera_distance: float | None, name: str | None):
+             camera_distance: float | None, name: str | None, builds: dict[str, Body] | None = None):
     """What every figure style's ``restyle`` ends with: the clip's frames in ``app`` (and the body of ``build``, a
-    key of :data:`BUILDS` or :data:`.body.BODIES`, None for the clip's own; holding a pole: :func:`restage`) filmed
-    in ``style`` in the room ``background`` under ``lighting``; the clip's name gains ``_style``, its description
+    key of ``builds``, :data:`BUILDS` or :data:`.body.BODIES`, None for the clip's own; holding a pole:
+    :func:`restage`) filmed in ``style`` in the room ``background`` under ``lighting``; the clip's name gains ``_style``, its description
     ``words`` style (outfit, scene), its seed ``seed_offset``, and its notes the style, outfit, scene, build and
     pole."""
     from .body import BODIES
     from .frames import Shot
     from .movements import Clip
 
-    body = None if build is None else (BUILDS.get(build) or BODIES[build])
+    body = None if build is None else {**BODIES, **BUILDS, **(builds or {})}[build]
     frames, cam = restage(clip, body, app, pole, camera_height, camera_distance)
     shot = Shot(cam, background, imaging, figure=style, lighting=lighting)
     return Clip(name or f"{clip.name}_{style}", clip.description + f" {words} style ({outfit}, {scene}).", clip.fps,

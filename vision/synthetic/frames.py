@@ -57,8 +57,9 @@ class Shot:
         third, held-out style), ``"loose"`` (:mod:`.loose`, a fourth, held-out style: loose clothes),
         ``"ink"`` (:mod:`.ink`, a fifth, held-out style: a flat-coloured cartoon with ink outlines) or ``"pixel"``
         (:mod:`.pixel`, a sixth, held-out style: pixel art) or ``"dusk"`` (:mod:`.dusk`, a seventh, held-out
-        style: the mesh figure in a phone video at dusk, with motion trails) or ``"clinic"`` (:mod:`.clinic`, an
-        eighth, held-out style: the mesh figure through a clinic's wide-angle wall camera, exported in dark bars).
+        style: the mesh figure in a phone video at dusk, with motion trails), ``"clinic"`` (:mod:`.clinic`, an
+        eighth, held-out style: the mesh figure through a clinic's wide-angle wall camera, exported in dark bars) or
+        ``"larger"`` (:mod:`.larger`, a ninth, held-out style: the mesh figure on heavier bodies, filmed at home).
     lighting : Lighting or None
         None: the default lighting of :func:`~.render.render_parts`.
     """
@@ -102,7 +103,7 @@ class Renderer:
             from .ink import ink_parts
 
             parts = ink_parts(sk, spec.appearance)
-        else:  # the mesh figure, also drawn by the pixel-art, dusk and clinic styles
+        else:  # the mesh figure, also drawn by the pixel-art, dusk, clinic and larger styles
 
             parts = figure_parts(sk, spec.appearance)
         for prop in spec.props:
