@@ -979,3 +979,33 @@ def test_a_hugged_leg_unseen_before_its_hug_lies_with_the_other_and_only_a_held_
     blip = np.full(60, np.nan)
     blip[10:15] = 100.0
     assert held_for(blip, t, 12, 56.0) == pytest.approx(4 / 15.0) and held_for(blip, t, 20, 56.0) == 0.0
+
+
+def test_a_thigh_movement_the_outline_showed_but_no_repetition_read_is_reported_not_dropped():
+    """Where the thigh's angle at rest was not known (the pose model's knee points wandered at rest), the outline's
+    rear edge still shows the thigh going back: a rise of twice ``movement_min_amplitude`` or more, outside every
+    repetition and lasting ``movement_despike_s``, is an unread movement, and the tracking check says so as a
+    warning (the repetitions given are not all the person did); a one-frame blip or a rise a repetition read is
+    not."""
+    from analysis.movement.checks import check_tracking
+    from analysis.movement.hip_extension import unread_movements
+    from analysis.norms import threshold
+    from analysis.segmentation import Repetition
+    from vision.synthetic.activities import activity_clip, clip_landmarks
+
+    t = np.arange(60) / 15.0
+    change = np.full(60, np.nan)
+    change[10:25] = np.concatenate([np.linspace(0, 20, 8), np.linspace(20, 0, 7)])
+    change[40] = 30.0  # one frame
+    found = unread_movements(change, t, [])
+    risen = np.flatnonzero(change[:30] >= 2 * threshold("movement_min_amplitude"))
+    assert [(m["from_s"], m["to_s"]) for m in found] == [(round(t[risen[0]], 2), round(t[risen[-1]], 2))]
+    assert found[0]["change_deg"] == 20.0
+    rep = Repetition(index=1, side="right", start=9, peak=17, end=26, start_s=t[9], peak_s=t[17], end_s=t[26],
+                     peak_value=20.0, rest_value=0.0, amplitude=20.0, hold_start=16, hold_end=18)
+    assert unread_movements(change, t, [rep]) == []
+    a = clip_landmarks(activity_clip("standing", seconds=2.0, fps=15.0, azimuth=-90.0))
+    ok = check_tracking(a["pixels"], 1, {"unread_movements": []})
+    warned = check_tracking(a["pixels"], 1, {"unread_movements": found})
+    assert ok.passed and not warned.passed and not warned.blocking
+    assert f"{found[0]['from_s']:.1f}-{found[0]['to_s']:.1f} s" in warned.reason and "not measured" in warned.reason

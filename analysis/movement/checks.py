@@ -462,6 +462,9 @@ def check_tracking(pixels: np.ndarray, facing: int, result: dict | None = None) 
     wandered (``thigh_rest_wander_deg`` in ``result``: :func:`analysis.movement.outline_limbs.outline_thigh_angle`):
     a held-out mannequin's half-kneel whose knee points crossed between the legs through the clip read its back
     thigh 9.5 degrees for a true 25, and the same lost points read its start posture as "a lunge or split stance".
+    Where that happened only in part of a clip whose thigh the outline gave, the outline's movements there that no
+    repetition read (``unread_movements`` in ``result``: :func:`analysis.movement.hip_extension.unread_movements`)
+    make it fail as a warning: the repetitions given are not all the person did.
     """
     r = result or {}
     p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
@@ -476,6 +479,15 @@ def check_tracking(pixels: np.ndarray, facing: int, result: dict | None = None) 
                      "and the body outline did not show the thigh's line at rest, so the thigh's angle could not be "
                      "read", "film again with the tested leg nearest the camera, in trousers that stand out from the "
                      "floor and the background, in good light", blocking=True)
+    unread = r.get("unread_movements") or []
+    if share <= threshold("movement_legs_lost_max") and unread:
+        when = ", ".join(f"{m['from_s']:.1f}-{m['to_s']:.1f} s" for m in unread)
+        return Check("tracking", False, len(unread), "movements",
+                     f"the body outline showed your thigh going back at {when}, but the pose model's knee points "
+                     "wandered while it was at rest there, so its angle could not be read: "
+                     f"{'that movement was' if len(unread) == 1 else 'those movements were'} not measured, and the "
+                     "repetitions given leave it out", "film again with the tested leg nearest the camera, in "
+                     "trousers that stand out from the floor and the background, in good light", blocking=False)
     if not upright.any():
         return Check("tracking", True, None, "fraction of frames", "the trunk was not upright in any frame: the "
                      "legs' tracking was not judged", checked=False)

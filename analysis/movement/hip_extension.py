@@ -76,7 +76,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from analysis.filtering import running_median
+from analysis.filtering import running_median, true_runs
 from analysis.metric import LEG_NOT_CERTAIN
 from analysis.movement.legs import leg_words, moving_leg, repetition_legs
 from analysis.movement.outline_limbs import outline_thigh_angle
@@ -90,7 +90,7 @@ from analysis.segmentation import Repetition, find_repetitions, phase_labels, sp
 
 __all__ = ["hip_extension_test", "other_leg_repetitions", "compensation", "standing_level", "standing_trunk_lean",
            "thigh_from_hip_drop", "lifted_forward", "cut_by_clip", "points_went_back", "bent_knee", "rest_spread",
-           "peak_seen", "fastest_turn", "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
+           "peak_seen", "fastest_turn", "unread_movements", "HIP_EXT_DEF", "THIGH_VERT_DEF", "KNEE_DEF"]
 
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition, degrees, + = knee behind the "
                "line (extension), - = in front (flexion): the thigh's angle behind the vertical less the forward "
@@ -629,11 +629,34 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     res["phases"] = list(phase_labels(len(t), reps))
     res["curve"] = curve(t, {k: ser[k] for k in ("hip_extension", "thigh_behind_vertical", "knee_flexion",
                                                   "trunk_lean", "lumbar_angle")})
+    # the outline showed the thigh going back where its angle at rest was not known (the pose model's knee points
+    # wandered at rest): no repetition could be read there, and the result says so (the tracking check)
+    res["unread_movements"] = unread_movements(ol_info.get("unread_change"), t, reps) if source == "outline" else []
     res["movement"] = _movement_found(kind, reps, rows, raw, fc, side,
                                       confirmed=outline is None or source == "outline", unread=unread)
     if not reps:
         res["problems"].append(res["movement"]["reason"])
     return res
+
+
+def unread_movements(change: np.ndarray | None, t: np.ndarray, reps) -> list[dict]:
+    """Movements of the thigh the body outline showed but no repetition read: where the thigh's angle at rest was
+    not known (``unread_change`` of :func:`analysis.movement.outline_limbs.outline_thigh_angle`: the rear edge's
+    change from its rest, deg), the frames outside every repetition ``reps`` where it rose at least twice
+    ``movement_min_amplitude``, for at least ``movement_despike_s``. A held-out heavy person of a trainer's screen
+    of four, whose knee points the pose model threw between the legs at rest, swung back 21 degrees and the test
+    reported three repetitions without a word. List of ``from_s``, ``to_s`` (s) and ``change_deg`` (the largest
+    rise)."""
+    if change is None:
+        return []
+    change = np.asarray(change, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        moved = change >= 2 * threshold("movement_min_amplitude")
+    for r in reps:
+        moved[r.start:r.end + 1] = False
+    return [{"from_s": round(float(t[a]), 2), "to_s": round(float(t[b - 1]), 2),
+             "change_deg": round(float(np.max(change[a:b])), 1)}
+            for a, b in true_runs(moved) if t[b - 1] - t[a] >= threshold("movement_despike_s")]
 
 
 def thigh_from_hip_drop(rest_deg: float, drop: float, length: float) -> float:

@@ -348,8 +348,9 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
     info : dict
         ``rest_frames`` (int array), ``coverage`` (share of frames with a value), ``rest_reference``
         (``"outline midline"``, ``"outline midline below the hand"`` or ``"landmarks"``: what gave the thigh's
-        angle at rest) and ``rest_wander_deg`` (the landmarks' thigh at rest spread wider than allowed: by how many
-        degrees, at most; None otherwise).
+        angle at rest), ``rest_wander_deg`` (the landmarks' thigh at rest spread wider than allowed: by how many
+        degrees, at most; None otherwise) and ``unread_change`` (T,): in the frames left without an angle for that
+        reason, how far (deg) the rear edge stood from its own rest, NaN elsewhere.
     """
     T = len(hip)
     nan = np.full(T, np.nan)
@@ -425,6 +426,7 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
         mids[rest] = np.asarray(guide, dtype=np.float64)[rest]
         reference = "landmarks"
     angle = np.full(T, np.nan)
+    unread = np.full(T, np.nan)  # where the angle at rest is not known: the rear edge's change from its rest
     wander = []  # the landmarks' thigh at rest, where it stands in for the midline: how far it wandered
     for f in np.flatnonzero(ok):
         near = rest & np.isfinite(mids) & (np.abs(t - t[f]) <= REST_WINDOW_S)
@@ -434,10 +436,12 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
             spread = float(np.percentile(mids[near], 90) - np.percentile(mids[near], 10))
             if spread > REST_SPREAD_MAX:  # no steady rest: the thigh's angle is not known, only its change
                 wander.append(spread)
+                unread[f] = level[f] - np.median(level[near])
                 continue
         angle[f] = np.median(mids[near]) + level[f] - np.median(level[near])
     info.update(rest_frames=np.flatnonzero(rest), coverage=float(np.isfinite(angle).mean()),
-                rest_reference=reference, rest_wander_deg=round(max(wander), 1) if wander else None)
+                rest_reference=reference, rest_wander_deg=round(max(wander), 1) if wander else None,
+                unread_change=unread)
     return angle, info
 
 
