@@ -836,8 +836,8 @@ def leg_foreshortened(pixels: np.ndarray) -> np.ndarray:
     ``activity_raised_thigh_short_max`` of the other leg's thigh in the same frame, whatever its path: a thigh
     raised forward or swung back in the side plane keeps its length (on held-out renders of heavier bodies the
     model drew the near leg lifted in front, its knee at the hand against a deep belly, bent so that its path
-    nearly kept its length, the thigh at 0.46-0.65 of the other's). Not for other views (a knee raised towards the camera shortens its leg in
-    the picture). (T,) bool; False where a leg's points are missing.
+    nearly kept its length, the thigh at 0.46-0.65 of the other's). Not for other views (a knee raised towards
+    the camera shortens its leg in the picture). (T,) bool; False where a leg's points are missing.
 
     Parameters
     ----------

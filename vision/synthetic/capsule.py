@@ -266,9 +266,9 @@ def restyled(clip, style: str, words: str, seed_offset: int, app: Appearance, ou
              camera_distance: float | None, name: str | None, builds: dict[str, Body] | None = None):
     """What every figure style's ``restyle`` ends with: the clip's frames in ``app`` (and the body of ``build``, a
     key of ``builds``, :data:`BUILDS` or :data:`.body.BODIES`, None for the clip's own; holding a pole:
-    :func:`restage`) filmed in ``style`` in the room ``background`` under ``lighting``; the clip's name gains ``_style``, its description
-    ``words`` style (outfit, scene), its seed ``seed_offset``, and its notes the style, outfit, scene, build and
-    pole."""
+    :func:`restage`) filmed in ``style`` in the room ``background`` under ``lighting``; the clip's name gains
+    ``_style``, its description ``words`` style (outfit, scene), its seed ``seed_offset``, and its notes the style,
+    outfit, scene, build and pole."""
     from .body import BODIES
     from .frames import Shot
     from .movements import Clip
