@@ -120,10 +120,10 @@ def test_every_swing_of_a_trainers_screen_is_measured_or_reported_unread(tmp_pat
 
 def test_a_wobble_while_lying_does_not_swallow_the_real_hug_of_a_thomas_test(tmp_path):
     """The held-out thomas_held_out_t2 on the apple build (a long grey T-shirt, hallway; the left leg hangs, true
-    thigh -3 degrees below the table, knee 98): while the person lay still the pose model's hugged (right) hip read 5 to 30
-    degrees, a first "hug" of 26, and the other thigh stayed up at 20, so the real hug (123 degrees) counted as the
-    same hug and was dropped: the hold read was the wobble's (thigh 14.7, knee 81.5). Of two readings of one hug the
-    higher is its hold: the thigh and the knee are now read within 3 degrees of the truth."""
+    thigh -3 degrees below the table, knee 98): while the person lay still the pose model's hugged (right) hip read
+    5 to 30 degrees, a first "hug" of 26, and the other thigh stayed up at 20, so the real hug (123 degrees) counted
+    as the same hug and was dropped: the hold read was the wobble's (thigh 14.7, knee 81.5). Of two readings of one
+    hug the higher is its hold: the thigh and the knee are now read within 3 degrees of the truth."""
     from vision.synthetic.body import APPEARANCES, BODIES
     from vision.synthetic.camera import Camera
     from vision.synthetic.movements import thomas_test
