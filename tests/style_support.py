@@ -24,3 +24,19 @@ def analyze_with_truth(clip, tmp_path, test: str, side: str) -> tuple[dict, dict
     ref = run_movement_test(test, np.array([f["time_s"] for f in truth["frames"]]), px, np.ones(px.shape[:2]),
                             side=side, facing=res.get("facing") or 1, checks=False)
     return res, ref
+
+
+def assert_refused_for_a_leg_drawn_short(clip, tmp_path) -> None:
+    """``clip`` (a person standing still) written to a video and run through the standing assessment
+    (``capture.analyze.analyze_file``, the real pose model): refused by the activity check, which says that the pose
+    model drew a leg short and never that the person stood on one leg, and no metric shown."""
+    from capture.analyze import analyze_file
+    from vision.synthetic.media_io import write_clip
+
+    path = tmp_path / "standing.mp4"
+    write_clip(path, clip)
+    res = analyze_file(path, tmp_path / "out", annotate=False).assessment
+    activity = next(c for c in res["checks"] if c["name"] == "activity")
+    assert res["ok"] is False and not activity["passed"], activity
+    assert "drew one leg short" in activity["reason"] and "standing on one leg" not in activity["reason"]
+    assert all(m.get("value") is None for m in res.get("metrics") or [])

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from analysis.movement.checks import presented_metrics
-from style_support import analyze_with_truth
+from style_support import analyze_with_truth, assert_refused_for_a_leg_drawn_short
 from vision.synthetic import clinic
 from vision.synthetic.camera import Imaging
 from vision.synthetic.frames import Renderer
@@ -77,15 +77,6 @@ def test_a_standing_person_whose_leg_the_model_drew_short_is_told_so_not_that_th
     assessment read "you seem to be standing on one leg". Measuring those frames would read that leg (hip 150,
     knee 32 degrees for a straight leg), so the assessment still refuses, with the reason: the model drew a leg
     short (``analysis.activity.leg_foreshortened``)."""
-    from capture.analyze import analyze_file
-    from vision.synthetic.media_io import write_clip
-
     clip = clinic.restyle(standing("clinic_standing", duration=2.0, imaging=Imaging(blur=0.5, noise=1.5), seed=5),
                           outfit="white_top", scene="treatment_room")
-    path = tmp_path / "standing.mp4"
-    write_clip(path, clip)
-    res = analyze_file(path, tmp_path / "out", annotate=False).assessment
-    activity = next(c for c in res["checks"] if c["name"] == "activity")
-    assert res["ok"] is False and not activity["passed"], activity
-    assert "drew one leg short" in activity["reason"] and "standing on one leg" not in activity["reason"]
-    assert all(m.get("value") is None for m in res.get("metrics") or [])
+    assert_refused_for_a_leg_drawn_short(clip, tmp_path)
