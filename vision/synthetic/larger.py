@@ -9,9 +9,9 @@ style's way of drawing (:mod:`.figure`, which shapes the belly, buttocks and lim
 films it as a relative would with a phone at home, so what differs is the **body** (:data:`BUILDS`: girth 1.38 to
 1.5, belly 6 to 14 cm, buttocks 2 to 6 cm), in:
 
-* :data:`OUTFITS`: a long loose grey T-shirt over black leggings; a navy tracksuit; a patterned top over denim
-  capri trousers; a maroon vest over grey shorts (bare thighs);
-* :data:`SCENES`: a kitchen with pale tiles, a living room with a patterned wall, a hallway with a dark door;
+* :data:`OUTFITS`: a long loose grey T-shirt over black leggings; a navy tracksuit; a striped magenta top over
+  denim-blue trousers; a maroon vest over grey shorts (bare legs);
+* :data:`SCENES`: a kitchen with pale tiles, a living room with a striped wall, a narrow grey hallway;
 * :data:`CEILING`: one warm ceiling lamp in front and above; :data:`IMAGING`: a phone indoors, moderately soft.
 
 :func:`restyle` turns any scripted :class:`~.movements.Clip` into this style with the clip's postures,
