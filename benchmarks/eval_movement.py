@@ -497,17 +497,18 @@ def _cases(style: str, quick: bool) -> list[dict]:
     im = Imaging(blur=0.5, noise=1.5)
     cap = style != "mesh"  # the capsule's cases, in the capsule style or a held-out one
 
-    # each held-out style's outfit and scene standing for the capsule's
-    held_out = {"mannequin": (mq, MANNEQUIN_OUTFIT, MANNEQUIN_SCENE), "loose": (lo, LOOSE_OUTFIT, LOOSE_SCENE),
-                "ink": (ink, INK_OUTFIT, INK_SCENE), "pixel": (pixel, PIXEL_OUTFIT, PIXEL_SCENE),
-                "dusk": (dusk, DUSK_OUTFIT, DUSK_SCENE), "clinic": (clinic, CLINIC_OUTFIT, CLINIC_SCENE),
-                "larger": (larger, LARGER_OUTFIT, LARGER_SCENE)}
+    # each held-out style's outfit and scene (and, where it has its own, build) standing for the capsule's
+    held_out = {"mannequin": (mq, MANNEQUIN_OUTFIT, MANNEQUIN_SCENE, None),
+                "loose": (lo, LOOSE_OUTFIT, LOOSE_SCENE, None), "ink": (ink, INK_OUTFIT, INK_SCENE, None),
+                "pixel": (pixel, PIXEL_OUTFIT, PIXEL_SCENE, None), "dusk": (dusk, DUSK_OUTFIT, DUSK_SCENE, None),
+                "clinic": (clinic, CLINIC_OUTFIT, CLINIC_SCENE, None),
+                "larger": (larger, LARGER_OUTFIT, LARGER_SCENE, LARGER_BUILD)}
 
     def dress(clip, outfit="orange_hoodie", scene="outdoor", **kw):
         if style in held_out:
-            module, outfits, scenes = held_out[style]
-            if style == "larger":
-                kw["build"] = LARGER_BUILD[kw.get("build")]
+            module, outfits, scenes, builds = held_out[style]
+            if builds is not None:
+                kw["build"] = builds[kw.get("build")]
             return module.restyle(clip, outfit=outfits[outfit], scene=scenes[scene], **kw)
         return cs.restyle(clip, outfit=outfit, scene=scene, **kw) if cap else clip
 
