@@ -58,3 +58,23 @@ def test_real_clip_gets_its_expected_verdict(tracks, rel, exp):
             assert blocking_failure(res["checks"])["name"] == exp["first"], res["problems"]
         text = format_movement(res)
         assert "repetition 1 (" not in text and "step 1 (" not in text and ", best:" not in text
+
+
+@needs_shared_data
+def test_on_real_legs_the_calf_pulls_the_lower_legs_midline_back_and_the_shin_runs_along_it():
+    """The evidence for ``lower_leg_front_fraction`` on real people (benchmarks/eval_lower_leg_line.py): on the
+    side-view standing photos of the shared data, the lower leg's midline in the outline lies forward of the pose
+    model's knee -> ankle line at its lower end (the calf behind it; 3.4 degrees, median of 9 legs), the line three
+    quarters of the way to the shin's edge closer to it, the shin's edge closest: the order the prone knee bend's and
+    the Thomas test's reading of the lower leg rests on."""
+    import sys
+
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from eval_lower_leg_line import real_legs
+
+    legs = real_legs(SHARED_DATA / "side_standing")
+    assert len(legs) >= 6
+    mid, three_quarter, shin = (float(np.median([leg[f] for leg in legs])) for f in (0.5, 0.75, 1.0))
+    assert mid > 2.0 and abs(three_quarter) < mid - 1.0 and abs(shin) < abs(three_quarter)

@@ -827,6 +827,48 @@ def _stick_outlines(px: np.ndarray, size: tuple[int, int], width: int = 14) -> n
     return np.stack(out)
 
 
+def _leg_with_calf(flexion: float, upward: bool, size: int = 600):
+    """A thigh lying horizontal (hip -> knee to the image right) and its lower leg bent ``flexion`` degrees up
+    (``upward``, lying face down) or down (hanging), drawn as a mask and traced as the segmentation mask is: the
+    lower leg's front (shin) edge straight along its knee -> ankle axis, its back edge bulging with a calf (from 0.06
+    to 0.13 of its length behind the axis at a third of the way down). Returns outline, hip, knee, length, axis."""
+    from vision.contour import person_outline
+
+    hip, knee, L = np.array([120.0, 300.0]), np.array([320.0, 300.0]), 200.0
+    th, perp = np.array([1.0, 0.0]), np.array([0.0, -1.0 if upward else 1.0])
+    a = np.radians(flexion)
+    u = np.cos(a) * th + np.sin(a) * perp
+    front = np.sin(a) * th - np.cos(a) * perp  # the shin's side: where the knee straightens to
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
+    xy = np.stack([xx, yy], -1)
+    t = (xy - knee) @ u / L
+    s = (xy - knee) @ front / L
+    calf = 0.06 + 0.07 * np.exp(-(((t - 0.33) / 0.2) ** 2))
+    shank = (t >= 0) & (t <= 1) & (s <= 0.07) & (s >= -calf)
+    along = np.clip((xy - hip) @ th / 200.0, 0, 1)
+    thigh = np.linalg.norm(xy - (hip + along[..., None] * 200.0 * th), axis=-1) <= 22.0
+    return person_outline((shank | thigh).astype(np.float32)), hip, knee, L, u
+
+
+@pytest.mark.parametrize("flexion, upward", [(110.0, True), (70.0, False)])
+def test_the_lower_leg_is_read_along_its_shin_not_its_calf_pulled_midline(flexion, upward):
+    """The outline's lower leg gives the knee's bend in the prone knee bend (raised) and the Thomas test (hanging).
+    Its midline is pulled back by the calf (a leg read 2 to 3 degrees straighter on renders, 4 off the knee -> ankle
+    line on real legs); the line three quarters of the way to the shin's edge (``lower_leg_front_fraction``) runs
+    closer to the axis, whichever way the knee bends, and the shin's edge itself along it."""
+    from analysis.movement.outline_limbs import limb_midline, lower_leg_direction
+
+    poly, hip, knee, L, axis = _leg_with_calf(flexion, upward)
+    off = lambda v: float(np.degrees(np.arccos(np.clip(v @ axis, -1.0, 1.0))))  # noqa: E731
+    got = lower_leg_direction(poly, hip, knee, L, guide=flexion, upward=upward)
+    start = dict(distances=np.linspace(0.35, 0.75, 6), front=knee - hip)
+    mid = limb_midline(poly, knee, axis, L, front_fraction=0.5, **start)
+    shin = limb_midline(poly, knee, axis, L, front_fraction=1.0, **start)
+    assert off(mid) > 2.0
+    assert off(got) < 0.5 * off(mid)
+    assert off(shin) < 1.0
+
+
 def test_a_prone_knee_bend_hidden_behind_the_other_leg_is_read_from_the_outline():
     """Filmed from the far side of the bending leg, its knee lies behind the near leg and the pose model marks
     its lower leg hidden (visibility 0.3 here) while still placing it. Before, unseen landmarks were not read

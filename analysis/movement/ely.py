@@ -97,7 +97,8 @@ def hip_lift(p: np.ndarray, side: str) -> np.ndarray:
 def _outline_knee(outline, p: np.ndarray, side: str, frames: np.ndarray, guide: np.ndarray) -> np.ndarray:
     """Knee flexion (deg) from the outline at ``frames``, NaN where it does not show the lower leg.
 
-    The lower leg's midline (:func:`analysis.movement.outline_limbs.lower_leg_direction`, found from the
+    The lower leg's line (:func:`analysis.movement.outline_limbs.lower_leg_direction`: three quarters of the way
+    from its calf's edge to its shin's, not its midline, which the calf pulls back), found from the
     knee landmark near the knee flexion ``guide`` (T,) without the ankle landmark) against the thigh's hip ->
     knee landmark line in the same frame. Where nothing lies near the guide (the pose model left the ankle far
     short of the bend: a held-out mannequin's knee read 13-84 degrees for a true 125), the search starts from

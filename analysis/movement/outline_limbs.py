@@ -79,6 +79,7 @@ REST_WINDOW_S = 3.0  # the rest a frame is compared with lies within this time o
 ANGLE_STEP = 0.5  # deg
 MIDLINE_GUIDE_MAX = threshold("movement_midline_guide_max")  # see norms.toml
 REST_SPREAD_MAX = threshold("movement_rest_landmark_spread_max")  # see norms.toml
+FRONT_FRACTION = threshold("lower_leg_front_fraction")  # see norms.toml
 
 __all__ = ["inside_polygon", "shows_legs", "rear_edge_angle", "limb_midline", "thigh_midline_angle",
            "thigh_midline_directions", "lower_leg_direction", "raised_tip_flexion", "outline_thigh_angle",
@@ -149,7 +150,8 @@ def _run_through(poly: np.ndarray, c: np.ndarray, n: np.ndarray, half: float) ->
 
 def limb_midline(poly: np.ndarray, origin: np.ndarray, direction: np.ndarray, length: float,
                  distances=DISTANCES, iterations: int = 2, recentre: bool = False,
-                 widest: float | None = None) -> np.ndarray | None:
+                 widest: float | None = None, front: np.ndarray | None = None,
+                 front_fraction: float = FRONT_FRACTION) -> np.ndarray | None:
     """Unit direction (2,) of a limb leaving ``origin``: the line through the middles of its cross-sections
     (perpendicular to it) at ``distances`` x ``length`` from the origin, starting from ``direction`` and
     refined ``iterations`` times; None when fewer than 4 cross-sections are found. The fitted line does not
@@ -158,23 +160,28 @@ def limb_midline(poly: np.ndarray, origin: np.ndarray, direction: np.ndarray, le
     from a knee landmark at the back of a lower leg raised straight up, the refined vertical from the landmark
     itself missed the leg (on a held-out mannequin's prone knee bends, 24 of 44 peaks). With ``widest``, a
     cross-section wider than ``widest`` times the median of them is left out (a hand hanging at the limb's
-    front widens a few of them)."""
+    front widens a few of them). With ``front`` (a vector towards the limb's front side), one more pass across
+    that midline fits the line through the points ``front_fraction`` (default ``lower_leg_front_fraction``) of the
+    way from each cross-section's back edge to its front edge (a lower leg's bones lie in its front, see
+    :func:`lower_leg_direction`)."""
     u = np.asarray(direction, dtype=np.float64)
     u = u / np.linalg.norm(u)
     o = np.asarray(origin, dtype=np.float64)
-    for _ in range(iterations):
+    for it in range(iterations + (front is not None)):
         n = np.array([-u[1], u[0]])
+        across = 0.5 if front is None or it < iterations else \
+            front_fraction if n @ front > 0 else 1.0 - front_fraction  # from the edge at -n towards the one at +n
         mids, widths = [], []
         for d in distances:
             c = o + d * length * u
             r = _run_through(poly, c, n, 0.6 * length)
             if r is not None:
-                mids.append(c + n * (r[0] + r[1]) / 2)
+                mids.append(c + n * (r[0] + across * (r[1] - r[0])))
                 widths.append(r[1] - r[0])
         if widest is not None and mids:
             mids = [m for m, w in zip(mids, widths) if w <= widest * np.median(widths)]
         if len(mids) < 4:
-            return None
+            return u if it == iterations else None  # the front pass short of cross-sections: the midline
         centre = np.mean(mids, axis=0)
         m = np.array(mids) - centre
         w, v = np.linalg.eigh(m.T @ m)
@@ -248,7 +255,11 @@ def lower_leg_direction(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, sha
     knee line, bent towards ``upward``) a ray that stays inside the outline from 0.3 to 0.8 lower-leg
     lengths runs along the lower leg; the middle of that run of angles (the nearest to ``guide``, a knee
     flexion in degrees, when there are several) starts :func:`limb_midline` (``recentre`` passed on: for a knee
-    point at the lower leg's back edge)."""
+    point at the lower leg's back edge). The direction returned is not the midline's but the line
+    ``lower_leg_front_fraction`` (0.75) of the way from the calf's edge to the shin's (the edge on the side the thigh
+    points to, whichever way the knee bends): the shin bone lies in the lower leg's front, and the midline, pulled
+    back by the calf, read prone knee bends 2 to 3 degrees short on renders and lay 4 degrees off the knee -> ankle
+    line on real legs (see norms.toml)."""
     th = knee - hip
     if not np.isfinite(th).all() or not np.linalg.norm(th) > 0 or not shank_length > 0:
         return None
@@ -272,7 +283,7 @@ def lower_leg_direction(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, sha
         start = mid[-1]
     r = np.radians(start)
     return limb_midline(poly, knee, np.cos(r) * th + np.sin(r) * perp, shank_length, np.linspace(0.35, 0.75, 6),
-                        recentre=recentre)
+                        recentre=recentre, front=th)
 
 
 def raised_tip_flexion(poly: np.ndarray, hip: np.ndarray, knee: np.ndarray, shank_length: float) -> float:

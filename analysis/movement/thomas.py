@@ -31,13 +31,15 @@ to the chest, the tested leg hanging over the edge):
   take the hip -> knee points as the thigh: a held-out render's thigh points 15 deg high read the knee 9 deg
   more bent in both); otherwise it is not measured, with the reason (a knee read short would call a normal
   rectus femoris short). The value given is then the mean of the landmarks' reading and the outline's own (the
-  angle between the thigh's and the lower leg's midlines, :func:`outline_knee_flexion`'s second reading), two
-  readings with opposite weak points: in wide trousers the pose model put the knee point at the front of the knee
-  and read it 6 to 8 degrees too bent (6 of 10 rendered clips), while the midlines use no knee point but read a
-  lower leg with a calf 3 to 4 degrees straighter. On the rendered Thomas tests of five
-  figure styles (benchmarks/eval_movement.py) the median / worst error went from 0.5/1.3, 1.7/4.6, 0.2/2.9, 5.8/8.0
-  and 3.0/3.2 degrees (mesh, capsule, mannequin, loose clothes, ink cartoon) to 1.5/2.6, 1.4/2.4, 1.2/1.3, 3.1/4.2
-  and 0.9/3.5.
+  angle between the thigh's midline and the lower leg's line, :func:`outline_knee_flexion`'s second reading), two
+  readings with different weak points: in wide trousers the pose model put the knee point at the front of the knee
+  and read it 6 to 8 degrees too bent (6 of 10 rendered clips), while the outline uses no knee point. On the
+  rendered Thomas tests of five figure styles (benchmarks/eval_movement.py) the median / worst error went from
+  0.5/1.3, 1.7/4.6, 0.2/2.9, 5.8/8.0 and 3.0/3.2 degrees (mesh, capsule, mannequin, loose clothes, ink cartoon) to
+  1.5/2.6, 1.4/2.4, 1.2/1.3, 3.1/4.2 and 0.9/3.5. The lower leg's line was its midline until session 37, which a
+  calf's bulge turned 3 to 4 degrees straighter; it is now taken three quarters of the way to the shin's edge
+  (``lower_leg_front_fraction``), and the eight styles cached then read 0.3-2.8 median, 1.1-11.8 worst (mesh 1.3/2.6
+  -> 0.3/1.1; loose clothes 3.1/4.2 -> 2.8/4.2; clinic 0.9/2.6 -> 1.4/4.3).
 * **The tested leg hangs.** A hold counts only when something of the body hangs below the table's level during
   it: the body outline's lowest point at least ``thomas_hang_outline_min`` trunk lengths below its lowest point
   under the trunk, where the back lies (:func:`hang_depth`; without an outline, the lower ankle landmark
@@ -217,10 +219,9 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
                                           f"{abs(ol_knee - knee):.0f} degrees apart, so the knee's bend was not taken: "
                                           "film the hanging leg nearest the camera, in clothes that stand out from "
                                           "the table")
-        # two readings with opposite weak points, averaged: the landmarks' (their knee point sat at the front of a
-        # knee in wide trousers: 6 to 8 degrees too bent in 6 of 10 rendered clips) and the outline's two midlines
-        # (which use no knee point, but a calf's bulge tilts the lower leg's: 3 to 4 degrees short on a figure with
-        # calves)
+        # two readings with different weak points, averaged: the landmarks' (their knee point sat at the front of a
+        # knee in wide trousers: 6 to 8 degrees too bent in 6 of 10 rendered clips) and the outline's (the thigh's
+        # midline and the lower leg's line: no knee point)
         lm_knee = knee
         if np.isfinite(knee) and np.isfinite(ol_both):
             knee = 0.5 * (knee + ol_both)
@@ -239,7 +240,7 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
                 "thomas_knee_flexion", "Knee flexion of the hanging leg", knee, "deg",
                 "180 minus the hip-knee-ankle angle of the tested leg during the hold, degrees, 0 = straight; "
                 "with the body outline, the mean of the hip, knee and ankle points' reading and the outline's (the "
-                "angle between the thigh's and the lower leg's midlines). Less bend suggests a short rectus "
+                "angle between the thigh's midline and the lower leg's line). Less bend suggests a short rectus "
                 "femoris.", side=side, rep=r.index,
                 norm_key="thomas_knee_flexion", confidence=c, reason=knee_why,
                 extra={k: None if not np.isfinite(v) else round(v, 1) for k, v in (
@@ -372,7 +373,7 @@ def _thigh_in_hold(outline, p: np.ndarray, side: str, frames: np.ndarray, landma
 def outline_knee_flexion(outline, p: np.ndarray, side: str, frames: np.ndarray, guide: np.ndarray
                          ) -> tuple[float, float]:
     """The hanging knee's bend from the outline over ``frames`` (deg, 0 = straight), read two ways against the lower
-    leg's midline in the outline (:func:`analysis.movement.outline_limbs.lower_leg_direction`, hanging down, without
+    leg's line in the outline (:func:`analysis.movement.outline_limbs.lower_leg_direction`, hanging down, without
     the ankle landmark, found once per frame): against the hip -> knee line (a second reading of the landmarks' knee,
     to confirm it), and against the thigh's midline in the outline
     (:func:`analysis.movement.outline_limbs.thigh_midline_directions`: a reading that uses no knee point at all).
