@@ -77,6 +77,8 @@ PROTOCOLS: dict[str, dict] = {
                    "hip starts to lift; hold 2 s; back down. Never force it. The helper kneels or crouches on the far "
                    "side of the table, lower than its top (the pose model may follow a person standing in view "
                    "instead), and holds the ankle from behind, leaving the lower leg and foot in view.",
+                   "Whoever helps watches whether the buttock lifts from the table as the knee bends (Ely's sign): "
+                   "the program measures the knee's bend but cannot tell the hip's rise from the picture.",
                    "Repeat for the other leg in a clip of its own, filmed from its side (lying side-on, the two "
                    "legs cannot be told apart in one clip)."],
         "needs": ["side view", "whole body", "lying", "a knee bend of 30 degrees or more"],

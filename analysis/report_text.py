@@ -5,8 +5,7 @@ from __future__ import annotations
 from analysis.gates import open_failures
 
 
-FLAG_WORDS = {"hip_rose_any": "Hip lifted off the table during the knee bend (any repetition)",
-              "hips_flexed_back_arched_any": "Back arched while the hips were still bent on standing up (any "
+FLAG_WORDS = {"hips_flexed_back_arched_any": "Back arched while the hips were still bent on standing up (any "
                                              "repetition)"}
 """Plain words for a movement result's yes/no summary entries (their keys are not for people), for the command line
 and the therapist's view of the app."""

@@ -116,7 +116,8 @@ def test_ely(tracked):
     (rep,) = res["repetitions"]
     # MediaPipe reads deep knee flexion a few degrees low (about 3-7 on this clip)
     assert rep["metrics"]["max_knee_flexion"]["value"] == pytest.approx(115.0, abs=8.0)
-    assert rep["hip_rose"] is True
+    # the hip's 8-degree rise is not read from the model's points lying down (ely.HIP_RISE_UNREAD): not claimed
+    assert rep["hip_rose"] is None and rep["metrics"]["hip_angle_change"]["value"] is None
 
 
 SAMPLE_TESTS = {"hip_extension": "hip_extension", "kneeling_lunge": "lunge", "sit_to_stand": "sit_to_stand",

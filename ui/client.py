@@ -71,9 +71,7 @@ MOVEMENT_PLAIN: dict[str, tuple[str, str, str]] = {
                                   "less than usual (the front of the thigh may be tight)"),
 }
 PLAIN.update(MOVEMENT_PLAIN)
-FLAG_WORDS = {"hip_rose_any": ("Your hip lifted from the table as the knee bent (a sign the front of the thigh is "
-                               "tight).", "Your hip stayed down as the knee bent."),
-              "hips_flexed_back_arched_any": ("You arched your back while the hips were still bent as you stood up.",
+FLAG_WORDS = {"hips_flexed_back_arched_any": ("You arched your back while the hips were still bent as you stood up.",
                                               "Your back did not arch while you stood up.")}
 EXPERT_ONLY = {"craniovertebral_proxy"}  # no usual range: nothing a client can act on
 
