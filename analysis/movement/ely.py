@@ -7,12 +7,11 @@ Prone knee bend (Ely), side view, lying face down: the tested knee is the one th
 :data:`HIP_RISE_UNREAD` as the reason, and ``hip_rose`` is None): the hip flexing, the buttock coming up as the knee
 bends, is the sign of a short rectus femoris, but lying face down the pose model reads the shoulder-hip-knee angle
 too poorly to tell it. Until session 37 a closing of that angle by more than ``ely_hip_rise_max`` (3 deg) with the hip
-point rising was reported as the sign and counted in the advice. On the cached rendered prone knee bends of eight
-figure styles (``benchmarks/eval_movement.py --cache``; 497 repetitions), a true hip lift of 6 to 10 degrees read -5.7
-to +41 (median 2.2) and was called a rise in 89 of 211, and no lift read -5.7 to +8.3 and was called a rise in 8 of
-76 (clinic 3 of 8, heavier bodies 3 of 9, loose clothes 2 of 10). The same rule on the renderer's true points called
-294 of the 314 lifts of 4 degrees or more a rise and none of the 76 without one: the fault is the pose model's hip
-and shoulder points lying down, not the rule.
+point rising was reported as the sign and counted in the advice. ``benchmarks/eval_ely_sign.py`` applies that rule
+to the cached rendered prone knee bends of eight figure styles (414 bends with a scripted hip lift): a true lift of 6
+to 10 degrees read -11.7 to +13.5 (median about 2.6) and was called a rise in 71 of 190, and no lift read up to +10.7
+and was called a rise in 11 of 72. The same rule on the renderer's true points called all 190 lifts a rise and none
+of the 72 without one: the fault is the pose model's hip and shoulder points lying down, not the rule.
 
 Tracking dropouts (prone knee bend): when the bent lower leg is lost, MediaPipe's knee angle jumps (a
 knee "straightening" 40 degrees in one frame) or the leg disappears (low visibility), often right at the
@@ -234,8 +233,8 @@ def _bends_apart(t: np.ndarray, knee: np.ndarray, raw_p: np.ndarray, side: str, 
             for b in found if all(b.start > r.end or b.end < r.start for r in reps)]
 
 
-HIP_RISE_UNREAD = ("lying face down the pose model reads the hip's bend too poorly to tell whether the hip rose (on "
-                   "renders a true rise of 6 to 10 degrees read -6 to +41, median 2, and no rise up to 8): the person "
+HIP_RISE_UNREAD = ("lying face down the pose model reads the hip's bend too poorly to tell whether the hip rose: on "
+                   "renders a true rise of 6 to 10 degrees read -12 to +14, median 3, and no rise up to 11; the person "
                    "filming should watch whether the buttock lifts from the table as the knee bends")
 """Why the hip's rise (Ely's sign) is not measured (the module docstring)."""
 
