@@ -17,7 +17,6 @@ Run::
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import defaultdict
@@ -27,10 +26,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from analysis.movement.ely import hip_lift  # noqa: E402
 from analysis.movement.series import SIDE_IDX, clean_landmarks, leg_series, median_at  # noqa: E402
 from analysis.norms import norm  # noqa: E402
+from eval_movement import cached_with_truth  # noqa: E402
 
 LIFT = re.compile(r"Prone knee bend .*hip lifts ([0-9.]+) deg")
 
@@ -50,17 +51,9 @@ def old_rule(p: np.ndarray, side: str, rest: np.ndarray, bend: np.ndarray) -> tu
 
 def bends(cache: Path):
     """(style, scripted lift, reading on the model's points, on the true points) per cached scripted bend."""
-    from vision.synthetic.truth import landmark_array
-
-    for tf in sorted(cache.glob("*.truth.json")):
-        truth = json.loads(tf.read_text())
+    for style, truth, z, P in cached_with_truth(cache):
         found = LIFT.search(truth["meta"].get("description", ""))
-        npz = tf.with_name(tf.name.replace(".truth.json", ".npz"))
-        if not found or not npz.exists():
-            continue
-        z = np.load(npz)
-        P = np.stack([landmark_array(f) for f in truth["frames"]])
-        if len(z["pixels"]) != len(P):
+        if not found:
             continue
         flex = {s: leg_series(P, s, 0, hip="side")["knee_flexion"] for s in SIDE_IDX}
         side = max(flex, key=lambda s: np.nanmax(flex[s]))
@@ -73,8 +66,7 @@ def bends(cache: Path):
         # the model's name for the bending leg may differ: its side is the one whose knee bends more
         model = {s: leg_series(p, s, 0, hip="side")["knee_flexion"][bend] for s in SIDE_IDX}
         mside = max(model, key=lambda s: float(np.nanmax(model[s])) if np.isfinite(model[s]).any() else -1.0)
-        yield (tf.name.split("__")[0], float(found.group(1)), old_rule(p, mside, rest, bend),
-               old_rule(P, side, rest, bend))
+        yield style, float(found.group(1)), old_rule(p, mside, rest, bend), old_rule(P, side, rest, bend)
 
 
 def main(argv=None) -> int:

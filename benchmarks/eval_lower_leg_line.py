@@ -24,7 +24,6 @@ Run::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -33,9 +32,11 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from analysis.movement.outline_limbs import limb_midline, lower_leg_direction  # noqa: E402
+from analysis.movement.outline_limbs import cross_section, limb_midline, lower_leg_direction  # noqa: E402
 from analysis.movement.series import SIDE_IDX, clean_landmarks, leg_series, shank_length  # noqa: E402
+from eval_movement import cached_with_truth  # noqa: E402
 
 FRACTIONS = (0.5, 0.75, 1.0)
 SPAN = np.linspace(0.35, 0.75, 6)  # the cross-sections' distances from the knee, in lower-leg lengths
@@ -99,62 +100,36 @@ def real_legs(folder: Path) -> list[dict[float, float]]:
 def standing_renders(cache: Path) -> dict[str, list[dict[float, float]]]:
     """Per style, the rendered standing legs in ``cache`` (the frames before a hip extension, every other one of the
     first eight), measured as the real ones are: against the pose model's knee -> ankle line."""
-    from vision.synthetic.truth import landmark_array
-
     out = defaultdict(list)
-    for tf in sorted(cache.glob("*hipext*.truth.json")):
-        npz = tf.with_name(tf.name.replace(".truth.json", ".npz"))
-        frames = json.loads(tf.read_text())["frames"]
-        if not npz.exists() or frames[0].get("label") != "standing":
+    for style, truth, z, P in cached_with_truth(cache, "*hipext*"):
+        if truth["frames"][0].get("label") != "standing" or z["outline"] is None:
             continue
-        z = np.load(npz)
-        if "outline" not in z.files or not z["outline"].size or len(z["pixels"]) != len(frames):
-            continue
-        for k in range(0, min(8, len(frames)), 2):
+        for k in range(0, min(8, len(P)), 2):
             poly, px = z["outline"][k], z["pixels"][k].astype(np.float64)
             # the toes' side from the truth (the model's toe points can swap), the lines against the model's points
-            px[[29, 30, 31, 32]] = landmark_array(frames[k])[[29, 30, 31, 32]]
+            px[[29, 30, 31, 32]] = P[k, [29, 30, 31, 32]]
             if np.isfinite(poly).all():
                 found = (standing_leg(poly, px, z["visibility"][k], side) for side in SIDE_IDX)
-                out[tf.name.split("__")[0]] += [row for row in found if row is not None]
+                out[style] += [row for row in found if row is not None]
     return out
 
 
 def _width(poly: np.ndarray, knee: np.ndarray, axis: np.ndarray, length: float) -> float:
     """The lower leg's median width across ``axis`` over :data:`SPAN`, in lower-leg lengths (NaN when not found)."""
-    from analysis.movement.outline_limbs import inside_polygon
-
     u = axis / np.linalg.norm(axis)
     n = np.array([-u[1], u[0]])
-    s = np.linspace(-0.45, 0.45, 181) * length
-    widths = []
-    for d in SPAN:
-        inside = inside_polygon(poly, knee + d * length * u + s[:, None] * n)
-        j = len(s) // 2
-        if inside[j]:
-            lo = j - int(np.argmin(inside[:j][::-1])) if not inside[:j].all() else 0
-            hi = j + int(np.argmin(inside[j:])) if not inside[j:].all() else len(s)
-            widths.append((hi - lo) * (s[1] - s[0]) / length)
+    runs = [cross_section(poly, knee + d * length * u, n, 0.45 * length) for d in SPAN]
+    widths = [(b - a) / length for a, b in (r for r in runs if r is not None)]
     return float(np.median(widths)) if widths else float("nan")
 
 
 def prone_bends(cache: Path) -> dict[str, list[dict[float, float]]]:
     """Per style, per rendered prone knee bend in ``cache``: each line's median knee-flexion error (deg, shin term)."""
-    from vision.synthetic.truth import landmark_array
-
     out = defaultdict(list)
-    for tf in sorted(cache.glob("*.truth.json")):
-        npz = tf.with_name(tf.name.replace(".truth.json", ".npz"))
-        if not npz.exists():
-            continue
-        truth = json.loads(tf.read_text())
-        frames = truth["frames"]
-        if not frames or frames[0].get("label") != "lying" or frames[0]["placement"]["body_pitch"] > -45:
-            continue  # not lying face down
-        z = np.load(npz)
-        if "outline" not in z.files or not z["outline"].size or len(z["pixels"]) != len(frames):
-            continue
-        P = np.stack([landmark_array(f) for f in frames])
+    for style, truth, z, P in cached_with_truth(cache):
+        first = truth["frames"][0]
+        if first.get("label") != "lying" or first["placement"]["body_pitch"] > -45 or z["outline"] is None:
+            continue  # not lying face down, or no outline
         flex = {s: leg_series(P, s, 0, hip="side")["knee_flexion"] for s in SIDE_IDX}
         bent = max(flex, key=lambda s: np.nanmax(flex[s]))
         if not np.nanmax(flex[bent]) >= 60:
@@ -181,7 +156,7 @@ def prone_bends(cache: Path) -> dict[str, list[dict[float, float]]]:
             for f, a in got.items():
                 errs[f].append(bend * _wrap(a - true_shin))
         if errs and all(np.isfinite(v).any() for v in errs.values()):
-            out[tf.name.split("__")[0]].append({f: float(np.nanmedian(v)) for f, v in errs.items()})
+            out[style].append({f: float(np.nanmedian(v)) for f, v in errs.items()})
     return out
 
 

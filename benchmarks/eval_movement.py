@@ -421,6 +421,21 @@ def person_check(d: dict, kind: str) -> Check | None:
                         clip=True, helper_expected=kind in LYING)
 
 
+def cached_with_truth(cache: Path, pattern: str = "*"):
+    """The rendered clips cached in ``cache`` (names matching ``pattern``) with their truth: for each, its style
+    (the name's prefix), the truth dict, the cached track (:func:`cached_track`) and the true points
+    (:func:`true_track`'s pixels); clips whose track and truth differ in length are left out."""
+    for tf in sorted(cache.glob(f"{pattern}.truth.json")):
+        key = tf.name[:-len(".truth.json")]
+        if not (cache / f"{key}.npz").exists():
+            continue
+        truth = json.loads(tf.read_text())
+        d = cached_track(key, None, cache)
+        true = true_track(truth)["pixels"]
+        if len(d["pixels"]) == len(true):
+            yield key.split("__")[0], truth, d, true
+
+
 def true_track(truth: dict) -> dict:
     """The renderer's true 2D landmarks as a track (visibility 1)."""
     from vision.synthetic.truth import landmark_array

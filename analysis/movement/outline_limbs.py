@@ -81,7 +81,7 @@ MIDLINE_GUIDE_MAX = threshold("movement_midline_guide_max")  # see norms.toml
 REST_SPREAD_MAX = threshold("movement_rest_landmark_spread_max")  # see norms.toml
 FRONT_FRACTION = threshold("lower_leg_front_fraction")  # see norms.toml
 
-__all__ = ["inside_polygon", "shows_legs", "rear_edge_angle", "limb_midline", "thigh_midline_angle",
+__all__ = ["inside_polygon", "cross_section", "shows_legs", "rear_edge_angle", "limb_midline", "thigh_midline_angle",
            "thigh_midline_directions", "lower_leg_direction", "raised_tip_flexion", "outline_thigh_angle",
            "raised_height", "distance_outside", "legs_off_outline"]
 
@@ -135,7 +135,10 @@ def rear_edge_angle(poly: np.ndarray, hip: np.ndarray, length: float, facing: in
     return out
 
 
-def _run_through(poly: np.ndarray, c: np.ndarray, n: np.ndarray, half: float) -> tuple[float, float] | None:
+def cross_section(poly: np.ndarray, c: np.ndarray, n: np.ndarray, half: float) -> tuple[float, float] | None:
+    """The run of the outline ``poly`` through the point ``c`` along the unit vector ``n``: its two edges as
+    distances (pixels, along ``n``, the first negative) from ``c``; None when ``c`` lies outside, or an edge lies
+    ``half`` or further away (the limb is not there, or is wider than the search)."""
     s = np.linspace(-half, half, 2 * int(min(240, max(40, half / 0.5))) + 1)
     m = inside_polygon(poly, c[None] + s[:, None] * n[None])
     j0 = len(s) // 2
@@ -174,7 +177,7 @@ def limb_midline(poly: np.ndarray, origin: np.ndarray, direction: np.ndarray, le
         mids, widths = [], []
         for d in distances:
             c = o + d * length * u
-            r = _run_through(poly, c, n, 0.6 * length)
+            r = cross_section(poly, c, n, 0.6 * length)
             if r is not None:
                 mids.append(c + n * (r[0] + across * (r[1] - r[0])))
                 widths.append(r[1] - r[0])
