@@ -76,25 +76,28 @@ def standing_leg(poly: np.ndarray, px: np.ndarray, visibility: np.ndarray, side:
     return turn if all(np.isfinite(v) for v in turn.values()) else None
 
 
-def real_legs(folder: Path) -> list[dict[float, float]]:
-    """Per real leg seen whole (:func:`standing_leg`), against the pose model's knee -> ankle line."""
+def real_outlines(folder: Path):
+    """Each photo in ``folder`` through the real model with segmentation: (outline, pixels (33, 2), visibility (33,))
+    of the person, where one and their outline (:mod:`vision.contour`) were found."""
     from PIL import Image
 
     from vision.contour import person_outline
     from vision.estimator import PoseEstimator
 
-    rows = []
     with PoseEstimator(static=True, segmentation=True, max_side=None) as est:
         for path in sorted(folder.iterdir()):
             if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
                 continue
             r = est.process(np.asarray(Image.open(path).convert("RGB")))
             poly = person_outline(r.segmentation, r.mask_scale) if r.found else None
-            if poly is None or not np.isfinite(poly).all():
-                continue
-            px = r.landmarks[:, :2] * np.asarray(r.image_size, dtype=np.float64)
-            rows += [row for side in SIDE_IDX if (row := standing_leg(poly, px, r.visibility, side)) is not None]
-    return rows
+            if poly is not None and np.isfinite(poly).all():
+                yield poly, r.landmarks[:, :2] * np.asarray(r.image_size, dtype=np.float64), r.visibility
+
+
+def real_legs(folder: Path) -> list[dict[float, float]]:
+    """Per real leg seen whole (:func:`standing_leg`), against the pose model's knee -> ankle line."""
+    return [row for poly, px, vis in real_outlines(folder) for side in SIDE_IDX
+            if (row := standing_leg(poly, px, vis, side)) is not None]
 
 
 def standing_renders(cache: Path) -> dict[str, list[dict[float, float]]]:

@@ -799,9 +799,9 @@ def _peak_truth(kind: str, ref_rows: list[dict], truth: dict, meas: dict, tt: di
             j = span[int(np.nanargmax(tbv[span]))]
             a = truth["frames"][j]["angles_body"]
             # the test's definition: behind the trunk line as it stood just before the repetition
-            he = tbv[j] - (lean[j] - np.median(lean[max(0, ph["start"] - 2):ph["start"] + 1]))
-            out.append({"thigh_behind_vertical": float(tbv[j]), "hip_extension": float(he),
-                        "thigh_behind_vertical_3d": -a[f"hip_flexion_{side}"]})
+            added = lean[j] - np.median(lean[max(0, ph["start"] - 2):ph["start"] + 1])
+            out.append({"thigh_behind_vertical": float(tbv[j]), "hip_extension": float(tbv[j] - added),
+                        "trunk_lean_added": float(added), "thigh_behind_vertical_3d": -a[f"hip_flexion_{side}"]})
         return out
     for r in ref_rows:
         out.append({k: v["value"] for k, v in r["metrics"].items()})
@@ -927,6 +927,17 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
                         "at_least": (m.get("extra") or {}).get("at_least_deg")}
         if "thigh_behind_vertical_3d" in tr:
             cells["thigh_behind_vertical_3d"] = round(tr["thigh_behind_vertical_3d"], 2)
+        comp = r.get("compensation") or {}
+        if "trunk_lean_added" in tr and comp.get("shoulders_lean_change_deg") is not None:
+            # the trunk's lean added at the peak (taken off the thigh's angle for the hip extension): as used, and
+            # each of its two readings (the shoulders' line, the hip -> ears line)
+            cells["trunk_lean_added"] = {
+                k: None if v is None or not np.isfinite(v) else round(float(v), 2)
+                for k, v in (("measured", comp.get("trunk_lean_change_deg")), ("truth", tr["trunk_lean_added"]),
+                             ("shoulders", comp["shoulders_lean_change_deg"]), ("head", comp["head_lean_change_deg"]))}
+            c = cells["trunk_lean_added"]
+            known = c["measured"] is not None and c["truth"] is not None
+            c.update(error=round(c["measured"] - c["truth"], 2) if known else None, at_least=None)
         rows.append(cells)
     # another leg's repetitions left out (a clip of both legs in turn): as many as the case has, none in the others
     other = next((c["value"] for c in res["checks"] if c["name"] == "other_leg"), 0)
@@ -955,6 +966,29 @@ def error_table(rows: list[dict]) -> dict:
         out[f"{style}:{kind}:{q}"] = {"n": len(e), "median": round(float(np.median(e)), 2),
                                       "worst": round(float(np.max(e)), 2)}
     return out
+
+
+def lean_bias(rows: list[dict]) -> None:
+    """Print, per style, the signed error of the trunk's lean added at the peaks of the hip extensions and lunges
+    (+ = read further forward than the truth): as used (:func:`analysis.movement.series.agreed_lean`) and from each
+    of its two readings alone; median [10th, 90th percentile] and worst |error|, degrees."""
+    by: dict = {}
+    for r in rows:
+        for cells in r.get("rows", []):
+            c = cells.get("trunk_lean_added")
+            if c and c.get("truth") is not None:
+                for k in ("measured", "shoulders", "head"):
+                    if c.get(k) is not None:
+                        by.setdefault((r["style"], k), []).append(c[k] - c["truth"])
+    if not by:
+        return
+    print("\n== Trunk lean added at the peaks, signed error (deg, + = read further forward): as used / the "
+          "shoulders' line alone / the hip -> ears line alone, median [10th, 90th] worst")
+    for style in sorted({s for s, _ in by}):
+        print(f"  {style:10s} " + "  ".join(
+            f"{np.median(e):+.2f} [{np.percentile(e, 10):+.1f}, {np.percentile(e, 90):+.1f}] {np.max(np.abs(e)):.1f}"
+            for k in ("measured", "shoulders", "head") if (e := np.asarray(by.get((style, k), []))).size)
+            + f"  (n {len(by.get((style, 'measured'), []))})")
 
 
 def floors(rows: list[dict], table: dict) -> list[tuple[str, bool, str]]:
@@ -1099,6 +1133,7 @@ def main(argv=None) -> int:
         print(f"  {'style:test:quantity':55s} {'n':>3s} {'median':>7s} {'worst':>7s}")
         for k, v in table.items():
             print(f"  {k:55s} {v['n']:3d} {v['median']:7.2f} {v['worst']:7.2f}")
+        lean_bias(rows)
         print("\n== Floors (issue 15)")
         for what, ok, fig in met:
             print(f"  [{'met' if ok else 'MISSED'}] {what}: {fig}")

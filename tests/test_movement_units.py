@@ -886,6 +886,45 @@ def test_the_lower_leg_is_read_along_its_shin_not_its_calf_pulled_midline(flexio
     assert off(shin) < 1.0
 
 
+def _standing_thigh(behind: float, facing: int, size: int = 600):
+    """A standing thigh ``behind`` degrees behind the vertical (hip -> knee, 200 px), its lower leg hanging on below
+    the knee, drawn as a mask and traced as the segmentation mask is: the thigh narrowing towards the knee more at its
+    front (front edge from 0.16 to 0.06 of its length ahead of the axis, back edge from 0.14 to 0.10 behind it).
+    Returns outline, hip, length, the axis' angle behind the vertical."""
+    from vision.contour import person_outline
+
+    hip, L = np.array([300.0, 100.0]), 200.0
+    a = np.radians(behind)
+    u = np.array([-facing * np.sin(a), np.cos(a)])  # hip -> knee
+    front = np.array([facing * np.cos(a), np.sin(a)])  # across the thigh, towards the toes
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
+    xy = np.stack([xx, yy], -1)
+    t = (xy - hip) @ u / L
+    s = (xy - hip) @ front / L
+    thigh = (t >= -0.05) & (t <= 1.0) & (s <= 0.16 - 0.10 * t) & (s >= -(0.14 - 0.04 * t))
+    shank = (t >= 0.9) & (t <= 2.0) & (np.abs(s + 0.02) <= 0.06)
+    return person_outline((thigh | shank).astype(np.float32)), hip, L, behind
+
+
+@pytest.mark.parametrize("behind, facing", [(3.0, 1), (-4.0, -1)])
+def test_the_standing_thigh_lower_down_is_read_nearer_its_back_edge_than_its_midline(behind, facing):
+    """Where a hand hangs at the thigh's front, the thigh at rest is read from its outline lower down (0.6 to 0.95
+    of its length below the hip). The thigh narrows towards the knee more at its front, so the middle of its
+    cross-sections leans back off its axis there (about 2 degrees on the renders of five styles, at least as much on
+    real legs); the line ``thigh_lower_line_fraction`` (0.4) of the way from the back edge runs nearer the axis, for
+    a person facing either way."""
+    from analysis.movement.outline_limbs import LOWER_DISTANCES, WIDEST, limb_midline, thigh_midline_angle
+
+    poly, hip, L, axis = _standing_thigh(behind, facing)
+    got = thigh_midline_angle(poly, hip, L, facing, axis, below_hand=True)
+    a = np.radians(axis)
+    u = limb_midline(poly, hip, np.array([-facing * np.sin(a), np.cos(a)]), L, distances=LOWER_DISTANCES,
+                     widest=WIDEST)
+    mid = float(np.degrees(np.arctan2(-facing * u[0], u[1])))
+    assert mid - axis > 1.0  # the midline leans back
+    assert abs(got - axis) < 0.7 * (mid - axis)
+
+
 def test_a_prone_knee_bend_hidden_behind_the_other_leg_is_read_from_the_outline():
     """Filmed from the far side of the bending leg, its knee lies behind the near leg and the pose model marks
     its lower leg hidden (visibility 0.3 here) while still placing it. Before, unseen landmarks were not read

@@ -145,7 +145,8 @@ def compensation(rep: Repetition, series: dict[str, np.ndarray], t: np.ndarray, 
     dict
         ``apparent_extension_deg`` (rise of thigh_behind_vertical), ``hip_extension_gain_deg`` (rise of
         the thigh-to-trunk-line angle), ``trunk_lean_change_deg`` (+ = leaned further forward; with
-        ``head_lean``, the change the shoulders' and the head's lines agree on, :func:`agreed_lean`),
+        ``head_lean``, the change the shoulders' and the head's lines agree on, :func:`agreed_lean`, with each
+        line's own change as ``shoulders_lean_change_deg`` and ``head_lean_change_deg``),
         ``lumbar_angle_change_deg`` (+ = hollower), ``pelvic_tilt_change_deg`` (+ = more anterior;
         estimate), ``lumbar_slope`` (deg of lumbar angle per deg of apparent extension on the way out),
         ``compensation_index`` (Metric, kind ``"estimate"``), ``curve`` (per-frame lists for a plot).
@@ -157,8 +158,9 @@ def compensation(rep: Repetition, series: dict[str, np.ndarray], t: np.ndarray, 
                    ("trunk_lean", "trunk_lean_change_deg"), ("lumbar_angle", "lumbar_angle_change_deg")):
         d[key] = median_at(series[k], hold) - median_at(series[k], rest)
     if "head_lean" in series:  # the lean the shoulders and the head agree on
-        d["trunk_lean_change_deg"] = float(agreed_lean(d["trunk_lean_change_deg"], median_at(series["head_lean"], hold)
-                                                       - median_at(series["head_lean"], rest)))
+        d["shoulders_lean_change_deg"] = d["trunk_lean_change_deg"]
+        d["head_lean_change_deg"] = median_at(series["head_lean"], hold) - median_at(series["head_lean"], rest)
+        d["trunk_lean_change_deg"] = float(agreed_lean(d["shoulders_lean_change_deg"], d["head_lean_change_deg"]))
     tilt_change = float("nan")
     if outline is not None and px_raw is not None and vis is not None and facing:
         with quiet():

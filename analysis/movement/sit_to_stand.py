@@ -103,7 +103,7 @@ def lean_onset(lean: np.ndarray, rep, since: int) -> int:
 def standing_hip_extension(ser: dict, p: np.ndarray, outline, facing: int, frames: np.ndarray) -> float:
     """Hip extension (deg, + = thigh behind the trunk line) over standing ``frames``: the median of ``ser``'s
     ``hip_extension`` (:func:`analysis.movement.series.leg_series`), its thigh taken as the mean of the hip -> knee
-    points' and the thigh's midline in the body ``outline`` (from 0.6 to 0.95 thigh lengths below the hip midpoint,
+    points' and the thigh's line in the body ``outline`` (from 0.6 to 0.95 thigh lengths below the hip midpoint,
     below a hand hanging at the thigh: :func:`analysis.movement.outline_limbs.thigh_midline_angle`) where that lies
     within ``movement_midline_guide_max`` of the points' in at least half of them; NaN where no frame gives it.
 
