@@ -910,9 +910,9 @@ def _standing_thigh(behind: float, facing: int, size: int = 600):
 def test_the_standing_thigh_lower_down_is_read_nearer_its_back_edge_than_its_midline(behind, facing):
     """Where a hand hangs at the thigh's front, the thigh at rest is read from its outline lower down (0.6 to 0.95
     of its length below the hip). The thigh narrows towards the knee more at its front, so the middle of its
-    cross-sections leans back off its axis there (about 2 degrees on the renders of five styles, at least as much on
-    real legs); the line ``thigh_lower_line_fraction`` (0.4) of the way from the back edge runs nearer the axis, for
-    a person facing either way."""
+    cross-sections leans back off its axis there (0.4 to 1.9 degrees standing on the renders of six styles, the same
+    turn on real legs); the line ``thigh_lower_line_fraction`` (0.4) of the way from the back edge runs nearer the
+    axis, for a person facing either way."""
     from analysis.movement.outline_limbs import LOWER_DISTANCES, WIDEST, limb_midline, thigh_midline_angle
 
     poly, hip, L, axis = _standing_thigh(behind, facing)

@@ -52,10 +52,10 @@ than ``movement_midline_width_max`` times their median, where it lies within ``m
 of the landmarks' thigh: on the renders of three styles this stood in for the pose model's thigh in 12 clips and
 lay 0.7-2.0 deg from the true thigh at rest, where the pose model's lay 0.5 to 3.9 deg, mostly forward (the
 held-out mannequin's worst hip-extension peak went from 6.0 short to within 3.3). Lower down the thigh narrows
-towards the knee more at its front, so the middle of its cross-sections leans back off its axis (standing, 0.9 to
-2.5 deg on the renders of six styles where it was the one read, and every peak read from that rest about as much
+towards the knee more at its front, so the middle of its cross-sections leans back off its axis (standing, 0.6 to
+2.2 deg on the renders of six styles where it was the one read, and every peak read from that rest about as much
 long): the line is taken ``thigh_lower_line_fraction`` of the way from the back edge to the front one instead
-(-0.2 to +1.4; :func:`thigh_midline_angle`). Only when that is not
+(-0.1 to +1.2; :func:`thigh_midline_angle`). Only when that is not
 found either does the landmarks' thigh at rest stand in for it (standing still, the pose model errs by 1 to 4
 deg), and only where it held steady: where its readings over the rest frames near a frame spread (10th to 90th
 percentile) wider than ``movement_rest_landmark_spread_max``, the pose model's knees wandered or crossed between
@@ -205,7 +205,7 @@ def thigh_midline_angle(poly: np.ndarray, hip: np.ndarray, length: float, facing
     cross-sections at :data:`LOWER_DISTANCES`, the wide ones left out (``widest`` :data:`WIDEST`), the line through
     the points ``thigh_lower_line_fraction`` of the way from each one's back edge to its front edge: the lower thigh
     narrows towards the knee more at its front, and its midline leans back off the thigh's axis (rendered standing
-    thighs of six styles: 0.8 to 1.8 degrees, where this line lies -0.2 to +1.1 off; the same turn on real legs,
+    thighs of six styles: 0.4 to 1.9 degrees, where this line lies -0.1 to +0.9 off; the same turn on real legs,
     ``benchmarks/eval_thigh_line.py``)."""
     lower = dict(distances=LOWER_DISTANCES, widest=WIDEST, front=np.array([float(facing), 0.0]),
                  front_fraction=LOWER_THIGH_FRACTION)
