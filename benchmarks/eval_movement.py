@@ -204,6 +204,24 @@ HIPEXT_HELD_OUT = [
      "left", 2, 1005, 30.0),
     ("z6", "right", True, 15.0, 0.38, "average", "blue_shirt", -93.0, 0.93, "dark_on_dark", "white_studio", "petite", None,
      3, 1006, 25.0),
+    # q1-q8: drawn at random the same way (numpy seed 20261205, session 38), after the thigh's lower line
+    # (thigh_lower_line_fraction) was set, to check it; nothing tuned on them
+    ("q1", "right", True, 17.0, 0.22, "short_heavy", "striped", -86.0, 0.89, "white_kit", "dark_hall", None, "left", 3,
+     1101, 30.0),
+    ("q2", "right", False, 14.0, 0.22, "short_heavy", "gym", 92.0, 1.0, "teal_tracksuit", "white_studio", "petite",
+     "left", 2, 1102, 15.0),
+    ("q3", "right", True, 20.0, 0.03, "tall_slim", "gym", -91.0, 1.09, "teal_tracksuit", "dark_hall", None, None, 2, 1103,
+     15.0),
+    ("q4", "right", False, 20.0, 0.13, "tall_slim", "red_top", 87.0, 0.99, "dark_on_dark", "outdoor", "long_legs", "left",
+     3, 1104, 15.0),
+    ("q5", "left", True, 19.0, 0.35, "athletic", "gym", 86.0, 0.84, "orange_hoodie", "dark_hall", "stocky", "left", 3,
+     1105, 30.0),
+    ("q6", "right", True, 15.0, 0.62, "female", "blue_shirt", -88.0, 0.95, "orange_hoodie", "dark_hall", "petite", None, 3,
+     1106, 25.0),
+    ("q7", "right", False, 17.0, 0.6, "female", "red_top", 92.0, 1.4, "dark_on_dark", "white_studio", None, "right", 2,
+     1107, 30.0),
+    ("q8", "right", True, 18.0, 0.64, "average", "blue_shirt", -91.0, 0.89, "teal_tracksuit", "outdoor", "stocky", None, 2,
+     1108, 30.0),
 ]
 # held-out kneeling lunges (left knee down) and Thomas tests, drawn at random (numpy seed 202612012, session 6):
 # lunges (name, camera azimuth and height, body, appearance, capsule outfit, scene, build, seed, frames per second);
