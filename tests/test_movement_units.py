@@ -886,48 +886,11 @@ def test_the_lower_leg_is_read_along_its_shin_not_its_calf_pulled_midline(flexio
     assert off(shin) < 1.0
 
 
-def _standing_thigh(behind: float, facing: int, size: int = 600):
-    """A standing thigh ``behind`` degrees behind the vertical (hip -> knee, 200 px), its lower leg hanging on below
-    the knee, drawn as a mask and traced as the segmentation mask is: the thigh narrowing towards the knee more at its
-    front (front edge from 0.16 to 0.06 of its length ahead of the axis, back edge from 0.14 to 0.10 behind it).
-    Returns outline, hip, length, the axis' angle behind the vertical."""
-    from vision.contour import person_outline
-
-    hip, L = np.array([300.0, 100.0]), 200.0
-    a = np.radians(behind)
-    u = np.array([-facing * np.sin(a), np.cos(a)])  # hip -> knee
-    front = np.array([facing * np.cos(a), np.sin(a)])  # across the thigh, towards the toes
-    yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
-    xy = np.stack([xx, yy], -1)
-    t = (xy - hip) @ u / L
-    s = (xy - hip) @ front / L
-    thigh = (t >= -0.05) & (t <= 1.0) & (s <= 0.16 - 0.10 * t) & (s >= -(0.14 - 0.04 * t))
-    shank = (t >= 0.9) & (t <= 2.0) & (np.abs(s + 0.02) <= 0.06)
-    return person_outline((thigh | shank).astype(np.float32)), hip, L, behind
-
-
-@pytest.mark.parametrize("behind, facing", [(3.0, 1), (-4.0, -1)])
-def test_the_standing_thigh_lower_down_is_read_nearer_its_back_edge_than_its_midline(behind, facing):
-    """Where a hand hangs at the thigh's front, the thigh at rest is read from its outline lower down (0.6 to 0.95
-    of its length below the hip). The thigh narrows towards the knee more at its front, so the middle of its
-    cross-sections leans back off its axis there (0.4 to 1.9 degrees standing on the renders of six styles, the same
-    turn on real legs); the line ``thigh_lower_line_fraction`` (0.4) of the way from the back edge runs nearer the
-    axis, for a person facing either way."""
-    from analysis.movement.outline_limbs import LOWER_DISTANCES, WIDEST, limb_midline, thigh_midline_angle
-
-    poly, hip, L, axis = _standing_thigh(behind, facing)
-    got = thigh_midline_angle(poly, hip, L, facing, axis, below_hand=True)
-    a = np.radians(axis)
-    u = limb_midline(poly, hip, np.array([-facing * np.sin(a), np.cos(a)]), L, distances=LOWER_DISTANCES,
-                     widest=WIDEST)
-    mid = float(np.degrees(np.arctan2(-facing * u[0], u[1])))
-    assert mid - axis > 1.0  # the midline leans back
-    assert abs(got - axis) < 0.7 * (mid - axis)
-
-
-def _standing_thigh_behind_a_hand(behind: float, facing: int, size: int = 600):
-    """A standing thigh ``behind`` degrees behind the vertical under a trunk, its lower leg below and a hand hanging
-    at its front (0.55 of its length down), drawn as a mask and traced: outline, hip, length."""
+def _standing_thigh(behind: float, facing: int, hand: bool = True, size: int = 600):
+    """A standing thigh ``behind`` degrees behind the vertical (hip -> knee, 200 px) under a trunk, its lower leg
+    below, with ``hand`` a hand hanging at its front (0.55 of its length down), drawn as a mask and traced as the
+    segmentation mask is: the thigh narrowing towards the knee more at its front (front edge from 0.20 to 0.10 of
+    its length ahead of the axis, back edge from 0.16 to 0.12 behind it). Returns outline, hip, length."""
     from vision.contour import person_outline
 
     hip, L = np.array([300.0, 100.0]), 200.0
@@ -939,8 +902,29 @@ def _standing_thigh_behind_a_hand(behind: float, facing: int, size: int = 600):
     body = (t >= -0.05) & (t <= 1.0) & (s <= 0.20 - 0.10 * t) & (s >= -(0.16 - 0.04 * t))
     body |= (t >= 0.9) & (t <= 2.0) & (np.abs(s + 0.02) <= 0.07)  # the lower leg
     body |= (t >= -0.6) & (t <= 0.0) & (np.abs(s) <= 0.22)  # the trunk
-    body |= np.hypot(t - 0.55, s - 0.24) <= 0.1  # the hand
+    if hand:
+        body |= np.hypot(t - 0.55, s - 0.24) <= 0.1
     return person_outline(body.astype(np.float32)), hip, L
+
+
+@pytest.mark.parametrize("behind, facing", [(3.0, 1), (-4.0, -1)])
+def test_the_standing_thigh_lower_down_is_read_nearer_its_back_edge_than_its_midline(behind, facing):
+    """Where a hand hangs at the thigh's front, the thigh at rest is read from its outline lower down (0.6 to 0.95
+    of its length below the hip). The thigh narrows towards the knee more at its front, so the middle of its
+    cross-sections leans back off its axis there (0.4 to 1.9 degrees standing on the renders of six styles, the same
+    turn on real legs); the line ``thigh_lower_line_fraction`` (0.4) of the way from the back edge runs nearer the
+    axis, for a person facing either way."""
+    from analysis.movement.outline_limbs import LOWER_DISTANCES, WIDEST, limb_midline, thigh_midline_angle
+
+    poly, hip, L = _standing_thigh(behind, facing, hand=False)
+    axis = behind
+    got = thigh_midline_angle(poly, hip, L, facing, axis, below_hand=True)
+    a = np.radians(axis)
+    u = limb_midline(poly, hip, np.array([-facing * np.sin(a), np.cos(a)]), L, distances=LOWER_DISTANCES,
+                     widest=WIDEST)
+    mid = float(np.degrees(np.arctan2(-facing * u[0], u[1])))
+    assert mid - axis > 1.0  # the midline leans back
+    assert abs(got - axis) < 0.7 * (mid - axis)
 
 
 @pytest.mark.parametrize("facing", [1, -1])
@@ -954,7 +938,7 @@ def test_a_steady_outline_thigh_at_rest_is_not_overruled_by_landmarks_reading_it
     from analysis.movement.outline_limbs import outline_thigh_angle
 
     T, true = 16, 2.0
-    poly, hip, L = _standing_thigh_behind_a_hand(true, facing)
+    poly, hip, L = _standing_thigh(true, facing)
     ols, hips, t = np.repeat(poly[None], T, axis=0), np.repeat(hip[None], T, axis=0), np.arange(T) / 10.0
     angle, info = outline_thigh_angle(ols, hips, L, facing, np.full(T, true - 7.0), t)
     assert info["rest_reference"] == "outline midline below the hand"
