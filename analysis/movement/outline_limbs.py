@@ -51,11 +51,7 @@ frames, it is taken lower down (0.6-0.95 thigh lengths, below the hand), leaving
 than ``movement_midline_width_max`` times their median, where it lies within ``movement_lower_midline_guide_max``
 of the landmarks' thigh: on the renders of three styles this stood in for the pose model's thigh in 12 clips and
 lay 0.7-2.0 deg from the true thigh at rest, where the pose model's lay 0.5 to 3.9 deg, mostly forward (the
-held-out mannequin's worst hip-extension peak went from 6.0 short to within 3.3). Further from the landmarks'
-thigh (within ``movement_midline_guide_max``) it is still the thigh at rest where it was found so in at least
-``movement_lower_midline_steady_share`` of the rest frames, its readings there spreading no more than
-``movement_lower_midline_steady_max``: the landmarks' thigh is then the one off (on renders of seven styles it
-read 5 to 9 deg forward there, and every peak as much short). Lower down the thigh narrows
+held-out mannequin's worst hip-extension peak went from 6.0 short to within 3.3). Lower down the thigh narrows
 towards the knee more at its front, so the middle of its cross-sections leans back off its axis (standing, 0.6 to
 2.2 deg on the renders of six styles where it was the one read, and every peak read from that rest about as much
 long): the line is taken ``thigh_lower_line_fraction`` of the way from the back edge to the front one instead
@@ -446,13 +442,6 @@ def outline_thigh_angle(outline: np.ndarray | None, hip: np.ndarray, length: flo
             mids[f] = thigh_midline_angle(ol[f], hip[f], length, facing, float(g[f]), below_hand=True)
         found = rest & (np.abs(mids - g) <= threshold("movement_lower_midline_guide_max"))
         reference = "outline midline below the hand"
-        # further from the landmarks' thigh, but found in nearly every rest frame and steady through them: the
-        # landmarks' thigh is the one off
-        wide = rest & (np.abs(mids - g) <= MIDLINE_GUIDE_MAX)
-        share, steady = threshold("movement_lower_midline_steady_share"), threshold("movement_lower_midline_steady_max")
-        if found.sum() < 0.5 * rest.sum() and wide.sum() >= max(3, share * rest.sum()) \
-                and np.percentile(mids[wide], 90) - np.percentile(mids[wide], 10) <= steady:
-            found = wide
     use_midline = bool(found.sum() >= 0.5 * rest.sum())
     if use_midline:
         mids[rest & ~found] = np.nan
