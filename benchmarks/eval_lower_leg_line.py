@@ -170,12 +170,18 @@ def _summary(rows: list[dict[float, float]]) -> str:
     return "  ".join(one(f) for f in FRACTIONS)
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def photos_and_caches(description: str, argv=None) -> argparse.Namespace:
+    """The command line of the outline-line benchmarks: ``--photos`` (side-view standing photos of real people,
+    default ``../shared/data/side_standing``) and ``--cache`` (eval_movement.py caches, repeatable)."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--photos", type=Path, default=DEFAULT_PHOTOS, help="side-view standing photos of real people")
     ap.add_argument("--cache", type=Path, action="append", default=[],
                     help="an eval_movement.py --cache folder (rendered clips with their truth); repeatable")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = photos_and_caches(__doc__.split("\n")[0], argv)
     print("fraction of the way from the calf's edge to the shin's: median [10th, 90th percentile], degrees")
     if args.photos.is_dir():
         rows = real_legs(args.photos)

@@ -25,7 +25,6 @@ Run::
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -38,11 +37,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from analysis.movement.outline_limbs import LOWER_DISTANCES, MIDLINE_GUIDE_MAX, WIDEST, limb_midline  # noqa: E402
 from analysis.movement.series import SIDE_IDX, leg_series, midpoint, thigh_length  # noqa: E402
-from eval_lower_leg_line import real_outlines  # noqa: E402
+from eval_lower_leg_line import photos_and_caches, real_outlines  # noqa: E402
 from eval_movement import cached_with_truth  # noqa: E402
 
 LINES = ("upper 0.5", "lower 0.5", "lower 0.4", "lower 0.3")
-DEFAULT_PHOTOS = ROOT.parent / "shared" / "data" / "side_standing"
 
 
 def thigh_lines(poly: np.ndarray, hip: np.ndarray, start_deg: float, length: float, facing: int) -> dict[str, float]:
@@ -123,11 +121,7 @@ def _summary(values) -> str:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--photos", type=Path, default=DEFAULT_PHOTOS, help="side-view standing photos of real people")
-    ap.add_argument("--cache", type=Path, action="append", default=[],
-                    help="an eval_movement.py --cache folder (rendered clips with their truth); repeatable")
-    args = ap.parse_args(argv)
+    args = photos_and_caches(__doc__.split("\n")[0], argv)
     print("line: median [10th, 90th percentile], degrees, + = the line's lower end further back")
     if args.photos.is_dir():
         rows = real_thighs(args.photos)

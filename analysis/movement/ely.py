@@ -261,8 +261,8 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
     Returns
     -------
     dict (JSON-ready)
-        ``side``, ``repetitions`` (peak knee flexion with its ``source``, hip angle change, hip lift,
-        ``hip_rose`` flag and the knee flexion at which the hip began to rise), ``summary``, ``curve``,
+        ``side``, ``repetitions`` (peak knee flexion with its ``source``; the hip angle change given as not
+        measured and ``hip_rose`` None: :data:`HIP_RISE_UNREAD`), ``summary``, ``curve``,
         ``movement``, ``problems``, ``other_leg_bends`` (see the module docstring); ``hidden_knee`` True when the bend
         was read from landmarks the model marked hidden.
     """
