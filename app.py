@@ -265,17 +265,18 @@ def show_lead(lines: list[ucl.Line]) -> None:
 
 
 def angle_charts(df) -> None:
-    """One small chart per angle, each with an honest axis (at least 10 degrees tall) and the column's width."""
+    """One small chart per series, each with an honest axis (at least 10 degrees tall, or its unit's least height:
+    :func:`ui.present.chart_min_span`) and the column's width."""
     import altair as alt
 
     for name in df.columns:
-        dom = up.axis_domain(df[name].to_numpy(), 10.0)
+        dom = up.axis_domain(df[name].to_numpy(), up.chart_min_span(name))
         if dom is None:
             continue
-        data = df[[name]].reset_index().rename(columns={name: "degrees"})
+        data = df[[name]].reset_index().rename(columns={name: "value"})
         chart = (alt.Chart(data, title=alt.TitleParams(name, fontSize=12, anchor="start"))
                  .mark_line().encode(x=alt.X(df.index.name, title="time (s)"),
-                                     y=alt.Y("degrees", title=None, scale=alt.Scale(domain=list(dom), nice=False)))
+                                     y=alt.Y("value", title=None, scale=alt.Scale(domain=list(dom), nice=False)))
                  .properties(height=200))  # Streamlit fits title, axes and plot into this height
         st.altair_chart(chart, width="stretch")
 
@@ -298,7 +299,7 @@ def show_charts(result: Result, a: dict) -> None:
     if a.get("kind"):
         series = up.movement_series(a)
         if series is not None:
-            st.markdown("**The movement over time** (degrees)")
+            st.markdown("**The movement over time**")
             angle_charts(series)
         return
     curve = a.get("spinal_curve")

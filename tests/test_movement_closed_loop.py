@@ -393,6 +393,19 @@ def test_a_lower_leg_lost_in_a_deep_bend_is_never_read_as_a_straight_knee(style,
             assert m["extra"]["at_least_deg"] is not None and m["reason"], m
         else:
             assert m["value"] > true_peak - 15.0, (m["value"], true_peak, rep["source"])
+    _plots_the_knee_as_read(res)
+
+
+def _plots_the_knee_as_read(res: dict) -> None:
+    """The prone knee bend's chart plots the knee's bend as read, reaching each reported peak (read from the outline
+    or the landmarks), and neither the landmarks' short reading under an outline's value nor the hip's angle, which is
+    not measured."""
+    assert set(res["curve"]) == {"time_s", "knee_flexion"}, list(res["curve"])
+    plotted = np.array([np.nan if v is None else v for v in res["curve"]["knee_flexion"]], dtype=float)
+    for rep in res["repetitions"]:
+        m, ph = rep["metrics"]["max_knee_flexion"], rep["phases"]
+        if m["value"] is not None:
+            assert abs(np.nanmax(plotted[ph["start"]:ph["end"] + 1]) - m["value"]) < 3.0, (m, rep["source"])
 
 
 @pytest.mark.parametrize("case", ["two_bends_capsule", "one_bend_dipped_mesh", "one_bend_mask_flicker_capsule",
@@ -450,6 +463,7 @@ def test_prone_knee_bends_are_counted_by_the_leg_coming_down(case, tmp_path):
             assert m["extra"]["at_least_deg"] is not None and m["reason"], m
         else:
             assert abs(m["value"] - true_peak) <= 5.0, (m["value"], true_peak, rep["source"])
+    _plots_the_knee_as_read(res)
 
 
 @pytest.mark.parametrize("fps", [15.0])

@@ -81,6 +81,20 @@ def test_movement_metrics_and_series():
     assert list(df.columns) == ["Hip extension (°)"] and np.isnan(df.iloc[1, 0]) and df.index.tolist() == [0.0, 0.1, 0.2]
 
 
+def test_movement_series_name_each_unit_and_size_its_axis_for_it():
+    """The sit-to-stand's hip height (thigh lengths, about 0 to 1) was charted under "degrees" on an axis at least 10
+    tall: a flat line. Each column names its unit and its chart's least height is that unit's."""
+    result = {"summary": {}, "curve": {"time_s": [0.0, 0.1, 0.2], "hip_height": [0.0, 0.4, 0.9],
+                                       "trunk_lean": [1.0, 20.0, 3.0], "thigh_above_horizontal": [1.0, 2.0, 3.0]}}
+    df = up.movement_series(result)
+    assert list(df.columns) == ["Hip height (thigh lengths above seated)", "Trunk lean (°)",
+                                "Thigh above horizontal (°)"]
+    spans = [up.chart_min_span(c) for c in df.columns]
+    assert spans == [0.5, 10.0, 10.0]
+    lo, hi = up.axis_domain(df.iloc[:, 0].to_numpy(), spans[0])
+    assert hi - lo < 1.5  # the rise fills its chart
+
+
 def test_spinal_curve_frame_in_percent_of_trunk():
     df = up.spinal_curve_frame({"heights": [0.0, 0.5, 1.0], "offset": [0.0, -0.08, None]})
     assert df.iloc[:, 1].tolist() == [0.0, -8.0] and df.iloc[:, 0].tolist() == [0.0, 0.5]

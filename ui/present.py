@@ -203,7 +203,7 @@ def standing_series(seq, assessment: dict | None) -> pd.DataFrame | None:
 
 def axis_domain(values, min_span: float = 10.0) -> tuple[float, float] | None:
     """An honest y-axis range for a line of ``values``: the data's range, widened symmetrically to at least
-    ``min_span`` (degrees) so that half a degree of noise does not fill the chart; None without values."""
+    ``min_span`` (in the values' unit) so that half a degree of noise does not fill the chart; None without values."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if not v.size:
@@ -229,11 +229,21 @@ def fit_image(rgb: np.ndarray, max_height: int = 460, max_width: int = 720) -> n
 
 
 _CURVE_NAMES = {"hip_extension": "Hip extension (°)", "thigh_behind_vertical": "Thigh behind vertical (°)",
-                "knee_flexion": "Knee flexion (°)", "trunk_lean": "Trunk lean (°)", "lumbar_angle": "Low-back angle (°)"}
+                "knee_flexion": "Knee flexion (°)", "trunk_lean": "Trunk lean (°)", "lumbar_angle": "Low-back angle (°)",
+                "hip_height": "Hip height (thigh lengths above seated)"}
+# the least height of a chart's y-axis per unit, so that noise does not fill it (degrees, or thigh lengths)
+_MIN_SPANS = {"(°)": 10.0, "(thigh lengths": 0.5}
+
+
+def chart_min_span(name: str) -> float:
+    """The least y-axis height (in the column's own unit) of the chart of a series labelled ``name`` by
+    :func:`movement_series` or :func:`standing_series`: 10 for degrees, 0.5 for thigh lengths."""
+    return next((v for k, v in _MIN_SPANS.items() if k in name), 10.0)
 
 
 def movement_series(result: dict) -> pd.DataFrame | None:
-    """The movement test's curves over time (``result['curve']``) for a line chart; None when its gates failed."""
+    """The movement test's curves over time (``result['curve']``) for line charts, each column labelled with its
+    unit (see :func:`chart_min_span`); None when its gates failed."""
     if not shows_numbers(result):
         return None
     curve = result.get("curve") or {}
@@ -246,7 +256,7 @@ def movement_series(result: dict) -> pd.DataFrame | None:
             continue
         arr = np.array([np.nan if x is None else x for x in v], dtype=float)
         if np.isfinite(arr).any():
-            data[_CURVE_NAMES.get(k, k.replace("_", " ").capitalize())] = arr
+            data[_CURVE_NAMES.get(k, k.replace("_", " ").capitalize() + " (°)")] = arr  # the rest are angles
     if not data:
         return None
     return pd.DataFrame(data, index=pd.Index(t, name="time (s)"))

@@ -262,8 +262,9 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
     -------
     dict (JSON-ready)
         ``side``, ``repetitions`` (peak knee flexion with its ``source``; the hip angle change given as not
-        measured and ``hip_rose`` None: :data:`HIP_RISE_UNREAD`), ``summary``, ``curve``,
-        ``movement``, ``problems``, ``other_leg_bends`` (see the module docstring); ``hidden_knee`` True when the bend
+        measured and ``hip_rose`` None: :data:`HIP_RISE_UNREAD`), ``summary``, ``curve`` (the knee's
+        bend per frame as read: none on untrusted frames, the outline's reading over the top of a repetition whose
+        value came from it; the hip's angle is not plotted, as it is not measured), ``movement``, ``problems``, ``other_leg_bends`` (see the module docstring); ``hidden_knee`` True when the bend
         was read from landmarks the model marked hidden.
     """
     t = np.asarray(timestamps, dtype=np.float64)
@@ -293,8 +294,6 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
         side = max(rng, key=rng.get)
     i = SIDE_IDX[side]
     knee = ser[side]["knee_flexion"]
-    hip_ang = ser[side]["hip_angle"]
-    lift = hip_lift(p, side)
     # untrusted frames: implausible jumps of the raw (unfiltered) knee angle and what lies between them,
     # and frames where the leg was not seen at all while the rest of the body was
     raw_p = mask_low_visibility(np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2), vis)
@@ -332,6 +331,9 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
         reps = find_repetitions(knee, t, min_range, side=side, untrusted=bad, max_dropout_s=ELY_MAX_DROPOUT_S)
     frame_s = frame_interval(t, 0.0)
     rows = []
+    # the knee's bend as read, for the chart: not on untrusted frames, and the outline's reading where a
+    # repetition's value came from it
+    knee_read = np.where(bad, np.nan, knee)
     other = other_side(side)
     res = {"kind": "ely", "side": side, "repetitions": [], "summary": {}, "problems": [],
            "untrusted_frames": int(bad.sum()),
@@ -379,6 +381,10 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
                    "table and the background")
         elif use_outline and ol_held:
             mx, ex = ol_peak, {"source": "outline"}
+            # over the outline's top only: lower down it finds a line before the lower leg stands clear of the
+            # other leg (a mesh's bend read 57 degrees flat through a true 29 to 53)
+            top = np.flatnonzero(smooth >= 0.9 * ol_peak)
+            knee_read[span[top[0]:top[-1] + 1]] = smooth[top[0]:top[-1] + 1]
             c_rep = max(c_rep, 0.6 * c)
         elif r.peak_trusted and outline is None and lm_held:
             mx, ex = lm_peak, {"source": "landmarks"}
@@ -436,7 +442,7 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
     if rows and not any(r["peak_trusted"] for r in rows):
         res["problems"].append("no bend gave a knee flexion to report, only lower bounds (see each repetition's "
                                "reason)")
-    res["curve"] = curve(t, {"knee_flexion": knee, "hip_angle": hip_ang, "hip_lift_pct_trunk": lift})
+    res["curve"] = curve(t, {"knee_flexion": knee_read})
     # the pose model and the body outline can both lose a lower leg raised against a wall of its colour (a wooden
     # mannequin's held-out prone knee bend: both showed the legs lying on the table through a 90-degree bend)
     movement_found(res, len(rows), f"bend(s) of the {side} knee",
