@@ -290,6 +290,13 @@ def test_thomas_on_true_landmarks_and_pelvis_flag():
     assert m["knee_flexion"]["value"] == pytest.approx(65.0, abs=2.0)
     assert rep["short_hip_flexors"] and rep["short_rectus_femoris"] and rep["below_research_cut_off"]
     assert rep["pelvis_moved"] is False and rep["reliable"]
+    # a knee reading withheld is not plotted over its repetition either; the thigh's still is
+    doubted = thomas_test(t, px, vis, knee_doubt="the knee's bend is in doubt")
+    assert doubted["repetitions"][0]["metrics"]["knee_flexion"]["value"] is None
+    span = slice(rep["phases"]["start"], rep["phases"]["end"] + 1)
+    for key, shown in (("knee_flexion", False), ("thigh_above_horizontal", True)):
+        assert any(v is not None for v in res["curve"][key][span])
+        assert any(v is not None for v in doubted["curve"][key][span]) is shown, key
     # the trunk line turning during the hold (shoulders lifted): flagged, not reliable
     moved = px.copy()
     hold = np.arange(rep["phases"]["hold_start"], rep["phases"]["hold_end"] + 1)

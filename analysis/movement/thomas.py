@@ -116,7 +116,7 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         ``side`` (tested leg), ``hugged_side``, ``repetitions`` (one per hug-and-hold: hold times,
         metrics, ``pelvis_moved``, ``reliable``, ``source`` of the thigh's angle), ``thigh_source``,
         ``level`` (what the thigh's angle is taken against: ``{"reference": "table edge" or "picture",
-        "table_edge_deg"}``), ``summary``, ``curve``, ``problems``; ``hang`` when holds were found but in none
+        "table_edge_deg"}``), ``summary``, ``curve`` (per frame; none over a repetition whose value was withheld), ``problems``; ``hang`` when holds were found but in none
         did the tested leg hang (:func:`hang_depth`: ``depth_trunk_lengths``, ``source``, ``min``).
     """
     t = np.asarray(timestamps, dtype=np.float64)
@@ -268,9 +268,13 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
                       f"thomas_{key}", float(np.mean([r["_m"][key].confidence for r in rows])) if rows else 0.0,
                       larger_is_better=(key == "knee_flexion"))
         res["summary"][key] = summary_dicts(s)
-    res["curve"] = curve(t, {"hugged_hip_flexion": flex[hug],
-                              "thigh_above_horizontal": ser[side]["thigh_above_horizontal"],
-                              "knee_flexion": ser[side]["knee_flexion"], "trunk_line_angle": trunk_ang})
+    # the chart does not plot a reading the result withheld: none over a repetition whose value was not given
+    plotted = {k: ser[side][k].copy() for k in ("thigh_above_horizontal", "knee_flexion")}
+    for r, row in zip(reps, rows):
+        for k in plotted:
+            if row["_m"][k].value is None:
+                plotted[k][r.start:r.end + 1] = np.nan
+    res["curve"] = curve(t, {"hugged_hip_flexion": flex[hug], **plotted, "trunk_line_angle": trunk_ang})
     if not_hung is not None:
         depth, src = not_hung
         res["hang"] = {"depth_trunk_lengths": round(depth, 2) if np.isfinite(depth) else None, "source": src,
