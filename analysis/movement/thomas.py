@@ -116,8 +116,9 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
         ``side`` (tested leg), ``hugged_side``, ``repetitions`` (one per hug-and-hold: hold times,
         metrics, ``pelvis_moved``, ``reliable``, ``source`` of the thigh's angle), ``thigh_source``,
         ``level`` (what the thigh's angle is taken against: ``{"reference": "table edge" or "picture",
-        "table_edge_deg"}``), ``summary``, ``curve`` (per frame; none over a repetition whose value was withheld), ``problems``; ``hang`` when holds were found but in none
-        did the tested leg hang (:func:`hang_depth`: ``depth_trunk_lengths``, ``source``, ``min``).
+        "table_edge_deg"}``), ``summary``, ``curve`` (per frame; none over a repetition whose value was
+        withheld), ``problems``; ``hang`` when holds were found but in none did the tested leg hang
+        (:func:`hang_depth`: ``depth_trunk_lengths``, ``source``, ``min``).
     """
     t = np.asarray(timestamps, dtype=np.float64)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
