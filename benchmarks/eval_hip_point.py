@@ -15,9 +15,9 @@ style, in thigh lengths along the way the person faces (+ = forward):
 Session 39 found (90th percentiles; six styles drawn on the mesh body or as capsules, pixel art apart): the
 model's hip point moved 0.02 to 0.04 thigh lengths from rest to peak (the larger style +0.013 in the median: forward
 at the peak, so its peaks read long) and 0.01 to 0.02 from one rest to the next, the back's outline beside the true
-joint 0.01 to 0.02 (pixel art: 0.09, 0.05 and 0.08). Holding the hip point to that outline mended the trainer screen's heavy-built person but
-broke a thin capsule figure's peak (at the joint's height its back edge is the thigh's) or, read just above the joint,
-two held-out clips: not adopted; rerun this to measure a next attempt.
+joint 0.01 to 0.02 (pixel art: 0.09, 0.05 and 0.08). Holding the hip point to that outline mended the trainer
+screen's heavy-built person but broke a thin capsule figure's peak (at the joint's height its back edge is the
+thigh's) or, read just above the joint, two held-out clips: not adopted; rerun this to measure a next attempt.
 
 Usage::
 

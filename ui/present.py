@@ -203,7 +203,7 @@ def standing_series(seq, assessment: dict | None) -> pd.DataFrame | None:
 
 def axis_domain(values, min_span: float = 10.0) -> tuple[float, float] | None:
     """An honest y-axis range for a line of ``values``: the data's range, widened symmetrically to at least
-    ``min_span`` (in the values' unit) so that half a degree of noise does not fill the chart; None without values."""
+    ``min_span`` (in the values' unit) so that a little noise does not fill the chart; None without values."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if not v.size:
@@ -229,8 +229,8 @@ def fit_image(rgb: np.ndarray, max_height: int = 460, max_width: int = 720) -> n
 
 
 _CURVE_NAMES = {"hip_extension": "Hip extension (°)", "thigh_behind_vertical": "Thigh behind vertical (°)",
-                "knee_flexion": "Knee flexion (°)", "trunk_lean": "Trunk lean (°)", "lumbar_angle": "Low-back angle (°)",
-                "hip_height": "Hip height (thigh lengths above seated)"}
+                "knee_flexion": "Knee flexion (°)", "trunk_lean": "Trunk lean (°)",
+                "lumbar_angle": "Low-back angle (°)", "hip_height": "Hip height (thigh lengths above seated)"}
 # the least height of a chart's y-axis per unit, so that noise does not fill it (degrees, or thigh lengths)
 _MIN_SPANS = {"(°)": 10.0, "(thigh lengths": 0.5}
 

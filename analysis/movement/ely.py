@@ -264,8 +264,9 @@ def ely_test(timestamps, pixels, visibility, *, side: str | None = None, outline
         ``side``, ``repetitions`` (peak knee flexion with its ``source``; the hip angle change given as not
         measured and ``hip_rose`` None: :data:`HIP_RISE_UNREAD`), ``summary``, ``curve`` (the knee's
         bend per frame as read: none on untrusted frames, the outline's reading over the top of a repetition whose
-        value came from it; the hip's angle is not plotted, as it is not measured), ``movement``, ``problems``, ``other_leg_bends`` (see the module docstring); ``hidden_knee`` True when the bend
-        was read from landmarks the model marked hidden.
+        value came from it; the hip's angle is not plotted, as it is not measured), ``movement``, ``problems``,
+        ``other_leg_bends`` (see the module docstring); ``hidden_knee`` True when the bend was read from landmarks
+        the model marked hidden.
     """
     t = np.asarray(timestamps, dtype=np.float64)
     vis = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)
