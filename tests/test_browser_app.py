@@ -237,7 +237,9 @@ def store(page, clip: Path, session_name: str) -> None:
     # the form is on the first tab; after a rerun the browser may still show the tab clicked last (History)
     page.get_by_role("tab", name="New session").click()
     form = page.locator("[data-testid='stForm']").first
-    form.locator("input[type='file']").set_input_files(str(clip))
+    # the page reruns after the last action; on a loaded 2-core machine (the clean-clone CI of session 39, with
+    # benchmarks beside it) the form took over 30 s to come back
+    form.locator("input[type='file']").set_input_files(str(clip), timeout=TIMEOUT_MS)
     form.locator("[data-testid='stFileChip']").first.wait_for(timeout=60_000)  # uploaded
     form.get_by_label("Session name").fill(session_name)
     form.get_by_role("button", name="Analyse and store").click()
