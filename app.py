@@ -264,7 +264,7 @@ def show_lead(lines: list[ucl.Line]) -> None:
         box(ln.text, icon=icon)
 
 
-def angle_charts(df) -> None:
+def line_charts(df) -> None:
     """One small chart per series, each with an honest axis (at least 10 degrees tall, or its unit's least height:
     :func:`ui.present.chart_min_span`) and the column's width."""
     import altair as alt
@@ -300,7 +300,7 @@ def show_charts(result: Result, a: dict) -> None:
         series = up.movement_series(a)
         if series is not None:
             st.markdown("**The movement over time**")
-            angle_charts(series)
+            line_charts(series)
         return
     curve = a.get("spinal_curve")
     series = up.standing_series(result.sequence, a)
@@ -311,7 +311,7 @@ def show_charts(result: Result, a: dict) -> None:
     if series is not None:
         with c1:
             st.markdown("**Angles over the recording**")
-            angle_charts(series)
+            line_charts(series)
     if spine is not None:
         with c2:
             st.markdown("**The back's curve, an estimate from the outline**")

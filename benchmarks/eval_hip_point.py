@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from analysis.movement.outline_limbs import cross_section  # noqa: E402
-from analysis.quality import quiet  # noqa: E402
 from analysis.movement.series import SIDE_IDX, leg_series, midpoint, thigh_length  # noqa: E402
+from analysis.quality import quiet  # noqa: E402
 from eval_movement import cached_with_truth  # noqa: E402
 
 BANDS = {"at the joint": (-0.1, 0.1), "just above it": (-0.15, -0.05)}  # thigh lengths, + = down

@@ -231,14 +231,13 @@ def fit_image(rgb: np.ndarray, max_height: int = 460, max_width: int = 720) -> n
 _CURVE_NAMES = {"hip_extension": "Hip extension (°)", "thigh_behind_vertical": "Thigh behind vertical (°)",
                 "knee_flexion": "Knee flexion (°)", "trunk_lean": "Trunk lean (°)",
                 "lumbar_angle": "Low-back angle (°)", "hip_height": "Hip height (thigh lengths above seated)"}
-# the least height of a chart's y-axis per unit, so that noise does not fill it (degrees, or thigh lengths)
-_MIN_SPANS = {"(°)": 10.0, "(thigh lengths": 0.5}
 
 
 def chart_min_span(name: str) -> float:
-    """The least y-axis height (in the column's own unit) of the chart of a series labelled ``name`` by
-    :func:`movement_series` or :func:`standing_series`: 10 for degrees, 0.5 for thigh lengths."""
-    return next((v for k, v in _MIN_SPANS.items() if k in name), 10.0)
+    """The least y-axis height (in the column's own unit), so that noise does not fill it, of the chart of a series
+    labelled ``name`` by :func:`movement_series` or :func:`standing_series`: 0.5 for thigh lengths (the hip height),
+    10 for the rest, all in degrees."""
+    return 0.5 if "(thigh lengths" in name else 10.0
 
 
 def movement_series(result: dict) -> pd.DataFrame | None:
