@@ -67,6 +67,43 @@ def typical_yaw(yaw_deg: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(np.sin(y).mean(), np.cos(y).mean())))
 
 
+def swap_proof_yaw(yaw_deg: np.ndarray, facing: int = 0) -> float:
+    """Typical yaw of a clip whose left and right labels the pose model may swap between frames, degrees.
+
+    A swap of the labels turns a frame's yaw by 180 degrees (the body's right-to-left vector reverses), and the
+    pose model swaps them for whole repetitions when a side-on person swings one leg and then the other: the plain
+    circular mean (:func:`typical_yaw`) then falls between the two readings (a rendered left side view whose
+    labels swapped at each leg change, its frames reading +100 to +130 and -100 to -130, read 177 degrees, "from
+    the back"). The circular mean of the doubled angles, halved, reads the same with the labels either way: the
+    direction of the body's left-right axis, not which end is which. Of that axis' two yaws the one on the side of
+    ``facing`` (+1 facing the image right, -1 left, from the picture: :func:`facing_from_landmarks`) is returned,
+    without it the one nearer :func:`typical_yaw`. Which of front and back, or of the two side views, is then
+    as sure as ``facing``; whether the view is side-on, front-on or oblique does not depend on it.
+
+    Parameters
+    ----------
+    yaw_deg : ndarray
+        Per-frame yaw, degrees (see the module docstring), NaN where unknown.
+    facing : int
+        +1 / -1 / 0 (unknown).
+
+    Returns
+    -------
+    float
+        Degrees in (-180, 180]; NaN when no yaw is finite.
+    """
+    y = np.radians(np.asarray(yaw_deg, dtype=np.float64))
+    y = y[np.isfinite(y)]
+    if y.size == 0:
+        return float("nan")
+    axis = float(np.degrees(np.arctan2(np.sin(2 * y).mean(), np.cos(2 * y).mean())) / 2)  # (-90, 90]
+    other = axis - 180.0 if axis > 0 else axis + 180.0
+    if facing:
+        return axis if (axis > 0) == (facing > 0) else other
+    plain = typical_yaw(np.degrees(y))
+    return min((axis, other), key=lambda a: abs((a - plain + 180.0) % 360.0 - 180.0))
+
+
 # Apparent width of the shoulders and hips in the picture over the trunk length (mean of the two), side-on and
 # square-on: the shoulder joint centres lie about 0.2 and the hip joint centres about 0.1 of stature apart, the
 # trunk (hip to shoulder joint centres) about 0.29 (Drillis & Contini proportions, Winter 2009 fig. 4.1), so

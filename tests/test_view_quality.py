@@ -45,3 +45,34 @@ def test_framing_flags_missing_feet():
     assert s["fraction_in_frame"]["head"] == 1.0 and s["whole_body_fraction"] == 0.0
     lm[:, [27, 28, 29, 30], 1] = 0.95
     assert framing_summary(lm, vis)["missing"] == []
+
+
+def _swapped(w: np.ndarray) -> np.ndarray:
+    """The same world landmarks with the left and right shoulders and hips exchanged (the pose model's labels
+    swapped)."""
+    w = np.array(w)
+    w[..., [11, 12, 23, 24], :] = w[..., [12, 11, 24, 23], :]
+    return w
+
+
+@pytest.mark.parametrize("true_yaw, facing, passes", [(-100.0, -1, True), (95.0, 1, True), (-45.0, -1, False),
+                                                      (10.0, 0, False)])
+def test_a_clip_whose_labels_swap_keeps_its_view(true_yaw, facing, passes):
+    """The pose model swapped the left and right labels of a side-on person for whole repetitions (one leg swung,
+    then the other: a rendered left side view read +100 to +130 and -100 to -130, and the plain circular mean 177,
+    "from the back"). The view is read from the body's left-right axis, which the labels do not turn, and named
+    for the way the picture shows the person facing."""
+    from analysis.quality import check_view
+    from analysis.view import swap_proof_yaw
+
+    frames = [world_facing(true_yaw + d) for d in (-10.0, 0.0, 10.0, -5.0, 5.0, -15.0)]
+    frames[3:] = [_swapped(w) for w in frames[3:]]
+    yaw = body_yaw(np.stack(frames))
+    got = swap_proof_yaw(yaw, facing)
+    assert abs((got - true_yaw + 180) % 360 - 180) < 5.0 or not facing, got
+    assert check_view(got, "side").passed is passes
+    if passes:  # the plain mean of the two halves reads another view
+        assert not check_view(typical_yaw(yaw), "side").passed
+    # labels that never swap read as before
+    same = body_yaw(np.stack([world_facing(true_yaw + d) for d in (-10.0, 0.0, 10.0)]))
+    assert swap_proof_yaw(same) == pytest.approx(typical_yaw(same), abs=1e-6)

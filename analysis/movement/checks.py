@@ -61,7 +61,7 @@ from analysis.norms import threshold
 from analysis.protocols import PROTOCOLS
 from analysis.quality import (Check, check_person_size, check_view, check_whole_body, mask_low_visibility, quiet,
                               region_in_frame)
-from analysis.view import body_yaw, typical_yaw
+from analysis.view import body_yaw, swap_proof_yaw
 
 __all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
            "check_view_outline", "check_other_leg", "check_repeat", "outline_disagreement", "check_camera_level",
@@ -535,13 +535,15 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
     out = [] if timestamps is None else [check_duration(timestamps)]
     if (c := check_person_found(pixels, kind, result)) is not None:
         out.append(c)
+    fc = int((result or {}).get("facing") or 0)
     if world is not None:
+        # the labels may swap between repetitions (one leg swung, then the other): the view is read from the body's
+        # left-right axis, which does not depend on them
         with quiet():
-            yaw = typical_yaw(body_yaw(np.asarray(world, dtype=np.float64)))
+            yaw = swap_proof_yaw(body_yaw(np.asarray(world, dtype=np.float64)), fc)
         out.append(check_view_outline(check_view(yaw, "frontal" if pr["view"] == "front" else pr["view"]), result))
     if landmarks is not None:
         out.append(check_whole_body(np.asarray(landmarks), np.asarray(visibility)))
-    fc = int((result or {}).get("facing") or 0)
     side_view = not any(c.name == "view" and not c.passed for c in out)
     if kind in UPRIGHT and fc and side_view and timestamps is not None:
         out.append(check_tracking(pixels, fc, result))
