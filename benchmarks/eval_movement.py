@@ -80,6 +80,7 @@ from analysis.movement.checks import presented_metrics  # noqa: E402
 from analysis.movement.run import LYING, THIGH_BACK  # noqa: E402
 from analysis.movement.series import leg_series, trunk_lean  # noqa: E402
 from analysis.people import gate_result  # noqa: E402
+from analysis.people_in_turn import split_people  # noqa: E402
 from analysis.quality import Check  # noqa: E402
 from analysis.report_text import format_movement  # noqa: E402
 
@@ -779,7 +780,7 @@ def _cases(style: str, quick: bool) -> list[dict]:
                      90.0, target=(-0.35, 0.8, 0.0), height=1.1), imaging=im, seed=27), Helper(x=-0.6, z=0.8)),
                                     outfit="white_kit", scene="outdoor"))]
     if cap:
-        out.insert(4, dict(name="trainer_screen", kind="hip_extension", reps=4, leg="right",
+        out.insert(4, dict(name="trainer_screen", kind="hip_extension", reps=4, leg="right", people_in_turn=True,
                            make=lambda: dress(trainer_screen("trainer_screen", imaging=im, seed=25),
                                               scene="white_studio", outfit="teal_tracksuit", pole="left")))
     else:
@@ -789,7 +790,8 @@ def _cases(style: str, quick: bool) -> list[dict]:
                dict(name="sample:sit_to_stand", kind="sit_to_stand", reps=1, leg=None, sample="sit_to_stand"),
                dict(name="sample:thomas_test", kind="thomas", reps=1, leg="left", sample="thomas_test"),
                dict(name="sample:prone_knee_bend", kind="ely", reps=1, leg="left", sample="prone_knee_bend"),
-               dict(name="sample:trainer_screen", kind="hip_extension", reps=4, leg="right", sample="trainer_screen"),
+               dict(name="sample:trainer_screen", kind="hip_extension", reps=4, leg="right", sample="trainer_screen",
+                    people_in_turn=True),
                ] + out
     if quick:
         keep = {"hipext_right_near", "hipext_left_far", "lunge_left_back", "thomas_left_hanging_near", "ely_right",
@@ -833,10 +835,46 @@ QUANTITIES = {"hip_extension": ("thigh_behind_vertical", "hip_extension"),
               "sit_to_stand": ("hip_extension_at_stand", "trunk_lean_at_lift_off", "time_to_stand")}
 
 
+def people_in_turn(kind: str, timestamps, pixels, visibility, **arrays_and_options) -> dict:
+    """The test run person by person, as a trainer's screen of several people in turn is read
+    (:func:`capture.analyze.movement_results` with ``people_in_turn``: the track cut by
+    :func:`analysis.people_in_turn.split_people`), merged into one result to score: every person's repetitions, their
+    phases in the clip's frames; ``ok`` when every person's test passed its gates; each check from the first person
+    whose check failed, else the first person's; the other leg's repetitions left out summed; the leg certain and
+    out of doubt only when it is for everyone. ``arrays_and_options``: per-frame arrays (``outline``, ``world``,
+    ``landmarks``, ``image_size``; None allowed) and :func:`run_movement_test`'s options."""
+    t = np.asarray(timestamps)
+    per_frame = {k for k, v in arrays_and_options.items() if isinstance(v, np.ndarray) and len(v) == len(t)}
+    parts = []
+    for a, b in split_people(pixels, t) or [(0, len(t))]:
+        r = run_movement_test(kind, t[a:b], pixels[a:b], visibility[a:b],
+                              **{k: v[a:b] if k in per_frame else v for k, v in arrays_and_options.items()})
+        for rep in r.get("repetitions") or []:
+            rep["phases"] = {k: v + a if k in ("start", "peak", "end", "hold_start", "hold_end") and v is not None
+                             else v for k, v in rep["phases"].items()}
+        r["no_number_after_refusal"] = no_number_after_refusal(r)
+        parts.append(r)
+    names = dict.fromkeys(c["name"] for r in parts for c in r["checks"])
+    checks = [next((c for r in parts for c in r["checks"] if c["name"] == n and not c["passed"]),
+                   next(c for r in parts for c in r["checks"] if c["name"] == n)) for n in names]
+    other = next((c for c in checks if c["name"] == "other_leg"), None)
+    if other is not None:
+        other["value"] = sum(c["value"] or 0 for r in parts for c in r["checks"] if c["name"] == "other_leg")
+    return {**parts[0], "ok": all(r["ok"] for r in parts), "checks": checks,
+            "repetitions": [rep for r in parts for rep in r.get("repetitions") or []],
+            "side": parts[0].get("side") if len({r.get("side") for r in parts}) == 1 else None,
+            "leg_certain": all(r.get("leg_certain") is not False for r in parts),
+            "leg_in_doubt": any(r.get("leg_in_doubt") for r in parts),
+            "leg_note": next((r["leg_note"] for r in parts if r.get("leg_note")), None),
+            "no_number_after_refusal": all(r["no_number_after_refusal"] for r in parts), "people": len(parts)}
+
+
 def no_number_after_refusal(res: dict) -> bool:
     """True when a refused result presents no metric value, in its JSON or its text."""
     if res["ok"]:
         return True
+    if "no_number_after_refusal" in res:  # several people in turn: each one's (people_in_turn)
+        return res["no_number_after_refusal"]
     found = [m["value"] for m in presented_metrics(res)]
     lines = format_movement(res).splitlines()
     # what a measurement looks like in the text: a repetition's or step's line, a best value, a usual range
@@ -871,9 +909,9 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
     # a track cached before they were kept has none
     edge = float(d["table_edge"]) if "table_edge" in d else None
     scene = float(d["scene_level"]) if "scene_level" in d else None
-    res = run_movement_test(kind, d["timestamps"], d["pixels"], d["visibility"], outline=d["outline"],
-                            world=d["world"], landmarks=d["landmarks"], image_size=d["image_size"], table_edge=edge,
-                            scene_level=scene)
+    res = (people_in_turn if case.get("people_in_turn") else run_movement_test)(
+        kind, d["timestamps"], d["pixels"], d["visibility"], outline=d["outline"], world=d["world"],
+        landmarks=d["landmarks"], image_size=d["image_size"], table_edge=edge, scene_level=scene)
     person = person_check(d, kind)
     if person is not None:  # the capture step's check before any test (capture.analyze)
         gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
