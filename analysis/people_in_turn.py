@@ -3,9 +3,9 @@
 A trainer films several people one after the other in one clip (each stands, then does the test once). The
 clip is cut where the person disappears for :data:`MIN_GAP_S` or more, or where the trunk length in pixels
 (shoulder midpoint to hip midpoint, median over 0.3 s) jumps by more than :data:`PERSON_JUMP` between
-neighbouring stretches (another body; one person's trunk length varies by a few percent while moving).
-Stretches shorter than :data:`MIN_PERSON_S` are merged into their neighbour. Pure NumPy over the track's
-pixel landmarks.
+neighbouring stretches (another body; one person's trunk length varies by a few percent while moving), at the
+first frame whose trunk length lies nearer the next stretch's (:func:`nearer_after`). Stretches shorter than
+:data:`MIN_PERSON_S` are merged into their neighbour. Pure NumPy over the track's pixel landmarks.
 """
 
 from __future__ import annotations
@@ -45,14 +45,14 @@ def split_people(pixels: np.ndarray, timestamps: np.ndarray) -> list[tuple[int, 
     tl = np.hypot(*(sh - hp).T)
     det = np.isfinite(tl)
     dt = frame_interval(t, 1.0)
-    cuts = set()
-    # gaps: no person for MIN_GAP_S or more
+    cuts: dict[int, float] = {}  # candidate cut -> how strongly it parts two people
+    # gaps: no person for MIN_GAP_S or more (the cut is where the next one appears)
     idx = np.flatnonzero(det)
     if idx.size == 0:
         return []
     for a, b in zip(idx[:-1], idx[1:]):
         if t[b] - t[a] >= MIN_GAP_S:
-            cuts.add(int(b))
+            cuts[int(b)] = np.inf
     # trunk-length jumps between the 0.3 s before and after each frame
     w = max(2, int(round(0.3 / dt)))
     for i in range(w, n - w + 1):
@@ -61,15 +61,24 @@ def split_people(pixels: np.ndarray, timestamps: np.ndarray) -> list[tuple[int, 
         if before.size < 2 or after.size < 2:
             continue
         mb, ma = np.median(before), np.median(after)
-        if abs(ma - mb) / max(mb, ma) > PERSON_JUMP:
-            cuts.add(i)
-    # one cut per jump: keep the strongest frame of each run of neighbouring candidates
-    cand = sorted(cuts)
+        jump = abs(ma - mb) / max(mb, ma)
+        if jump > PERSON_JUMP:
+            cuts[i] = max(cuts.get(i, 0.0), jump)
+    # one cut per jump: at the strongest frame of each run of neighbouring candidates, the first frame whose trunk,
+    # and the next one's, lies nearer the length after it than before it (the first candidate is too early: the
+    # windows' medians part as soon as half of the 'after' window holds the next person; on the rendered trainer's
+    # screens of six styles every cut fell 1-2 frames into the person before, whose test's start posture then
+    # mixed two people's feet)
+    runs: list[list[int]] = []
+    for c in sorted(cuts):
+        if runs and c - runs[-1][-1] <= w:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
     merged: list[int] = []
-    for c in cand:
-        if merged and c - merged[-1] <= w:
-            continue
-        merged.append(c)
+    for run in runs:
+        c = max(run, key=lambda k: cuts[k])
+        merged.append(nearer_after(tl, c, w) if np.isfinite(cuts[c]) else c)
     bounds = [int(idx[0])] + merged + [int(idx[-1]) + 1]
     segs = [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
     out: list[tuple[int, int]] = []
@@ -82,3 +91,16 @@ def split_people(pixels: np.ndarray, timestamps: np.ndarray) -> list[tuple[int, 
         out[1] = (out[0][0], out[1][1])
         out.pop(0)
     return out
+
+
+def nearer_after(trunk: np.ndarray, cut: int, w: int) -> int:
+    """Where a trunk-length jump found at ``cut`` (between the ``w`` frames before and after it) happens: the first
+    frame within ``w`` of it whose trunk length, and the next seen frame's, lies nearer the median after ``cut``
+    than the median before it; ``cut`` when none does. ``trunk`` (T,) pixels, NaN where unseen."""
+    before, after = trunk[max(0, cut - w):cut], trunk[cut:cut + w]
+    mb, ma = np.nanmedian(before), np.nanmedian(after)
+    seen = [i for i in range(max(1, cut - w), min(len(trunk), cut + w + 1)) if np.isfinite(trunk[i])]
+    for i, j in zip(seen[:-1], seen[1:]):
+        if abs(trunk[i] - ma) < abs(trunk[i] - mb) and abs(trunk[j] - ma) < abs(trunk[j] - mb):
+            return i
+    return cut

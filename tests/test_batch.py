@@ -41,6 +41,22 @@ def test_split_people_on_trunk_length_jumps_and_gaps():
     assert len(split_people(px2, t)) == 2  # a gap of 0.8 s: the next person
 
 
+@pytest.mark.parametrize("shorter", [True, False])
+def test_the_next_person_s_first_frame_is_theirs(shorter):
+    """A trainer's screen cut by trunk-length jumps: the cut is the next person's first frame. The first frame of a
+    jump's run of candidates lies before it (the 0.3 s windows' medians part as soon as half of the window after
+    holds the next person): on the rendered trainer's screens of six styles every cut fell 1-2 frames into the
+    person before, whose start posture then mixed two people's feet."""
+    t = np.arange(0, 9, 1 / 15)
+    rng = np.random.default_rng(3)
+    trunk = np.where((t < 3) | (t >= 6), 100.0, 85.0 if shorter else 118.0) * (1 + 0.01 * rng.standard_normal(len(t)))
+    px = np.full((len(t), 33, 2), np.nan)
+    px[:, [11, 12], 1] = 100.0
+    px[:, [23, 24], 1] = (100.0 + trunk)[:, None]
+    px[:, [11, 12, 23, 24], 0] = 300.0
+    assert [a for a, _ in split_people(px, t)] == [0, 45, 90]
+
+
 def _cli(*args, **kw):
     return subprocess.Popen([sys.executable, str(ROOT / "posture_cli.py"), *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
