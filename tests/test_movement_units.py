@@ -1114,3 +1114,30 @@ def test_a_thigh_movement_the_outline_showed_but_no_repetition_read_is_reported_
     warned = check_tracking(a["pixels"], 1, {"unread_movements": found})
     assert ok.passed and not warned.passed and not warned.blocking
     assert f"{found[0]['from_s']:.1f}-{found[0]['to_s']:.1f} s" in warned.reason and "not measured" in warned.reason
+
+
+def test_a_start_posture_read_in_a_few_frames_is_not_refused_from_them():
+    """A trainer's screen in the clinic style: the pose model took the support pole for the tall third person's leg
+    and drew it folded at the hand in 11 of the 12 frames before the repetition; those frames do not vote, and the
+    one left read "a lunge or split stance": the person, standing on both feet, was refused. Read in fewer than
+    ``movement_start_read_min`` of the start frames, the start posture is not checked; read in most of them, a
+    lunge is still refused."""
+    from analysis.movement.checks import check_activity
+    from vision.synthetic.activities import activity_clip, clip_landmarks
+
+    def start(lunge_frames: int) -> dict:
+        stand = clip_landmarks(activity_clip("standing", seconds=0.8, fps=15.0, azimuth=-90.0))
+        lunge = clip_landmarks(activity_clip("lunge", seconds=0.8, fps=15.0, azimuth=-90.0))
+        a = {k: np.array(stand[k][:12]) for k in ("pixels", "visibility", "world", "image_size", "timestamps")}
+        a["pixels"][lunge_frames:, 26] = a["pixels"][lunge_frames:, 24] + [4.0, 5.0]  # the near knee drawn at the hip
+        for k in ("pixels", "visibility", "world", "image_size"):
+            a[k][:lunge_frames] = lunge[k][:lunge_frames]
+        return a
+
+    result = {"facing": 1, "repetitions": [{"phases": {"start": 11}}]}
+    for lunge_frames, checked in ((1, False), (10, True)):
+        a = start(lunge_frames)
+        check, seen = check_activity("hip_extension", a["pixels"], a["visibility"], a["world"], a["image_size"],
+                                     a["timestamps"], result, side_view=True)
+        assert check.checked is checked, (lunge_frames, check, seen)
+        assert check.passed is not checked and ("lunge" in check.reason), (lunge_frames, check)

@@ -264,7 +264,8 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
     shares = {k: round(float(np.mean(known == k)), 3) for k in np.unique(known)} if known.size else {}
     seen = {"label": reading.label, "start": shares, "gait_share": round(gait_share, 3), "feet_alternate": stepping,
             "start_frames_leg_off_outline": int(off.sum()), "start_frames_legs_unseen": int(unseen.sum()),
-            "start_frames_shank_foreshortened": int(short.sum()), "frames_legs_foreshortened": int(folded.sum())}
+            "start_frames_shank_foreshortened": int(short.sum()), "frames_legs_foreshortened": int(folded.sum()),
+            "start_frames_read": int(known.size), "start_frames": int(len(start))}
     person = np.isfinite(px[start, 0, 0])
     unseen_share = float(unseen[person].mean()) if person.any() else 0.0
     if unseen_share > threshold("movement_start_legs_unseen_max"):
@@ -312,6 +313,13 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
                      f"the pose model found you in only {100 * found_share:.0f} % of the frames before the movement, "
                      f"so your start posture could not be read ({SEEN.get(other, SEEN['unclear'])} in those): {need}",
                      f"{film_to_be_found(kind)}; {first_steps(kind)}", blocking=True), seen
+    # found, but its legs drawn where the picture shows none, folded or unseen in nearly every start frame: the few
+    # left are no more the person's than those (a held pole taken for a leg read "a lunge" from one frame of 12)
+    if known.size < threshold("movement_start_read_min") * person.sum():
+        return Check("activity", True, float(known.size), "start frames",
+                     f"could not tell your start posture: the pose model drew your legs as the picture shows them in "
+                     f"only {known.size} of the {int(person.sum())} frames before the movement "
+                     f"({SEEN.get(other, SEEN['unclear'])} in those)", checked=False), seen
     advice = first_steps(kind)
     if want == "lying" and other in UPRIGHT_LABELS:  # the pose model follows one person: maybe the helper
         advice += f" {FOLLOWED_HELPER}"
