@@ -252,6 +252,19 @@ def facing_from_landmarks(pixels: np.ndarray, visibility: np.ndarray | None = No
         ``+1`` facing the image right, ``-1`` facing the image left, ``0`` undecided (front or back view,
         landmarks missing, or the frames split evenly).
     """
+    return facing_votes(pixels, visibility, min_fraction)["facing"]
+
+
+def facing_votes(pixels: np.ndarray, visibility: np.ndarray | None = None, min_fraction: float = 0.02) -> dict:
+    """The frames' votes behind :func:`facing_from_landmarks`, and how clearly they agree.
+
+    Returns
+    -------
+    dict
+        ``facing`` (+1 / -1 / 0, as :func:`facing_from_landmarks`), ``frames`` (how many frames voted),
+        ``right`` / ``left`` (how many of them for the image right / left) and ``margin`` (the majority's lead,
+        ``|right - left| / frames``, 0..1; NaN when no frame voted).
+    """
     p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2).copy()
     if visibility is not None:
         p[np.asarray(visibility).reshape(-1, 33) < 0.5] = np.nan
@@ -267,7 +280,11 @@ def facing_from_landmarks(pixels: np.ndarray, visibility: np.ndarray | None = No
         feet = (mid([31, 32])[:, 0] - mid([29, 30])[:, 0]) / trunk  # toes (foot index) - heels
         face_vote = np.where(np.abs(face) >= min_fraction, np.sign(face), 0.0)
         feet_vote = np.where(np.abs(feet) >= min_fraction, np.sign(feet), 0.0)
-    return int(np.sign(np.where(face_vote != 0, face_vote, feet_vote).sum()))
+    vote = np.where(face_vote != 0, face_vote, feet_vote)
+    right, left = int((vote > 0).sum()), int((vote < 0).sum())
+    n = right + left
+    return {"facing": int(np.sign(right - left)), "frames": n, "right": right, "left": left,
+            "margin": abs(right - left) / n if n else float("nan")}
 
 
 def view_confidence(yaw_deg: float, view: str) -> float:

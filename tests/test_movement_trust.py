@@ -101,6 +101,29 @@ def test_a_hip_extension_from_the_front_or_at_an_angle_is_refused(azimuth, seen)
     _assert_refused(_run("hip_extension", a), "view", seen)
 
 
+def test_a_face_that_does_not_say_which_way_the_person_faces_is_refused_for_it(hip_ext):
+    """Forward and back come from which way the person faces, read from the face and the feet. A faceless capsule
+    figure facing left was read facing right by a lead of 0.11 of its frames, and its swing refused as "a thigh
+    moved forward". With the face and feet pointing either way in about as many frames, the view check fails for
+    it (no number); with the face turned the right way in most frames, or the way stated, the test is measured."""
+    from analysis.view import facing_votes
+
+    clip, a = hip_ext
+    px = a["pixels"].copy()
+    ears = (px[:, 7] + px[:, 8]) / 2
+    turned = np.arange(len(px)) % 5 < 2  # two frames in five: the nose behind the ears, the toes behind the heels
+    px[turned, 0, 0] = 2 * ears[turned, 0] - px[turned, 0, 0]
+    for toe, heel in ((31, 29), (32, 30)):
+        px[turned, toe, 0] = 2 * px[turned, heel, 0] - px[turned, toe, 0]
+    votes = facing_votes(px, a["visibility"])
+    assert votes["facing"] == 1 and 0.1 < votes["margin"] < threshold("movement_facing_margin_min"), votes
+    _assert_refused(_run("hip_extension", dict(a, pixels=px)), "view", "which way you face could not be told")
+    stated = _run("hip_extension", dict(a, pixels=px), facing=1)
+    assert stated["ok"] and stated["facing_votes"] is None, _failed(stated)
+    clear = _run("hip_extension", a)
+    assert clear["ok"] and clear["facing_votes"]["margin"] == 1.0
+
+
 def test_a_knee_lifted_forward_is_not_a_hip_extension():
     a = clip_landmarks(hip_extension(reps=2, extension_deg=-60.0, compensation=0.0, fps=FPS))
     _assert_refused(_run("hip_extension", a), "movement", "forward")

@@ -725,6 +725,42 @@ def _hull_outlines(px: np.ndarray, k: int = 64) -> np.ndarray:
     return out
 
 
+@pytest.mark.parametrize("name,kind", [("hip_extension", "hip_extension"), ("kneeling_lunge", "lunge"),
+                                       ("sit_to_stand", "sit_to_stand"), ("thomas_test", "thomas"),
+                                       ("prone_knee_bend", "ely")])
+def test_a_mirrored_clip_gives_the_same_result_for_the_other_side(name, kind):
+    """Filmed facing the other way (the picture mirrored: x -> width - x, each left landmark the right one's, the
+    outline traced the other way round), a test gives the same verdict and repetitions, for the other side, and
+    the same values within half a pixel's rounding (the outline's pixel grid: under 1 degree). On the cached tracks
+    of the rendered mesh style and the real clips every measured result kept its verdict mirrored; a sign taken
+    for one facing only would break it."""
+    from vision.variants import MIRROR_INDEX
+
+    d, t, px, vis = truth_track(name)
+    w, h = d["meta"]["image_size"]
+    size = np.tile([w, h], (len(t), 1))
+    outline = _stick_outlines(px, (h, w))
+    mirrored = px.copy()
+    mirrored[..., 0] = w - mirrored[..., 0]
+    flipped = outline.copy()
+    flipped[..., 0] = w - 1 - flipped[..., 0]  # pixel indices
+    a = run_movement_test(kind, t, px, vis, outline=outline, image_size=size)
+    b = run_movement_test(kind, t, mirrored[:, MIRROR_INDEX], vis[:, MIRROR_INDEX], outline=flipped[:, ::-1],
+                          image_size=size)
+    assert a["ok"] and b["ok"] and len(a["repetitions"]) == len(b["repetitions"]) > 0
+    assert {a["side"], b["side"]} == {"left", "right"}
+    if a.get("facing"):
+        assert b["facing"] == -a["facing"]
+
+    def values(res):
+        return [(k, m["value"]) for r in res["repetitions"] for k, m in sorted(r["metrics"].items())
+                if m.get("value") is not None]
+
+    va, vb = values(a), values(b)
+    assert [k for k, _ in va] == [k for k, _ in vb] and va
+    assert max(abs(x - y) for (_, x), (_, y) in zip(va, vb)) < 1.0, list(zip(va, vb))
+
+
 def test_a_hip_extension_standing_foot_further_away_names_the_moving_leg_near():
     """The sample's moving leg (right) is the near one: at the peaks its standing (far) foot stands higher in the
     picture than the near foot at rest, read from the outline and from the foot landmarks. With the two legs'
@@ -985,6 +1021,30 @@ def test_a_knee_point_off_the_knee_at_full_stand_gives_no_hip_angle():
     every[hit, i["knee"]] = px[hit, i["hip"]] + 0.6 * (px[hit, i["knee"]] - px[hit, i["hip"]])
     gone = sit_to_stand_test(t, every, vis, facing=fc)["repetitions"][0]["metrics"]["hip_extension_at_stand"]
     assert gone["value"] is None and "knee point was not on the knee" in gone["reason"]
+
+
+def test_a_knee_point_off_the_thigh_gives_no_knee_bend_to_refuse_a_swing_for():
+    """A dusk figure's straight-knee swing (true knee bend 11-12 degrees): at the peak the pose model left the
+    moving knee's point where it stood and put the swung foot under it, so the points read the knee "bent 51
+    degrees" and the whole test was refused as a thigh stretch. A repetition whose knee point lay off the thigh the
+    outline showed gives no knee bend: the bent-knee check weighs the repetitions whose knee points were on the
+    thigh, and a thigh stretch's bent knee still counts."""
+    from analysis.movement.hip_extension import peak_knee_bends
+    from analysis.segmentation import Repetition
+
+    hold = np.arange(10, 16)
+    rep = Repetition(index=1, side="right", start=6, peak=12, end=20, start_s=0.6, peak_s=1.2, end_s=2.0,
+                     peak_value=25.0, rest_value=0.0, amplitude=25.0, hold_start=10, hold_end=15)
+    bent, straight = np.full(30, 5.0), np.full(30, 8.0)
+    bent[hold] = 51.0  # the points' knee at the peak: the standing knee's point over the swung foot
+
+    def row(off, knee=None):
+        return {"knee_point_off_thigh": off, "metrics": {"knee_flexion": {"value": knee}}}
+
+    assert peak_knee_bends([rep], [row(False)], [bent, straight]) == ([51.0], False)  # leg not certain: the points
+    assert peak_knee_bends([rep], [row(True)], [bent, straight]) == ([], False)  # the points were off the leg
+    assert peak_knee_bends([rep], [row(False, 117.0)], [bent, straight]) == ([117.0], True)  # the tested knee's
+    assert peak_knee_bends([], [], [bent, straight]) == ([], True)
 
 
 def test_a_lunge_start_posture_is_read_in_the_second_before_its_first_repetition():

@@ -16,7 +16,9 @@ with a reason a person can act on (``../shared/DESIGN.md``, "Trust"):
    the picture explains it.
 1. ``view``: side-on (front-on for the front view of the Thomas test), from the world landmarks' body yaw.
    A hip moving in the side plane can only be measured in a side view. For the hip extension and the lunge the
-   body outline can doubt a side view the pose model read (:func:`check_view_outline`). Blocking.
+   body outline can doubt a side view the pose model read (:func:`check_view_outline`); in an upright test, so
+   can a face and feet that do not say which way the person faces, from which forward and back are told
+   (:func:`check_view_facing`). Blocking.
 2. ``whole_body``: the body parts the test needs are in the picture. Blocking.
 3. ``activity``: the test's **start posture** (standing for the hip extension, half-kneeling for the
    lunge, seated for the sit-to-stand, lying for the Thomas test and the prone knee bend), and no other
@@ -549,7 +551,8 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         # left-right axis, which does not depend on them
         with quiet():
             yaw = swap_proof_yaw(body_yaw(np.asarray(world, dtype=np.float64)), fc)
-        out.append(check_view_outline(check_view(yaw, "frontal" if pr["view"] == "front" else pr["view"]), result))
+        out.append(check_view_facing(check_view_outline(
+            check_view(yaw, "frontal" if pr["view"] == "front" else pr["view"]), result), result))
     if landmarks is not None:
         out.append(check_whole_body(np.asarray(landmarks), np.asarray(visibility)))
     side_view = not any(c.name == "view" and not c.passed for c in out)
@@ -633,6 +636,28 @@ def check_view_outline(view: Check, result: dict | None) -> Check:
                  "though the pose model's points read a side view",
                  "stand exactly side-on, the camera square to your side at hip height, in clothes that show the "
                  "legs, against a plain background", blocking=True)
+
+
+def check_view_facing(view: Check, result: dict | None) -> Check:
+    """The view check of an upright test, doubted by which way the person faces.
+
+    Forward and back in a side view are told from which way the person faces, read from the face (the nose
+    ahead of the ears) and the feet (the toes ahead of the heels) frame by frame
+    (:func:`analysis.view.facing_votes`, ``result["facing_votes"]``). When the frames' majority leads by less
+    than ``movement_facing_margin_min`` of them (a face the pose model cannot read: a faceless figure, a face
+    turned away or hidden by hair or a hood), a thigh swung back may be read as lifted forward, a back leg as
+    the front one: a passed ``view`` check fails, with the reason. Otherwise ``view`` is returned as it is.
+    """
+    votes = (result or {}).get("facing_votes")
+    if not view.passed or not votes or not votes["margin"] < threshold("movement_facing_margin_min"):
+        return view
+    share = 100.0 / votes["frames"]
+    return Check("view", False, view.value, "deg",
+                 f"which way you face could not be told: your face and feet pointed to the picture's right in "
+                 f"{votes['right'] * share:.0f} % of the frames and to its left in {votes['left'] * share:.0f} %, "
+                 "so forward and back could not be told apart",
+                 "film again side-on with your face and feet in view (hair tied back, no hood), in good light",
+                 blocking=True)
 
 
 def level_edge_reading(angles) -> float:

@@ -508,6 +508,12 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         he = tv - comp["trunk_lean_change_deg"]
         margin = threshold("movement_peak_margin_s")  # either side of a hold (or of a repetition) the turn is read
         knee_lost = False  # the thigh "turned" faster than a controlled movement: the model lost the knee
+        gap_max = threshold("movement_outline_landmark_max")
+        # against the named knee point (NaN: not seen, no comparison), the gap the view check weighs
+        # (check_view_outline); a knee point off the thigh the outline shows gives no knee bend either (a dusk
+        # figure's straight-knee swing read 'bent 51 degrees' from a knee point left behind over the swung foot)
+        gap = _hold_gap(tbv_ol, tbv_lm, hold, lm_rest, amp) if source == "outline" else np.nan
+        knee_off = bool(abs(gap) > gap_max)
         if not seen_peak:
             with quiet():
                 lb = float(np.nanmax(measured[span])) if np.isfinite(measured[span]).any() else np.nan
@@ -535,10 +541,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                              f"film again {SHOW_THE_THIGHS}")
             tv = he = np.nan
         if why is None and source == "outline":
-            # against the named knee point (NaN: not seen, no comparison), the gap the view check weighs
-            # (check_view_outline); where they disagree, the other name's knee point may corroborate the outline
-            gap = _hold_gap(tbv_ol, tbv_lm, hold, lm_rest, amp)
-            gap_max = threshold("movement_outline_landmark_max")
+            # where the outline and the named knee point disagree, the other name's knee point may corroborate it
             if abs(gap) > gap_max:
                 extra["outline_landmark_gap_deg"] = round(gap, 1)
                 gap = min(abs(gap), abs(_hold_gap(tbv_ol, tbv_other, hold, other_rest, amp)))  # not seen: the named
@@ -579,11 +582,14 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                    f"{SHOW_THE_THIGHS}")
             extra["thigh_from_hip_drop_deg"] = round(fits, 1)
             tv = he = np.nan
-        knee_ok = certain and not knee_lost and seen_near(track.seen, (i["hip"], i["knee"], i["ankle"]), [r.peak])[0]
+        knee_ok = certain and not knee_lost and not knee_off and \
+            seen_near(track.seen, (i["hip"], i["knee"], i["ankle"]), [r.peak])[0]
         kf = median_at(ser["knee_flexion"], [r.peak]) if knee_ok else np.nan
         knee_why = ("which leg moved is not certain, so neither knee's bend is given" if not certain else
                     f"the pose model lost the {side} knee for a moment at the peak (the thigh seemed to turn faster "
                     "than a controlled movement), so its bend is not given" if knee_lost else
+                    f"the pose model's {side} knee point was not on the thigh the body outline showed at the peak, so "
+                    "its bend is not given" if knee_off else
                     f"the {side} knee and ankle were not seen clearly at the peak")
         he_why = why if why or np.isfinite(he) or not np.isfinite(tv) else \
             "the shoulders were not seen clearly before and at the peak, so the trunk line is not known"
@@ -613,6 +619,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                        "pelvis gave is not known"),
         }
         rows.append({"repetition": r.index, "side": side, "source": source, "peak_seen": seen_peak,
+                     "knee_point_off_thigh": knee_off,
                      "phases": r.to_dict(), "metrics": {k: m.to_dict() for k, m in metrics.items()},
                      "compensation": comp, "_m": metrics})
     res["repetitions"] = [{k: v for k, v in row.items() if k != "_m"} for row in rows]
@@ -768,6 +775,31 @@ def bent_knee(knees, rep) -> float:
     return max(bends) if bends else float("nan")
 
 
+def peak_knee_bends(reps: list, rows: list, knees: list) -> tuple[list[float], bool]:
+    """The knee bends at a hip extension's peaks that tell a straight-leg swing from a thigh stretch (deg).
+
+    The tested leg's knee flexion at each peak where it was given (``rows``' ``knee_flexion``); where none was
+    (which leg moved was not certain, or its knee was not seen), the more bent of the two knees over each
+    repetition's hold as the body points show it (:func:`bent_knee` of ``knees``, each leg's ``knee_flexion``
+    series): a pixel-art figure's thigh stretch, the leg not certain, went through as two "repetitions" of 13 and
+    10 degrees, its knee bent 60-90. Not over a repetition whose named knee point was off the thigh the outline
+    showed (``knee_point_off_thigh``): the points' knees were not on the legs there (a dusk figure's swing, its
+    knee straight, read "bent 51 degrees" from a knee point left behind and the swung foot).
+
+    Returns
+    -------
+    bends : list of float
+    named : bool
+        True when they are the tested leg's own.
+    """
+    given = [row["metrics"]["knee_flexion"]["value"] for row in rows]
+    given = [k for k in given if k is not None]
+    if given or not reps:
+        return given, True
+    return [k for k in (bent_knee(knees, r) for r, row in zip(reps, rows) if not row["knee_point_off_thigh"])
+            if np.isfinite(k)], False
+
+
 def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int, side: str,
                     confirmed: bool = True, unread: str | None = None) -> dict:
     """Did the test's movement happen: a thigh going back, by enough, at least once? Not when the repetitions come
@@ -785,15 +817,8 @@ def _movement_found(kind: str, reps: list, rows: list, raw: np.ndarray, fc: int,
                 "reason": f"the body outline did not follow the {side} thigh, so its movement, read from the body "
                           f"points alone, could not be confirmed: film again {SHOW_THE_THIGHS}"}
     legs = [leg_series(raw, s, fc) for s in SIDES]
-    knees = [r["metrics"]["knee_flexion"]["value"] for r in rows]
-    knees = [k for k in knees if k is not None]
-    whose = f"your {side} knee was"
-    if kind == "hip_extension" and not knees and reps:
-        whose = "a knee was"
-        # no knee of the named leg was given (which leg moved was not certain, or its knee was not seen): the more
-        # bent of the two knees at each peak, as the body points show it (a pixel-art figure's thigh stretch, the
-        # leg not certain, went through as two "repetitions" of 13 and 10 degrees, its knee bent 60-90)
-        knees = [k for k in (bent_knee([leg["knee_flexion"] for leg in legs], r) for r in reps) if np.isfinite(k)]
+    knees, named = peak_knee_bends(reps, rows, [leg["knee_flexion"] for leg in legs])
+    whose = f"your {side} knee was" if named else "a knee was"
     if kind == "hip_extension" and knees and np.median(knees) > threshold("hip_extension_knee_bent_max"):
         return {"found": False, "repetitions": len(reps),
                 "reason": f"{whose} bent {np.median(knees):.0f} degrees at the peak (as when pulling the "

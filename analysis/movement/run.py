@@ -27,6 +27,7 @@ from analysis.movement.thomas import thomas_front_test, thomas_test
 from analysis.movement.walk import walk_test
 from analysis.norms import threshold
 from analysis.quality import Check
+from analysis.view import facing_votes
 
 KINDS = ("hip_extension", "lunge", "sit_to_stand", "thomas", "thomas_front", "ely", "walk")
 SYNONYMS = {"run": "walk", "running": "walk", "walking": "walk", "kneeling_lunge": "lunge",
@@ -291,6 +292,9 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
         # name is the set-up's, and says so
         res["leg"] = f"{leg_words(res['side'], near)} {LEG_FROM_SET_UP}"
         res["leg_note"] = LYING_NAME_NOTE
+    # which way the person faces, when the face and feet told it: how clearly (the view check doubts a weak lead)
+    votes = facing_votes(raw, vis) if facing is None and kind not in LYING else None
+    res["facing_votes"] = votes if votes is not None and votes["facing"] == fc != 0 else None
     res["checks"], res["activity"] = [], {}
     if checks:
         found, seen = check_clip(kind, lab, lvis, timestamps=t, landmarks=landmarks, world=world,
