@@ -214,6 +214,34 @@ def test_a_hip_extension_on_hands_and_knees_is_refused_for_what_it_is(kind):
     assert blocking_failure(res["checks"])["name"] == "activity"
 
 
+def test_the_whole_body_is_read_under_the_names_the_visibility_carries(hip_ext):
+    """The legs' names are put right before the checks (analysis.movement.legs); the whole-body check had read the
+    corrected visibility against the model's normalised points, so one leg's visibility went with the other's
+    place. Here the far leg's foot lies below the picture, unseen, and the near one is seen inside it; with the
+    legs' names exchanged in the points and visibility the checks read, but not in the model's own normalised
+    points, the feet still count as seen."""
+    from analysis.movement.checks import check_clip
+    from analysis.movement.legs import exchange_legs
+
+    clip, a = hip_ext
+    px, vis = a["pixels"].copy(), a["visibility"].copy()
+    far = SIDE_IDX["left"]  # facing the picture's right: the left leg is the far one
+    feet = [far["ankle"], far["heel"], far["toe"]]
+    px[:, feet, 1] = a["image_size"][:, 1:2] + 40.0
+    vis[:, feet] = 0.1
+    model = px / a["image_size"][:, None, :]
+
+    def whole_body(points, visibility):
+        res = _run("hip_extension", dict(a, pixels=px, visibility=vis))
+        found = check_clip("hip_extension", points, visibility, landmarks=model, image_size=a["image_size"],
+                           world=a["world"], timestamps=a["timestamps"], result=res)[0]
+        return next(c for c in found if c.name == "whole_body")
+
+    assert whole_body(px, vis).passed
+    exchanged, evis = exchange_legs(px, vis)
+    assert whole_body(exchanged, evis).passed
+
+
 def test_the_wrong_start_posture_is_refused(hip_ext):
     _, standing = hip_ext
     _assert_refused(_run("lunge", standing), "activity", "half-kneeling")

@@ -554,7 +554,11 @@ def check_clip(kind: str, pixels: np.ndarray, visibility: np.ndarray, *, timesta
         out.append(check_view_facing(check_view_outline(
             check_view(yaw, "frontal" if pr["view"] == "front" else pr["view"]), result), result))
     if landmarks is not None:
-        out.append(check_whole_body(np.asarray(landmarks), np.asarray(visibility)))
+        # under the names the visibility carries: ``pixels`` and ``visibility`` have the legs' labels put right frame
+        # by frame (analysis.movement.legs), the model's normalised ``landmarks`` do not
+        named = np.asarray(landmarks) if image_size is None else \
+            np.asarray(pixels, dtype=np.float64) / np.asarray(image_size, dtype=np.float64).reshape(-1, 1, 2)
+        out.append(check_whole_body(named, np.asarray(visibility)))
     side_view = not any(c.name == "view" and not c.passed for c in out)
     if kind in UPRIGHT and fc and side_view and timestamps is not None:
         out.append(check_tracking(pixels, fc, result))
