@@ -120,6 +120,16 @@ def test_a_face_that_does_not_say_which_way_the_person_faces_is_refused_for_it(h
     _assert_refused(_run("hip_extension", dict(a, pixels=px)), "view", "which way you face could not be told")
     stated = _run("hip_extension", dict(a, pixels=px), facing=1)
     assert stated["ok"] and stated["facing_votes"] is None, _failed(stated)
+    # most frames the wrong way, by a small lead: the swing reads forward, and the movement check says on what
+    wrong = a["pixels"].copy()
+    turned = np.arange(len(px)) % 5 < 3
+    wrong[turned, 0, 0] = 2 * ears[turned, 0] - wrong[turned, 0, 0]
+    for toe, heel in ((31, 29), (32, 30)):
+        wrong[turned, toe, 0] = 2 * wrong[turned, heel, 0] - wrong[turned, toe, 0]
+    res = _run("hip_extension", dict(a, pixels=wrong))
+    _assert_refused(res, "view", "which way you face could not be told")
+    moved = next(c for c in res["checks"] if c["name"] == "movement")
+    assert not moved["passed"] and "read as facing the picture's left, which the face and feet" in moved["reason"]
     clear = _run("hip_extension", a)
     assert clear["ok"] and clear["facing_votes"]["margin"] == 1.0
 

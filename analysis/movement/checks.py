@@ -523,6 +523,11 @@ def check_movement(kind: str, result: dict | None) -> Check:
         what = "steps" if kind == "walk" else "repetitions"
         return Check("movement", True, float(n), what, mv.get("reason") or f"{n} {what} found")
     why = mv.get("reason") or "; ".join(result.get("problems") or []) or "the movement was not found in the clip"
+    votes = result.get("facing_votes")
+    if votes and votes["margin"] < threshold("movement_facing_margin_min"):
+        # read with a facing the face and feet did not make clear (check_view_facing): forward may be back
+        why += (f" (read as facing the picture's {'right' if votes['facing'] > 0 else 'left'}, which the face and "
+                "feet did not make clear)")
     return Check("movement", False, 0.0, "repetitions", why, first_steps(kind), blocking=True)
 
 
