@@ -66,10 +66,10 @@ from analysis.quality import (Check, check_person_size, check_view, check_whole_
 from analysis.view import body_yaw, swap_proof_yaw
 
 __all__ = ["START_POSTURE", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
-           "check_view_outline", "check_other_leg", "check_repeat", "outline_disagreement", "check_camera_level",
-           "level_edge_reading", "scene_level_search", "lying_face", "feet_alternate", "withhold", "failed_blocking",
-           "presented_metrics", "leg_name_doubt", "named_from_feet", "start_frames", "seat_height", "middle_frame",
-           "shank_foreshortened", "thigh_foreshortened"]
+           "check_view_outline", "check_view_facing", "unsure_facing", "check_other_leg", "check_repeat",
+           "outline_disagreement", "check_camera_level", "level_edge_reading", "scene_level_search", "lying_face",
+           "feet_alternate", "withhold", "failed_blocking", "presented_metrics", "leg_name_doubt", "named_from_feet",
+           "start_frames", "seat_height", "middle_frame", "shank_foreshortened", "thigh_foreshortened"]
 
 # The activity-gate label each test starts in (analysis.activity.ACTIVITIES), the posture in a few words,
 # and the start position in full.
@@ -523,9 +523,7 @@ def check_movement(kind: str, result: dict | None) -> Check:
         what = "steps" if kind == "walk" else "repetitions"
         return Check("movement", True, float(n), what, mv.get("reason") or f"{n} {what} found")
     why = mv.get("reason") or "; ".join(result.get("problems") or []) or "the movement was not found in the clip"
-    votes = result.get("facing_votes")
-    if votes and votes["margin"] < threshold("movement_facing_margin_min"):
-        # read with a facing the face and feet did not make clear (check_view_facing): forward may be back
+    if (votes := unsure_facing(result)) is not None:  # read with that facing (check_view_facing): forward may be back
         why += (f" (read as facing the picture's {'right' if votes['facing'] > 0 else 'left'}, which the face and "
                 "feet did not make clear)")
     return Check("movement", False, 0.0, "repetitions", why, first_steps(kind), blocking=True)
@@ -657,8 +655,8 @@ def check_view_facing(view: Check, result: dict | None) -> Check:
     turned away or hidden by hair or a hood), a thigh swung back may be read as lifted forward, a back leg as
     the front one: a passed ``view`` check fails, with the reason. Otherwise ``view`` is returned as it is.
     """
-    votes = (result or {}).get("facing_votes")
-    if not view.passed or not votes or not votes["margin"] < threshold("movement_facing_margin_min"):
+    votes = unsure_facing(result)
+    if not view.passed or votes is None:
         return view
     share = 100.0 / votes["frames"]
     return Check("view", False, view.value, "deg",
@@ -667,6 +665,14 @@ def check_view_facing(view: Check, result: dict | None) -> Check:
                  "so forward and back could not be told apart",
                  "film again side-on with your face and feet in view (hair tied back, no hood), in good light",
                  blocking=True)
+
+
+def unsure_facing(result: dict | None) -> dict | None:
+    """The face and feet votes that set an upright test's facing (``result["facing_votes"]``,
+    :func:`analysis.view.facing_votes`) when their majority led by less than ``movement_facing_margin_min`` of the
+    voting frames; None when it led by more, or the facing was stated or read otherwise."""
+    votes = (result or {}).get("facing_votes")
+    return votes if votes and votes["margin"] < threshold("movement_facing_margin_min") else None
 
 
 def level_edge_reading(angles) -> float:
