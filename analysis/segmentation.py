@@ -362,7 +362,8 @@ def swap_legs(a: np.ndarray, mask: np.ndarray, pairs=None) -> np.ndarray:
     return out
 
 
-def leg_swaps(pixels: np.ndarray, scale: float, pairs=FOOT_PAIRS, penalty: float = 0.15) -> np.ndarray:
+def leg_swaps(pixels: np.ndarray, scale: float, pairs=FOOT_PAIRS, penalty: float = 0.15,
+              predict: bool = False) -> np.ndarray:
     """Frames whose left/right leg labels the pose model swapped, found by continuity in the image.
 
     In a side view the two legs overlap and the model sometimes gives the near leg's knee, ankle and
@@ -384,6 +385,12 @@ def leg_swaps(pixels: np.ndarray, scale: float, pairs=FOOT_PAIRS, penalty: float
         (left, right) landmark indices checked together (:data:`FOOT_PAIRS`, :data:`KNEE_PAIRS`).
     penalty : float
         Cost per pair of reading a frame as swapped, in units of ``scale``.
+    predict : bool
+        Measure each point's move from where it would be had it kept its velocity of the two frames before,
+        not from where it was (:func:`_swaps_by_velocity`): for running filmed at 15 frames/s, whose swinging
+        foot moves more than a thigh's length between frames, so that the foot standing behind lies nearer the
+        swinging foot's last place than the swinging foot does (the true points of a synthetic run read
+        swapped in 20 of 45 frames by position alone, none by velocity).
 
     Returns
     -------
@@ -400,9 +407,9 @@ def leg_swaps(pixels: np.ndarray, scale: float, pairs=FOOT_PAIRS, penalty: float
     cost = np.zeros((T, 2, 2))  # cost[t, previous labelling, this labelling]
     for a in (0, 1):
         for b in (0, 1):
-            r = X[1:, b] - X[:-1, a]
-            moved = np.nansum(np.hypot(r[..., 0], r[..., 1]).reshape(T - 1, -1), axis=1)
-            cost[1:, a, b] = moved / scale + penalty * b
+            cost[1:, a, b] = _moved(X[1:, b] - X[:-1, a], scale) + penalty * b
+    if predict and T > 2:
+        return _swaps_by_velocity(X, cost, scale, penalty)
     D = np.array([0.0, penalty])
     back = np.zeros((T, 2), int)
     for t in range(1, T):
@@ -413,6 +420,37 @@ def leg_swaps(pixels: np.ndarray, scale: float, pairs=FOOT_PAIRS, penalty: float
     s[-1] = int(np.argmin(D))
     for t in range(T - 1, 0, -1):
         s[t - 1] = back[t, s[t]]
+    return s.astype(bool)
+
+
+def _moved(r: np.ndarray, scale: float) -> np.ndarray:
+    """Summed length of each frame's displacements ``r`` (T, ..., 2), in units of ``scale`` (NaN counts 0)."""
+    return np.nansum(np.hypot(r[..., 0], r[..., 1]).reshape(len(r), -1), axis=1) / scale
+
+
+def _swaps_by_velocity(X: np.ndarray, cost: np.ndarray, scale: float, penalty: float) -> np.ndarray:
+    """:func:`leg_swaps` with ``predict``: the Viterbi path over the labellings of each two frames in a row. A
+    frame's cost is its points' distance from where the two frames before put them (``2 X[t-1] - X[t-2]``, or
+    ``X[t-1]`` where frame t - 2 lacks the point), plus ``penalty`` when swapped; the second frame's is ``cost``
+    (by position). ``X`` (T, labelling, leg, joint, xy)."""
+    T = len(X)
+    step = np.zeros((T, 2, 2, 2))  # step[t, a, b, c]: frame t labelled c after t - 2 labelled a, t - 1 labelled b
+    for a in (0, 1):
+        for b in (0, 1):
+            pred = 2.0 * X[1:-1, b] - X[:-2, a]
+            pred = np.where(np.isfinite(pred), pred, X[1:-1, b])
+            for c in (0, 1):
+                step[2:, a, b, c] = _moved(X[2:, c] - pred, scale) + penalty * c
+    D = np.array([[0.0], [penalty]]) + cost[1]  # D[b, c]: frames 0 and 1 labelled b and c
+    back = np.zeros((T, 2, 2), int)
+    for t in range(2, T):
+        tot = D[:, :, None] + step[t]  # [a, b, c]
+        back[t] = np.argmin(tot, axis=0)
+        D = np.min(tot, axis=0)
+    s = np.zeros(T, int)
+    s[-2], s[-1] = np.unravel_index(int(np.argmin(D)), D.shape)
+    for t in range(T - 1, 1, -1):
+        s[t - 2] = back[t, s[t - 1], s[t]]
     return s.astype(bool)
 
 

@@ -43,7 +43,8 @@ through :func:`analysis.movement.run_movement_test`:
   of both legs in turn (refused, or no reading under the wrong leg's name). Each case first
   passes the capture's person check on what the people probes saw (:func:`person_check`), as in
   ``posture analyze``.
-* **walking and running**: toe-off thigh angles against the truth, with a fixed and a following camera.
+* **walking and running**: each step's thigh behind the vertical at its furthest back before toe-off (the value the test
+  summarises) and at toe-off, against the truth, with a fixed and a following camera.
 * **refusals**: another activity, the wrong view, the wrong movement or the wrong start posture offered
   as a test (another test's movement among them) must be refused (``ok`` false), the named check being the
   failure the user reads first (:func:`analysis.gates.blocking_failure`), with no number in the result or its
@@ -945,17 +946,20 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
         tt = true_track(truth)
         ref = run_movement_test("walk", tt["timestamps"], tt["pixels"], tt["visibility"], facing=res.get("facing") or 1,
                                 checks=False)
-        true_by_frame = {s["frame"]: s["metrics"]["thigh_behind_vertical"]["value"] for s in ref["steps"]}
-        errs = []
+        # each measured step against the truth's step of the same leg within a frame of it: the thigh at toe-off
+        # and at its furthest back before it (the value the test summarises)
+        errs = {"thigh_behind_vertical": [], "peak_thigh_behind_vertical": []}
         for s in res.get("steps", []):
-            v = s["metrics"]["thigh_behind_vertical"]["value"] if s.get("metrics") else None
-            near = [true_by_frame[f] for f in true_by_frame
-                    if abs(f - s["frame"]) <= 1 and true_by_frame[f] is not None]
-            if v is not None and near:
-                errs.append(abs(v - near[0]))
+            near = [r for r in ref["steps"] if abs(r["frame"] - s["frame"]) <= 1 and r["side"] == s["side"]]
+            for q, e in errs.items():
+                v = (s.get("metrics") or {}).get(q, {}).get("value")
+                truth_v = next((r["metrics"][q]["value"] for r in near if r["metrics"][q]["value"] is not None), None)
+                if v is not None and truth_v is not None:
+                    e.append(abs(v - truth_v))
         row.update(expect="steps measured", steps=len(res.get("steps", [])),
                    measured=sum(1 for s in res.get("steps", []) if not s.get("excluded")),
-                   toe_off_errors=[round(e, 2) for e in errs],
+                   toe_off_errors=[round(e, 2) for e in errs["thigh_behind_vertical"]],
+                   peak_errors=[round(e, 2) for e in errs["peak_thigh_behind_vertical"]],
                    excluded=sorted({s["excluded"] for s in res.get("steps", []) if s.get("excluded")}))
         row["pass"] = res["ok"] and row["measured"] >= 2
         return row
@@ -1017,6 +1021,9 @@ def error_table(rows: list[dict]) -> dict:
             for q, c in cells.items():
                 if isinstance(c, dict) and c.get("error") is not None:
                     tab.setdefault((r["style"], r["kind"], q), []).append(abs(c["error"]))
+        for q in ("peak_errors", "toe_off_errors"):  # a walk's steps
+            tab.setdefault((r["style"], r["kind"], q[:-7]), []).extend(r.get(q) or [])
+    tab = {k: e for k, e in tab.items() if e}
     out = {}
     for (style, kind, q), e in sorted(tab.items()):
         out[f"{style}:{kind}:{q}"] = {"n": len(e), "median": round(float(np.median(e)), 2),
@@ -1171,7 +1178,8 @@ def main(argv=None) -> int:
                               + (f"; 3D {cells['thigh_behind_vertical_3d']}" if "thigh_behind_vertical_3d" in cells
                                  else ""))
                 elif "steps" in r:
-                    print(head + f"{r['measured']}/{r['steps']} steps measured, toe-off errors {r['toe_off_errors']}"
+                    print(head + f"{r['measured']}/{r['steps']} steps measured, peak errors {r['peak_errors']}, "
+                                 f"toe-off errors {r['toe_off_errors']}"
                           + (f"; excluded: {r['excluded']}" if r["excluded"] else "")
                           + (f"; refused by {r['failed']}: {r['reasons']}" if r["failed"] else ""))
                 elif "given" in r:

@@ -147,13 +147,14 @@ def measured_frame(result: dict | None) -> tuple[int, str] | None:
 
     The repetition is the one of the first summary value's best (a tie: the first); its frame is the middle of
     the hold where the test holds a position (Thomas test), the standing moment of a sit-to-stand, else the
-    peak. For a walk, the first measured step's frame.
+    peak. For a walk, the first measured step's frame of its thigh furthest back, before toe-off.
     """
     if not result or not result.get("kind") or not result.get("ok"):
         return None
     steps = [s for s in result.get("steps") or [] if not s.get("excluded") and s.get("frame") is not None]
     if steps:
-        return int(steps[0]["frame"]), "the first measured step (toe-off)"
+        return int(steps[0].get("peak_frame", steps[0]["frame"])), \
+            "the first measured step, its thigh furthest back before toe-off"
     reps = {r.get("repetition"): r for r in result.get("repetitions") or []}
     best = next((v["best"] for v in (result.get("summary") or {}).values()
                  if isinstance(v, dict) and (v.get("best") or {}).get("value") is not None), None)

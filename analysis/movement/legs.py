@@ -40,14 +40,16 @@ __all__ = ["STATED_LEG_KINDS", "consistent_labels", "coherent_feet", "exchange_l
            "leg_words", "LEG_PAIRS"]
 
 
-def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None
-                      ) -> tuple[np.ndarray, np.ndarray, dict]:
+def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | None = None,
+                      stepping: bool = False) -> tuple[np.ndarray, np.ndarray, dict]:
     """Leg labels made consistent through the clip.
 
     1. Frames where the model swapped the knees, or the feet, are found by continuity and swapped back
        (:func:`analysis.segmentation.leg_swaps` for a few frames, :func:`swapped_stretches` for long ones);
        with ``near``, a knee is not given the other leg's foot where that bends it backwards beyond what a
        knee can (:func:`coherent_feet`).
+       With ``stepping`` (walking and running), continuity is judged on each point's velocity, not its place
+       (``predict`` of both): a running foot moves more than a thigh's length between frames at 15 frames/s.
     2. With ``near`` (the side towards the camera, from the face): when the far side's knee and foot are
        seen far better than the near side's through the whole clip (mean visibility higher by more than
        0.25), the model called the near leg the far one: the two legs' labels are exchanged.
@@ -65,8 +67,8 @@ def consistent_labels(pixels: np.ndarray, visibility: np.ndarray, near: str | No
     scale = thigh_length(raw)
     masks = []
     for pairs in (KNEE_PAIRS, FOOT_PAIRS):  # the model mixes up knees and feet independently
-        m = leg_swaps(raw, scale, pairs)
-        masks.append(m ^ swapped_stretches(swap_legs(raw, m, pairs), scale, pairs))
+        m = leg_swaps(raw, scale, pairs, predict=stepping)
+        masks.append(m ^ swapped_stretches(swap_legs(raw, m, pairs), scale, pairs, predict=stepping))
     knees, feet = masks
     if near in SIDES:  # side-on and upright (near_side_of): a knee must not get the other leg's foot
         feet = coherent_feet(raw, knees, feet, 1 if near == "right" else -1)
@@ -196,21 +198,29 @@ def exchange_legs(*arrays):
     return tuple(out)
 
 
-def swapped_stretches(pixels: np.ndarray, scale: float, pairs, min_gain: float = 0.5) -> np.ndarray:
+def swapped_stretches(pixels: np.ndarray, scale: float, pairs, min_gain: float = 0.5,
+                      predict: bool = False) -> np.ndarray:
     """Long stretches of frames whose leg labels the model exchanged, for the landmarks of ``pairs``.
 
     :func:`analysis.segmentation.leg_swaps` keeps the model's labels through a long swapped stretch (each
     swapped frame costs a little, the one jump at its edge costs less). Here a frame where the two legs'
     points clearly **exchanged places** (reading the frame swapped moves them less than ``min_gain``
     thigh lengths per pair than reading it as labelled) starts a new stretch; the labelling that holds in
-    most frames is taken as the right one and the other stretches are swapped. (T,) bool."""
+    most frames is taken as the right one and the other stretches are swapped. With ``predict`` the points
+    move from where they would be had they kept their velocity of the two frames before (``2 X[t-1] - X[t-2]``,
+    else ``X[t-1]``), as in :func:`analysis.segmentation.leg_swaps`: a run filmed at 15 frames/s. (T,) bool."""
     p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     T = len(p)
     if T < 3 or not np.isfinite(scale) or scale <= 0:
         return np.zeros(T, bool)
     L, R = p[:, [q[0] for q in pairs]], p[:, [q[1] for q in pairs]]
-    keep = np.hypot(*(L[1:] - L[:-1]).transpose(2, 0, 1)) + np.hypot(*(R[1:] - R[:-1]).transpose(2, 0, 1))
-    swap = np.hypot(*(L[1:] - R[:-1]).transpose(2, 0, 1)) + np.hypot(*(R[1:] - L[:-1]).transpose(2, 0, 1))
+    pL, pR = L[:-1].copy(), R[:-1].copy()  # where each point of frames 1.. was expected
+    if predict:
+        for last, prev, out in ((L, L, pL), (R, R, pR)):
+            pred = 2.0 * last[1:-1] - prev[:-2]
+            out[1:] = np.where(np.isfinite(pred), pred, last[1:-1])
+    keep = np.hypot(*(L[1:] - pL).transpose(2, 0, 1)) + np.hypot(*(R[1:] - pR).transpose(2, 0, 1))
+    swap = np.hypot(*(L[1:] - pR).transpose(2, 0, 1)) + np.hypot(*(R[1:] - pL).transpose(2, 0, 1))
     with quiet():
         gain = np.nansum(keep - swap, axis=1) / scale / len(pairs)
     flips = np.concatenate([[False], gain > min_gain])

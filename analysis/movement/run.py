@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from analysis import protocols
+from analysis.filtering import frame_interval
 from analysis.gates import rank_checks
 from analysis.metric import LEG_FROM_SET_UP
 from analysis.movement.checks import check_clip, failed_blocking, leg_name_doubt, lying_face, withhold
@@ -216,8 +217,10 @@ def run_movement_test(kind: str, timestamps, pixels, visibility, *, outline=None
                          scene_level=scene_level, checks=checks)
     fc = 0 if kind in LYING else resolve_facing(raw, vis, world, facing)
     near = near_side(kind, raw, vis, world, fc)
-    # lying, the near leg may be the hidden one (a knee hugged to the chest): no near/far exchange then
-    lab, lvis, info = consistent_labels(raw, vis, None if kind in LYING else near)
+    # lying, the near leg may be the hidden one (a knee hugged to the chest): no near/far exchange then; a walk or
+    # run filmed at a low frame rate has its legs followed by their velocity (see norms.toml)
+    stepping = kind == "walk" and frame_interval(t, 0.0) * threshold("walk_velocity_labels_fps_max") >= 1.0
+    lab, lvis, info = consistent_labels(raw, vis, None if kind in LYING else near, stepping=stepping)
     if kind == "lunge":  # the knee on the floor is the back knee, whatever the model calls it
         lab, lvis, kneeling, info["knees_unsure"] = kneeling_knee_labels(lab, lvis, fc)
         info["swapped_frames"] = info["swapped_frames"] | kneeling
