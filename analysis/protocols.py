@@ -84,7 +84,7 @@ PROTOCOLS: dict[str, dict] = {
         "needs": ["side view", "whole body", "lying", "a knee bend of 30 degrees or more"],
     },
     "walk": {
-        "name": "Walking or running (hip extension at toe-off)",
+        "name": "Walking or running (hip extension before toe-off)",
         "view": "side", "position": "walking",
         "camera": ("Camera at hip height, 4-6 m from the walking line, square to it; at least 2-3 steps in view; "
                    "level camera; a treadmill filmed from the side also works."),

@@ -103,7 +103,7 @@ def format_movement(result: dict) -> str:
         return "\n".join(lines)
     reps = result.get("repetitions") or result.get("steps") or []
     for r in reps:
-        label = f"repetition {r['repetition']}" if "repetition" in r else f"step {r.get('step', '?')}"
+        label = f"step {r['step']}" if "step" in r else f"repetition {r.get('repetition', '?')}"
         ms = (r.get("metrics") or {}).values()
         vals = [f"{m['name']} {_value(m)}" for m in ms if m["value"] is not None]
         gaps = [f"{m['name']} not measured ({m['reason']})" for m in ms if m["value"] is None and m.get("reason")]
@@ -114,7 +114,8 @@ def format_movement(result: dict) -> str:
             sd = s.get("spread") if isinstance(s.get("spread"), dict) else {}
             spread = f", spread {sd['value']:.1f}" if sd.get("value") is not None else ""
             usual = f" (usual {_range(b)}, {b['status']})" if _range(b) else ""
-            lines.append(f"  {b['name']}: {_value(b)}{usual}{spread}")
+            leg = f", {name} leg" if name in ("left", "right") else ""  # a walk's summary per leg
+            lines.append(f"  {b['name']}: {_value(b)}{leg}{usual}{spread}")
         elif isinstance(s, bool):
             lines.append(f"  {FLAG_WORDS.get(name, name.replace('_', ' '))}: {'yes' if s else 'no'}")
     lines += [f"  problem: {p}" for p in result["problems"]]

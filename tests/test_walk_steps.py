@@ -9,6 +9,7 @@ import pytest
 from analysis.movement import run_movement_test
 from analysis.movement.legs import KNEE_PAIRS, consistent_labels
 from analysis.movement.series import leg_series, thigh_length
+from analysis.report_text import format_movement
 from analysis.segmentation import FOOT_PAIRS, leg_swaps, swap_legs
 from vision.synthetic.activities import activity_clip, clip_landmarks
 
@@ -37,6 +38,7 @@ def test_a_step_is_measured_where_the_thigh_is_furthest_back(name, fps):
             assert s["metrics"]["peak_thigh_behind_vertical"]["value"] >= s["metrics"]["thigh_behind_vertical"]["value"]
             assert s["metrics"]["thigh_behind_vertical"]["status"] == "unknown"
             assert s["frame"] - s["peak_frame"] <= round(0.3 * fps)
+        assert f"deg, {sd} leg (usual" in format_movement(res)  # each leg's summary says which leg it is
     if name == "walking":
         toe = [s["metrics"]["thigh_behind_vertical"]["value"] for s in res["steps"] if not s["excluded"]]
         assert max(toe) < 5.0  # the moment of toe-off is not the late stance's furthest back

@@ -13,7 +13,7 @@ One module per test, the shared parts beside them; :func:`run_movement_test` is 
 * :mod:`.checks` - the gates (view, whole body, start posture and activity, face up/down, movement) and
   what a failed blocking check withholds.
 * :mod:`.hip_extension` - standing hip extension and the half-kneeling lunge, with compensation.
-* :mod:`.walk` - hip extension at toe-off, walking or running, fixed or following camera.
+* :mod:`.walk` - hip extension before toe-off (late stance), walking or running, fixed or following camera.
 * :mod:`.sit_to_stand`, :mod:`.thomas` (side and front view), :mod:`.ely` (prone knee bend).
 
 Repetitions themselves are found by :func:`analysis.segmentation.find_repetitions`.

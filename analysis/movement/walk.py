@@ -202,7 +202,7 @@ def walk_test(timestamps, pixels, visibility, *, world=None, facing: int = 0, si
             why = (f"not steady walking: the person stopped, started or turned round within "
                    f"{WALK_STEADY_MARGIN_S:g} s of this toe-off")
         elif _travel_against_facing(hip_mid[:, 0], t, face_t, L, f):
-            why = "walking backwards: hip extension at toe-off is defined for walking forwards"
+            why = "walking backwards: hip extension before toe-off is defined for walking forwards"
         elif not (v_thigh >= WALK_THIGH_VISIBILITY and v_foot >= WALK_FOOT_VISIBILITY):
             why = (f"the {sd} leg was not seen clearly (visibility {v_thigh:.2f} hip and knee, {v_foot:.2f} foot; "
                    f"needs {WALK_THIGH_VISIBILITY:g} and {WALK_FOOT_VISIBILITY:g})")
