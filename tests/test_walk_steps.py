@@ -70,3 +70,17 @@ def test_leg_labels_follow_a_fast_foot_by_its_velocity():
         swapped = np.isin(np.arange(len(p)), [20, 21, 22])
         found = leg_swaps(swap_legs(p, swapped, pairs), scale, pairs, predict=True)
         assert np.array_equal(found, swapped), np.flatnonzero(found)
+
+
+def test_a_run_whose_far_leg_is_seen_dimly_is_refused_for_the_light_not_as_another_activity():
+    """A rendered runner in a dim room had the far knee and foot at visibility 0.33-0.5: the activity gate, which
+    reads steps from both legs seen, found none and refused the run as "standing on one leg". The feet still took
+    turns in front: the refusal now says one leg was not seen clearly, and what to do."""
+    a = clip_landmarks(activity_clip("running", seconds=3.0, fps=15.0, travel=False))
+    vis = a["visibility"].copy()
+    vis[:, [25, 27, 29, 31]] = 0.4  # the left knee, ankle, heel and foot
+    res = run_movement_test("walk", a["timestamps"], a["pixels"], vis, world=a["world"], image_size=a["image_size"])
+    check = next(c for c in res["checks"] if c["name"] == "activity")
+    assert not res["ok"] and not check["passed"] and check["blocking"]
+    assert "one leg was not seen clearly in 100 % of the frames" in check["reason"], check["reason"]
+    assert "light" in check["advice"] and "standing on one leg" not in check["reason"]

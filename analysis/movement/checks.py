@@ -58,7 +58,7 @@ from analysis.activity import (SEEN_WORDS, ActivityReading, classify_activity, l
                                leg_lengths)
 from analysis.movement.legs import STATED_LEG_KINDS, exchange_legs
 from analysis.movement.outline_limbs import legs_off_outline
-from analysis.movement.series import SIDE_IDX, hyperextended_knees, midpoint, thigh_length
+from analysis.movement.series import SIDE_IDX, SIDES, hyperextended_knees, midpoint, thigh_length
 from analysis.norms import threshold
 from analysis.protocols import PROTOCOLS
 from analysis.quality import (Check, check_person_size, check_view, check_whole_body, mask_low_visibility, quiet,
@@ -279,6 +279,20 @@ def check_activity(kind: str, pixels, visibility, world, image_size, timestamps,
         if reading.gait:
             g = "running" if any(s.running for s in reading.gait) else "walking"
             return Check("activity", True, gait_share, "fraction of frames", f"you were {g}"), seen
+        # feet that took turns in front, with one leg seen dimly in most frames: the steps were there to read, the
+        # legs not (a rendered runner in a dim room, the far knee and foot at visibility 0.33-0.5, had read "standing
+        # on one leg")
+        legs = np.asarray(visibility, dtype=np.float64).reshape(-1, 33)[:, [SIDE_IDX[sd][k] for sd in SIDES
+                                                                          for k in ("knee", "ankle")]]
+        with quiet():
+            dim = float(np.mean((legs < threshold("activity_visibility_min")).any(axis=1)[det])) if det.any() else 0.0
+        seen["frames_a_leg_seen_dimly"] = round(dim, 3)
+        if stepping and dim > 0.5:
+            return Check("activity", False, dim, "fraction of frames",
+                         f"your feet took turns in front, but one leg was not seen clearly in {100 * dim:.0f} % of the "
+                         "frames, so no step could be read from both legs",
+                         "film again in good light, in clothes that stand out from the room, side-on, with your feet "
+                         "in view", blocking=True), seen
         what = SEEN.get(reading.label, "you do not seem to be walking or running")
         return Check("activity", False, gait_share, "fraction of frames",
                      f"{what}, and no walking or running steps were found",
