@@ -17,7 +17,7 @@ import numpy as np
 from analysis.activity import activity_check, classify_activity, leg_foreshortened
 from analysis.gates import settle
 from analysis.metric import Metric
-from analysis.pelvis import apply_calibration, estimate_pelvic_tilt, estimate_reading
+from analysis.pelvis import apply_calibration, estimate_pelvic_tilt, estimate_reading, retest_pelvic_tilt
 from analysis.plausibility import screen, screen_all
 from analysis.posture_front import front_metrics
 from analysis.posture_side import side_metrics
@@ -58,8 +58,12 @@ def aggregate(per_frame: list[Metric]) -> Metric:
 
 
 def silhouette_estimates(pixels: np.ndarray, visibility: np.ndarray, outline: np.ndarray | None,
-                         frames: np.ndarray, facing: int, base_confidence: float) -> tuple[list[Metric], dict]:
+                         frames: np.ndarray, facing: int, base_confidence: float,
+                         retest: tuple | None = None) -> tuple[list[Metric], dict]:
     """Pelvic-tilt estimate, lordosis and kyphosis depths and the spinal curve over the given frames.
+
+    ``retest`` (a photo): a second reading of it, ``(pixels (33, 2), visibility (33,), outline (K, 2) or None)`` in
+    the photo's pixels; the tilt estimate is then read on both (:func:`analysis.pelvis.retest_pelvic_tilt`).
 
     Returns the three metrics (aggregated over frames) and a dict with the median curve (``heights`` 0 =
     hip level .. 1 = shoulder level, ``offset`` fraction of trunk length, + = posterior) and the posture
@@ -94,6 +98,10 @@ def silhouette_estimates(pixels: np.ndarray, visibility: np.ndarray, outline: np
     # readings from the aggregated values; implausible depths are dropped before the posture type reads them
     lord, kyph = (depth_reading(screen(aggregate(x))) for x in (lords, kyphs))
     tilt = aggregate(tilts)
+    if retest is not None:
+        px2, vis2, o2 = retest
+        o2 = o2 if o2 is not None and np.all(np.isfinite(o2)) else None
+        tilt = retest_pelvic_tilt(tilt, None if px2 is None else estimate_pelvic_tilt(o2, px2, vis2, facing))
     if tilt.value is not None:
         tilt = replace(tilt, reading=estimate_reading(tilt.value, tilt.confidence))
     with np.errstate(all="ignore"):
@@ -110,7 +118,7 @@ def silhouette_estimates(pixels: np.ndarray, visibility: np.ndarray, outline: np
 def assess_standing(pixels: np.ndarray, visibility: np.ndarray, world: np.ndarray, image_size: np.ndarray,
                     timestamps: np.ndarray | None = None, outline: np.ndarray | None = None, *,
                     height_cm: float | None = None, want: str = "any",
-                    calibration: tuple[float, str] | None = None) -> dict:
+                    calibration: tuple[float, str] | None = None, retest: tuple | None = None) -> dict:
     """Assess standing posture from a photo or clip.
 
     Parameters
@@ -132,6 +140,10 @@ def assess_standing(pixels: np.ndarray, visibility: np.ndarray, world: np.ndarra
         Which views are accepted: ``"any"``, ``"side"``, ``"frontal"``, ``"front"`` or ``"back"``.
     calibration : (offset_deg, date), optional
         The person's stored ASIS/PSIS calibration, applied to the pelvic-tilt estimate.
+    retest : tuple, optional
+        A photo's second reading (its mirror image read again, mapped back): ``(pixels (33, 2), visibility (33,),
+        outline (K, 2) or None)``, or ``(None, None, None)`` when it found nobody; the pelvic-tilt estimate is read
+        on both (:func:`silhouette_estimates`).
 
     Returns
     -------
@@ -180,7 +192,7 @@ def assess_standing(pixels: np.ndarray, visibility: np.ndarray, world: np.ndarra
     if label in ("left side", "right side"):
         metrics = list(side_metrics(pixels, visibility, facing, height_cm, frames, vc, ts,
                                     image_size=image_size).values())
-        extra, curve = silhouette_estimates(pixels, visibility, outline, frames, facing, vc)
+        extra, curve = silhouette_estimates(pixels, visibility, outline, frames, facing, vc, retest)
         if calibration is not None:
             extra[0] = apply_calibration(extra[0], *calibration)
         metrics = extra[:1] + metrics + extra[1:]

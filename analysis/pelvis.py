@@ -385,6 +385,36 @@ def estimate_reading(v: float, confidence: float) -> str:
                           " deg at this confidence); marking your ASIS and PSIS once makes it a measurement.")
 
 
+def retest_pelvic_tilt(first: Metric, again: Metric | None) -> Metric:
+    """A photo's tilt estimate read twice: on the photo, and on a second reading of it (its mirror image, read
+    again by the pose model and its segmentation, mapped back to the photo).
+
+    A single photo has no other frame to show how steady its outline is, and where the back meets a background
+    of its own colour the segmentation can bridge the low-back hollow one time and follow it the next: a real
+    mirror selfie (dark skin, dark wood behind the back) read 27 degrees, and 4 when turned 4 degrees, where its
+    mirror image read 20. Both readings given: their mean, ``spread`` their standard deviation, ``extra['retest']``
+    the second reading; further apart than ``pelvic_tilt_retest_max``: no value, the reason saying what to do.
+    Without a second value (the copy gave no person or no outline), ``first`` with ``extra['retest']`` saying
+    so.
+    """
+    if first.value is None:
+        return first
+    if again is None or again.value is None:
+        why = "the second reading found no person" if again is None else again.reason
+        return replace(first, extra=dict(first.extra, retest={"value": None, "reason": why}))
+    a, b = float(first.value), float(again.value)
+    extra = dict(first.extra, retest={"value": round(b, 2), "first": round(a, 2)})
+    if abs(a - b) > threshold("pelvic_tilt_retest_max"):
+        return _no_value(f"two readings of this photo (the photo and its mirror image) put the pelvis's tilt at "
+                         f"{a:.0f} and {b:.0f} degrees, further apart than the estimate allows: the outline of the "
+                         "low back is not clear against what is behind it. Take the photo again against a plain "
+                         "wall of another colour than your skin and clothes, in good light", extra)
+    v = (a + b) / 2.0
+    conf = min(first.confidence, again.confidence)
+    return replace(first, value=v, spread=abs(a - b) / math.sqrt(2.0), confidence=conf, status=first.norm.status(v)
+                   if first.norm is not None else "unknown", reading=estimate_reading(v, conf), extra=extra)
+
+
 def _no_value(reason: str, extra: dict | None = None) -> Metric:
     return Metric("pelvic_tilt", "Pelvic tilt (estimate)", None, "deg", DEFINITION, kind="estimate",
                   confidence=0.0, norm=_norm(), reason=reason, extra=extra or {})

@@ -7,6 +7,7 @@ assessment or a movement test (:mod:`analysis`), build the advice plan and write
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -36,7 +37,7 @@ from vision.errors import InputError
 from vision.estimator import DEFAULT_MAX_SIDE, ModelCache, PoseEstimator
 from vision.level import level_edge_angle
 from vision.people import hide_upper_body, stack_people
-from vision.pipeline import Progress, Tracked, VideoWriter, search_photo, track
+from vision.pipeline import Progress, Tracked, VideoWriter, reread_photo, search_photo, track
 from vision.turns import TURNS
 from vision.zoom import person_region
 from vision.sequence import PoseSequence
@@ -366,13 +367,15 @@ def _search_words(search: dict | None) -> str:
 
 
 def _assess_standing(tracked: Tracked, person: Check, is_image: bool, height_cm: float | None, want_view: str,
-                     calibration: tuple[float, str] | None) -> dict:
+                     calibration: tuple[float, str] | None, reread: Callable[[], tuple] | None = None) -> dict:
     """The standing assessment of a track with the person check first among its checks (blocking when it
-    fails so: then no metric is presented)."""
+    fails so: then no metric is presented). ``reread`` (a photo with its outline): gives the photo's second
+    reading (:func:`vision.pipeline.reread_photo`) for the outline estimates' test-retest."""
     seq = tracked.sequence
+    retest = reread() if is_image and reread is not None and seq.outline is not None else None
     assessment = assess_standing(seq.pixels, seq.visibility, seq.world, seq.image_size,
                                  None if is_image else seq.timestamps, seq.outline, height_cm=height_cm,
-                                 want=want_view, calibration=calibration)
+                                 want=want_view, calibration=calibration, retest=retest)
     return settle(gate_result(assessment, person, {"metrics": [], "spinal_curve": None}))
 
 
@@ -546,6 +549,8 @@ def _analyze(path, source, out: Path, stem: str, notes: list[str], *, annotate, 
         raise InputError(f"{source.info.name}: {source.info.stopped_early or 'no frames could be read'}. "
                          "Copy or export the video again; nothing was written.")
     person = assessment = search = None
+    if is_image and segmentation:  # the photo read a second time, once, when an assessment needs it
+        standing = dict(standing, reread=functools.cache(lambda: reread_photo(source, max_side=max_side)))
     if not is_image:
         second = video.with_name(f"{stem}.annotated.again.mp4")
 

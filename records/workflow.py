@@ -238,7 +238,8 @@ def recompute(seq, cap: dict, corrections: list[dict]) -> dict:
     misplaces a landmark in a steady capture does so consistently); moved on several frames (a movement test's
     rest and peak), by offsets interpolated between those frames and held before the first and after the last.
     Corrected landmarks get visibility 1. Marked ASIS and PSIS (on one frame) replace the pelvic-tilt estimate
-    with the measurement by its clinical definition. The result carries ``corrections`` (what was applied).
+    with the measurement by its clinical definition; without them, a photo's estimate withheld because its two
+    readings disagreed stays withheld. The result carries ``corrections`` (what was applied).
     """
     from analysis.assessment import assess_standing
     from analysis.movement import run_movement_test
@@ -273,6 +274,12 @@ def recompute(seq, cap: dict, corrections: list[dict]) -> dict:
     else:
         res = run_movement_test(cap["protocol"], seq.timestamps, px, vis, outline=seq.outline, world=seq.world,
                                 landmarks=seq.landmarks, image_size=seq.image_size)
+    prior = next((m for m in old.get("metrics") or [] if m["key"] == "pelvic_tilt"), None)
+    if prior is not None and prior["value"] is None and ((prior.get("extra") or {}).get("retest") or {}).get("value") \
+            is not None and res.get("metrics") is not None:
+        # a photo whose two readings disagreed (analysis.pelvis.retest_pelvic_tilt): moved landmarks do not mend its
+        # outline, and the second reading is not stored to read again, so the estimate stays withheld
+        res["metrics"] = [prior if x["key"] == "pelvic_tilt" else x for x in res["metrics"]]
     if "asis" in marks and "psis" in marks and res.get("metrics") is not None:
         m = measured_tilt_metric(marks["asis"][:2], marks["psis"][:2], now()[:10]).to_dict()
         m["extra"]["frame"] = marks["asis"][2]

@@ -139,3 +139,27 @@ def test_manual_landmarks_are_stored_beside_and_metrics_recompute(therapist_db):
         assert len(rec.corrections(cap_id)) == 3
         with pytest.raises(ValueError):
             wf.apply_corrections(rec, cap_id, [{"frame": k, "landmark": "nose_tip", "x": 1, "y": 1}])
+
+
+def test_a_photo_tilt_withheld_for_its_two_readings_stays_withheld_when_landmarks_are_corrected(tmp_path):
+    """A photo's pelvic-tilt estimate withheld because the photo and its mirror image read it far apart
+    (analysis.pelvis.retest_pelvic_tilt): recomputing the capture with hand-moved landmarks reads the photo once
+    and would give a value again; it stays withheld (marking ASIS and PSIS still measures it)."""
+    from pathlib import Path
+
+    from capture.analyze import analyze_file
+
+    photo = Path(__file__).resolve().parents[1] / "sample_media" / "standing_side_photo.png"
+    an = analyze_file(photo, tmp_path / "out", annotate=False)
+    results = dict(an.assessment)
+    withheld = {**next(m for m in results["metrics"] if m["key"] == "pelvic_tilt"), "value": None,
+                "reason": "two readings of this photo (the photo and its mirror image) put the pelvis's tilt at 4 "
+                          "and 21 degrees", "extra": {"retest": {"value": 21.0, "first": 4.0}}}
+    results["metrics"] = [withheld if m["key"] == "pelvic_tilt" else m for m in results["metrics"]]
+    res = wf.recompute(an.sequence, {"protocol": "standing", "results": results}, [])
+    tilt = next(m for m in res["metrics"] if m["key"] == "pelvic_tilt")
+    assert tilt["value"] is None and "two readings" in tilt["reason"]
+    marked = wf.recompute(an.sequence, {"protocol": "standing", "results": results},
+                          [{"frame": 0, "landmark": "asis", "x": 300.0, "y": 250.0},
+                           {"frame": 0, "landmark": "psis", "x": 260.0, "y": 240.0}])
+    assert next(m for m in marked["metrics"] if m["key"] == "pelvic_tilt")["kind"] == "measurement"

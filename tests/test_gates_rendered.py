@@ -92,3 +92,14 @@ def test_a_side_photo_cut_across_the_legs_still_gets_its_trunk_and_pelvis_number
     assert got["trunk_inclination"]["value"] is not None
     missing = [m for m in res["metrics"] if m["value"] is None]
     assert missing and all(m["reason"] for m in missing)
+
+
+def test_a_photo_s_tilt_is_read_again_on_its_mirror_image(tmp_path):
+    """The pelvic-tilt estimate of a photo is read on the photo and on its mirror image, read by the pose model and
+    its segmentation again and mapped back (vision.pipeline.reread_photo): the rendered sample's two readings agree
+    (the mirrored outline mapped back onto the person), and the value given is their mean."""
+    an = analyze_file(ROOT / "sample_media" / "standing_side_photo.png", tmp_path / "out", annotate=False)
+    tilt = next(m for m in an.assessment["metrics"] if m["key"] == "pelvic_tilt")
+    again = tilt["extra"]["retest"]
+    assert again["value"] is not None and abs(again["value"] - again["first"]) < 3.0, again
+    assert tilt["value"] == pytest.approx((again["value"] + again["first"]) / 2, abs=0.02)

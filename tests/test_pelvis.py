@@ -10,9 +10,10 @@ import pytest
 from scipy import stats
 
 from analysis.norms import norm
+from analysis.norms import threshold as norm_threshold
 from analysis.pelvis import (BASELINE_UPPER, apply_calibration, arm_at_back, calibration_offset, estimate_hollow,
                              estimate_pelvic_tilt, fit_tilt_mapping, hollow_depth, load_model, measured_tilt_metric,
-                             predict_tilt, tilt_from_asis_psis)
+                             predict_tilt, retest_pelvic_tilt, tilt_from_asis_psis)
 from analysis.silhouette import trunk_profile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -163,6 +164,41 @@ def test_deeper_hollow_reads_more_anterior_through_the_stored_line(facing):
         vals.append(m.value)
     assert vals[0] < vals[1] < vals[2]
     assert load_model()["slope_deg"] > 0
+
+
+def test_a_photo_read_twice_gives_the_mean_or_no_tilt_when_the_readings_disagree():
+    """A photo's estimate is read on the photo and on its mirror image (read again, mapped back): close readings give
+    their mean; a second outline that bridged the low-back hollow (as the segmentation did against a background of
+    the skin's colour on a real photo) is further apart than the estimate allows, and the tilt is not given."""
+    first = estimate_pelvic_tilt(*side_figure(hollow=0.08))
+    close = estimate_pelvic_tilt(*side_figure(hollow=0.075))
+    bridged = estimate_pelvic_tilt(*side_figure(hollow=0.0))
+    assert abs(first.value - bridged.value) > norm_threshold("pelvic_tilt_retest_max")
+    both = retest_pelvic_tilt(first, close)
+    assert both.value == pytest.approx((first.value + close.value) / 2) and both.kind == "estimate"
+    assert both.extra["retest"] == {"value": round(close.value, 2), "first": round(first.value, 2)}
+    assert both.spread == pytest.approx(abs(first.value - close.value) / np.sqrt(2))
+    assert f"about {both.value:.0f} deg" in both.reading
+    apart = retest_pelvic_tilt(first, bridged)
+    assert apart.value is None and "two readings of this photo" in apart.reason and "plain" in apart.reason
+    alone = retest_pelvic_tilt(first, None)
+    assert alone.value == first.value and alone.extra["retest"]["value"] is None
+
+
+def test_the_assessment_reads_a_photo_s_second_reading():
+    """``assess_standing(retest=...)``: the tilt of a photo whose second reading bridged the hollow is not given,
+    with the reason; the other metrics stay."""
+    from analysis.assessment import silhouette_estimates
+
+    outline, px = side_figure(hollow=0.08)
+    vis = np.ones((1, 33))
+    metrics, _ = silhouette_estimates(px[None], vis, outline[None], np.array([0]), 1, 1.0)
+    bridged, px2 = side_figure(hollow=0.0)
+    again, _ = silhouette_estimates(px[None], vis, outline[None], np.array([0]), 1, 1.0, (px2, vis[0], bridged))
+    assert metrics[0].value is not None and again[0].value is None and "two readings" in again[0].reason
+    assert again[1].key == metrics[1].key and again[1].value == metrics[1].value
+    same, _ = silhouette_estimates(px[None], vis, outline[None], np.array([0]), 1, 1.0, (px, vis[0], outline))
+    assert same[0].value == pytest.approx(metrics[0].value) and same[0].extra["retest"]["value"] is not None
 
 
 def test_estimate_needs_no_knees_ankles_or_feet():

@@ -27,7 +27,7 @@ from vision.people import PeopleProbe, PeopleSeen
 from vision.sequence import PoseSequence, SequenceBuilder
 from vision.sources import AnimatedImageSource, ImageSource, VideoSource
 from vision.turns import TURNS, turn_frame, unturn_result
-from vision.variants import VARIANTS, Variant, VariantPose, agreeing, find_on_variants
+from vision.variants import MIRRORED, VARIANTS, Variant, VariantPose, agreeing, find_on_variants
 from vision.zoom import Box, crop_frame, uncrop_result
 
 PEOPLE_PROBE_EVERY_S = 5.0  # look for a second person this often when a clip's length is unknown (seconds)
@@ -361,6 +361,36 @@ class PhotoSearch:
         seq = builder.build(self.source.info, model_info(True, self.segmentation, self.max_side, pose.variant.name))
         return Tracked(seq, list(probe.seen_at) if probe else [], probe.probed if probe else 0,
                        time.perf_counter() - t0, list(probe.seen) if probe else [])
+
+
+def reread_photo(source: ImageSource, *, max_side: int | None = DEFAULT_MAX_SIDE,
+                 variants: tuple[Variant, ...] = MIRRORED) -> tuple[np.ndarray | None, np.ndarray | None,
+                                                                    np.ndarray | None]:
+    """A second reading of a photo: the pose model and its segmentation run on a copy of it, the first of
+    ``variants`` that shows a person (by default its mirror image, else the mirror image on a padded canvas:
+    :mod:`vision.variants`), mapped back to the photo. For the standing assessment's test-retest of an estimate
+    read from the outline (:func:`analysis.pelvis.retest_pelvic_tilt`).
+
+    Returns
+    -------
+    pixels (33, 2), visibility (33,), outline (K, 2) or None
+        In the photo's own pixels (x right, y down), as a one-frame track of it holds them; ``(None, None, None)``
+        when the copy shows nobody.
+    """
+    frame = next(iter(source))
+    small, _ = scale_for_model(frame.rgb, max_side)
+    with PoseEstimator(static=True, segmentation=True, max_side=None) as est:
+        for v in variants:
+            found = find_on_variants(small, est, (v,))[0]
+            if isinstance(found, VariantPose):
+                break
+        else:
+            return None, None, None
+    size = np.asarray(frame.size, dtype=np.float64)
+    pixels = np.asarray(found.result.landmarks, dtype=np.float64)[:, :2] * size
+    scale = small.shape[1] / frame.size[0]
+    outline = None if found.outline is None else np.asarray(found.outline, dtype=np.float64) / scale
+    return pixels, np.asarray(found.result.visibility, dtype=np.float64), outline
 
 
 def search_photo(source: ImageSource, *, segmentation: bool = False, max_side: int | None = DEFAULT_MAX_SIDE,

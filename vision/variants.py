@@ -173,6 +173,9 @@ VARIANTS: tuple[Variant, ...] = (
 )
 
 
+# a photo's second reading (vision.pipeline.reread_photo): its mirror image, else on a padded canvas
+MIRRORED = tuple(next(v for v in VARIANTS if v.name == name) for name in ("mirrored", "mirrored_padded"))
+
 BORDER_GUESS = 0.05  # torso lengths from the photo's border within which a found landmark is a guess (engineering)
 AGREE_TORSO = 0.2  # two poses agree when their body landmarks lie this many torso lengths apart (median; engineering)
 MIN_AGREEING = 2  # a pose found on copies is trusted only when this many copies agree on it (engineering)
