@@ -17,9 +17,10 @@ Seen on 2026-12-05 (session 42). Before a photo's estimate was read twice: its s
 was 0.6-4.7 degrees for 22 photos, and 14.6 for one mirror selfie (dark skin against dark wood: 27 degrees as it
 is, 4 turned 4 degrees, the segmentation bridging the low-back hollow). Read twice, on the photo and its mirror
 image (:func:`analysis.pelvis.retest_pelvic_tilt`): median 0.9, 90th percentile 2.3, widest 8.7 (the same
-selfie: +16.7 to +25.5; the turned copy's two readings now fall within the 10 degrees allowed, and its far-off
-reading, which was given alone, is halved). 24 of the 168 copies changed the verdict, each to a refusal with its
-reason ("your legs are not in the picture or not seen clearly", "no person was found") or back.
+selfie: +16.7 to +25.5; its copy turned -4 degrees read 14 and 19 on its mirror image, within the 10 degrees
+allowed, and gives their mean where it gave 14 alone; saved as PNG rather than JPEG the same copy read 4 and 21, and
+is withheld). 24 of the 168 copies changed the verdict, each to a refusal with its reason ("your legs are not in
+the picture or not seen clearly", "no person was found") or back.
 """
 
 from __future__ import annotations
