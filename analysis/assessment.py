@@ -63,7 +63,8 @@ def silhouette_estimates(pixels: np.ndarray, visibility: np.ndarray, outline: np
     """Pelvic-tilt estimate, lordosis and kyphosis depths and the spinal curve over the given frames.
 
     ``retest`` (a photo): a second reading of it, ``(pixels (33, 2), visibility (33,), outline (K, 2) or None)`` in
-    the photo's pixels; the tilt estimate is then read on both (:func:`analysis.pelvis.retest_pelvic_tilt`).
+    the photo's pixels; the tilt estimate is then read on both (:func:`analysis.pelvis.retest_pelvic_tilt`), and
+    where they disagree the lordosis depth, read from the same low-back hollow, is not given either.
 
     Returns the three metrics (aggregated over frames) and a dict with the median curve (``heights`` 0 =
     hip level .. 1 = shoulder level, ``offset`` fraction of trunk length, + = posterior) and the posture
@@ -102,6 +103,11 @@ def silhouette_estimates(pixels: np.ndarray, visibility: np.ndarray, outline: np
         px2, vis2, o2 = retest
         o2 = o2 if o2 is not None and np.all(np.isfinite(o2)) else None
         tilt = retest_pelvic_tilt(tilt, None if px2 is None else estimate_pelvic_tilt(o2, px2, vis2, facing))
+        disagreed = tilt.value is None and (tilt.extra.get("retest") or {}).get("value") is not None
+        if disagreed and lord.value is not None:  # the two readings disagreed on the same low-back hollow
+            lord = replace(lord, value=None, spread=None, status="unknown", reading="",
+                           reason=f"read from the same low-back outline as the pelvic tilt: {tilt.reason[0].lower()}"
+                                  f"{tilt.reason[1:]}")
     if tilt.value is not None:
         tilt = replace(tilt, reading=estimate_reading(tilt.value, tilt.confidence))
     with np.errstate(all="ignore"):

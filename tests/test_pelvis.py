@@ -187,7 +187,7 @@ def test_a_photo_read_twice_gives_the_mean_or_no_tilt_when_the_readings_disagree
 
 def test_the_assessment_reads_a_photo_s_second_reading():
     """``assess_standing(retest=...)``: the tilt of a photo whose second reading bridged the hollow is not given,
-    with the reason; the other metrics stay."""
+    with the reason, nor the lordosis depth read from the same hollow; the upper back's depth stays."""
     from analysis.assessment import silhouette_estimates
 
     outline, px = side_figure(hollow=0.08)
@@ -196,9 +196,16 @@ def test_the_assessment_reads_a_photo_s_second_reading():
     bridged, px2 = side_figure(hollow=0.0)
     again, _ = silhouette_estimates(px[None], vis, outline[None], np.array([0]), 1, 1.0, (px2, vis[0], bridged))
     assert metrics[0].value is not None and again[0].value is None and "two readings" in again[0].reason
-    assert again[1].key == metrics[1].key and again[1].value == metrics[1].value
+    lordosis = {m.key: m for m in again}["lumbar_lordosis_depth"]  # read from the same hollow
+    assert {m.key: m for m in metrics}["lumbar_lordosis_depth"].value is not None
+    assert lordosis.value is None and "two readings" in lordosis.reason
+    assert again[2].key == metrics[2].key and again[2].value == metrics[2].value  # the upper back's stays
     same, _ = silhouette_estimates(px[None], vis, outline[None], np.array([0]), 1, 1.0, (px, vis[0], outline))
     assert same[0].value == pytest.approx(metrics[0].value) and same[0].extra["retest"]["value"] is not None
+    # a tilt not given for another reason (a hand on the back) leaves the lordosis depth as it is
+    hand, px3 = side_figure(hollow=0.08, elbow=(0.45, -0.25), wrist=(0.3, 0.3))
+    other, _ = silhouette_estimates(px3[None], vis, hand[None], np.array([0]), 1, 1.0, (px3, vis[0], hand))
+    assert other[0].value is None and "hand" in other[0].reason and other[1].value is not None
 
 
 def test_estimate_needs_no_knees_ankles_or_feet():
