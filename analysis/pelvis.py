@@ -411,8 +411,9 @@ def retest_pelvic_tilt(first: Metric, again: Metric | None) -> Metric:
                          "wall of another colour than your skin and clothes, in good light", extra)
     v = (a + b) / 2.0
     conf = min(first.confidence, again.confidence)
-    return replace(first, value=v, spread=abs(a - b) / math.sqrt(2.0), confidence=conf, status=first.norm.status(v)
-                   if first.norm is not None else "unknown", reading=estimate_reading(v, conf), extra=extra)
+    status = first.norm.status(v) if first.norm is not None else "unknown"
+    return replace(first, value=v, spread=abs(a - b) / math.sqrt(2.0), confidence=conf, status=status,
+                   reading=estimate_reading(v, conf), extra=extra)
 
 
 def _no_value(reason: str, extra: dict | None = None) -> Metric:

@@ -372,10 +372,15 @@ def _assess_standing(tracked: Tracked, person: Check, is_image: bool, height_cm:
     fails so: then no metric is presented). ``reread`` (a photo with its outline): gives the photo's second
     reading (:func:`vision.pipeline.reread_photo`) for the outline estimates' test-retest."""
     seq = tracked.sequence
-    retest = reread() if is_image and reread is not None and seq.outline is not None else None
-    assessment = assess_standing(seq.pixels, seq.visibility, seq.world, seq.image_size,
-                                 None if is_image else seq.timestamps, seq.outline, height_cm=height_cm,
-                                 want=want_view, calibration=calibration, retest=retest)
+
+    def assess(retest=None) -> dict:
+        return assess_standing(seq.pixels, seq.visibility, seq.world, seq.image_size,
+                               None if is_image else seq.timestamps, seq.outline, height_cm=height_cm,
+                               want=want_view, calibration=calibration, retest=retest)
+    assessment = assess()
+    tilt = next((m for m in assessment.get("metrics") or [] if m["key"] == "pelvic_tilt"), None)
+    if is_image and reread is not None and tilt is not None and tilt["value"] is not None:
+        assessment = assess(reread())  # the photo read a second time, for the estimate it gave
     return settle(gate_result(assessment, person, {"metrics": [], "spinal_curve": None}))
 
 

@@ -216,9 +216,9 @@ def swapped_stretches(pixels: np.ndarray, scale: float, pairs, min_gain: float =
     L, R = p[:, [q[0] for q in pairs]], p[:, [q[1] for q in pairs]]
     pL, pR = L[:-1].copy(), R[:-1].copy()  # where each point of frames 1.. was expected
     if predict:
-        for last, prev, out in ((L, L, pL), (R, R, pR)):
-            pred = 2.0 * last[1:-1] - prev[:-2]
-            out[1:] = np.where(np.isfinite(pred), pred, last[1:-1])
+        for x, out in ((L, pL), (R, pR)):
+            pred = 2.0 * x[1:-1] - x[:-2]
+            out[1:] = np.where(np.isfinite(pred), pred, x[1:-1])
     keep = np.hypot(*(L[1:] - pL).transpose(2, 0, 1)) + np.hypot(*(R[1:] - pR).transpose(2, 0, 1))
     swap = np.hypot(*(L[1:] - pR).transpose(2, 0, 1)) + np.hypot(*(R[1:] - pL).transpose(2, 0, 1))
     with quiet():
