@@ -17,7 +17,8 @@ import numpy as np
 from analysis.activity import activity_check, classify_activity, leg_foreshortened
 from analysis.gates import settle
 from analysis.metric import Metric
-from analysis.pelvis import apply_calibration, estimate_pelvic_tilt, estimate_reading, retest_pelvic_tilt
+from analysis.pelvis import (apply_calibration, estimate_pelvic_tilt, estimate_reading, reading_tilt,
+                             retest_pelvic_tilt)
 from analysis.plausibility import screen, screen_all
 from analysis.posture_front import front_metrics
 from analysis.posture_side import side_metrics
@@ -100,9 +101,7 @@ def silhouette_estimates(pixels: np.ndarray, visibility: np.ndarray, outline: np
     lord, kyph = (depth_reading(screen(aggregate(x))) for x in (lords, kyphs))
     tilt = aggregate(tilts)
     if retest is not None:
-        px2, vis2, o2 = retest
-        o2 = o2 if o2 is not None and np.all(np.isfinite(o2)) else None
-        tilt = retest_pelvic_tilt(tilt, None if px2 is None else estimate_pelvic_tilt(o2, px2, vis2, facing))
+        tilt = retest_pelvic_tilt(tilt, reading_tilt(retest, facing))
         disagreed = tilt.value is None and (tilt.extra.get("retest") or {}).get("value") is not None
         if disagreed and lord.value is not None:  # the two readings disagreed on the same low-back hollow
             lord = replace(lord, value=None, spread=None, status="unknown", reading="",

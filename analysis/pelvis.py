@@ -385,6 +385,17 @@ def estimate_reading(v: float, confidence: float) -> str:
                           " deg at this confidence); marking your ASIS and PSIS once makes it a measurement.")
 
 
+def reading_tilt(reading: tuple, facing: int | None = None) -> Metric | None:
+    """The tilt estimate of a photo's second reading ``(pixels (33, 2), visibility (33,), outline (K, 2) or None)``
+    (:func:`vision.pipeline.reread_photo`); None when that reading found nobody (``pixels`` None). An outline with
+    NaN rows counts as none."""
+    px, vis, outline = reading
+    if px is None:
+        return None
+    return estimate_pelvic_tilt(outline if outline is not None and np.isfinite(outline).all() else None, px, vis,
+                                facing)
+
+
 def retest_pelvic_tilt(first: Metric, again: Metric | None) -> Metric:
     """A photo's tilt estimate read twice: on the photo, and on a second reading of it (its mirror image, read
     again by the pose model and its segmentation, mapped back to the photo).
@@ -395,7 +406,7 @@ def retest_pelvic_tilt(first: Metric, again: Metric | None) -> Metric:
     mirror image read 20. Both readings given: their mean, ``spread`` their standard deviation, ``extra['retest']``
     the second reading; further apart than ``pelvic_tilt_retest_max``: no value, the reason saying what to do.
     Without a second value (the copy gave no person or no outline), ``first`` with ``extra['retest']`` saying
-    so.
+    so. ``again`` is the second reading's estimate (:func:`reading_tilt`).
     """
     if first.value is None:
         return first

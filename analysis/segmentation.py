@@ -33,8 +33,8 @@ from scipy.signal import find_peaks
 from analysis.filtering import frame_interval, smooth_track
 
 __all__ = ["Repetition", "spread_frames", "find_repetitions", "phase_labels", "gait_events", "clean_signal",
-           "untrusted_frames", "leg_swaps", "swap_legs", "travel_direction", "steady_travel", "LEFT_LEG", "RIGHT_LEG",
-           "KNEE_PAIRS", "FOOT_PAIRS"]
+           "untrusted_frames", "leg_swaps", "predicted_places", "swap_legs", "travel_direction", "steady_travel",
+           "LEFT_LEG", "RIGHT_LEG", "KNEE_PAIRS", "FOOT_PAIRS"]
 
 # MediaPipe indices of one leg (hip, knee, ankle, heel, foot index), left and right.
 LEFT_LEG = (23, 25, 27, 29, 31)
@@ -423,6 +423,14 @@ def leg_swaps(pixels: np.ndarray, scale: float, pairs=FOOT_PAIRS, penalty: float
     return s.astype(bool)
 
 
+def predicted_places(before: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Where points would be one frame after ``last`` had they kept the velocity they had from ``before`` to
+    ``last``: ``2 last - before``, or ``last`` where ``before`` lacks a point (NaN). Arrays of the same shape, the
+    last axis xy (pixels)."""
+    pred = 2.0 * last - before
+    return np.where(np.isfinite(pred), pred, last)
+
+
 def _moved(r: np.ndarray, scale: float) -> np.ndarray:
     """Summed length of each frame's displacements ``r`` (T, ..., 2), in units of ``scale`` (NaN counts 0)."""
     return np.nansum(np.hypot(r[..., 0], r[..., 1]).reshape(len(r), -1), axis=1) / scale
@@ -430,15 +438,14 @@ def _moved(r: np.ndarray, scale: float) -> np.ndarray:
 
 def _swaps_by_velocity(X: np.ndarray, cost: np.ndarray, scale: float, penalty: float) -> np.ndarray:
     """:func:`leg_swaps` with ``predict``: the Viterbi path over the labellings of each two frames in a row. A
-    frame's cost is its points' distance from where the two frames before put them (``2 X[t-1] - X[t-2]``, or
-    ``X[t-1]`` where frame t - 2 lacks the point), plus ``penalty`` when swapped; the second frame's is ``cost``
+    frame's cost is its points' distance from where the two frames before put them (:func:`predicted_places`),
+    plus ``penalty`` when swapped; the second frame's is ``cost``
     (by position). ``X`` (T, labelling, leg, joint, xy)."""
     T = len(X)
     step = np.zeros((T, 2, 2, 2))  # step[t, a, b, c]: frame t labelled c after t - 2 labelled a, t - 1 labelled b
     for a in (0, 1):
         for b in (0, 1):
-            pred = 2.0 * X[1:-1, b] - X[:-2, a]
-            pred = np.where(np.isfinite(pred), pred, X[1:-1, b])
+            pred = predicted_places(X[:-2, a], X[1:-1, b])
             for c in (0, 1):
                 step[2:, a, b, c] = _moved(X[2:, c] - pred, scale) + penalty * c
     D = np.array([[0.0], [penalty]]) + cost[1]  # D[b, c]: frames 0 and 1 labelled b and c

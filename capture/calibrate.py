@@ -38,7 +38,8 @@ def calibrate_tilt(path: str | Path, asis_xy: tuple[float, float], psis_xy: tupl
     InputError
         When the file cannot be read, has no such frame, or the estimate cannot be made on that frame.
     """
-    from analysis.pelvis import calibration_offset, estimate_pelvic_tilt, retest_pelvic_tilt, tilt_from_asis_psis
+    from analysis.pelvis import (calibration_offset, estimate_pelvic_tilt, reading_tilt, retest_pelvic_tilt,
+                                 tilt_from_asis_psis)
 
     source = open_source(path)
     try:
@@ -52,9 +53,7 @@ def calibrate_tilt(path: str | Path, asis_xy: tuple[float, float], psis_xy: tupl
     outline = seq.outline[k] if seq.outline is not None and np.isfinite(seq.outline[k]).all() else None
     est = estimate_pelvic_tilt(outline, seq.pixels[k], seq.visibility[k])
     if isinstance(source, ImageSource) and est.value is not None:  # as the assessment reads a photo: twice
-        px2, vis2, o2 = reread_photo(source, max_side=max_side)
-        o2 = o2 if o2 is not None and np.isfinite(o2).all() else None
-        est = retest_pelvic_tilt(est, None if px2 is None else estimate_pelvic_tilt(o2, px2, vis2))
+        est = retest_pelvic_tilt(est, reading_tilt(reread_photo(source, max_side=max_side)))
     if est.value is None:
         raise InputError(f"No tilt estimate on frame {frame_index} to calibrate against: {est.reason}.")
     measured = float(tilt_from_asis_psis(asis_xy, psis_xy))

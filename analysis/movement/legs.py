@@ -25,7 +25,7 @@ import numpy as np
 from analysis.movement.series import SIDE_IDX, SIDES, hyperextended_knees, midpoint, other_side, thigh_length
 from analysis.norms import threshold
 from analysis.quality import quiet
-from analysis.segmentation import FOOT_PAIRS, KNEE_PAIRS, leg_swaps, swap_legs
+from analysis.segmentation import FOOT_PAIRS, KNEE_PAIRS, leg_swaps, predicted_places, swap_legs
 
 LEG_POINTS = ("hip", "knee", "ankle", "heel", "toe")
 LEG_PAIRS = tuple((SIDE_IDX["left"][k], SIDE_IDX["right"][k]) for k in LEG_POINTS)
@@ -207,8 +207,8 @@ def swapped_stretches(pixels: np.ndarray, scale: float, pairs, min_gain: float =
     points clearly **exchanged places** (reading the frame swapped moves them less than ``min_gain``
     thigh lengths per pair than reading it as labelled) starts a new stretch; the labelling that holds in
     most frames is taken as the right one and the other stretches are swapped. With ``predict`` the points
-    move from where they would be had they kept their velocity of the two frames before (``2 X[t-1] - X[t-2]``,
-    else ``X[t-1]``), as in :func:`analysis.segmentation.leg_swaps`: a run filmed at 15 frames/s. (T,) bool."""
+    move from where they would be had they kept their velocity of the two frames before
+    (:func:`analysis.segmentation.predicted_places`), as in :func:`analysis.segmentation.leg_swaps`: a run filmed at 15 frames/s. (T,) bool."""
     p = np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)
     T = len(p)
     if T < 3 or not np.isfinite(scale) or scale <= 0:
@@ -216,9 +216,7 @@ def swapped_stretches(pixels: np.ndarray, scale: float, pairs, min_gain: float =
     L, R = p[:, [q[0] for q in pairs]], p[:, [q[1] for q in pairs]]
     pL, pR = L[:-1].copy(), R[:-1].copy()  # where each point of frames 1.. was expected
     if predict:
-        for x, out in ((L, pL), (R, pR)):
-            pred = 2.0 * x[1:-1] - x[:-2]
-            out[1:] = np.where(np.isfinite(pred), pred, x[1:-1])
+        pL[1:], pR[1:] = predicted_places(L[:-2], L[1:-1]), predicted_places(R[:-2], R[1:-1])
     keep = np.hypot(*(L[1:] - pL).transpose(2, 0, 1)) + np.hypot(*(R[1:] - pR).transpose(2, 0, 1))
     swap = np.hypot(*(L[1:] - pR).transpose(2, 0, 1)) + np.hypot(*(R[1:] - pL).transpose(2, 0, 1))
     with quiet():
