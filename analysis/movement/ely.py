@@ -68,9 +68,9 @@ import numpy as np
 from analysis.filtering import frame_interval, true_runs
 from analysis.movement.outline_limbs import lower_leg_direction, raised_height, raised_tip_flexion
 from analysis.movement.series import (SIDE_IDX, clean_landmarks, curve, leg_series, median_at, movement_found,
-                                      other_side, rep_metric, shank_length, summarise, summary_dicts, thigh_length,
-                                      trunk_length, visibility_confidence)
-from analysis.norms import threshold
+                                      other_side, rep_metric, shank_length, shortened_leg, summarise, summary_dicts,
+                                      thigh_length, trunk_length, visibility_confidence)
+from analysis.norms import norm, threshold
 from analysis.quality import mask_low_visibility, quiet
 from analysis.segmentation import find_repetitions, untrusted_frames
 
@@ -85,8 +85,10 @@ ELY_MIN_REST_S = threshold("ely_min_rest")  # see norms.toml
 ELY_MAX_RAISE_RATE = threshold("ely_max_raise_rate")  # see norms.toml
 ELY_OUTLINE_GAP = threshold("ely_outline_gap_max")  # see norms.toml
 ELY_MIN_HOLD_S = threshold("ely_min_hold")  # see norms.toml
+ELY_SEGMENT_MIN = threshold("ely_segment_min_ratio")  # see norms.toml
+ELY_OUTLINE_BOUND_MARGIN = threshold("ely_outline_bound_margin")  # see norms.toml
 
-__all__ = ["ely_test", "hip_lift", "leg_raise"]
+__all__ = ["ely_test", "hip_lift", "leg_raise", "peak_lower_bound"]
 
 
 def hip_lift(p: np.ndarray, side: str) -> np.ndarray:
@@ -170,6 +172,18 @@ def leg_raise(outline, p: np.ndarray, side: str) -> np.ndarray:
     if np.isfinite(out).any():
         out -= np.nanpercentile(out, 10)
     return out
+
+
+def peak_lower_bound(*landmarks: float, outline: float = float("nan")) -> float:
+    """A lower bound (deg) of a peak that was not seen whole: the largest of the landmarks' readings and the
+    outline's reading less ``ely_outline_bound_margin`` (the landmarks read deep bends short; the outline errs either
+    way), leaving out any reading beyond what a knee can bend (``plausible_ely_max_knee_flexion``: a misplaced point,
+    not a bend); NaN when none is left."""
+    high = norm("plausible_ely_max_knee_flexion").high
+    r = np.array([*landmarks, outline], dtype=np.float64)
+    r = np.where(np.isfinite(r) & (r <= high), r, np.nan)
+    r[-1] -= ELY_OUTLINE_BOUND_MARGIN
+    return float(np.nanmax(r)) if np.isfinite(r).any() else float("nan")
 
 
 def _running_median(x: np.ndarray, half: int = 2) -> np.ndarray:
@@ -301,6 +315,11 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
     raw_knee = leg_series(raw_p, side, 0, hip="side")["knee_flexion"]
     body_seen = np.isfinite(raw_p[:, [i["shoulder"], i["hip"]]]).all(axis=(1, 2))
     bad = untrusted_frames(raw_knee, t, ELY_MAX_RATE, ELY_MAX_DROPOUT_S) | (body_seen & ~np.isfinite(knee))
+    # a thigh or lower leg drawn much shorter than it is: a knee or ankle point misplaced, so no knee angle is read
+    # from the landmarks there (nor a lower bound), and, with the thigh short, none from the outline either (its
+    # lower leg is taken against the thigh's landmark line)
+    short_leg = shortened_leg(raw_p, side, ELY_SEGMENT_MIN)
+    short_thigh = shortened_leg(raw_p, side, ELY_SEGMENT_MIN, ("thigh",))
     min_range = threshold("ely_min_knee_range")
     # the outline settles what the knee angle's jumps cannot: where it shows the lower leg down on the table
     # as the landmarks do, the leg rests (a quick return to rest is not a dropout, and two bends stay two);
@@ -345,11 +364,12 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
         c = conf_scale * visibility_confidence(vis_conf, (i["hip"], i["knee"], i["ankle"]),
                                                np.arange(r.hold_start, r.hold_end + 1))
         c_rep = c * (1.0 - frac_bad)
-        ok_fr = span[~bad[span]]
+        ok_fr = span[~bad[span] & ~short_leg[span]]
         with quiet():
             seen_max = float(np.nanmax(raw_knee[ok_fr])) if np.isfinite(raw_knee[ok_fr]).any() else np.nan
         kf_ol = _outline_knee(outline, p, side, span, knee) if outline is not None \
             else np.full(len(span), np.nan)
+        kf_ol[short_thigh[span]] = np.nan
         # the outline's reading must rise and fall with the knee landmarks, compared outside its plateau
         # (the landmarks wander where they lose the lower leg in the hold; they follow the bend's way up and down)
         smooth = _running_median(kf_ol, 3)
@@ -363,7 +383,8 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
         # readings near its peak, longer than ely_outline_gap_max, is where the top may have been (a cartoon's
         # lower leg lost by the mask and the pose model through a 2-s hold: 62 degrees read for a true 83)
         unseen = _top_unseen_s(t[span], kf_ol, smooth)
-        lm_peak = median_at(knee, [r.peak])
+        peak_seen = r.peak_trusted and not short_leg[r.peak]  # the landmarks' own peak, a reading
+        lm_peak = median_at(knee, [r.peak]) if peak_seen else np.nan
         lm_held = _peak_of(_running_median(np.where(bad[span], np.nan, knee[span]), 3), frame_s)[1]
         # the outline is there because the pose model reads deep bends short: an outline peak well below what
         # the landmarks saw is another limb (the other leg on the table), not the lower leg
@@ -374,8 +395,7 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
         # the landmarks held (a held-out mannequin's 134- and 140-degree bends), it lost the foot at the top and
         # read 16-17 degrees short
         if use_outline and unseen > ELY_OUTLINE_GAP:
-            with quiet():
-                low = np.nanmax([seen_max, ol_peak])
+            low = peak_lower_bound(seen_max, outline=ol_peak)
             why = (f"the body outline lost the lower leg for {unseen:.1f} s at the top of the bend, so the end of the "
                    "bend was not seen" + (f"; the knee bent at least {low:.0f} degrees" if np.isfinite(low) else "")
                    + ": film again side-on with the tested leg nearest the camera, in clothes that stand out from the "
@@ -387,32 +407,31 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
             top = np.flatnonzero(smooth >= 0.9 * ol_peak)
             knee_read[span[top[0]:top[-1] + 1]] = smooth[top[0]:top[-1] + 1]
             c_rep = max(c_rep, 0.6 * c)
-        elif r.peak_trusted and outline is None and lm_held:
+        elif peak_seen and outline is None and lm_held:
             mx, ex = lm_peak, {"source": "landmarks"}
             if frac_bad > 0:
                 ex["note"] = f"the leg was lost for {bad[span].sum()} frames away from the peak: confidence lowered"
-        elif use_outline or (r.peak_trusted and outline is None):
+        elif use_outline or (peak_seen and outline is None):
             # no hold: the test holds the end of the bend for 2 s; a knee angle turning back at full speed is a
             # lower leg the tracker (and its outline) lost on the way up, as often as a real end of range
-            with quiet():
-                low = np.nanmax([seen_max, ol_peak if use_outline else np.nan, lm_peak])
+            low = peak_lower_bound(seen_max, lm_peak, outline=ol_peak if use_outline else np.nan)
             why = ("the knee angle turned back without a hold at its peak, so the end of the bend was not seen "
                    "steadily (or the tracker lost the lower leg)" +
                    (f"; the knee bent at least {low:.0f} degrees" if np.isfinite(low) else "") +
                    ": hold the end of the bend for 2 seconds, side-on, with the tested leg nearest the camera")
-        elif r.peak_trusted:
+        elif peak_seen:
             # the outline was there and did not confirm the peak: the landmarks alone read deep bends short
             # (never long, on every rendered clip), so their peak is only a lower bound
-            low = lm_peak
+            low = peak_lower_bound(lm_peak)
             why = ("the body outline did not show the lower leg clearly through the bend, and the pose model alone "
                    "reads deep knee bends short" +
-                   (f": the knee bent at least {lm_peak:.0f} degrees" if np.isfinite(lm_peak) else "") +
+                   (f": the knee bent at least {low:.0f} degrees" if np.isfinite(low) else "") +
                    "; film again side-on with the tested leg nearest the camera, against a plain background")
         else:
-            low = seen_max
-            why = ("the lower leg was lost by the tracker at the end of the bend (its landmarks jumped or "
-                   "disappeared), so the largest knee bend was not seen" +
-                   (f"; the knee bent at least {seen_max:.0f} degrees" if np.isfinite(seen_max) else "") +
+            low = peak_lower_bound(seen_max)
+            why = ("the lower leg was lost by the tracker at the end of the bend (its landmarks jumped, "
+                   "disappeared or were drawn too close together), so the largest knee bend was not seen" +
+                   (f"; the knee bent at least {low:.0f} degrees" if np.isfinite(low) else "") +
                    ": film again closer to the camera, in good light, with the tested leg nearest it and nothing "
                    "covering it")
         if why is not None:

@@ -49,7 +49,7 @@ SIDES = ("left", "right")
 
 __all__ = ["SIDE_IDX", "SIDES", "other_side", "midpoint", "CleanTrack", "clean_landmarks", "sporadic_detections",
            "resolve_facing", "facing_per_frame", "near_side_of", "near_side_lying", "trunk_length", "thigh_length",
-           "shank_length", "leg_series", "hyperextended_knees", "trunk_lean", "head_lean", "agreed_lean",
+           "shank_length", "shortened_leg", "leg_series", "hyperextended_knees", "trunk_lean", "head_lean", "agreed_lean",
            "lumbar_contour_angle", "median_at",
            "seen_near", "visibility_confidence", "curve", "rep_metric", "summarise", "summary_dicts", "movement_found",
            "rest_level"]
@@ -224,6 +224,23 @@ def shank_length(p: np.ndarray, side: str) -> float:
     d = d[np.isfinite(d)]
     return float(np.median(d)) if d.size else float("nan")
 
+
+
+def shortened_leg(p: np.ndarray, side: str, min_ratio: float, parts=("thigh", "shank")) -> np.ndarray:
+    """Frames where one leg's thigh (hip -> knee) or lower leg (knee -> ankle), of ``parts``, lies shorter in the
+    picture than ``min_ratio`` times its median length over the clip (:func:`thigh_length`, :func:`shank_length`).
+    (T,) bool.
+
+    A leg bending in the picture's plane (a side view of a knee bend) keeps both lengths; a segment drawn much
+    shorter is a knee or ankle point the pose model put in the wrong place (pulled onto the other end, or onto the
+    other leg), and a joint angle read from it is not the leg's."""
+    i = SIDE_IDX[side]
+    ends = {"thigh": ("hip", "knee", thigh_length(p, side)), "shank": ("knee", "ankle", shank_length(p, side))}
+    out = np.zeros(len(p), bool)
+    for a, b, ref in (ends[k] for k in parts):
+        with quiet():
+            out |= np.hypot(*(p[:, i[a]] - p[:, i[b]]).T) < min_ratio * ref
+    return out
 
 # ----------------------------------------------------------------------------------------------------
 # facing
