@@ -38,9 +38,18 @@ least half of the repetition's frames and bends and straightens with the knee la
 down (their correlation outside the outline's plateau at least ``ely_outline_agreement``; in the hold the
 landmarks may wander or lose the leg): the pose model reads deep bends short, and the outline still shows
 a leg it lost. When an outline was given but does not confirm the peak, the landmarks' peak is reported
-only as a lower bound (``at_least_deg``, with the reason): on every rendered clip where it was used, it
-read short, never long (by 2 to 26 deg). Without an outline (tracking without segmentation) it is
-reported as the value.
+only as a lower bound (``at_least_deg``, with the reason): on the rendered clips where it was used, it
+read short (by 2 to 26 deg), but on one pixel-art clip whose leg points the pose model misplaced through the bend
+(150 for 115). Without an outline (tracking without segmentation) it is reported as the value.
+
+**Leg points drawn too close together.** The leg bends in the picture's plane, so its thigh and lower leg keep their
+lengths; where either lies shorter than ``ely_segment_min_ratio`` of its median length in the clip
+(:func:`analysis.movement.series.shortened_leg`), a knee or ankle point was misplaced and the knee angle there is no
+reading: not a value, not a lower bound, and (the thigh short) no outline reading against the thigh's line either.
+On the renders of nine figure styles such frames read -45 to -60 deg off (points pulled along the leg) or +63 to
++68 (knee and ankle pulled together: "at least 150" for a true 115). A lower bound also leaves out readings beyond
+what a knee can bend (``plausible_ely_max_knee_flexion``), and takes the outline's reading less
+``ely_outline_bound_margin`` (:func:`peak_lower_bound`).
 
 The outline must also see the top of the bend: where it lost the lower leg for longer than
 ``ely_outline_gap_max`` between its first and last readings near its peak, its largest reading is a lower bound (a
@@ -421,7 +430,7 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
                    ": hold the end of the bend for 2 seconds, side-on, with the tested leg nearest the camera")
         elif peak_seen:
             # the outline was there and did not confirm the peak: the landmarks alone read deep bends short
-            # (never long, on every rendered clip), so their peak is only a lower bound
+            # (see the module docstring), so their peak is only a lower bound
             low = peak_lower_bound(lm_peak)
             why = ("the body outline did not show the lower leg clearly through the bend, and the pose model alone "
                    "reads deep knee bends short" +
