@@ -122,7 +122,7 @@ def _crossing_after(x: np.ndarray, peak: int, hi: int, level: float) -> int:
 
 
 def untrusted_frames(signal: np.ndarray, timestamps: np.ndarray, max_rate: float,
-                     max_dropout_s: float = 2.0, min_jump: float = 0.0) -> np.ndarray:
+                     max_dropout_s: float = 2.0, min_jump: float = 0.0, away: int = 0) -> np.ndarray:
     """Frames of a signal that tracking most likely got wrong: implausible jumps and what lies between them.
 
     A **jump** is a change between two consecutive seen frames faster than ``max_rate`` (signal unit per second;
@@ -148,6 +148,10 @@ def untrusted_frames(signal: np.ndarray, timestamps: np.ndarray, max_rate: float
     min_jump : float
         Smallest change that can be a jump, signal unit: at high frame rates a few units of noise between two
         frames is fast, but a limb lost moves the signal by more.
+    away : int
+        0: a jump either way can be the one away. -1 (+1): only a fall (a rise) is, for a signal that tracking
+        errs in one direction only (a segmentation mask drops a raised lower leg; it does not make one up): a
+        jump the other way with no jump away before it is the signal coming back, and what follows it is kept.
 
     Returns
     -------
@@ -163,14 +167,14 @@ def untrusted_frames(signal: np.ndarray, timestamps: np.ndarray, max_rate: float
     dt = np.maximum(np.diff(t[seen]), 1e-9)
     jumps = np.flatnonzero((np.abs(dx) / dt > max_rate) & (np.abs(dx) >= min_jump))  # between seen[j], seen[j + 1]
     paired = np.zeros(len(jumps), bool)
-    away = None  # the last jump away, waiting for its jump back
+    direction, away = away, None  # the last jump away, waiting for its jump back
     for b, jb in enumerate(jumps):
         if away is not None and np.sign(dx[jumps[away]]) != np.sign(dx[jb]) \
                 and t[seen[jb]] - t[seen[jumps[away] + 1]] <= max_dropout_s:
             bad[seen[jumps[away] + 1]:seen[jb] + 1] = True
             paired[away] = paired[b] = True
             away = None
-        else:
+        elif direction == 0 or np.sign(dx[jb]) == direction:
             away = b
     for j, pr in zip(jumps, paired):
         if not pr:

@@ -220,3 +220,26 @@ def test_a_jump_must_also_be_large_enough():
     assert noisy[60:63].all()  # without min_jump the noise is a jump
     bad = untrusted_frames(x, t, max_rate=10.0, max_dropout_s=3.0, min_jump=0.2)
     assert not bad[55:70].any() and bad[120:150].all(), np.flatnonzero(bad)
+
+
+def test_a_signal_that_errs_one_way_only_starts_a_dropout_with_a_fall():
+    """A held-out prone knee bend (ink z4, 25 frames/s): the body outline's height above the legs rose fast where the
+    segmentation mask found a raised lower leg again late in the first bend, then fell slowly as the leg came down,
+    rested, and later fell fast where the mask dropped the second bend's lower leg. Either way round, that first
+    rise was taken for the jump away and paired with the later fall: the rest between them was marked untrusted
+    and the two bends counted as one. A mask drops a raised leg; it does not make one up (``away=-1``): only a fall
+    starts a dropout."""
+    t = np.arange(0, 5, 0.1)
+    x = np.zeros(len(t))
+    x[5:10] = 1.0  # the mask finding the raised leg late: a fast rise
+    x[10:14] = [0.75, 0.5, 0.25, 0.0]  # the leg coming down slowly, then resting
+    x[20:24] = [0.25, 0.5, 0.75, 1.0]  # the second bend, slowly up
+    x[24:28] = 1.0
+    x[28:32] = 0.0  # the mask dropping the raised leg: a fast fall, and the fast rise when it finds it again
+    x[32:37] = 1.0
+    x[37:41] = [0.75, 0.5, 0.25, 0.0]
+    either = untrusted_frames(x, t, max_rate=4.0, max_dropout_s=3.0, min_jump=0.2)
+    assert either[14:20].all()  # the rest taken for a dropout
+    fall = untrusted_frames(x, t, max_rate=4.0, max_dropout_s=3.0, min_jump=0.2, away=-1)
+    assert not fall[14:20].any() and fall[28:32].all(), np.flatnonzero(fall)
+    assert not fall[33:].any()

@@ -340,7 +340,10 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
     up = raised > ELY_LEG_UP
     # the segmentation mask can drop a raised lower leg, for a frame or two or for longer (with the landmarks
     # losing it too): the outline's height then falls faster than a lower leg can fall, and jumps back
-    mask_lost = untrusted_frames(raised, t, ELY_MAX_RAISE_RATE, ELY_MAX_DROPOUT_S, min_jump=ELY_LEG_UP - ELY_LEG_DOWN)
+    # (a mask drops a raised lower leg; it does not make one up: only a fall starts such a stretch, and a rise with no
+    # fall before it is the mask finding the leg again)
+    mask_lost = untrusted_frames(raised, t, ELY_MAX_RAISE_RATE, ELY_MAX_DROPOUT_S, min_jump=ELY_LEG_UP - ELY_LEG_DOWN,
+                                 away=-1)
     # the legs down for a rest, not a flicker of the outline nor a leg the mask lost
     down = np.zeros(len(t), bool)
     for a0, b0 in true_runs((raised < ELY_LEG_DOWN) & ~mask_lost):
