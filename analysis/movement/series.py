@@ -49,8 +49,8 @@ SIDES = ("left", "right")
 
 __all__ = ["SIDE_IDX", "SIDES", "other_side", "midpoint", "CleanTrack", "clean_landmarks", "sporadic_detections",
            "resolve_facing", "facing_per_frame", "near_side_of", "near_side_lying", "trunk_length", "thigh_length",
-           "shank_length", "shortened_leg", "leg_series", "hyperextended_knees", "trunk_lean", "head_lean", "agreed_lean",
-           "lumbar_contour_angle", "median_at",
+           "shank_length", "shortened_leg", "leg_series", "hyperextended_knees", "trunk_lean", "head_lean",
+           "agreed_lean", "lumbar_contour_angle", "median_at",
            "seen_near", "visibility_confidence", "curve", "rep_metric", "summarise", "summary_dicts", "movement_found",
            "rest_level"]
 
@@ -225,7 +225,6 @@ def shank_length(p: np.ndarray, side: str) -> float:
     return float(np.median(d)) if d.size else float("nan")
 
 
-
 def shortened_leg(p: np.ndarray, side: str, min_ratio: float, parts=("thigh", "shank")) -> np.ndarray:
     """Frames where one leg's thigh (hip -> knee) or lower leg (knee -> ankle), of ``parts``, lies shorter in the
     picture than ``min_ratio`` times its median length over the clip (:func:`thigh_length`, :func:`shank_length`).
@@ -241,6 +240,7 @@ def shortened_leg(p: np.ndarray, side: str, min_ratio: float, parts=("thigh", "s
         with quiet():
             out |= np.hypot(*(p[:, i[a]] - p[:, i[b]]).T) < min_ratio * ref
     return out
+
 
 # ----------------------------------------------------------------------------------------------------
 # facing
