@@ -167,15 +167,15 @@ def untrusted_frames(signal: np.ndarray, timestamps: np.ndarray, max_rate: float
     dt = np.maximum(np.diff(t[seen]), 1e-9)
     jumps = np.flatnonzero((np.abs(dx) / dt > max_rate) & (np.abs(dx) >= min_jump))  # between seen[j], seen[j + 1]
     paired = np.zeros(len(jumps), bool)
-    direction, away = away, None  # the last jump away, waiting for its jump back
+    pending = None  # the last jump away, waiting for its jump back
     for b, jb in enumerate(jumps):
-        if away is not None and np.sign(dx[jumps[away]]) != np.sign(dx[jb]) \
-                and t[seen[jb]] - t[seen[jumps[away] + 1]] <= max_dropout_s:
-            bad[seen[jumps[away] + 1]:seen[jb] + 1] = True
-            paired[away] = paired[b] = True
-            away = None
-        elif direction == 0 or np.sign(dx[jb]) == direction:
-            away = b
+        if pending is not None and np.sign(dx[jumps[pending]]) != np.sign(dx[jb]) \
+                and t[seen[jb]] - t[seen[jumps[pending] + 1]] <= max_dropout_s:
+            bad[seen[jumps[pending] + 1]:seen[jb] + 1] = True
+            paired[pending] = paired[b] = True
+            pending = None
+        elif away == 0 or np.sign(dx[jb]) == away:
+            pending = b
     for j, pr in zip(jumps, paired):
         if not pr:
             bad[seen[j]] = bad[seen[j + 1]] = True

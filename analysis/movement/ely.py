@@ -96,6 +96,7 @@ ELY_OUTLINE_GAP = threshold("ely_outline_gap_max")  # see norms.toml
 ELY_MIN_HOLD_S = threshold("ely_min_hold")  # see norms.toml
 ELY_SEGMENT_MIN = threshold("ely_segment_min_ratio")  # see norms.toml
 ELY_OUTLINE_BOUND_MARGIN = threshold("ely_outline_bound_margin")  # see norms.toml
+ELY_PLAUSIBLE_MAX = norm("plausible_ely_max_knee_flexion").high  # see norms.toml
 
 __all__ = ["ely_test", "hip_lift", "leg_raise", "peak_lower_bound"]
 
@@ -188,9 +189,8 @@ def peak_lower_bound(*landmarks: float, outline: float = float("nan")) -> float:
     outline's reading less ``ely_outline_bound_margin`` (the landmarks read deep bends short; the outline errs either
     way), leaving out any reading beyond what a knee can bend (``plausible_ely_max_knee_flexion``: a misplaced point,
     not a bend); NaN when none is left."""
-    high = norm("plausible_ely_max_knee_flexion").high
     r = np.array([*landmarks, outline], dtype=np.float64)
-    r = np.where(np.isfinite(r) & (r <= high), r, np.nan)
+    r = np.where(np.isfinite(r) & (r <= ELY_PLAUSIBLE_MAX), r, np.nan)
     r[-1] -= ELY_OUTLINE_BOUND_MARGIN
     return float(np.nanmax(r)) if np.isfinite(r).any() else float("nan")
 
@@ -327,8 +327,8 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
     # a thigh or lower leg drawn much shorter than it is: a knee or ankle point misplaced, so no knee angle is read
     # from the landmarks there (nor a lower bound), and, with the thigh short, none from the outline either (its
     # lower leg is taken against the thigh's landmark line)
-    short_leg = shortened_leg(raw_p, side, ELY_SEGMENT_MIN)
     short_thigh = shortened_leg(raw_p, side, ELY_SEGMENT_MIN, ("thigh",))
+    short_leg = short_thigh | shortened_leg(raw_p, side, ELY_SEGMENT_MIN, ("shank",))
     min_range = threshold("ely_min_knee_range")
     # the outline settles what the knee angle's jumps cannot: where it shows the lower leg down on the table
     # as the landmarks do, the leg rests (a quick return to rest is not a dropout, and two bends stay two);
