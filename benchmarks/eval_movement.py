@@ -1229,6 +1229,7 @@ def main(argv=None) -> int:
                           + ("" if r["no_number_after_refusal"] else "; a number was shown after the refusal"))
     table = error_table(rows)
     met = floors(rows, table) if rows else []
+    kinds = failure_kinds(rows)
     if rows:
         print("\n== Peak error against the truth on the true 2D landmarks, per style (deg; time_to_stand s)")
         print(f"  {'style:test:quantity':55s} {'n':>3s} {'median':>7s} {'worst':>7s}")
@@ -1237,7 +1238,6 @@ def main(argv=None) -> int:
         lean_bias(rows)
         print("\n== What a case that did not pass gave, per style: refused (first check), repetitions miscounted, "
               "the other leg named; and wrong numbers given as results in any case (deg)")
-        kinds = failure_kinds(rows)
         for style, k in kinds.items():
             print(f"  {style:10s} {k['passed']}/{k['cases']} passed; refused {sum(k['refused'].values())} "
                   f"{k['refused'] or ''}; miscounted {len(k['count'])}; other leg named "
@@ -1262,7 +1262,7 @@ def main(argv=None) -> int:
         print(f"\n(real clips skipped: {SHARED} is absent)")
     if a.json:
         a.json.write_text(json.dumps({"rendered": rows, "errors": table, "floors": met, "real": real,
-                                      "failure_kinds": failure_kinds(rows)}, indent=1, default=str))
+                                      "failure_kinds": kinds}, indent=1, default=str))
     bad = [w for w, ok, _ in met if not ok] + [f"{r['clip']} {r['test']}" for r in real if not r["pass"]] \
         + [f"{r['style']} {r['case']}" for r in rows if not r["pass"]]
     if bad:
