@@ -1057,6 +1057,22 @@ def lean_bias(rows: list[dict]) -> None:
             + f"  (n {len(by.get((style, 'measured'), []))})")
 
 
+def bound_above_truth(cell: dict) -> bool:
+    """True when a repetition's cell gives a lower bound ("at least") more than :data:`BOUND_SLACK_DEG` above its
+    truth: a broken promise."""
+    return cell.get("at_least") is not None and cell.get("truth") is not None \
+        and cell["at_least"] > cell["truth"] + BOUND_SLACK_DEG
+
+
+def leg_naming(row: dict) -> str:
+    """How a case's result named its leg when the name may be wrong: ``"warned"`` (the result says the name is in
+    doubt or which leg moved is not certain), ``"from set-up"`` (it says it named the leg from the set-up), or
+    ``"unwarned"``."""
+    if row.get("leg_in_doubt") or row.get("leg_uncertain"):
+        return "warned"
+    return "from set-up" if row.get("leg_from_set_up") else "unwarned"
+
+
 def failure_kinds(rows: list[dict]) -> dict[str, dict]:
     """Per style, what the user was given where a rendered case did not pass, sorted from harmless to harmful:
     ``refused`` (a blocking check failed, its name first: a reason instead of a number), ``count`` (measured, the
@@ -1076,9 +1092,7 @@ def failure_kinds(rows: list[dict]) -> dict[str, dict]:
             if r["reps"] != r["reps_truth"]:
                 k["count"].append(f"{r['case']} {r['reps']}/{r['reps_truth']}")
             if not r["leg_right"] or r["leg_uncertain"]:
-                how = ("from set-up" if r.get("leg_from_set_up") else
-                       "warned" if r.get("leg_in_doubt") or r["leg_uncertain"] else "unwarned")
-                k["leg"].setdefault(how, []).append(r["case"])
+                k["leg"].setdefault(leg_naming(r), []).append(r["case"])
         limit = WRONG_NUMBER.get(r["kind"])
         for n, cells in enumerate(r.get("rows") or [], 1):
             for q, c in cells.items():
@@ -1086,7 +1100,7 @@ def failure_kinds(rows: list[dict]) -> dict[str, dict]:
                     continue
                 if limit is not None and c.get("error") is not None and abs(c["error"]) > limit:
                     k["wrong_numbers"].append(f"{r['case']} rep {n} {q} {c['measured']} for {c['truth']}")
-                if c.get("at_least") is not None and c["at_least"] > c["truth"] + BOUND_SLACK_DEG:
+                if bound_above_truth(c):
                     k["wrong_numbers"].append(f"{r['case']} rep {n} {q} at least {c['at_least']} for {c['truth']}")
     return out
 
@@ -1099,8 +1113,8 @@ def floors(rows: list[dict], table: dict) -> list[tuple[str, bool, str]]:
         meas = [r for r in mine if "reps" in r]
         bad = [f"{r['case']} {r['reps']}/{r['reps_truth']}" for r in meas if r["reps"] != r["reps_truth"]]
         res.append((f"{style}: repetitions counted exactly", not bad, ", ".join(bad) or f"{len(meas)} clips"))
-        wrong = [f"{r['case']} said {r['side']}" + (" (warned: name in doubt)" if r.get("leg_in_doubt") else
-                                                    " (named from the set-up)" if r.get("leg_from_set_up") else "")
+        wrong = [f"{r['case']} said {r['side']}" + {"warned": " (warned: name in doubt)",
+                                                    "from set-up": " (named from the set-up)"}.get(leg_naming(r), "")
                  for r in meas if not r["leg_right"] and not r["leg_uncertain"]]
         unsure = [r["case"] for r in meas if r["leg_uncertain"]]
         mixed = [f"{r['case']} {r.get('other_leg', 0)} left out (of {r.get('other_leg_truth', 0)})" for r in meas
@@ -1125,7 +1139,7 @@ def floors(rows: list[dict], table: dict) -> list[tuple[str, bool, str]]:
         bounds = [(r["case"], k, q, c) for r in meas for k, cells in enumerate(r["rows"]) for q, c in cells.items()
                   if isinstance(c, dict) and c.get("at_least") is not None]
         over = [f"{case} rep {k + 1} {q} at least {c['at_least']} (truth {c['truth']})" for case, k, q, c in bounds
-                if c.get("truth") is not None and c["at_least"] > c["truth"] + BOUND_SLACK_DEG]
+                if bound_above_truth(c)]
         res.append((f"{style}: every lower bound at most {BOUND_SLACK_DEG:g} deg above the truth", not over,
                     "; ".join(over) or f"{len(bounds)} bounds"))
         for kind, qs in (("thomas", ("thigh_above_horizontal", "knee_flexion")), ("ely", ("max_knee_flexion",))):
