@@ -100,7 +100,7 @@ def measured_tilt_metric(asis_xy, psis_xy, when: str | None = None) -> Metric:
     return Metric("pelvic_tilt", "Pelvic tilt (marked ASIS/PSIS)", v, "deg", MEASURED_DEFINITION,
                   kind="measurement", confidence=0.9 if math.isfinite(v) else 0.0, norm=_norm(),
                   reason=None if math.isfinite(v) else "the ASIS and PSIS marks coincide or are missing",
-                  reading=_reading(v) if math.isfinite(v) else "", extra={"marked_on": when})
+                  reading=tilt_reading(v) if math.isfinite(v) else "", extra={"marked_on": when})
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -351,7 +351,7 @@ def _norm():
         return None
 
 
-def _reading(v: float) -> str:
+def tilt_reading(v: float) -> str:
     """The plain sentence for a tilt of ``v`` degrees, checked against the usual range."""
     n = _norm()
     status = n.status(v) if n is not None else "unknown"
@@ -380,9 +380,10 @@ def typical_error_deg(confidence: float) -> float:
 
 
 def estimate_reading(v: float, confidence: float) -> str:
-    """The full plain sentence of an uncalibrated estimate: :func:`_reading` plus its typical error."""
-    return _reading(v) + (f" This is an estimate from your outline (typical error about {typical_error_deg(confidence):.0f}"
-                          " deg at this confidence); marking your ASIS and PSIS once makes it a measurement.")
+    """The full plain sentence of an uncalibrated estimate: :func:`tilt_reading` plus its typical error."""
+    return tilt_reading(v) + (f" This is an estimate from your outline (typical error about "
+                              f"{typical_error_deg(confidence):.0f} deg at this confidence); marking your ASIS and "
+                              "PSIS once makes it a measurement.")
 
 
 def reading_tilt(reading: tuple, facing: int | None = None) -> Metric | None:
@@ -604,4 +605,4 @@ def apply_calibration(estimate: Metric, offset_deg: float, when: str) -> Metric:
     return Metric(estimate.key, "Pelvic tilt (calibrated estimate)", v, estimate.unit,
                   estimate.definition + f" Corrected by {offset_deg:+.1f} deg, {note}.", kind="estimate",
                   confidence=conf, spread=estimate.spread, norm=estimate.norm,
-                  reading=_reading(v) + f" Estimate {note}.", extra=extra, side=estimate.side)
+                  reading=tilt_reading(v) + f" Estimate {note}.", extra=extra, side=estimate.side)

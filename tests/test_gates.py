@@ -17,7 +17,7 @@ from analysis.assessment import assess_standing
 from analysis.causation import normalize_findings
 from analysis.metric import Metric
 from analysis.norms import norm
-from analysis.pelvis import _reading, estimate_reading, typical_error_deg
+from analysis.pelvis import estimate_reading, tilt_reading, typical_error_deg
 from analysis.posture_front import front_metrics
 from analysis.posture_side import side_metrics
 from analysis.quality import landmark_status, region_status
@@ -222,7 +222,7 @@ def test_a_side_on_photo_whose_world_yaw_drifted_is_still_a_side_view():
 
 @pytest.mark.parametrize("value", [-12.0, -1.0, 1.0, 10.0, 19.0, 24.0, 31.5])
 def test_the_tilt_reading_agrees_with_its_usual_range(value):
-    text = _reading(value)
+    text = tilt_reading(value)
     status = norm("pelvic_tilt_standing").status(value)
     assert ("most adults" not in text) and ("usual finding" not in text or status == "within")
     assert {"above": "more than the usual range", "below": "below the usual range",
