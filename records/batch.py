@@ -265,7 +265,9 @@ def roster_row(person: str, name: str, test: str, timestamps: np.ndarray, rng: l
             "unit": m.get("unit", ""), "usual_range": rng_text, "status": m.get("status", "unknown"),
             "compensation_index": (res.get("summary") or {}).get("compensation_index_mean"),
             "front_thighs": row_plan.get("front_thighs", "-"), "needs": needs,
-            "confidence": None if m.get("confidence") is None else round(m["confidence"], 2),
+            # a confidence belongs to a value: none where the measure was not given
+            "confidence": None if m.get("confidence") is None or m.get("value") is None
+            else round(m["confidence"], 2),
             "problems": "; ".join(res.get("problems", []))}
 
 

@@ -98,10 +98,14 @@ def test_batch_interrupted_resumed_with_a_corrupt_file(tmp_path):
     assert st["files"]["c_screen.mp4"]["status"] == "done" and st["files"]["b_broken.mp4"]["status"] == "failed"
     rows = list(csv.DictReader(open(out / "roster.csv")))
     assert [r["person"] for r in rows] == ["a_hip.mp4"] + [f"c_screen.mp4 #{i}" for i in range(1, 5)]
-    # the four people of the trainer clip extend to 22, 10, 25 and 14 deg (truth): their order is kept
-    v = [float(r["value"]) for r in rows[1:]]
-    assert np.argsort(v).tolist() == [1, 3, 0, 2]
-    assert rows[2]["status"] == "below" and "stretch" in rows[2]["needs"]
+    # the four people of the trainer clip swing the thigh 22, 10, 25 and 14 deg back (truth). The heavy second
+    # person's thigh line at rest is known only from the pose model's points, which read a standing thigh forward
+    # (her peak read 5 deg short, "below" for a true 10): a lower bound, not a value, with the reason; the other
+    # three keep their order
+    v = [float(r["value"]) for r in rows[1:] if r["value"]]
+    assert np.argsort(v).tolist() == [2, 0, 1], v
+    assert rows[2]["value"] == "" and rows[2]["status"] == "unknown" and rows[2]["confidence"] == ""
+    assert "at least" in rows[2]["problems"] and "film again" in rows[2]["needs"] and "stretch" not in rows[2]["needs"]
     assert "picture" not in rows[0]  # the CSV has no pictures; the results have a small one of each person
     people = json.loads((out / st["files"]["c_screen.mp4"]["result"]).read_text())["rows"]
     pics = [base64.b64decode(r["picture"].split(",", 1)[1]) for r in people]

@@ -378,9 +378,10 @@ def test_trainer_roster(server, tmp_path):
         wait_for_app(page)
         text = main_text(page)
         # the four people in turn extend the hip (behind the trunk line) about 21, 7, 24 and 12 degrees (usual: 10 or
-        # more): read from the body outline, one needs stretching and the one at 12 is worth watching; the standing
-        # clip is the wrong test, to film again
-        assert "5 people: 1 needs stretching, 1 worth watching, 1 to film again, 2 fine" in text, text[:2000]
+        # more): read from the body outline, the one at 12 is worth watching; the heavy second one's thigh line at
+        # rest is known only from the pose model's points (which read her peak 5 degrees short), so she gets a lower
+        # bound, to film again; the standing clip is the wrong test, to film again too
+        assert "5 people: 0 need stretching, 1 worth watching, 2 to film again, 2 fine" in text, text[:2000]
         grid = page.locator("[data-testid='stDataFrame']").first
         box = grid.bounding_box()
         assert box["x"] + box["width"] <= VIEWPORT["width"] + 1
@@ -407,7 +408,7 @@ def test_trainer_roster(server, tmp_path):
             if names:
                 break
             page.wait_for_timeout(500)
-        assert names and json.loads(names[0].read_text()) == {"trainer_screen.mp4 #2": "Ann"}, list(server.batch_dir.rglob("*"))
+        assert names and json.loads(names[0].read_text()) == {"trainer_screen.mp4 #4": "Ann"}, list(server.batch_dir.rglob("*"))
         page.wait_for_timeout(1000)
         wait_for_app(page)
         shot(page, "trainer_roster_named", full=True)

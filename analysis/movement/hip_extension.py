@@ -26,7 +26,11 @@ the person stated the other), the other leg's left out and reported in ``other_l
   landmark thrown in front of its rest while the outline's rear-most thigh goes back is the one lost. Where the
   outline showed the thigh's movement but not its line at rest, and the knee landmarks that stood in for it at rest
   wandered (``rest_wander_deg`` of :func:`analysis.movement.outline_limbs.outline_thigh_angle`), no angle is read
-  (``thigh_rest_wander_deg``; the tracking check refuses the clip).
+  (``thigh_rest_wander_deg``; the tracking check refuses the clip). Where they held steady and stood in for the
+  outline's line at rest (``thigh_rest_reference`` "landmarks": a hand or clothes over the thigh in every rest
+  frame), a hip extension's peaks are lower bounds (``extra['at_least_deg']``), not values: the pose model puts a
+  standing thigh a few degrees forward (on the renders of four figure styles, 11 of 12 such peaks read short, 6 of
+  them by 5 to 6 degrees; the other 2.4 long).
 * ``"landmarks"``: the hip midpoint -> knee landmark line, **without an outline only**: where there is an
   outline that does not follow the thigh, the landmarks' reading is not confirmed and no peak is measured (on
   the renders of three figure styles every landmark-only peak was wrong: 7-13 degrees short, or one
@@ -502,6 +506,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         c = (0.7 * float(np.isfinite(tbv_ol[hold]).mean()) + 0.3 * visibility_confidence(vis, (i["shoulder"],
              i["hip"]), hold)) if source == "outline" else c_vis
         extra, why = {"source": source}, None
+        he_extra = extra  # the hip extension's own lower bound, where it differs from the thigh's
         comp = compensation(r, ser, t, outline, raw, vis, fc)
         tv = median_at(x, [r.peak])
         # behind the trunk line as it stood just before the repetition, turned with the trunk's lean since
@@ -562,6 +567,17 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                 points = median_at(tbv_ol, hold) - gap
                 extra.update(source="landmarks", outline_deg=round(tv, 1))
                 he, tv = he + points - tv, points
+            elif kind == "hip_extension" and res.get("thigh_rest_reference") == "landmarks" and np.isfinite(tv):
+                # the outline gave the thigh's turn from rest, but its angle at rest came from the pose model's
+                # points, which put a standing thigh forward of where it is: the peak is read short (module docstring)
+                extra["at_least_deg"] = round(float(tv), 1)
+                he_extra = {**extra, "at_least_deg": round(float(he), 1) if np.isfinite(he) else None}
+                why = (f"the {side} thigh went back at least {tv:.0f} degrees behind the vertical, but its peak is "
+                       "not given: the body outline did not show the thigh's line while you stood at rest (a hand or "
+                       "clothes over it), so its angle at rest came from the pose model's points, which put a "
+                       "standing thigh a few degrees forward and read the peak short. Film again with the far hand "
+                       f"on a support, away from the thigh, {SHOW_THE_THIGHS}")
+                tv = he = np.nan
         # around the peak (its hold and a margin either side), where the value is read
         near_peak = span[(t[span] >= t[r.hold_start] - margin) & (t[span] <= t[r.hold_end] + margin)]
         rate = fastest_turn(measured, t, near_peak)
@@ -597,7 +613,7 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
         metrics = {
             "hip_extension": rep_metric("hip_extension", "Hip extension (thigh behind trunk line)", he, "deg",
                                         HIP_EXT_DEF, side=side, rep=r.index, norm_key=nk, confidence=c,
-                                        reason=he_why, extra=extra),
+                                        reason=he_why, extra=he_extra),
             "thigh_behind_vertical": rep_metric("thigh_behind_vertical", "Thigh behind vertical", tv, "deg",
                                                 THIGH_VERT_DEF, side=side, rep=r.index, confidence=c, reason=why,
                                                 extra=extra),
@@ -629,8 +645,14 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                                ("thigh_behind_vertical", "Thigh behind vertical", THIGH_VERT_DEF, None)):
         vals = [row["_m"][key].value if row["_m"][key].value is not None else np.nan for row in rows]
         conf = float(np.mean([row["_m"][key].confidence for row in rows])) if rows else 0.0
-        why = "the peak of no repetition was seen clearly" if rows else None
+        # no repetition measured: the first one's reason (each says why, and gives its lower bound where it has one)
+        why = next((row["_m"][key].reason for row in rows if row["_m"][key].reason),
+                   "the peak of no repetition was seen clearly") if rows else None
         summ[key] = summary_dicts(summarise(key, name, vals, "deg", d, side, nkey, conf, reason=why))
+    lost = [row["_m"]["thigh_behind_vertical"].reason for row in rows
+            if row["_m"]["thigh_behind_vertical"].value is None]
+    if rows and len(lost) == len(rows) and lost[0]:  # said once for the clip too (a screen's roster shows it)
+        res["problems"].append(f"no repetition's peak was measured: {lost[0]}")
     cis = [row["_m"]["compensation_index"].value for row in rows]
     cis = [c for c in cis if c is not None]
     summ["compensation_index_mean"] = round(float(np.mean(cis)), 3) if cis else None
