@@ -913,12 +913,9 @@ def test_a_thigh_at_rest_known_only_from_the_knee_points_gives_lower_bounds(hip_
     read short. Here the knee points lie 12 degrees forward in every frame (beyond both midlines' limits): each
     peak is a lower bound, at most the true peak, with the reason, and no value."""
     clip, a = hip_ext
-    px = a["pixels"].copy()
-    hip = (px[:, 23] + px[:, 24]) / 2
-    c, s = np.cos(np.radians(12.0)), np.sin(np.radians(12.0))
-    for k in (SIDE_IDX["right"]["knee"], SIDE_IDX["left"]["knee"]):  # facing the image right: forward is +x
-        d = px[:, k] - hip
-        px[:, k] = hip + np.stack([d[:, 0] * c + d[:, 1] * s, -d[:, 0] * s + d[:, 1] * c], 1)
+    # the knees turned about the hips as a body leaning back 12 degrees turns them: forward of the thighs
+    px = _lean_forward(a["pixels"], np.arange(len(a["pixels"])), (SIDE_IDX["right"]["knee"], SIDE_IDX["left"]["knee"]),
+                       -12.0)
     res = _run("hip_extension", dict(a, pixels=px), outline=_outlines(clip, range(len(clip.frames))), checks=False)
     assert res["thigh_source"] == "outline" and res["thigh_rest_reference"] == "landmarks", res.get("thigh_source")
     assert len(res["repetitions"]) == 2
