@@ -80,6 +80,16 @@ def test_the_time_before_lying_down_and_after_getting_up_is_left_out(kind):
     assert clip.frames[res["repetitions"][0]["phases"]["peak"]].label != "walking"
 
 
+def test_a_clip_refused_for_its_activity_does_not_say_the_person_lay_down():
+    """A standing hip extension walked into and away from, run as a Thomas test: refused for its activity. The note
+    on the part read said "the last 2.0 s (after getting up) were left out: the test is done lying" of a person who
+    never lay down (seen on a real walking clip run as a Thomas test); it now says only which part was read."""
+    res = _run("thomas", clip_landmarks(walked_into(hip_extension("h", reps=2), 4.0, 2.0)))
+    assert not res["ok"] and any(c["name"] == "activity" and not c["passed"] for c in res["checks"])
+    (note,) = [c for c in res["checks"] if c["name"] == "in_place"]
+    assert note["reason"].startswith("only ") and "lying" not in note["reason"] and "getting up" not in note["reason"]
+
+
 @pytest.mark.parametrize("name", ["walking", "running"])
 def test_walking_past_the_camera_is_still_refused(name):
     """Walking the whole clip never stays in place long enough to be a test: nothing is left out, and the

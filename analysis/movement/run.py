@@ -109,9 +109,12 @@ def _in_place(span: tuple[int, int], kind: str, t: np.ndarray, raw: np.ndarray, 
             c["reason"] = f"a clip of {t[-1] - t[0]:.1f} s, {t[b - 1] - t[a]:.1f} s of it measured"
         elif c["name"] == "found" and c["reason"].endswith(" of the frames"):  # counted over the measured part
             c["reason"] += " measured"
-    res["checks"].insert(0, Check("in_place", True, round(before + after, 2), "s",
-                                  " and ".join(parts) + " were left out: the test is done "
-                                  + ("lying" if lying else "in place")).to_dict())
+    why = " and ".join(parts) + " were left out: the test is done " + ("lying" if lying else "in place")
+    if any(c["name"] == "activity" and not c["passed"] for c in res["checks"]):
+        # not the test's activity: the left-out part is not known to be lying down or walking into place
+        why = (f"only {t[a]:.1f}-{t[b - 1]:.1f} s of the clip was read; the rest was left out as moving into or "
+               "out of the test's position")
+    res["checks"].insert(0, Check("in_place", True, round(before + after, 2), "s", why).to_dict())
     return res
 
 
