@@ -80,6 +80,18 @@ def format_assessment(assessment: dict, detailed: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _once(reason: str, label: str, said: dict) -> str:
+    """``reason``, or, where its explanation (after the first ": ") was given for an earlier repetition, its
+    first part and a pointer to that one (a lower bound's long why is the same for every repetition)."""
+    head, sep, why = reason.partition(": ")
+    if not sep or len(why) < 80:
+        return reason
+    if why in said:
+        return f"{head}: as for {said[why]}"
+    said[why] = label
+    return reason
+
+
 def format_movement(result: dict) -> str:
     """A movement-test result (:func:`analysis.movement.run_movement_test`) as lines of text.
 
@@ -102,11 +114,13 @@ def format_movement(result: dict) -> str:
         lines += [f"    - {step}" for step in proto.get("person", [])]
         return "\n".join(lines)
     reps = result.get("repetitions") or result.get("steps") or []
+    said = {}  # why a number was not given (after its first ": "), by the repetition that said it first
     for r in reps:
         label = f"step {r['step']}" if "step" in r else f"repetition {r.get('repetition', '?')}"
         ms = (r.get("metrics") or {}).values()
         vals = [f"{m['name']} {_value(m)}" for m in ms if m["value"] is not None]
-        gaps = [f"{m['name']} not measured ({m['reason']})" for m in ms if m["value"] is None and m.get("reason")]
+        gaps = [f"{m['name']} not measured ({_once(m['reason'], label, said)})" for m in ms
+                if m["value"] is None and m.get("reason")]
         lines.append(f"  {label} ({r.get('side', '')}): " + "; ".join(vals + gaps[:1]))
     for name, s in (result.get("summary") or {}).items():
         if isinstance(s, dict) and "best" in s and s["best"] and s["best"].get("value") is not None:
@@ -118,5 +132,7 @@ def format_movement(result: dict) -> str:
             lines.append(f"  {b['name']}: {_value(b)}{leg}{usual}{spread}")
         elif isinstance(s, bool):
             lines.append(f"  {FLAG_WORDS.get(name, name.replace('_', ' '))}: {'yes' if s else 'no'}")
-    lines += [f"  problem: {p}" for p in result["problems"]]
+    for p in result["problems"]:  # a repetition's why, given above, is not said again
+        why = next((w for w in said if p.endswith(": " + w)), None)
+        lines.append(f"  problem: {p[:-len(why)] + 'as for ' + said[why] if why else p}")
     return "\n".join(lines)

@@ -926,6 +926,10 @@ def test_a_thigh_at_rest_known_only_from_the_knee_points_gives_lower_bounds(hip_
             assert 0.0 < m["extra"]["at_least_deg"] <= _true_peak(clip), m["extra"]
     shown = [m for m in presented_metrics(res) if m["key"] in ("hip_extension", "thigh_behind_vertical")]
     assert shown and all(m["value"] is None for m in shown), shown
+    # the text report gives the long why once (it was repeated for each repetition and again as the problem)
+    text = format_movement(res)
+    why = res["repetitions"][0]["metrics"]["hip_extension"]["reason"].partition(": ")[2]
+    assert text.count(why) == 1 and text.count("as for repetition 1") == 2, text
 
 
 def _lean_forward(px: np.ndarray, frames: np.ndarray, points, deg: float) -> np.ndarray:
