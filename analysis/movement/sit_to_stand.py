@@ -8,6 +8,8 @@ levels are medians over the seated frames and the standing hold, :func:`rise_lev
 
 * ``onset``: start of the forward trunk lean before the rise (the trunk lean's repetition start, see
   :func:`analysis.segmentation.find_repetitions`, here at 5 % of its rise from the seated lean).
+* A rise counts only from a seat: over the half second before its onset the thigh lies at least
+  ``sts_seated_thigh_forward_min`` degrees forward of the vertical (where it was seen).
 * ``lift_off`` (seat-off): the first frame the hip height passes ``sts_liftoff_fraction`` (5 %) of the
   rise: the buttocks have left the seat.
 * ``stand``: the first frame the hip height reaches ``sts_stand_fraction`` (98 %) of the rise.
@@ -182,7 +184,7 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
     f_lo, f_st = threshold("sts_liftoff_fraction"), threshold("sts_stand_fraction")
     flexed_min, upright_max = threshold("sts_hip_flexed_min"), threshold("sts_upright_max")
     dt = frame_interval(t, 1.0)
-    rows = []
+    rows, not_seated = [], []
     for j, r in enumerate(reps):
         nxt = reps[j + 1].start if j + 1 < len(reps) else len(t) - 1
         seated, standing = rise_levels(height, t, r, reps[j - 1].end if j else 0)
@@ -204,6 +206,12 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
         # the lean's start is only known where the person was seen seated before it: a person the pose model found
         # only once they leaned (or a clip started mid-lean) would have the time counted from the first frame seen
         seen_seated = found[seat_fr[:-1]].mean() >= 0.5 if len(seat_fr) > 1 else False
+        # a rise from a seat starts with the thigh forward, as a seat holds it: hips that rose with the thigh
+        # hanging near the vertical are another movement's (a runner's bounce, turned 4 degrees, read as a rise)
+        seated_thigh = -median_at(ser["thigh_behind_vertical"], seat_fr)
+        if seated_thigh < threshold("sts_seated_thigh_forward_min"):
+            not_seated.append(seated_thigh)
+            continue
         to_stand = t[st] - t[onset] if seen_seated else np.nan
         c = visibility_confidence(vis, (i["shoulder"], i["hip"], i["knee"]), np.arange(onset, st + 1))
         hip_ext = standing_hip_extension(ser, p, outline, fc, stand_fr[knee_on_knee[stand_fr]])
@@ -276,7 +284,12 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
     res["summary"]["hips_flexed_back_arched_any"] = any(r["hips_flexed_back_arched"] for r in rows)
     res["curve"] = curve(t, {"hip_height": (height - (reps[0].rest_value if reps else 0.0)),
                               **{k: ser[k] for k in ("hip_extension", "trunk_lean", "lumbar_angle")}})
+    most = max(not_seated, default=0.0)
+    thigh = f"more than {most:.0f} degrees forward of the vertical" if most >= 1.0 else "forward of the vertical"
     movement_found(res, len(rows), "rise(s) from sitting to standing",
-                   "no rise from sitting to standing was found: start seated, side-on, whole body and chair in "
-                   "view, and stand up fully")
+                   "no rise from sitting to standing was found" + (
+                       f" (the hips rose {'once' if len(not_seated) == 1 else f'{len(not_seated)} times'}, but not "
+                       f"from a seat: the thigh was never {thigh} before it, where a chair holds it near the "
+                       "horizontal)" if not_seated else "") +
+                   ": start seated, side-on, whole body and chair in view, and stand up fully")
     return res
