@@ -1165,36 +1165,44 @@ def floors(rows: list[dict], table: dict) -> list[tuple[str, bool, str]]:
 # ----------------------------------------------------------------------------------------------------
 def real_verdicts(cache: Path | None) -> list[dict]:
     """Every (clip, test) of the manifest: the verdict against the expected one."""
-    man = tomllib.loads(MANIFEST.read_text())
     out = []
-    for clip in man["clip"]:
+    for clip in tomllib.loads(MANIFEST.read_text())["clip"]:
         path = SHARED / clip["file"]
-        d = cached_track(f"real__{path.name}", lambda: path, cache)
-        for exp in clip["test"]:
-            res = run_movement_test(exp["test"], d["timestamps"], d["pixels"], d["visibility"], outline=d["outline"],
-                                    world=d["world"], landmarks=d["landmarks"], image_size=d["image_size"])
-            person = person_check(d, exp["test"])
-            if person is not None:  # the capture's check on what the people probes saw, as in posture analyze
-                gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
-            failed = [c["name"] for c in res["checks"] if c["blocking"] and not c["passed"]]
-            # a track cached before the probes were kept: any second person seen stands for the capture's refusal
-            people = person is None and len(d.get("several_people_at", [])) > 0
-            if people:
-                failed = ["person"] + failed
-            ok = res["ok"] and not people
-            row = {"clip": path.name, "test": exp["test"], "expect": exp["verdict"], "ok": ok, "failed": failed,
-                   "reasons": [c["reason"] for c in res["checks"] if c["blocking"] and not c["passed"]],
-                   "side": res.get("side"), "near_side": res.get("near_side"),
-                   "no_number_after_refusal": no_number_after_refusal(res) if not people else True}
-            if exp["verdict"] == "measured":
-                row["pass"] = ok and all(res.get(k) == exp[k] for k in ("side", "near_side") if k in exp)
-                reps = res.get("repetitions") or [s for s in res.get("steps", []) if not s.get("excluded")]
-                row["measured"] = len(reps)
-            else:
-                row["first"] = "person" if people else (blocking_failure(res["checks"]) or {}).get("name")
-                row["pass"] = (not ok) and (not exp.get("because") or bool(set(exp["because"]) & set(failed))) \
-                    and row["no_number_after_refusal"] and exp.get("first", row["first"]) == row["first"]
-            out.append(row)
+        out += real_verdict(f"real__{path.name}", lambda path=path: path, cache, clip["test"], path.name)
+    return out
+
+
+def real_verdict(key: str, path_fn, cache: Path | None, expected: list[dict], name: str) -> list[dict]:
+    """One real clip (``path_fn()``, tracked once and kept in ``cache/key.npz``) through the tests of ``expected``
+    (the manifest's ``[[clip.test]]`` tables): each verdict against the expected one."""
+    d = cached_track(key, path_fn, cache)
+    out = []
+    for exp in expected:
+        res = run_movement_test(exp["test"], d["timestamps"], d["pixels"], d["visibility"], outline=d["outline"],
+                                world=d["world"], landmarks=d["landmarks"], image_size=d["image_size"])
+        person = person_check(d, exp["test"])
+        if person is not None:  # the capture's check on what the people probes saw, as in posture analyze
+            gate_result(res, person, {"repetitions": [], "steps": [], "summary": {}})
+        failed = [c["name"] for c in res["checks"] if c["blocking"] and not c["passed"]]
+        # a track cached before the probes were kept: any second person seen stands for the capture's refusal
+        people = person is None and len(d.get("several_people_at", [])) > 0
+        if people:
+            failed = ["person"] + failed
+        ok = res["ok"] and not people
+        row = {"clip": name, "test": exp["test"], "expect": exp["verdict"], "ok": ok, "failed": failed,
+               "reasons": [c["reason"] for c in res["checks"] if c["blocking"] and not c["passed"]],
+               "side": res.get("side"), "near_side": res.get("near_side"),
+               "want": ", ".join(f"{k} {exp[k]}" for k in ("side", "near_side") if k in exp),
+               "no_number_after_refusal": no_number_after_refusal(res) if not people else True}
+        if exp["verdict"] == "measured":
+            row["pass"] = ok and all(res.get(k) == exp[k] for k in ("side", "near_side") if k in exp)
+            reps = res.get("repetitions") or [s for s in res.get("steps", []) if not s.get("excluded")]
+            row["measured"] = len(reps)
+        else:
+            row["first"] = "person" if people else (blocking_failure(res["checks"]) or {}).get("name")
+            row["pass"] = (not ok) and (not exp.get("because") or bool(set(exp["because"]) & set(failed))) \
+                and row["no_number_after_refusal"] and exp.get("first", row["first"]) == row["first"]
+        out.append(row)
     return out
 
 
