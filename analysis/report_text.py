@@ -119,9 +119,9 @@ def format_movement(result: dict) -> str:
         label = f"step {r['step']}" if "step" in r else f"repetition {r.get('repetition', '?')}"
         ms = (r.get("metrics") or {}).values()
         vals = [f"{m['name']} {_value(m)}" for m in ms if m["value"] is not None]
-        gaps = [f"{m['name']} not measured ({_once(m['reason'], label, said)})" for m in ms
-                if m["value"] is None and m.get("reason")]
-        lines.append(f"  {label} ({r.get('side', '')}): " + "; ".join(vals + gaps[:1]))
+        gap = next((m for m in ms if m["value"] is None and m.get("reason")), None)  # the first one says why
+        gaps = [f"{gap['name']} not measured ({_once(gap['reason'], label, said)})"] if gap else []
+        lines.append(f"  {label} ({r.get('side', '')}): " + "; ".join(vals + gaps))
     for name, s in (result.get("summary") or {}).items():
         if isinstance(s, dict) and "best" in s and s["best"] and s["best"].get("value") is not None:
             b = s["best"]

@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_movement import MANIFEST, SHARED, real_verdict  # noqa: E402
 
 OTHER = {"left": "right", "right": "left"}
-VARIANTS = ("mirrored", "half_rate", "half_size", "dim", "turned")
+VARIANTS = ("mirrored", "half_rate", "half_size", "dim", "turned", "turned_back", "far", "compressed", "feet_cut")
 
 
 def write_variant(src: Path, dst: Path, variant: str) -> None:
@@ -73,15 +73,22 @@ def write_variant(src: Path, dst: Path, variant: str) -> None:
                     rgb = cv2.resize(rgb, (rgb.shape[1] // 2, rgb.shape[0] // 2), interpolation=cv2.INTER_AREA)
                 elif variant == "dim":
                     rgb = (rgb * 0.4).astype(np.uint8)
-                elif variant == "turned":
+                elif variant in ("turned", "turned_back"):
                     h, w = rgb.shape[:2]
-                    turn = cv2.getRotationMatrix2D((w / 2, h / 2), 4.0, 1.0)
+                    turn = cv2.getRotationMatrix2D((w / 2, h / 2), 4.0 if variant == "turned" else -4.0, 1.0)
                     rgb = cv2.warpAffine(rgb, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
+                elif variant == "far":  # half the size in the middle of a frame of the same size
+                    h, w = rgb.shape[:2]
+                    small = cv2.resize(rgb, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+                    rgb = cv2.copyMakeBorder(small, h // 4, h - h // 2 - h // 4, w // 4, w - w // 2 - w // 4,
+                                             cv2.BORDER_REPLICATE)
+                elif variant == "feet_cut":
+                    rgb = rgb[: int(rgb.shape[0] * 0.88)]
                 rgb = np.ascontiguousarray(rgb[: rgb.shape[0] // 2 * 2, : rgb.shape[1] // 2 * 2])  # even for yuv420p
                 if stream is None:
                     stream = out.add_stream("libx264", rate=rate)
                     stream.width, stream.height, stream.pix_fmt = rgb.shape[1], rgb.shape[0], "yuv420p"
-                    stream.options = {"crf": "18", "threads": "1"}
+                    stream.options = {"crf": "40" if variant == "compressed" else "18", "threads": "1"}
                 for pkt in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
                     out.mux(pkt)
             for pkt in stream.encode():
