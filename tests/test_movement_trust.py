@@ -211,6 +211,29 @@ def test_rising_from_a_squat_on_the_toes_is_not_a_sit_to_stand():
     _assert_refused(res, "activity", "you seem to be squatting (hips and knees deeply bent) at the start")
 
 
+@pytest.mark.parametrize("kind", ["ely", "thomas"])
+def test_an_upright_trunk_is_not_a_lying_test_when_the_legs_say_nothing(kind, monkeypatch):
+    """A real running clip, its copy strongly compressed (benchmarks/eval_real_variants.py): the legs were unseen or
+    unread in every start frame (the steps' gait lost where the legs' names, put right frame by frame, no longer
+    changed places), the activity check passed for a start posture it could not read, the position check only
+    asked face up or down, and a prone knee bend was measured on a runner. Here a rendered runner in place whose
+    feet are taken not to alternate (as the relabelled real runner's did): before, both lying tests were measured
+    (ok); the trunk stood upright, so the activity check refuses them with that."""
+    import analysis.movement.checks as checks
+
+    monkeypatch.setattr(checks, "feet_alternate", lambda *a, **k: False)
+    res = _run(kind, clip_landmarks(activity_clip("running", seconds=3.0, fps=15.0, travel=False)))
+    _assert_refused(res, "activity", "your trunk was upright")
+    upright = clip_landmarks(activity_clip("standing", seconds=2.0, fps=15.0))
+    lying = clip_landmarks(prone_knee_bend("e", fps=FPS))
+    frames = np.arange(len(upright["pixels"]))
+    assert checks.start_trunk_check("hip_extension", upright["pixels"], upright["visibility"], frames, "") is None
+    assert checks.start_trunk_check("ely", upright["pixels"], upright["visibility"], frames, "") is not None
+    frames = np.arange(len(lying["pixels"]))
+    assert checks.start_trunk_check("ely", lying["pixels"], lying["visibility"], frames, "") is None
+    assert not checks.start_trunk_check("lunge", lying["pixels"], lying["visibility"], frames, "").passed
+
+
 def test_hips_that_rise_without_a_seat_are_not_a_sit_to_stand():
     """A real running clip, the camera following the runner, turned 4 degrees (benchmarks/eval_real_variants.py):
     the activity check could not read its start posture and let it pass, and a bounce of the hips in the picture
