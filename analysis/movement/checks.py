@@ -65,7 +65,7 @@ from analysis.quality import (Check, check_person_size, check_view, check_whole_
                               region_in_frame)
 from analysis.view import body_yaw, swap_proof_yaw
 
-__all__ = ["START_POSTURE", "start_trunk_check", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
+__all__ = ["START_POSTURE", "start_trunk_check", "trunk_from_vertical", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
            "check_view_outline", "check_view_facing", "unsure_facing", "check_other_leg", "check_repeat",
            "outline_disagreement", "check_camera_level", "level_edge_reading", "scene_level_search", "lying_face",
            "feet_alternate", "withhold", "failed_blocking", "presented_metrics", "leg_name_doubt", "named_from_feet",
@@ -363,11 +363,8 @@ def start_trunk_check(kind: str, pixels: np.ndarray, visibility, frames: np.ndar
     line of sight draws its trunk upright in the picture)."""
     if kind == "thomas_front":
         return None
-    p = mask_low_visibility(np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)[frames],
+    v = trunk_from_vertical(np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2)[frames],
                             np.asarray(visibility).reshape(-1, 33)[frames])
-    with quiet():
-        inc = np.abs(geo.inclination_to_vertical(midpoint(p, "hip"), midpoint(p, "shoulder")))
-        v = float(np.nanmedian(np.minimum(inc, 180 - inc))) if np.isfinite(inc).any() else np.nan
     lying = START_POSTURE[kind][0] == "lying"
     if lying and v <= threshold("activity_upright_trunk_max"):
         seen_as = f"your trunk was upright ({v:.0f} degrees from the vertical)"
@@ -427,13 +424,20 @@ def seat_height(reading: ActivityReading, frames: np.ndarray) -> float:
         return float(np.nanmedian(np.asarray(h, dtype=np.float64)[frames]))
 
 
-def check_position(pixels: np.ndarray, visibility: np.ndarray, position: str) -> Check:
-    """Without world landmarks: is the body upright (trunk within 45 deg of vertical) or lying (within 30 deg
-    of horizontal) as the test needs? Judged on the median trunk line. Blocking."""
+def trunk_from_vertical(pixels: np.ndarray, visibility: np.ndarray) -> float:
+    """The trunk line's (hip midpoint -> shoulder midpoint) median angle from the picture's vertical over the frames
+    of ``pixels`` (T, 33, 2), folded to 0..90 deg (0 upright, 90 lying); points under 0.5 visibility left out; NaN
+    when the trunk was not seen."""
     p = mask_low_visibility(np.asarray(pixels, dtype=np.float64).reshape(-1, 33, 2), visibility)
     with quiet():
         inc = np.abs(geo.inclination_to_vertical(midpoint(p, "hip"), midpoint(p, "shoulder")))
-        v = float(np.nanmedian(np.minimum(inc, 180 - inc))) if np.isfinite(inc).any() else np.nan
+        return float(np.nanmedian(np.minimum(inc, 180 - inc))) if np.isfinite(inc).any() else float("nan")
+
+
+def check_position(pixels: np.ndarray, visibility: np.ndarray, position: str) -> Check:
+    """Without world landmarks: is the body upright (trunk within 45 deg of vertical) or lying (within 30 deg
+    of horizontal) as the test needs? Judged on the median trunk line. Blocking."""
+    v = trunk_from_vertical(pixels, visibility)
     if not np.isfinite(v):
         return Check("position", False, None, "deg", "shoulders and hips were not seen",
                      "keep the whole body in the picture", checked=False, blocking=True)
