@@ -211,6 +211,37 @@ def test_rising_from_a_squat_on_the_toes_is_not_a_sit_to_stand():
     _assert_refused(res, "activity", "you seem to be squatting (hips and knees deeply bent) at the start")
 
 
+def test_a_lower_leg_drawn_short_through_the_clip_gives_no_bound_above_the_bend():
+    """As the pose model drew a pixel-art prone knee bend: the lower leg drawn at a third of its length through most
+    of the clip (so its own median was short too), folded back over the thigh on the way up, then lost at the top.
+    The folded readings (155 degrees) were taken as trusted and gave "at least 155" for a true 114. Against the
+    trunk's length the lower leg is drawn short: no value and no lower bound is read from it."""
+    clip = prone_knee_bend("e", fps=15.0)
+    a = clip_landmarks(clip)
+    px, vis = a["pixels"].copy(), a["visibility"].copy()
+    i = SIDE_IDX["right"]
+    kf = leg_series(a["pixels"], "right", 0, hip="side")["knee_flexion"]
+    peak = int(np.nanargmax(kf))
+    turn = np.radians(25.0)
+    for f in range(len(px)):
+        knee, hip, ankle = px[f, i["knee"]], px[f, i["hip"]], px[f, i["ankle"]]
+        if peak - 3 <= f <= peak + 6:  # lost at the top: no jump back to pair the fold's jump with
+            vis[f, [i["ankle"], i["heel"], i["toe"]]] = 0.0
+            continue
+        if kf[f] > 40.0 and f < peak:  # folded back over the thigh, 155 degrees, a third of its length
+            u = (hip - knee) / np.linalg.norm(hip - knee)
+            v = np.array([u[0] * np.cos(turn) - u[1] * np.sin(turn), u[0] * np.sin(turn) + u[1] * np.cos(turn)])
+            to = knee + 0.3 * np.linalg.norm(ankle - knee) * v
+        else:  # elsewhere along its own line, a third of its length
+            to = knee + 0.35 * (ankle - knee)
+        px[f, [i["ankle"], i["heel"], i["toe"]]] += to - ankle
+    res = _run("ely", dict(a, pixels=px, visibility=vis), checks=False)
+    for rep in res["repetitions"]:
+        m = rep["metrics"]["max_knee_flexion"]
+        bound = (m.get("extra") or {}).get("at_least_deg")
+        assert m["value"] is None and (bound is None or bound <= np.nanmax(kf) + 3.0), m
+
+
 @pytest.mark.parametrize("kind", ["ely", "thomas"])
 def test_an_upright_trunk_is_not_a_lying_test_when_the_legs_say_nothing(kind, monkeypatch):
     """A real running clip, its copy strongly compressed (benchmarks/eval_real_variants.py): the legs were unseen or

@@ -43,11 +43,13 @@ read short (by 2 to 26 deg), but on one pixel-art clip whose leg points the pose
 (150 for 115). Without an outline (tracking without segmentation) it is reported as the value.
 
 **Leg points drawn too close together.** The leg bends in the picture's plane, so its thigh and lower leg keep their
-lengths; where either lies shorter than ``ely_segment_min_ratio`` of its median length in the clip
-(:func:`analysis.movement.series.shortened_leg`), a knee or ankle point was misplaced and the knee angle there is no
-reading: not a value, not a lower bound, and (the thigh short) no outline reading against the thigh's line either.
-On the renders of nine figure styles such frames read -45 to -60 deg off (points pulled along the leg) or +63 to
-+68 (knee and ankle pulled together: "at least 150" for a true 115). A lower bound also leaves out readings beyond
+lengths; where either lies shorter than ``ely_segment_min_ratio`` of its median length in the clip, or than
+``ely_segment_trunk_min_ratio`` of the trunk's (:func:`analysis.movement.series.shortened_leg`), a knee or ankle
+point was misplaced and the knee angle there is no reading: not a value, not a lower bound, and (the thigh short) no
+outline reading against the thigh's line either. On the renders of nine figure styles such frames read -45 to -60
+deg off (points pulled along the leg) or +63 to +68 (knee and ankle pulled together). The trunk's length finds a leg
+drawn short through most of the clip, its own median short too (a pixel-art lower leg of 24 pixels for a true 68
+gave "at least 150" for a true 115). A lower bound also leaves out readings beyond
 what a knee can bend (``plausible_ely_max_knee_flexion``), and takes the outline's reading less
 ``ely_outline_bound_margin`` (:func:`peak_lower_bound`).
 
@@ -95,6 +97,7 @@ ELY_MAX_RAISE_RATE = threshold("ely_max_raise_rate")  # see norms.toml
 ELY_OUTLINE_GAP = threshold("ely_outline_gap_max")  # see norms.toml
 ELY_MIN_HOLD_S = threshold("ely_min_hold")  # see norms.toml
 ELY_SEGMENT_MIN = threshold("ely_segment_min_ratio")  # see norms.toml
+ELY_SEGMENT_TRUNK_MIN = threshold("ely_segment_trunk_min_ratio")  # see norms.toml
 ELY_OUTLINE_BOUND_MARGIN = threshold("ely_outline_bound_margin")  # see norms.toml
 ELY_PLAUSIBLE_MAX = norm("plausible_ely_max_knee_flexion").high  # see norms.toml
 
@@ -327,8 +330,8 @@ def _ely_pass(t: np.ndarray, pixels, vis: np.ndarray, vis_conf: np.ndarray, side
     # a thigh or lower leg drawn much shorter than it is: a knee or ankle point misplaced, so no knee angle is read
     # from the landmarks there (nor a lower bound), and, with the thigh short, none from the outline either (its
     # lower leg is taken against the thigh's landmark line)
-    short_thigh = shortened_leg(raw_p, side, ELY_SEGMENT_MIN, ("thigh",))
-    short_leg = short_thigh | shortened_leg(raw_p, side, ELY_SEGMENT_MIN, ("shank",))
+    short_thigh = shortened_leg(raw_p, side, ELY_SEGMENT_MIN, ("thigh",), ELY_SEGMENT_TRUNK_MIN)
+    short_leg = short_thigh | shortened_leg(raw_p, side, ELY_SEGMENT_MIN, ("shank",), ELY_SEGMENT_TRUNK_MIN)
     min_range = threshold("ely_min_knee_range")
     # the outline settles what the knee angle's jumps cannot: where it shows the lower leg down on the table
     # as the landmarks do, the leg rests (a quick return to rest is not a dropout, and two bends stay two);

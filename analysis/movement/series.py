@@ -225,20 +225,29 @@ def shank_length(p: np.ndarray, side: str) -> float:
     return float(np.median(d)) if d.size else float("nan")
 
 
-def shortened_leg(p: np.ndarray, side: str, min_ratio: float, parts=("thigh", "shank")) -> np.ndarray:
+def shortened_leg(p: np.ndarray, side: str, min_ratio: float, parts=("thigh", "shank"),
+                  trunk_ratio: float | None = None) -> np.ndarray:
     """Frames where one leg's thigh (hip -> knee) or lower leg (knee -> ankle), of ``parts``, lies shorter in the
-    picture than ``min_ratio`` times its median length over the clip (:func:`thigh_length`, :func:`shank_length`).
-    (T,) bool.
+    picture than ``min_ratio`` times its median length over the clip (:func:`thigh_length`, :func:`shank_length`),
+    or, with ``trunk_ratio``, than that times the trunk's median length over the clip (hip midpoint -> shoulder
+    midpoint; a thigh or lower leg is about 0.85 of it). (T,) bool.
 
     A leg bending in the picture's plane (a side view of a knee bend) keeps both lengths; a segment drawn much
     shorter is a knee or ankle point the pose model put in the wrong place (pulled onto the other end, or onto the
-    other leg), and a joint angle read from it is not the leg's."""
+    other leg), and a joint angle read from it is not the leg's. Against the trunk, a leg drawn short through most
+    of the clip (its own median short too) is still found."""
     i = SIDE_IDX[side]
     ends = {"thigh": ("hip", "knee", thigh_length(p, side)), "shank": ("knee", "ankle", shank_length(p, side))}
+    with quiet():
+        trunk = float(np.nanmedian(np.hypot(*(midpoint(p, "shoulder") - midpoint(p, "hip")).T))) \
+            if trunk_ratio is not None else np.nan
     out = np.zeros(len(p), bool)
     for a, b, ref in (ends[k] for k in parts):
         with quiet():
-            out |= np.hypot(*(p[:, i[a]] - p[:, i[b]]).T) < min_ratio * ref
+            seg = np.hypot(*(p[:, i[a]] - p[:, i[b]]).T)
+            out |= seg < min_ratio * ref
+            if np.isfinite(trunk):
+                out |= seg < trunk_ratio * trunk
     return out
 
 
