@@ -65,8 +65,9 @@ from analysis.quality import (Check, check_person_size, check_view, check_whole_
                               region_in_frame)
 from analysis.view import body_yaw, swap_proof_yaw
 
-__all__ = ["START_POSTURE", "start_trunk_check", "trunk_from_vertical", "check_clip", "check_tracking", "check_activity", "check_lying_face", "check_movement",
-           "check_view_outline", "check_view_facing", "unsure_facing", "check_other_leg", "check_repeat",
+__all__ = ["START_POSTURE", "start_trunk_check", "trunk_from_vertical", "check_clip", "check_tracking",
+           "check_activity", "check_lying_face", "check_movement", "check_view_outline", "check_view_facing",
+           "unsure_facing", "check_other_leg", "check_repeat",
            "outline_disagreement", "check_camera_level", "level_edge_reading", "scene_level_search", "lying_face",
            "feet_alternate", "withhold", "failed_blocking", "presented_metrics", "leg_name_doubt", "named_from_feet",
            "start_frames", "seat_height", "middle_frame", "shank_foreshortened", "thigh_foreshortened"]
