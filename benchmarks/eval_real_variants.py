@@ -30,9 +30,11 @@ picture shows them in 1 of 9 start frames) and let it pass, and a bounce of the 
 rise. Compressed, the same clip was **measured as a prone knee bend**: its legs unread in every start frame, the
 activity check let it pass and the position check only asked face up or face down. Now a rise counts only from a
 seat (``sts_seated_thigh_forward_min``), and where the legs tell nothing of the start posture the trunk still tells
-lying from upright (:func:`analysis.movement.checks.start_trunk_check`). After: WRONG 0 in every copy; kept 60 in
-seven copies, 59 in two: ``far`` refused the running clip's walk ("standing on one leg": the runner about 90 pixels
-tall), ``compressed`` refused ``tiffanytgr__good-video-8.mp4``'s walk for a second person of similar size at 0.0 s.
+lying from upright (:func:`analysis.movement.checks.start_trunk_check`). After, with the copies written by the
+capture's own writer (:class:`vision.pipeline.VideoWriter`): WRONG 0 in every copy; kept 60 in eight copies, 59 in
+``far`` (the running clip's walk refused "standing on one leg": the runner about 90 pixels tall). (Written by the
+script's own encoder before, the ``compressed`` copy of ``tiffanytgr__good-video-8.mp4`` had its walk refused for a
+second person of similar size at 0.0 s.)
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ import argparse
 import sys
 import tempfile
 import tomllib
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -50,57 +51,48 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from analysis.movement.series import SIDES, other_side  # noqa: E402
 from eval_movement import MANIFEST, SHARED, real_verdict  # noqa: E402
 
-OTHER = {"left": "right", "right": "left"}
 VARIANTS = ("mirrored", "half_rate", "half_size", "dim", "turned", "turned_back", "far", "compressed", "feet_cut")
 
 
 def write_variant(src: Path, dst: Path, variant: str) -> None:
-    """Write ``src`` (read upright, as the app reads it) altered by ``variant`` to ``dst`` (H.264 MP4)."""
-    import av
+    """Write ``src`` (read upright, as the app reads it) altered by ``variant`` to ``dst`` (H.264 MP4, with the
+    capture's own writer, :class:`vision.pipeline.VideoWriter`)."""
     import cv2
 
+    from vision.pipeline import VideoWriter
     from vision.sources import open_source
 
     source = open_source(src)
+    step = 2 if variant == "half_rate" else 1
+    writer = VideoWriter(dst, float(source.info.fps or 30.0) / step, crf=40 if variant == "compressed" else 18)
     try:
-        fps = float(source.info.fps or 30.0)
-        step = 2 if variant == "half_rate" else 1
-        rate = Fraction(fps / step).limit_denominator(1001)
-        with av.open(str(dst), mode="w") as out:
-            stream = None
-            for i, frame in enumerate(source):
-                if i % step:
-                    continue
-                rgb = frame.rgb
-                if variant == "mirrored":
-                    rgb = rgb[:, ::-1]
-                elif variant == "half_size":
-                    rgb = cv2.resize(rgb, (rgb.shape[1] // 2, rgb.shape[0] // 2), interpolation=cv2.INTER_AREA)
-                elif variant == "dim":
-                    rgb = (rgb * 0.4).astype(np.uint8)
-                elif variant in ("turned", "turned_back"):
-                    h, w = rgb.shape[:2]
-                    turn = cv2.getRotationMatrix2D((w / 2, h / 2), 4.0 if variant == "turned" else -4.0, 1.0)
-                    rgb = cv2.warpAffine(rgb, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
-                elif variant == "far":  # half the size in the middle of a frame of the same size
-                    h, w = rgb.shape[:2]
-                    small = cv2.resize(rgb, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-                    rgb = cv2.copyMakeBorder(small, h // 4, h - h // 2 - h // 4, w // 4, w - w // 2 - w // 4,
-                                             cv2.BORDER_REPLICATE)
-                elif variant == "feet_cut":
-                    rgb = rgb[: int(rgb.shape[0] * 0.88)]
-                rgb = np.ascontiguousarray(rgb[: rgb.shape[0] // 2 * 2, : rgb.shape[1] // 2 * 2])  # even for yuv420p
-                if stream is None:
-                    stream = out.add_stream("libx264", rate=rate)
-                    stream.width, stream.height, stream.pix_fmt = rgb.shape[1], rgb.shape[0], "yuv420p"
-                    stream.options = {"crf": "40" if variant == "compressed" else "18", "threads": "1"}
-                for pkt in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
-                    out.mux(pkt)
-            for pkt in stream.encode():
-                out.mux(pkt)
+        for i, frame in enumerate(source):
+            if i % step:
+                continue
+            rgb = frame.rgb
+            if variant == "mirrored":
+                rgb = rgb[:, ::-1]
+            elif variant == "half_size":
+                rgb = cv2.resize(rgb, (rgb.shape[1] // 2, rgb.shape[0] // 2), interpolation=cv2.INTER_AREA)
+            elif variant == "dim":
+                rgb = (rgb * 0.4).astype(np.uint8)
+            elif variant in ("turned", "turned_back"):
+                h, w = rgb.shape[:2]
+                turn = cv2.getRotationMatrix2D((w / 2, h / 2), 4.0 if variant == "turned" else -4.0, 1.0)
+                rgb = cv2.warpAffine(rgb, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
+            elif variant == "far":  # half the size in the middle of a frame of the same size
+                h, w = rgb.shape[:2]
+                small = cv2.resize(rgb, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+                rgb = cv2.copyMakeBorder(small, h // 4, h - h // 2 - h // 4, w // 4, w - w // 2 - w // 4,
+                                         cv2.BORDER_REPLICATE)
+            elif variant == "feet_cut":
+                rgb = rgb[: int(rgb.shape[0] * 0.88)]
+            writer.write(rgb)
     finally:
+        writer.close()
         source.close()
 
 
@@ -108,7 +100,7 @@ def expected_for(exp: dict, variant: str) -> dict:
     """The manifest's expectation for a copy: the mirrored copy's leg and side are the other ones."""
     if variant != "mirrored":
         return exp
-    return {k: (OTHER.get(v, v) if k in ("side", "near_side") else v) for k, v in exp.items()}
+    return {k: (other_side(v) if k in ("side", "near_side") and v in SIDES else v) for k, v in exp.items()}
 
 
 def main(argv=None) -> int:
