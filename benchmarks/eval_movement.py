@@ -38,8 +38,8 @@ through :func:`analysis.movement.run_movement_test`:
   and the lying tests with the helper their set-ups have beside the table; :data:`PHONE`: one clip of each test as
   a phone propped across a dim room sends it (further away, soft, noisy, strongly compressed); :data:`PORTRAIT`: one
   clip of each test filmed by a phone held upright (portrait); :data:`CAMERAS`: larger frames than the model's, 10
-  frames/s, a rolled camera, one too close; :data:`BOTH_LEGS`: a standing hip extension of both
-  legs in turn (the other leg's repetitions left out); :data:`BOTH_LEGS_LYING`: a Thomas test and a prone knee bend
+  frames/s, a rolled camera, one too close, a phone held in the hand; :data:`BOTH_LEGS`: a standing hip extension of
+  both legs in turn (the other leg's repetitions left out); :data:`BOTH_LEGS_LYING`: a Thomas test and a prone knee bend
   of both legs in turn (refused, or no reading under the wrong leg's name). Each case first
   passes the capture's person check on what the people probes saw (:func:`person_check`), as in
   ``posture analyze``.
@@ -357,6 +357,13 @@ CAMERAS = [
      "dark_hall", 51, None),
     ("far_ely", "ely", "right", -88.0, dict(width=1280, height_px=720, distance=6.0), 15.0, "orange_hoodie", "outdoor",
      52, None),
+    # session 47: a phone held in the hand (vision.synthetic.camera.handheld_warp: the picture drifting up to 2 % of
+    # its size, turning up to 1.5 degrees and zooming up to 3 %; the truth moved with it)
+    ("handheld_hipext", "hip_extension", "left", 90.0, dict(handheld=True), 30.0, "teal_tracksuit", "outdoor", 53,
+     None),
+    ("handheld_lunge", "lunge", "left", 90.0, dict(handheld=True), 30.0, "orange_hoodie", "white_studio", 54, None),
+    ("handheld_sit", "sit_to_stand", None, 90.0, dict(handheld=True), 30.0, "teal_tracksuit", "outdoor", 55, None),
+    ("handheld_ely", "ely", "right", -88.0, dict(handheld=True), 30.0, "white_kit", "outdoor", 56, None),
 ]
 CAMERAS_CLOSE = 1.5  # metres: feet_cut_hipext's camera distance
 
@@ -769,7 +776,7 @@ def _cases(style: str, quick: bool) -> list[dict]:
         expect = dict(refused_by=refused) if refused else dict(reps=2 if kind == "hip_extension" else 1, leg=leg)
         picture = dict(picture)
         distance = picture.pop("distance", CAMERAS_CLOSE if refused else 3.0)
-        out.append(dict(name=f"camera_{n}", kind=kind, **expect, make=(
+        out.append(dict(name=f"camera_{n}", kind=kind, **expect, handheld=picture.pop("handheld", False), make=(
             lambda n=n, kind=kind, leg=leg, az=az, picture=picture, fps=fps, outfit=outfit, scene=scene, seed=seed,
             distance=distance: dress(
                 _test_clip(f"camera_{n}", kind, leg, az, 1.0, im, seed, fps=fps, distance=distance, **picture),
@@ -904,7 +911,7 @@ def evaluate_case(case: dict, style: str, tmp: Path, cache: Path | None) -> dict
             truth = json.loads(tfile.read_text())
         else:
             path = tmp / f"{key}.mp4"
-            truth = write_clip(path, case["make"]())
+            truth = write_clip(path, case["make"](), handheld=case.get("handheld", False))
             if tfile is not None:
                 tfile.parent.mkdir(parents=True, exist_ok=True)
                 tfile.write_text(json.dumps(truth))

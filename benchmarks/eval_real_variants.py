@@ -1,17 +1,19 @@
 """The movement tests on altered copies of the real clips: does each verdict hold when the same clip is filmed a
 little differently?
 
-    .venv/bin/python benchmarks/eval_real_variants.py                      # every clip, every copy (about 30 min)
+    .venv/bin/python benchmarks/eval_real_variants.py                      # every clip, every copy (about 35 min)
     .venv/bin/python benchmarks/eval_real_variants.py --variant mirrored --only demo3 --cache /tmp/cache
 
-Each clip of ``benchmarks/real_manifest_movement.toml`` (in ``../shared/data``) is copied nine ways, as the app
+Each clip of ``benchmarks/real_manifest_movement.toml`` (in ``../shared/data``) is copied eleven ways, as the app
 reads it (:func:`vision.sources.open_source`, upright): **mirrored** left to right (the person now faces the other
 way and shows the other side: every expected leg or side is the other one), at **half the frame rate** (every second
 frame, as a phone saving 15 frames/s for 30 does), at **half the size** (each side halved, as a messaging app shrinks
 a clip), **dim** (40 % of the brightness, a room lit by one lamp), **turned** 4 degrees either way
 (``turned``, ``turned_back``: a phone held a little crooked; the corners filled from the edges), **far** (half the
 size in the middle of a frame of the same size: filmed from twice as far), **compressed** (H.264 at CRF 40, as a
-poor connection sends it) and **feet_cut** (the bottom 12 % of the picture cut off). Each copy is written to a
+poor connection sends it), **feet_cut** (the bottom 12 % of the picture cut off), **handheld** (a phone held in the
+hand: :func:`vision.synthetic.camera.handheld_warp`, the picture drifting, turning and zooming a little) and
+**stutter** (every fifth frame shown twice, as a 25 -> 30 frames/s conversion does). Each copy is written to a
 temporary folder that is removed afterwards, tracked as ``benchmarks/eval_movement.py`` tracks the clips (with the
 capture's person check), and run through the tests the manifest lists. A verdict is
 
@@ -34,7 +36,7 @@ lying from upright (:func:`analysis.movement.checks.start_trunk_check`). After, 
 capture's own writer (:class:`vision.pipeline.VideoWriter`): WRONG 0 in every copy; kept 60 in eight copies, 59 in
 ``far`` (the running clip's walk refused "standing on one leg": the runner about 90 pixels tall). (Written by the
 script's own encoder before, the ``compressed`` copy of ``tiffanytgr__good-video-8.mp4`` had its walk refused for a
-second person of similar size at 0.0 s.)
+second person of similar size at 0.0 s.) Session 47 added ``handheld`` and ``stutter``: 60 of 60 kept in each.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from analysis.movement.series import SIDES, other_side  # noqa: E402
 from eval_movement import MANIFEST, SHARED, real_verdict  # noqa: E402
 
-VARIANTS = ("mirrored", "half_rate", "half_size", "dim", "turned", "turned_back", "far", "compressed", "feet_cut")
+VARIANTS = ("mirrored", "half_rate", "half_size", "dim", "turned", "turned_back", "far", "compressed", "feet_cut",
+            "handheld", "stutter")
 
 
 def write_variant(src: Path, dst: Path, variant: str) -> None:
@@ -64,10 +67,14 @@ def write_variant(src: Path, dst: Path, variant: str) -> None:
 
     from vision.pipeline import VideoWriter
     from vision.sources import open_source
+    from vision.synthetic.camera import handheld_warp
 
     source = open_source(src)
+    fps = float(source.info.fps or 30.0)
     step = 2 if variant == "half_rate" else 1
-    writer = VideoWriter(dst, float(source.info.fps or 30.0) / step, crf=40 if variant == "compressed" else 18)
+    # stutter: every fifth frame shown twice, as a 25 -> 30 frames/s conversion does
+    writer = VideoWriter(dst, fps / step * (1.2 if variant == "stutter" else 1.0),
+                         crf=40 if variant == "compressed" else 18)
     try:
         for i, frame in enumerate(source):
             if i % step:
@@ -90,7 +97,12 @@ def write_variant(src: Path, dst: Path, variant: str) -> None:
                                          cv2.BORDER_REPLICATE)
             elif variant == "feet_cut":
                 rgb = rgb[: int(rgb.shape[0] * 0.88)]
+            elif variant == "handheld":
+                h, w = rgb.shape[:2]
+                rgb = cv2.warpAffine(rgb, handheld_warp(i / fps, w, h), (w, h), borderMode=cv2.BORDER_REPLICATE)
             writer.write(rgb)
+            if variant == "stutter" and i % 5 == 4:
+                writer.write(rgb)
     finally:
         writer.close()
         source.close()

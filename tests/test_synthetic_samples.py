@@ -121,3 +121,38 @@ def test_clip_writer_is_deterministic(tmp_path):
     digests = [hashlib.sha256((tmp_path / n).read_bytes()).hexdigest() for n in ("a.mp4", "b.mp4")]
     assert digests[0] == digests[1]
     assert_truth_close(a["frames"], b["frames"], "truth of two writes")
+
+
+def test_a_handheld_clip_moves_its_truth_with_its_picture(tmp_path):
+    """``write_clip(handheld=True)``: each frame and its true pixel positions moved by the same warp
+    (:func:`vision.synthetic.camera.handheld_warp`), so the truth stays the picture's; the 3D truth unchanged."""
+    import cv2
+
+    from vision.synthetic.camera import handheld_warp
+
+    clip = standing("t", duration=0.6, fps=10.0, seed=5)
+    still = write_clip(tmp_path / "still.mp4", clip)
+    shaken = write_clip(tmp_path / "shaken.mp4", clip, handheld=True)
+    assert shaken["meta"]["handheld"] is True and "handheld" not in still["meta"]
+    w, h = still["meta"]["image_size"]
+    moved = []
+    for a, b in zip(still["frames"], shaken["frames"]):
+        warp = handheld_warp(a["time_s"], w, h)
+        want = landmark_array(a) @ warp[:, :2].T + warp[:, 2]
+        np.testing.assert_allclose(landmark_array(b), want, atol=0.02)
+        assert b["landmarks_world_m"] == a["landmarks_world_m"] and "angles_image" not in b
+        moved.append(np.abs(landmark_array(b) - landmark_array(a)).max())
+    assert max(moved) > 3.0  # pixels: the phone did move
+    # the picture moved with it: the still frame warped lies closer to the shaken frame than the still frame does
+    def frame(name, index=3):
+        with av.open(str(tmp_path / name)) as c:
+            return next(f for i, f in enumerate(c.decode(video=0)) if i == index).to_ndarray(format="rgb24")
+
+    a, b = frame("still.mp4"), frame("shaken.mp4")
+    warped = cv2.warpAffine(a, handheld_warp(shaken["frames"][3]["time_s"], w, h), (w, h),
+                            borderMode=cv2.BORDER_REPLICATE)
+
+    def gap(x, y):
+        return float(np.abs(x.astype(np.int16) - y.astype(np.int16)).mean())
+
+    assert gap(warped, b) < 0.5 * gap(a, b)

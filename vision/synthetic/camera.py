@@ -148,3 +148,25 @@ class Imaging:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def handheld_warp(t: float, width: int, height: int) -> np.ndarray:
+    """The 2 x 3 affine warp (pixels to pixels, as ``cv2.warpAffine`` takes it) of a phone held in the hand, at
+    ``t`` seconds into the clip.
+
+    The picture drifts up to about 2 % of its width and height, turns up to about 1.5 degrees (positive:
+    anticlockwise as seen) and zooms up to about 3 % about its centre, smoothly: each motion is two slow sways
+    (0.35 and 1.1 Hz) with fixed phases, so a clip shaken twice is shaken the same way. Applied after rendering to
+    both the image and the true pixel positions, so the truth is the picture's (see
+    :func:`.media_io.write_clip`'s ``handheld``).
+    """
+
+    def sway(phase: float) -> float:  # in [-1, 1]
+        return 0.65 * np.sin(2 * np.pi * 0.35 * t + phase) + 0.35 * np.sin(2 * np.pi * 1.1 * t + 2.1 * phase)
+
+    angle, scale = np.radians(1.5 * sway(0.4)), 1.0 + 0.03 * sway(2.5)
+    a, b = scale * np.cos(angle), scale * np.sin(angle)
+    cx, cy = width / 2.0, height / 2.0
+    # cv2.getRotationMatrix2D's matrix, then the drift
+    return np.array([[a, b, (1 - a) * cx - b * cy + 0.02 * width * sway(1.3)],
+                     [-b, a, b * cx + (1 - a) * cy + 0.02 * height * sway(4.0)]])

@@ -15,6 +15,7 @@ import av
 import cv2
 import numpy as np
 
+from .camera import handheld_warp
 from .frames import FrameSpec, Renderer, Shot
 from .movements import Clip
 from .truth import ANGLE_DOCS, view_name
@@ -92,8 +93,26 @@ def render_clip(clip: Clip):
         yield img, _frame_record(i, i / clip.fps, spec, truth)
 
 
-def write_clip(path: str | Path, clip: Clip, crf: int = 23) -> dict:
-    """Render a clip to an MP4 (H.264 yuv420p where available) and its truth JSON beside it."""
+def _shaken(img: np.ndarray, rec: dict, warp: np.ndarray) -> tuple[np.ndarray, dict]:
+    """A frame and its truth record moved by an affine ``warp`` (2 x 3, pixels): the image (edges repeated) and
+    every true pixel position; the picture's angles (``angles_image``, of the unmoved picture) are left out."""
+    h, w = img.shape[:2]
+    img = cv2.warpAffine(img, warp, (w, h), borderMode=cv2.BORDER_REPLICATE)
+
+    def move(points: dict) -> dict:
+        return {n: (p if p is None or None in p else
+                    [round(float(v), 2) for v in warp[:, :2] @ np.asarray(p, dtype=float) + warp[:, 2]])
+                for n, p in points.items()}
+
+    rec = {k: v for k, v in rec.items() if k != "angles_image"}
+    return img, {**rec, "landmarks_px": move(rec["landmarks_px"]), "extra_points_px": move(rec["extra_points_px"])}
+
+
+def write_clip(path: str | Path, clip: Clip, crf: int = 23, handheld: bool = False) -> dict:
+    """Render a clip to an MP4 (H.264 yuv420p where available) and its truth JSON beside it.
+
+    ``handheld``: each frame, and its true pixel positions, moved by :func:`.camera.handheld_warp` (a phone held in
+    the hand: drifting, turning and zooming a little); the 3D truth is unchanged."""
     path = Path(path)
     codec = video_codec()
     cam = clip.shot.camera
@@ -109,6 +128,8 @@ def write_clip(path: str | Path, clip: Clip, crf: int = 23) -> dict:
         else:
             st.bit_rate = 2_000_000
         for img, rec in render_clip(clip):
+            if handheld:
+                img, rec = _shaken(img, rec, handheld_warp(rec["time_s"], cam.width, cam.height_px))
             frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="rgb24")
             frame.pts = rec["frame"]
             frame.time_base = 1 / rate
@@ -123,7 +144,7 @@ def write_clip(path: str | Path, clip: Clip, crf: int = 23) -> dict:
             out.mux(pkt)
     meta = _meta(clip.shot, clip.frames[0], "clip", name=clip.name, description=clip.description, file=path.name,
                  fps=float(clip.fps), n_frames=len(clip.frames), duration_s=round(clip.duration, 4), codec=codec,
-                 seed=clip.seed, notes=clip.notes)
+                 seed=clip.seed, notes=clip.notes, **({"handheld": True} if handheld else {}))
     data = {"meta": meta, "frames": records}
     write_json(path.with_suffix(".json"), data)
     return data
