@@ -57,6 +57,27 @@ def test_a_camera_that_follows_the_person_does_not_hide_the_gait(name):
     assert r.label == name and r.gait and r.quiet.sum() == 0
 
 
+def test_a_camera_that_sways_in_the_hand_is_not_the_person_travelling():
+    """The picture of a person standing still drifts back and forth by a trunk length a second (a phone held in
+    the hand) and zooms 4 %: the hips move through the picture, but not over the feet. Walking past a fixed camera
+    still travels both ways."""
+    a = _arrays("standing", seconds=4.0)
+    _, trunk = travel_speed(a["pixels"], a["timestamps"])
+    t = a["timestamps"]
+    px = a["pixels"].copy()
+    centre = np.array([320.0, 240.0])
+    px = (px - centre) * (1.0 + 0.04 * np.sin(2 * np.pi * 0.5 * t))[:, None, None] + centre
+    px[:, :, 0] += trunk / (2 * np.pi * 0.4) * np.sin(2 * np.pi * 0.4 * t)[:, None]  # up to 1 trunk length/s
+    in_picture = np.linalg.norm(np.gradient(px[:, [23, 24]].mean(axis=1), t, axis=0), axis=1) / trunk
+    assert np.percentile(in_picture, 75) > 0.6
+    speed, _ = travel_speed(px, t)
+    assert np.nanmax(speed) < 0.1
+    r = _classify({**a, "pixels": px})
+    assert r.label == "standing" and r.quiet_seconds > 3.0
+    walk = _arrays("walking", seconds=3.0)
+    assert np.nanmedian(travel_speed(walk["pixels"], walk["timestamps"])[0]) > 1.0
+
+
 @pytest.mark.parametrize("name,expected", [("lying", "lying"), ("half_kneeling", "kneeling"),
                                            ("sitting_chair", "sitting"), ("squat", "squatting"),
                                            ("standing", "running")])
