@@ -704,9 +704,10 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
             if went >= threshold("activity_walk_distance") and not np.isin(labels[a:b], ("walking", "running")).any():
                 labels[a:b] = np.where(labels[a:b] == "standing", "walking", labels[a:b])
         standing = (labels == "standing") & ~moving
+        blips = posture_blips(labels, t)
         # a margin around any other activity: the moments of getting into and out of it are not quiet
         margin = threshold("activity_quiet_margin_s")
-        for i in np.flatnonzero(det & (labels != "standing")):
+        for i in np.flatnonzero(det & (labels != "standing") & ~blips):
             standing[np.abs(t - t[i]) <= margin] = False
     else:
         standing = labels == "standing"
@@ -716,7 +717,7 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
         quiet_s = 0.0
         ok = bool(standing.any())
     else:
-        runs = true_runs(standing)
+        runs = true_runs(standing | (blips & ~moving))  # a blip does not split a stretch, nor is it quiet
         best = max(runs, key=lambda r: t[r[1] - 1] - t[r[0]], default=None)
         quiet_s = float(t[best[1] - 1] - t[best[0]]) if best else 0.0
         dur = float(t[det][-1] - t[det][0]) if det.sum() > 1 else 0.0
@@ -725,7 +726,7 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
         if ok:
             for a, b in runs:
                 if t[b - 1] - t[a] >= need:
-                    quiet[a:b] = True
+                    quiet[a:b] = standing[a:b]
     n = int(det.sum())
     shares = {k: float(np.sum(labels[det] == k)) / n for k in ACTIVITIES if np.any(labels[det] == k)}
     if ok:
@@ -774,6 +775,38 @@ def hip_height(pixels: np.ndarray) -> np.ndarray:
         warnings.simplefilter("ignore", RuntimeWarning)
         low = np.nanmax(p[:, [L_ANK, R_ANK, L_HEEL, R_HEEL, L_TOE, R_TOE], 1], axis=1)
         return np.where(trunk > 0, (low - hip[:, 1]) / trunk, np.nan)
+
+
+def posture_blips(labels: np.ndarray, timestamps: np.ndarray) -> np.ndarray:
+    """Frames of another posture than standing that lasted no longer than ``activity_blip_max_s`` between frames
+    of standing: nobody gets into a lunge or onto one leg and back within a frame or two, so it is the pose model's
+    error there (a rendered person standing still, the bottom eighth of the picture cut away: one frame of 45 read as
+    a lunge, and its margin of ``activity_quiet_margin_s`` either side left no quiet stretch long enough). Walking and
+    running (read over time) are never blips, nor is anything in a clip read as standing in fewer than
+    ``activity_quiet_min_share`` of the frames with a person: there the standing frames themselves are in doubt (a
+    real clip of a woman seated at a desk, her legs out of the picture, read "standing" in two stretches of about a
+    second, 17 % of the frames, and three frames between them would have joined them). (T,) bool.
+
+    Parameters
+    ----------
+    labels : ndarray of str (T,)
+        Each frame's activity (:func:`frame_activity`, walking and running marked), ``"none"`` where no person.
+    timestamps : ndarray (T,)
+        Seconds.
+    """
+    lab = np.asarray(labels, dtype=object)
+    t = np.asarray(timestamps, dtype=np.float64)
+    out = np.zeros(len(lab), bool)
+    if not np.sum(lab == "standing") >= threshold("activity_quiet_min_share") * np.sum(lab != "none"):
+        return out
+    other = (lab != "standing") & (lab != "none") & ~np.isin(lab, ("walking", "running"))
+    longest = threshold("activity_blip_max_s")
+    step = frame_interval(t, 0.0) if len(t) > 1 else 0.0
+    for a, b in true_runs(other):
+        if 0 < a and b < len(lab) and lab[a - 1] == "standing" and lab[b] == "standing" \
+                and t[b - 1] - t[a] + step <= longest:
+            out[a:b] = True
+    return out
 
 
 def travel_speed(pixels: np.ndarray, timestamps: np.ndarray, smooth_s: float = 0.5) -> tuple[np.ndarray, float]:

@@ -8,7 +8,7 @@ clips, the gate inside the standing assessment, and real clips and photos of ``.
 import numpy as np
 import pytest
 
-from analysis.activity import ACTIVITIES, activity_check, classify_activity, travel_speed
+from analysis.activity import ACTIVITIES, activity_check, classify_activity, posture_blips, travel_speed
 from analysis.assessment import assess_standing
 from vision.synthetic.activities import ACTIVITIES as POSES
 from vision.synthetic.activities import activity_clip, clip_landmarks
@@ -55,6 +55,39 @@ def test_a_camera_that_follows_the_person_does_not_hide_the_gait(name):
     assert np.ptp(hip_x) < 0.2 * trunk  # the body stays in place in the picture
     r = _classify(a)
     assert r.label == name and r.gait and r.quiet.sum() == 0
+
+
+def test_one_frame_of_another_posture_in_quiet_standing_is_the_models_error():
+    """Nobody gets into a lunge and back within a frame: one frame of a 3-s standing clip read as kneeling (seen as
+    a lunge on a rendered sample with the bottom of its picture cut away) is not quiet, but does not cut the clip's
+    quiet standing in two with its margins (before: two stretches of about 1.2 s, under the 1.5 s needed, and the
+    clip was refused). Kneeling for a third of a second still counts."""
+    a = _arrays("standing", seconds=3.0)
+    lunge = _arrays("half_kneeling", seconds=3.0)
+    k = len(a["timestamps"]) // 2
+    for key in ("pixels", "world", "visibility"):
+        a[key] = a[key].copy()
+        a[key][k] = lunge[key][k]
+    r = _classify(a)
+    assert r.frames[k] != "standing"
+    assert r.label == "standing" and r.quiet_seconds > 2.5 and not r.quiet[k]
+    for key in ("pixels", "world", "visibility"):
+        a[key][k:k + 5] = lunge[key][k:k + 5]  # 5 frames at 15 frames/s: 0.33 s
+    assert _classify(a).label != "standing"
+
+
+def test_a_blip_is_short_and_between_frames_of_standing():
+    t = np.arange(40) / 15.0
+    lab = np.array(["standing"] * 40, dtype=object)
+    lab[[0, 4, 5, 20, 21, 22]] = ["lunge", "one_leg", "one_leg", "walking", "walking", "lunge"]
+    assert np.flatnonzero(posture_blips(lab, t)).tolist() == [4, 5]  # not at the start, nor beside walking
+    lab[4:7] = "one_leg"  # three frames, 0.2 s: longer than a blip
+    assert not posture_blips(lab, t).any()
+    lab = np.array(["standing"] * 40, dtype=object)
+    lab[30] = "sitting"
+    assert posture_blips(lab, t)[30]
+    lab[:9] = "unclear"  # standing in 30 of 40 frames, under 0.8: the standing itself is in doubt
+    assert not posture_blips(lab, t).any()
 
 
 def test_a_camera_that_sways_in_the_hand_is_not_the_person_travelling():

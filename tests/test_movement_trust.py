@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from analysis.movement import run_movement_test
-from analysis.movement.checks import presented_metrics
+from analysis.movement.checks import check_repeat, presented_metrics
 from analysis.movement.series import SIDE_IDX, leg_series
 from analysis.norms import threshold
 from analysis.report_text import format_movement
@@ -725,6 +725,25 @@ def test_both_knees_bent_in_turn_under_their_own_names_are_refused():
     res = _run("ely", clip_landmarks(in_turn(first, second)))
     _assert_refused(res, "repeat", "both knees bent, one after the other")
     assert "film each leg in a clip of its own" in next(c["advice"] for c in res["checks"] if c["name"] == "repeat")
+
+
+def test_a_knee_bend_that_gave_no_reading_beside_one_that_did_is_refused():
+    """A dusk render of the right knee bent to 120 then the left to 100, both named "the right knee" by the pose
+    model: the first bend gave no reading at all, the second 97.6, which was given as the right knee's. Unread beside
+    read, nothing tells whether both bends were one leg's: refused (repeat), saying which bend was not read. A lower
+    bound is a reading; an unread bend alone, or every bend read, leaves the check as it was."""
+    def rep(value, bound, start_s, end_s):
+        return {"phases": {"start_s": start_s, "end_s": end_s},
+                "metrics": {"max_knee_flexion": {"value": value, "extra": {"at_least_deg": bound}}}}
+
+    c = check_repeat("ely", {"repetitions": [rep(None, None, 0.5, 3.8), rep(97.6, None, 5.0, 9.5)]})
+    assert c is not None and not c.passed and c.blocking
+    assert "the one at 0.5-3.8 s could not be read at all" in c.reason and "clip of its own" in c.advice
+    bound = check_repeat("ely", {"repetitions": [rep(None, 54.0, 1.4, 2.0), rep(97.6, None, 5.0, 9.5)]})
+    assert bound.passed and "nothing to compare" in bound.reason
+    both = check_repeat("ely", {"repetitions": [rep(100.0, None, 1.4, 2.0), rep(101.0, None, 5.0, 9.5)]})
+    assert both.passed and "agree" in both.reason
+    assert check_repeat("ely", {"repetitions": [rep(None, None, 1.4, 2.0), rep(None, None, 5.0, 9.5)]}).passed
 
 
 @pytest.mark.parametrize("kind", ["thomas", "ely"])

@@ -67,7 +67,7 @@ from analysis.view import body_yaw, swap_proof_yaw
 
 __all__ = ["START_POSTURE", "start_trunk_check", "trunk_from_vertical", "check_clip", "check_tracking",
            "check_activity", "check_lying_face", "check_movement", "check_view_outline", "check_view_facing",
-           "unsure_facing", "check_other_leg", "check_repeat",
+           "unsure_facing", "check_other_leg", "check_repeat", "knee_bend_read",
            "outline_disagreement", "check_camera_level", "level_edge_reading", "scene_level_search", "lying_face",
            "feet_alternate", "withhold", "failed_blocking", "presented_metrics", "leg_name_doubt", "named_from_feet",
            "start_frames", "seat_height", "middle_frame", "shank_foreshortened", "thigh_foreshortened"]
@@ -868,7 +868,12 @@ def check_repeat(kind: str, result: dict) -> Check | None:
     :data:`REPEAT_SPREAD`'s thresholds (``norms.toml``) are not taken as that leg's. Nor is a prone knee bend after
     or before which the other knee bent on its own (``other_leg_bends``, :mod:`analysis.movement.ely`): both legs were
     tested, and the set-up's naming of a bent leg (the one nearest the camera) cannot hold for both (a cartoon's far
-    leg bent to 120 degrees was read as the near leg's, whose own bend was left out)."""
+    leg bent to 120 degrees was read as the near leg's, whose own bend was left out). Nor, for a prone knee bend,
+    when one repetition gave no reading at all (neither a value nor a lower bound, :func:`knee_bend_read`) beside
+    others that did: nothing tells whether it was the same leg (a dusk render of the right knee bent to 120 then the
+    left to 100 found two bends of "the right knee", the first unread, and gave the second's 98 as the right knee's).
+    On five figure styles' 64 prone knee bends with two repetitions or more, one other clip had an unread one (pixel
+    art, one leg: "at least 54" for a true 115, now refused)."""
     apart = result.get("other_leg_bends") or []
     if kind == "ely" and apart and result.get("repetitions"):
         spans = sorted([(r["phases"]["start_s"], r["phases"]["end_s"]) for r in result["repetitions"]]
@@ -877,11 +882,23 @@ def check_repeat(kind: str, result: dict) -> Check | None:
                      "both knees bent, one after the other (" + ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in spans)
                      + "): lying side-on, the two legs cannot be told apart, so no bend can be named for its leg",
                      "film each leg in a clip of its own, the tested leg nearest the camera", blocking=True)
+    reps = result.get("repetitions") or []
+    unread = [r for r in reps if kind == "ely" and not knee_bend_read(r)]
+    if unread and len(unread) < len(reps):
+        return Check("repeat", False, len(unread), "bends",
+                     f"{len(reps)} knee bends were found, but the one" + ("s" if len(unread) > 1 else "") + " at "
+                     + ", ".join(f"{r['phases']['start_s']:.1f}-{r['phases']['end_s']:.1f} s" for r in unread)
+                     + " could not be read at all: lying side-on, the two legs cannot be told apart, so whether "
+                     "every bend was the same leg's cannot be checked, and a reading could be the other leg's",
+                     "film each leg in a clip of its own, the tested leg nearest the camera, in good light",
+                     blocking=True)
+    compared = False
     for key, what, norm_key in REPEAT_SPREAD.get(kind, ()):
-        vals = [((r.get("metrics") or {}).get(key) or {}).get("value") for r in result.get("repetitions") or []]
+        vals = [((r.get("metrics") or {}).get(key) or {}).get("value") for r in reps]
         vals = [float(v) for v in vals if v is not None]
         if len(vals) < 2:
             continue
+        compared = True
         spread, limit = max(vals) - min(vals), threshold(norm_key)
         if spread > limit:
             hold = "holds" if kind == "thomas" else "bends"
@@ -892,9 +909,16 @@ def check_repeat(kind: str, result: dict) -> Check | None:
                          "mix them under one leg's name",
                          "film each leg in a clip of its own, the tested leg nearest the camera (if it was one leg "
                          "each time, hold it the same way each time)", blocking=True)
-    if kind in REPEAT_SPREAD and len(result.get("repetitions") or []) >= 2:
-        return Check("repeat", True, None, "", "the repetitions agree as one leg's do")
+    if kind in REPEAT_SPREAD and len(reps) >= 2:
+        return Check("repeat", True, None, "", "the repetitions agree as one leg's do" if compared else
+                     "fewer than two repetitions gave a value: nothing to compare")
     return None
+
+
+def knee_bend_read(rep: dict) -> bool:
+    """Did a prone knee bend's repetition give its knee bend, as a value or as a lower bound?"""
+    m = (rep.get("metrics") or {}).get("max_knee_flexion") or {}
+    return m.get("value") is not None or (m.get("extra") or {}).get("at_least_deg") is not None
 
 
 def named_from_feet(kind: str | None, labels: dict) -> bool:
