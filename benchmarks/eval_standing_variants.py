@@ -23,7 +23,8 @@ for one frame read as a lunge until a frame or two of another posture stopped cu
 (:func:`analysis.activity.posture_blips`). Since: ``standing_side.mp4`` measured in all 12 (two with a warning:
 the camera tilted, the person small), ``before_tilt16.mp4`` in 11 (refused half-size: the pose model drew the far
 leg short), ``after_tilt9.mp4`` in 3 (refused in 9: the far leg drawn short), the real ``StaticTrial_cam02`` in 10
-(refused dim and far).
+(refused dim and far; a back view, no tilt estimate). The pelvic-tilt estimate's spread over a clip's measured copies:
+1.9, 1.6 and 0.8 deg.
 """
 
 from __future__ import annotations
