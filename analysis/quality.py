@@ -658,8 +658,9 @@ def check_still(motion_pct: float | None) -> Check:
     if motion_pct <= lim:
         return Check("still", True, float(motion_pct), "% height", "you stood still")
     return Check("still", False, float(motion_pct), "% height",
-                 f"you moved about {motion_pct:.1f}% of your height even in the steadiest 2 seconds",
-                 "stand still, arms relaxed by your sides, for a few seconds while recording")
+                 f"you (or the camera) moved about {motion_pct:.1f}% of your height even in the steadiest 2 seconds",
+                 "stand still, arms relaxed by your sides, for a few seconds while recording (the camera propped "
+                 "up, not held)")
 
 
 _LANDMARK_WORDS = {0: "face", 2: "left eye", 5: "right eye", 7: "left ear", 8: "right ear", 11: "left shoulder", 12: "right shoulder",
