@@ -17,8 +17,8 @@ body and its feet together (the rendered standing clip copied with
 :func:`vision.synthetic.camera.handheld_warp`'s shake read 1.70 % in the picture, 0.84 % over the feet); where the
 pose model's feet points wander on a steady camera, the picture reads less (the sample ``after_tilt9.mp4``: 0.15 in
 the picture, 1.38 over the feet). A camera's roll reads as motion both ways: the picture alone cannot tell it from
-the body swaying about its ankles. A clip whose feet are not seen in at least :data:`FEET_SEEN_MIN` of its frames is
-read in the picture only.
+the body swaying about its ankles. A clip whose feet are not seen in at least ``steady_feet_seen_min`` of its frames
+is read in the picture only.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from analysis.quality import quiet, mask_low_visibility, stature_px, torso_statu
 MOTION_LANDMARKS = (11, 12, 23, 24)
 MIN_VALID_FRACTION = 0.8  # a window needs the motion landmarks in this share of its frames
 FEET = (27, 28, 29, 30)  # ankles and heels
-FEET_SEEN_MIN = 0.9  # share of the frames with the shoulders and hips seen that must see the feet, for body_over_feet
 
 
 @dataclass
@@ -50,8 +49,8 @@ class SteadyWindow:
     start, stop : int
         ``indices`` = range(start, stop) restricted to usable frames.
     motion : float or None
-        RMS sway of shoulders and hips over the feet over the window, % of stature (module docstring); None for a
-        photo or when it could not be computed.
+        RMS sway of shoulders and hips over the window, the lesser of its readings in the picture and over the feet,
+        % of stature (module docstring); None for a photo or when it could not be computed.
     duration_s : float
         Time from the first to the last frame of the window plus one frame step (0 for a photo).
     is_photo : bool
@@ -112,8 +111,8 @@ def body_over_feet(smoothed: np.ndarray) -> np.ndarray | None:
     ndarray, shape (T, 4, 2) or None
         :data:`MOTION_LANDMARKS` minus the mean of the seen ankle and heel points, times the clip's median trunk
         length (shoulder midpoint to hip midpoint) over the frame's, pixels; NaN where the feet or the trunk are not
-        seen. None when the feet are seen in fewer than :data:`FEET_SEEN_MIN` of the frames that show the shoulders
-        and hips (read the positions in the picture then).
+        seen. None when the feet are seen in fewer than ``steady_feet_seen_min`` (norms) of the frames that show the
+        shoulders and hips (read the positions in the picture then).
     """
     p = np.asarray(smoothed, dtype=np.float64)
     with quiet():
@@ -123,7 +122,7 @@ def body_over_feet(smoothed: np.ndarray) -> np.ndarray | None:
         trunk = np.where(trunk > 0, trunk, np.nan)
         body = np.isfinite(p[:, MOTION_LANDMARKS, 0]).all(axis=1)
         seen = body & np.isfinite(feet[:, 0]) & np.isfinite(trunk)
-        if not body.any() or seen.sum() < FEET_SEEN_MIN * body.sum():
+        if not body.any() or seen.sum() < threshold("steady_feet_seen_min") * body.sum():
             return None
         return (p[:, MOTION_LANDMARKS] - feet[:, None]) * (np.nanmedian(trunk) / trunk)[:, None, None]
 
