@@ -740,7 +740,7 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
     return ActivityReading(label, labels, quiet, quiet_s, shares, gait, legs_seen, feats.hip_drop)
 
 
-def _hip_and_trunk(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def hip_and_trunk(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The hip midpoint (T, 2) and the trunk length, hip midpoint to shoulder midpoint (T,), in pixels; NaN where
     unseen (warnings of all-NaN frames silenced)."""
     with warnings.catch_warnings():
@@ -770,7 +770,7 @@ def hip_height(pixels: np.ndarray) -> np.ndarray:
         NaN where the hips, the shoulders or every foot point are missing.
     """
     p = np.asarray(pixels, dtype=np.float64)
-    hip, trunk = _hip_and_trunk(p)
+    hip, trunk = hip_and_trunk(p)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         low = np.nanmax(p[:, [L_ANK, R_ANK, L_HEEL, R_HEEL, L_TOE, R_TOE], 1], axis=1)
@@ -832,7 +832,7 @@ def travel_speed(pixels: np.ndarray, timestamps: np.ndarray, smooth_s: float = 0
     """
     p = np.asarray(pixels, dtype=np.float64)
     t = np.asarray(timestamps, dtype=np.float64)
-    hip, trunks = _hip_and_trunk(p)
+    hip, trunks = hip_and_trunk(p)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         trunk = float(np.nanmedian(trunks))

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.activity import hip_and_trunk
 from analysis.filtering import DEFAULT_CUTOFF_HZ, frame_interval, smooth_track
 from analysis.norms import threshold
 from analysis.quality import quiet, mask_low_visibility, stature_px, torso_stature_px
@@ -115,11 +116,10 @@ def body_over_feet(smoothed: np.ndarray) -> np.ndarray | None:
         shoulders and hips (read the positions in the picture then).
     """
     p = np.asarray(smoothed, dtype=np.float64)
+    _, trunk = hip_and_trunk(p)
+    trunk = np.where(trunk > 0, trunk, np.nan)
     with quiet():
         feet = np.nanmean(p[:, FEET], axis=1)
-        hip, shoulder = np.nanmean(p[:, [23, 24]], axis=1), np.nanmean(p[:, [11, 12]], axis=1)
-        trunk = np.linalg.norm(shoulder - hip, axis=1)
-        trunk = np.where(trunk > 0, trunk, np.nan)
         body = np.isfinite(p[:, MOTION_LANDMARKS, 0]).all(axis=1)
         seen = body & np.isfinite(feet[:, 0]) & np.isfinite(trunk)
         if not body.any() or seen.sum() < threshold("steady_feet_seen_min") * body.sum():

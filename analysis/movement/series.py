@@ -238,9 +238,7 @@ def shortened_leg(p: np.ndarray, side: str, min_ratio: float, parts=("thigh", "s
     of the clip (its own median short too) is still found."""
     i = SIDE_IDX[side]
     ends = {"thigh": ("hip", "knee", thigh_length(p, side)), "shank": ("knee", "ankle", shank_length(p, side))}
-    with quiet():
-        trunk = float(np.nanmedian(np.hypot(*(midpoint(p, "shoulder") - midpoint(p, "hip")).T))) \
-            if trunk_ratio is not None else np.nan
+    trunk = trunk_length(p) if trunk_ratio is not None else np.nan
     out = np.zeros(len(p), bool)
     for a, b, ref in (ends[k] for k in parts):
         with quiet():
