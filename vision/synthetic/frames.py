@@ -59,7 +59,9 @@ class Shot:
         (:mod:`.pixel`, a sixth, held-out style: pixel art) or ``"dusk"`` (:mod:`.dusk`, a seventh, held-out
         style: the mesh figure in a phone video at dusk, with motion trails), ``"clinic"`` (:mod:`.clinic`, an
         eighth, held-out style: the mesh figure through a clinic's wide-angle wall camera, exported in dark bars) or
-        ``"larger"`` (:mod:`.larger`, a ninth, held-out style: the mesh figure on heavier bodies, filmed at home).
+        ``"larger"`` (:mod:`.larger`, a ninth, held-out style: the mesh figure on heavier bodies, filmed at home) or
+        ``"sun"`` (:mod:`.sun`, a tenth, held-out style: the mesh figure outdoors in a low sun, its hard shadow
+        beside it).
     lighting : Lighting or None
         None: the default lighting of :func:`~.render.render_parts`.
     """
@@ -103,7 +105,7 @@ class Renderer:
             from .ink import ink_parts
 
             parts = ink_parts(sk, spec.appearance)
-        else:  # the mesh figure, also drawn by the pixel-art, dusk, clinic and larger styles
+        else:  # the mesh figure, also drawn by the pixel-art, dusk, clinic, larger and sun styles
 
             parts = figure_parts(sk, spec.appearance)
         for prop in spec.props:
@@ -113,6 +115,10 @@ class Renderer:
         near = [sk.points[n] for n in ("left_ankle", "right_ankle", "left_knee", "right_knee") if sk.points[n][1] < 0.2]
         if near:
             bg = contact_shadow(bg, cam, near, [0.14 * sk.scale] * len(near), self.scale)
+        if self.shot.figure == "sun":
+            from .sun import cast_shadow
+
+            bg = cast_shadow(bg, parts, cam, self.shot.background, self.scale)
         img, _ = render_parts(parts, cam, bg, self.scale, lighting=self.shot.lighting)
         if self.shot.figure == "ink":
             from .ink import ink_lines

@@ -43,7 +43,7 @@ class Lighting:
         return asdict(self)
 
 
-def _quads(part: Part):
+def part_quads(part: Part):
     """Vertex quads (N, 4, 3), colours (N, 3), outward reference points (N, 3) of a part."""
     V = part.verts
     R, C = V.shape[:2]
@@ -91,7 +91,7 @@ def render_parts(parts: list[Part], cam: Camera, background: np.ndarray, scale: 
     mask = np.zeros(img.shape[:2], np.uint8) if mask_names is not None else None
     allq, allc, allref, allbias, alld, allshine, allmask = [], [], [], [], [], [], []
     for part in parts:
-        q, c, ref = _quads(part)
+        q, c, ref = part_quads(part)
         keep = np.isfinite(c[:, 0])
         q, c, ref = q[keep], c[keep], ref[keep]
         allq.append(q)

@@ -74,6 +74,17 @@ def render_background(cam: Camera, bg: Background, scale: int = 1) -> np.ndarray
     return img
 
 
+def wall_plane(cam: Camera, bg: Background) -> tuple[np.ndarray, np.ndarray]:
+    """The wall: a vertical plane facing the camera, ``bg.wall_distance`` metres behind the camera's target along
+    the camera's horizontal viewing direction. Returns a point on it and its unit normal (pointing away from the
+    camera), world axes."""
+    t_pt = cam.target_point
+    fwd = t_pt - cam.position
+    fwd[1] = 0.0
+    fwd /= np.linalg.norm(fwd)
+    return t_pt + fwd * bg.wall_distance, fwd
+
+
 def _trace_background(cam: Camera, bg: Background) -> np.ndarray:
     scale = 1
     rays = cam.rays(scale)
@@ -81,12 +92,7 @@ def _trace_background(cam: Camera, bg: Background) -> np.ndarray:
     h, w = rays.shape[:2]
     img = np.zeros((h, w, 3), np.float32)
     rng = np.random.default_rng(bg.seed)
-    # wall: vertical plane facing the camera, wall_distance behind the target (horizontal direction)
-    t_pt = cam.target_point
-    fwd = t_pt - o
-    fwd[1] = 0.0
-    fwd /= np.linalg.norm(fwd)
-    wall_p = t_pt + fwd * bg.wall_distance
+    wall_p, fwd = wall_plane(cam, bg)
     denom = rays @ fwd
     with np.errstate(divide="ignore", invalid="ignore"):
         t_wall = ((wall_p - o) @ fwd) / denom
