@@ -151,14 +151,18 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
     # held-out render's one hold read as two when the model gave the hugged knee the hanging leg's name for a
     # while). Of the two readings of one hug the higher is its hold: a wobble of the hugged hip's reading while the
     # person lay still (5 to 30 degrees, the other thigh's up at 20) read as a first "hug" that swallowed the real
-    # one, 123 degrees, on a held-out render of a heavy body (thigh 14.7 for -3.6, knee 81.5 for 99.5)
+    # one, 123 degrees, on a held-out render of a heavy body (thigh 14.7 for -3.6, knee 81.5 for 99.5). A "hug"
+    # that stays below half the other's rise is no hug of this test either, only the reading wobbling (a held-out
+    # sunlit render's one 3-s hug, the two knees drawn half-way up through its second half: a second "hug" of 46
+    # degrees beside the first's 116)
     release = threshold("thomas_release_fraction")
     top = np.fmax(flex["left"], flex["right"])
     for k in range(len(reps) - 1, 0, -1):
         let_down = min(r.rest_value for r in reps[:k]) + release * reps[k - 1].amplitude
         with quiet():
             dip = float(np.nanmin(top[reps[k - 1].peak:reps[k].peak + 1]))
-        if reps[k].rest_value > let_down or dip > let_down:
+        lo, hi = sorted(reps[k - 1:k + 1], key=lambda r: r.peak_value)
+        if reps[k].rest_value > let_down or dip > let_down or lo.peak_value < hi.rest_value + 0.5 * hi.amplitude:
             if reps[k].peak_value > reps[k - 1].peak_value:
                 reps[k - 1] = reps[k]
             del reps[k]
