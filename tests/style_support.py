@@ -26,6 +26,16 @@ def analyze_with_truth(clip, tmp_path, test: str, side: str) -> tuple[dict, dict
     return res, ref
 
 
+def assert_measured_within(res: dict, ref: dict, side: str, reps: int, tolerance: float = 3.0) -> None:
+    """A hip extension ``res`` (from :func:`analyze_with_truth`) measured: ``ok``, ``side`` named, ``reps``
+    repetitions, each one's thigh behind the vertical within ``tolerance`` degrees of the truth ``ref``'s."""
+    assert res["ok"] is True, [c["reason"] for c in res["checks"] if not c["passed"]]
+    assert res["side"] == side and len(res["repetitions"]) == reps, (res["side"], len(res["repetitions"]))
+    for got, want in zip(res["repetitions"], ref["repetitions"]):
+        g, w = (r["metrics"]["thigh_behind_vertical"]["value"] for r in (got, want))
+        assert abs(g - w) < tolerance, (g, w)
+
+
 def assert_refused_for_a_leg_drawn_short(clip, tmp_path) -> None:
     """``clip`` (a person standing still) written to a video and run through the standing assessment
     (``capture.analyze.analyze_file``, the real pose model): refused by the activity check, which says that the pose
