@@ -68,11 +68,11 @@ def test_a_sit_to_stand_walked_into_and_away_from_is_measured():
 def test_the_time_before_lying_down_and_after_getting_up_is_left_out(kind):
     """Walking to the table was counted as hug-and-holds of the Thomas test (a swinging thigh bends the hip as a
     hug does): 4 s of walking before a Thomas test and 2 s after it made four holds of one.
-    Now only the part done lying is measured, and the note says what was left out."""
+    Now only the part done lying is measured, and the note says what was left out. (Since session 48 the Thomas test
+    also merges a "hug" below half the real hug's rise into it, so the whole clip read untrimmed gives one hold too;
+    the part read is still only the lying one.)"""
     clip = walked_into(thomas_test("t") if kind == "thomas" else prone_knee_bend("e"), 4.0, 2.0)
     a = clip_landmarks(clip)
-    if kind == "thomas":
-        assert len(_run(kind, a, in_place=False)["repetitions"]) > 1  # before: walking counted as holds
     res = _run(kind, a)
     assert len(res["repetitions"]) == 1 and res["in_place"]["first_frame"] >= 60
     (note,) = [c for c in res["checks"] if c["name"] == "in_place"]
