@@ -21,8 +21,9 @@ the sway were read over the feet too (:func:`analysis.activity.travel_speed`,
 :func:`analysis.steady.body_over_feet`); ``before_tilt16.mp4`` with the bottom of its picture cut away was refused
 for one frame read as a lunge until a frame or two of another posture stopped cutting quiet standing in two
 (:func:`analysis.activity.posture_blips`). Since: ``standing_side.mp4`` measured in all 12 (two with a warning:
-the camera tilted, the person small), ``before_tilt16.mp4`` in 11 (refused half-size: the pose model drew the far
-leg short), ``after_tilt9.mp4`` in 3 (refused in 9: the far leg drawn short), the real ``StaticTrial_cam02`` in 10
+the camera tilted, the person small), ``before_tilt16.mp4`` in 11 (refused half-size: the pose model drew a leg
+short), ``after_tilt9.mp4`` in 3 (refused in 9: looked at in session 48, the near leg's ankle drawn up its shin in a
+third of the frames of a 3-s clip, leaving no 1.5 s of clean standing), the real ``StaticTrial_cam02`` in 10
 (refused dim and far; a back view, no tilt estimate). The pelvic-tilt estimate's spread over a clip's measured copies:
 1.9, 1.6 and 0.8 deg.
 """

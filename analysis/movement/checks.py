@@ -875,15 +875,15 @@ def check_repeat(kind: str, result: dict) -> Check | None:
     On five figure styles' 64 prone knee bends with two repetitions or more, one other clip had an unread one (pixel
     art, one leg: "at least 54" for a true 115, now refused)."""
     apart = result.get("other_leg_bends") or []
-    if kind == "ely" and apart and result.get("repetitions"):
-        spans = sorted([(r["phases"]["start_s"], r["phases"]["end_s"]) for r in result["repetitions"]]
+    reps = result.get("repetitions") or []
+    if kind == "ely" and apart and reps:
+        spans = sorted([(r["phases"]["start_s"], r["phases"]["end_s"]) for r in reps]
                        + [(b["from_s"], b["to_s"]) for b in apart])
         return Check("repeat", False, len(apart), "bends",
                      "both knees bent, one after the other (" + ", ".join(f"{a:.1f}-{b:.1f} s" for a, b in spans)
                      + "): lying side-on, the two legs cannot be told apart, so no bend can be named for its leg",
                      "film each leg in a clip of its own, the tested leg nearest the camera", blocking=True)
-    reps = result.get("repetitions") or []
-    unread = [r for r in reps if kind == "ely" and not knee_bend_read(r)]
+    unread = [r for r in reps if not knee_bend_read(r)] if kind == "ely" else []
     if unread and len(unread) < len(reps):
         return Check("repeat", False, len(unread), "bends",
                      f"{len(reps)} knee bends were found, but the one" + ("s" if len(unread) > 1 else "") + " at "
