@@ -280,6 +280,26 @@ def test_sit_to_stand_events_and_flag():
     assert "hips flexed back arched any" not in text
 
 
+def test_a_rise_with_the_trunk_upright_is_not_a_rise_from_a_chair():
+    """A held-out pixel-art render of a rise from a squat on the toes, read as seated at a chair's height, was measured
+    as a sit-to-stand: its trunk leant at most 8 degrees. Rising from a chair takes a forward lean
+    (``sts_rise_lean_min``); the sample's rise, its upper body held upright (turned about the hips each frame),
+    is refused with that said."""
+    d, t, px, vis = truth_track("sit_to_stand")
+    assert len(sit_to_stand_test(t, px, vis, facing=1)["repetitions"]) == 1
+    upright = px.copy()
+    upper = np.arange(0, 23)  # face, shoulders, arms and hands
+    for f in range(len(t)):
+        hip = px[f, [23, 24]].mean(axis=0)
+        trunk = px[f, [11, 12]].mean(axis=0) - hip
+        a = -np.arctan2(trunk[0], -trunk[1])  # turn the trunk line to straight up (y down)
+        rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+        upright[f, upper] = (px[f, upper] - hip) @ rot.T + hip
+    res = sit_to_stand_test(t, upright, vis, facing=1)
+    assert res["repetitions"] == [] and not res["movement"]["found"]
+    assert "the trunk stayed upright, at most" in res["movement"]["reason"], res["movement"]["reason"]
+
+
 def test_thomas_on_true_landmarks_and_pelvis_flag():
     d, t, px, vis = truth_track("thomas_test")
     res = thomas_test(t, px, vis)
@@ -571,6 +591,41 @@ def test_a_dip_of_the_hugged_hip_in_the_hold_is_not_a_second_hug():
     named[legs, [25, 27, 29, 31]], named[legs, [26, 28, 30, 32]] = px[legs, [26, 28, 30, 32]], px[legs, [25, 27, 29, 31]]
     assert leg_series(named, "right", 0, hip="side")["hip_angle"][66] > 160.0  # the hugged name let down
     assert len(thomas_test(t, named, vis)["repetitions"]) == 1
+
+
+def test_a_thigh_drawn_half_way_up_is_no_hug():
+    """A held-out render of a heavy body lying still on the floor: the pose model drew the far thigh up by 28
+    degrees for 0.4 s, and the Thomas test counted it as a hug-and-hold (measured, ok). A knee held to the chest
+    bends the hip past ``thomas_hug_flexion_min``; below that it is no hug, and the refusal says how far it bent. A
+    rise past it is a hug (refused here only because nothing hangs below a body lying on the floor)."""
+    from vision.synthetic.activities import activity_clip, clip_landmarks
+
+    a = clip_landmarks(activity_clip("lying", seconds=3.0, fps=15.0, azimuth=-90.0))
+    t, px, vis = a["timestamps"], a["pixels"], a["visibility"]
+    leg, hip = [25, 27, 29, 31], 23  # the left knee, ankle, heel and foot index turn about the left hip
+
+    def drawn_up(deg: float) -> np.ndarray:
+        angle = np.zeros(len(t))
+        angle[20:35] = deg * np.sin(np.linspace(0, np.pi, 15)) ** 0.3  # 1 s up, flat-topped
+        for sign in (1.0, -1.0):
+            out = px.copy()
+            for f in np.flatnonzero(angle):
+                r = np.radians(sign * angle[f])
+                rot = np.array([[np.cos(r), -np.sin(r)], [np.sin(r), np.cos(r)]])
+                out[f, leg] = (px[f, leg] - px[f, hip]) @ rot.T + px[f, hip]
+            if out[27, 25, 1] < px[27, 25, 1]:  # the knee up in the picture (not through the floor)
+                flex = 180.0 - leg_series(out, "left", 0, hip="side")["hip_angle"]
+                assert flex[27] > flex[5] + deg / 2
+                return out
+        raise AssertionError("no turn raised the knee")
+
+    shallow = thomas_test(t, drawn_up(35.0), vis)
+    assert shallow["repetitions"] == [] and not shallow["movement"]["found"]
+    reason = shallow["movement"]["reason"]
+    assert reason.startswith("no knee was hugged to the chest: the left hip bent at most"), reason
+    assert 30 <= float(reason.split("at most ")[1].split(" ")[0]) <= 40
+    hugged = thomas_test(t, drawn_up(110.0), vis)  # a real hug, on the floor: nothing hangs
+    assert not hugged["movement"]["found"] and "did not hang" in hugged["movement"]["reason"]
 
 
 @pytest.mark.parametrize("name,kind,leg", [("kneeling_lunge", "lunge", "left"), ("thomas_test", "thomas", "left"),

@@ -9,7 +9,10 @@ levels are medians over the seated frames and the standing hold, :func:`rise_lev
 * ``onset``: start of the forward trunk lean before the rise (the trunk lean's repetition start, see
   :func:`analysis.segmentation.find_repetitions`, here at 5 % of its rise from the seated lean).
 * A rise counts only from a seat: over the half second before its onset the thigh lies at least
-  ``sts_seated_thigh_forward_min`` degrees forward of the vertical (where it was seen).
+  ``sts_seated_thigh_forward_min`` degrees forward of the vertical (where it was seen), and the trunk leans
+  forward by at least ``sts_rise_lean_min`` degrees on the way up (rising from a chair moves the body's mass
+  forward over the feet; rising from a squat, the mass already over them, needs no lean: a held-out pixel-art
+  render of a rise from a squat on the toes, read as seated at a chair's height, leant at most 8 degrees).
 * ``lift_off`` (seat-off): the first frame the hip height passes ``sts_liftoff_fraction`` (5 %) of the
   rise: the buttocks have left the seat.
 * ``stand``: the first frame the hip height reaches ``sts_stand_fraction`` (98 %) of the rise.
@@ -50,6 +53,11 @@ __all__ = ["lean_onset", "rise_levels", "standing_hip_extension", "sit_to_stand_
 def _first_at_or_above(x: np.ndarray, lo: int, hi: int, level: float) -> int | None:
     idx = np.flatnonzero(x[lo:hi + 1] >= level)
     return lo + int(idx[0]) if idx.size else None
+
+
+def _times(n: int) -> str:
+    """``once``, ``twice`` or ``N times``."""
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
 def rise_levels(height: np.ndarray, t: np.ndarray, rep, since: int) -> tuple[float, float]:
@@ -184,7 +192,7 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
     f_lo, f_st = threshold("sts_liftoff_fraction"), threshold("sts_stand_fraction")
     flexed_min, upright_max = threshold("sts_hip_flexed_min"), threshold("sts_upright_max")
     dt = frame_interval(t, 1.0)
-    rows, not_seated = [], []
+    rows, not_seated, upright = [], [], []
     for j, r in enumerate(reps):
         nxt = reps[j + 1].start if j + 1 < len(reps) else len(t) - 1
         seated, standing = rise_levels(height, t, r, reps[j - 1].end if j else 0)
@@ -222,6 +230,9 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
         with quiet():
             peak_lean = float(np.nanmax(ser["trunk_lean"][onset:st + 1])) if np.isfinite(
                 ser["trunk_lean"][onset:st + 1]).any() else np.nan
+        if peak_lean < threshold("sts_rise_lean_min"):  # NaN (the trunk not seen): not known, the rise counts
+            upright.append(peak_lean)
+            continue
         n = r.index
         m = {
             "time_to_stand": rep_metric("sts_time_to_stand", "Time to stand", to_stand, "s",
@@ -286,10 +297,14 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
                               **{k: ser[k] for k in ("hip_extension", "trunk_lean", "lumbar_angle")}})
     most = max(not_seated, default=0.0)
     thigh = f"more than {most:.0f} degrees forward of the vertical" if most >= 1.0 else "forward of the vertical"
-    movement_found(res, len(rows), "rise(s) from sitting to standing",
-                   "no rise from sitting to standing was found" + (
-                       f" (the hips rose {'once' if len(not_seated) == 1 else f'{len(not_seated)} times'}, but not "
-                       f"from a seat: the thigh was never {thigh} before it, where a chair holds it near the "
-                       "horizontal)" if not_seated else "") +
-                   ": start seated, side-on, whole body and chair in view, and stand up fully")
+    seen = ""
+    if not_seated:
+        seen = (f" (the hips rose {_times(len(not_seated))}, but not from a seat: the thigh was never {thigh} before "
+                "it, where a chair holds it near the horizontal)")
+    elif upright:
+        seen = (f" (the hips rose {_times(len(upright))}, but the trunk stayed upright, at most {max(upright):.0f} "
+                f"degrees forward: rising from a chair takes a lean of {threshold('sts_rise_lean_min'):.0f} degrees "
+                "or more, to bring the body over the feet; rising from a squat does not)")
+    movement_found(res, len(rows), "rise(s) from sitting to standing", "no rise from sitting to standing was found"
+                   + seen + ": start seated, side-on, whole body and chair in view, and stand up fully")
     return res
