@@ -530,27 +530,15 @@ def _lying_in_turn(name: str, kind: str, legs, readings, im, seed: int):
     return in_turn(a, b, name)
 
 
-def _cases(style: str, quick: bool) -> list[dict]:
-    """Every rendered case of one style: ``name``, ``kind`` (the test run), ``make`` (-> Clip), and what is
-    expected: ``reps`` (int) and ``leg`` for a measured case, ``refused_by`` (check names) for a refusal,
-    ``steps`` for walking."""
+def dresser(style: str):
+    """``dress(clip, outfit="orange_hoodie", scene="outdoor", **kw) -> Clip``: a clip of the mesh figure redrawn in
+    ``style``, the capsule's ``outfit`` and ``scene`` (and, for the larger style, build) standing for the style's own
+    (the ``*_OUTFIT`` and ``*_SCENE`` tables above); the mesh style keeps the clip as it is."""
     from vision.synthetic import capsule as cs
-    from vision.synthetic import ink
+    from vision.synthetic import clinic, dusk, ink, larger, pixel, sun
     from vision.synthetic import loose as lo
     from vision.synthetic import mannequin as mq
-    from vision.synthetic import clinic, dusk, larger, pixel, sun
-    from vision.synthetic.activities import activity_clip, walked_into
-    from vision.synthetic.body import APPEARANCES, BODIES
-    from vision.synthetic.camera import Imaging
-    from vision.synthetic.movements import (floor_rise, hip_extension, kneeling_lunge, knee_hug_on_floor,
-                                            prone_knee_bend, quadruped_kick, sit_to_stand, squat_rise, standing,
-                                            thomas_test, trainer_screen, with_helper)
-    from vision.synthetic.props import Helper
 
-    im = Imaging(blur=0.5, noise=1.5)
-    cap = style != "mesh"  # the capsule's cases, in the capsule style or a held-out one
-
-    # each held-out style's outfit and scene (and, where it has its own, build) standing for the capsule's
     held_out = {"mannequin": (mq, MANNEQUIN_OUTFIT, MANNEQUIN_SCENE, None),
                 "loose": (lo, LOOSE_OUTFIT, LOOSE_SCENE, None), "ink": (ink, INK_OUTFIT, INK_SCENE, None),
                 "pixel": (pixel, PIXEL_OUTFIT, PIXEL_SCENE, None), "dusk": (dusk, DUSK_OUTFIT, DUSK_SCENE, None),
@@ -564,7 +552,26 @@ def _cases(style: str, quick: bool) -> list[dict]:
             if builds is not None:
                 kw["build"] = builds[kw.get("build")]
             return module.restyle(clip, outfit=outfits[outfit], scene=scenes[scene], **kw)
-        return cs.restyle(clip, outfit=outfit, scene=scene, **kw) if cap else clip
+        return cs.restyle(clip, outfit=outfit, scene=scene, **kw) if style == "capsule" else clip
+
+    return dress
+
+
+def _cases(style: str, quick: bool) -> list[dict]:
+    """Every rendered case of one style: ``name``, ``kind`` (the test run), ``make`` (-> Clip), and what is
+    expected: ``reps`` (int) and ``leg`` for a measured case, ``refused_by`` (check names) for a refusal,
+    ``steps`` for walking."""
+    from vision.synthetic.activities import activity_clip, walked_into
+    from vision.synthetic.body import APPEARANCES, BODIES
+    from vision.synthetic.camera import Imaging
+    from vision.synthetic.movements import (floor_rise, hip_extension, kneeling_lunge, knee_hug_on_floor,
+                                            prone_knee_bend, quadruped_kick, sit_to_stand, squat_rise, standing,
+                                            thomas_test, trainer_screen, with_helper)
+    from vision.synthetic.props import Helper
+
+    im = Imaging(blur=0.5, noise=1.5)
+    cap = style != "mesh"  # the capsule's cases, in the capsule style or a held-out one
+    dress = dresser(style)
 
     out = [
         dict(name="hipext_right_near", kind="hip_extension", reps=2, leg="right",
