@@ -337,6 +337,19 @@ def image_label(f: PostureFeatures, i: int) -> str | None:
     return None
 
 
+def feet_level_in_picture(f: PostureFeatures, i: int) -> bool:
+    """Whether the picture shows the foot the world landmarks lift in frame ``i`` level with the other: its ankle less
+    than ``activity_one_leg_image_rise_min`` trunk lengths higher in the picture. A foot held off the floor rises in
+    the picture from any camera; the pose model's 3D points can lift a whole leg that the picture shows standing (a
+    held-out rendered still, clinic style: the right leg 0.16 m higher in 3D, its ankle 0.05 trunk lengths higher in
+    the picture, read "standing on one leg"). False where the picture's ankles are not known (then the 3D lift
+    stands). Needs :func:`image_leg_features`."""
+    if f.ankle_rise_image is None or not np.isfinite(f.foot_lift[i]).any():
+        return False
+    rise = f.ankle_rise_image[i, int(np.nanargmax(f.foot_lift[i]))]
+    return bool(np.isfinite(rise) and rise < threshold("activity_one_leg_image_rise_min"))
+
+
 def hips_low(f: PostureFeatures) -> np.ndarray:
     """Frames with the hips low, as when sitting or squatting: a seen thigh at least ``activity_sitting_thigh_min``
     from hanging straight down, or the hips less than ``activity_sitting_hip_height_max`` leg lengths above the
@@ -401,7 +414,7 @@ def frame_activity(f: PostureFeatures) -> np.ndarray:
                 out[i] = "squatting" if squat and hiph > 0.25 else "sitting"
             elif tr > upright:
                 out[i] = "bending"
-            elif np.nanmax(lift) >= lift_min:
+            elif np.nanmax(lift) >= lift_min and not feet_level_in_picture(f, i):
                 out[i] = "one_leg"
             elif abs(f.stride[i]) >= split:
                 out[i] = "lunge"
