@@ -597,6 +597,9 @@ class ActivityReading:
     gait : list of GaitSegment
     legs_seen : bool
         Whether the thighs were seen at all (without them sitting and standing cannot be told apart).
+    feet_unseen : bool
+        Whether most frames read ``unclear`` were so because both feet lay in the picture but neither was seen
+        clearly (:attr:`PostureFeatures.feet_hidden`): then the message says so, not that the person was not standing.
     hip_height : ndarray (T,) or None
         Each frame's hip midpoint height above the lower ankle, fraction of leg length
         (:attr:`PostureFeatures.hip_drop`: about 1 standing, 0.45-0.6 on a chair, under 0.1 on the floor); NaN
@@ -611,6 +614,7 @@ class ActivityReading:
     gait: list = field(default_factory=list)
     legs_seen: bool = True
     hip_height: np.ndarray | None = None
+    feet_unseen: bool = False
 
     @property
     def standing(self) -> bool:
@@ -622,6 +626,9 @@ class ActivityReading:
             return ""
         if self.label == "unclear" and not self.legs_seen:
             return "your legs are not in the picture or not seen clearly, so it cannot be told whether you are standing"
+        if self.label == "unclear" and self.feet_unseen:
+            return ("your feet are in the picture but were not seen clearly (the pose model was unsure where they are), "
+                    "so it cannot be told whether you are standing on both")
         return SEEN_WORDS.get(self.label, SEEN_WORDS["unclear"])
 
     def advice(self) -> str:
@@ -630,6 +637,8 @@ class ActivityReading:
             return ""
         if self.label == "unclear" and not self.legs_seen:
             return "step back or lower the camera so your hips and thighs are in the picture, then " + TO_STANDING
+        if self.label == "unclear" and self.feet_unseen:
+            return ("film in good light, with shoes or socks that stand out from the floor, then " + TO_STANDING)
         first = {"walking": "stop walking, then ", "running": "stop running, then ", "sitting": "stand up, then ",
                  "kneeling": "stand up, then ", "all_fours": "stand up, then ", "lying": "stand up, then ",
                  "lunge": "bring your feet side by side, then ", "one_leg": "put both feet on the floor, then ",
@@ -641,7 +650,8 @@ class ActivityReading:
                 "quiet_frames": int(self.quiet.sum()), "shares": {k: round(v, 3) for k, v in self.shares.items()},
                 "gait": [{"start": int(g.start), "stop": int(g.stop), "steps_per_s": round(g.steps_per_s, 2),
                           "knee_peak_deg": round(g.knee_peak, 1), "running": g.running} for g in self.gait],
-                "legs_seen": self.legs_seen, "message": self.message(), "advice": self.advice()}
+                "legs_seen": self.legs_seen, "feet_unseen": self.feet_unseen, "message": self.message(),
+                "advice": self.advice()}
 
 
 # postures whose frames cannot be steps of a walk or a run (see :func:`classify_activity`)
@@ -750,7 +760,10 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
         label = specific[0] if specific else max(other, key=other.get) if other else "unclear"
         if gait:
             label = "running" if any(g.running for g in gait) else "walking"
-    return ActivityReading(label, labels, quiet, quiet_s, shares, gait, legs_seen, feats.hip_drop)
+    unclear = det & (labels == "unclear")
+    feet_unseen = bool(label == "unclear" and unclear.any() and feats.feet_hidden is not None
+                       and feats.feet_hidden[unclear].mean() >= 0.5)
+    return ActivityReading(label, labels, quiet, quiet_s, shares, gait, legs_seen, feats.hip_drop, feet_unseen)
 
 
 def hip_and_trunk(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

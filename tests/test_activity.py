@@ -290,6 +290,19 @@ def test_a_photo_cropped_across_the_thighs_is_still_judged(azimuth):
     assert _classify(b, photo=True, k=0).label == "sitting"
 
 
+def test_feet_in_the_picture_but_not_seen_are_said_so_not_called_not_standing():
+    """A held-out pixel-art still of a person standing: both ankles in the picture, the pose model unsure of them
+    (visibility 0.15 and 0.47): refused as "you do not seem to be standing upright and still", which a person
+    standing upright cannot act on. The refusal stays; its words say the feet were not seen clearly."""
+    a = _arrays("standing", seconds=0.2)
+    a["visibility"] = a["visibility"].copy()
+    a["visibility"][:, 27:33] = 0.3  # ankles, heels and toes
+    r = _classify(a, photo=True, k=0)
+    assert not r.standing and r.label == "unclear" and r.feet_unseen
+    assert r.message().startswith("your feet are in the picture but were not seen clearly"), r.message()
+    assert "shoes or socks" in r.advice()
+
+
 def test_without_the_thighs_it_cannot_tell_and_says_why():
     a = _arrays("standing", seconds=0.2)
     a["image_size"][:, 1] = np.nanmean(a["pixels"][0, [23, 24], 1]) + 2  # cut just below the hips
