@@ -220,6 +220,12 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
         if seated_thigh < threshold("sts_seated_thigh_forward_min"):
             not_seated.append(seated_thigh)
             continue
+        with quiet():
+            peak_lean = float(np.nanmax(ser["trunk_lean"][onset:st + 1])) if np.isfinite(
+                ser["trunk_lean"][onset:st + 1]).any() else np.nan
+        if peak_lean < threshold("sts_rise_lean_min"):  # NaN (the trunk not seen): not known, the rise counts
+            upright.append(peak_lean)
+            continue
         to_stand = t[st] - t[onset] if seen_seated else np.nan
         c = visibility_confidence(vis, (i["shoulder"], i["hip"], i["knee"]), np.arange(onset, st + 1))
         hip_ext = standing_hip_extension(ser, p, outline, fc, stand_fr[knee_on_knee[stand_fr]])
@@ -227,12 +233,6 @@ def sit_to_stand_test(timestamps, pixels, visibility, *, outline=None, facing: i
         lumbar_change = median_at(ser["lumbar_angle"], stand_fr) - median_at(ser["lumbar_angle"], seat_fr)
         flag = bool(np.isfinite(hip_ext) and np.isfinite(lean_stand) and -hip_ext > flexed_min
                     and lean_stand < upright_max)
-        with quiet():
-            peak_lean = float(np.nanmax(ser["trunk_lean"][onset:st + 1])) if np.isfinite(
-                ser["trunk_lean"][onset:st + 1]).any() else np.nan
-        if peak_lean < threshold("sts_rise_lean_min"):  # NaN (the trunk not seen): not known, the rise counts
-            upright.append(peak_lean)
-            continue
         n = r.index
         m = {
             "time_to_stand": rep_metric("sts_time_to_stand", "Time to stand", to_stand, "s",
