@@ -107,6 +107,9 @@ class PostureFeatures:
         it; over 1.45 when the shank does, as when kneeling or with a leg swung back).
     ankle_rise_image : ndarray (T, 2)
         How much higher in the picture each ankle is than the lower one, in trunk lengths.
+    ankle_rise_along_trunk : ndarray (T, 2)
+        The same along the trunk's line in the picture (shoulders to hips continued down), so that a rolled camera
+        does not raise one foot of two standing side by side.
     feet_hidden : ndarray (T,) of bool
         Both ankles lie inside the picture but neither is seen while a knee is (feet tucked behind the
         body, as when kneeling facing the camera).
@@ -114,6 +117,10 @@ class PostureFeatures:
         The body's mass centre in front of the heels along the facing direction, fraction of leg length
         (:func:`analysis.balance.mass_ahead_of_heels`); NaN in front views, or where a hip, a shoulder or a
         foot is not seen.
+    facing_camera : ndarray (T,)
+        How squarely the person faces towards or away from the camera: the cosine of the angle between their
+        facing direction (:func:`analysis.balance.facing_direction`) and the camera's axis (1 = front or back view,
+        0 = side view); NaN where the shoulders and hips are not known.
     """
 
     trunk_from_vertical: np.ndarray
@@ -132,6 +139,8 @@ class PostureFeatures:
     ankle_rise_image: np.ndarray | None = None
     feet_hidden: np.ndarray | None = None
     mass_ahead: np.ndarray | None = None
+    facing_camera: np.ndarray | None = None
+    ankle_rise_along_trunk: np.ndarray | None = None
 
 
 def _angle(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -263,7 +272,7 @@ def posture_features(world: np.ndarray, seen: np.ndarray | None = None,
                      & s[:, [L_ANK, R_ANK, L_HEEL, R_HEEL]].any(1))
         mass_ahead = np.where(body_seen & feet_down, mass_ahead_of_heels(w, leg_len), np.nan)
     out = PostureFeatures(trunk_v, thigh_v, shank_v, knee, hipf, foot_lift, knee_drop, stride, hip_drop, feet_ahead,
-                          leg_len, mass_ahead=mass_ahead)
+                          leg_len, mass_ahead=mass_ahead, facing_camera=np.abs(fwd[:, 2]))
     if pixels is not None:
         image_leg_features(out, np.asarray(pixels, dtype=np.float64).reshape(T, 33, 2), s, in_frame)
     return out
@@ -294,9 +303,12 @@ def image_leg_features(f: PostureFeatures, pixels: np.ndarray, seen: np.ndarray,
             ratio[:, j] = np.linalg.norm(thigh, axis=1) / np.linalg.norm(shank, axis=1)
         ank_y = q[:, [L_ANK, R_ANK], 1]
         rise = (np.nanmax(ank_y, axis=1)[:, None] - ank_y) / trunk[:, None]
+        along = np.einsum("tjd,td->tj", q[:, [L_ANK, R_ANK]], down)  # how far down the trunk's line each ankle lies
+        rise_trunk = (np.nanmax(along, axis=1)[:, None] - along) / trunk[:, None]
     inside = seen if in_frame is None else in_frame
     knees_seen = seen[:, [L_KNEE, R_KNEE]].any(axis=1)
     f.leg_image_angle, f.thigh_shank_ratio, f.ankle_rise_image = ang, ratio, rise
+    f.ankle_rise_along_trunk = rise_trunk
     f.feet_hidden = inside[:, [L_ANK, R_ANK]].all(axis=1) & ~seen[:, [L_ANK, R_ANK]].any(axis=1) & knees_seen
 
 
@@ -312,10 +324,20 @@ def image_label(f: PostureFeatures, i: int) -> str | None:
     lengths), else ``lunge``; one shank short -> ``lunge`` (a step or a leg swung back); feet hidden ->
     ``unclear``. Angles are taken from the trunk line, so a rolled camera does not tip the legs. Needs
     :func:`image_leg_features`.
+
+    Facing the camera or away from it (``facing_camera`` at least ``activity_front_view_min``), the feet stand side
+    by side at one depth, so one ankle higher than the other along the trunk's line by
+    ``activity_front_ankle_rise_min`` trunk lengths is off the floor -> ``one_leg``: seen from the front, a knee raised towards the camera or a foot lifted behind
+    keeps the legs' lengths and angles in the picture standing-like, and stills of standing on one leg, walking and
+    half-kneeling in ten figure styles were read standing (their raised ankles 0.18-0.39; rendered standing facing
+    the camera at most 0.03, real 0.08).
     """
     if f.leg_image_angle is None:
         return None
     ang, ratio, rise = f.leg_image_angle[i], f.thigh_shank_ratio[i], f.ankle_rise_image[i]
+    if f.facing_camera is not None and f.facing_camera[i] >= threshold("activity_front_view_min") \
+            and np.nanmax(f.ankle_rise_along_trunk[i], initial=0.0) >= threshold("activity_front_ankle_rise_min"):
+        return "one_leg"
     tip = threshold("activity_leg_image_angle_max")
     with np.errstate(invalid="ignore"):
         short = ratio < threshold("activity_thigh_shank_ratio_min")
@@ -627,8 +649,8 @@ class ActivityReading:
         if self.label == "unclear" and not self.legs_seen:
             return "your legs are not in the picture or not seen clearly, so it cannot be told whether you are standing"
         if self.label == "unclear" and self.feet_unseen:
-            return ("your feet are in the picture but were not seen clearly (the pose model was unsure where they are), "
-                    "so it cannot be told whether you are standing on both")
+            return ("your feet were not seen (tucked out of sight, as when kneeling facing the camera, or too dark "
+                    "against the floor), so it cannot be told whether you are standing on both")
         return SEEN_WORDS.get(self.label, SEEN_WORDS["unclear"])
 
     def advice(self) -> str:
@@ -638,7 +660,8 @@ class ActivityReading:
         if self.label == "unclear" and not self.legs_seen:
             return "step back or lower the camera so your hips and thighs are in the picture, then " + TO_STANDING
         if self.label == "unclear" and self.feet_unseen:
-            return ("film in good light, with shoes or socks that stand out from the floor, then " + TO_STANDING)
+            return ("stand on both feet, in good light, with shoes or socks that stand out from the floor, then "
+                    + TO_STANDING)
         first = {"walking": "stop walking, then ", "running": "stop running, then ", "sitting": "stand up, then ",
                  "kneeling": "stand up, then ", "all_fours": "stand up, then ", "lying": "stand up, then ",
                  "lunge": "bring your feet side by side, then ", "one_leg": "put both feet on the floor, then ",

@@ -1,7 +1,8 @@
 """The standing assessment on rendered stills of every activity, in every figure style: is a photo of someone who is
 not standing quietly refused, and a photo of someone standing measured?
 
-Rerun:  .venv/bin/python benchmarks/eval_activity_stills.py [--style STYLE ...] [--only ACTIVITY]   (about 15 min)
+Rerun:  .venv/bin/python benchmarks/eval_activity_stills.py [--style STYLE ...] [--only ACTIVITY] [--front]
+        (about 15 min; ``--front``: every still filmed from the front instead)
 
 Each still is one frame of :func:`vision.synthetic.activities.activity_clip` (the middle one: mid-stride for walking
 and running), redrawn in a figure style of ``eval_movement.py`` (:func:`eval_movement.dresser`) in three of the
@@ -54,6 +55,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--style", choices=STYLES, action="append", help="only this style (repeatable)")
     ap.add_argument("--only", choices=sorted(ACTIVITIES), action="append", help="only this activity (repeatable)")
+    ap.add_argument("--front", action="store_true", help="filmed from the front (facing the camera) instead of side-on")
     a = ap.parse_args(argv)
     silence_native_logs()
     wrong, standing_refused, filming = [], [], []
@@ -63,9 +65,11 @@ def main(argv=None) -> int:
             dress, counts = dresser(style), Counter()
             for outfit, scene, azimuth in LOOKS:
                 for act in a.only or sorted(ACTIVITIES):
+                    azimuth = 0.0 if a.front else azimuth
                     clip = dress(activity_clip(act, seconds=1.0, azimuth=azimuth, seed=91), outfit=outfit,
                                  scene=scene)
-                    label = f"{style} {act} ({outfit}, {scene}, {'right' if azimuth < 0 else 'left'} side)"
+                    side = "front" if a.front else f"{'right' if azimuth < 0 else 'left'} side"
+                    label = f"{style} {act} ({outfit}, {scene}, {side})"
                     path = tmp / f"{style}_{act}_{outfit}.png"
                     write_image(path, clip.frames[len(clip.frames) // 2], clip.shot, clip.seed)
                     res = standing_on_still(path, tmp / "out")
