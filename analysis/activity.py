@@ -327,10 +327,10 @@ def image_label(f: PostureFeatures, i: int) -> str | None:
 
     Facing the camera or away from it (``facing_camera`` at least ``activity_front_view_min``), the feet stand side
     by side at one depth, so one ankle higher than the other along the trunk's line by
-    ``activity_front_ankle_rise_min`` trunk lengths is off the floor -> ``one_leg``: seen from the front, a knee raised towards the camera or a foot lifted behind
-    keeps the legs' lengths and angles in the picture standing-like, and stills of standing on one leg, walking and
-    half-kneeling in ten figure styles were read standing (their raised ankles 0.18-0.39; rendered standing facing
-    the camera at most 0.03, real 0.08).
+    ``activity_front_ankle_rise_min`` trunk lengths is off the floor -> ``one_leg``: seen from the front, a knee
+    raised towards the camera or a foot lifted behind keeps the legs' lengths and angles in the picture
+    standing-like, and stills of standing on one leg, walking and half-kneeling in ten figure styles were read
+    standing (their raised ankles 0.18-0.39; rendered standing facing the camera at most 0.03, real 0.08).
     """
     if f.leg_image_angle is None:
         return None

@@ -169,8 +169,9 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
     # a knee hugged to the chest bends the hip far past a thigh drawn half-way up: a "hug" that never reaches
     # ``thomas_hug_flexion_min`` is the reading wobbling, not this test (a held-out render of a heavy body lying
     # still on the floor: the far hip read 28 degrees for 0.4 s, counted as a hold)
-    shallow = max((r.peak_value for r in reps if r.peak_value < threshold("thomas_hug_flexion_min")), default=None)
-    reps = [r for r in reps if r.peak_value >= threshold("thomas_hug_flexion_min")]
+    hug_min = threshold("thomas_hug_flexion_min")
+    shallow = max((r.peak_value for r in reps if r.peak_value < hug_min), default=None)
+    reps = [r for r in reps if r.peak_value >= hug_min]
     L = trunk_length(p)
     depths = [hang_depth(outline, p, np.arange(r.hold_start, r.hold_end + 1), L) for r in reps]
     hung = [r for r, (d, src) in zip(reps, depths) if not d < threshold(f"thomas_hang_{src}_min")]  # NaN: not seen
@@ -296,7 +297,7 @@ def thomas_test(timestamps, pixels, visibility, *, side: str | None = None, outl
                "clothes that stand out from the floor and the wall behind)")
     elif shallow is not None:
         why = (f"no knee was hugged to the chest: the {hug} hip bent at most {shallow:.0f} degrees (a knee held to the "
-               f"chest bends it past {threshold('thomas_hug_flexion_min'):.0f}): hug one knee to the chest and hold it "
+               f"chest bends it past {hug_min:.0f}): hug one knee to the chest and hold it "
                "for a few seconds, side-on to the camera")
     else:
         why = "no hold found: hug one knee to the chest and hold it for a few seconds, side-on to the camera"
