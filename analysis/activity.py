@@ -303,9 +303,15 @@ def image_leg_features(f: PostureFeatures, pixels: np.ndarray, seen: np.ndarray,
             ratio[:, j] = np.linalg.norm(thigh, axis=1) / np.linalg.norm(shank, axis=1)
         ank_y = q[:, [L_ANK, R_ANK], 1]
         rise = (np.nanmax(ank_y, axis=1)[:, None] - ank_y) / trunk[:, None]
-        along = np.einsum("tjd,td->tj", q[:, [L_ANK, R_ANK]], down)  # how far down the trunk's line each ankle lies
-        rise_trunk = (np.nanmax(along, axis=1)[:, None] - along) / trunk[:, None]
-    inside = seen if in_frame is None else in_frame
+        # how far down the trunk's line each ankle lies: the seen ones, and also those the model places in the
+        # picture under the visibility bar while their knee is seen (a foot behind the body, as when half-kneeling or
+        # mid-stride seen from the front); those never serve as the lower foot
+        inside = seen if in_frame is None else in_frame
+        placed = pixels[:, [L_ANK, R_ANK]].copy()
+        placed[~(inside[:, [L_ANK, R_ANK]] & seen[:, [L_KNEE, R_KNEE]])] = np.nan
+        along = np.einsum("tjd,td->tj", placed, down)
+        lowest_seen = np.nanmax(np.where(seen[:, [L_ANK, R_ANK]], along, np.nan), axis=1)
+        rise_trunk = (lowest_seen[:, None] - along) / trunk[:, None]
     knees_seen = seen[:, [L_KNEE, R_KNEE]].any(axis=1)
     f.leg_image_angle, f.thigh_shank_ratio, f.ankle_rise_image = ang, ratio, rise
     f.ankle_rise_along_trunk = rise_trunk
@@ -337,7 +343,8 @@ def image_label(f: PostureFeatures, i: int) -> str | None:
     ang, ratio, rise = f.leg_image_angle[i], f.thigh_shank_ratio[i], f.ankle_rise_image[i]
     if f.facing_camera is not None and f.facing_camera[i] >= threshold("activity_front_view_min") \
             and np.nanmax(f.ankle_rise_along_trunk[i], initial=0.0) >= threshold("activity_front_ankle_rise_min"):
-        return "one_leg"
+        # a raised ankle under the visibility bar is a foot behind the body (half-kneeling, mid-stride)
+        return "one_leg" if np.isfinite(f.ankle_rise_image[i, np.nanargmax(f.ankle_rise_along_trunk[i])]) else "lunge"
     tip = threshold("activity_leg_image_angle_max")
     with np.errstate(invalid="ignore"):
         short = ratio < threshold("activity_thigh_shank_ratio_min")

@@ -91,6 +91,25 @@ def test_facing_the_camera_a_foot_raised_in_the_picture_is_off_the_floor():
     assert _classify(foot_up(0.3), photo=True, k=0).label == "one_leg"
 
 
+def test_facing_the_camera_a_raised_ankle_under_the_visibility_bar_still_counts():
+    """Seen from the front, a foot behind the body (the back knee of a half-kneeling person, a runner's foot
+    mid-stride) is hidden by the leg in front: the pose model places its ankle where it is, well above the other, but
+    under the visibility bar, and mesh and capsule stills of both were measured as standing. Its place counts while
+    its knee is seen (a split stance: ``lunge``), but an unseen ankle never serves as the lower foot: the seen one
+    raised above an unseen one placed lower stays standing."""
+    a = _arrays("standing", 0.0, seconds=0.2)
+    px = a["pixels"]
+    trunk = np.linalg.norm(px[0, [23, 24]].mean(axis=0) - px[0, [11, 12]].mean(axis=0))
+
+    def unseen_ankle(by: float) -> dict:
+        moved, vis = px.copy(), a["visibility"].copy()
+        moved[:, [28, 30, 32], 1] -= by * trunk  # the right foot moved up (by > 0) or down in the picture
+        vis[:, [28, 30, 32]] = 0.2
+        return dict(a, pixels=moved, visibility=vis)
+    assert _classify(unseen_ankle(0.5), photo=True, k=0).label == "lunge"
+    assert _classify(unseen_ankle(-0.5), photo=True, k=0).label == "standing"
+
+
 def test_one_frame_of_another_posture_in_quiet_standing_is_the_models_error():
     """Nobody gets into a lunge and back within a frame: one frame of a 3-s standing clip read as kneeling (seen as
     a lunge on a rendered sample with the bottom of its picture cut away) is not quiet, but does not cut the clip's
