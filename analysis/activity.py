@@ -551,8 +551,10 @@ def gait_segments(f: PostureFeatures, timestamps: np.ndarray) -> list[GaitSegmen
     thighs in the picture. On each, at least ``activity_gait_min_steps`` peaks above its threshold
     (``activity_gait_spread_min`` leg lengths, ``activity_gait_image_rise_min`` trunk lengths,
     ``activity_gait_thigh_split_min`` degrees), each ``activity_gait_step_min_s``..``activity_gait_step_max_s``
-    after the last, make a gait segment; the signal that finds the most is used. All are measured on the
-    body, so a camera that follows the person does not hide the steps. ``running`` when the steps come
+    after the last, make a gait segment, unless the trunk leans over by more than ``activity_gait_trunk_max``
+    degrees (median over the segment: bending forward or lying, a leg drawn now here, now there); the signal that
+    finds the most is used. All are measured on the body, so a camera that follows the person does not hide the
+    steps. ``running`` when the steps come
     faster than ``activity_running_steps_min`` per second or the swinging knee bends past
     ``activity_running_knee_min`` degrees.
     """
@@ -599,6 +601,10 @@ def _step_segments(f: PostureFeatures, t: np.ndarray, signal: np.ndarray, height
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 knee = float(np.nanpercentile(np.nanmax(f.knee_flexion[a:b], axis=1), 90))
+                bent_over = np.nanmedian(f.trunk_from_vertical[a:b]) > threshold("activity_gait_trunk_max")
+            if bent_over:  # legs "taking turns" under a trunk bent over or lying: the model's leg error, no gait
+                run = [p] if p is not None else []
+                continue
             rate = float(1.0 / np.median(gaps))
             running = rate >= threshold("activity_running_steps_min") or knee >= threshold("activity_running_knee_min")
             segs.append(GaitSegment(a, b, rate, knee, bool(running)))

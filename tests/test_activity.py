@@ -282,6 +282,41 @@ def test_the_reading_is_json_ready():
     assert d["label"] == "walking" and d["gait"] and isinstance(d["gait"][0]["start"], int)
 
 
+def test_legs_taking_turns_under_a_trunk_bent_over_are_no_walk():
+    """A person bent forward and still, filmed 45 degrees from the front (capsule style), had one leg drawn along
+    the hanging arms in some frames and not in others: the legs seemed to take turns, the clip was read as walking
+    and measured as a walk test. Walkers and runners keep the trunk within 18 degrees of the vertical; here a walk's
+    legs with the upper body bent 75 degrees forward about the hips are not walking (``activity_gait_trunk_max``)."""
+    from analysis.activity import posture_features
+    from analysis.balance import facing_direction
+
+    a = _arrays("walking", seconds=2.5, travel=False)
+    assert _classify(a).label == "walking"
+    w, px = a["world"].copy(), a["pixels"].copy()
+    fwd = facing_direction(w)
+    up = np.array([0.0, -1.0, 0.0])
+    for i in range(len(w)):
+        hip3, hip2 = w[i, [23, 24]].mean(axis=0), px[i, [23, 24]].mean(axis=0)
+        tip = np.radians(75.0)
+        # world: the upper body (landmarks 0-22) turned about the hips from "up" towards the facing direction
+        e_up, e_fwd = up, fwd[i] - np.dot(fwd[i], up) * up
+        e_fwd /= np.linalg.norm(e_fwd)
+        rel = w[i, :23] - hip3
+        u, f = rel @ e_up, rel @ e_fwd
+        rest = rel - np.outer(u, e_up) - np.outer(f, e_fwd)
+        w[i, :23] = hip3 + rest + np.outer(u * np.cos(tip) - f * np.sin(tip), e_up) \
+            + np.outer(u * np.sin(tip) + f * np.cos(tip), e_fwd)
+        # picture: the same turn, towards the side the toes point
+        toes = px[i, [31, 32]].mean(axis=0) - px[i, [29, 30]].mean(axis=0)
+        sgn = 1.0 if toes[0] > 0 else -1.0
+        rel2 = px[i, :23] - hip2
+        c, s_ = np.cos(sgn * tip), np.sin(sgn * tip)
+        px[i, :23] = hip2 + rel2 @ np.array([[c, s_], [-s_, c]])
+    assert np.nanmedian(posture_features(w).trunk_from_vertical) > 60
+    r = _classify(dict(a, world=w, pixels=px))
+    assert r.label != "walking" and not r.gait
+
+
 def test_quiet_standing_is_found_in_a_clip_that_also_walks():
     stand = _arrays("standing", seconds=2.5)
     walk = _arrays("walking", seconds=2.0, travel=False)
