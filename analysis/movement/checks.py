@@ -560,8 +560,8 @@ def check_tracking(pixels: np.ndarray, facing: int, result: dict | None = None) 
         return Check("tracking", True, share, "fraction of frames", "the pose model followed the legs")
     outline = r.get("thigh_source") == "outline" and r.get("leg_certain") is not False
     return Check("tracking", False, share, "fraction of frames",
-                 f"the pose model lost your legs in {100 * share:.0f} % of the upright frames (it bent a knee "
-                 "backwards further than a knee can bend)"
+                 f"the pose model lost your legs in {100 * share:.0f} % of the frames with your trunk upright (it "
+                 "bent a knee backwards further than a knee can bend)"
                  + ("; the moving thigh was read from the body outline" if outline else ""),
                  "film again in trousers that stand out from the floor and the background, in good light, with both "
                  "legs in the picture and nothing held near them", blocking=not outline)
