@@ -109,10 +109,16 @@ class PostureFeatures:
         How much higher in the picture each ankle is than the lower one, in trunk lengths.
     ankle_rise_along_trunk : ndarray (T, 2)
         The same along the trunk's line in the picture (shoulders to hips continued down), so that a rolled camera
-        does not raise one foot of two standing side by side.
+        does not raise one foot of two standing side by side. Above the lower *seen* ankle, and given also for an
+        ankle under the visibility bar whose knee is seen (facing the camera, a foot behind the body is hidden by
+        the leg in front while the pose model places it where it is).
     feet_hidden : ndarray (T,) of bool
         Both ankles lie inside the picture but neither is seen while a knee is (feet tucked behind the
         body, as when kneeling facing the camera).
+    leg_hidden : ndarray (T,) of bool
+        Both knees and both ankles lie inside the picture but a leg's hip, knee or ankle is not seen (a leg
+        hidden behind the other or behind the body, as when half-kneeling or sitting seen from the front or
+        the back).
     mass_ahead : ndarray (T,)
         The body's mass centre in front of the heels along the facing direction, fraction of leg length
         (:func:`analysis.balance.mass_ahead_of_heels`); NaN in front views, or where a hip, a shoulder or a
@@ -138,6 +144,7 @@ class PostureFeatures:
     thigh_shank_ratio: np.ndarray | None = None
     ankle_rise_image: np.ndarray | None = None
     feet_hidden: np.ndarray | None = None
+    leg_hidden: np.ndarray | None = None
     mass_ahead: np.ndarray | None = None
     facing_camera: np.ndarray | None = None
     ankle_rise_along_trunk: np.ndarray | None = None
@@ -316,6 +323,8 @@ def image_leg_features(f: PostureFeatures, pixels: np.ndarray, seen: np.ndarray,
     f.leg_image_angle, f.thigh_shank_ratio, f.ankle_rise_image = ang, ratio, rise
     f.ankle_rise_along_trunk = rise_trunk
     f.feet_hidden = inside[:, [L_ANK, R_ANK]].all(axis=1) & ~seen[:, [L_ANK, R_ANK]].any(axis=1) & knees_seen
+    f.leg_hidden = inside[:, [L_KNEE, R_KNEE, L_ANK, R_ANK]].all(axis=1) \
+        & ~seen[:, [L_HIP, L_KNEE, L_ANK, R_HIP, R_KNEE, R_ANK]].all(axis=1)
 
 
 def image_label(f: PostureFeatures, i: int) -> str | None:
@@ -336,13 +345,18 @@ def image_label(f: PostureFeatures, i: int) -> str | None:
     ``activity_front_ankle_rise_min`` trunk lengths is off the floor -> ``one_leg``: seen from the front, a knee
     raised towards the camera or a foot lifted behind keeps the legs' lengths and angles in the picture
     standing-like, and stills of standing on one leg, walking and half-kneeling in ten figure styles were read
-    standing (their raised ankles 0.18-0.39; rendered standing facing the camera at most 0.03, real 0.08).
+    standing (their raised ankles 0.18-0.39; rendered standing facing the camera at most 0.03, real 0.08). A raised
+    ankle under the visibility bar is a foot behind the body, hidden by the leg in front (a runner mid-stride, the
+    back knee of a half-kneeling person: 0.56-0.87) -> ``lunge``. Seen so, a standing person's legs both show: a leg
+    in the picture but not seen (``leg_hidden``) -> ``unclear`` (stills facing away from the camera in ten figure
+    styles: 12 of 15 half-kneeling, 6 of 7 on one leg and 12 of 29 sitting on a chair read standing hid a leg;
+    none of 79 standing stills did, nor any of 110 real front and back frames of standing).
     """
     if f.leg_image_angle is None:
         return None
     ang, ratio, rise = f.leg_image_angle[i], f.thigh_shank_ratio[i], f.ankle_rise_image[i]
-    if f.facing_camera is not None and f.facing_camera[i] >= threshold("activity_front_view_min") \
-            and np.nanmax(f.ankle_rise_along_trunk[i], initial=0.0) >= threshold("activity_front_ankle_rise_min"):
+    front_on = f.facing_camera is not None and f.facing_camera[i] >= threshold("activity_front_view_min")
+    if front_on and np.nanmax(f.ankle_rise_along_trunk[i], initial=0.0) >= threshold("activity_front_ankle_rise_min"):
         # a raised ankle under the visibility bar is a foot behind the body (half-kneeling, mid-stride)
         return "one_leg" if np.isfinite(f.ankle_rise_image[i, np.nanargmax(f.ankle_rise_along_trunk[i])]) else "lunge"
     tip = threshold("activity_leg_image_angle_max")
@@ -362,6 +376,8 @@ def image_label(f: PostureFeatures, i: int) -> str | None:
     if long_.any():
         return "lunge"
     if f.feet_hidden is not None and f.feet_hidden[i]:
+        return "unclear"
+    if front_on and f.leg_hidden is not None and f.leg_hidden[i]:
         return "unclear"
     return None
 
@@ -635,6 +651,9 @@ class ActivityReading:
     feet_unseen : bool
         Whether most frames read ``unclear`` were so because both feet lay in the picture but neither was seen
         clearly (:attr:`PostureFeatures.feet_hidden`): then the message says so, not that the person was not standing.
+    leg_unseen : bool
+        Likewise for a leg in the picture but not seen, facing the camera or away from it
+        (:attr:`PostureFeatures.leg_hidden`).
     hip_height : ndarray (T,) or None
         Each frame's hip midpoint height above the lower ankle, fraction of leg length
         (:attr:`PostureFeatures.hip_drop`: about 1 standing, 0.45-0.6 on a chair, under 0.1 on the floor); NaN
@@ -650,6 +669,7 @@ class ActivityReading:
     legs_seen: bool = True
     hip_height: np.ndarray | None = None
     feet_unseen: bool = False
+    leg_unseen: bool = False
 
     @property
     def standing(self) -> bool:
@@ -664,6 +684,10 @@ class ActivityReading:
         if self.label == "unclear" and self.feet_unseen:
             return ("your feet were not seen (tucked out of sight, as when kneeling facing the camera, or too dark "
                     "against the floor), so it cannot be told whether you are standing on both")
+        if self.label == "unclear" and self.leg_unseen:
+            return ("one of your legs was not seen clearly (hidden behind the other leg or the body, as when "
+                    "kneeling on one knee or sitting, or behind something in front of it), so it cannot be told "
+                    "whether you are standing on both feet")
         return SEEN_WORDS.get(self.label, SEEN_WORDS["unclear"])
 
     def advice(self) -> str:
@@ -675,6 +699,8 @@ class ActivityReading:
         if self.label == "unclear" and self.feet_unseen:
             return ("stand on both feet, in good light, with shoes or socks that stand out from the floor, then "
                     + TO_STANDING)
+        if self.label == "unclear" and self.leg_unseen:
+            return "stand on both feet with nothing in front of your legs, then " + TO_STANDING
         first = {"walking": "stop walking, then ", "running": "stop running, then ", "sitting": "stand up, then ",
                  "kneeling": "stand up, then ", "all_fours": "stand up, then ", "lying": "stand up, then ",
                  "lunge": "bring your feet side by side, then ", "one_leg": "put both feet on the floor, then ",
@@ -686,8 +712,8 @@ class ActivityReading:
                 "quiet_frames": int(self.quiet.sum()), "shares": {k: round(v, 3) for k, v in self.shares.items()},
                 "gait": [{"start": int(g.start), "stop": int(g.stop), "steps_per_s": round(g.steps_per_s, 2),
                           "knee_peak_deg": round(g.knee_peak, 1), "running": g.running} for g in self.gait],
-                "legs_seen": self.legs_seen, "feet_unseen": self.feet_unseen, "message": self.message(),
-                "advice": self.advice()}
+                "legs_seen": self.legs_seen, "feet_unseen": self.feet_unseen, "leg_unseen": self.leg_unseen,
+                "message": self.message(), "advice": self.advice()}
 
 
 # postures whose frames cannot be steps of a walk or a run (see :func:`classify_activity`)
@@ -799,7 +825,11 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
     unclear = det & (labels == "unclear")
     feet_unseen = bool(label == "unclear" and unclear.any() and feats.feet_hidden is not None
                        and feats.feet_hidden[unclear].mean() >= 0.5)
-    return ActivityReading(label, labels, quiet, quiet_s, shares, gait, legs_seen, feats.hip_drop, feet_unseen)
+    leg_unseen = bool(label == "unclear" and unclear.any() and feats.leg_hidden is not None
+                      and (feats.leg_hidden[unclear] & (feats.facing_camera[unclear] >= threshold(
+                          "activity_front_view_min"))).mean() >= 0.5)
+    return ActivityReading(label, labels, quiet, quiet_s, shares, gait, legs_seen, feats.hip_drop, feet_unseen,
+                           leg_unseen)
 
 
 def hip_and_trunk(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
