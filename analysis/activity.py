@@ -116,9 +116,9 @@ class PostureFeatures:
         Both ankles lie inside the picture but neither is seen while a knee is (feet tucked behind the
         body, as when kneeling facing the camera).
     leg_hidden : ndarray (T,) of bool
-        Both knees and both ankles lie inside the picture but a leg's hip, knee or ankle is not seen (a leg
-        hidden behind the other or behind the body, as when half-kneeling or sitting seen from the front or
-        the back).
+        Facing the camera or away from it (``facing_camera`` at least ``activity_front_view_min``), both knees and
+        both ankles lie inside the picture but a leg's hip, knee or ankle is not seen (a leg hidden behind the
+        other or behind the body, as when half-kneeling or sitting seen from the front or the back).
     mass_ahead : ndarray (T,)
         The body's mass centre in front of the heels along the facing direction, fraction of leg length
         (:func:`analysis.balance.mass_ahead_of_heels`); NaN in front views, or where a hip, a shoulder or a
@@ -323,7 +323,10 @@ def image_leg_features(f: PostureFeatures, pixels: np.ndarray, seen: np.ndarray,
     f.leg_image_angle, f.thigh_shank_ratio, f.ankle_rise_image = ang, ratio, rise
     f.ankle_rise_along_trunk = rise_trunk
     f.feet_hidden = inside[:, [L_ANK, R_ANK]].all(axis=1) & ~seen[:, [L_ANK, R_ANK]].any(axis=1) & knees_seen
-    f.leg_hidden = inside[:, [L_KNEE, R_KNEE, L_ANK, R_ANK]].all(axis=1) \
+    with np.errstate(invalid="ignore"):
+        front_on = np.zeros(T, bool) if f.facing_camera is None else f.facing_camera >= threshold(
+            "activity_front_view_min")
+    f.leg_hidden = front_on & inside[:, [L_KNEE, R_KNEE, L_ANK, R_ANK]].all(axis=1) \
         & ~seen[:, [L_HIP, L_KNEE, L_ANK, R_HIP, R_KNEE, R_ANK]].all(axis=1)
 
 
@@ -355,8 +358,8 @@ def image_label(f: PostureFeatures, i: int) -> str | None:
     if f.leg_image_angle is None:
         return None
     ang, ratio, rise = f.leg_image_angle[i], f.thigh_shank_ratio[i], f.ankle_rise_image[i]
-    front_on = f.facing_camera is not None and f.facing_camera[i] >= threshold("activity_front_view_min")
-    if front_on and np.nanmax(f.ankle_rise_along_trunk[i], initial=0.0) >= threshold("activity_front_ankle_rise_min"):
+    if f.facing_camera is not None and f.facing_camera[i] >= threshold("activity_front_view_min") \
+            and np.nanmax(f.ankle_rise_along_trunk[i], initial=0.0) >= threshold("activity_front_ankle_rise_min"):
         # a raised ankle under the visibility bar is a foot behind the body (half-kneeling, mid-stride)
         return "one_leg" if np.isfinite(f.ankle_rise_image[i, np.nanargmax(f.ankle_rise_along_trunk[i])]) else "lunge"
     tip = threshold("activity_leg_image_angle_max")
@@ -375,9 +378,7 @@ def image_label(f: PostureFeatures, i: int) -> str | None:
         return "one_leg" if raised[j] else "lunge"
     if long_.any():
         return "lunge"
-    if f.feet_hidden is not None and f.feet_hidden[i]:
-        return "unclear"
-    if front_on and f.leg_hidden is not None and f.leg_hidden[i]:
+    if f.feet_hidden is not None and (f.feet_hidden[i] or f.leg_hidden[i]):
         return "unclear"
     return None
 
@@ -570,9 +571,8 @@ def gait_segments(f: PostureFeatures, timestamps: np.ndarray) -> list[GaitSegmen
     after the last, make a gait segment, unless the trunk leans over by more than ``activity_gait_trunk_max``
     degrees (median over the segment: bending forward or lying, a leg drawn now here, now there); the signal that
     finds the most is used. All are measured on the body, so a camera that follows the person does not hide the
-    steps. ``running`` when the steps come
-    faster than ``activity_running_steps_min`` per second or the swinging knee bends past
-    ``activity_running_knee_min`` degrees.
+    steps. ``running`` when the steps come faster than ``activity_running_steps_min`` per second or the swinging
+    knee bends past ``activity_running_knee_min`` degrees.
     """
     t = np.asarray(timestamps, dtype=np.float64)
     if len(t) < 5:
@@ -826,8 +826,7 @@ def classify_activity(pixels: np.ndarray, visibility: np.ndarray, world: np.ndar
     feet_unseen = bool(label == "unclear" and unclear.any() and feats.feet_hidden is not None
                        and feats.feet_hidden[unclear].mean() >= 0.5)
     leg_unseen = bool(label == "unclear" and unclear.any() and feats.leg_hidden is not None
-                      and (feats.leg_hidden[unclear] & (feats.facing_camera[unclear] >= threshold(
-                          "activity_front_view_min"))).mean() >= 0.5)
+                      and feats.leg_hidden[unclear].mean() >= 0.5)
     return ActivityReading(label, labels, quiet, quiet_s, shares, gait, legs_seen, feats.hip_drop, feet_unseen,
                            leg_unseen)
 
