@@ -333,7 +333,7 @@ def problems_of(summary: dict, tracked: Tracked, person: Check | None = None,
                    "copy or export the video again for the rest.")
     if summary["frames"] and summary["frames_with_person"] == 0:
         where = "in the photo" if src.kind == "image" else f"in any of the {summary['frames']} frames"
-        out.append(f"No person was found {where}{_search_words(summary.get('person_search'))}. Film one person, "
+        out.append(f"{nobody_found_sentence(where, summary.get('person_search'))}. Film one person, "
                    "whole body, in good light, facing or side-on to the camera.")
         return out
     if summary["person_fraction"] < MIN_PERSON_FRACTION and not (assessment or {}).get("blocked_by"):
@@ -349,21 +349,23 @@ def problems_of(summary: dict, tracked: Tracked, person: Check | None = None,
     return out + [p for p in gate_problems(checks) if p not in out]
 
 
-def _search_words(search: dict | None) -> str:
-    """What the search on copies of a photo tried and why nothing was kept, in words (empty without one)."""
+def nobody_found_sentence(where: str, search: dict | None) -> str:
+    """The sentence for a capture in which the pose model found nobody (``where``: "in the photo", ...), with what the
+    search on altered copies of a photo tried. When a copy showed a person whom the gates refused, that comes first,
+    with what they saw (the user can act on it: a person seen from behind on a chair read "No person was found" first,
+    the legs not seen last)."""
     if not search:
-        return ""
+        return f"No person was found {where}"
     copies = [t for t in search["tried"] if t["name"] != PHOTO_TILES]
-    words = f" (also looked on {len(copies)} altered copies of it: padded, mirrored, scaled down"
+    looked = f"{len(copies)} altered copies of it: padded, mirrored, scaled down"
     if len(copies) < len(search["tried"]):
-        words += ", and on parts of it"
+        looked += ", and on parts of it"
     reasons = [t["rejected"] for t in search["tried"] if t.get("rejected")]
     gate = [r for r in reasons if r != "the other copies did not give the same pose"]
     if gate:
-        words += f"; on some a person was found, but {gate[0]}"
-    elif reasons:
-        words += "; a person was found on some, but the copies did not agree on the pose"
-    return words + ")"
+        return f"A person was found only on altered copies of the photo (looked on {looked}), and there {gate[0]}"
+    agree = "; a person was found on some, but the copies did not agree on the pose" if reasons else ""
+    return f"No person was found {where} (also looked on {looked}{agree})"
 
 
 def _assess_standing(tracked: Tracked, person: Check, is_image: bool, height_cm: float | None, want_view: str,

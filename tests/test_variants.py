@@ -21,6 +21,26 @@ def forward(v: Variant, xy: np.ndarray) -> tuple[np.ndarray, object]:
     return np.column_stack([lay.offset[0] + x * lay.placed[0] / W, lay.offset[1] + xy[:, 1] * lay.placed[1] / H]), lay
 
 
+def test_nobody_found_sentence_says_first_what_the_gates_saw_on_a_copy():
+    """A photo on which the pose model found nobody while altered copies showed a person whom the gates refused (a
+    rendered person on a chair seen from behind) read "No person was found in the photo (also looked on 8 altered
+    copies ...; on some a person was found, but your legs ...)": the refusal's reason, which the user can act on, came
+    last. It now comes first; the other cases read as before."""
+    from capture.analyze import nobody_found_sentence
+
+    legs = "one of your legs was not seen clearly"
+    tried = [{"name": "padded", "found": True, "rejected": legs}, {"name": "mirrored", "found": False},
+             {"name": "tiles", "found": True, "rejected": "the other copies did not give the same pose"}]
+    s = nobody_found_sentence("in the photo", {"tried": tried})
+    assert s.startswith("A person was found only on altered copies of the photo") and s.endswith(f"and there {legs}")
+    assert ". " not in s  # one sentence: the app shows what follows its first full stop as the advice
+    disagree = [dict(t, rejected="the other copies did not give the same pose") if t.get("found") else t for t in tried]
+    assert nobody_found_sentence("in the photo", {"tried": disagree}) == (
+        "No person was found in the photo (also looked on 2 altered copies of it: padded, mirrored, scaled down, and "
+        "on parts of it; a person was found on some, but the copies did not agree on the pose)")
+    assert nobody_found_sentence("in any of the 20 frames", None) == "No person was found in any of the 20 frames"
+
+
 def test_mirror_index_swaps_left_and_right():
     names = [LANDMARK_NAMES[i] for i in MIRROR_INDEX]
     assert names[0] == "nose" and names[11] == "right_shoulder" and names[10] == "mouth_left"
