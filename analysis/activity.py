@@ -618,12 +618,11 @@ def _step_segments(f: PostureFeatures, t: np.ndarray, signal: np.ndarray, height
                 warnings.simplefilter("ignore", RuntimeWarning)
                 knee = float(np.nanpercentile(np.nanmax(f.knee_flexion[a:b], axis=1), 90))
                 bent_over = np.nanmedian(f.trunk_from_vertical[a:b]) > threshold("activity_gait_trunk_max")
-            if bent_over:  # legs "taking turns" under a trunk bent over or lying: the model's leg error, no gait
-                run = [p] if p is not None else []
-                continue
-            rate = float(1.0 / np.median(gaps))
-            running = rate >= threshold("activity_running_steps_min") or knee >= threshold("activity_running_knee_min")
-            segs.append(GaitSegment(a, b, rate, knee, bool(running)))
+            if not bent_over:  # legs "taking turns" under a trunk bent over or lying: the model's leg error, no gait
+                rate = float(1.0 / np.median(gaps))
+                running = rate >= threshold("activity_running_steps_min") \
+                    or knee >= threshold("activity_running_knee_min")
+                segs.append(GaitSegment(a, b, rate, knee, bool(running)))
         run = [p] if p is not None else []
     return segs
 

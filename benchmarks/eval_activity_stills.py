@@ -76,8 +76,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--style", choices=STYLES, action="append", help="only this style (repeatable)")
     ap.add_argument("--only", choices=sorted(ACTIVITIES), action="append", help="only this activity (repeatable)")
-    ap.add_argument("--front", action="store_true", help="filmed from the front (facing the camera) instead of side-on")
-    ap.add_argument("--back", action="store_true", help="filmed from behind instead of side-on")
+    view = ap.add_mutually_exclusive_group()
+    view.add_argument("--front", action="store_true", help="filmed from the front (facing the camera) instead of side-on")
+    view.add_argument("--back", action="store_true", help="filmed from behind instead of side-on")
     a = ap.parse_args(argv)
     silence_native_logs()
     wrong, standing_refused, filming = [], [], []
