@@ -55,15 +55,18 @@ flexion) is not a hip extension, and the result says so. A standing hip extensio
 
 **Behind the trunk line** (``hip_extension``): the thigh's angle behind the vertical at the peak, less the
 forward lean the trunk (hip midpoint -> shoulder midpoint) added from just before the repetition to its hold;
-the trunk's standing lean itself is taken as its upright. The pose model's shoulder points sit 0.03-0.09 trunk
-lengths forward of the shoulder joints of the rendered figures, differently for each body, outfit and camera,
-which tilted the absolute trunk line 1-6 degrees forward (3 median); its change over a repetition is followed
-to about 1.5 degrees (rendered clips of three figure styles, ``benchmarks/eval_movement.py``), but for a mesh
-figure whose shoulder points moved 3-4 degrees forward at every peak while it leaned 0.4. So the lean taken off
-is the one the shoulders' line and the hip midpoint -> ears line agree on (:func:`agreed_lean`: where both lean
-the same way, the smaller; a lean only one shows is the shoulders' or the head's own movement). On the 108
-rendered repetitions of three styles the trunk's change was then read within 0.65 degrees median and 2.2 worst
-(the shoulders' line alone: 0.70 and 4.0; the ears' alone 0.70 and 2.0, but a person may nod).
+the trunk's standing lean itself is taken as its upright. Standing, the hip midpoint is where it stands over 2 s
+(:func:`analysis.movement.series.steady_hip`): the pose model pulls its hip points back with the swinging leg,
+which read as the trunk leaning forward (a held-out capsule figure: 4.4 degrees for 0.8). The pose model's
+shoulder points sit 0.03-0.09 trunk lengths forward of the shoulder joints of the rendered figures, differently
+for each body, outfit and camera, which tilted the absolute trunk line 1-6 degrees forward (3 median); its change
+over a repetition is followed to about 1.5 degrees (rendered clips of three figure styles,
+``benchmarks/eval_movement.py``), but for a mesh figure whose shoulder points moved 3-4 degrees forward at every
+peak while it leaned 0.4. So the lean taken off is the one the shoulders' line and the hip midpoint -> ears line
+agree on (:func:`agreed_lean`: where both lean the same way, the smaller; a lean only one shows is the shoulders'
+or the head's own movement). On the 108 rendered repetitions of three styles the trunk's change was then read
+within 0.65 degrees median and 2.2 worst (the shoulders' line alone: 0.70 and 4.0; the ears' alone 0.70 and 2.0,
+but a person may nod).
 
 Compensation (per repetition, rest -> peak): the **apparent extension** is the rise of
 ``thigh_behind_vertical``. Without pelvic landmarks the low back and pelvis are followed with the
@@ -87,7 +90,7 @@ from analysis.movement.outline_limbs import outline_thigh_angle
 from analysis.movement.series import (SIDE_IDX, SIDES, agreed_lean, clean_landmarks, curve, head_lean,
                                       hyperextended_knees, leg_series, lumbar_contour_angle, median_at, midpoint,
                                       near_side_of, other_side, rep_metric, rest_level, seen_near, summarise,
-                                      summary_dicts, thigh_length, trunk_lean, visibility_confidence)
+                                      steady_hip, summary_dicts, thigh_length, trunk_lean, visibility_confidence)
 from analysis.norms import threshold
 from analysis.quality import quiet
 from analysis.segmentation import Repetition, find_repetitions, phase_labels, spread_frames
@@ -99,8 +102,8 @@ __all__ = ["hip_extension_test", "other_leg_repetitions", "compensation", "stand
 HIP_EXT_DEF = ("Thigh angle behind the trunk line at the peak of the repetition, degrees, + = knee behind the "
                "line (extension), - = in front (flexion): the thigh's angle behind the vertical less the forward "
                "lean the trunk (hip midpoint -> shoulder midpoint, as far as the hip midpoint -> ears line leans "
-               "the same way) added from just before the repetition to its peak. The trunk's own standing lean is "
-               "not counted: the pose model's shoulder points sit a few "
+               "the same way; standing, the hips where they stood over 2 s) added from just before the repetition "
+               "to its peak. The trunk's own standing lean is not counted: the pose model's shoulder points sit a few "
                "degrees off the trunk's line, differently for each body and camera, so the trunk line is taken "
                "as the person's standing upright. 2D, side view.")
 THIGH_VERT_DEF = ("Thigh angle behind the vertical at the peak of the repetition: the thigh (hip -> knee) from "
@@ -421,8 +424,9 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
     res.update(side=side, leg=leg_words(side, near) + ("" if certain else f" {LEG_NOT_CERTAIN}"), leg_scores=scores,
                leg_certain=certain)
     ser = leg_series(p, side, fc)
-    ser["trunk_lean"] = trunk_lean(p, fc)
-    ser["head_lean"] = head_lean(p, fc)
+    hips = steady_hip(p, t) if kind == "hip_extension" else None
+    ser["trunk_lean"] = trunk_lean(p, fc, hips)
+    ser["head_lean"] = head_lean(p, fc, hips)
     ser["lumbar_angle"] = lumbar_contour_angle(outline, p, fc)
     hip_seen = track.seen[:, 23] | track.seen[:, 24]
     tbv_lm = np.where(track.seen[:, i["knee"]] & hip_seen, ser["thigh_behind_vertical"], np.nan)
@@ -622,11 +626,12 @@ def hip_extension_test(timestamps, pixels, visibility, *, kind: str = "hip_exten
                                        confidence=visibility_confidence(vis, (i["hip"], i["knee"], i["ankle"]), hold),
                                        reason=knee_why),
             "trunk_lean": rep_metric("trunk_lean_added", "Trunk lean added at the peak", comp["trunk_lean_change_deg"],
-                                     "deg", "Lean of the trunk line (hip midpoint -> shoulder midpoint) from the "
-                                     "vertical over the peak's hold less just before the repetition, + = further "
-                                     "forward, as far as the hip midpoint -> ears line leans the same way (a lean "
-                                     "the shoulders or the head alone show is theirs, not the trunk's); the hip "
-                                     "extension is the thigh behind the vertical less this.",
+                                     "deg", "Lean of the trunk line (hip midpoint -> shoulder midpoint; standing, "
+                                     "the hips where they stood over 2 s) from the vertical over the peak's hold "
+                                     "less just before the repetition, + = further forward, as far as the hip "
+                                     "midpoint -> ears line leans the same way (a lean the shoulders or the head "
+                                     "alone show is theirs, not the trunk's); the hip extension is the thigh behind "
+                                     "the vertical less this.",
                                      side=None, rep=r.index, confidence=c_vis),
             # a share of a rise that was not measured is not known either
             "compensation_index": comp.pop("compensation_index") if why is None else replace(

@@ -37,7 +37,7 @@ import numpy as np
 from scipy.ndimage import uniform_filter1d
 
 from analysis import geometry as geo
-from analysis.filtering import frame_interval, smooth_track
+from analysis.filtering import frame_interval, running_median, smooth_track
 from analysis.metric import Metric
 from analysis.norms import Norm, norm, threshold
 from analysis.posture_side import SIDE_IDX, deg_words, facing_to_sign
@@ -50,7 +50,7 @@ SIDES = ("left", "right")
 __all__ = ["SIDE_IDX", "SIDES", "other_side", "midpoint", "CleanTrack", "clean_landmarks", "sporadic_detections",
            "resolve_facing", "facing_per_frame", "near_side_of", "near_side_lying", "trunk_length", "thigh_length",
            "shank_length", "shortened_leg", "leg_series", "hyperextended_knees", "trunk_lean", "head_lean",
-           "agreed_lean", "lumbar_contour_angle", "median_at",
+           "steady_hip", "agreed_lean", "lumbar_contour_angle", "median_at",
            "seen_near", "visibility_confidence", "curve", "rep_metric", "summarise", "summary_dicts", "movement_found",
            "rest_level"]
 
@@ -327,17 +327,29 @@ def near_side_lying(pixels: np.ndarray, face_up: bool) -> str | None:
 # ----------------------------------------------------------------------------------------------------
 # angles per frame
 # ----------------------------------------------------------------------------------------------------
-def trunk_lean(p: np.ndarray, facing) -> np.ndarray:
-    """Trunk lean per frame (deg, + = forward of vertical; see the module docstring). (T,)"""
-    return geo.inclination_to_vertical(midpoint(p, "hip"), midpoint(p, "shoulder")) * facing
+def trunk_lean(p: np.ndarray, facing, hip: np.ndarray | None = None) -> np.ndarray:
+    """Trunk lean per frame (deg, + = forward of vertical; see the module docstring): the line from the hip
+    midpoint (or ``hip``, pixels (T, 2), e.g. :func:`steady_hip`) to the shoulder midpoint. (T,)"""
+    return geo.inclination_to_vertical(midpoint(p, "hip") if hip is None else hip, midpoint(p, "shoulder")) * facing
 
 
-def head_lean(p: np.ndarray, facing) -> np.ndarray:
-    """The hip midpoint -> ears line per frame (deg from the vertical, + = forward; the ears' midpoint, or the one
-    ear seen). A second reading of how far the body leans, from points the shoulders' do not share. (T,)"""
+def head_lean(p: np.ndarray, facing, hip: np.ndarray | None = None) -> np.ndarray:
+    """The hip midpoint (or ``hip``, as in :func:`trunk_lean`) -> ears line per frame (deg from the vertical, + =
+    forward; the ears' midpoint, or the one ear seen). A second reading of how far the body leans, from points
+    the shoulders' do not share. (T,)"""
     with quiet():
         ears = np.nanmean(np.asarray(p, dtype=np.float64)[:, [7, 8]], axis=1)
-    return geo.inclination_to_vertical(midpoint(p, "hip"), ears) * facing
+    return geo.inclination_to_vertical(midpoint(p, "hip") if hip is None else hip, ears) * facing
+
+
+def steady_hip(p: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The hip midpoint's running median over ``movement_trunk_hip_span_s`` (pixels, (T, 2); each frame's own
+    where the median has none): where the hips stand while the trunk leans, without the pull a swinging leg
+    gives the pose model's hip points for the length of a swing (see norms.toml)."""
+    m = midpoint(p, "hip")
+    span = threshold("movement_trunk_hip_span_s")
+    steady = np.stack([running_median(t, m[:, j], span) for j in (0, 1)], axis=1)
+    return np.where(np.isfinite(steady), steady, m)
 
 
 def agreed_lean(a, b):
