@@ -343,13 +343,12 @@ def head_lean(p: np.ndarray, facing, hip: np.ndarray | None = None) -> np.ndarra
 
 
 def steady_hip(p: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """The hip midpoint's running median over ``movement_trunk_hip_span_s`` (pixels, (T, 2); each frame's own
-    where the median has none): where the hips stand while the trunk leans, without the pull a swinging leg
-    gives the pose model's hip points for the length of a swing (see norms.toml)."""
+    """The hip midpoint's running median over ``movement_trunk_hip_span_s`` (pixels, (T, 2); NaN where the hip
+    midpoint is): where the hips stand while the trunk leans, without the pull a swinging leg gives the pose
+    model's hip points for the length of a swing (see norms.toml)."""
     m = midpoint(p, "hip")
     span = threshold("movement_trunk_hip_span_s")
-    steady = np.stack([running_median(t, m[:, j], span) for j in (0, 1)], axis=1)
-    return np.where(np.isfinite(steady), steady, m)
+    return np.stack([running_median(t, m[:, j], span) for j in (0, 1)], axis=1)
 
 
 def agreed_lean(a, b):
